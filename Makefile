@@ -1,0 +1,41 @@
+# The two README commands: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and start Assay with demo data on SQLite at http://127.0.0.1:8000
+run: install
+	$(BIN)/assay demo
+	$(BIN)/assay serve --addr 127.0.0.1:8000
+
+## Set up and run every check and test (lint, format, types, architecture, pytest)
+test: install lint typecheck unit
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy assay
+
+unit: install
+	$(BIN)/python -m pytest -n 2
+
+bench: install
+	$(BIN)/assay bench rules --plans 1000000
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

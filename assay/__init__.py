@@ -1,0 +1,1 @@
+"""Assay: proving customer-service competence."""

@@ -1,0 +1,60 @@
+"""JSON API v1. OpenAPI document at /api/v1/openapi.json, browsable docs at /api/v1/docs.
+
+Every error has one shape: ``{"error": {"status", "code", "message", "details"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from assay.api import catalogue as catalogue_routes
+from assay.catalogue.selectors import NotFound
+
+api = NinjaAPI(
+    title="Assay API",
+    version="1",
+    description=(
+        "Catalogue of standards and rules-of-combination planning. Every error answers "
+        '`{"error": {"status": int, "code": str, "message": str, "details": list}}`.'
+    ),
+    urls_namespace="api-v1",
+)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: list[Any] | None = None
+) -> HttpResponse:
+    body = {"error": {"status": status, "code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return error_response(request, 404, "not_found", str(exc))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {"loc": [str(p) for p in e.get("loc", [])], "message": e.get("msg", "")} for e in exc.errors
+    ]
+    first = details[0] if details else {"loc": [], "message": "invalid request"}
+    message = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['message']}"
+    return error_response(request, 422, "invalid", message, details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "sign in or send a token")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/", catalogue_routes.router)

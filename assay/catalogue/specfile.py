@@ -1,0 +1,212 @@
+"""Read and validate catalogue specification files, reporting every error with its line.
+
+Pure Python (no Django): the CLI's ``catalogue validate`` and the importer share it, so a file
+that validates is exactly a file that imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "spec-v1.schema.json"
+LIBRARY_DIR = Path(__file__).parent / "library"
+
+PathPart = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class SpecError:
+    """One problem in one file, located by JSON path and (when known) line number."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    file: str
+    data: dict[str, Any] | None
+    errors: tuple[SpecError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.data is not None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings: the schema, not YAML, decides what a date is."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the spec format (documented in docs/catalogue-format.md)."""
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def canonical_sha256(data: Mapping[str, Any]) -> str:
+    """Hash of the content, not the bytes: re-formatting a file is not a new version."""
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def json_path(parts: Iterator[PathPart] | list[PathPart] | tuple[PathPart, ...]) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _line_of(node: yaml.Node | None, parts: list[PathPart]) -> int | None:
+    """Walk the composed YAML tree along ``parts``; the deepest node found gives the line."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in parts:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    child = value_node
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_text(text: str, file: str) -> LoadedSpec:
+    """Parse and validate one spec given as text."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return LoadedSpec(file, None, (SpecError(file, "$", line, f"not valid YAML: {problem}"),))
+    if not isinstance(data, dict):
+        return LoadedSpec(file, None, (SpecError(file, "$", 1, "the file must hold a mapping"),))
+
+    errors: list[SpecError] = []
+    validator = Draft202012Validator(schema())
+    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        parts = list(err.absolute_path)
+        errors.append(SpecError(file, json_path(parts), _line_of(node, parts), err.message))
+    if not errors:
+        for parts, message in semantic_errors(data):
+            errors.append(SpecError(file, json_path(parts), _line_of(node, parts), message))
+    return LoadedSpec(file, None if errors else data, tuple(errors))
+
+
+def load_file(path: str | Path) -> LoadedSpec:
+    """Parse and validate one spec file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadedSpec(str(path), None, (SpecError(str(path), "$", None, str(exc)),))
+    return load_text(text, str(path))
+
+
+def library_files() -> list[Path]:
+    """The specification files shipped with Assay, frameworks before what refers to them."""
+    order = {"framework": 0, "membership": 1, "qualification": 2, "crosswalk": 3}
+
+    def kind_of(path: Path) -> int:
+        head = path.read_text(encoding="utf-8")[:2000]
+        for kind, rank in order.items():
+            if f"kind: {kind}" in head:
+                return rank
+        return 9
+
+    return sorted(LIBRARY_DIR.glob("*.yaml"), key=lambda p: (kind_of(p), p.name))
+
+
+def semantic_errors(data: Mapping[str, Any]) -> Iterator[tuple[list[PathPart], str]]:
+    """Cross-references the schema cannot express (unique numbers, known units and groups)."""
+    if data.get("kind") != "qualification":
+        return
+    groups = [g["id"] for g in data["groups"]]
+    yield from _duplicates(groups, ["groups"], "group id")
+    numbers = [u["number"] for u in data["units"]]
+    yield from _duplicates(numbers, ["units"], "unit number")
+    known_units, known_groups = set(numbers), set(groups)
+    for i, unit in enumerate(data["units"]):
+        if unit["group"] not in known_groups:
+            yield ["units", i, "group"], f"unknown group {unit['group']!r}"
+        yield from _unit_errors(unit, ["units", i])
+    for i, rule in enumerate(data.get("rules", [])):
+        for j, number in enumerate(rule.get("units", [])):
+            if number not in known_units:
+                yield ["rules", i, "units", j], f"unknown unit {number!r}"
+        for j, group in enumerate(rule.get("groups", [])):
+            if group not in known_groups:
+                yield ["rules", i, "groups", j], f"unknown group {group!r}"
+        where = rule.get("where", {})
+        if "group" in where and where["group"] not in known_groups:
+            yield ["rules", i, "where", "group"], f"unknown group {where['group']!r}"
+        for j, number in enumerate(where.get("units", [])):
+            if number not in known_units:
+                yield ["rules", i, "where", "units", j], f"unknown unit {number!r}"
+    yield from _duplicates([r["id"] for r in data.get("rules", [])], ["rules"], "rule id")
+
+
+def _unit_errors(
+    unit: Mapping[str, Any], at: list[PathPart]
+) -> Iterator[tuple[list[PathPart], str]]:
+    outcomes = unit.get("outcomes", [])
+    yield from _duplicates([o["number"] for o in outcomes], [*at, "outcomes"], "outcome number")
+    for i, outcome in enumerate(outcomes):
+        numbers = [c["number"] for c in outcome["criteria"]]
+        yield from _duplicates(numbers, [*at, "outcomes", i, "criteria"], "criterion number")
+        for j, number in enumerate(numbers):
+            if number.split(".")[0] != outcome["number"]:
+                where = [*at, "outcomes", i, "criteria", j, "number"]
+                yield where, f"criterion {number} does not belong to outcome {outcome['number']}"
+    for i, req in enumerate(unit.get("evidence_requirements", [])):
+        rng = req.get("range")
+        if rng and isinstance(rng["select"], int) and rng["select"] > len(rng["items"]):
+            where = [*at, "evidence_requirements", i, "range", "select"]
+            yield where, f"asks for {rng['select']} of only {len(rng['items'])} items"
+        if rng:
+            keys = [item["key"] for item in rng["items"]]
+            yield from _duplicates(keys, [*at, "evidence_requirements", i, "range"], "range key")
+
+
+def _duplicates(
+    values: list[str], at: list[PathPart], what: str
+) -> Iterator[tuple[list[PathPart], str]]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield [*at, i], f"duplicate {what} {value!r}"
+        seen.add(value)

@@ -1,0 +1,56 @@
+"""The ``assay`` command: catalogue, plans, benchmarks and the demo server.
+
+Each command parses its arguments, calls one service or selector, and prints. Errors go to
+stderr as one line with exit status 2; stdout then stays empty so scripts can trust it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assay.config.settings")
+    import django
+
+    django.setup()
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit status 2, nothing on stdout."""
+    click.echo(f"assay: error: {message}", err=True)
+    sys.exit(2)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Assay: prove customer-service competence.
+
+    Reads and writes the database named by DATABASE_URL (SQLite in ./data by default).
+    """
+    _setup_django()
+
+
+# Sub-groups live in their own modules; importing them registers them on ``main``.
+from assay.cli import bench, catalogue, plan, server  # noqa: E402
+
+main.add_command(catalogue.catalogue)
+main.add_command(plan.plan)
+main.add_command(bench.bench)
+main.add_command(server.demo)
+main.add_command(server.serve)
+
+__all__ = ["Path", "emit_json", "fail", "main"]

@@ -1,0 +1,33 @@
+"""Demo data: the shipped catalogue plus sign-in accounts. Idempotent, so `make run` twice is safe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from assay.catalogue.services import catalogue_import_library
+
+DEMO_USERS = [
+    # (username, password, is_staff)
+    ("admin", "assay-demo-admin", True),
+    ("viewer", "assay-demo-viewer", False),
+]
+
+
+def demo_load() -> Iterator[str]:
+    """Migrate, import the catalogue library, ensure the demo accounts exist."""
+    call_command("migrate", interactive=False, verbosity=0)
+    yield "database migrated"
+    for result in catalogue_import_library():
+        yield f"{result.spec_id} v{result.version}: {result.status}"
+    users = get_user_model()
+    for username, password, is_staff in DEMO_USERS:
+        user, created = users.objects.get_or_create(
+            username=username, defaults={"is_staff": is_staff, "is_superuser": is_staff}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        yield f"user {username}: {'created' if created else 'exists'}"

@@ -1,0 +1,80 @@
+"""Small presentation helpers: wording for spec codes, and the nav's current-page marker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+_NUMBER_WORDS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
+_RELATIONS = {
+    "exactMatchOf": "Exact match",
+    "isRelatedTo": "Related",
+    "none": "No key function",
+}
+_SIMULATION = {
+    "never": "Simulation not allowed",
+    "knowledge-only": "Simulation for knowledge evidence only",
+    "exception": "Simulation only in the stated exception",
+}
+
+
+@register.simple_tag(takes_context=True)
+def current(context: dict[str, Any], section: str) -> SafeString:
+    """``aria-current="page"`` on the nav link of the section being viewed."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = getattr(match, "url_name", "") or ""
+    return mark_safe(' aria-current="page"') if name.startswith(section) else mark_safe("")
+
+
+@register.filter
+def range_lead(select: str | int) -> str:
+    """How many items of an evidence range are needed, in words ("all of", "two of")."""
+    if select == "all":
+        return "all of"
+    if select == 1:
+        return "at least one of"
+    if isinstance(select, int):
+        return f"{_NUMBER_WORDS.get(select, str(select))} of"
+    return str(select)
+
+
+@register.filter
+def relation_label(relation: str) -> str:
+    """A crosswalk relation (SKOS-style code) in plain words."""
+    return _RELATIONS.get(relation, relation)
+
+
+@register.filter
+def simulation_label(allowed: str) -> str:
+    """A unit's ``simulation.allowed`` code in plain words."""
+    return _SIMULATION.get(allowed, allowed)
+
+
+@register.filter
+def lookup(mapping: dict[str, Any] | None, key: str) -> Any:
+    """``mapping[key]`` for templates, or an empty list when absent."""
+    return (mapping or {}).get(key, [])
+
+
+@register.filter
+def measurable(rule: dict[str, Any]) -> bool:
+    """True when a rule result carries counts that can be drawn as a progress bar."""
+    have, need = rule.get("have"), rule.get("need")
+    numeric = all(isinstance(v, int) and not isinstance(v, bool) for v in (have, need))
+    return numeric and need > 0
+

@@ -1,0 +1,1 @@
+"""Thin front doors: parse the request, call one selector or service, render a template."""

@@ -1,0 +1,58 @@
+"""Catalogue pages. The standards are public reference data, so none needs signing in."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assay.catalogue import selectors
+from assay.web.views.common import qualification_or_404, units_by_group
+
+SEARCH_LIMIT = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """A short introduction, with the qualifications one click away."""
+    context = {"qualifications": selectors.qualification_list()}
+    return render(request, "web/home.html", context)
+
+
+def qualification_index(request: HttpRequest) -> HttpResponse:
+    """Every qualification in the catalogue (newest version of each)."""
+    context = {"qualifications": selectors.qualification_list()}
+    return render(request, "web/catalogue/index.html", context)
+
+
+def qualification_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """Header facts, the verbatim rules of combination and the units under their groups."""
+    qual = qualification_or_404(key)
+    context = {"qual": qual, "groups": units_by_group(selectors.units_of(qual))}
+    return render(request, "web/catalogue/qualification.html", context)
+
+
+def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
+    """One unit: aim, outcomes and criteria, evidence requirements with their ranges."""
+    qual = qualification_or_404(key)
+    try:
+        unit = selectors.unit_get(qual, number)
+    except selectors.NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "web/catalogue/unit.html", {"qual": qual, "unit": unit})
+
+
+def criteria_search(request: HttpRequest) -> HttpResponse:
+    """Criteria containing every word typed; htmx asks for just the results as you type."""
+    query = request.GET.get("q", "").strip()
+    hits = list(selectors.criteria_search(query, limit=SEARCH_LIMIT)) if query else []
+    context = {"query": query, "hits": hits, "limit": SEARCH_LIMIT}
+    if request.htmx:
+        return render(request, "web/catalogue/_search_results.html", context)
+    return render(request, "web/catalogue/search.html", context)
+
+
+def nos_map(request: HttpRequest) -> HttpResponse:
+    """The NOS functional map, each key function with the units cross-walked to it."""
+    areas, links = selectors.nos_map()
+    if not areas:
+        raise Http404("no NOS framework has been imported")
+    return render(request, "web/nos_map.html", {"areas": areas, "links": links})

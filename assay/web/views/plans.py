@@ -1,0 +1,121 @@
+"""Plan builder: tick units, see every rule of combination met or not, ask for a completion.
+
+Each POST answers htmx with the results panel alone and a plain form POST with the whole page,
+so the builder works without JavaScript. The rule states come from ``assay.catalogue.planning``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from assay.catalogue import planning, selectors
+from assay.catalogue.models import Qualification
+from assay.engines.combination.model import Unit as EngineUnit
+from assay.web.views.common import qualification_or_404, units_by_group
+
+OBJECTIVES = {
+    "fewest-glh": "Fewest guided learning hours",
+    "fewest-units": "Fewest units",
+}
+
+
+class BadPlan(ValueError):
+    """The request names something the plan cannot contain (answered with a 400)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChoice:
+    """What the learner ticked: achieved units, units to leave out, and what to minimise."""
+
+    units: list[str]
+    exclude: list[str]
+    objective: str
+
+
+def _plan_choice(data: QueryDict) -> PlanChoice:
+    objective = data.get("objective") or "fewest-glh"
+    if objective not in OBJECTIVES:
+        raise BadPlan(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
+    return PlanChoice(data.getlist("unit"), data.getlist("exclude"), objective)
+
+
+def _builder_url(qual: Qualification, units: list[str]) -> str:
+    """A bookmarkable builder address with these units ticked."""
+    query = urlencode([("unit", n) for n in units])
+    return f"{reverse('plan-builder', args=[qual.code])}?{query}"
+
+
+def _render(
+    request: HttpRequest, qual: Qualification, choice: PlanChoice, **result: Any
+) -> HttpResponse:
+    """The results panel for htmx, the whole builder page otherwise."""
+    context = {"qual": qual, "choice": choice, "objectives": OBJECTIVES, **result}
+    if request.htmx:
+        return render(request, "web/plans/_result.html", context)
+    context["groups"] = units_by_group(selectors.units_of(qual))
+    return render(request, "web/plans/builder.html", context)
+
+
+def _bad_request(request: HttpRequest, qual: Qualification, error: Exception) -> HttpResponse:
+    """A 400 that says exactly what was wrong and computes nothing."""
+    message = str(error)
+    message = message[:1].upper() + message[1:]
+    template = "web/plans/_error.html" if request.htmx else "web/plans/bad_request.html"
+    return render(request, template, {"qual": qual, "message": message}, status=400)
+
+
+@require_GET
+def plan_index(request: HttpRequest) -> HttpResponse:
+    """Choose the qualification to plan towards."""
+    context = {"qualifications": selectors.qualification_list()}
+    return render(request, "web/plans/index.html", context)
+
+
+@require_GET
+def plan_builder(request: HttpRequest, key: str) -> HttpResponse:
+    """The builder; ``?unit=`` pre-ticks units so a plan can be bookmarked or shared."""
+    qual = qualification_or_404(key)
+    try:
+        choice = _plan_choice(request.GET)
+        decision = planning.plan_check(qual, choice.units)
+    except (BadPlan, selectors.NotFound) as exc:
+        return _bad_request(request, qual, exc)
+    return _render(request, qual, choice, decision=decision)
+
+
+@require_POST
+def plan_check(request: HttpRequest, key: str) -> HttpResponse:
+    """Every rule of combination, met or not, for the ticked units."""
+    qual = qualification_or_404(key)
+    try:
+        choice = _plan_choice(request.POST)
+        decision = planning.plan_check(qual, choice.units)
+    except (BadPlan, selectors.NotFound) as exc:
+        return _bad_request(request, qual, exc)
+    return _render(request, qual, choice, decision=decision)
+
+
+@require_POST
+def plan_complete(request: HttpRequest, key: str) -> HttpResponse:
+    """The optimal units to add to the ticked ones, or the reason no completion exists."""
+    qual = qualification_or_404(key)
+    try:
+        choice = _plan_choice(request.POST)
+        completion = planning.plan_complete(
+            qual, have=choice.units, exclude=choice.exclude, objective=choice.objective
+        )
+    except (BadPlan, selectors.NotFound) as exc:
+        return _bad_request(request, qual, exc)
+    spec = selectors.qualification_engine_spec(qual)
+    suggested: list[EngineUnit] = [spec.unit(n) for n in completion["add"]]
+    apply_url = _builder_url(qual, [*choice.units, *completion["add"]])
+    return _render(
+        request, qual, choice, completion=completion, suggested=suggested, apply_url=apply_url
+    )
