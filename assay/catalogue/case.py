@@ -517,15 +517,14 @@ def export_case(
             _number(unit.get("code") or u_no),
             list_enumeration=u_no,
             notes=_unit_notes(unit, group),
-            extensions=_compact(
-                level=unit["level"],
-                credit=unit["credit"],
-                glh=unit["glh"],
-                group=unit["group"],
-                mandatory=group["mandatory"],
-                ndaq=unit.get("ndaq"),
-                nos=unit.get("nos"),
-            ),
+            extensions={
+                "level": unit["level"],
+                "credit": unit["credit"],  # None (JSON null) = not stated in the source
+                "glh": unit["glh"],
+                "group": unit["group"],
+                "mandatory": group["mandatory"],
+                **_compact(ndaq=unit.get("ndaq"), nos=unit.get("nos")),
+            },
         )
         unit_links[u_no] = unit_link
         pkg.child_of(qual_name, unit_name, unit_link, qual_link, u_seq, group_links[unit["group"]])

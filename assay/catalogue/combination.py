@@ -64,7 +64,11 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
     if kind == "each_group":
         groups = tuple(raw["groups"])
         return EachGroup(id=rid, text=text, measure=measure, value=raw["value"], groups=groups)
-    counting = {"at_least": AtLeast, "at_most": AtMost, "exactly": Exactly}[kind]
-    return counting(
-        id=rid, text=text, measure=measure, value=raw["value"], where=_where(raw.get("where"))
-    )
+    value, where = raw["value"], _where(raw.get("where"))
+    if kind == "at_least":
+        return AtLeast(id=rid, text=text, measure=measure, value=value, where=where)
+    if kind == "at_most":
+        return AtMost(id=rid, text=text, measure=measure, value=value, where=where)
+    if kind == "exactly":
+        return Exactly(id=rid, text=text, measure=measure, value=value, where=where)
+    raise ValueError(f"unknown rule type {kind!r}")

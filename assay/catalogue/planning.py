@@ -57,7 +57,12 @@ def plan_complete(
     """The optimal set of units to add, or an honest reason why none exists."""
     held = _known(qual, have)
     excluded = _known(qual, exclude)
-    plan = complete(qualification_engine_spec(qual), held, excluded, objective=Objective(objective))
+    plan = complete(
+        qualification_engine_spec(qual),
+        held,
+        excluded,
+        objective=Objective(objective.replace("-", "_")),
+    )
     return {
         "feasible": plan.feasible,
         "add": list(plan.add),

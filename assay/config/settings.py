@@ -34,6 +34,8 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("ASSAY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 DATA_DIR = Path(os.environ.get("ASSAY_DATA_DIR", PROJECT_DIR / "data"))
+# SQLite needs its folder; whitenoise warns when STATIC_ROOT is missing.
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -86,7 +88,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _sqlite_path,
+            "NAME": str(_sqlite_path),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

@@ -1,4 +1,4 @@
-"""Demo data: the shipped catalogue plus sign-in accounts. Idempotent, so `make run` twice is safe."""
+"""Demo data: the shipped catalogue plus sign-in accounts. Idempotent: `make run` twice is safe."""
 
 from __future__ import annotations
 

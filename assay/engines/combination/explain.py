@@ -10,7 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .linear import Bools, Linear
-from .model import AtLeast, AtMost, Barred, EachGroup, Equivalent, Exactly, Mandatory, Measure, Where
+from .model import (
+    AtLeast,
+    AtMost,
+    Barred,
+    EachGroup,
+    Equivalent,
+    Exactly,
+    Mandatory,
+    Measure,
+    Where,
+)
 from .select import Selection
 
 
@@ -47,7 +57,8 @@ def _after(where: Where) -> list[str]:
     if where.group is not None:
         words.append(f"from group {where.group}")
     if where.units is not None:
-        words.append(f"from units {join(sorted(where.units))}")
+        listed = sorted(where.units)
+        words.append(f"from unit{'s' * (len(listed) > 1)} {join(listed)}")
     return words
 
 
@@ -119,8 +130,11 @@ class _Reader:
             parts.append(f"missing mandatory unit{'s' * (len(absent) > 1)} {join(absent)}")
             clauses.append(f"needs unit{'s' * (len(absent) > 1)} {join(absent)}")
         if blocked:
-            verb = "are" if len(blocked) > 1 else "is"
-            parts.append(f"mandatory {join(blocked)} {verb} achieved but cannot count with the rest")
+            many = len(blocked) > 1
+            parts.append(
+                f"mandatory unit{'s' * many} {join(blocked)} {'are' if many else 'is'} achieved"
+                " but cannot count with the rest"
+            )
             clauses.append(f"unit{'s' * (len(blocked) > 1)} {join(blocked)} cannot count")
         if parts:
             self.clauses.append((at, "; ".join(clauses)))
@@ -144,7 +158,9 @@ class _Reader:
         parts = [f"no unit yet from group{'s' * (len(empty) > 1)} {join(empty)}"] if empty else []
         short = [(k, c, a, n) for k, c, a, n in floors if c < n and k not in empty]
         for k, c, _, n in short:
-            parts.append(f"has {c} of {phrase(n, rule.measure, Where(group=k))}: needs {n - c} more")
+            parts.append(
+                f"has {c} of {phrase(n, rule.measure, Where(group=k))}: needs {n - c} more"
+            )
         missing = empty + [k for k, *_ in short]
         if one and missing:
             each = "" if len(missing) == 1 else "each of "
@@ -167,9 +183,16 @@ class _Reader:
             if exact and held > need:
                 return True, f"{phrase(held, m, w)} achieved; exactly {need} count", have, need
             head = "has exactly " if exact else "has "
-            return True, head + phrase(have, m, w) + ("" if exact else f" ({need} needed)"), have, need
+            return (
+                True,
+                head + phrase(have, m, w) + ("" if exact else f" ({need} needed)"),
+                have,
+                need,
+            )
         if exact and held >= need:
-            self.clauses.append((at, f"needs a choice of units making exactly {phrase(need, m, w)}"))
+            self.clauses.append(
+                (at, f"needs a choice of units making exactly {phrase(need, m, w)}")
+            )
             text = f"no choice of the achieved units makes exactly {phrase(need, m, w)}"
             return False, f"{text} (closest: {have})", have, need
         self.shortfalls.append((at, m, w, need - have))
@@ -200,15 +223,16 @@ class _Reader:
     def summary(self, results: Sequence[RuleResult]) -> str:
         lin = self.lin
         if self.selection.met:
-            text = f"Achieved with units {', '.join(lin.names(self.counted))}"
+            counted = lin.names(self.counted)
+            text = f"Achieved with units {', '.join(counted)}" if counted else "Achieved"
             spare = lin.names(self.achieved & ~self.counted)
             return text + (f"; not counted: {', '.join(spare)}." if spare else ".")
-        clauses = sorted(self.clauses + self._shortfall_clauses())
-        text = f"Not yet achieved: {'; '.join(c for _, c in clauses)}."
-        caps = sorted({c.rule for c, b in zip(lin.caps, self.selection.binding, strict=True) if b})
-        if caps:
-            why = "; ".join(results[at].explanation for at in caps)
-            text += f" Shown for the best choice the caps allow: {why}."
+        clauses = dict.fromkeys(c for _, c in sorted(self.clauses + self._shortfall_clauses()))
+        text = f"Not yet achieved: {'; '.join(clauses)}."
+        binding = {c.rule for c, b in zip(lin.caps, self.selection.binding, strict=True) if b}
+        why = dict.fromkeys(results[at].explanation for at in sorted(binding) if results[at].met)
+        if why:
+            text += f" Shown for the best choice the caps allow: {'; '.join(why)}."
         return text
 
     def _shortfall_clauses(self) -> list[tuple[int, str]]:
@@ -220,19 +244,25 @@ class _Reader:
             total = max(totals, key=lambda r: r[3]) if totals else None
             inner = [r for r in rows if total and r[0] != total[0] and r[3] <= total[3]]
             skip = {r[0] for r in inner} | ({total[0]} if total else set())
-            out += [(at, f"needs {phrase(g, m, w, more=True)}") for at, m, w, g in rows if at not in skip]
+            out += [
+                (at, f"needs {phrase(g, m, w, more=True)}")
+                for at, m, w, g in rows
+                if at not in skip
+            ]
             if total:
                 text = f"needs {phrase(total[3], measure, Where(), more=True)}"
                 if inner:
-                    text += ", of which " + " and ".join(f"at least {g} {_filter(w)}" for *_, w, g in inner)
+                    text += ", of which " + " and ".join(
+                        f"at least {g} {_filter(w)}" for *_, w, g in inner
+                    )
                 out.append((total[0], text))
         return out
 
 
-def explain(lin: Linear, achieved: Bools, selection: Selection) -> tuple[tuple[RuleResult, ...], str]:
+def explain(
+    lin: Linear, achieved: Bools, selection: Selection
+) -> tuple[tuple[RuleResult, ...], str]:
     """Rule results in spec order and the summary sentence."""
     reader = _Reader(lin, achieved, selection)
     results = tuple(reader.result(at) for at in range(len(lin.spec.rules)))
     return results, reader.summary(results)
-
-

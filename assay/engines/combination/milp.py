@@ -7,6 +7,9 @@ and then pinned as a constraint before the next, so ties are settled by rule, no
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Sequence
 
 import highspy
@@ -16,6 +19,30 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 _INF = highspy.kHighsInf
+_first = threading.Lock()
+_quiet = False
+
+
+def _highs() -> highspy.Highs:
+    """A solver; the first one in a process is built with stdout muted, because HiGHS prints
+    its banner there at the C level (it would corrupt a CLI's JSON output)."""
+    global _quiet
+    with _first:
+        if _quiet:
+            return highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
+        _quiet = True
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:
+            return highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                return highspy.Highs()  # type: ignore[no-untyped-call, unused-ignore]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 class BinaryProgram:
@@ -35,7 +62,7 @@ class BinaryProgram:
         self._upper[j] = 0.0
 
     def _model(self) -> highspy.Highs:
-        h = highspy.Highs()
+        h = _highs()
         for option, value in (
             ("output_flag", False),
             ("mip_rel_gap", 0.0),

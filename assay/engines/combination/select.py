@@ -54,6 +54,29 @@ def select(lin: Linear, achieved: Bools, *, enumerate_up_to: int = ENUMERATE_UP_
     return Selection(counted, met, binding)
 
 
+def met(lin: Linear, achieved: Bools, *, enumerate_up_to: int = ENUMERATE_UP_TO) -> bool:
+    """``select(lin, achieved).met`` without ranking the selections (for batch decisions)."""
+    binding = lin.binding(achieved)
+    if not binding.any():
+        return bool(lin.floors_met(achieved).all())
+    contested = achieved & (lin.cap_matrix[binding] > 0).any(axis=0)
+    free = np.flatnonzero(contested)
+    fixed = achieved & ~contested
+    if len(free) <= enumerate_up_to:
+        rows = subsets(len(free))
+        caps = lin.cap_matrix @ fixed + rows @ lin.cap_matrix[:, free].T
+        floors = lin.floor_matrix @ fixed + rows @ lin.floor_matrix[:, free].T
+        return bool(((caps <= lin.limit).all(axis=1) & (floors >= lin.need).all(axis=1)).any())
+    program = BinaryProgram(len(free))
+    for row, room in zip(lin.cap_matrix[:, free], lin.limit - lin.cap_matrix @ fixed, strict=True):
+        program.add(row, hi=float(room))
+    for row, short in zip(
+        lin.floor_matrix[:, free], lin.need - lin.floor_matrix @ fixed, strict=True
+    ):
+        program.add(row, lo=float(short))
+    return program.solve() is not None
+
+
 def _enumerate(lin: Linear, fixed: Bools, free: npt.NDArray[np.intp]) -> Bools:
     rows = subsets(len(free))
     caps = lin.cap_matrix @ fixed + rows @ lin.cap_matrix[:, free].T

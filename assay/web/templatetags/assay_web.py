@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from assay.catalogue.models import Qualification
+
 register = template.Library()
 
 _NUMBER_WORDS = {
@@ -72,9 +74,11 @@ def lookup(mapping: dict[str, Any] | None, key: str) -> Any:
 
 
 @register.filter
-def measurable(rule: dict[str, Any]) -> bool:
-    """True when a rule result carries counts that can be drawn as a progress bar."""
+def meter(rule: dict[str, Any], qual: Qualification) -> str:
+    """How to draw a rule result's counts: "progress" towards a minimum, "cap" for a maximum
+    (a bar would read as progress), or "" when the result carries no counts."""
     have, need = rule.get("have"), rule.get("need")
-    numeric = all(isinstance(v, int) and not isinstance(v, bool) for v in (have, need))
-    return numeric and need > 0
-
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (have, need)) or not need:
+        return ""
+    kinds = {r.get("id"): r.get("type") for r in qual.spec.content.get("rules", [])}
+    return "cap" if kinds.get(rule.get("rule")) == "at_most" else "progress"

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assay.catalogue import selectors
-from assay.web.views.common import qualification_or_404, units_by_group
+from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
 
 SEARCH_LIMIT = 50
 
@@ -40,7 +40,7 @@ def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
     return render(request, "web/catalogue/unit.html", {"qual": qual, "unit": unit})
 
 
-def criteria_search(request: HttpRequest) -> HttpResponse:
+def criteria_search(request: HtmxHttpRequest) -> HttpResponse:
     """Criteria containing every word typed; htmx asks for just the results as you type."""
     query = request.GET.get("q", "").strip()
     hits = list(selectors.criteria_search(query, limit=SEARCH_LIMIT)) if query else []

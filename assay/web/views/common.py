@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from assay.catalogue import selectors
 from assay.catalogue.models import Qualification, Unit, UnitGroup
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as HtmxMiddleware leaves it (for type checkers)."""
+
+    htmx: HtmxDetails
 
 
 def qualification_or_404(key: str) -> Qualification:

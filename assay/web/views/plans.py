@@ -18,12 +18,15 @@ from django.views.decorators.http import require_GET, require_POST
 from assay.catalogue import planning, selectors
 from assay.catalogue.models import Qualification
 from assay.engines.combination.model import Unit as EngineUnit
-from assay.web.views.common import qualification_or_404, units_by_group
+from assay.engines.combination.planner import Objective
+from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
 
+# Keyed by the planner's own values, so the form can never drift from what it accepts.
 OBJECTIVES = {
-    "fewest-glh": "Fewest guided learning hours",
-    "fewest-units": "Fewest units",
+    Objective.FEWEST_GLH.value: "Fewest guided learning hours",
+    Objective.FEWEST_UNITS.value: "Fewest units",
 }
+DEFAULT_OBJECTIVE = Objective.FEWEST_GLH.value
 
 
 class BadPlan(ValueError):
@@ -40,7 +43,8 @@ class PlanChoice:
 
 
 def _plan_choice(data: QueryDict) -> PlanChoice:
-    objective = data.get("objective") or "fewest-glh"
+    """Read the form; unit numbers are left to the planning service, which knows the units."""
+    objective = data.get("objective") or DEFAULT_OBJECTIVE
     if objective not in OBJECTIVES:
         raise BadPlan(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
     return PlanChoice(data.getlist("unit"), data.getlist("exclude"), objective)
@@ -53,7 +57,7 @@ def _builder_url(qual: Qualification, units: list[str]) -> str:
 
 
 def _render(
-    request: HttpRequest, qual: Qualification, choice: PlanChoice, **result: Any
+    request: HtmxHttpRequest, qual: Qualification, choice: PlanChoice, **result: Any
 ) -> HttpResponse:
     """The results panel for htmx, the whole builder page otherwise."""
     context = {"qual": qual, "choice": choice, "objectives": OBJECTIVES, **result}
@@ -63,7 +67,7 @@ def _render(
     return render(request, "web/plans/builder.html", context)
 
 
-def _bad_request(request: HttpRequest, qual: Qualification, error: Exception) -> HttpResponse:
+def _bad_request(request: HtmxHttpRequest, qual: Qualification, error: Exception) -> HttpResponse:
     """A 400 that says exactly what was wrong and computes nothing."""
     message = str(error)
     message = message[:1].upper() + message[1:]
@@ -79,7 +83,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def plan_builder(request: HttpRequest, key: str) -> HttpResponse:
+def plan_builder(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """The builder; ``?unit=`` pre-ticks units so a plan can be bookmarked or shared."""
     qual = qualification_or_404(key)
     try:
@@ -91,7 +95,7 @@ def plan_builder(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
-def plan_check(request: HttpRequest, key: str) -> HttpResponse:
+def plan_check(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Every rule of combination, met or not, for the ticked units."""
     qual = qualification_or_404(key)
     try:
@@ -103,7 +107,7 @@ def plan_check(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
-def plan_complete(request: HttpRequest, key: str) -> HttpResponse:
+def plan_complete(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """The optimal units to add to the ticked ones, or the reason no completion exists."""
     qual = qualification_or_404(key)
     try:

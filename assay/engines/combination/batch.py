@@ -1,0 +1,301 @@
+"""Decisions for many plans at once (an awarding body re-checks every registration nightly).
+
+One matrix product of the plans with a per-unit feature matrix gives every floor and cap total.
+A plan that misses a floor with everything counted fails (floors only gain from more units); one
+that meets the floors and overruns no cap is achieved. The rest, where a cap binds, depend only
+on which capped units are held and on the (clipped) floor totals of the other units, so each
+distinct such signature is decided once, exactly, and the answer scattered back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .linear import Bools, Ints, Linear, linearise
+from .model import Mandatory, Spec
+from .select import met, subsets
+
+Floats = npt.NDArray[np.float32]
+CHUNK = 32_768
+"""Rows per block: keeps the float32 copy of a block in cache."""
+TABLE_UP_TO = 16
+"""Capped units beyond this are decided per signature by the evaluator instead of a table."""
+_EXACT_BITS = 24
+"""float32 holds integers exactly up to 2**24, so up to 24 capped units pack into one column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One float32 column of the product, holding floor tests or cap tests. A column with one
+    test compares with ``threshold`` directly; others add ``bias`` and read the ``guard`` bits."""
+
+    cap: bool
+    threshold: float | None
+    bias: float
+    guard: int
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledSpec:
+    """Everything ``decide_many`` needs, built once per spec.
+
+    Every floor and cap test is a bit field in a float32 column: a field holds a total ``v``
+    and a guard bit; adding ``2**w - threshold`` sets the guard exactly when ``v >= threshold``.
+    So a couple of columns carry every test, and the one product stays close to the single
+    column of the credit-sum floor.
+    """
+
+    lin: Linear
+    weights: tuple[Floats, ...]  # per column: each unit's field weights
+    columns: tuple[Column, ...]
+    never: bool  # some floor cannot be met even with every unit held
+    capped: npt.NDArray[np.intp]  # units under any cap, spec order
+    contested: npt.NDArray[np.intp]  # floors that count any capped unit
+    signature: Floats  # (units, 1 + contested): capped bit weights, then uncapped coefficients
+    table: tuple[Ints, Ints] | None  # cap-respecting subsets of the capped units: codes, sums
+
+
+def compile_spec(spec: Spec) -> CompiledSpec:
+    """Prepare ``spec`` for batch decisions."""
+    lin = linearise(spec)
+    # Mandatory units without equivalents fold into one test ("all k of these"); floors
+    # needing nothing are dropped; a cap binds when its total reaches ``limit + 1``.
+    single = [
+        i
+        for i, f in enumerate(lin.floors)
+        if isinstance(lin.spec.rules[f.rule], Mandatory) and f.coef.sum() == 1
+    ]
+    floors: list[tuple[Ints, int]] = []
+    if single:
+        floors.append((lin.floor_matrix[single].sum(axis=0), len(single)))
+    floors += [(f.coef, f.need) for i, f in enumerate(lin.floors) if i not in single]
+    never = any(t > coef.sum() for coef, t in floors)
+    caps = [(c.coef, c.limit + 1) for c in lin.caps]
+    rows: list[Floats] = []
+    tests: list[Column] = []
+    for group, cap in ((floors, False), (caps, True)):
+        for weights, test in _pack([(c, t) for c, t in group if 0 < t <= c.sum()], cap):
+            rows.append(weights)
+            tests.append(test)
+    capped = np.flatnonzero((lin.cap_matrix > 0).any(axis=0))
+    contested = np.flatnonzero((lin.floor_matrix[:, capped] > 0).any(axis=1))
+    other = lin.floor_matrix[contested].T.astype(np.float32)
+    other[capped] = 0.0
+    bits = np.zeros((lin.size, 1), dtype=np.float32)
+    if len(capped) <= _EXACT_BITS:
+        bits[capped, 0] = 2.0 ** np.arange(len(capped) - 1, -1, -1)
+    return CompiledSpec(
+        lin=lin,
+        weights=tuple(np.ascontiguousarray(r) for r in rows),
+        columns=tuple(tests),
+        never=never,
+        capped=capped,
+        contested=contested,
+        signature=np.ascontiguousarray(np.hstack([bits, other])),
+        table=_table(lin, capped, contested) if len(capped) <= TABLE_UP_TO else None,
+    )
+
+
+def _pack(fields: list[tuple[Ints, int]], cap: bool) -> list[tuple[Floats, Column]]:
+    """Lay tests ``total >= t`` out as bit fields, widest first, 24 bits per float32 column.
+
+    A field of width ``w`` needs ``2**w >= t`` (the bias is not negative) and
+    ``2**w > max - t`` (the biased total stays below ``2**(w + 1)``)."""
+    sized = []
+    for coef, t in fields:
+        width = max((t - 1).bit_length(), (int(coef.sum()) - t).bit_length())
+        if width + 1 > _EXACT_BITS:
+            raise ValueError("totals too large to test exactly in float32")
+        sized.append((width, coef, t))
+    columns: list[list[tuple[int, Ints, int]]] = []
+    used: list[int] = []
+    for width, coef, t in sorted(sized, key=lambda f: -f[0]):
+        slot = next((j for j, u in enumerate(used) if u + width + 1 <= _EXACT_BITS), len(used))
+        if slot == len(used):
+            columns.append([])
+            used.append(0)
+        columns[slot].append((width, coef, t))
+        used[slot] += width + 1
+    out = []
+    for column in columns:
+        weights = np.zeros(len(column[0][1]), dtype=np.float64)
+        bias, guard, offset = 0, 0, 0
+        for width, coef, t in column:
+            weights += coef * float(1 << offset)
+            bias += ((1 << width) - t) << offset
+            guard |= 1 << (offset + width)
+            offset += width + 1
+        threshold = float(column[0][2]) if len(column) == 1 else None
+        out.append((weights.astype(np.float32), Column(cap, threshold, float(bias), guard)))
+    return out
+
+
+def _table(
+    lin: Linear, capped: npt.NDArray[np.intp], contested: npt.NDArray[np.intp]
+) -> tuple[Ints, Ints]:
+    """Every subset of the capped units that respects every cap, with its contested floor sums."""
+    rows = subsets(len(capped))
+    allowed = np.flatnonzero((rows @ lin.cap_matrix[:, capped].T <= lin.limit).all(axis=1))
+    sums = rows[allowed] @ lin.floor_matrix[np.ix_(contested, capped)].T
+    return allowed.astype(np.int64), sums
+
+
+def _blocks(plans: Bools) -> Iterator[tuple[int, Floats]]:
+    for start in range(0, len(plans), CHUNK):
+        yield start, plans[start : start + CHUNK].astype(np.float32)
+
+
+def _check(compiled: CompiledSpec, plans: npt.ArrayLike) -> Bools:
+    array = np.asarray(plans, dtype=bool)
+    if array.ndim != 2 or array.shape[1] != compiled.lin.size:
+        raise ValueError(f"plans must have shape (n, {compiled.lin.size}), got {array.shape}")
+    return array
+
+
+def credit_floor(compiled: CompiledSpec, plans: npt.ArrayLike) -> Floats:
+    """Each plan's total credit: the least any batch pass must do (the benchmark's floor)."""
+    array = _check(compiled, plans)
+    credit = compiled.lin.credit.astype(np.float32)
+    out = np.empty(len(array), dtype=np.float32)
+    for start, block in _blocks(array):
+        out[start : start + len(block)] = block @ credit
+    return out
+
+
+def decide_many(compiled: CompiledSpec, plans: npt.ArrayLike) -> Bools:
+    """``evaluate(spec, plan).met`` for every row of a (plans, units) boolean matrix."""
+    array = _check(compiled, plans)
+    out = np.zeros(len(array), dtype=bool)
+    if compiled.never:
+        return out
+    where: list[npt.NDArray[np.intp]] = []
+    signatures: list[Floats] = []
+    capped = any(t.cap for t in compiled.columns)
+    for start, block in _blocks(array):
+        ok = np.ones(len(block), dtype=bool)
+        binds = np.zeros(len(block), dtype=bool)
+        for weights, test in zip(compiled.weights, compiled.columns, strict=True):
+            row = block @ weights  # one product per column, like the floor's: fastest here
+            if test.threshold is not None:
+                hit = row >= test.threshold
+            else:
+                row += test.bias
+                bits = row.astype(np.int32) & test.guard
+                hit = bits != 0 if test.cap else bits == test.guard
+            if test.cap:
+                binds |= hit
+            else:
+                ok &= hit
+        if capped:
+            hard = np.flatnonzero(ok & binds)
+            if hard.size:
+                where.append(start + hard)
+                signatures.append(block[hard] @ compiled.signature)
+            ok &= ~binds
+        out[start : start + len(block)] = ok
+    if where:
+        rows = np.concatenate(where)
+        out[rows] = _resolve(compiled, array, rows, np.concatenate(signatures))
+    return out
+
+
+def _resolve(
+    compiled: CompiledSpec, array: Bools, rows: npt.NDArray[np.intp], sig: Floats
+) -> Bools:
+    """Exact decisions for plans where a cap binds, once per distinct signature: which capped
+    units are held, and the other units' total for each floor that counts capped units (clipped
+    at its need; the remaining floors already hold on every selection, as they hold on all)."""
+    lin, k = compiled.lin, len(compiled.capped)
+    need = np.maximum(lin.need[compiled.contested], 0)
+    others = np.minimum(sig[:, 1:], need).astype(np.int64)
+    radix = [int(v) + 1 for v in need]
+    if k <= _EXACT_BITS:
+        codes = sig[:, 0].astype(np.int64)
+        columns, radix = [codes, *others.T], [1 << k, *radix]
+    else:
+        packed = np.packbits(array[rows][:, compiled.capped], axis=1).astype(np.int64)
+        codes = np.zeros(len(rows), dtype=np.int64)
+        columns, radix = [*packed.T, *others.T], [256] * packed.shape[1] + radix
+    if float(np.prod(np.asarray(radix, dtype=np.float64))) < 2.0**62:
+        key = columns[0].copy()
+        for column, base in zip(columns[1:], radix[1:], strict=True):
+            key *= base
+            key += column
+        first, inverse = _group(key, int(np.prod(radix)))
+    else:
+        stacked = np.column_stack(columns)
+        _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    if compiled.table is None:
+        decided = np.array([met(lin, array[rows[i]]) for i in first], dtype=bool)
+    else:
+        decided = _by_table(compiled.table, codes[first], others[first], need)
+    return decided[inverse.ravel()]
+
+
+def _group(key: Ints, space: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """First row of each distinct key and each row's group: a dense lookup when the key space
+    is small (no sort), else ``np.unique``."""
+    if space > max(1 << 20, 8 * len(key)):
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return first, inverse.ravel()
+    slot = np.full(space, -1, dtype=np.intp)
+    slot[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # the first occurrence wins
+    first = slot[np.unique(key) if len(key) < 64 else np.flatnonzero(slot >= 0)]
+    group = np.full(space, -1, dtype=np.intp)
+    group[key[first]] = np.arange(len(first))
+    return first, group[key]
+
+
+def _by_table(table: tuple[Ints, Ints], codes: Ints, others: Ints, need: Ints) -> Bools:
+    """Some cap-respecting subset of each signature's held capped units meets every floor."""
+    subset_codes, sums = table
+    out = np.empty(len(codes), dtype=bool)
+    step = max(1, 4_000_000 // max(1, sums.size))
+    for s in range(0, len(codes), step):
+        inside = (subset_codes[None, :] & ~codes[s : s + step, None]) == 0
+        enough = ((others[s : s + step, None, :] + sums[None, :, :]) >= need).all(axis=2)
+        out[s : s + step] = (inside & enough).any(axis=1)
+    return out
+
+
+def random_plans(spec: Spec, n: int, seed: int) -> Bools:
+    """``n`` random plans; each plan holds each unit with its own probability in [0.2, 0.8]."""
+    rng = np.random.default_rng(seed)
+    density = rng.uniform(0.2, 0.8, size=(n, 1)).astype(np.float32)
+    return rng.random((n, len(spec.units)), dtype=np.float32) < density
+
+
+@dataclass(frozen=True, slots=True)
+class BenchResult:
+    """Best-of-3 timings of ``decide_many`` against ``credit_floor`` on the same plans."""
+
+    n: int
+    decide_seconds: float
+    floor_seconds: float
+    ratio: float
+    plans_per_second: float
+    achieved: int
+
+
+def bench(spec: Spec, n: int, seed: int) -> BenchResult:
+    """Time the full decision against the credit-sum floor (compilation not timed)."""
+    compiled = compile_spec(spec)
+    plans = random_plans(spec, n, seed)
+
+    def best(run: Callable[[], object]) -> float:
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    decide = best(lambda: decide_many(compiled, plans))
+    floor = best(lambda: credit_floor(compiled, plans))
+    achieved = int(decide_many(compiled, plans).sum())
+    return BenchResult(n, decide, floor, decide / floor, n / decide, achieved)

@@ -1,0 +1,67 @@
+"""Save the README screenshots from a running Assay server, using Debian's Chromium.
+
+Usage: python scripts/screenshots.py [BASE_URL] [OUT_DIR]
+(defaults: http://127.0.0.1:8011 and docs/screenshots). Start the server first, e.g.
+``assay demo && assay serve --addr 127.0.0.1:8011``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, ViewportSize, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT: ViewportSize = {"width": 1280, "height": 1000}
+PLAN_UNITS = ("401", "402", "303", "307")
+
+
+def unit_page(page: Page, base: str, out: Path) -> Path:
+    """Unit 403 of 4430-04, the whole page: outcomes, criteria and evidence ranges."""
+    page.goto(f"{base}/catalogue/4430-04/units/403/")
+    path = out / "catalogue-unit.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def plan_builder(page: Page, base: str, out: Path) -> Path:
+    """The plan builder with a few units ticked and the suggested completion showing."""
+    page.goto(f"{base}/plans/4430-04/")
+    for number in PLAN_UNITS:
+        with page.expect_response(lambda r: r.url.endswith("/check")):
+            page.check(f"#unit-{number}")
+    with page.expect_response(lambda r: r.url.endswith("/complete")):
+        page.get_by_role("button", name="Complete my plan").click()
+    page.wait_for_selector(".completion")
+    page.evaluate("window.scrollTo(0, 0)")
+    path = out / "plan-builder.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    """Take both screenshots and print where they went."""
+    base = (argv[1] if len(argv) > 1 else "http://127.0.0.1:8011").rstrip("/")
+    out = Path(argv[2] if len(argv) > 2 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
+        for shot in (unit_page, plan_builder):
+            print(shot(page, base, out))
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,27 @@
+"""Fixtures for the web pages: the shipped catalogue and the qualification most pages show."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.http import HttpResponse
+
+from assay.catalogue.models import Qualification
+from assay.catalogue.selectors import qualification_get
+
+
+@pytest.fixture
+def cg4430(catalogue: None) -> Qualification:
+    """City & Guilds 4430-04, imported from the library."""
+    return qualification_get("4430-04")
+
+
+@pytest.fixture
+def page_text() -> object:
+    """The response body with HTML entities decoded, so verbatim texts compare as printed."""
+
+    def decode(response: HttpResponse) -> str:
+        return html.unescape(response.content.decode())
+
+    return decode

@@ -1,0 +1,136 @@
+"""The plan builder in a real browser: Debian's Chromium driven by Playwright.
+
+Never a downloaded browser: when /usr/bin/chromium is missing the session installs the Debian
+package first. Playwright's sync API runs an event loop in this thread, so Django's
+async-safety check is switched off for these tests (the database is only touched here by
+fixtures and by the expectations computed before the browser starts).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from assay.catalogue.models import Qualification
+from assay.catalogue.planning import plan_check, plan_complete
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TICKED = ["401", "402", "303"]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, installed with apt-get when it is not there yet."""
+    if not Path(CHROMIUM).exists():
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(
+            "apt-get update && apt-get install -y chromium", shell=True, check=True, env=env
+        )
+    assert Path(CHROMIUM).exists(), "apt-get did not install /usr/bin/chromium"
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _errors(page: Page) -> list[str]:
+    """Collects console errors and failed requests, so a broken asset fails the test."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}"))
+    return errors
+
+
+def test_tick_units_see_rules_update_then_complete_the_plan(
+    live_server: Any, cg4430: Qualification, browser: Browser
+) -> None:
+    decision = plan_check(cg4430, TICKED)
+    rules = {r["rule"]: r for r in decision["rules"]}
+    completion = plan_complete(cg4430, have=TICKED)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = _errors(page)
+    page.goto(f"{live_server.url}/plans/4430-04/")
+    panel = page.locator("#plan-result")
+    assert panel.locator('[data-rule="minimum-credit"]').get_attribute("data-met") == "false"
+
+    for number in TICKED:
+        with page.expect_response(lambda r: r.url.endswith("/plans/4430-04/check")) as answer:
+            page.get_by_role("checkbox", name=re.compile(rf"^{number} ")).check()
+        assert answer.value.status == 200
+
+    credit = rules["minimum-credit"]
+    meter = panel.locator('[data-rule="minimum-credit"] .meter-count')
+    expect(meter).to_have_text(f"{credit['have']} of {credit['need']}")
+    mandatory = panel.locator('[data-rule="mandatory-units"]')
+    expect(mandatory).to_have_attribute("data-met", str(rules["mandatory-units"]["met"]).lower())
+    expect(panel).to_contain_text(decision["summary"])
+    assert page.url.endswith("/plans/4430-04/")  # htmx swapped the panel; no navigation
+
+    page.get_by_role("button", name="Complete my plan").click()
+    suggestion = panel.locator(".completion")
+    expect(suggestion).to_be_visible()
+    shown = suggestion.locator("[data-unit]").evaluate_all(
+        "items => items.map(item => item.dataset.unit)"
+    )
+    assert shown == completion["add"]
+    expect(suggestion).to_contain_text(f"Adds {completion['added_glh']} guided learning hours")
+    expect(panel.locator('.decision[data-met="true"]')).to_have_count(1)
+    assert errors == []
+
+
+def test_builder_works_without_javascript(
+    live_server: Any, cg4430: Qualification, browser: Browser
+) -> None:
+    expected = plan_check(cg4430, ["401", "402"])
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/plans/4430-04/")
+    page.check("#unit-401")
+    page.check("#unit-402")
+    page.get_by_role("button", name="Check plan").click()
+    page.wait_for_url("**/plans/4430-04/check")
+    assert page.is_checked("#unit-401") and page.is_checked("#unit-402")
+    assert expected["summary"] in page.locator("#plan-result").inner_text()
+    page.get_by_role("button", name="Complete my plan").click()
+    page.wait_for_url("**/plans/4430-04/complete")
+    assert page.locator(".completion [data-unit]").count() > 0
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/plans/4430-04/", "/catalogue/4430-04/units/403/", "/catalogue/4430-04/", "/nos/"]
+)
+def test_pages_fit_a_phone_screen(
+    live_server: Any, catalogue: None, browser: Browser, path: str
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors = _errors(page)
+    page.goto(f"{live_server.url}{path}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert errors == []
