@@ -102,6 +102,12 @@ def specs(draw: st.DrawFn, caps: bool = True) -> Spec:
     pool = draw(units())
     count = draw(st.integers(1, 4))
     drawn = [draw(rules(pool, i)) for i in range(count)]
+    if caps and draw(st.booleans()):  # a floor and a cap that compete for the same units
+        measure = draw(st.sampled_from(list(Measure)))
+        top = len(pool) if measure is Measure.UNITS else sum(u.credit or 0 for u in pool)
+        need = draw(st.integers(0, top))
+        drawn.append(AtLeast("f", "", measure, need, draw(wheres(pool))))
+        drawn.append(AtMost("c", "", measure, draw(st.integers(0, need)), draw(wheres(pool))))
     if not caps:
         drawn = [r for r in drawn if isinstance(r, Mandatory | AtLeast | EachGroup)]
     return Spec("random", pool, tuple(drawn))

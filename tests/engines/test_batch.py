@@ -40,7 +40,12 @@ def test_edexcel_contested_rows_match_through_every_path(monkeypatch: pytest.Mon
     plans = random_plans(spec, 1500, seed=3)
     plans[:, :2] = True  # both mandatory units: more rows reach the exact step
     want = by_evaluate(spec, plans)
-    np.testing.assert_array_equal(decide_many(compile_spec(spec), plans), want)
+    compiled = compile_spec(spec)
+    assert compiled.lookup is not None  # 32 x 7 x 2 x 2 signatures, all decided up front
+    np.testing.assert_array_equal(decide_many(compiled, plans), want)
+    grouped = compile_spec(spec, lookup=False)  # group the signatures as they come
+    assert grouped.lookup is None
+    np.testing.assert_array_equal(decide_many(grouped, plans), want)
     monkeypatch.setattr(batch, "TABLE_UP_TO", 0)  # per-signature evaluator instead of a table
     np.testing.assert_array_equal(decide_many(compile_spec(spec), plans), want)
 

@@ -116,9 +116,12 @@ def test_without_caps_everything_achieved_counts(spec: Spec, data: st.DataObject
 @given(specs())
 def test_batch_matches_evaluate(spec: Spec) -> None:
     plans = all_plans(spec)
-    got = decide_many(compile_spec(spec), plans)
+    compiled = compile_spec(spec)
+    got = decide_many(compiled, plans)
     valid = brute.valid_selections(spec)
     assert [brute.met(valid, m) for m in range(len(plans))] == got.tolist()
+    grouped = decide_many(compile_spec(spec, lookup=False), plans)
+    assert grouped.tolist() == got.tolist()
     numbers = [u.number for u in spec.units]
     for row in plans[:: max(1, len(plans) // 24)]:
         chosen = [numbers[i] for i in np.flatnonzero(row)]

@@ -1,10 +1,12 @@
 """Decisions for many plans at once (an awarding body re-checks every registration nightly).
 
-One matrix product of the plans with a per-unit feature matrix gives every floor and cap total.
-A plan that misses a floor with everything counted fails (floors only gain from more units); one
-that meets the floors and overruns no cap is achieved. The rest, where a cap binds, depend only
-on which capped units are held and on the (clipped) floor totals of the other units, so each
-distinct such signature is decided once, exactly, and the answer scattered back.
+One product of the plans with a per-unit feature matrix (a few bit-packed float32 columns, a
+matrix-vector product each) gives every floor and cap test at once. A plan that misses a floor
+with everything counted fails (floors only gain from more units); one that meets the floors
+and overruns no cap is achieved. The rest, where a cap binds, depend only on which capped
+units are held and on the (clipped) floor totals of the other units, so each distinct such
+signature is decided once, exactly (every possible one up front when there are few, making it
+a table lookup), and the answer scattered back.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ CHUNK = 32_768
 """Rows per block: keeps the float32 copy of a block in cache."""
 TABLE_UP_TO = 16
 """Capped units beyond this are decided per signature by the evaluator instead of a table."""
+LOOKUP_UP_TO = 1 << 16
+"""Signature spaces up to this size are decided in full when compiling (a lookup table)."""
 _EXACT_BITS = 24
-"""float32 holds integers exactly up to 2**24, so up to 24 capped units pack into one column."""
+"""float32 holds integers exactly below 2**24: the bits every packed column may use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,19 @@ class Column:
     threshold: float | None
     bias: float
     guard: int
+
+
+@dataclass(frozen=True, eq=False)
+class Lookup:
+    """One float32 column for specs whose signatures are few: low bits hold the signature as a
+    mixed-radix number (capped bits, then each contested floor's total over the other units),
+    bit fields above it the cap tests. Every signature is decided when compiling."""
+
+    weights: Floats
+    bias: float
+    guard: int  # cap guard bits: any set means a cap binds
+    mask: int  # the signature bits
+    decided: Bools  # per signature
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,10 +75,12 @@ class CompiledSpec:
     contested: npt.NDArray[np.intp]  # floors that count any capped unit
     signature: Floats  # (units, 1 + contested): capped bit weights, then uncapped coefficients
     table: tuple[Ints, Ints] | None  # cap-respecting subsets of the capped units: codes, sums
+    lookup: Lookup | None  # when set, it tests the caps and keys the signatures (no cap columns)
 
 
-def compile_spec(spec: Spec) -> CompiledSpec:
-    """Prepare ``spec`` for batch decisions."""
+def compile_spec(spec: Spec, *, lookup: bool = True) -> CompiledSpec:
+    """Prepare ``spec`` for batch decisions; ``lookup=False`` forces the general path
+    (signatures grouped as they come), for tests."""
     lin = linearise(spec)
     # Mandatory units without equivalents fold into one test ("all k of these"); floors
     # needing nothing are dropped; a cap binds when its total reaches ``limit + 1``.
@@ -75,13 +94,6 @@ def compile_spec(spec: Spec) -> CompiledSpec:
         floors.append((lin.floor_matrix[single].sum(axis=0), len(single)))
     floors += [(f.coef, f.need) for i, f in enumerate(lin.floors) if i not in single]
     never = any(t > coef.sum() for coef, t in floors)
-    caps = [(c.coef, c.limit + 1) for c in lin.caps]
-    rows: list[Floats] = []
-    tests: list[Column] = []
-    for group, cap in ((floors, False), (caps, True)):
-        for weights, test in _pack([(c, t) for c, t in group if 0 < t <= c.sum()], cap):
-            rows.append(weights)
-            tests.append(test)
     capped = np.flatnonzero((lin.cap_matrix > 0).any(axis=0))
     contested = np.flatnonzero((lin.floor_matrix[:, capped] > 0).any(axis=1))
     other = lin.floor_matrix[contested].T.astype(np.float32)
@@ -89,6 +101,17 @@ def compile_spec(spec: Spec) -> CompiledSpec:
     bits = np.zeros((lin.size, 1), dtype=np.float32)
     if len(capped) <= _EXACT_BITS:
         bits[capped, 0] = 2.0 ** np.arange(len(capped) - 1, -1, -1)
+    signature = np.ascontiguousarray(np.hstack([bits, other]))
+    table = _table(lin, capped, contested) if len(capped) <= TABLE_UP_TO else None
+    caps = [(c.coef, c.limit + 1) for c in lin.caps if c.limit + 1 <= c.coef.sum()]
+    need = np.maximum(lin.need[contested], 0)
+    found = _lookup(table, signature, need, caps) if lookup and table is not None and caps else None
+    rows: list[Floats] = []
+    tests: list[Column] = []
+    for group, cap in ((floors, False), ([] if found else caps, True)):
+        for weights, test in _pack([(c, t) for c, t in group if 0 < t <= c.sum()], cap):
+            rows.append(weights)
+            tests.append(test)
     return CompiledSpec(
         lin=lin,
         weights=tuple(np.ascontiguousarray(r) for r in rows),
@@ -96,21 +119,47 @@ def compile_spec(spec: Spec) -> CompiledSpec:
         never=never,
         capped=capped,
         contested=contested,
-        signature=np.ascontiguousarray(np.hstack([bits, other])),
-        table=_table(lin, capped, contested) if len(capped) <= TABLE_UP_TO else None,
+        signature=signature,
+        table=table,
+        lookup=found,
     )
 
 
-def _pack(fields: list[tuple[Ints, int]], cap: bool) -> list[tuple[Floats, Column]]:
-    """Lay tests ``total >= t`` out as bit fields, widest first, 24 bits per float32 column.
+def _lookup(
+    table: tuple[Ints, Ints], signature: Floats, need: Ints, caps: list[tuple[Ints, int]]
+) -> Lookup | None:
+    """The lookup column, or None when the signatures or the cap fields do not fit."""
+    sizes = [int(v) + 1 for v in signature.sum(axis=0)]  # most each signature digit can be
+    space = int(np.prod(np.asarray(sizes, dtype=np.float64)))
+    if space > LOOKUP_UP_TO:
+        return None
+    try:
+        packed = _pack(caps, True, start=(space - 1).bit_length())
+    except _TooWide:
+        return None
+    if len(packed) != 1:
+        return None  # the caps need more than the bits left above the signature
+    [(cap_weights, cap_test)] = packed
+    radix = np.cumprod([1, *sizes[:0:-1]])[::-1].astype(np.int64)  # last digit varies fastest
+    digits = (np.arange(space, dtype=np.int64)[:, None] // radix) % np.asarray(sizes)
+    return Lookup(
+        weights=np.ascontiguousarray(cap_weights + signature @ radix.astype(np.float32)),
+        bias=cap_test.bias,
+        guard=cap_test.guard,
+        mask=(1 << (space - 1).bit_length()) - 1,
+        decided=_by_table(table, digits[:, 0], digits[:, 1:], need),
+    )
 
-    A field of width ``w`` needs ``2**w >= t`` (the bias is not negative) and
-    ``2**w > max - t`` (the biased total stays below ``2**(w + 1)``)."""
+
+def _pack(fields: list[tuple[Ints, int]], cap: bool, start: int = 0) -> list[tuple[Floats, Column]]:
+    """Lay tests ``total >= t`` out as bit fields from bit ``start``, widest first, within the
+    24 bits of a float32 column. A field of width ``w`` needs ``2**w >= t`` (the bias is not
+    negative) and ``2**w > max - t`` (the biased total stays below ``2**(w + 1)``)."""
     sized = []
     for coef, t in fields:
         width = max((t - 1).bit_length(), (int(coef.sum()) - t).bit_length())
-        if width + 1 > _EXACT_BITS:
-            raise ValueError("totals too large to test exactly in float32")
+        if start + width + 1 > _EXACT_BITS:
+            raise _TooWide("totals too large to test exactly in float32")
         sized.append((width, coef, t))
     columns: list[list[tuple[int, Ints, int]]] = []
     used: list[int] = []
@@ -118,21 +167,25 @@ def _pack(fields: list[tuple[Ints, int]], cap: bool) -> list[tuple[Floats, Colum
         slot = next((j for j, u in enumerate(used) if u + width + 1 <= _EXACT_BITS), len(used))
         if slot == len(used):
             columns.append([])
-            used.append(0)
+            used.append(start)
         columns[slot].append((width, coef, t))
         used[slot] += width + 1
     out = []
     for column in columns:
         weights = np.zeros(len(column[0][1]), dtype=np.float64)
-        bias, guard, offset = 0, 0, 0
+        bias, guard, offset = 0, 0, start
         for width, coef, t in column:
             weights += coef * float(1 << offset)
             bias += ((1 << width) - t) << offset
             guard |= 1 << (offset + width)
             offset += width + 1
-        threshold = float(column[0][2]) if len(column) == 1 else None
+        threshold = float(column[0][2]) if len(column) == 1 and start == 0 else None
         out.append((weights.astype(np.float32), Column(cap, threshold, float(bias), guard)))
     return out
+
+
+class _TooWide(ValueError):
+    """A total too large to test exactly in float32 (tens of millions of credits)."""
 
 
 def _table(
@@ -191,12 +244,19 @@ def decide_many(compiled: CompiledSpec, plans: npt.ArrayLike) -> Bools:
                 binds |= hit
             else:
                 ok &= hit
-        if capped:
+        lookup = compiled.lookup
+        if lookup is not None:
+            key = (block @ lookup.weights + lookup.bias).astype(np.int32)
+            binds = (key & lookup.guard) != 0
             hard = np.flatnonzero(ok & binds)
+            ok &= ~binds
+            ok[hard] = lookup.decided[key[hard] & lookup.mask]
+        elif capped:
+            hard = np.flatnonzero(ok & binds)
+            ok &= ~binds
             if hard.size:
                 where.append(start + hard)
                 signatures.append(block[hard] @ compiled.signature)
-            ok &= ~binds
         out[start : start + len(block)] = ok
     if where:
         rows = np.concatenate(where)
