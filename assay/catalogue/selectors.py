@@ -56,6 +56,11 @@ def qualification_versions(qual: Qualification) -> list[str]:
     )
 
 
+def units_overview(qual: Qualification) -> QuerySet[Unit]:
+    """Units with their group only, for lists and the plan builder (one query)."""
+    return Unit.objects.filter(qualification=qual).select_related("group")
+
+
 def units_of(qual: Qualification) -> QuerySet[Unit]:
     """Units with their group, outcomes, criteria and evidence requirements in 5 queries."""
     return (

@@ -8,9 +8,11 @@ fixtures and by the expectations computed before the browser starts).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,11 +41,14 @@ TICKED = ["401", "402", "303"]
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium, installed with apt-get when it is not there yet."""
-    if not Path(CHROMIUM).exists():
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(
-            "apt-get update && apt-get install -y chromium", shell=True, check=True, env=env
-        )
+    # pytest-xdist workers may get here together: one installs, the others wait on the lock.
+    with open(Path(tempfile.gettempdir()) / "assay-chromium.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not Path(CHROMIUM).exists():
+            env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+            subprocess.run(
+                "apt-get update && apt-get install -y chromium", shell=True, check=True, env=env
+            )
     assert Path(CHROMIUM).exists(), "apt-get did not install /usr/bin/chromium"
     return CHROMIUM
 

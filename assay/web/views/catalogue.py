@@ -26,7 +26,7 @@ def qualification_index(request: HttpRequest) -> HttpResponse:
 def qualification_detail(request: HttpRequest, key: str) -> HttpResponse:
     """Header facts, the verbatim rules of combination and the units under their groups."""
     qual = qualification_or_404(key)
-    context = {"qual": qual, "groups": units_by_group(selectors.units_of(qual))}
+    context = {"qual": qual, "groups": units_by_group(selectors.units_overview(qual))}
     return render(request, "web/catalogue/qualification.html", context)
 
 

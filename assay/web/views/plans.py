@@ -63,7 +63,7 @@ def _render(
     context = {"qual": qual, "choice": choice, "objectives": OBJECTIVES, **result}
     if request.htmx:
         return render(request, "web/plans/_result.html", context)
-    context["groups"] = units_by_group(selectors.units_of(qual))
+    context["groups"] = units_by_group(selectors.units_overview(qual))
     return render(request, "web/plans/builder.html", context)
 
 
