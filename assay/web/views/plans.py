@@ -82,28 +82,26 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/plans/index.html", context)
 
 
-@require_GET
-def plan_builder(request: HtmxHttpRequest, key: str) -> HttpResponse:
-    """The builder; ``?unit=`` pre-ticks units so a plan can be bookmarked or shared."""
+def _check(request: HtmxHttpRequest, key: str, data: QueryDict) -> HttpResponse:
     qual = qualification_or_404(key)
     try:
-        choice = _plan_choice(request.GET)
+        choice = _plan_choice(data)
         decision = planning.plan_check(qual, choice.units)
     except (BadPlan, selectors.NotFound) as exc:
         return _bad_request(request, qual, exc)
     return _render(request, qual, choice, decision=decision)
+
+
+@require_GET
+def plan_builder(request: HtmxHttpRequest, key: str) -> HttpResponse:
+    """The builder; ``?unit=`` pre-ticks units so a plan can be bookmarked or shared."""
+    return _check(request, key, request.GET)
 
 
 @require_POST
 def plan_check(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Every rule of combination, met or not, for the ticked units."""
-    qual = qualification_or_404(key)
-    try:
-        choice = _plan_choice(request.POST)
-        decision = planning.plan_check(qual, choice.units)
-    except (BadPlan, selectors.NotFound) as exc:
-        return _bad_request(request, qual, exc)
-    return _render(request, qual, choice, decision=decision)
+    return _check(request, key, request.POST)
 
 
 @require_POST
