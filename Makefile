@@ -17,8 +17,8 @@ install: $(STAMP)
 
 ## Set up and start Assay with demo data on SQLite at http://127.0.0.1:8000
 run: install
-	$(BIN)/assay demo
-	$(BIN)/assay serve --addr 127.0.0.1:8000
+	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay demo
+	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay serve --addr 127.0.0.1:8000
 
 ## Set up and run every check and test (lint, format, types, architecture, pytest)
 test: install lint typecheck unit

@@ -1,10 +1,26 @@
-"""Shared fixtures: the shipped catalogue imported into the test database."""
+"""Shared fixtures: the shipped catalogue imported into the test database, fast hashing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from assay.catalogue.services import catalogue_import_library
+
+
+class FastArgon2PasswordHasher(Argon2PasswordHasher):
+    """Still argon2 (hashes start with "argon2"), with test-sized costs: suites create many users."""
+
+    time_cost = 1
+    memory_cost = 256
+    parallelism = 1
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.conftest.FastArgon2PasswordHasher"]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -128,13 +128,22 @@ def load_text(text: str, file: str) -> LoadedSpec:
 
 
 def load_file(path: str | Path) -> LoadedSpec:
-    """Parse and validate one spec file."""
+    """Parse and validate one spec file (cached while the file is unchanged)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        stat = path.stat()
+    except OSError as exc:
         return LoadedSpec(str(path), None, (SpecError(str(path), "$", None, str(exc)),))
-    return load_text(text, str(path))
+    return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: str, mtime_ns: int, size: int) -> LoadedSpec:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadedSpec(path, None, (SpecError(path, "$", None, str(exc)),))
+    return load_text(text, path)
 
 
 def library_files() -> list[Path]:

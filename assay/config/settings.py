@@ -37,6 +37,12 @@ DATA_DIR = Path(os.environ.get("ASSAY_DATA_DIR", PROJECT_DIR / "data"))
 # SQLite needs its folder; whitenoise warns when STATIC_ROOT is missing.
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
+# The one clock (assay/clock.py): pin "today" for demos and tests, e.g. 2013-03-01.
+ASSAY_TODAY = os.environ.get("ASSAY_TODAY", "")
+# Default period of registration for a new candidate, in months (capped by the
+# qualification's last certification date). Centres see and document it.
+ASSAY_REGISTRATION_MONTHS = int(os.environ.get("ASSAY_REGISTRATION_MONTHS", "24"))
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "assay.catalogue",
+    "assay.centres",
+    "assay.registrations",
     "assay.web",
 ]
 

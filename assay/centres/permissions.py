@@ -1,0 +1,85 @@
+"""Who may see and do what: named predicates and querysets narrowed to what a user may see.
+
+Objects outside these querysets answer 404 exactly like missing ones (ADR 0006).
+Role summary:
+* centre administrator — everything at their centre (register, plan, change status);
+* lead IQA — reads the centre, reopens/changes status; internal verifier — the candidates
+  they verify; assessor — candidates with a plan unit assigned to them; tutor — reads the
+  centre's candidates; employer contact — their own employees; candidate — only themselves;
+* external verifier — read-only, the centres assigned to them; nobody sees another centre.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from assay.centres.models import Centre, Membership, Role
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+CENTRE_WIDE = (Role.CENTRE_ADMIN, Role.LEAD_IQA, Role.TUTOR, Role.EXTERNAL_VERIFIER)
+STAFF_ROLES = (
+    Role.CENTRE_ADMIN,
+    Role.TUTOR,
+    Role.ASSESSOR,
+    Role.INTERNAL_VERIFIER,
+    Role.LEAD_IQA,
+    Role.EXTERNAL_VERIFIER,
+)
+
+
+def _memberships(user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk, active=True)
+
+
+def centre_ids_with_role(user: AnyUser, *roles: str) -> set[int]:
+    return set(_memberships(user).filter(role__in=roles).values_list("centre_id", flat=True))
+
+
+def roles_at(user: AnyUser, centre: Centre) -> set[str]:
+    return set(_memberships(user).filter(centre=centre).values_list("role", flat=True))
+
+
+def centres_visible_to(user: AnyUser) -> QuerySet[Centre]:
+    """Centres whose dashboard the user may open (staff roles only; never another centre)."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return Centre.objects.all()
+    return Centre.objects.filter(pk__in=centre_ids_with_role(user, *STAFF_ROLES))
+
+
+def can_administer(user: AnyUser, centre: Centre) -> bool:
+    """Register candidates, grant roles, record approvals and competence at this centre."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return True
+    return Role.CENTRE_ADMIN in roles_at(user, centre)
+
+
+def can_change_status(user: AnyUser, centre: Centre) -> bool:
+    return can_administer(user, centre) or Role.LEAD_IQA in roles_at(user, centre)
+
+
+def registration_filter(user: AnyUser) -> Q:
+    """A filter on Registration for everything ``user`` may read."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if getattr(user, "is_superuser", False):
+        return Q()
+    wide = centre_ids_with_role(user, *CENTRE_WIDE)
+    return (
+        Q(centre_id__in=wide)
+        | Q(
+            plan_units__assessor_id=user.pk, centre_id__in=centre_ids_with_role(user, Role.ASSESSOR)
+        )
+        | Q(
+            internal_verifier_id=user.pk,
+            centre_id__in=centre_ids_with_role(user, Role.INTERNAL_VERIFIER, Role.LEAD_IQA),
+        )
+        | Q(candidate__user_id=user.pk)
+        | Q(
+            candidate__employer_contact_id=user.pk,
+            centre_id__in=centre_ids_with_role(user, Role.EMPLOYER_CONTACT),
+        )
+    )

@@ -1,0 +1,99 @@
+"""Writes and competence decisions for centres and their people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from assay.centres.models import (
+    ApprovalStatus,
+    Centre,
+    Competence,
+    Membership,
+    QualificationApproval,
+    Role,
+)
+from assay.centres.permissions import can_administer
+from assay.engines.competence.deadlines import Competence as CompetenceDecision
+from assay.engines.competence.deadlines import competence
+from assay.errors import InvalidInput, NotAllowed
+
+
+def competence_decisions(
+    user: AbstractBaseUser | AnonymousUser, today: dt.date
+) -> list[tuple[Competence, CompetenceDecision]]:
+    """Each A/V unit record of the person with the engine's status and deadline."""
+    from assay.registrations.facts import staff_role
+
+    return [
+        (
+            row,
+            competence(
+                role=staff_role(row),
+                started_on=row.started_on,
+                holds_unit=row.achieved_on is not None and row.achieved_on <= today,
+                today=today,
+            ),
+        )
+        for row in Competence.objects.filter(user_id=user.pk, role="assessor")
+    ]
+
+
+def can_take_new_candidates(user: AbstractBaseUser | AnonymousUser, today: dt.date) -> bool:
+    """False when an assessor's A/V deadline has passed without the unit."""
+    decisions = competence_decisions(user, today)
+    return all(d.can_take_new_candidates for _, d in decisions)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalInput:
+    qualification_code: str
+    status: str
+    since: dt.date
+    until: dt.date | None = None
+    reason: str = ""
+
+
+def approval_record(
+    *, by: AbstractBaseUser, centre: Centre, approval: ApprovalInput
+) -> QualificationApproval:
+    """A new approval decision (history: the previous ones stay)."""
+    if not getattr(by, "is_superuser", False):
+        raise NotAllowed("only the awarding body records centre approvals")
+    if approval.status not in ApprovalStatus.values:
+        raise InvalidInput({"status": f"choose one of {', '.join(ApprovalStatus.values)}"})
+    if approval.status != ApprovalStatus.APPROVED and not approval.reason.strip():
+        raise InvalidInput({"reason": "give the reason for a suspension or withdrawal"})
+    return QualificationApproval.objects.create(
+        centre=centre,
+        qualification_code=approval.qualification_code,
+        status=approval.status,
+        since=approval.since,
+        until=approval.until,
+        reason=approval.reason,
+        recorded_by=by,
+    )
+
+
+def membership_grant(
+    *,
+    by: AbstractBaseUser,
+    centre: Centre,
+    user: AbstractBaseUser,
+    role: str,
+    qualification_code: str = "",
+) -> Membership:
+    if not can_administer(by, centre):
+        raise NotAllowed("only a centre administrator can grant roles")
+    if role not in Role.values:
+        raise InvalidInput({"role": f"unknown role {role!r}"})
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        centre=centre,
+        role=role,
+        qualification_code=qualification_code,
+        defaults={"active": True, "granted_by": by},
+    )
+    return membership

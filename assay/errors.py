@@ -1,0 +1,25 @@
+"""Errors that domain services raise; front doors turn them into one response shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class RegistrationRefused(Exception):
+    """The entry rules refused the registration; nothing was saved. ``reasons`` lists them all."""
+
+    def __init__(self, reasons: Sequence[tuple[str, str]]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(" ".join(message for _, message in self.reasons))
+
+
+class NotAllowed(Exception):
+    """The user may see the object but their role does not allow this action."""
+
+
+class InvalidInput(ValueError):
+    """Bad input: ``errors`` maps a field name to its message; nothing was changed."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))

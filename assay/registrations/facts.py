@@ -1,0 +1,51 @@
+"""Adapters from rows to the entry and competence engines' facts (no rules here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from assay.catalogue.models import Qualification
+from assay.centres.models import Centre, Competence, QualificationApproval
+from assay.engines.competence.deadlines import StaffRole
+from assay.engines.entry.rules import Approval, CentreApproval, QualificationFacts
+
+
+def qualification_facts(qual: Qualification) -> QualificationFacts:
+    content: dict[str, Any] = qual.spec.content
+    real_job = bool(content.get("real_job_rule")) or any(
+        u.get("real_job_required") for u in content["units"]
+    )
+    return QualificationFacts(
+        code=qual.code,
+        title=qual.title,
+        level=qual.level,
+        last_registration=qual.last_registration,
+        last_certification=qual.last_certification,
+        minimum_age=qual.minimum_age,
+        real_job_required=real_job,
+        equivalents=frozenset(content.get("equivalent_qualifications", [])),
+    )
+
+
+def current_approval(centre: Centre, code: str, on: dt.date) -> CentreApproval | None:
+    """The approval decision in force on ``on`` (the latest one starting on or before it)."""
+    row = (
+        QualificationApproval.objects.filter(centre=centre, qualification_code=code, since__lte=on)
+        .order_by("-since", "-recorded_at", "-pk")
+        .first()
+    )
+    if row is None:
+        return None
+    return CentreApproval(Approval(row.status), row.since, row.until, row.reason)
+
+
+ROLE_OF = {
+    "assessor": StaffRole.ASSESSOR,
+    "internal_verifier": StaffRole.INTERNAL_VERIFIER,
+    "external_verifier": StaffRole.EXTERNAL_VERIFIER,
+}
+
+
+def staff_role(competence: Competence) -> StaffRole:
+    return ROLE_OF[competence.role]

@@ -1,0 +1,64 @@
+"""Reads of candidates and registrations, always narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from assay.catalogue.selectors import NotFound
+from assay.centres.models import Centre
+from assay.centres.permissions import AnyUser, can_administer, registration_filter
+from assay.registrations.models import (
+    Candidate,
+    PlanUnit,
+    Refusal,
+    Registration,
+    StatusChange,
+)
+
+
+def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
+    visible = Registration.objects.filter(registration_filter(user)).values("pk")
+    return Registration.objects.filter(pk__in=visible).select_related(
+        "candidate", "centre", "qualification", "qualification__spec", "internal_verifier"
+    )
+
+
+def registration_get(user: AnyUser, pk: int) -> Registration:
+    """One registration with its plan and history, or NotFound for missing and not-yours alike."""
+    registration = (
+        registrations_visible_to(user)
+        .prefetch_related(
+            Prefetch("plan_units", queryset=PlanUnit.objects.select_related("assessor")),
+            Prefetch("history", queryset=StatusChange.objects.select_related("by")),
+            "signatures__signer",
+            "rpl_claims",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if registration is None:
+        raise NotFound(f"no registration {pk}")
+    return registration
+
+
+def candidates_visible_to(user: AnyUser) -> QuerySet[Candidate]:
+    by_registration = Registration.objects.filter(registration_filter(user)).values("candidate_id")
+    return Candidate.objects.filter(pk__in=by_registration).select_related("centre")
+
+
+def centre_registrations(centre: Centre) -> QuerySet[Registration]:
+    """Every registration at a centre (callers have checked the user may see the centre)."""
+    return Registration.objects.filter(centre=centre).select_related(
+        "candidate", "qualification", "qualification__spec"
+    )
+
+
+def status_counts(centre: Centre) -> dict[str, int]:
+    rows = Registration.objects.filter(centre=centre).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def refusals_at(user: AnyUser, centre: Centre) -> QuerySet[Refusal]:
+    if not can_administer(user, centre):
+        return Refusal.objects.none()
+    return Refusal.objects.filter(centre=centre)

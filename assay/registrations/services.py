@@ -1,0 +1,369 @@
+"""Writes for registrations: every one checks the user's role and relation first.
+
+Entry refusals save nothing of the registration; the attempt and its reasons are logged as a
+``Refusal`` so the centre can explain them. Status changes and signatures are append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from assay import clock
+from assay.catalogue.models import Qualification
+from assay.catalogue.planning import plan_check
+from assay.catalogue.selectors import qualification_engine_spec, qualification_get
+from assay.centres.models import Centre, Role
+from assay.centres.permissions import can_administer, can_change_status, roles_at
+from assay.centres.services import can_take_new_candidates
+from assay.engines.entry.rules import (
+    CandidateFacts,
+    EntryDecision,
+    entry_decision,
+    registration_end,
+)
+from assay.engines.registration.lifecycle import Status as LifeStatus
+from assay.engines.registration.lifecycle import transition
+from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.registrations.facts import current_approval, qualification_facts
+from assay.registrations.models import (
+    Candidate,
+    HeldQualification,
+    InitialAssessment,
+    JobKind,
+    PlanUnit,
+    Refusal,
+    Registration,
+    RplClaim,
+    Signature,
+    SignatureDocument,
+    Status,
+    StatusChange,
+)
+
+User = AbstractBaseUser
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateInput:
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    email: str = ""
+    phone: str = ""
+    employer: str = ""
+    job_role: str = ""
+    job_kind: str = JobKind.PAID
+    held: tuple[str, ...] = field(default_factory=tuple)
+
+    def validate(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.first_name.strip():
+            errors["first_name"] = "enter the candidate's first name"
+        if not self.last_name.strip():
+            errors["last_name"] = "enter the candidate's last name"
+        if self.job_kind not in JobKind.values:
+            errors["job_kind"] = f"choose one of {', '.join(JobKind.values)}"
+        if errors:
+            raise InvalidInput(errors)
+
+
+def _facts(data: CandidateInput | Candidate) -> CandidateFacts:
+    if isinstance(data, Candidate):
+        held = frozenset(data.held.values_list("qualification_code", flat=True))
+        return CandidateFacts(data.date_of_birth, held, data.real_job)
+    return CandidateFacts(data.date_of_birth, frozenset(data.held), data.job_kind != JobKind.NONE)
+
+
+def registration_check(
+    *,
+    centre: Centre,
+    qualification: Qualification,
+    candidate: CandidateInput | Candidate,
+    registered_on: dt.date | None = None,
+) -> EntryDecision:
+    """The entry rules' decision, with every reason; changes nothing (live checks, dry runs)."""
+    on = registered_on or clock.today()
+    return entry_decision(
+        candidate=_facts(candidate),
+        qualification=qualification_facts(qualification),
+        approval=current_approval(centre, qualification.code, on),
+        registered_on=on,
+    )
+
+
+def registration_create(
+    *,
+    by: User,
+    centre: Centre,
+    qualification_key: str,
+    candidate: Candidate | None = None,
+    candidate_input: CandidateInput | None = None,
+    registered_on: dt.date | None = None,
+    log_refusal: bool = True,
+) -> Registration:
+    """Register a new or existing candidate, or raise RegistrationRefused with every reason."""
+    if not can_administer(by, centre):
+        raise NotAllowed("only a centre administrator can register candidates")
+    if (candidate is None) == (candidate_input is None):
+        raise InvalidInput({"candidate": "give either an existing candidate or new details"})
+    if candidate is not None and candidate.centre_id != centre.pk:
+        raise InvalidInput({"candidate": "the candidate belongs to another centre"})
+    if candidate_input is not None:
+        candidate_input.validate()
+    qual = qualification_get(qualification_key)
+    on = registered_on or clock.today()
+    subject: CandidateInput | Candidate = candidate or candidate_input  # type: ignore[assignment]
+    decision = registration_check(
+        centre=centre, qualification=qual, candidate=subject, registered_on=on
+    )
+    if not decision.allowed:
+        if log_refusal:
+            name = str(candidate) if candidate else f"{subject.first_name} {subject.last_name}"
+            Refusal.objects.create(
+                centre=centre,
+                candidate_name=name,
+                qualification_code=qual.code,
+                attempted_on=on,
+                reasons=[{"code": r.code, "message": r.message} for r in decision.reasons],
+                by=by,
+            )
+        raise RegistrationRefused([(r.code, r.message) for r in decision.reasons])
+    period = registration_end(
+        registered_on=on,
+        period_months=settings.ASSAY_REGISTRATION_MONTHS,
+        last_certification=qual.last_certification,
+    )
+    with transaction.atomic():
+        if candidate is None:
+            assert candidate_input is not None
+            candidate = Candidate.objects.create(
+                centre=centre,
+                first_name=candidate_input.first_name.strip(),
+                last_name=candidate_input.last_name.strip(),
+                date_of_birth=candidate_input.date_of_birth,
+                email=candidate_input.email,
+                phone=candidate_input.phone,
+                employer=candidate_input.employer,
+                job_role=candidate_input.job_role,
+                job_kind=candidate_input.job_kind,
+            )
+            HeldQualification.objects.bulk_create(
+                HeldQualification(candidate=candidate, qualification_code=code)
+                for code in candidate_input.held
+            )
+        registration = Registration.objects.create(
+            candidate=candidate,
+            centre=centre,
+            qualification=qual,
+            registered_on=on,
+            end_date=period.end,
+            end_date_explanation=period.explanation,
+            created_by=by,
+        )
+        StatusChange.objects.create(
+            registration=registration, from_status="", to_status=Status.REGISTERED, by=by
+        )
+    return registration
+
+
+def registration_transition(
+    *, by: User, registration: Registration, to: str, reason: str = ""
+) -> StatusChange:
+    """Move a registration through its lifecycle; every change is kept with who and when."""
+    if not can_change_status(by, registration.centre):
+        raise NotAllowed(
+            "only a centre administrator or lead IQA can change a registration's status"
+        )
+    if to not in Status.values:
+        raise InvalidInput({"status": f"unknown status {to!r}"})
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        verdict = transition(LifeStatus(locked.status), LifeStatus(to))
+        if not verdict.allowed:
+            raise InvalidInput({"status": verdict.reason})
+        change = StatusChange.objects.create(
+            registration=locked, from_status=locked.status, to_status=to, reason=reason, by=by
+        )
+        locked.status = to
+        locked.save(update_fields=["status"])
+    registration.status = to
+    return change
+
+
+@dataclass(frozen=True, slots=True)
+class PlanUnitInput:
+    unit: str
+    assessor_id: int | None = None
+    target_date: dt.date | None = None
+
+
+def plan_set(
+    *,
+    by: User,
+    registration: Registration,
+    units: Sequence[PlanUnitInput],
+    internal_verifier_id: int | None = None,
+) -> dict[str, Any]:
+    """Replace the learning plan; returns the rules engine's check of the planned units.
+
+    Assessors must hold the assessor role at the centre and be within their A/V deadline; the
+    internal verifier must hold an IV role and never verify a unit they assess.
+    """
+    centre = registration.centre
+    if not can_administer(by, centre):
+        raise NotAllowed("only a centre administrator can change the learning plan")
+    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
+    errors: dict[str, str] = {}
+    today = clock.today()
+    user_model = type(by)
+    for item in units:
+        if item.unit not in numbers:
+            errors[f"unit {item.unit}"] = (
+                f"unknown unit {item.unit!r} in {registration.qualification.code}"
+            )
+        if item.assessor_id is not None:
+            assessor = user_model.objects.filter(pk=item.assessor_id).first()
+            if assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
+                errors[f"assessor {item.unit}"] = "not an assessor at this centre"
+            elif not _already_assessing(
+                registration, item, assessor
+            ) and not can_take_new_candidates(assessor, today):
+                errors[f"assessor {item.unit}"] = (
+                    f"{assessor} is past their A/V unit deadline and cannot be given new candidates"
+                )
+    if internal_verifier_id is not None:
+        iv = user_model.objects.filter(pk=internal_verifier_id).first()
+        if iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
+            errors["internal_verifier"] = "not an internal verifier at this centre"
+        elif any(u.assessor_id == internal_verifier_id for u in units):
+            errors["internal_verifier"] = (
+                "an internal verifier must never verify their own assessments"
+            )
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        registration.plan_units.all().delete()
+        PlanUnit.objects.bulk_create(
+            PlanUnit(
+                registration=registration,
+                unit_number=u.unit,
+                assessor_id=u.assessor_id,
+                target_date=u.target_date,
+            )
+            for u in units
+        )
+        registration.internal_verifier_id = internal_verifier_id
+        registration.save(update_fields=["internal_verifier"])
+    return plan_check(
+        registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
+    )
+
+
+def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
+    return registration.plan_units.filter(unit_number=item.unit, assessor=assessor).exists()
+
+
+def accepted_rpl(registration: Registration) -> list[str]:
+    return list(registration.rpl_claims.filter(accepted=True).values_list("unit_number", flat=True))
+
+
+def initial_assessment_record(
+    *,
+    by: User,
+    registration: Registration,
+    training_needs: str,
+    support_needs: str,
+    job_role_facts: dict[str, bool],
+) -> InitialAssessment:
+    """Record training and support needs and the recommended level from the job role."""
+    from assay.engines.entry.level import JobRole, recommend_level
+
+    if not can_administer(by, registration.centre) and Role.TUTOR not in roles_at(
+        by, registration.centre
+    ):
+        raise NotAllowed("only a centre administrator or tutor records the initial assessment")
+    recommendation = recommend_level(JobRole(**job_role_facts))
+    assessment, _ = InitialAssessment.objects.update_or_create(
+        registration=registration,
+        defaults={
+            "training_needs": training_needs,
+            "support_needs": support_needs,
+            "job_role_facts": job_role_facts,
+            "recommended_level": recommendation.level,
+            "recommendation_reasons": list(recommendation.reasons),
+            "by": by,
+        },
+    )
+    return assessment
+
+
+def rpl_claim_create(*, by: User, registration: Registration, unit: str, evidence: str) -> RplClaim:
+    if not can_administer(by, registration.centre) and not (
+        registration.candidate.user_id == by.pk
+    ):
+        raise NotAllowed("only the candidate or a centre administrator can claim RPL")
+    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
+    if unit not in numbers:
+        raise InvalidInput({"unit": f"unknown unit {unit!r} in {registration.qualification.code}"})
+    if not evidence.strip():
+        raise InvalidInput({"evidence": "describe the prior learning and its evidence"})
+    return RplClaim.objects.create(registration=registration, unit_number=unit, evidence=evidence)
+
+
+def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
+    """An assessor of the candidate accepts or rejects RPL; accepted units count in the rules."""
+    registration = claim.registration
+    if not registration.plan_units.filter(assessor_id=by.pk).exists():
+        raise NotAllowed("only an assessor of this candidate can decide on RPL")
+    if claim.accepted is not None:
+        raise InvalidInput({"claim": "this RPL claim has already been decided"})
+    claim.accepted = accept
+    claim.decided_by_id = by.pk
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["accepted", "decided_by", "decided_at"])
+    return claim
+
+
+def signature_record(
+    *,
+    by: User,
+    registration: Registration,
+    document: str,
+    capacity: str,
+    text: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Sign the induction checklist or learning contract as candidate, assessor or employer."""
+    if document not in SignatureDocument.values:
+        raise InvalidInput({"document": f"unknown document {document!r}"})
+    allowed = {
+        "candidate": registration.candidate.user_id == by.pk,
+        "assessor": registration.plan_units.filter(assessor_id=by.pk).exists(),
+        "employer": registration.candidate.employer_contact_id == by.pk,
+    }
+    if capacity not in allowed:
+        raise InvalidInput({"capacity": "sign as candidate, assessor or employer"})
+    if not allowed[capacity]:
+        raise NotAllowed(f"you cannot sign as the {capacity} of this registration")
+    if not text.strip():
+        raise InvalidInput({"text": "the signed text is empty"})
+    return Signature.objects.create(
+        registration=registration,
+        document=document,
+        signer=by,
+        capacity=capacity,
+        text=text,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+    )
