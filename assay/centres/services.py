@@ -17,7 +17,7 @@ from assay.centres.models import (
 )
 from assay.centres.permissions import can_administer
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
-from assay.engines.competence.deadlines import competence
+from assay.engines.competence.deadlines import StaffRole, competence
 from assay.errors import InvalidInput, NotAllowed
 
 
@@ -25,19 +25,17 @@ def competence_decisions(
     user: AbstractBaseUser | AnonymousUser, today: dt.date
 ) -> list[tuple[Competence, CompetenceDecision]]:
     """Each A/V unit record of the person with the engine's status and deadline."""
-    from assay.registrations.facts import staff_role
-
     return [
         (
             row,
             competence(
-                role=staff_role(row),
+                role=StaffRole(row.role),
                 started_on=row.started_on,
                 holds_unit=row.achieved_on is not None and row.achieved_on <= today,
                 today=today,
             ),
         )
-        for row in Competence.objects.filter(user_id=user.pk, role="assessor")
+        for row in Competence.objects.filter(user_id=user.pk)
     ]
 
 

@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Any
 
 from assay.catalogue.models import Qualification
-from assay.centres.models import Centre, Competence, QualificationApproval
-from assay.engines.competence.deadlines import StaffRole
+from assay.centres.models import Centre, QualificationApproval
 from assay.engines.entry.rules import Approval, CentreApproval, QualificationFacts
 
 
@@ -38,14 +37,3 @@ def current_approval(centre: Centre, code: str, on: dt.date) -> CentreApproval |
     if row is None:
         return None
     return CentreApproval(Approval(row.status), row.since, row.until, row.reason)
-
-
-ROLE_OF = {
-    "assessor": StaffRole.ASSESSOR,
-    "internal_verifier": StaffRole.INTERNAL_VERIFIER,
-    "external_verifier": StaffRole.EXTERNAL_VERIFIER,
-}
-
-
-def staff_role(competence: Competence) -> StaffRole:
-    return ROLE_OF[competence.role]
