@@ -11,7 +11,7 @@ from assay.catalogue.services import catalogue_import_library
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
-    """Still argon2 (hashes start with "argon2"), with test-sized costs: suites create many users."""
+    """Still argon2 (hashes start with "argon2"), at test-sized cost: suites create many users."""
 
     time_cost = 1
     memory_cost = 256

@@ -12,14 +12,23 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from assay.api import catalogue as catalogue_routes
+from assay.api import centres as centre_routes
+from assay.api import registrations as registration_routes
 from assay.catalogue.selectors import NotFound
+from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 
 api = NinjaAPI(
     title="Assay API",
     version="1",
     description=(
-        "Catalogue of standards and rules-of-combination planning. Every error answers "
-        '`{"error": {"status": int, "code": str, "message": str, "details": list}}`.'
+        "Catalogue of standards and rules-of-combination planning (public), and centres and "
+        "candidate registration (send `Authorization: Bearer <token>`; create a token with "
+        "`assay token create USERNAME`). Every error answers "
+        '`{"error": {"status": int, "code": str, "message": str, "details": list}}`: '
+        "401 `unauthenticated`, 403 `forbidden` (you see the object but your role may not do "
+        "this), 404 `not_found` (missing, or not yours to see), 422 `invalid` (details: "
+        "`{field, message}` or `{loc, message}`) and 422 `refused` (entry rules; details: "
+        "`{code, message}` for every reason)."
     ),
     urls_namespace="api-v1",
 )
@@ -52,9 +61,28 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return error_response(request, 401, "unauthenticated", "sign in or send a token")
 
 
+@api.exception_handler(NotAllowed)
+def _forbidden(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return error_response(request, 403, "forbidden", str(exc))
+
+
+@api.exception_handler(InvalidInput)
+def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    details = [{"field": field, "message": message} for field, message in exc.errors.items()]
+    return error_response(request, 422, "invalid", str(exc), details)
+
+
+@api.exception_handler(RegistrationRefused)
+def _refused(request: HttpRequest, exc: RegistrationRefused) -> HttpResponse:
+    details = [{"code": code, "message": message} for code, message in exc.reasons]
+    return error_response(request, 422, "refused", f"registration refused: {exc}", details)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "error", str(exc))
 
 
 api.add_router("/", catalogue_routes.router)
+api.add_router("/", centre_routes.router)
+api.add_router("/", registration_routes.router)

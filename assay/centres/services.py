@@ -25,6 +25,8 @@ def competence_decisions(
     user: AbstractBaseUser | AnonymousUser, today: dt.date
 ) -> list[tuple[Competence, CompetenceDecision]]:
     """Each A/V unit record of the person with the engine's status and deadline."""
+    if user.pk is None:
+        return []
     return [
         (
             row,
@@ -62,6 +64,8 @@ def approval_record(
         raise NotAllowed("only the awarding body records centre approvals")
     if approval.status not in ApprovalStatus.values:
         raise InvalidInput({"status": f"choose one of {', '.join(ApprovalStatus.values)}"})
+    if approval.until is not None and approval.until < approval.since:
+        raise InvalidInput({"until": "the end date is before the start date"})
     if approval.status != ApprovalStatus.APPROVED and not approval.reason.strip():
         raise InvalidInput({"reason": "give the reason for a suspension or withdrawal"})
     return QualificationApproval.objects.create(
@@ -71,7 +75,7 @@ def approval_record(
         since=approval.since,
         until=approval.until,
         reason=approval.reason,
-        recorded_by=by,
+        recorded_by_id=by.pk,
     )
 
 

@@ -40,15 +40,20 @@ def main() -> None:
     """Assay: prove customer-service competence.
 
     Reads and writes the database named by DATABASE_URL (SQLite in ./data by default).
+    Commands that change centres or registrations need --as USERNAME (or ASSAY_AS).
     """
     _setup_django()
 
 
 # Sub-groups live in their own modules; importing them registers them on ``main``.
-from assay.cli import bench, catalogue, plan, server  # noqa: E402
+from assay.cli import bench, catalogue, centre, plan, register, server  # noqa: E402
+from assay.cli import token as token_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
 main.add_command(plan.plan)
+main.add_command(centre.centre)
+main.add_command(register.register)
+main.add_command(token_commands.token)
 main.add_command(bench.bench)
 main.add_command(server.demo)
 main.add_command(server.serve)

@@ -12,6 +12,7 @@ from assay.registrations.models import (
     PlanUnit,
     Refusal,
     Registration,
+    RplClaim,
     StatusChange,
 )
 
@@ -62,3 +63,15 @@ def refusals_at(user: AnyUser, centre: Centre) -> QuerySet[Refusal]:
     if not can_administer(user, centre):
         return Refusal.objects.none()
     return Refusal.objects.filter(centre=centre)
+
+
+def rpl_claim_get(user: AnyUser, pk: int) -> RplClaim:
+    """One RPL claim on a registration the user may see, or NotFound (missing and not-yours)."""
+    claim = (
+        RplClaim.objects.select_related("registration__centre", "registration__candidate")
+        .filter(pk=pk, registration__in=registrations_visible_to(user).values("pk"))
+        .first()
+    )
+    if claim is None:
+        raise NotFound(f"no RPL claim {pk}")
+    return claim

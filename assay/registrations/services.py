@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import (
     CandidateFacts,
     EntryDecision,
+    PeriodEnd,
     entry_decision,
     registration_end,
 )
@@ -92,11 +94,24 @@ def registration_check(
 ) -> EntryDecision:
     """The entry rules' decision, with every reason; changes nothing (live checks, dry runs)."""
     on = registered_on or clock.today()
+    if candidate.date_of_birth > on:
+        raise InvalidInput(
+            {"date_of_birth": f"the date of birth {candidate.date_of_birth} is after {on}"}
+        )
     return entry_decision(
         candidate=_facts(candidate),
         qualification=qualification_facts(qualification),
         approval=current_approval(centre, qualification.code, on),
         registered_on=on,
+    )
+
+
+def registration_period(qualification: Qualification, registered_on: dt.date) -> PeriodEnd:
+    """The end date (and its explanation) a registration on ``registered_on`` gets."""
+    return registration_end(
+        registered_on=registered_on,
+        period_months=settings.ASSAY_REGISTRATION_MONTHS,
+        last_certification=qualification.last_certification,
     )
 
 
@@ -134,14 +149,10 @@ def registration_create(
                 qualification_code=qual.code,
                 attempted_on=on,
                 reasons=[{"code": r.code, "message": r.message} for r in decision.reasons],
-                by=by,
+                by_id=by.pk,
             )
         raise RegistrationRefused([(r.code, r.message) for r in decision.reasons])
-    period = registration_end(
-        registered_on=on,
-        period_months=settings.ASSAY_REGISTRATION_MONTHS,
-        last_certification=qual.last_certification,
-    )
+    period = registration_period(qual, on)
     with transaction.atomic():
         if candidate is None:
             assert candidate_input is not None
@@ -167,10 +178,10 @@ def registration_create(
             registered_on=on,
             end_date=period.end,
             end_date_explanation=period.explanation,
-            created_by=by,
+            created_by_id=by.pk,
         )
         StatusChange.objects.create(
-            registration=registration, from_status="", to_status=Status.REGISTERED, by=by
+            registration=registration, from_status="", to_status=Status.REGISTERED, by_id=by.pk
         )
     return registration
 
@@ -191,7 +202,7 @@ def registration_transition(
         if not verdict.allowed:
             raise InvalidInput({"status": verdict.reason})
         change = StatusChange.objects.create(
-            registration=locked, from_status=locked.status, to_status=to, reason=reason, by=by
+            registration=locked, from_status=locked.status, to_status=to, reason=reason, by_id=by.pk
         )
         locked.status = to
         locked.save(update_fields=["status"])
@@ -224,7 +235,7 @@ def plan_set(
     numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
     errors: dict[str, str] = {}
     today = clock.today()
-    user_model = type(by)
+    user_model = get_user_model()
     for item in units:
         if item.unit not in numbers:
             errors[f"unit {item.unit}"] = (
@@ -322,7 +333,9 @@ def rpl_claim_create(*, by: User, registration: Registration, unit: str, evidenc
 def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
     """An assessor of the candidate accepts or rejects RPL; accepted units count in the rules."""
     registration = claim.registration
-    if not registration.plan_units.filter(assessor_id=by.pk).exists():
+    if Role.ASSESSOR not in roles_at(by, registration.centre) or not (
+        registration.plan_units.filter(assessor_id=by.pk).exists()
+    ):
         raise NotAllowed("only an assessor of this candidate can decide on RPL")
     if claim.accepted is not None:
         raise InvalidInput({"claim": "this RPL claim has already been decided"})
@@ -360,7 +373,7 @@ def signature_record(
     return Signature.objects.create(
         registration=registration,
         document=document,
-        signer=by,
+        signer_id=by.pk,
         capacity=capacity,
         text=text,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),

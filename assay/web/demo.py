@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assay.catalogue.services import catalogue_import_library
+from assay.registrations.demo import demo_centre_load
 
 DEMO_USERS = [
     # (username, password, is_staff)
@@ -17,7 +18,8 @@ DEMO_USERS = [
 
 
 def demo_load() -> Iterator[str]:
-    """Migrate, import the catalogue library, ensure the demo accounts exist."""
+    """Migrate, import the catalogue library, ensure the demo accounts exist, then the demo
+    centre with its staff and candidates (``assay.registrations.demo``)."""
     call_command("migrate", interactive=False, verbosity=0)
     yield "database migrated"
     for result in catalogue_import_library():
@@ -31,3 +33,4 @@ def demo_load() -> Iterator[str]:
             user.set_password(password)
             user.save()
         yield f"user {username}: {'created' if created else 'exists'}"
+    yield from demo_centre_load()

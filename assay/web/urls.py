@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assay.web.views import catalogue, plans
+from assay.web.views import catalogue, centres, plan_editor, plans, registrations
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -20,6 +20,39 @@ urlpatterns = [
     path("plans/<str:key>/", plans.plan_builder, name="plan-builder"),
     path("plans/<str:key>/check", plans.plan_check, name="plan-check"),
     path("plans/<str:key>/complete", plans.plan_complete, name="plan-complete"),
+    path("centres/", centres.centre_index, name="centres"),
+    path("centres/<int:pk>/", centres.centre_dashboard, name="centre-dashboard"),
+    path("centres/<int:pk>/people/", centres.people, name="centre-people"),
+    path("centres/<int:pk>/people/grant", centres.people_grant, name="centre-people-grant"),
+    path("centres/<int:pk>/register/", centres.register, name="centre-register"),
+    path("centres/<int:pk>/register/check", centres.register_check, name="centre-register-check"),
+    path("registrations/<int:pk>/", registrations.registration_detail, name="registration"),
+    path(
+        "registrations/<int:pk>/status",
+        registrations.registration_status,
+        name="registration-status",
+    ),
+    path(
+        "registrations/<int:pk>/initial-assessment",
+        registrations.initial_assessment,
+        name="registration-initial-assessment",
+    ),
+    path("registrations/<int:pk>/rpl", registrations.rpl_claim, name="registration-rpl"),
+    path(
+        "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
+        registrations.rpl_decision,
+        name="registration-rpl-decide",
+    ),
+    path("registrations/<int:pk>/sign", registrations.sign, name="registration-sign"),
+    path("registrations/<int:pk>/plan/", plan_editor.plan_edit, name="registration-plan"),
+    path(
+        "registrations/<int:pk>/plan/check", plan_editor.plan_check, name="registration-plan-check"
+    ),
+    path(
+        "registrations/<int:pk>/plan/suggest",
+        plan_editor.plan_suggest,
+        name="registration-plan-suggest",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pytest
 from django.http import HttpResponse
 
 from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
+from tests.web.world import TODAY, World, build_world
 
 
 @pytest.fixture
@@ -25,3 +27,10 @@ def page_text() -> object:
         return html.unescape(response.content.decode())
 
     return decode
+
+
+@pytest.fixture
+def world(catalogue: None, settings: Any) -> World:
+    """Two centres, a person in every role and two candidates, on the pinned date 01/03/2013."""
+    settings.ASSAY_TODAY = TODAY
+    return build_world()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from assay import clock
 from assay.catalogue.models import Qualification
 
 register = template.Library()
@@ -82,3 +84,27 @@ def meter(rule: dict[str, Any], qual: Qualification) -> str:
         return ""
     kinds = {r.get("id"): r.get("type") for r in qual.spec.content.get("rules", [])}
     return "cap" if kinds.get(rule.get("rule")) == "at_most" else "progress"
+
+
+@register.simple_tag
+def pinned_today() -> dt.date | None:
+    """The pinned date of the one clock, or None when it runs on the real date."""
+    return clock.today() if clock.is_pinned() else None
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A person's full name, or their username when none is recorded."""
+    if user is None:
+        return ""
+    return str(user.get_full_name() or user.get_username())
+
+
+@register.filter
+def duration_words(span: dt.timedelta) -> str:
+    """A cool-off period in words: "1 hour", "90 minutes"."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60 == 0 and minutes >= 60:
+        hours = minutes // 60
+        return f"{hours} hour{'s' * (hours != 1)}"
+    return f"{minutes} minute{'s' * (minutes != 1)}"

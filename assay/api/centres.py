@@ -1,0 +1,181 @@
+"""Centre endpoints: dashboards, the candidate list, registering (one or a file), export.
+
+Every endpoint needs a token or a signed-in session. A centre the caller may not see answers
+404 exactly like a missing one; seeing it without the role to act answers 403.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import File, Router, Status, UploadedFile
+
+from assay.api import registration_schemas as r
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+from assay.catalogue.selectors import qualification_get
+from assay.centres.permissions import can_administer
+from assay.errors import NotAllowed
+from assay.registrations import bulk
+from assay.registrations.dashboard import (
+    centre_candidates,
+    centre_dashboard,
+    centre_get,
+    centre_list,
+)
+from assay.registrations.services import CandidateInput, registration_check, registration_create
+from assay.registrations.shapes import registration_detail, registration_summary
+
+router = Router(tags=["centres"], auth=AUTH)
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _candidate(body: r.CandidateIn) -> CandidateInput:
+    return CandidateInput(
+        first_name=body.first_name,
+        last_name=body.last_name,
+        date_of_birth=body.date_of_birth,
+        email=body.email,
+        phone=body.phone,
+        employer=body.employer,
+        job_role=body.job_role,
+        job_kind=body.job_kind,
+        held=tuple(body.held_qualifications),
+    )
+
+
+def _must_administer(request: HttpRequest, centre_id: int) -> Any:
+    user = who(request)
+    centre = centre_get(user, centre_id)
+    if not can_administer(user, centre):
+        raise NotAllowed("only a centre administrator can register candidates")
+    return user, centre
+
+
+@router.get("centres", response={200: list[r.CentreSummary], **ERRORS})
+def centres(request: HttpRequest) -> list[dict[str, Any]]:
+    """The centres the caller works at (staff roles), with their roles there."""
+    return centre_list(who(request))
+
+
+@router.get("centres/{centre_id}", response={200: r.CentreDashboard, **ERRORS})
+def centre(request: HttpRequest, centre_id: int) -> dict[str, Any]:
+    """Dashboard figures: candidates by status, approvals, staff A/V deadlines."""
+    user = who(request)
+    return centre_dashboard(user, centre_get(user, centre_id))
+
+
+@router.get(
+    "centres/{centre_id}/registrations",
+    response={200: list[r.RegistrationSummary], **ERRORS},
+    tags=["registrations"],
+)
+def centre_registrations(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
+    """The centre's registrations the caller may see (an assessor: their own candidates)."""
+    user = who(request)
+    return [registration_summary(x) for x in centre_candidates(user, centre_get(user, centre_id))]
+
+
+@router.post(
+    "centres/{centre_id}/registrations",
+    response={201: r.RegistrationDetail, **ERRORS},
+    tags=["registrations"],
+)
+def register(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> Status[Any]:
+    """Register a new candidate. A refusal answers 422 `refused` with every reason in
+    `details` (each `{code, message}`) and saves nothing but the logged attempt."""
+    user = who(request)
+    registration = registration_create(
+        by=user,
+        centre=centre_get(user, centre_id),
+        qualification_key=body.qualification,
+        candidate_input=_candidate(body),
+        registered_on=body.registered_on,
+    )
+    return Status(201, registration_detail(registration))
+
+
+@router.post(
+    "centres/{centre_id}/registrations/check",
+    response={200: r.EntryCheckOut, **ERRORS},
+    tags=["registrations"],
+)
+def check(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> dict[str, Any]:
+    """The entry rules' decision for these details, without saving or logging anything."""
+    _, centre = _must_administer(request, centre_id)
+    decision = registration_check(
+        centre=centre,
+        qualification=qualification_get(body.qualification),
+        candidate=_candidate(body),
+        registered_on=body.registered_on,
+    )
+    return {
+        "allowed": decision.allowed,
+        "reasons": [{"code": x.code, "message": x.message} for x in decision.reasons],
+    }
+
+
+@router.post(
+    "centres/{centre_id}/bulk",
+    response={200: r.BulkReport, 201: r.BulkImported, **ERRORS},
+    tags=["registrations"],
+)
+def bulk_register(
+    request: HttpRequest, centre_id: int, file: File[UploadedFile], dry_run: bool = False
+) -> Status[Any]:
+    """Register the candidates of a CSV (UTF-8) or XLSX file, header row first, columns
+    `first_name, last_name, date_of_birth, email, phone, employer, job_role, job_kind,
+    qualification, registered_on, held_qualifications` (`;`-separated codes).
+
+    `dry_run=true` lists every row's errors and changes nothing. Otherwise all or nothing:
+    one bad row and 422 lists each bad row in `details`."""
+    user, centre = _must_administer(request, centre_id)
+    rows = bulk.read_rows(file, name=file.name or "")
+    if dry_run:
+        results = bulk.bulk_check(by=user, centre=centre, rows=rows)
+        errors = [{"row": x.row_number, "errors": x.errors} for x in results if x.errors]
+        return Status(200, {"dry_run": True, "rows": len(rows), "ok": not errors, "errors": errors})
+    created = bulk.bulk_import(by=user, centre=centre, rows=rows)
+    return Status(201, {"imported": len(created), "registrations": [x.pk for x in created]})
+
+
+@router.get(
+    "centres/{centre_id}/registrations/export",
+    response={200: None, **ERRORS},
+    tags=["registrations"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The candidate list in the bulk import columns",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def export(
+    request: HttpRequest, centre_id: int, format: Literal["csv", "xlsx"] = "csv"
+) -> HttpResponse | StreamingHttpResponse:
+    """The centre's candidates the caller may see, as CSV (default) or XLSX."""
+    user = who(request)
+    centre = centre_get(user, centre_id)
+    registrations = centre_candidates(user, centre)
+    filename = f"candidates-{re.sub(r'[^A-Za-z0-9_-]', '', centre.number)}.{format}"
+    if format == "xlsx":
+        out = io.BytesIO()
+        bulk.export_xlsx(registrations, out)
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(
+            out.getvalue(), content_type=XLSX
+        )
+    else:
+        response = StreamingHttpResponse(
+            bulk.export_csv_chunks(registrations), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,134 @@
+"""Registration endpoints: one candidate's record, status, plan, signatures, RPL and initial
+assessment.
+
+Every endpoint needs a token or a signed-in session. A registration the caller may not see
+answers 404 exactly like a missing one; seeing it without the role to act answers 403 (an
+external verifier reads but never writes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from assay.api import registration_schemas as r
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+from assay.registrations.selectors import registration_get, rpl_claim_get
+from assay.registrations.services import (
+    PlanUnitInput,
+    initial_assessment_record,
+    plan_set,
+    registration_transition,
+    rpl_claim_create,
+    rpl_decide,
+    signature_record,
+)
+from assay.registrations.shapes import (
+    assessment_dict,
+    history_entry,
+    registration_detail,
+    rpl_dict,
+    signature_dict,
+)
+
+router = Router(tags=["registrations"], auth=AUTH)
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+
+
+@router.get("registrations/{registration_id}", response={200: r.RegistrationDetail, **ERRORS})
+def registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+    """One registration with its plan (and rules check), history, signatures and RPL."""
+    return registration_detail(registration_get(who(request), registration_id))
+
+
+@router.post("registrations/{registration_id}/status", response={200: r.HistoryEntry, **ERRORS})
+def change_status(request: HttpRequest, registration_id: int, body: r.StatusIn) -> dict[str, Any]:
+    """Move the registration through its lifecycle (centre administrator or lead IQA)."""
+    user = who(request)
+    change = registration_transition(
+        by=user,
+        registration=registration_get(user, registration_id),
+        to=body.status,
+        reason=body.reason,
+    )
+    return history_entry(change)
+
+
+@router.put("registrations/{registration_id}/plan", response={200: r.PlanSetOut, **ERRORS})
+def set_plan(request: HttpRequest, registration_id: int, body: r.PlanIn) -> dict[str, Any]:
+    """Replace the learning plan: units with their assessor and target date, and the
+    internal verifier. The answer carries the rules-of-combination check of the plan."""
+    user = who(request)
+    decision = plan_set(
+        by=user,
+        registration=registration_get(user, registration_id),
+        units=[PlanUnitInput(u.unit, u.assessor_id, u.target_date) for u in body.units],
+        internal_verifier_id=body.internal_verifier_id,
+    )
+    return {
+        "units": body.units,
+        "internal_verifier_id": body.internal_verifier_id,
+        "check": decision,
+    }
+
+
+@router.post("registrations/{registration_id}/signatures", response={201: r.SignatureOut, **ERRORS})
+def sign(request: HttpRequest, registration_id: int, body: r.SignatureIn) -> Status[Any]:
+    """Sign the induction checklist or learning contract as the candidate, one of their
+    assessors or their employer. A signature is an immutable event: who, when, text, from where."""
+    user = who(request)
+    signature = signature_record(
+        by=user,
+        registration=registration_get(user, registration_id),
+        document=body.document,
+        capacity=body.capacity,
+        text=body.text,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    return Status(201, signature_dict(signature))
+
+
+@router.post("registrations/{registration_id}/rpl", response={201: r.RplOut, **ERRORS})
+def claim_rpl(request: HttpRequest, registration_id: int, body: r.RplIn) -> Status[Any]:
+    """Claim recognition of prior learning for a unit (the candidate or a centre
+    administrator); it counts in the rules once an assessor accepts it."""
+    user = who(request)
+    claim = rpl_claim_create(
+        by=user,
+        registration=registration_get(user, registration_id),
+        unit=body.unit,
+        evidence=body.evidence,
+    )
+    return Status(201, rpl_dict(claim))
+
+
+@router.post("rpl/{claim_id}/decision", response={200: r.RplOut, **ERRORS})
+def decide_rpl(request: HttpRequest, claim_id: int, body: r.RplDecisionIn) -> dict[str, Any]:
+    """Accept or reject an RPL claim (an assessor of the candidate, once)."""
+    user = who(request)
+    claim = rpl_decide(by=user, claim=rpl_claim_get(user, claim_id), accept=body.accept)
+    return rpl_dict(claim)
+
+
+@router.post(
+    "registrations/{registration_id}/initial-assessment",
+    response={200: r.InitialAssessmentOut, **ERRORS},
+)
+def initial_assessment(
+    request: HttpRequest, registration_id: int, body: r.InitialAssessmentIn
+) -> dict[str, Any]:
+    """Record training and support needs; the answer recommends a level from the job role
+    (the Edexcel logbook's descriptions of who Levels 1–4 are for)."""
+    user = who(request)
+    assessment = initial_assessment_record(
+        by=user,
+        registration=registration_get(user, registration_id),
+        training_needs=body.training_needs,
+        support_needs=body.support_needs,
+        job_role_facts=body.job_role.model_dump(),
+    )
+    return assessment_dict(assessment)

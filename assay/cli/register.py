@@ -1,0 +1,224 @@
+"""``assay register``: check and register candidates, one or a whole file, and export them.
+
+ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM/YYYY.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from assay.cli.acting import acting, as_option, date_option_value, domain_errors, user_named
+
+F = TypeVar("F", bound=Callable[..., Any])
+JOB_KINDS = ["paid", "voluntary", "none"]
+
+
+def candidate_options(func: F) -> F:
+    """The candidate's details, the qualification and the registration date."""
+    options = [
+        click.option("--centre", "centre_id", required=True, metavar="ID"),
+        click.option("--first-name", required=True),
+        click.option("--last-name", required=True),
+        click.option("--dob", required=True, help="Date of birth."),
+        click.option("--email", default=""),
+        click.option("--phone", default=""),
+        click.option("--employer", default=""),
+        click.option("--job-role", default=""),
+        click.option(
+            "--job-kind",
+            type=click.Choice(JOB_KINDS),
+            required=True,
+            help="A real job (paid or voluntary) or none.",
+        ),
+        click.option("--qualification", "qual", required=True, help="Code or id."),
+        click.option("--registered-on", default=None, help="Default: today (the Assay clock)."),
+        click.option("--held", multiple=True, help="A qualification already held (repeat)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _candidate(options: dict[str, Any]) -> Any:
+    from assay.registrations.services import CandidateInput
+
+    born = date_option_value(options["dob"], "--dob")
+    assert born is not None
+    return CandidateInput(
+        first_name=options["first_name"],
+        last_name=options["last_name"],
+        date_of_birth=born,
+        email=options["email"],
+        phone=options["phone"],
+        employer=options["employer"],
+        job_role=options["job_role"],
+        job_kind=options["job_kind"],
+        held=tuple(options["held"]),
+    )
+
+
+@click.group()
+def register() -> None:
+    """Register candidates: check the entry rules, add one, import a file, export the list."""
+
+
+@register.command()
+@candidate_options
+@as_option(required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def check(as_user: str | None, as_json: bool, **options: Any) -> None:
+    """Would the entry rules accept this registration? Saves nothing.
+
+    Exit status 0 when allowed, 1 when refused (every reason is printed).
+    """
+    from assay.catalogue.selectors import qualification_get
+    from assay.cli.main import emit_json
+    from assay.registrations.dashboard import centre_find
+    from assay.registrations.services import registration_check
+
+    user = acting(as_user)
+    with domain_errors():
+        decision = registration_check(
+            centre=centre_find(user, options["centre_id"]),
+            qualification=qualification_get(options["qual"]),
+            candidate=_candidate(options),
+            registered_on=date_option_value(options["registered_on"], "--registered-on"),
+        )
+    reasons = [{"code": r.code, "message": r.message} for r in decision.reasons]
+    if as_json:
+        emit_json({"allowed": decision.allowed, "reasons": reasons})
+    elif decision.allowed:
+        click.echo("allowed: every entry rule is met")
+    else:
+        click.echo("refused:")
+        for reason in reasons:
+            click.echo(f"  [{reason['code']}] {reason['message']}")
+    if not decision.allowed:
+        raise SystemExit(1)
+
+
+@register.command()
+@candidate_options
+@as_option(required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the registration as JSON.")
+def add(as_user: str, as_json: bool, **options: Any) -> None:
+    """Register a new candidate. A refusal prints every reason and saves nothing (the
+    attempt is logged for the centre)."""
+    from assay.cli.main import emit_json
+    from assay.registrations.dashboard import centre_find
+    from assay.registrations.services import registration_create
+    from assay.registrations.shapes import registration_detail
+
+    user = user_named(as_user)
+    with domain_errors():
+        registration = registration_create(
+            by=user,
+            centre=centre_find(user, options["centre_id"]),
+            qualification_key=options["qual"],
+            candidate_input=_candidate(options),
+            registered_on=date_option_value(options["registered_on"], "--registered-on"),
+        )
+    if as_json:
+        emit_json(registration_detail(registration))
+        return
+    click.echo(
+        f"registration {registration.pk}: {registration.candidate} on "
+        f"{registration.qualification.code}, registered {registration.registered_on}, "
+        f"ends {registration.end_date}"
+    )
+
+
+@register.command()
+@click.option("--centre", "centre_id", required=True, metavar="ID")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="List every row's errors; change nothing.")
+@as_option(required=False)
+def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None:
+    """Register every candidate in FILE (CSV in UTF-8, or XLSX), all or nothing.
+
+    Columns: first_name, last_name, date_of_birth, email, phone, employer, job_role,
+    job_kind, qualification, registered_on, held_qualifications (';'-separated). With
+    --dry-run, or when any row is wrong, each row's errors go to stderr and the exit status
+    is 1. --as is required unless --dry-run.
+    """
+    from assay.cli.main import fail
+    from assay.errors import InvalidInput
+    from assay.registrations import bulk as bulk_rows
+    from assay.registrations.dashboard import centre_find
+
+    if not dry_run and not as_user:
+        fail("--as USERNAME is required to import (every registration records who)")
+    user = acting(as_user)
+    with domain_errors():
+        centre = centre_find(user, centre_id)
+        with file.open("rb") as stream:
+            rows = bulk_rows.read_rows(stream, name=file.name)
+    if dry_run:
+        with domain_errors():
+            results = bulk_rows.bulk_check(by=user, centre=centre, rows=rows)
+        bad = [r for r in results if r.errors]
+        for result in bad:
+            for error in result.errors:
+                click.echo(f"{file}: row {result.row_number}: {error}", err=True)
+        if bad:
+            click.echo(f"{len(bad)} of {len(rows)} row(s) have errors", err=True)
+            raise SystemExit(1)
+        click.echo(f"{len(rows)} row(s) can be registered at {centre.number}")
+        return
+    with domain_errors(), ExitStack() as stack:
+        bars: list[Any] = []
+
+        def step(done: int) -> None:
+            # The bar starts with the first registration, after every row has been checked.
+            if not bars:
+                bar = click.progressbar(length=len(rows), label="Registering", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+            bars[0].update(1)
+
+        try:
+            created = bulk_rows.bulk_import(by=user, centre=centre, rows=rows, progress=step)
+        except InvalidInput as exc:
+            if not all(where.startswith("row ") for where in exc.errors):
+                raise
+            for where, message in exc.errors.items():
+                click.echo(f"{file}: {where}: {message}", err=True)
+            click.echo(f"{len(exc.errors)} row(s) have errors; nothing was registered", err=True)
+            raise SystemExit(1) from exc
+    click.echo(f"registered {len(created)} candidate(s) at {centre.number}")
+
+
+@register.command()
+@click.option("--centre", "centre_id", required=True, metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@as_option(required=False)
+def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -> None:
+    """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o)."""
+    from assay.cli.main import fail
+    from assay.registrations import bulk as bulk_rows
+    from assay.registrations.dashboard import centre_candidates, centre_find
+
+    user = acting(as_user)
+    with domain_errors():
+        registrations = centre_candidates(user, centre_find(user, centre_id))
+    if fmt == "xlsx":
+        if output is None:
+            fail("--format xlsx needs --output FILE")
+        with output.open("wb") as binary:
+            count = bulk_rows.export_xlsx(registrations, binary)
+    elif output is None:
+        buffer = io.StringIO()
+        bulk_rows.export_csv(registrations, buffer)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as text:
+            count = bulk_rows.export_csv(registrations, text)
+    if output is not None:
+        click.echo(f"wrote {count} registration(s) to {output}", err=True)

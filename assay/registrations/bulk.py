@@ -1,0 +1,339 @@
+"""Bulk registration from a CSV or XLSX file, and the candidate list export.
+
+``bulk_check`` is the dry run: every row's problems (unreadable values, unknown qualification,
+entry-rule refusals, the same candidate twice in the file or already registered) and nothing
+changes, not even the refusal log. ``bulk_import`` is all-or-nothing: any row with a problem
+refuses the whole file; otherwise every row is registered in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import QuerySet
+
+from assay import clock
+from assay.catalogue.models import Qualification
+from assay.catalogue.selectors import NotFound, qualification_get
+from assay.centres.models import Centre
+from assay.centres.permissions import can_administer
+from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.registrations.models import JobKind, Registration, Status
+from assay.registrations.services import CandidateInput, registration_check, registration_create
+from assay.registrations.tabular import (
+    Row,
+    csv_chunks,
+    read_table,
+    write_csv,
+    write_xlsx,
+)
+
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "employer",
+    "job_role",
+    "job_kind",
+    "qualification",
+    "registered_on",
+    "held_qualifications",
+)
+REQUIRED = ("first_name", "last_name", "date_of_birth", "job_kind", "qualification")
+# Written by the export and ignored on import, so an exported list can be edited and re-read.
+EXPORT_ONLY = ("registration_id", "status", "end_date")
+LENGTHS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
+LENGTHS |= {"employer": 200, "job_role": 200}
+ACTIVE = (Status.REGISTERED, Status.IN_PROGRESS)
+
+__all__ = [
+    "COLUMNS",
+    "Row",
+    "RowResult",
+    "bulk_check",
+    "bulk_import",
+    "export_csv",
+    "export_csv_chunks",
+    "export_xlsx",
+    "parse_date",
+    "read_rows",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """A row of the file and everything wrong with it (empty when it can be registered)."""
+
+    row_number: int
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(slots=True)
+class _Prepared:
+    number: int
+    errors: list[str] = field(default_factory=list)
+    candidate: CandidateInput | None = None
+    qualification: Qualification | None = None
+    registered_on: dt.date | None = None
+
+
+def read_rows(stream: IO[bytes], *, name: str = "") -> list[Row]:
+    """The candidate rows of an uploaded CSV (UTF-8) or XLSX (first sheet) file."""
+    return read_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
+
+
+def bulk_check(*, by: AbstractBaseUser, centre: Centre, rows: Sequence[Row]) -> list[RowResult]:
+    """Every row with its errors; changes nothing and logs no refusal."""
+    _authorise(by, centre)
+    return [RowResult(p.number, p.errors) for p in _prepare(centre, rows)]
+
+
+def bulk_import(
+    *,
+    by: AbstractBaseUser,
+    centre: Centre,
+    rows: Sequence[Row],
+    progress: Callable[[int], None] | None = None,
+) -> list[Registration]:
+    """Register every row in one transaction, or none: InvalidInput lists each bad row.
+
+    ``progress`` is called with the number of rows registered so far.
+    """
+    _authorise(by, centre)
+    prepared = _prepare(centre, rows)
+    bad = {f"row {p.number}": "; ".join(p.errors) for p in prepared if p.errors}
+    if bad:
+        raise InvalidInput(bad)
+    if not prepared:
+        raise InvalidInput({"file": "there are no candidates in the file"})
+    created: list[Registration] = []
+    with transaction.atomic():
+        for done, p in enumerate(prepared, start=1):
+            assert p.candidate is not None and p.qualification is not None
+            try:
+                created.append(
+                    registration_create(
+                        by=by,
+                        centre=centre,
+                        qualification_key=p.qualification.code,
+                        candidate_input=p.candidate,
+                        registered_on=p.registered_on,
+                        log_refusal=False,
+                    )
+                )
+            except RegistrationRefused as exc:
+                messages = "; ".join(f"{code}: {message}" for code, message in exc.reasons)
+                raise InvalidInput({f"row {p.number}": messages}) from exc
+            except InvalidInput as exc:
+                raise InvalidInput({f"row {p.number}": str(exc)}) from exc
+            if progress is not None:
+                progress(done)
+    return created
+
+
+def _authorise(by: AbstractBaseUser, centre: Centre) -> None:
+    if not can_administer(by, centre):
+        raise NotAllowed("only a centre administrator can register candidates")
+
+
+def _prepare(centre: Centre, rows: Sequence[Row]) -> list[_Prepared]:
+    quals: dict[str, Qualification | None] = {}
+    today = clock.today()
+    active = _active_registrations(centre)
+    first_seen: dict[tuple[str, str, dt.date, str], int] = {}
+    prepared = []
+    for row in rows:
+        p = _parse(row, quals, today)
+        if p.candidate is not None and p.qualification is not None:
+            key = (
+                p.candidate.first_name.casefold(),
+                p.candidate.last_name.casefold(),
+                p.candidate.date_of_birth,
+                p.qualification.code,
+            )
+            if key in first_seen:
+                p.errors.append(
+                    f"duplicate of row {first_seen[key]} (same candidate, date of birth "
+                    "and qualification)"
+                )
+            else:
+                first_seen[key] = row.number
+            if key in active:
+                p.errors.append(
+                    f"{p.candidate.first_name} {p.candidate.last_name} is already registered "
+                    f"for {p.qualification.code} at this centre (registration {active[key]})"
+                )
+        if p.candidate is not None:
+            _entry_rules(p, centre)
+        prepared.append(p)
+    return prepared
+
+
+def _entry_rules(p: _Prepared, centre: Centre) -> None:
+    assert p.candidate is not None and p.qualification is not None
+    decision = registration_check(
+        centre=centre,
+        qualification=p.qualification,
+        candidate=p.candidate,
+        registered_on=p.registered_on,
+    )
+    p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
+
+
+def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str], int]:
+    rows = Registration.objects.filter(centre=centre, status__in=ACTIVE).values_list(
+        "candidate__first_name",
+        "candidate__last_name",
+        "candidate__date_of_birth",
+        "qualification__code",
+        "pk",
+    )
+    return {(f.casefold(), la.casefold(), dob, code): pk for f, la, dob, code, pk in rows}
+
+
+def _parse(row: Row, quals: dict[str, Qualification | None], today: dt.date) -> _Prepared:
+    p = _Prepared(row.number, errors=list(row.problems))
+    v = row.values
+    text = {name: v.get(name, "").strip() for name in COLUMNS}
+    for name in ("first_name", "last_name", "qualification"):
+        if not text[name]:
+            p.errors.append(f"{name}: required")
+    for name, limit in LENGTHS.items():
+        if len(text[name]) > limit:
+            p.errors.append(f"{name}: longer than {limit} characters")
+    if text["email"]:
+        try:
+            validate_email(text["email"])
+        except ValidationError:
+            p.errors.append(f"email: {text['email']!r} is not an email address")
+    job_kind = text["job_kind"].lower()
+    if not job_kind:
+        p.errors.append(f"job_kind: required ({', '.join(JobKind.values)})")
+    elif job_kind not in JobKind.values:
+        p.errors.append(f"job_kind: {text['job_kind']!r} — use {', '.join(JobKind.values)}")
+    born = _date(text["date_of_birth"], "date_of_birth", p.errors, required=True)
+    on = _date(text["registered_on"], "registered_on", p.errors) or today
+    if born is not None and born > on:
+        p.errors.append(f"date_of_birth: {born.isoformat()} is after registration on {on}")
+    qual = _qualification(text["qualification"], quals) if text["qualification"] else None
+    if text["qualification"] and qual is None:
+        p.errors.append(f"qualification: unknown qualification {text['qualification']!r}")
+    if p.errors or born is None:
+        return p
+    p.candidate = CandidateInput(
+        first_name=text["first_name"],
+        last_name=text["last_name"],
+        date_of_birth=born,
+        email=text["email"],
+        phone=text["phone"],
+        employer=text["employer"],
+        job_role=text["job_role"],
+        job_kind=job_kind,
+        held=_held(text["held_qualifications"], quals),
+    )
+    p.qualification, p.registered_on = qual, on
+    return p
+
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value: str) -> dt.date:
+    """A date written YYYY-MM-DD or DD/MM/YYYY; ValueError saying so otherwise."""
+    text = value.strip()
+    try:
+        if _ISO.match(text):
+            year, month, day = (int(part) for part in text.split("-"))
+            return dt.date(year, month, day)
+        if match := _UK.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+    except ValueError:
+        pass
+    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def _date(value: str, name: str, errors: list[str], *, required: bool = False) -> dt.date | None:
+    if not value:
+        if required:
+            errors.append(f"{name}: required")
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        errors.append(f"{name}: {exc}")
+        return None
+
+
+def _qualification(key: str, quals: dict[str, Qualification | None]) -> Qualification | None:
+    if key not in quals:
+        try:
+            quals[key] = qualification_get(key)
+        except NotFound:
+            quals[key] = None
+    return quals[key]
+
+
+def _held(value: str, quals: dict[str, Qualification | None]) -> tuple[str, ...]:
+    """Held qualification codes; a code or id the catalogue knows becomes its code."""
+    codes = []
+    for part in value.split(";"):
+        key = part.strip()
+        if key:
+            known = _qualification(key, quals)
+            codes.append(known.code if known else key)
+    return tuple(dict.fromkeys(codes))
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_rows(registrations: QuerySet[Registration]) -> Iterator[list[str]]:
+    """The header, then one row per registration in the import columns (plus id, status, end)."""
+    yield [*COLUMNS, *EXPORT_ONLY]
+    for r in registrations.iterator(chunk_size=500):
+        c = r.candidate
+        yield [
+            c.first_name,
+            c.last_name,
+            c.date_of_birth.isoformat(),
+            c.email,
+            c.phone,
+            c.employer,
+            c.job_role,
+            c.job_kind,
+            r.qualification.code,
+            r.registered_on.isoformat(),
+            ";".join(sorted(h.qualification_code for h in c.held.all())),
+            str(r.pk),
+            r.status,
+            r.end_date.isoformat(),
+        ]
+
+
+def export_csv(registrations: QuerySet[Registration], out: IO[str]) -> int:
+    """Write the candidate list as CSV; returns the number of registrations written."""
+    return write_csv(export_rows(registrations), out)
+
+
+def export_csv_chunks(registrations: QuerySet[Registration]) -> Iterable[str]:
+    return csv_chunks(export_rows(registrations))
+
+
+def export_xlsx(registrations: QuerySet[Registration], out: IO[bytes]) -> int:
+    return write_xlsx(export_rows(registrations), out, title="Candidates")

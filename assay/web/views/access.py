@@ -1,0 +1,44 @@
+"""Sign-in and the two denials every centre and registration page shares.
+
+A centre or registration the user may not see answers 404 exactly like a missing one; an
+action their role does not allow on an object they may see answers 403 with the service's
+sentence saying who can (ADR 0006).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from assay.catalogue.selectors import NotFound
+from assay.errors import NotAllowed
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def sentence(message: str) -> str:
+    """A service's message as a sentence: capital first letter, full stop at the end."""
+    message = message.strip()
+    if message and message[-1] not in ".!?":
+        message += "."
+    return message[:1].upper() + message[1:]
+
+
+def member_view(view: View) -> View:
+    """Signed in only; NotFound → 404 page, NotAllowed → 403 page with its message."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from exc
+        except NotAllowed as exc:
+            raise PermissionDenied(sentence(str(exc))) from exc
+
+    return cast(View, login_required(wrapper))

@@ -1,0 +1,217 @@
+"""The candidate's registration page and its forms: status, initial assessment, RPL, signatures.
+
+A registration the user may not see answers 404 (``registration_get``); a form their role does
+not allow answers 403 with the service's reason. Bad input re-renders the page with the form's
+field errors (400) and changes nothing. The learning plan editor lives in ``plan_editor.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from assay import clock
+from assay.errors import InvalidInput, NotAllowed
+from assay.registrations import overview
+from assay.registrations.selectors import registration_get
+from assay.registrations.services import (
+    initial_assessment_record,
+    registration_transition,
+    rpl_claim_create,
+    rpl_decide,
+    signature_record,
+)
+from assay.web.forms import (
+    InitialAssessmentForm,
+    RplClaimForm,
+    RplDecisionForm,
+    SignForm,
+    StatusForm,
+    apply_errors,
+)
+from assay.web.views.access import member_view
+
+# Which page flag offers each form (used only when re-rendering a rejected form).
+FORM_FLAGS = {
+    "status": ("can_change_status", "only a centre administrator or lead IQA can change status"),
+    "initial": (
+        "can_assess_initially",
+        "only a centre administrator or tutor records the initial assessment",
+    ),
+    "rpl": ("can_claim_rpl", "only the candidate or a centre administrator can claim RPL"),
+    "decide": ("can_decide_rpl", "only an assessor of this candidate can decide on RPL"),
+    "sign": ("sign_as", "you cannot sign for this registration"),
+}
+
+
+def _forms(page: overview.RegistrationPage, bound: Mapping[str, forms.Form]) -> dict[str, Any]:
+    ia = page.initial_assessment
+    initial = (
+        {
+            "training_needs": ia.training_needs,
+            "support_needs": ia.support_needs,
+            **ia.job_role_facts,
+        }
+        if ia
+        else None
+    )
+    built: dict[str, Any] = {
+        "status": StatusForm(),
+        "initial": InitialAssessmentForm(initial=initial),
+        "rpl": RplClaimForm(),
+        **bound,
+    }
+    built["rpl"].offer(page.unit_choices)
+    return built
+
+
+def _page(
+    request: HttpRequest,
+    pk: int,
+    bound: Mapping[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page = overview.registration_page(request.user, pk, clock.today())
+    for name in bound or {}:
+        flag, message = FORM_FLAGS[name]
+        if not getattr(page, flag):
+            raise NotAllowed(message)
+    context = {"page": page, "forms": _forms(page, bound or {}), "errored": set(bound or {})}
+    return render(request, "web/registrations/detail.html", context, status=status)
+
+
+@require_GET
+@member_view
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Candidate facts, status and history, plan, initial assessment, RPL and signatures."""
+    return _page(request, pk)
+
+
+def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("registration", pk=pk)
+
+
+@require_POST
+@member_view
+def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the registration to an allowed next status (``registration_transition``)."""
+    registration = registration_get(request.user, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            change = registration_transition(
+                by=request.user,  # type: ignore[arg-type]
+                registration=registration,
+                to=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, pk, f"Status changed to {change.get_to_status_display()}.")
+    return _page(request, pk, {"status": form}, status=400)
+
+
+@require_POST
+@member_view
+def initial_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record training and support needs and the job role (``initial_assessment_record``)."""
+    registration = registration_get(request.user, pk)
+    form = InitialAssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            record = initial_assessment_record(
+                by=request.user,  # type: ignore[arg-type]
+                registration=registration,
+                training_needs=form.cleaned_data["training_needs"],
+                support_needs=form.cleaned_data["support_needs"],
+                job_role_facts=form.job_role_facts(),
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            level = record.recommended_level
+            return _done(request, pk, f"Initial assessment recorded: Level {level} recommended.")
+    return _page(request, pk, {"initial": form}, status=400)
+
+
+@require_POST
+@member_view
+def rpl_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Claim recognition of prior learning for one unit (``rpl_claim_create``)."""
+    registration = registration_get(request.user, pk)
+    form = RplClaimForm(request.POST)
+    if form.is_valid():
+        try:
+            claim = rpl_claim_create(
+                by=request.user,  # type: ignore[arg-type]
+                registration=registration,
+                unit=form.cleaned_data["unit"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, pk, f"RPL claimed for unit {claim.unit_number}.")
+    return _page(request, pk, {"rpl": form}, status=400)
+
+
+@require_POST
+@member_view
+def rpl_decision(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
+    """An assessor of the candidate accepts or rejects an RPL claim (``rpl_decide``)."""
+    registration = registration_get(request.user, pk)
+    claim = next((c for c in registration.rpl_claims.all() if c.pk == claim_pk), None)
+    if claim is None:
+        raise Http404(f"no RPL claim {claim_pk} on registration {pk}")
+    form = RplDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decided = rpl_decide(
+                by=request.user,  # type: ignore[arg-type]
+                claim=claim,
+                accept=form.cleaned_data["decision"] == "accept",
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            verdict = "accepted" if decided.accepted else "rejected"
+            return _done(request, pk, f"RPL for unit {decided.unit_number} {verdict}.")
+    return _page(request, pk, {"decide": form}, status=400)
+
+
+@require_POST
+@member_view
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign the induction checklist or learning contract (``signature_record``): the text
+    signed is the one the page shows, kept with its hash, the IP address and the browser."""
+    registration = registration_get(request.user, pk)
+    form = SignForm(request.POST)
+    if form.is_valid():
+        document = form.cleaned_data["document"]
+        try:
+            signature = signature_record(
+                by=request.user,  # type: ignore[arg-type]
+                registration=registration,
+                document=document,
+                capacity=form.cleaned_data["capacity"],
+                text=overview.document_text(registration, document),
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(
+                request,
+                pk,
+                f"{signature.get_document_display()} signed as {signature.capacity}.",
+            )
+    return _page(request, pk, {"sign": form}, status=400)

@@ -1,0 +1,87 @@
+"""The demo centre: consistent with the demo date 01/03/2013, and safe to load twice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from assay.centres.models import Centre, Membership
+from assay.registrations.demo import CANDIDATES, demo_centre_load
+from assay.registrations.models import Refusal, Registration, Signature, StatusChange
+
+pytestmark = pytest.mark.django_db
+
+Text = Callable[..., str]
+
+
+@pytest.fixture
+def demo(catalogue: None, settings: Any) -> Centre:
+    settings.ASSAY_TODAY = "2013-03-01"
+    get_user_model().objects.create_superuser("admin", password="assay-demo-admin")
+    list(demo_centre_load())
+    return Centre.objects.get(number="0042")
+
+
+def snapshot() -> tuple[int, ...]:
+    return (
+        Registration.objects.count(),
+        StatusChange.objects.count(),
+        Refusal.objects.count(),
+        Membership.objects.count(),
+        Signature.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_loading_twice_changes_nothing(demo: Centre) -> None:
+    before = snapshot()
+    lines = list(demo_centre_load())
+    assert snapshot() == before
+    assert "candidates: 0 registered, 20 already there" in lines
+
+
+def test_demo_centre_shape(demo: Centre) -> None:
+    assert demo.name == "Northgate Training Centre" and demo.sites.count() == 2
+    regs = Registration.objects.filter(centre=demo)
+    assert regs.count() == len(CANDIDATES) == 20
+    assert {r.qualification.code for r in regs} == {"4430-04", "EDEXCEL-L3-NVQ-CS"}
+    assert {r.status for r in regs} >= {
+        "registered",
+        "in_progress",
+        "completed",
+        "withdrawn",
+        "transferred",
+    }
+    assert all(r.internal_verifier_id for r in regs)
+    refused = {r.candidate_name: r.reasons[0]["code"] for r in Refusal.objects.filter(centre=demo)}
+    assert refused == {
+        "Jordan Lee": "under-minimum-age",
+        "Grace Patel": "already-holds",
+        "Oliver Grant": "after-last-registration",
+    }
+
+
+def test_every_demo_account_signs_in_and_sees_its_part(demo: Centre, page_text: Text) -> None:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": "carol", "password": "assay-demo"}, follow=True
+    )
+    assert response.status_code == 200
+    body = page_text(client.get(f"/centres/{demo.pk}/"))
+    assert re.search(r'data-user="alice" data-status="due_soon"', body)
+    assert re.search(r'data-user="bob" data-status="overdue"', body)
+    assert re.search(r'data-user="anna" data-status="qualified"', body)
+    assert "by 15/04/2013 (45 days left)" in body
+    assert "Cannot be given new candidates" in body
+    assert "Jordan Lee" in body and "Grace Patel" in body and "Oliver Grant" in body
+    cand = Client()
+    cand.post("/accounts/login/", {"username": "cand1", "password": "assay-demo"})
+    priya = Registration.objects.get(candidate__first_name="Priya")
+    page = page_text(cand.get(f"/registrations/{priya.pk}/"))
+    assert "Priya Shah" in page and "Qualification achieved" in page  # RPL 412 counts
+    assert cand.get(f"/centres/{demo.pk}/").status_code == 404

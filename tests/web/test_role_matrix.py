@@ -1,0 +1,285 @@
+"""Every centre and registration page and form × every role: the exact status each one gets.
+
+Rows are the roles of ``tests/web/world.py``; a forbidden object answers 404 exactly like a
+missing one, an action the role may not take on a visible object answers 403, and a sign-in is
+needed for everything (302 to the sign-in page). Each request runs in a savepoint that is rolled
+back, so every role meets the same world.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from tests.web.world import ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+# Who may open Northgate's centre pages: every staff role there, nobody else.
+CENTRE_STAFF = {
+    "assessor-assigned",
+    "assessor-not-assigned",
+    "iv-assigned",
+    "iv-not-assigned",
+    "lead-iqa",
+    "centre-admin",
+    "tutor",
+    "ev-assigned",
+}
+# Who may see Dan's registration (ADR 0006).
+SEES_DAN = {
+    "candidate-self",
+    "assessor-assigned",
+    "iv-assigned",
+    "lead-iqa",
+    "centre-admin",
+    "tutor",
+    "employer-of-candidate",
+    "ev-assigned",
+}
+
+
+def expect(visible: set[str], allowed: set[str], ok: int) -> dict[str, int]:
+    """302 for anonymous, 404 outside ``visible``, ``ok`` for ``allowed``, else 403."""
+    table = {}
+    for role in ROLES:
+        if role == "anonymous":
+            table[role] = 302
+        elif role not in visible:
+            table[role] = 404
+        else:
+            table[role] = ok if role in allowed else 403
+    return table
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str, int]
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def north(path: str = "") -> Callable[[World], str]:
+    return lambda w: f"/centres/{w.north.pk}/{path}"
+
+
+def dan(path: str = "") -> Callable[[World], str]:
+    return lambda w: f"/registrations/{w.dan.pk}/{path}"
+
+
+NEW_CANDIDATE = {
+    "first_name": "Nia",
+    "last_name": "Jones",
+    "date_of_birth": "1985-02-02",
+    "job_kind": "paid",
+    "qualification": "4430-04",
+    "registered_on": "2013-03-01",
+}
+
+
+def sign_as(capacity: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"document": "induction", "capacity": capacity}
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "centre list": Endpoint(
+        "get",
+        lambda w: "/centres/",
+        {
+            # One centre: straight to its dashboard. No staff role anywhere: an empty list.
+            **{role: 302 for role in ROLES},
+            "candidate-self": 200,
+            "other-candidate": 200,
+            "employer-of-candidate": 200,
+            "other-employer": 200,
+        },
+    ),
+    "dashboard": Endpoint("get", north(), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
+    "people": Endpoint("get", north("people/"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
+    "grant role": Endpoint(
+        "post",
+        north("people/grant"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {"username": "iris", "role": "assessor", "qualification_code": ""},
+    ),
+    "wizard": Endpoint("get", north("register/"), expect(CENTRE_STAFF, {"centre-admin"}, 200)),
+    "register": Endpoint(
+        "post",
+        north("register/"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: NEW_CANDIDATE,
+    ),
+    "live check": Endpoint(
+        "post",
+        north("register/check"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 200),
+        lambda w: NEW_CANDIDATE,
+        HTMX,
+    ),
+    "registration page": Endpoint("get", dan(), expect(SEES_DAN, SEES_DAN, 200)),
+    "change status": Endpoint(
+        "post",
+        dan("status"),
+        expect(SEES_DAN, {"centre-admin", "lead-iqa"}, 302),
+        lambda w: {"status": "in_progress", "reason": "Assessment started"},
+    ),
+    "plan editor": Endpoint("get", dan("plan/"), expect(SEES_DAN, {"centre-admin"}, 200)),
+    "save plan": Endpoint(
+        "post",
+        dan("plan/"),
+        expect(SEES_DAN, {"centre-admin"}, 302),
+        lambda w: {
+            "unit": ["401", "402"],
+            "assessor-401": w.user("alice").pk,
+            "assessor-402": w.user("alice").pk,
+            "target-402": "2013-09-30",
+            "internal_verifier": w.user("ian").pk,
+        },
+    ),
+    "plan check": Endpoint(
+        "post",
+        dan("plan/check"),
+        expect(SEES_DAN, {"centre-admin"}, 200),
+        lambda w: {"unit": ["401", "402"]},
+        HTMX,
+    ),
+    "plan suggest": Endpoint(
+        "post",
+        dan("plan/suggest"),
+        expect(SEES_DAN, {"centre-admin"}, 200),
+        lambda w: {"unit": ["401", "402"]},
+        HTMX,
+    ),
+    "initial assessment": Endpoint(
+        "post",
+        dan("initial-assessment"),
+        expect(SEES_DAN, {"centre-admin", "tutor"}, 302),
+        lambda w: {"training_needs": "Report writing", "leads_team_or_department": "on"},
+    ),
+    "claim RPL": Endpoint(
+        "post",
+        dan("rpl"),
+        expect(SEES_DAN, {"centre-admin", "candidate-self"}, 302),
+        lambda w: {"unit": "413", "evidence": "Strategy paper written for the employer"},
+    ),
+    "decide RPL": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/rpl/{w.claim.pk}/decide",
+        expect(SEES_DAN, {"assessor-assigned"}, 302),
+        lambda w: {"decision": "accept"},
+    ),
+    "sign as candidate": Endpoint(
+        "post", dan("sign"), expect(SEES_DAN, {"candidate-self"}, 302), sign_as("candidate")
+    ),
+    "sign as assessor": Endpoint(
+        "post", dan("sign"), expect(SEES_DAN, {"assessor-assigned"}, 302), sign_as("assessor")
+    ),
+    "sign as employer": Endpoint(
+        "post",
+        dan("sign"),
+        expect(SEES_DAN, {"employer-of-candidate"}, 302),
+        sign_as("employer"),
+    ),
+}
+
+
+def statuses(world: World, endpoint: Endpoint) -> dict[str, int]:
+    """Each role's status for one request, each in a rolled-back savepoint."""
+    got = {}
+    for role, username in ROLES.items():
+        client = Client()
+        with transaction.atomic():
+            if username:
+                client.force_login(world.user(username))
+            send = getattr(client, endpoint.method)
+            response = send(endpoint.url(world), endpoint.data(world), headers=endpoint.headers)
+            transaction.set_rollback(True)
+        if username is None:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/accounts/login/?next=")
+        got[role] = response.status_code
+    return got
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_role_matrix(world: World, name: str) -> None:
+    endpoint = ENDPOINTS[name]
+    assert statuses(world, endpoint) == endpoint.expected
+
+
+def test_every_new_url_is_in_the_matrix() -> None:
+    """A new page or form under /centres/ or /registrations/ must join the matrix."""
+    from assay.web.urls import urlpatterns
+
+    routes = {
+        str(p.pattern) for p in urlpatterns if str(p.pattern).startswith(("centres", "regist"))
+    }
+    assert routes == {
+        "centres/",
+        "centres/<int:pk>/",
+        "centres/<int:pk>/people/",
+        "centres/<int:pk>/people/grant",
+        "centres/<int:pk>/register/",
+        "centres/<int:pk>/register/check",
+        "registrations/<int:pk>/",
+        "registrations/<int:pk>/status",
+        "registrations/<int:pk>/plan/",
+        "registrations/<int:pk>/plan/check",
+        "registrations/<int:pk>/plan/suggest",
+        "registrations/<int:pk>/initial-assessment",
+        "registrations/<int:pk>/rpl",
+        "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
+        "registrations/<int:pk>/sign",
+    }
+
+
+def test_a_denial_says_who_can(world: World) -> None:
+    client = Client()
+    client.force_login(world.user("eve"))
+    response = client.post(f"/registrations/{world.dan.pk}/status", {"status": "in_progress"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Only a centre administrator or lead IQA can change a registration" in body
+    world.dan.refresh_from_db()
+    assert world.dan.status == "registered"
+
+
+def test_forbidden_and_missing_answer_alike(world: World) -> None:
+    client = Client()
+    client.force_login(world.user("arthur"))  # an assessor at Northgate, not Dan's
+    forbidden = client.get(f"/registrations/{world.dan.pk}/")
+    missing = client.get("/registrations/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+
+    def page(response: Any, pk: object) -> str:
+        body = response.content.decode().replace(f"/registrations/{pk}/", "/registrations/N/")
+        # CSRF tokens are masked afresh for every response.
+        body = re.sub(r'"X-CSRFToken": "[^"]+"', "", body)
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+    assert page(forbidden, world.dan.pk) == page(missing, 999999)
+    client.force_login(world.user("sue"))  # Southgate's administrator
+    assert client.get(f"/centres/{world.north.pk}/").status_code == 404
+    assert client.get("/centres/999999/").status_code == 404
+
+
+def test_single_centre_redirects_and_superuser_lists_all(world: World) -> None:
+    client = Client()
+    client.force_login(world.user("carol"))
+    response = client.get("/centres/")
+    assert response.status_code == 302 and response["Location"] == f"/centres/{world.north.pk}/"
+    client.force_login(world.user("sam"))
+    body = client.get("/centres/").content.decode()
+    assert "Northgate Training Centre" in body and "Southgate College" in body
+    client.force_login(world.user("dan"))
+    assert "You hold no staff role" in client.get("/centres/").content.decode()
