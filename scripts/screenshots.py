@@ -49,15 +49,27 @@ def plan_builder(page: Page, base: str, out: Path) -> Path:
     return path
 
 
+def centre_dashboard(page: Page, base: str, out: Path) -> Path:
+    """The demo centre's dashboard as its administrator (demo account carol)."""
+    page.goto(f"{base}/accounts/login/?next=/centres/")
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", "assay-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/centres/**")
+    path = out / "centre-dashboard.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
 def main(argv: list[str]) -> int:
-    """Take both screenshots and print where they went."""
+    """Take the screenshots and print where they went."""
     base = (argv[1] if len(argv) > 1 else "http://127.0.0.1:8011").rstrip("/")
     out = Path(argv[2] if len(argv) > 2 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
-        for shot in (unit_page, plan_builder):
+        for shot in (unit_page, plan_builder, centre_dashboard):
             print(shot(page, base, out))
         browser.close()
     return 0
