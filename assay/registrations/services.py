@@ -110,9 +110,17 @@ def registration_period(qualification: Qualification, registered_on: dt.date) ->
     """The end date (and its explanation) a registration on ``registered_on`` gets."""
     return registration_end(
         registered_on=registered_on,
-        period_months=settings.ASSAY_REGISTRATION_MONTHS,
+        period_months=registration_months(qualification),
         last_certification=qualification.last_certification,
     )
+
+
+def registration_months(qualification: Qualification) -> int:
+    """The qualification's default period of registration: its spec's
+    ``registration_period_months`` where the awarding body gives one, else the installation's
+    ``ASSAY_REGISTRATION_MONTHS`` (the seed handbooks give none)."""
+    months = qualification.spec.content.get("registration_period_months")
+    return int(months) if months else int(settings.ASSAY_REGISTRATION_MONTHS)
 
 
 def registration_create(

@@ -303,3 +303,14 @@ def test_signatures_are_events_of_the_right_people(world: dict[str, Any]) -> Non
             text="x",
         )
     assert Signature.objects.filter(registration=reg).count() == 2
+
+
+def test_a_qualification_can_set_its_own_registration_period(world: dict[str, Any]) -> None:
+    from assay.catalogue.selectors import qualification_get
+    from assay.registrations.services import registration_months, registration_period
+
+    qual = qualification_get("4430-04")
+    assert registration_months(qual) == 24  # the handbook gives none: the installation default
+    qual.spec.content["registration_period_months"] = 36
+    period = registration_period(qual, dt.date(2013, 3, 1))
+    assert period.end == dt.date(2016, 3, 1) and not period.capped
