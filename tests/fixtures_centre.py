@@ -20,7 +20,9 @@ from django.contrib.auth.models import User
 
 from assay.accounts.services import token_create, token_revoke
 from assay.centres.models import Centre
+from assay.centres.people import competence_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
 from assay.registrations.services import (
     CandidateInput,
@@ -107,7 +109,8 @@ class World:
     other_registration: Registration  # Bob at north: assessor_other and iv_other
     south_registration: Registration
     claim: RplClaim  # Alice's undecided RPL claim for unit 402
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # "competence": iv_assigned's V1;
+    # "spare": an account with no role anywhere
 
     def __getitem__(self, role: str) -> User:
         return self.people[role]
@@ -142,9 +145,10 @@ def build_world() -> World:
         membership_grant(by=ab, centre=south, user=people[name], role=role)
     admin = people["centre_admin"]
     alice = register(admin, north, CG)
-    alice.candidate.user = people["candidate_self"]
-    alice.candidate.employer_contact = people["employer_contact"]
-    alice.candidate.save(update_fields=["user", "employer_contact"])
+    candidate_account_link(by=admin, candidate=alice.candidate, user=people["candidate_self"])
+    candidate_employer_contact_set(
+        by=admin, candidate=alice.candidate, user=people["employer_contact"]
+    )
     plan_set(
         by=admin,
         registration=alice,
@@ -152,8 +156,7 @@ def build_world() -> World:
         internal_verifier_id=people["iv_assigned"].pk,
     )
     bob = register(admin, north, EDEXCEL, first_name="Bob", last_name="Baker", email="")
-    bob.candidate.user = people["candidate_other"]
-    bob.candidate.save(update_fields=["user"])
+    candidate_account_link(by=admin, candidate=bob.candidate, user=people["candidate_other"])
     plan_set(
         by=admin,
         registration=bob,
@@ -164,7 +167,16 @@ def build_world() -> World:
     claim = rpl_claim_create(
         by=admin, registration=alice, unit="402", evidence="Certificate from a 2011 course"
     )
-    return World(north, south, people, alice, bob, carol, claim)
+    competence = competence_record(
+        by=admin,
+        centre=north,
+        user=people["iv_assigned"],
+        role="internal_verifier",
+        av_unit="V1",
+        started_on=dt.date(2012, 6, 1),
+    )
+    extra = {"competence": competence, "spare": make_user("spare")}
+    return World(north, south, people, alice, bob, carol, claim, extra)
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ class ApprovalState(Schema):
 
 
 class CompetenceState(Schema):
+    id: int
     role: str
     av_unit: str
     started_on: dt.date
@@ -73,6 +74,12 @@ class StaffMember(Schema):
     can_take_new_candidates: bool
 
 
+class SiteOut(Schema):
+    id: int
+    name: str
+    address: str
+
+
 class RegistrationCounts(Schema):
     total: int
     by_status: dict[str, int]
@@ -83,9 +90,13 @@ class CentreDashboard(Schema):
     today: dt.date
     registrations: RegistrationCounts = Field(description="Candidates the caller may see")
     approvals: list[ApprovalState]
+    sites: list[SiteOut]
     staff: list[StaffMember]
     warnings: list[str] = Field(description="A/V deadlines due soon or missed")
     refusals: int = Field(description="Refused registrations logged (centre administrators)")
+    due_to_expire: int = Field(
+        description="Unfinished registrations past their end date (centre administrators)"
+    )
 
 
 # --- registrations --------------------------------------------------------------------------
@@ -241,6 +252,22 @@ class SignatureIn(Schema):
     document: Literal["induction", "learning_contract"]
     capacity: Literal["candidate", "assessor", "employer"]
     text: str = Field(min_length=1, max_length=20000, description="The text being signed")
+
+
+class AccountIn(Schema):
+    user_id: int = Field(description="The account the candidate signs in with")
+
+
+class EmployerContactIn(Schema):
+    user_id: int | None = Field(
+        description="An employer contact at the candidate's centre (null: none)"
+    )
+
+
+class CandidateLinksOut(Schema):
+    candidate_id: int
+    account: Person | None = Field(description="The candidate's own sign-in")
+    employer_contact: Person | None
 
 
 class RplIn(Schema):

@@ -16,6 +16,12 @@ from ninja import Router, Status
 from assay.api import registration_schemas as r
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.registrations.links import (
+    candidate_account_link,
+    candidate_employer_contact_set,
+    user_by_id,
+)
+from assay.registrations.models import Candidate
 from assay.registrations.selectors import registration_get, rpl_claim_get
 from assay.registrations.services import (
     PlanUnitInput,
@@ -29,6 +35,7 @@ from assay.registrations.services import (
 from assay.registrations.shapes import (
     assessment_dict,
     history_entry,
+    person,
     registration_detail,
     rpl_dict,
     signature_dict,
@@ -132,3 +139,43 @@ def initial_assessment(
         job_role_facts=body.job_role.model_dump(),
     )
     return assessment_dict(assessment)
+
+
+def _links(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "candidate_id": candidate.pk,
+        "account": person(candidate.user),
+        "employer_contact": person(candidate.employer_contact),
+    }
+
+
+@router.put(
+    "registrations/{registration_id}/account", response={200: r.CandidateLinksOut, **ERRORS}
+)
+def link_account(request: HttpRequest, registration_id: int, body: r.AccountIn) -> dict[str, Any]:
+    """Give the candidate a sign-in of their own (a centre administrator): they then see only
+    their own record. Refused for an account that is already another candidate's or that
+    holds a staff role at the centre."""
+    user = who(request)
+    registration = registration_get(user, registration_id)
+    candidate = candidate_account_link(
+        by=user, candidate=registration.candidate, user=user_by_id(body.user_id)
+    )
+    return _links(candidate)
+
+
+@router.put(
+    "registrations/{registration_id}/employer-contact",
+    response={200: r.CandidateLinksOut, **ERRORS},
+)
+def set_employer_contact(
+    request: HttpRequest, registration_id: int, body: r.EmployerContactIn
+) -> dict[str, Any]:
+    """Name the candidate's employer contact (an employer contact at the centre), or none."""
+    user = who(request)
+    registration = registration_get(user, registration_id)
+    contact = None if body.user_id is None else user_by_id(body.user_id)
+    candidate = candidate_employer_contact_set(
+        by=user, candidate=registration.candidate, user=contact
+    )
+    return _links(candidate)

@@ -1,4 +1,7 @@
-"""Writes and competence decisions for centres and their people."""
+"""Writes and competence decisions for centres: approvals, roles, sites.
+
+The A/V unit records and CPD of the people who work there are in ``people.py``.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,24 @@ from assay.centres.models import (
     Membership,
     QualificationApproval,
     Role,
+    Site,
 )
 from assay.centres.permissions import can_administer
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import StaffRole, competence
 from assay.errors import InvalidInput, NotAllowed
+
+SITE_NAME_MAX = 200  # Site.name's max_length
+
+
+def competence_decision(row: Competence, today: dt.date) -> CompetenceDecision:
+    """The engine's status and deadline for one A/V unit record."""
+    return competence(
+        role=StaffRole(row.role),
+        started_on=row.started_on,
+        holds_unit=row.achieved_on is not None and row.achieved_on <= today,
+        today=today,
+    )
 
 
 def competence_decisions(
@@ -28,16 +44,7 @@ def competence_decisions(
     if user.pk is None:
         return []
     return [
-        (
-            row,
-            competence(
-                role=StaffRole(row.role),
-                started_on=row.started_on,
-                holds_unit=row.achieved_on is not None and row.achieved_on <= today,
-                today=today,
-            ),
-        )
-        for row in Competence.objects.filter(user_id=user.pk)
+        (row, competence_decision(row, today)) for row in Competence.objects.filter(user_id=user.pk)
     ]
 
 
@@ -99,3 +106,17 @@ def membership_grant(
         defaults={"active": True, "granted_by": by},
     )
     return membership
+
+
+def site_add(*, by: AbstractBaseUser, centre: Centre, name: str, address: str = "") -> Site:
+    """A new site where the centre assesses or trains (centre administrators)."""
+    if not can_administer(by, centre):
+        raise NotAllowed("only a centre administrator can add sites")
+    name = name.strip()
+    if not name:
+        raise InvalidInput({"name": "name the site"})
+    if len(name) > SITE_NAME_MAX:
+        raise InvalidInput({"name": f"the name is longer than {SITE_NAME_MAX} characters"})
+    if Site.objects.filter(centre=centre, name__iexact=name).exists():
+        raise InvalidInput({"name": f"{centre.name} already has a site called {name!r}"})
+    return Site.objects.create(centre=centre, name=name, address=address.strip())

@@ -1,6 +1,7 @@
 """``assay centre``: list centres, show a dashboard, record approvals, grant roles.
 
-ID is the centre's awarding-body number or its id.
+ID is the centre's awarding-body number or its id. A/V units, CPD and sites are in
+``centre_people.py``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def list_(as_user: str | None, as_json: bool) -> None:
 @as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(centre_id: str, as_user: str | None, as_json: bool) -> None:
-    """Dashboard figures: candidates by status, approvals, staff A/V deadlines."""
+    """Dashboard figures: candidates by status, approvals, sites, staff A/V deadlines."""
     from assay.cli.main import emit_json
     from assay.registrations.dashboard import centre_dashboard, centre_find
 
@@ -77,6 +78,9 @@ def _print_dashboard(data: dict[str, Any]) -> None:
         reason = f" ({a['reason']})" if a["reason"] else ""
         flag = "in force" if a["in_force"] else "NOT in force"
         click.echo(f"  {a['qualification']:<20} {state}{since}{until}{reason} [{flag}]")
+    click.echo("Sites:" if data["sites"] else "Sites: none recorded")
+    for site in data["sites"]:
+        click.echo(f"  {site['name']}" + (f", {site['address']}" if site["address"] else ""))
     click.echo("Staff:")
     for member in data["staff"]:
         roles = ", ".join(member["roles"])
@@ -87,6 +91,8 @@ def _print_dashboard(data: dict[str, Any]) -> None:
         click.echo(f"warning: {warning}")
     if data["refusals"]:
         click.echo(f"Refused registrations logged: {data['refusals']}")
+    if data["due_to_expire"]:
+        click.echo(f"Registrations due to expire: {data['due_to_expire']} (assay register expire)")
 
 
 @centre.command()

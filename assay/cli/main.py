@@ -46,11 +46,14 @@ def main() -> None:
 
 
 # Sub-groups live in their own modules; importing them registers them on ``main``.
-from assay.cli import bench, catalogue, centre, plan, register, server  # noqa: E402
+from assay.cli import bench, catalogue, centre, centre_people, plan, register, server  # noqa: E402
 from assay.cli import token as token_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
 main.add_command(plan.plan)
+centre.centre.add_command(centre_people.competence)
+centre.centre.add_command(centre_people.cpd)
+centre.centre.add_command(centre_people.site_add)
 main.add_command(centre.centre)
 main.add_command(register.register)
 main.add_command(token_commands.token)

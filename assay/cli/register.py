@@ -1,4 +1,5 @@
-"""``assay register``: check and register candidates, one or a whole file, and export them.
+"""``assay register``: check and register candidates, one or a whole file, export them, and
+expire the registrations whose period has ended (the nightly job).
 
 ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM/YYYY.
 """
@@ -222,3 +223,27 @@ def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -
             count = bulk_rows.export_csv(registrations, text)
     if output is not None:
         click.echo(f"wrote {count} registration(s) to {output}", err=True)
+
+
+@register.command()
+@as_option(required=True)
+@click.option("--dry-run", is_flag=True, help="List what would expire; change nothing.")
+def expire(as_user: str, dry_run: bool) -> None:
+    """Move every registered or in-progress registration past its end date to expired, with
+    "registration period ended on DD/MM/YYYY" in its history (run nightly). --as a centre
+    administrator (their centres only) or the awarding body (every centre)."""
+    from assay.registrations.expiry import registrations_due_to_expire, registrations_expire
+
+    user = user_named(as_user)
+    run = registrations_due_to_expire if dry_run else registrations_expire
+    with domain_errors():
+        rows = run(by=user)
+    for row in rows:
+        click.echo(
+            f"registration {row.pk}: {row.candidate} on {row.qualification.code} at "
+            f"{row.centre.number}, ended {row.end_date}"
+        )
+    if dry_run:
+        click.echo(f"{len(rows)} registration(s) due to expire; nothing was changed")
+    else:
+        click.echo(f"expired {len(rows)} registration(s)")

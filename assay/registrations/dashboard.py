@@ -16,11 +16,20 @@ from django.db.models import Count, QuerySet
 
 from assay import clock
 from assay.catalogue.selectors import NotFound
-from assay.centres.models import Centre, Competence, Membership, QualificationApproval, Role
-from assay.centres.permissions import AnyUser, centres_visible_to, roles_at
+from assay.centres.models import (
+    Centre,
+    Competence,
+    CpdEntry,
+    Membership,
+    QualificationApproval,
+    Role,
+    Site,
+)
+from assay.centres.permissions import AnyUser, can_administer, centres_visible_to, roles_at
 from assay.centres.services import competence_decisions
 from assay.engines.competence.deadlines import Competence as Decision
 from assay.engines.competence.deadlines import CompetenceStatus
+from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.models import Registration, Status
 from assay.registrations.selectors import refusals_at, registrations_visible_to
 from assay.registrations.shapes import iso, person
@@ -71,7 +80,8 @@ def centre_list(user: AnyUser) -> list[dict[str, Any]]:
 
 
 def centre_dashboard(user: AnyUser, centre: Centre, today: dt.date | None = None) -> dict[str, Any]:
-    """Candidates by status, approvals per qualification, and staff A/V deadlines."""
+    """Candidates by status, approvals per qualification, sites, staff A/V deadlines, and for
+    administrators the refusals logged and the registrations due to expire."""
     on = today or clock.today()
     staff = _staff(centre, on)
     warnings = [
@@ -81,14 +91,17 @@ def centre_dashboard(user: AnyUser, centre: Centre, today: dt.date | None = None
         if state["status"] in (CompetenceStatus.DUE_SOON, CompetenceStatus.OVERDUE)
     ]
     refusals = refusals_at(user, centre)
+    admin = can_administer(user, centre)
     return {
         "centre": centre_summary(centre, user),
         "today": on.isoformat(),
         "registrations": _counts(user, centre),
         "approvals": _approvals(centre, on),
+        "sites": [site_dict(site) for site in centre.sites.all()],
         "staff": staff,
         "warnings": warnings,
         "refusals": refusals.count(),
+        "due_to_expire": due_to_expire_count(centre, on) if admin else 0,
     }
 
 
@@ -153,7 +166,7 @@ def _staff(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
     users = get_user_model().objects.filter(pk__in=roles).order_by("last_name", "username")
     staff = []
     for member in users:
-        states = [_competence_state(row, d) for row, d in competence_decisions(member, on)]
+        states = [competence_state(row, d) for row, d in competence_decisions(member, on)]
         staff.append(
             {
                 "person": person(member),
@@ -165,8 +178,10 @@ def _staff(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
     return staff
 
 
-def _competence_state(row: Competence, decision: Decision) -> dict[str, Any]:
+def competence_state(row: Competence, decision: Decision) -> dict[str, Any]:
+    """An A/V unit record with the engine's verdict on its deadline."""
     return {
+        "id": row.pk,
         "role": row.role,
         "av_unit": row.av_unit,
         "started_on": iso(row.started_on),
@@ -177,6 +192,21 @@ def _competence_state(row: Competence, decision: Decision) -> dict[str, Any]:
         "can_take_new_candidates": decision.can_take_new_candidates,
         "message": decision.message,
     }
+
+
+def cpd_dict(entry: CpdEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "person": person(entry.user),
+        "on": iso(entry.on),
+        "hours": float(entry.hours),
+        "activity": entry.activity,
+        "recorded_at": entry.recorded_at.isoformat(),
+    }
+
+
+def site_dict(site: Site) -> dict[str, Any]:
+    return {"id": site.pk, "name": site.name, "address": site.address}
 
 
 def centre_candidates(user: AnyUser, centre: Centre) -> QuerySet[Registration]:

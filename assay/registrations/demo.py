@@ -20,8 +20,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from assay.centres.models import Centre, Competence, CpdEntry, QualificationApproval, Role, Site
-from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.centres.people import competence_record, cpd_record
+from assay.centres.services import ApprovalInput, approval_record, membership_grant, site_add
 from assay.errors import RegistrationRefused
+from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Refusal, Registration
 from assay.registrations.overview import document_text
 from assay.registrations.services import (
@@ -195,7 +197,8 @@ def _centre(admin: Any) -> Iterator[str]:
         ("Northgate main campus", "12 Mill Lane, Northgate NG1 4AB"),
         ("Riverside Business Park", "Unit 4, Riverside Business Park, Northgate NG3 2RP"),
     ]:
-        Site.objects.get_or_create(centre=centre, name=name, defaults={"address": address})
+        if not Site.objects.filter(centre=centre, name=name).exists():
+            site_add(by=admin, centre=centre, name=name, address=address)
     for code in (CG, EDX):
         if not QualificationApproval.objects.filter(
             centre=centre, qualification_code=code
@@ -209,18 +212,25 @@ def _centre(admin: Any) -> Iterator[str]:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=_names())}
     for username, _, _, role in STAFF:
         membership_grant(by=admin, centre=centre, user=users[username], role=role)
+    carol = users["carol"]
     for username, kind, unit, started, achieved in COMPETENCE:
-        Competence.objects.get_or_create(
-            user=users[username],
+        person = users[username]
+        if Competence.objects.filter(user=person, role=kind, av_unit=unit).exists():
+            continue
+        competence_record(
+            by=admin if kind == "external_verifier" else carol,  # an EV's: the awarding body
+            centre=centre,
+            user=person,
             role=kind,
             av_unit=unit,
-            defaults={"started_on": started, "achieved_on": achieved},
+            started_on=started,
+            achieved_on=achieved,
         )
     for username, on, hours, activity in CPD:
-        CpdEntry.objects.get_or_create(
-            user=users[username], on=on, activity=activity, defaults={"hours": Decimal(hours)}
-        )
-    yield "staff roles, A/V units and CPD: in place"
+        person = users[username]
+        if not CpdEntry.objects.filter(user=person, on=on, activity=activity).exists():
+            cpd_record(by=person, user=person, on=on, hours=Decimal(hours), activity=activity)
+    yield "staff roles, sites, A/V units and CPD: in place"
 
 
 def _names() -> list[str]:
@@ -247,9 +257,10 @@ def _register(centre: Centre, who: dict[str, Any], c: DemoCandidate) -> Registra
         registered_on=c.registered_on,
     )
     candidate = registration.candidate
-    candidate.user = who.get(c.account)
-    candidate.employer_contact = who["ed"] if c.employer == HARBOUR else None
-    candidate.save(update_fields=["user", "employer_contact"])
+    if c.account:
+        candidate_account_link(by=carol, candidate=candidate, user=who[c.account])
+    if c.employer == HARBOUR:
+        candidate_employer_contact_set(by=carol, candidate=candidate, user=who["ed"])
     assessor = who[c.assessor]
     with _pinned(c.registered_on):
         plan_set(

@@ -31,10 +31,12 @@ from assay.catalogue.selectors import (
 from assay.centres.models import (
     Centre,
     Competence,
+    CompetenceRole,
     CpdEntry,
     Membership,
     QualificationApproval,
     Role,
+    Site,
 )
 from assay.centres.permissions import (
     STAFF_ROLES,
@@ -51,6 +53,7 @@ from assay.engines.entry.rules import CentreApproval, EntryDecision, PeriodEnd
 from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.engines.registration.lifecycle import allowed_targets, expiry_due
 from assay.errors import InvalidInput, NotAllowed
+from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import current_approval
 from assay.registrations.models import (
     Candidate,
@@ -139,6 +142,8 @@ class CentreDashboard:
     deadlines: list[StaffDeadline]
     approvals: list[ApprovalInForce]
     refusals: list[Refusal]
+    sites: list[Site]
+    due_to_expire: int  # registrations past their end date (counted for administrators only)
 
     @property
     def total(self) -> int:
@@ -155,8 +160,10 @@ class CentreDashboard:
 
 def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
     """Candidates by status (only those the user may see), staff A/V deadlines, approvals in
-    force today, and the refusals log for administrators."""
+    force today, sites, and for administrators the refusals log and how many registrations
+    are due to expire."""
     centre = centre_get(user, pk)
+    admin = can_administer(user, centre)
     visible = list(
         registrations_visible_to(user)
         .filter(centre=centre)
@@ -172,11 +179,13 @@ def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
         centre=centre,
         today=today,
         roles=frozenset(roles_at(user, centre)),
-        can_administer=can_administer(user, centre),
+        can_administer=admin,
         statuses=statuses,
         deadlines=_deadlines(centre, today),
         approvals=_approvals(centre, today),
         refusals=list(refusals_at(user, centre).select_related("by")),
+        sites=list(centre.sites.all()),
+        due_to_expire=due_to_expire_count(centre, today) if admin else 0,
     )
 
 
@@ -213,10 +222,19 @@ class Person:
     memberships: list[Membership]
     competences: list[tuple[Competence, CompetenceDecision | None]]
     cpd: list[CpdEntry]
+    can_record_competence: bool  # offer the A/V unit forms (the services decide)
+    can_log_cpd: bool  # offer the CPD form: their own, or a centre administrator's
 
     @property
     def cpd_hours(self) -> Decimal:
         return sum((entry.hours for entry in self.cpd), Decimal(0))
+
+    def competence(self, pk: int) -> Competence:
+        """One of this person's A/V unit records, or NotFound."""
+        for row, _ in self.competences:
+            if row.pk == pk:
+                return row
+        raise NotFound(f"no A/V unit record {pk} for {self.user.get_username()}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +244,22 @@ class CentrePeople:
     people: list[Person]
     can_grant: bool
     qualification_codes: list[str]
+    competence_roles: list[tuple[str, str]]  # an EV's units: the awarding body only
+
+    def person(self, user_id: int) -> Person:
+        """Someone on this page, or NotFound (missing and not-here alike)."""
+        for person in self.people:
+            if person.user.pk == user_id:
+                return person
+        raise NotFound(f"no person {user_id} at centre {self.centre.number}")
 
 
 def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
     """Everyone holding a role at the centre (candidates aside), with their competence
-    records (A/V deadline decisions where the services give one) and CPD log."""
+    records (A/V deadline decisions where the services give one) and CPD log, and which
+    forms to offer: A/V units for administrators, CPD for oneself and administrators."""
     centre = centre_get(user, pk)
+    admin = can_administer(user, centre)
     memberships: dict[int, list[Membership]] = {}
     users: dict[int, Any] = {}
     for membership in _staff(centre):
@@ -246,16 +274,25 @@ def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
     people = []
     for pk_, person in users.items():
         decided = {row.pk: d for row, d in competence_decisions(person, today)}
+        staff = any(m.role in STAFF_ROLES for m in memberships[pk_])
         people.append(
             Person(
                 person,
                 memberships[pk_],
                 [(row, decided.get(row.pk)) for row in competences.get(pk_, [])],
                 cpd.get(pk_, []),
+                can_record_competence=admin and staff,
+                can_log_cpd=staff and (admin or pk_ == user.pk),
             )
         )
     codes = sorted({q.code for q in qualification_list()})
-    return CentrePeople(centre, today, people, can_administer(user, centre), codes)
+    superuser = bool(getattr(user, "is_superuser", False))
+    roles = [
+        (value, str(label))
+        for value, label in CompetenceRole.choices
+        if superuser or value != CompetenceRole.EXTERNAL_VERIFIER
+    ]
+    return CentrePeople(centre, today, people, admin, codes, roles)
 
 
 # --- Registration wizard ---------------------------------------------------------------------
@@ -347,6 +384,8 @@ class RegistrationPage:
     can_claim_rpl: bool
     can_decide_rpl: bool
     sign_as: list[str]
+    can_link_accounts: bool
+    employer_contacts: list[Any]  # the centre's employer contacts (administrators only)
 
 
 def _units(qual: Qualification) -> dict[str, Any]:
@@ -472,6 +511,10 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         can_claim_rpl=admin or registration.candidate.user_id == user.pk,
         can_decide_rpl=any(u.assessor_id == user.pk for u in plan_units),
         sign_as=signing_capacities(user, registration),
+        can_link_accounts=admin,
+        employer_contacts=[m.user for m in _staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
+        if admin
+        else [],
     )
 
 

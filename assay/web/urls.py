@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assay.web.views import catalogue, centres, plan_editor, plans, registrations
+from assay.web.views import catalogue, centres, people, plan_editor, plans, registrations
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -22,8 +22,20 @@ urlpatterns = [
     path("plans/<str:key>/complete", plans.plan_complete, name="plan-complete"),
     path("centres/", centres.centre_index, name="centres"),
     path("centres/<int:pk>/", centres.centre_dashboard, name="centre-dashboard"),
-    path("centres/<int:pk>/people/", centres.people, name="centre-people"),
-    path("centres/<int:pk>/people/grant", centres.people_grant, name="centre-people-grant"),
+    path("centres/<int:pk>/sites", centres.sites_add, name="centre-sites"),
+    path("centres/<int:pk>/people/", people.people, name="centre-people"),
+    path("centres/<int:pk>/people/grant", people.people_grant, name="centre-people-grant"),
+    path(
+        "centres/<int:pk>/people/<int:user_pk>/competence",
+        people.people_competence,
+        name="centre-people-competence",
+    ),
+    path(
+        "centres/<int:pk>/people/<int:user_pk>/competence/<int:competence_pk>/achieved",
+        people.people_achieved,
+        name="centre-people-achieved",
+    ),
+    path("centres/<int:pk>/people/<int:user_pk>/cpd", people.people_cpd, name="centre-people-cpd"),
     path("centres/<int:pk>/register/", centres.register, name="centre-register"),
     path("centres/<int:pk>/register/check", centres.register_check, name="centre-register-check"),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration"),
@@ -44,6 +56,16 @@ urlpatterns = [
         name="registration-rpl-decide",
     ),
     path("registrations/<int:pk>/sign", registrations.sign, name="registration-sign"),
+    path(
+        "registrations/<int:pk>/account",
+        registrations.account_link,
+        name="registration-account",
+    ),
+    path(
+        "registrations/<int:pk>/employer-contact",
+        registrations.employer_contact,
+        name="registration-employer-contact",
+    ),
     path("registrations/<int:pk>/plan/", plan_editor.plan_edit, name="registration-plan"),
     path(
         "registrations/<int:pk>/plan/check", plan_editor.plan_check, name="registration-plan-check"

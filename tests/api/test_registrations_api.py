@@ -88,9 +88,21 @@ def alice(suffix: str = "") -> str:
     return "/api/v1/registrations/{registration_id}" + suffix
 
 
+def person(suffix: str) -> str:
+    """The people endpoints try iv_assigned, who has a V1 record (``extra["competence"]``)."""
+    return north("/people/{user_id}" + suffix)
+
+
 def path_of(endpoint: Endpoint, w: World) -> str:
-    """North, Alice's registration and her RPL claim are the objects every role tries."""
-    ids = {"centre_id": w.north.pk, "registration_id": w.registration.pk, "claim_id": w.claim.pk}
+    """North, Alice's registration, her RPL claim and iv_assigned's V1 record are the objects
+    every role tries."""
+    ids = {
+        "centre_id": w.north.pk,
+        "registration_id": w.registration.pk,
+        "claim_id": w.claim.pk,
+        "user_id": w["iv_assigned"].pk,
+        "competence_id": w.extra["competence"].pk,
+    }
     return endpoint.template.format(**ids)
 
 
@@ -135,6 +147,42 @@ ENDPOINTS = [
         upload=True,
     ),
     Endpoint("bulk import", "post", north("/bulk"), frozenset(ADMINS), CENTRE, 201, upload=True),
+    Endpoint(
+        "record A/V unit",
+        "post",
+        person("/competence"),
+        frozenset(ADMINS),
+        CENTRE,
+        201,
+        lambda w, r: {"role": "assessor", "av_unit": "A1", "started_on": "2012-09-01"},
+    ),
+    Endpoint(
+        "mark A/V unit achieved",
+        "post",
+        person("/competence/{competence_id}/achieved"),
+        frozenset(ADMINS),
+        CENTRE,
+        200,
+        lambda w, r: {"achieved_on": "2013-02-01"},
+    ),
+    Endpoint(
+        "log CPD",
+        "post",
+        person("/cpd"),
+        frozenset({"iv_assigned", *ADMINS}),
+        CENTRE,
+        201,
+        lambda w, r: {"on": "2013-02-20", "hours": 2.5, "activity": "Sampling workshop"},
+    ),
+    Endpoint(
+        "add site",
+        "post",
+        north("/sites"),
+        frozenset(ADMINS),
+        CENTRE,
+        201,
+        lambda w, r: {"name": "Quayside", "address": "1 Quay Street"},
+    ),
     Endpoint("registration", "get", alice(), ALICE, ALICE),
     Endpoint(
         "status",
@@ -192,6 +240,24 @@ ENDPOINTS = [
         ALICE,
         200,
         lambda w, r: {"training_needs": "IT", "job_role": {"leads_team_or_department": True}},
+    ),
+    Endpoint(
+        "link sign-in",
+        "put",
+        alice("/account"),
+        frozenset(ADMINS),
+        ALICE,
+        200,
+        lambda w, r: {"user_id": w.extra["spare"].pk},
+    ),
+    Endpoint(
+        "set employer contact",
+        "put",
+        alice("/employer-contact"),
+        frozenset(ADMINS),
+        ALICE,
+        200,
+        lambda w, r: {"user_id": w["employer_contact"].pk},
     ),
 ]
 

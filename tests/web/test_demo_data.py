@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from assay.centres.models import Centre, Membership
+from assay.centres.models import Centre, Competence, CpdEntry, Membership, Site
 from assay.registrations.demo import CANDIDATES, demo_centre_load
-from assay.registrations.models import Refusal, Registration, Signature, StatusChange
+from assay.registrations.models import Candidate, Refusal, Registration, Signature, StatusChange
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,9 @@ def snapshot() -> tuple[int, ...]:
         Membership.objects.count(),
         Signature.objects.count(),
         get_user_model().objects.count(),
+        Competence.objects.count(),
+        CpdEntry.objects.count(),
+        Site.objects.count(),
     )
 
 
@@ -58,6 +61,15 @@ def test_demo_centre_shape(demo: Centre) -> None:
         "transferred",
     }
     assert all(r.internal_verifier_id for r in regs)
+    linked = Candidate.objects.filter(centre=demo, user__isnull=False)
+    assert {(c.first_name, c.user.username) for c in linked} == {
+        ("Priya", "cand1"),
+        ("Hannah", "cand2"),
+        ("Liam", "cand3"),
+    }
+    contacts = Candidate.objects.filter(employer_contact__username="ed")
+    assert {c.employer for c in contacts} == {"Harbour Retail Ltd"}
+    assert Competence.objects.count() == 6 and CpdEntry.objects.count() == 5
     refused = {r.candidate_name: r.reasons[0]["code"] for r in Refusal.objects.filter(centre=demo)}
     assert refused == {
         "Jordan Lee": "under-minimum-age",

@@ -17,6 +17,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from assay.centres.models import Competence
 from tests.web.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,15 @@ NEW_CANDIDATE = {
 }
 
 
+def alice(path: str) -> Callable[[World], str]:
+    """Alice's part of Northgate's people page (an assessor with an A1 record and CPD)."""
+    return lambda w: f"/centres/{w.north.pk}/people/{w.user('alice').pk}/{path}"
+
+
+def alices_a1(w: World) -> int:
+    return int(Competence.objects.get(user=w.user("alice"), av_unit="A1").pk)
+
+
 def sign_as(capacity: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"document": "induction", "capacity": capacity}
 
@@ -111,6 +121,42 @@ ENDPOINTS: dict[str, Endpoint] = {
         north("people/grant"),
         expect(CENTRE_STAFF, {"centre-admin"}, 302),
         lambda w: {"username": "iris", "role": "assessor", "qualification_code": ""},
+    ),
+    "record A/V unit": Endpoint(
+        "post",
+        alice("competence"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {
+            f"competence-{w.user('alice').pk}-{name}": value
+            for name, value in [
+                ("role", "assessor"),
+                ("av_unit", "D32"),
+                ("started_on", "2012-01-09"),
+            ]
+        },
+    ),
+    "mark A/V unit achieved": Endpoint(
+        "post",
+        lambda w: (
+            f"/centres/{w.north.pk}/people/{w.user('alice').pk}/competence/{alices_a1(w)}/achieved"
+        ),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {f"achieved-{alices_a1(w)}-achieved_on": "2013-02-20"},
+    ),
+    "log CPD": Endpoint(
+        "post",
+        alice("cpd"),
+        expect(CENTRE_STAFF, {"centre-admin", "assessor-assigned"}, 302),
+        lambda w: {
+            f"cpd-{w.user('alice').pk}-{name}": value
+            for name, value in [("on", "2013-02-25"), ("hours", "2.5"), ("activity", "Webinar")]
+        },
+    ),
+    "add site": Endpoint(
+        "post",
+        north("sites"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {"name": "Harbour Retail training room", "address": "1 Quay Street"},
     ),
     "wizard": Endpoint("get", north("register/"), expect(CENTRE_STAFF, {"centre-admin"}, 200)),
     "register": Endpoint(
@@ -190,6 +236,18 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(SEES_DAN, {"employer-of-candidate"}, 302),
         sign_as("employer"),
     ),
+    "link sign-in": Endpoint(
+        "post",
+        dan("account"),
+        expect(SEES_DAN, {"centre-admin"}, 302),
+        lambda w: {"username": "nina"},
+    ),
+    "set employer contact": Endpoint(
+        "post",
+        dan("employer-contact"),
+        expect(SEES_DAN, {"centre-admin"}, 302),
+        lambda w: {"employer_contact": w.user("edna").pk},
+    ),
 }
 
 
@@ -229,6 +287,10 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/",
         "centres/<int:pk>/people/",
         "centres/<int:pk>/people/grant",
+        "centres/<int:pk>/people/<int:user_pk>/competence",
+        "centres/<int:pk>/people/<int:user_pk>/competence/<int:competence_pk>/achieved",
+        "centres/<int:pk>/people/<int:user_pk>/cpd",
+        "centres/<int:pk>/sites",
         "centres/<int:pk>/register/",
         "centres/<int:pk>/register/check",
         "registrations/<int:pk>/",
@@ -240,6 +302,8 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/rpl",
         "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
         "registrations/<int:pk>/sign",
+        "registrations/<int:pk>/account",
+        "registrations/<int:pk>/employer-contact",
     }
 
 

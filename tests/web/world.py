@@ -3,20 +3,24 @@
 Northgate (0042) and Southgate (0043). Dan is the candidate most pages show: assessed by Alice on
 unit 401, verified by Ian, employed by Ed's company. Dora is another Northgate candidate (Edna's
 employee, no plan yet). Everyone else holds exactly one role, so each stands for one row of the
-role matrix. The clock is pinned to 01/03/2013: Alice's A/V deadline (15/04/2013) is then due
-soon and Arthur's (01/12/2012) has passed.
+role matrix; Nina holds no role at all (an account waiting to become a candidate's sign-in).
+The clock is pinned to 01/03/2013: Alice's A/V deadline (15/04/2013) is then due soon and
+Arthur's (01/12/2012) has passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from assay.centres.models import Centre, Competence, CpdEntry, Role
+from assay.centres.models import Centre, Role
+from assay.centres.people import competence_record, cpd_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
 from assay.registrations.services import (
     CandidateInput,
@@ -108,18 +112,26 @@ def build_world() -> World:
         for name in names
     }
     users["sam"] = sam
+    users["nina"] = users_model.objects.create_user("nina", first_name="Nina", last_name="Test")
     for centre, name, role in GRANTS:
         membership_grant(by=sam, centre=centres[centre], user=users[name], role=role)
-    Competence.objects.create(
-        user=users["alice"], role="assessor", av_unit="A1", started_on=dt.date(2011, 10, 15)
-    )
-    Competence.objects.create(
-        user=users["arthur"], role="assessor", av_unit="A1", started_on=dt.date(2011, 6, 1)
-    )
-    CpdEntry.objects.create(
-        user=users["alice"], on=dt.date(2013, 1, 28), hours=3, activity="A1 portfolio workshop"
-    )
     carol = users["carol"]
+    for name, started in [("alice", dt.date(2011, 10, 15)), ("arthur", dt.date(2011, 6, 1))]:
+        competence_record(
+            by=carol,
+            centre=north,
+            user=users[name],
+            role="assessor",
+            av_unit="A1",
+            started_on=started,
+        )
+    cpd_record(
+        by=users["alice"],
+        user=users["alice"],
+        on=dt.date(2013, 1, 28),
+        hours=Decimal(3),
+        activity="A1 portfolio workshop",
+    )
 
     def register(first: str, account: str, employer: str) -> Registration:
         reg = registration_create(
@@ -129,9 +141,8 @@ def build_world() -> World:
             candidate_input=adult(first),
             registered_on=dt.date(2012, 9, 3),
         )
-        reg.candidate.user = users[account]
-        reg.candidate.employer_contact = users[employer]
-        reg.candidate.save()
+        candidate_account_link(by=carol, candidate=reg.candidate, user=users[account])
+        candidate_employer_contact_set(by=carol, candidate=reg.candidate, user=users[employer])
         return reg
 
     dan = register("Dan", "dan", "ed")

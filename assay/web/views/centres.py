@@ -1,4 +1,5 @@
-"""Centre pages: the dashboard, people and roles, and the registration wizard.
+"""Centre pages: the dashboard (with its sites form) and the registration wizard. The people
+and roles page is in ``people.py``.
 
 Each view parses, calls one read model in ``assay.registrations.overview`` or one service, and
 renders. Who may see or do what is decided there and in ``assay.centres.permissions``.
@@ -15,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assay import clock
 from assay.centres.permissions import centres_visible_to
-from assay.centres.services import membership_grant
+from assay.centres.services import site_add
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations import overview
 from assay.registrations.services import registration_create
-from assay.web.forms import CandidateRegistrationForm, GrantForm, apply_errors
+from assay.web.forms import CandidateRegistrationForm, apply_errors
+from assay.web.people_forms import SiteForm
 from assay.web.views.access import member_view
 from assay.web.views.common import HtmxHttpRequest
 
@@ -34,55 +36,44 @@ def centre_index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/centres/index.html", {"centres": centres})
 
 
+def _dashboard(
+    request: HttpRequest, dashboard: overview.CentreDashboard, form: SiteForm, status: int = 200
+) -> HttpResponse:
+    context = {"d": dashboard, "site_form": form}
+    return render(request, "web/centres/dashboard.html", context, status=status)
+
+
 @require_GET
 @member_view
 def centre_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    """Candidates by status, staff A/V deadlines, approvals and (for administrators) refusals."""
+    """Candidates by status, staff A/V deadlines, approvals, sites and (for administrators)
+    refusals and registrations due to expire."""
     dashboard = overview.centre_dashboard(request.user, pk, clock.today())
-    return render(request, "web/centres/dashboard.html", {"d": dashboard})
-
-
-def _people_page(
-    request: HttpRequest, page: overview.CentrePeople, form: GrantForm, status: int = 200
-) -> HttpResponse:
-    context = {"page": page, "form": form}
-    return render(request, "web/centres/people.html", context, status=status)
-
-
-@require_GET
-@member_view
-def people(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff with their roles, competence records and CPD; administrators grant roles."""
-    page = overview.centre_people(request.user, pk, clock.today())
-    return _people_page(request, page, GrantForm(codes=page.qualification_codes))
+    return _dashboard(request, dashboard, SiteForm())
 
 
 @require_POST
 @member_view
-def people_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    """Grant a role at the centre (``membership_grant``)."""
-    page = overview.centre_people(request.user, pk, clock.today())
-    form = GrantForm(request.POST, codes=page.qualification_codes)
+def sites_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a site of the centre (``site_add``)."""
+    dashboard = overview.centre_dashboard(request.user, pk, clock.today())
+    form = SiteForm(request.POST)
     if form.is_valid():
         try:
-            membership = membership_grant(
+            site = site_add(
                 by=request.user,  # type: ignore[arg-type]
-                centre=page.centre,
-                user=form.cleaned_data["username"],
-                role=form.cleaned_data["role"],
-                qualification_code=form.cleaned_data["qualification_code"],
+                centre=dashboard.centre,
+                name=form.cleaned_data["name"],
+                address=form.cleaned_data["address"],
             )
         except InvalidInput as exc:
             apply_errors(form, exc.errors)
         else:
-            messages.success(
-                request,
-                f"{membership.user} now holds the role {membership.get_role_display()}.",
-            )
-            return redirect("centre-people", pk=page.centre.pk)
-    if not page.can_grant:
-        raise NotAllowed("only a centre administrator can grant roles")
-    return _people_page(request, page, form, status=400)
+            messages.success(request, f"Site {site.name} added.")
+            return redirect("centre-dashboard", pk=dashboard.centre.pk)
+    if not dashboard.can_administer:
+        raise NotAllowed("only a centre administrator can add sites")
+    return _dashboard(request, dashboard, form, status=400)
 
 
 def _wizard(

@@ -1,4 +1,5 @@
-"""The candidate's registration page and its forms: status, initial assessment, RPL, signatures.
+"""The candidate's registration page and its forms: status, initial assessment, RPL,
+signatures, and (for administrators) the candidate's sign-in and employer contact.
 
 A registration the user may not see answers 404 (``registration_get``); a form their role does
 not allow answers 403 with the service's reason. Bad input re-renders the page with the form's
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from assay import clock
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations import overview
+from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     initial_assessment_record,
@@ -35,6 +37,7 @@ from assay.web.forms import (
     StatusForm,
     apply_errors,
 )
+from assay.web.people_forms import AccountLinkForm, EmployerContactForm
 from assay.web.views.access import member_view
 
 # Which page flag offers each form (used only when re-rendering a rejected form).
@@ -47,6 +50,11 @@ FORM_FLAGS = {
     "rpl": ("can_claim_rpl", "only the candidate or a centre administrator can claim RPL"),
     "decide": ("can_decide_rpl", "only an assessor of this candidate can decide on RPL"),
     "sign": ("sign_as", "you cannot sign for this registration"),
+    "account": ("can_link_accounts", "only a centre administrator can link a candidate's sign-in"),
+    "employer": (
+        "can_link_accounts",
+        "only a centre administrator can set a candidate's employer contact",
+    ),
 }
 
 
@@ -61,13 +69,17 @@ def _forms(page: overview.RegistrationPage, bound: Mapping[str, forms.Form]) -> 
         if ia
         else None
     )
+    contact = page.candidate.employer_contact_id
     built: dict[str, Any] = {
         "status": StatusForm(),
         "initial": InitialAssessmentForm(initial=initial),
         "rpl": RplClaimForm(),
+        "account": AccountLinkForm(),
+        "employer": EmployerContactForm(initial={"employer_contact": contact}),
         **bound,
     }
     built["rpl"].offer(page.unit_choices)
+    built["employer"].offer(page.employer_contacts)
     return built
 
 
@@ -215,3 +227,46 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{signature.get_document_display()} signed as {signature.capacity}.",
             )
     return _page(request, pk, {"sign": form}, status=400)
+
+
+@require_POST
+@member_view
+def account_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the candidate a sign-in of their own (``candidate_account_link``)."""
+    registration = registration_get(request.user, pk)
+    form = AccountLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            candidate = candidate_account_link(
+                by=request.user,  # type: ignore[arg-type]
+                candidate=registration.candidate,
+                user=form.cleaned_data["username"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, pk, f"{candidate} now signs in as {candidate.user}.")
+    return _page(request, pk, {"account": form}, status=400)
+
+
+@require_POST
+@member_view
+def employer_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name the candidate's employer contact, or none (``candidate_employer_contact_set``)."""
+    registration = registration_get(request.user, pk)
+    form = EmployerContactForm(request.POST)
+    if form.is_valid():
+        try:
+            candidate = candidate_employer_contact_set(
+                by=request.user,  # type: ignore[arg-type]
+                candidate=registration.candidate,
+                user=form.cleaned_data["employer_contact"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            contact = candidate.employer_contact
+            name = contact and (contact.get_full_name() or contact.get_username())
+            named = f"{name} is now" if name else "Nobody is now"
+            return _done(request, pk, f"{named} {candidate}'s employer contact.")
+    return _page(request, pk, {"employer": form}, status=400)

@@ -1,0 +1,201 @@
+"""The people and roles page and its forms: grant a role, record an A/V unit, mark it
+achieved, log CPD.
+
+A centre the user may not see, or a person who does not work there, answers 404; a form their
+role does not allow answers 403 with the service's reason. Bad input re-renders the page with
+the form's field errors (400) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from assay import clock
+from assay.centres.people import competence_achieved, competence_record, cpd_record
+from assay.centres.services import membership_grant
+from assay.errors import InvalidInput, NotAllowed
+from assay.registrations import overview
+from assay.web.forms import GrantForm, apply_errors
+from assay.web.people_forms import AchievedForm, CompetenceForm, CpdForm
+from assay.web.views.access import member_view
+
+# A bound form that failed, keyed by (form, target pk), shown again with its errors.
+Bound = Mapping[tuple[str, int], forms.Form]
+F = TypeVar("F", bound=forms.Form)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One person's section: their facts and the forms the page offers them."""
+
+    person: overview.Person
+    competence_form: CompetenceForm | None
+    cpd_form: CpdForm | None
+    competences: list[tuple[Any, Any, AchievedForm | None]]
+
+
+def _form(bound: Bound, kind: str, pk: int, form_class: type[F]) -> F:
+    """The failed form for this target, or a fresh one (prefixed: one per person or record)."""
+    failed = bound.get((kind, pk))
+    return failed if isinstance(failed, form_class) else form_class(prefix=f"{kind}-{pk}")
+
+
+def _rows(page: overview.CentrePeople, bound: Bound) -> list[PersonRow]:
+    rows = []
+    for person in page.people:
+        pk = person.user.pk
+        allowed = person.can_record_competence
+        competence = _form(bound, "competence", pk, CompetenceForm) if allowed else None
+        if competence is not None:
+            competence.offer(page.competence_roles)
+        cpd = _form(bound, "cpd", pk, CpdForm) if person.can_log_cpd else None
+        competences = [
+            (
+                row,
+                decision,
+                _form(bound, "achieved", row.pk, AchievedForm)
+                if allowed and row.achieved_on is None
+                else None,
+            )
+            for row, decision in person.competences
+        ]
+        rows.append(PersonRow(person, competence, cpd, competences))
+    return rows
+
+
+def _people_page(
+    request: HttpRequest,
+    page: overview.CentrePeople,
+    form: GrantForm | None = None,
+    bound: Bound | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "page": page,
+        "form": form or GrantForm(codes=page.qualification_codes),
+        "rows": _rows(page, bound or {}),
+    }
+    return render(request, "web/centres/people.html", context, status=status)
+
+
+def _done(request: HttpRequest, page: overview.CentrePeople, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("centre-people", pk=page.centre.pk)
+
+
+@require_GET
+@member_view
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff with their roles, competence records and CPD; the forms each viewer may use."""
+    return _people_page(request, overview.centre_people(request.user, pk, clock.today()))
+
+
+@require_POST
+@member_view
+def people_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a role at the centre (``membership_grant``)."""
+    page = overview.centre_people(request.user, pk, clock.today())
+    form = GrantForm(request.POST, codes=page.qualification_codes)
+    if form.is_valid():
+        try:
+            membership = membership_grant(
+                by=request.user,  # type: ignore[arg-type]
+                centre=page.centre,
+                user=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                qualification_code=form.cleaned_data["qualification_code"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            role = membership.get_role_display()
+            return _done(request, page, f"{membership.user} now holds the role {role}.")
+    if not page.can_grant:
+        raise NotAllowed("only a centre administrator can grant roles")
+    return _people_page(request, page, form, status=400)
+
+
+@require_POST
+@member_view
+def people_competence(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """Record an A/V unit the person holds or is working towards (``competence_record``)."""
+    page = overview.centre_people(request.user, pk, clock.today())
+    person = page.person(user_pk)
+    form = CompetenceForm(request.POST, prefix=f"competence-{user_pk}")
+    if form.is_valid():
+        try:
+            row = competence_record(
+                by=request.user,  # type: ignore[arg-type]
+                centre=page.centre,
+                user=person.user,
+                role=form.cleaned_data["role"],
+                av_unit=form.cleaned_data["av_unit"],
+                started_on=form.cleaned_data["started_on"],
+                achieved_on=form.cleaned_data["achieved_on"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, page, f"{row.av_unit} recorded for {person.user}.")
+    if not person.can_record_competence:
+        raise NotAllowed("only a centre administrator can record A/V units")
+    return _people_page(request, page, bound={("competence", user_pk): form}, status=400)
+
+
+@require_POST
+@member_view
+def people_achieved(
+    request: HttpRequest, pk: int, user_pk: int, competence_pk: int
+) -> HttpResponse:
+    """Mark an A/V unit achieved (``competence_achieved``)."""
+    page = overview.centre_people(request.user, pk, clock.today())
+    person = page.person(user_pk)
+    competence = person.competence(competence_pk)
+    form = AchievedForm(request.POST, prefix=f"achieved-{competence_pk}")
+    if form.is_valid():
+        try:
+            row = competence_achieved(
+                by=request.user,  # type: ignore[arg-type]
+                competence=competence,
+                achieved_on=form.cleaned_data["achieved_on"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, page, f"{row.av_unit} achieved by {person.user}.")
+    if not person.can_record_competence:
+        raise NotAllowed("only a centre administrator can mark A/V units achieved")
+    return _people_page(request, page, bound={("achieved", competence_pk): form}, status=400)
+
+
+@require_POST
+@member_view
+def people_cpd(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """Add an entry to the person's CPD log (``cpd_record``)."""
+    page = overview.centre_people(request.user, pk, clock.today())
+    person = page.person(user_pk)
+    form = CpdForm(request.POST, prefix=f"cpd-{user_pk}")
+    if form.is_valid():
+        try:
+            entry = cpd_record(
+                by=request.user,  # type: ignore[arg-type]
+                user=person.user,
+                on=form.cleaned_data["on"],
+                hours=form.cleaned_data["hours"],
+                activity=form.cleaned_data["activity"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, page, f"CPD logged for {person.user}: {entry.hours} hours.")
+    if not person.can_log_cpd:
+        raise NotAllowed("only the person themselves or a centre administrator can log CPD")
+    return _people_page(request, page, bound={("cpd", user_pk): form}, status=400)
