@@ -29,7 +29,9 @@ from assay.centres.permissions import AnyUser, can_administer, centres_visible_t
 from assay.centres.services import competence_decisions
 from assay.engines.competence.deadlines import Competence as Decision
 from assay.engines.competence.deadlines import CompetenceStatus
+from assay.engines.entry.rules import approval_problem
 from assay.registrations.expiry import due_to_expire_count
+from assay.registrations.facts import current_approval
 from assay.registrations.models import Registration, Status
 from assay.registrations.selectors import refusals_at, registrations_visible_to
 from assay.registrations.shapes import iso, person
@@ -128,11 +130,7 @@ def _approvals(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
         rows = history[code]
         started = [r for r in rows if r.since <= on]
         current = max(started, key=lambda r: (r.since, r.recorded_at, r.pk), default=None)
-        in_force = (
-            current is not None
-            and current.status == "approved"
-            and (current.until is None or on <= current.until)
-        )
+        in_force = approval_problem(current_approval(centre, code, on), code, on) is None
         result.append(
             {
                 "qualification": code,

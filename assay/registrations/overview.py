@@ -43,7 +43,6 @@ from assay.centres.permissions import (
     AnyUser,
     can_administer,
     can_change_status,
-    centres_visible_to,
     roles_at,
 )
 from assay.centres.services import can_take_new_candidates, competence_decisions
@@ -53,6 +52,7 @@ from assay.engines.entry.rules import CentreApproval, EntryDecision, PeriodEnd
 from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.engines.registration.lifecycle import allowed_targets, expiry_due
 from assay.errors import InvalidInput, NotAllowed
+from assay.registrations.dashboard import centre_get
 from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import current_approval
 from assay.registrations.models import (
@@ -85,14 +85,6 @@ _URGENCY = {
     CompetenceStatus.QUALIFIED: 3,
 }
 IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
-
-
-def centre_get(user: AnyUser, pk: int) -> Centre:
-    """A centre the user may open, or NotFound for missing and not-yours alike."""
-    centre = centres_visible_to(user).filter(pk=pk).first()
-    if centre is None:
-        raise NotFound(f"no centre {pk}")
-    return centre
 
 
 def _staff(centre: Centre) -> QuerySet[Membership]:

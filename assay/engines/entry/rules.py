@@ -140,6 +140,14 @@ def entry_decision(
     return EntryDecision(allowed=not reasons, reasons=reasons)
 
 
+def approval_problem(approval: CentreApproval | None, code: str, on: date) -> Reason | None:
+    """Why the centre may not register candidates for ``code`` on ``on`` (None: it may).
+
+    Public so that dashboards show "in force" by the same rule the entry decision applies.
+    """
+    return _centre(approval, code, on)
+
+
 def _centre(approval: CentreApproval | None, code: str, on: date) -> Reason | None:
     """A centre may register candidates only while approved for the qualification."""
     check = Check.CENTRE_NOT_APPROVED
