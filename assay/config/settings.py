@@ -43,6 +43,20 @@ ASSAY_TODAY = os.environ.get("ASSAY_TODAY", "")
 # Default period of registration for a new candidate, in months (capped by the
 # qualification's last certification date). Centres see and document it.
 ASSAY_REGISTRATION_MONTHS = int(os.environ.get("ASSAY_REGISTRATION_MONTHS", "24"))
+# Evidence files (assay/portfolios/storage.py): the largest accepted upload in bytes (2 GiB by
+# default: audio or video of a professional discussion) and the media types accepted, as sniffed
+# from the content. CSV content sniffs as text/plain; Word/Excel files as their own types (a
+# .docx/.xlsx is recognised inside its zip; any other zip is refused).
+ASSAY_EVIDENCE_MAX_BYTES = int(os.environ.get("ASSAY_EVIDENCE_MAX_BYTES", str(2 * 1024**3)))
+ASSAY_EVIDENCE_TYPES = env_list(
+    "ASSAY_EVIDENCE_TYPES",
+    "application/pdf,image/jpeg,image/png,image/gif,image/webp,text/plain,text/csv,"
+    "audio/mpeg,audio/mp4,audio/x-wav,audio/wav,audio/ogg,"
+    "video/mp4,video/quicktime,video/webm,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+    "application/msword,application/vnd.ms-excel",
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -143,6 +157,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded files (evidence) on the local disk; never served as static files: downloads go
+# through views that check who may see them. Replace STORAGES["default"] for object storage.
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,0 +1,46 @@
+"""Portfolio coverage: per criterion, range item, unit and qualification, what is done and
+what is missing (issue 4). Pure functions of mappings, judgements and sign-offs."""
+
+from .model import (
+    Context,
+    Evidence,
+    Judgement,
+    Mapping,
+    MappingStatus,
+    RangeRequirement,
+    SignOff,
+    Span,
+    UnitRequirements,
+)
+from .qualification import (
+    QualificationCoverage,
+    UnitProgress,
+    UnitState,
+    qualification_coverage,
+    reuse_scores,
+)
+from .spec import requirements_from_spec
+from .unit import CriterionState, RangeState, UnitCoverage, admissible, unit_coverage
+
+__all__ = [
+    "Context",
+    "CriterionState",
+    "Evidence",
+    "Judgement",
+    "Mapping",
+    "MappingStatus",
+    "QualificationCoverage",
+    "RangeRequirement",
+    "RangeState",
+    "SignOff",
+    "Span",
+    "UnitCoverage",
+    "UnitProgress",
+    "UnitRequirements",
+    "UnitState",
+    "admissible",
+    "qualification_coverage",
+    "requirements_from_spec",
+    "reuse_scores",
+    "unit_coverage",
+]
