@@ -46,7 +46,16 @@ def main() -> None:
 
 
 # Sub-groups live in their own modules; importing them registers them on ``main``.
-from assay.cli import bench, catalogue, centre, centre_people, plan, register, server  # noqa: E402
+from assay.cli import (  # noqa: E402
+    bench,
+    catalogue,
+    centre,
+    centre_people,
+    plan,
+    records,
+    register,
+    server,
+)
 from assay.cli import token as token_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
@@ -56,6 +65,7 @@ centre.centre.add_command(centre_people.cpd)
 centre.centre.add_command(centre_people.site_add)
 main.add_command(centre.centre)
 main.add_command(register.register)
+main.add_command(records.records)
 main.add_command(token_commands.token)
 main.add_command(bench.bench)
 main.add_command(server.demo)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "assay.catalogue",
     "assay.centres",
     "assay.registrations",
+    "assay.portfolios",
     "assay.web",
 ]
 

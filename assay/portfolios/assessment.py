@@ -1,0 +1,170 @@
+"""The assessor's acts and the reopening of a unit; each one appends a ``Decision``.
+
+Each act locks the registration row, refuses a stale ``expected_seq`` where given, refuses a
+signed-off unit (locked until a lead IQA or centre administrator reopens it), then appends
+its record to the registration's hash chain in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from assay.centres.permissions import can_change_status
+from assay.errors import InvalidInput, NotAllowed
+from assay.portfolios.coverage import registration_coverage, unit_spec, unit_targets
+from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, MappingStatus
+from assay.portfolios.records import (
+    decision_append,
+    refuse_if_signed_off,
+    registration_lock,
+    unit_signed_off,
+)
+from assay.portfolios.services import is_assessor_of
+from assay.registrations.models import Registration
+
+User = AbstractBaseUser
+
+
+def _check_assessor(by: User, registration: Registration, unit: str) -> None:
+    if not is_assessor_of(by, registration, unit):
+        raise NotAllowed(f"only the assessor of unit {unit} on this plan can do this")
+
+
+def mapping_decide(
+    *, by: User, mapping: CriterionMapping, confirm: bool, expected_seq: int | None = None
+) -> Decision:
+    """Confirm or reject a proposed mapping (a confirmed one may later be rejected)."""
+    registration = mapping.item.registration
+    unit = mapping.unit_number
+    _check_assessor(by, registration, unit)
+    status = MappingStatus.CONFIRMED if confirm else MappingStatus.REJECTED
+    with transaction.atomic():
+        last = registration_lock(registration, expected_seq)
+        refuse_if_signed_off(registration, unit)
+        current = CriterionMapping.objects.select_for_update().get(pk=mapping.pk)
+        if current.status == status:
+            raise InvalidInput({"mapping": f"this mapping is already {status.label.lower()}"})
+        current.status = status
+        current.decided_by_id = by.pk
+        current.decided_at = timezone.now()
+        current.save(update_fields=["status", "decided_by", "decided_at"])
+        decision = decision_append(
+            registration=registration,
+            last=last,
+            by=by,
+            kind=DecisionKind.MAPPING_CONFIRMED if confirm else DecisionKind.MAPPING_REJECTED,
+            unit=unit,
+            payload={"mapping": current.pk, "item": current.item_id, "target": current.target},
+        )
+    mapping.status, mapping.decided_by_id = current.status, current.decided_by_id
+    mapping.decided_at = current.decided_at
+    return decision
+
+
+def criterion_judge(
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    criterion: str,
+    met: bool,
+    feedback: str = "",
+    expected_seq: int | None = None,
+) -> Decision:
+    """Judge one criterion met or not yet met, with feedback (required when not yet met)."""
+    _check_assessor(by, registration, unit)
+    criteria = [t for t in unit_targets(unit_spec(registration, unit)) if "." in t]
+    if criterion not in criteria:
+        raise InvalidInput({"criterion": f"unit {unit} has no criterion {criterion!r}"})
+    if not met and not feedback.strip():
+        raise InvalidInput({"feedback": "say what the candidate still needs to show"})
+    with transaction.atomic():
+        last = registration_lock(registration, expected_seq)
+        refuse_if_signed_off(registration, unit)
+        return decision_append(
+            registration=registration,
+            last=last,
+            by=by,
+            kind=DecisionKind.CRITERION_JUDGED,
+            unit=unit,
+            payload={"criterion": criterion, "met": bool(met), "feedback": feedback.strip()},
+        )
+
+
+def span_record(
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    sufficient_days: int,
+    expected_seq: int | None = None,
+) -> Decision:
+    """Record the evidence period (in days) the assessor finds sufficient for the unit."""
+    _check_assessor(by, registration, unit)
+    if isinstance(sufficient_days, bool) or not isinstance(sufficient_days, int):
+        raise InvalidInput({"sufficient_days": "a whole number of days"})
+    if sufficient_days < 0:
+        raise InvalidInput({"sufficient_days": "cannot be negative"})
+    with transaction.atomic():
+        last = registration_lock(registration, expected_seq)
+        refuse_if_signed_off(registration, unit)
+        return decision_append(
+            registration=registration,
+            last=last,
+            by=by,
+            kind=DecisionKind.SPAN_RECORDED,
+            unit=unit,
+            payload={"sufficient_days": sufficient_days},
+        )
+
+
+def unit_sign_off(
+    *, by: User, registration: Registration, unit: str, expected_seq: int | None = None
+) -> Decision:
+    """Sign the unit off when the coverage engine finds nothing missing; otherwise refuse with
+    every reason. The unit is then locked."""
+    _check_assessor(by, registration, unit)
+    with transaction.atomic():
+        last = registration_lock(registration, expected_seq)
+        refuse_if_signed_off(registration, unit)
+        coverage = registration_coverage(registration, [unit])[unit]
+        if not coverage.ready_to_sign_off:
+            raise InvalidInput(
+                {"sign_off": f"unit {unit} is not ready: " + "; ".join(coverage.reasons)}
+            )
+        span = coverage.span
+        assert span is not None  # ready implies confirmed evidence
+        return decision_append(
+            registration=registration,
+            last=last,
+            by=by,
+            kind=DecisionKind.UNIT_SIGNED_OFF,
+            unit=unit,
+            payload={
+                "span_start": span.start.isoformat(),
+                "span_end": span.end.isoformat(),
+                "criteria": [c.number for c in coverage.criteria],
+            },
+        )
+
+
+def unit_reopen(*, by: User, registration: Registration, unit: str, reason: str) -> Decision:
+    """A lead IQA or centre administrator unlocks a signed-off unit, with a reason."""
+    if not can_change_status(by, registration.centre):
+        raise NotAllowed("only a lead IQA or centre administrator can reopen a unit")
+    if not reason.strip():
+        raise InvalidInput({"reason": "say why the unit is reopened"})
+    with transaction.atomic():
+        last = registration_lock(registration)
+        if not unit_signed_off(registration, unit):
+            raise InvalidInput({"unit": f"unit {unit} is not signed off"})
+        return decision_append(
+            registration=registration,
+            last=last,
+            by=by,
+            kind=DecisionKind.UNIT_REOPENED,
+            unit=unit,
+            payload={"reason": reason.strip()},
+        )

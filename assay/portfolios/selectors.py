@@ -1,0 +1,65 @@
+"""Reads of portfolios, narrowed to registrations the user may see (NotFound otherwise)."""
+
+from __future__ import annotations
+
+from django.core.files import File
+from django.db.models import QuerySet
+
+from assay.catalogue.selectors import NotFound, qualification_engine_spec
+from assay.centres.permissions import AnyUser
+from assay.engines.coverage import QualificationCoverage, UnitCoverage, qualification_coverage
+from assay.portfolios.coverage import registration_coverage
+from assay.portfolios.models import Decision, EvidenceFile, EvidenceItem
+from assay.portfolios.records import signed_off_units
+from assay.portfolios.storage import open_evidence
+from assay.registrations.selectors import registration_get, registrations_visible_to
+
+
+def portfolio_coverage(user: AnyUser, registration_pk: int) -> dict[str, UnitCoverage]:
+    """Coverage of every planned unit of a registration the user may see."""
+    return registration_coverage(registration_get(user, registration_pk))
+
+
+def portfolio_progress(user: AnyUser, registration_pk: int) -> QualificationCoverage:
+    """Per unit state and the qualification as a whole: credits signed off and the rules of
+    combination over the signed-off units."""
+    registration = registration_get(user, registration_pk)
+    signed = signed_off_units(registration)
+    units = registration_coverage(registration)
+    return qualification_coverage(
+        units, signed, qualification_engine_spec(registration.qualification)
+    )
+
+
+def decisions_of(user: AnyUser, registration_pk: int) -> QuerySet[Decision]:
+    """The registration's decision record, oldest first."""
+    registration = registration_get(user, registration_pk)
+    return (
+        Decision.objects.filter(registration=registration).select_related("actor").order_by("seq")
+    )
+
+
+def evidence_of(user: AnyUser, registration_pk: int) -> QuerySet[EvidenceItem]:
+    """The registration's evidence items with their files and mappings."""
+    registration = registration_get(user, registration_pk)
+    return EvidenceItem.objects.filter(registration=registration).prefetch_related(
+        "files", "mappings"
+    )
+
+
+def evidence_file_get(user: AnyUser, pk: int) -> EvidenceFile:
+    """One evidence file of a portfolio the user may see, or NotFound (missing and not-yours)."""
+    found = (
+        EvidenceFile.objects.select_related("item__registration")
+        .filter(pk=pk, item__registration__in=registrations_visible_to(user).values("pk"))
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no evidence file {pk}")
+    return found
+
+
+def evidence_file_open(user: AnyUser, pk: int) -> tuple[EvidenceFile, File]:
+    """The file's row and its content opened for reading (the caller closes it)."""
+    row = evidence_file_get(user, pk)
+    return row, open_evidence(row.storage_name)

@@ -1,0 +1,90 @@
+"""Witness testimony: the candidate (or their assessor) records who witnessed what; the
+witness, who may have no account, confirms the statement once through a link.
+
+The link carries a random token; only its SHA-256 is stored, so the database alone cannot
+confirm anything. A link works once and until it expires (``ASSAY_WITNESS_LINK_DAYS``, 14).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from assay.errors import InvalidInput, NotAllowed
+from assay.portfolios.models import EvidenceItem, Method, WitnessStatement
+from assay.portfolios.services import is_assessor_of, is_candidate
+
+WITNESS_METHODS = (Method.WITNESS_TESTIMONY, Method.EXPERT_WITNESS)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_days() -> int:
+    return int(getattr(settings, "ASSAY_WITNESS_LINK_DAYS", 14))
+
+
+def witness_request(
+    *,
+    by: AbstractBaseUser,
+    item: EvidenceItem,
+    name: str,
+    role: str,
+    relationship: str,
+    contact: str,
+    statement: str,
+) -> tuple[WitnessStatement, str]:
+    """Record a witness's statement; returns it and the token for their single-use link
+    (shown or sent once, never stored)."""
+    registration = item.registration
+    if not (is_candidate(by, registration) or is_assessor_of(by, registration)):
+        raise NotAllowed("only the candidate or an assessor of theirs can add a witness")
+    fields = {
+        "name": name,
+        "role": role,
+        "relationship": relationship,
+        "contact": contact,
+        "statement": statement,
+    }
+    errors = {
+        key: f"enter the witness's {key}" for key, value in fields.items() if not value.strip()
+    }
+    if item.method not in WITNESS_METHODS:
+        errors["item"] = "only witness or expert witness testimony has a witness"
+    if errors:
+        raise InvalidInput(errors)
+    token = secrets.token_urlsafe(32)
+    witness = WitnessStatement.objects.create(
+        item=item,
+        **{key: value.strip() for key, value in fields.items()},
+        token_sha256=_digest(token),
+        expires_at=timezone.now() + dt.timedelta(days=link_days()),
+        created_by_id=by.pk,
+    )
+    return witness, token
+
+
+def witness_confirm(*, token: str) -> WitnessStatement:
+    """The witness confirms their statement; the link then stops working."""
+    with transaction.atomic():
+        witness = (
+            WitnessStatement.objects.select_for_update().filter(token_sha256=_digest(token)).first()
+        )
+        if witness is None:
+            raise InvalidInput({"token": "this link is not valid"})
+        if witness.confirmed_at is not None:
+            raise InvalidInput({"token": "this link has already been used"})
+        if timezone.now() >= witness.expires_at:
+            raise InvalidInput(
+                {"token": "this link has expired; ask the candidate to send a new one"}
+            )
+        witness.confirmed_at = timezone.now()
+        witness.save(update_fields=["confirmed_at"])
+    return witness
