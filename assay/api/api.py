@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
 from assay.api import people as people_routes
+from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.catalogue.selectors import NotFound
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
@@ -88,3 +89,4 @@ api.add_router("/", catalogue_routes.router)
 api.add_router("/", centre_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", registration_routes.router)
+api.add_router("/", portfolio_routes.router)

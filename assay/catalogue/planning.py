@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assay.catalogue.models import Qualification
@@ -53,8 +53,12 @@ def plan_complete(
     have: Iterable[str] = (),
     exclude: Iterable[str] = (),
     objective: str = Objective.FEWEST_GLH.value,
+    reuse: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
-    """The optimal set of units to add, or an honest reason why none exists."""
+    """The optimal set of units to add, or an honest reason why none exists.
+
+    ``reuse`` (unit number → share of its criteria already evidenced, 0..1) steers the
+    ``most-reuse`` objective towards units the candidate has partly evidenced already."""
     held = _known(qual, have)
     excluded = _known(qual, exclude)
     plan = complete(
@@ -62,6 +66,7 @@ def plan_complete(
         held,
         excluded,
         objective=Objective(objective.replace("-", "_")),
+        reuse=reuse,
     )
     return {
         "feasible": plan.feasible,

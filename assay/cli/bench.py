@@ -45,3 +45,33 @@ def rules(n_plans: int, quals: tuple[str, ...], seed: int) -> None:
             f"{result.floor_seconds:.3f} s; ratio {result.ratio:.2f}x; "
             f"{result.achieved:,} achieved"
         )
+
+
+@bench.command()
+@click.option("--items", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--factor", type=click.IntRange(min=2), default=10, show_default=True)
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
+def portfolio(items: int, factor: int, repeat: int) -> None:
+    """Time the portfolio page's reads at N evidence items and N × factor, with query counts.
+
+    The portfolio (every 4430-04 unit with criteria, N items mapped three ways each) is built
+    in a transaction that is rolled back: the database is left as it was.
+    """
+    from assay.catalogue.selectors import NotFound
+    from assay.cli.main import fail
+    from assay.portfolios.bench import portfolio_bench
+
+    try:
+        result = portfolio_bench(items, factor, repeat)
+    except NotFound as exc:
+        fail(f"{exc} (run `assay catalogue import --library` first)")
+    click.echo(f"portfolio: {result.units} units, {result.targets} criteria and range items")
+    for m in (result.small, result.large):
+        click.echo(
+            f"  {m.items:>7,} items, {m.mappings:>7,} mappings: {m.seconds * 1000:9.1f} ms, "
+            f"{m.queries} queries"
+        )
+    click.echo(
+        f"  ratio {result.ratio:.2f}x time for {result.large.items / result.small.items:.0f}x "
+        f"items; queries {'equal' if result.small.queries == result.large.queries else 'DIFFER'}"
+    )

@@ -52,6 +52,7 @@ from assay.cli import (  # noqa: E402
     centre,
     centre_people,
     plan,
+    portfolio,
     records,
     register,
     server,
@@ -66,6 +67,7 @@ centre.centre.add_command(centre_people.site_add)
 main.add_command(centre.centre)
 main.add_command(register.register)
 main.add_command(records.records)
+main.add_command(portfolio.portfolio)
 main.add_command(token_commands.token)
 main.add_command(bench.bench)
 main.add_command(server.demo)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-OBJECTIVES = ["fewest-glh", "fewest-units"]
+from assay.cli.acting import as_option
+
+OBJECTIVES = ["fewest-glh", "fewest-units", "most-reuse"]
 
 
 @click.group()
@@ -43,23 +45,51 @@ def check(qual: str, units: tuple[str, ...], as_json: bool) -> None:
     type=click.Choice(OBJECTIVES),
     default="fewest-glh",
     show_default=True,
-    help="fewest-glh falls back to fewest units where the source gives no hours.",
+    help=(
+        "fewest-glh falls back to fewest units where the source gives no hours; most-reuse "
+        "prefers units the registration's portfolio already evidences (needs --registration)."
+    ),
 )
+@click.option(
+    "--registration",
+    "registration_id",
+    type=int,
+    help="Registration whose portfolio evidence most-reuse builds on.",
+)
+@as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def complete(
-    qual: str, have: tuple[str, ...], exclude: tuple[str, ...], objective: str, as_json: bool
+    qual: str,
+    have: tuple[str, ...],
+    exclude: tuple[str, ...],
+    objective: str,
+    registration_id: int | None,
+    as_user: str | None,
+    as_json: bool,
 ) -> None:
     """Find the optimal units to add so that QUAL is achieved, or say why it cannot be."""
     from assay.catalogue.planning import plan_complete
-    from assay.catalogue.selectors import NotFound, qualification_get
+    from assay.catalogue.selectors import qualification_get
+    from assay.cli.acting import acting, domain_errors
     from assay.cli.main import emit_json, fail
 
-    try:
+    if objective == "most-reuse" and registration_id is None:
+        fail("--objective most-reuse needs --registration ID")
+    with domain_errors():
+        qualification = qualification_get(qual)
+        reuse = None
+        if registration_id is not None:
+            from assay.portfolios.selectors import portfolio_reuse
+            from assay.registrations.selectors import registration_get
+
+            user = acting(as_user)
+            registration = registration_get(user, registration_id)
+            if registration.qualification_id != qualification.pk:
+                fail(f"registration {registration_id} is not for {qualification.code}")
+            reuse = portfolio_reuse(user, registration_id)
         result = plan_complete(
-            qualification_get(qual), have=have, exclude=exclude, objective=objective
+            qualification, have=have, exclude=exclude, objective=objective, reuse=reuse
         )
-    except NotFound as exc:
-        fail(str(exc))
     if as_json:
         emit_json({k: result[k] for k in ("feasible", "add", "added_glh", "reason", "objective")})
         return

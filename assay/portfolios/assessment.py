@@ -150,14 +150,21 @@ def unit_sign_off(
         )
 
 
-def unit_reopen(*, by: User, registration: Registration, unit: str, reason: str) -> Decision:
+def unit_reopen(
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    reason: str,
+    expected_seq: int | None = None,
+) -> Decision:
     """A lead IQA or centre administrator unlocks a signed-off unit, with a reason."""
     if not can_change_status(by, registration.centre):
         raise NotAllowed("only a lead IQA or centre administrator can reopen a unit")
     if not reason.strip():
         raise InvalidInput({"reason": "say why the unit is reopened"})
     with transaction.atomic():
-        last = registration_lock(registration)
+        last = registration_lock(registration, expected_seq)
         if not unit_signed_off(registration, unit):
             raise InvalidInput({"unit": f"unit {unit} is not signed off"})
         return decision_append(

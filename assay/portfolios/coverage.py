@@ -6,6 +6,7 @@ from the decision record, so what the engine sees is exactly what was decided, i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,20 +63,23 @@ def registration_coverage(
 ) -> dict[str, UnitCoverage]:
     """Coverage of each planned unit (or of ``units``), computed from the rows."""
     numbers = list(units) if units is not None else planned_units(registration)
-    items = list(EvidenceItem.objects.filter(registration_id=registration.pk))
     evidence = [
         Evidence(
-            id=str(i.pk),
-            context=CONTEXTS[i.context],
-            start=i.started_on,
-            end=i.ended_on,
-            simulation_exception=i.simulation_exception,
+            id=str(pk),
+            context=CONTEXTS[context],
+            start=started,
+            end=ended,
+            simulation_exception=exception,
         )
-        for i in items
+        for pk, context, started, ended, exception in EvidenceItem.objects.filter(
+            registration_id=registration.pk
+        ).values_list("pk", "context", "started_on", "ended_on", "simulation_exception")
     ]
     mappings = [
-        Mapping(str(m.item_id), m.unit_number, m.target, MappingStatus(m.status))
-        for m in CriterionMapping.objects.filter(item__registration_id=registration.pk)
+        Mapping(str(item), unit, target, MappingStatus(status))
+        for item, unit, target, status in CriterionMapping.objects.filter(
+            item__registration_id=registration.pk
+        ).values_list("item_id", "unit_number", "target", "status")
     ]
     judged: dict[tuple[str, str], bool] = {}
     spans: dict[str, int] = {}
@@ -92,8 +96,16 @@ def registration_coverage(
         else:
             spans[unit] = int(payload["sufficient_days"])
     judgements = [Judgement(u, c, met) for (u, c), met in judged.items()]
+    # Each unit gets only its own mappings and the evidence they name (the engine ignores the
+    # rest anyway), so a large portfolio is not walked once per unit.
+    by_id = {e.id: e for e in evidence}
+    by_unit: dict[str, list[Mapping]] = defaultdict(list)
+    for m in mappings:
+        by_unit[m.unit].append(m)
     out = {}
     for number in numbers:
         req: UnitRequirements = requirements_from_spec(unit_spec(registration, number))
-        out[number] = unit_coverage(req, evidence, mappings, judgements, spans.get(number))
+        mine = by_unit.get(number, [])
+        named = [by_id[i] for i in dict.fromkeys(m.evidence_id for m in mine)]
+        out[number] = unit_coverage(req, named, mine, judgements, spans.get(number))
     return out

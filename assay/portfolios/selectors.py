@@ -7,9 +7,14 @@ from django.db.models import QuerySet
 
 from assay.catalogue.selectors import NotFound, qualification_engine_spec
 from assay.centres.permissions import AnyUser
-from assay.engines.coverage import QualificationCoverage, UnitCoverage, qualification_coverage
+from assay.engines.coverage import (
+    QualificationCoverage,
+    UnitCoverage,
+    qualification_coverage,
+    reuse_scores,
+)
 from assay.portfolios.coverage import registration_coverage
-from assay.portfolios.models import Decision, EvidenceFile, EvidenceItem
+from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.storage import open_evidence
 from assay.registrations.selectors import registration_get, registrations_visible_to
@@ -20,15 +25,30 @@ def portfolio_coverage(user: AnyUser, registration_pk: int) -> dict[str, UnitCov
     return registration_coverage(registration_get(user, registration_pk))
 
 
+def portfolio_reuse(user: AnyUser, registration_pk: int) -> dict[str, float]:
+    """Share of each planned unit's criteria already backed by confirmed evidence (0..1), for
+    the planner's most-reuse objective."""
+    return reuse_scores(portfolio_coverage(user, registration_pk))
+
+
 def portfolio_progress(user: AnyUser, registration_pk: int) -> QualificationCoverage:
     """Per unit state and the qualification as a whole: credits signed off and the rules of
     combination over the signed-off units."""
+    return portfolio_summary(user, registration_pk)[1]
+
+
+def portfolio_summary(
+    user: AnyUser, registration_pk: int
+) -> tuple[dict[str, UnitCoverage], QualificationCoverage]:
+    """What the portfolio page shows, computed once: each planned unit's coverage and the
+    qualification's progress over them (a fixed number of queries, whatever the size)."""
     registration = registration_get(user, registration_pk)
     signed = signed_off_units(registration)
     units = registration_coverage(registration)
-    return qualification_coverage(
+    progress = qualification_coverage(
         units, signed, qualification_engine_spec(registration.qualification)
     )
+    return units, progress
 
 
 def decisions_of(user: AnyUser, registration_pk: int) -> QuerySet[Decision]:
@@ -63,3 +83,34 @@ def evidence_file_open(user: AnyUser, pk: int) -> tuple[EvidenceFile, File]:
     """The file's row and its content opened for reading (the caller closes it)."""
     row = evidence_file_get(user, pk)
     return row, open_evidence(row.storage_name)
+
+
+def evidence_item_get(user: AnyUser, pk: int) -> EvidenceItem:
+    """One evidence item of a portfolio the user may see, or NotFound (missing and not-yours)."""
+    found = (
+        EvidenceItem.objects.select_related("registration__candidate", "registration__centre")
+        .filter(pk=pk, registration__in=registrations_visible_to(user).values("pk"))
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no evidence item {pk}")
+    return found
+
+
+def mapping_get(user: AnyUser, pk: int) -> CriterionMapping:
+    """One proposed or decided mapping of a portfolio the user may see, or NotFound."""
+    found = (
+        CriterionMapping.objects.select_related("item__registration__centre")
+        .filter(pk=pk, item__registration__in=registrations_visible_to(user).values("pk"))
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no mapping {pk}")
+    return found
+
+
+def last_seq(user: AnyUser, registration_pk: int) -> int:
+    """The number of the registration's last decision (0: none), for ``expected_seq``."""
+    registration = registration_get(user, registration_pk)
+    last = Decision.objects.filter(registration=registration).order_by("-seq").first()
+    return last.seq if last else 0

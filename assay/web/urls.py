@@ -3,7 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assay.web.views import catalogue, centres, people, plan_editor, plans, registrations
+from assay.web.views import (
+    catalogue,
+    centres,
+    people,
+    plan_editor,
+    plans,
+    portfolio,
+    registrations,
+)
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -75,6 +83,44 @@ urlpatterns = [
         plan_editor.plan_suggest,
         name="registration-plan-suggest",
     ),
+    path("registrations/<int:pk>/portfolio/", portfolio.portfolio, name="portfolio"),
+    path(
+        "registrations/<int:pk>/portfolio/evidence",
+        portfolio.evidence_new,
+        name="portfolio-evidence",
+    ),
+    path(
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
+        portfolio.evidence_attach,
+        name="portfolio-attach",
+    ),
+    path(
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
+        portfolio.evidence_declare,
+        name="portfolio-declare",
+    ),
+    path(
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",
+        portfolio.evidence_map,
+        name="portfolio-map",
+    ),
+    path(
+        "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
+        portfolio.mapping_decision,
+        name="portfolio-mapping-decide",
+    ),
+    path("registrations/<int:pk>/units/<str:unit>/", portfolio.unit_page, name="portfolio-unit"),
+    path("registrations/<int:pk>/units/<str:unit>/judge", portfolio.judge, name="portfolio-judge"),
+    path("registrations/<int:pk>/units/<str:unit>/span", portfolio.span, name="portfolio-span"),
+    path(
+        "registrations/<int:pk>/units/<str:unit>/sign-off",
+        portfolio.sign_off,
+        name="portfolio-sign-off",
+    ),
+    path(
+        "registrations/<int:pk>/units/<str:unit>/reopen", portfolio.reopen, name="portfolio-reopen"
+    ),
+    path("evidence/files/<int:file_pk>/", portfolio.evidence_file, name="evidence-file"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

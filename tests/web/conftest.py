@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +31,9 @@ def page_text() -> object:
 
 
 @pytest.fixture
-def world(catalogue: None, settings: Any) -> World:
-    """Two centres, a person in every role and two candidates, on the pinned date 01/03/2013."""
+def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
+    """Two centres, a person in every role and two candidates, on the pinned date 01/03/2013;
+    evidence files go to a temporary directory."""
     settings.ASSAY_TODAY = TODAY
+    settings.MEDIA_ROOT = tmp_path / "media"
     return build_world()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -248,6 +249,70 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(SEES_DAN, {"centre-admin"}, 302),
         lambda w: {"employer_contact": w.user("edna").pk},
     ),
+    "portfolio page": Endpoint("get", dan("portfolio/"), expect(SEES_DAN, SEES_DAN, 200)),
+    "add evidence": Endpoint(
+        "post",
+        dan("portfolio/evidence"),
+        expect(SEES_DAN, {"candidate-self", "assessor-assigned"}, 302),
+        lambda w: {
+            "method": "product",
+            "started_on": "2013-02-11",
+            "description": "Complaints log I keep",
+            "context": "real_job",
+        },
+    ),
+    # A wrong-type file: writers are told why (nothing is stored); others may not attach.
+    "attach file": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/files",
+        expect(SEES_DAN, {"candidate-self", "assessor-assigned"}, 400),
+        lambda w: {"file": SimpleUploadedFile("tool.exe", b"MZ\x90\x00" + bytes(300))},
+    ),
+    "declare authenticity": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/declare",
+        expect(SEES_DAN, {"candidate-self"}, 302),
+        lambda w: {"text": "This is my own work."},
+    ),
+    "propose mappings": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/map",
+        expect(SEES_DAN, {"candidate-self"}, 302),
+        lambda w: {"unit": "401", "targets": ["1.2", "1.3"]},
+    ),
+    "decide mapping": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/mappings/{w.mapping.pk}/decide",
+        expect(SEES_DAN, {"assessor-assigned"}, 302),
+        lambda w: {"decision": "confirm", "expected_seq": 0},
+    ),
+    "unit page": Endpoint("get", dan("units/401/"), expect(SEES_DAN, SEES_DAN, 200)),
+    "judge criterion": Endpoint(
+        "post",
+        dan("units/401/judge"),
+        expect(SEES_DAN, {"assessor-assigned"}, 302),
+        lambda w: {"criterion": "1.1", "verdict": "met", "expected_seq": 0},
+    ),
+    "record span": Endpoint(
+        "post",
+        dan("units/401/span"),
+        expect(SEES_DAN, {"assessor-assigned"}, 302),
+        lambda w: {"sufficient_days": 30, "expected_seq": 0},
+    ),
+    # Nothing is confirmed yet: the assessor's sign-off is refused with its reasons.
+    "sign off unit": Endpoint(
+        "post",
+        dan("units/401/sign-off"),
+        expect(SEES_DAN, {"assessor-assigned"}, 400),
+        lambda w: {"expected_seq": 0},
+    ),
+    # 401 is not signed off: a lead IQA or administrator is told so.
+    "reopen unit": Endpoint(
+        "post",
+        dan("units/401/reopen"),
+        expect(SEES_DAN, {"lead-iqa", "centre-admin"}, 400),
+        lambda w: {"reason": "Sampling found a gap"},
+    ),
 }
 
 
@@ -304,6 +369,17 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/sign",
         "registrations/<int:pk>/account",
         "registrations/<int:pk>/employer-contact",
+        "registrations/<int:pk>/portfolio/",
+        "registrations/<int:pk>/portfolio/evidence",
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",
+        "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
+        "registrations/<int:pk>/units/<str:unit>/",
+        "registrations/<int:pk>/units/<str:unit>/judge",
+        "registrations/<int:pk>/units/<str:unit>/span",
+        "registrations/<int:pk>/units/<str:unit>/sign-off",
+        "registrations/<int:pk>/units/<str:unit>/reopen",
     }
 
 

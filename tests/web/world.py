@@ -1,8 +1,9 @@
 """A small world for the centre and registration pages, built through the services.
 
 Northgate (0042) and Southgate (0043). Dan is the candidate most pages show: assessed by Alice on
-unit 401, verified by Ian, employed by Ed's company. Dora is another Northgate candidate (Edna's
-employee, no plan yet). Everyone else holds exactly one role, so each stands for one row of the
+unit 401, verified by Ian, employed by Ed's company; he has one evidence item (an observation)
+proposed for 401 criterion 1.1. Dora is another Northgate candidate (Edna's employee, no plan
+yet). Everyone else holds exactly one role, so each stands for one row of the
 role matrix; Nina holds no role at all (an account waiting to become a candidate's sign-in).
 The clock is pinned to 01/03/2013: Alice's A/V deadline (15/04/2013) is then due soon and
 Arthur's (01/12/2012) has passed.
@@ -20,6 +21,8 @@ from django.contrib.auth import get_user_model
 from assay.centres.models import Centre, Role
 from assay.centres.people import competence_record, cpd_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.portfolios.models import CriterionMapping, EvidenceItem
+from assay.portfolios.services import evidence_add, mapping_propose
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
 from assay.registrations.services import (
@@ -77,6 +80,8 @@ class World:
     dan: Registration
     dora: Registration
     claim: RplClaim
+    item: EvidenceItem
+    mapping: CriterionMapping
 
     def user(self, name: str) -> Any:
         return self.users[name]
@@ -154,4 +159,14 @@ def build_world() -> World:
         internal_verifier_id=users["ian"].pk,
     )
     claim = rpl_claim_create(by=carol, registration=dan, unit="412", evidence="ILM certificate")
-    return World(users, north, south, dan, dora, claim)
+    item = evidence_add(
+        by=users["dan"],
+        registration=dan,
+        method="observation",
+        started_on=dt.date(2013, 2, 1),
+        place="Customer service desk",
+        description="Alice watched me brief the team on the returns policy",
+        context="real_job",
+    )
+    mapping = mapping_propose(by=users["dan"], item=item, unit="401", target="1.1")
+    return World(users, north, south, dan, dora, claim, item, mapping)

@@ -1,0 +1,158 @@
+"""Request and response shapes of the portfolio endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+
+class RegistrationPlanCompleteIn(Schema):
+    have: list[str] = Field(default_factory=list, description="Units already achieved")
+    exclude: list[str] = Field(default_factory=list, description="Units the candidate cannot take")
+    objective: Literal["fewest-glh", "fewest-units", "most-reuse"] = Field(
+        "most-reuse",
+        description="most-reuse prefers units whose criteria the portfolio already evidences",
+    )
+
+
+class CriterionOut(Schema):
+    number: str
+    evidenced_by: list[str]
+    proposed_by: list[str]
+    judged_met: bool | None
+    done: bool
+    missing: str | None
+
+
+class RangeOut(Schema):
+    requirement: str
+    select: int | None
+    covered: list[str]
+    missing_count: int
+    done: bool
+    explanation: str
+
+
+class SpanOut(Schema):
+    start: str
+    end: str
+    days: int
+
+
+class UnitCoverageOut(Schema):
+    unit: str
+    state: str
+    progress: float
+    ready_to_sign_off: bool
+    reasons: list[str]
+    criteria: list[CriterionOut]
+    ranges: list[RangeOut]
+    context_problems: list[str]
+    span: SpanOut | None
+    span_sufficient: bool
+
+
+class PortfolioOut(Schema):
+    registration_id: int
+    last_seq: int = Field(description="Send as expected_seq with the next assessment act")
+    credits_achieved: int
+    signed_off: list[str]
+    rules_met: bool
+    summary: str
+    units: list[UnitCoverageOut]
+
+
+MethodName = Literal[
+    "observation",
+    "product",
+    "witness_testimony",
+    "expert_witness",
+    "professional_discussion",
+    "questioning_oral",
+    "questioning_written",
+    "reflective_account",
+    "rpl",
+]
+
+
+class EvidenceIn(Schema):
+    method: MethodName
+    started_on: date
+    ended_on: date | None = None
+    place: str = ""
+    description: str
+    context: Literal["real_job", "realistic_environment", "simulation"]
+    simulation_exception: bool = False
+
+
+class EvidenceOut(Schema):
+    id: int
+    registration_id: int
+    method: str
+    started_on: date
+    ended_on: date
+    place: str
+    description: str
+    context: str
+    simulation_exception: bool
+
+
+class FileOut(Schema):
+    id: int
+    item_id: int
+    sha256: str
+    size: int
+    media_type: str
+    original_name: str
+
+
+class MappingIn(Schema):
+    unit: str
+    target: str = Field(description='A criterion ("1.2") or a range item ("6b")')
+
+
+class MappingOut(Schema):
+    id: int
+    item_id: int
+    unit: str
+    target: str
+    status: str
+
+
+class MappingDecisionIn(Schema):
+    confirm: bool
+    expected_seq: int | None = None
+
+
+class JudgementIn(Schema):
+    criterion: str
+    met: bool
+    feedback: str = ""
+    expected_seq: int | None = None
+
+
+class SpanIn(Schema):
+    sufficient_days: int
+    expected_seq: int | None = None
+
+
+class SignOffIn(Schema):
+    expected_seq: int | None = None
+
+
+class ReopenIn(Schema):
+    reason: str
+    expected_seq: int | None = None
+
+
+class DecisionOut(Schema):
+    seq: int
+    kind: str
+    unit: str
+    payload: dict[str, Any]
+    actor: str
+    at: str
+    prev_hash: str
+    hash: str

@@ -1,0 +1,198 @@
+"""``assay bench portfolio``: how the portfolio page's reads grow with the portfolio.
+
+A throwaway portfolio is built inside a transaction that is rolled back afterwards: a centre,
+a candidate on 4430-04 with every unit that has criteria in the plan, and N evidence items
+each mapped (confirmed) to three criteria or range items spread over those units, plus a few
+judgements. Items and mappings are bulk-inserted: this measures reading, not writing. Then the
+portfolio page's reads (coverage of every unit, progress over the qualification, the evidence
+with files and mappings, the decision record) are timed (best of ``repeat``) with their query
+count; then the portfolio grows to N × factor items and the same is measured again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from assay.catalogue.selectors import NotFound, qualification_get
+from assay.centres.models import Centre, Competence, Role
+from assay.centres.permissions import AnyUser
+from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.portfolios.assessment import criterion_judge
+from assay.portfolios.coverage import unit_targets
+from assay.portfolios.models import CriterionMapping, EvidenceItem, MappingStatus
+from assay.portfolios.selectors import (
+    decisions_of,
+    evidence_of,
+    portfolio_summary,
+)
+from assay.registrations.models import Registration
+from assay.registrations.services import (
+    CandidateInput,
+    PlanUnitInput,
+    plan_set,
+    registration_create,
+)
+
+QUALIFICATION = "4430-04"
+TODAY = "2013-03-01"
+PER_ITEM = 3  # mappings per evidence item
+PAGE = 50  # evidence items listed on one page
+
+
+@dataclass(frozen=True)
+class Measure:
+    items: int
+    mappings: int
+    seconds: float
+    queries: int
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    units: int
+    targets: int
+    small: Measure
+    large: Measure
+
+    @property
+    def ratio(self) -> float:
+        return self.large.seconds / self.small.seconds if self.small.seconds else float("inf")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def portfolio_page_reads(user: AnyUser, registration_pk: int) -> None:
+    """Everything the portfolio page reads: coverage and progress of every unit, the newest
+    page of evidence with its files and mappings, and the decision record."""
+    portfolio_summary(user, registration_pk)
+    items = list(evidence_of(user, registration_pk).order_by("-started_on", "-pk")[:PAGE])
+    for item in items:
+        list(item.files.all())
+        list(item.mappings.all())
+    list(decisions_of(user, registration_pk))
+
+
+def _measure(user: AnyUser, registration: Registration, repeat: int) -> Measure:
+    best = float("inf")
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            portfolio_page_reads(user, registration.pk)
+            best = min(best, time.perf_counter() - start)
+        queries = len(captured.captured_queries)
+    mappings = CriterionMapping.objects.filter(item__registration=registration).count()
+    items = EvidenceItem.objects.filter(registration=registration).count()
+    return Measure(items, mappings, best, queries)
+
+
+def _add_items(
+    registration: Registration, by: Any, targets: list[tuple[str, str]], start: int, n: int
+) -> None:
+    day = dt.date(2012, 12, 3)
+    items = EvidenceItem.objects.bulk_create(
+        EvidenceItem(
+            registration=registration,
+            method="observation",
+            started_on=day + dt.timedelta(days=i % 80),
+            ended_on=day + dt.timedelta(days=i % 80),
+            place="Head office",
+            description=f"Bench evidence {i}",
+            context="real_job",
+            created_by=by,
+        )
+        for i in range(start, start + n)
+    )
+    CriterionMapping.objects.bulk_create(
+        CriterionMapping(
+            item=item,
+            unit_number=targets[(k * PER_ITEM + j) % len(targets)][0],
+            target=targets[(k * PER_ITEM + j) % len(targets)][1],
+            status=MappingStatus.CONFIRMED,
+            proposed_by=by,
+            decided_by=by,
+        )
+        for k, item in zip(range(start, start + n), items, strict=True)
+        for j in range(PER_ITEM)
+    )
+
+
+def portfolio_bench(items: int = 1000, factor: int = 10, repeat: int = 3) -> BenchResult:
+    """Measure at ``items`` and ``items * factor``; nothing is left in the database."""
+    result: BenchResult | None = None
+    try:
+        with override_settings(ASSAY_TODAY=TODAY), transaction.atomic():
+            result = _run(items, factor, repeat)
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert result is not None
+    return result
+
+
+def _run(items: int, factor: int, repeat: int) -> BenchResult:
+    qual = qualification_get(QUALIFICATION)
+    tag = uuid.uuid4().hex[:8]
+    users = get_user_model().objects
+    owner = users.create_user(username=f"bench-ab-{tag}", is_superuser=True, is_staff=True)
+    admin = users.create_user(username=f"bench-admin-{tag}")
+    assessor = users.create_user(username=f"bench-assessor-{tag}")
+    centre = Centre.objects.create(number=f"B{tag[:6]}", name="Bench centre")
+    approval_record(
+        by=owner, centre=centre, approval=ApprovalInput(qual.code, "approved", dt.date(2011, 9, 1))
+    )
+    membership_grant(by=owner, centre=centre, user=admin, role=Role.CENTRE_ADMIN)
+    membership_grant(by=admin, centre=centre, user=assessor, role=Role.ASSESSOR)
+    Competence.objects.create(
+        user=assessor,
+        role="assessor",
+        av_unit="A1",
+        started_on=dt.date(2010, 1, 1),
+        achieved_on=dt.date(2010, 6, 1),
+    )
+    registration = registration_create(
+        by=admin,
+        centre=centre,
+        qualification_key=qual.code,
+        candidate_input=CandidateInput(
+            first_name="Bench",
+            last_name="Candidate",
+            date_of_birth=dt.date(1980, 1, 1),
+            job_role="Customer service manager",
+        ),
+        registered_on=dt.date(2012, 12, 1),
+    )
+    detailed = [
+        u
+        for u in qual.spec.content.get("units") or ()
+        if any(o.get("criteria") for o in u.get("outcomes") or ())
+    ]
+    if not detailed:
+        raise NotFound(f"{qual.code} has no units with criteria")
+    numbers = [str(u["number"]) for u in detailed]
+    plan_set(
+        by=admin,
+        registration=registration,
+        units=[PlanUnitInput(n, assessor_id=assessor.pk) for n in numbers],
+    )
+    targets = [(str(u["number"]), t) for u in detailed for t in unit_targets(u)]
+    for number, target in targets[:10]:
+        if "." in target:
+            criterion_judge(
+                by=assessor, registration=registration, unit=number, criterion=target, met=True
+            )
+    _add_items(registration, assessor, targets, 0, items)
+    small = _measure(assessor, registration, repeat)
+    _add_items(registration, assessor, targets, items, items * (factor - 1))
+    large = _measure(assessor, registration, repeat)
+    return BenchResult(len(numbers), len(targets), small, large)

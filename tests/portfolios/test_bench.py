@@ -1,0 +1,32 @@
+"""``assay bench portfolio`` runs on a tiny size, leaves nothing behind, and the portfolio
+page's reads take the same number of queries at both sizes (no timed assertions)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assay.cli.main import main
+from assay.portfolios.bench import portfolio_bench
+from assay.portfolios.models import EvidenceItem
+from assay.registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_query_count_does_not_grow_with_the_portfolio(catalogue: None) -> None:
+    result = portfolio_bench(items=4, factor=3, repeat=1)
+    assert result.units >= 17 and result.targets > 100
+    assert (result.small.items, result.large.items) == (4, 12)
+    assert result.large.mappings == 3 * result.small.mappings
+    assert result.small.queries == result.large.queries
+    assert not EvidenceItem.objects.exists() and not Registration.objects.exists()
+
+
+def test_bench_command_prints_both_sizes_and_the_ratio(catalogue: None) -> None:
+    out = CliRunner().invoke(
+        main, ["bench", "portfolio", "--items", "3", "--factor", "2", "--repeat", "1"]
+    )
+    assert out.exit_code == 0, out.output
+    assert "3 items" in out.output and "6 items" in out.output
+    assert "ratio" in out.output and "queries equal" in out.output
