@@ -184,6 +184,7 @@ def _ooxml_type(path: str) -> str:
     try:
         with zipfile.ZipFile(path) as archive, archive.open("[Content_Types].xml") as entry:
             declared = entry.read(1024 * 1024)  # bounded: a zip bomb cannot inflate here
+    # zipfile signals an unsupported compression method with NotImplementedError: not a stub.
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, ValueError):
         return "application/zip"
     for main_part, media_type in _OOXML.items():
