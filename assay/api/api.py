@@ -11,11 +11,15 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from assay.api import audits as audit_routes
+from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
+from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
+from assay.api import reviews as review_routes
 from assay.catalogue.selectors import NotFound
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 
@@ -90,3 +94,8 @@ api.add_router("/", centre_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", registration_routes.router)
 api.add_router("/", portfolio_routes.router)
+api.add_router("/", caseload_routes.router)
+api.add_router("/", review_routes.router)
+api.add_router("/", notification_routes.router)
+api.add_router("/", audit_routes.router)
+api.add_router("/", audit_routes.public)

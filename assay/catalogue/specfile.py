@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "spec-v1.schema.json"
 LIBRARY_DIR = Path(__file__).parent / "library"
 
 PathPart = str | int
+SemanticCheck = Callable[[Mapping[str, Any]], Iterator[tuple[list[PathPart], str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +104,18 @@ def _line_of(node: yaml.Node | None, parts: list[PathPart]) -> int | None:
     return line
 
 
-def load_text(text: str, file: str) -> LoadedSpec:
-    """Parse and validate one spec given as text."""
+def load_text(
+    text: str,
+    file: str,
+    *,
+    schema_doc: Mapping[str, Any] | None = None,
+    semantic: SemanticCheck | None = None,
+) -> LoadedSpec:
+    """Parse and validate one spec given as text.
+
+    ``schema_doc`` and ``semantic`` default to the catalogue's; other spec formats (the audit
+    standards) pass theirs, so every format reports errors the same way (file:line, JSON path).
+    """
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -117,12 +128,13 @@ def load_text(text: str, file: str) -> LoadedSpec:
         return LoadedSpec(file, None, (SpecError(file, "$", 1, "the file must hold a mapping"),))
 
     errors: list[SpecError] = []
-    validator = Draft202012Validator(schema())
+    validator = Draft202012Validator(schema() if schema_doc is None else schema_doc)
+    check = semantic_errors if semantic is None else semantic
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         parts = list(err.absolute_path)
         errors.append(SpecError(file, json_path(parts), _line_of(node, parts), err.message))
     if not errors:
-        for parts, message in semantic_errors(data):
+        for parts, message in check(data):
             errors.append(SpecError(file, json_path(parts), _line_of(node, parts), message))
     return LoadedSpec(file, None if errors else data, tuple(errors))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 
@@ -75,3 +77,120 @@ def portfolio(items: int, factor: int, repeat: int) -> None:
         f"  ratio {result.ratio:.2f}x time for {result.large.items / result.small.items:.0f}x "
         f"items; queries {'equal' if result.small.queries == result.large.queries else 'DIFFER'}"
     )
+
+
+@bench.command()
+@click.option("--size", default="1G", show_default=True, help="Bytes, or with K/M/G (binary).")
+@click.option(
+    "--server",
+    type=click.Choice(["runserver"]),
+    default="runserver",
+    show_default=True,
+    help="The server `assay serve` starts (the only one installed).",
+)
+@click.option(
+    "--endpoint",
+    type=click.Choice(["web", "api"]),
+    default="web",
+    show_default=True,
+    help="The portfolio page's attach form (session) or the API (bearer token).",
+)
+@click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
+def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
+    """Upload one SIZE file through the real server and watch the server's memory.
+
+    A throwaway data folder (SQLite, media) is prepared in a child process, `assay serve`
+    starts on a free 127.0.0.1 port, and the candidate's multipart POST of a WAV file is
+    generated on the fly and hashed as it is sent. The server's RSS (with any children) is
+    sampled before and during the upload. Exits 1 when the upload fails or the stored file's
+    SHA-256 differs from the one sent; prints whether the peak stayed under 100 MB.
+    """
+    from assay.cli.main import fail
+    from assay.portfolios.upload_bench import LIMIT_BYTES, parse_size, upload_bench
+
+    try:
+        n_bytes = parse_size(size)
+    except ValueError as exc:
+        fail(str(exc))
+    try:
+        r = upload_bench(n_bytes, server=server, endpoint=endpoint, keep=keep)
+    except RuntimeError as exc:
+        fail(str(exc))
+    mb = 1000 * 1000
+    click.echo(f"upload: {r.size:,} bytes ({r.size / 1024**3:.2f} GiB) via {endpoint} on {server}")
+    click.echo(f"  response:        HTTP {r.status}{' ' + r.message if r.message else ''}")
+    click.echo(f"  time:            {r.seconds:.1f} s ({r.throughput / mb:.0f} MB/s)")
+    click.echo(
+        f"  server RSS:      {r.baseline_rss / mb:.1f} MB before, peak {r.peak_rss / mb:.1f} MB"
+    )
+    click.echo(f"  RSS growth:      {r.growth / mb:.1f} MB")
+    click.echo(f"  client SHA-256:  {r.client_sha256}")
+    click.echo(f"  stored SHA-256:  {r.stored_sha256 or '(no file stored)'}")
+    click.echo(f"  hash matches:    {'yes' if r.hash_matches else 'NO'}")
+    verdict = "yes" if r.under_limit else "NO"
+    click.echo(f"  peak under {LIMIT_BYTES // mb} MB: {verdict}")
+    if not r.ok:
+        sys.exit(1)
+
+
+def _office_counts(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give office counts per state, e.g. 60,45,30") from None
+    if not 1 <= len(counts) <= 8 or min(counts) < 1:
+        raise click.BadParameter("1 to 8 states, each with at least one office")
+    return counts
+
+
+@bench.command()
+@click.option("--attributes", type=click.IntRange(min=12), default=40, show_default=True)
+@click.option(
+    "--offices",
+    "counts",
+    default="60,45,30,25,15,12,8,5",
+    show_default=True,
+    callback=_office_counts,
+    help="Offices per state (NSW, VIC, QLD, WA, SA, TAS, ACT, NT in turn).",
+)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option(
+    "--db", is_flag=True, help="Also run it through the services in a throwaway SQLite folder."
+)
+@click.option("--here", is_flag=True, hidden=True, help="(--db's child: use this database)")
+def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: bool) -> None:
+    """One certification audit at size: standard, offices, sample, scores, decision, report.
+
+    Prints the sample per state and the time of each step (perf_counter): first through the
+    engine and the report renderers alone; with --db, then again through the audit services
+    (import, organisation, audit, self-assessment, sample, scores, decision, report built
+    from stored data) in a fresh SQLite data folder that is removed afterwards.
+    """
+    from assay.audits import bench as audit_bench
+    from assay.cli.main import fail
+
+    if here:
+        import tempfile
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as workdir:
+            result = audit_bench.db_bench(
+                attributes,
+                counts,
+                seed,
+                workdir=workdir,
+                migrate=lambda: call_command("migrate", verbosity=0, interactive=False),
+            )
+        for line in audit_bench.report_lines(result, "database services"):
+            click.echo(line)
+        return
+    for line in audit_bench.report_lines(
+        audit_bench.engine_bench(attributes, counts, seed), "engine and renderers"
+    ):
+        click.echo(line)
+    if db:
+        status, out, err = audit_bench.db_bench_throwaway(attributes, counts, seed)
+        if status != 0:
+            fail(f"the database run failed (exit {status}): {err.strip()[-2000:]}")
+        click.echo(out, nl=False)

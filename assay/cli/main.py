@@ -58,6 +58,7 @@ from assay.cli import (  # noqa: E402
     server,
 )
 from assay.cli import token as token_commands  # noqa: E402
+from assay.cli.audits import audits as audit_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
 main.add_command(plan.plan)
@@ -69,6 +70,7 @@ main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(portfolio.portfolio)
 main.add_command(token_commands.token)
+main.add_command(audit_commands)
 main.add_command(bench.bench)
 main.add_command(server.demo)
 main.add_command(server.serve)

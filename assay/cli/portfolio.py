@@ -1,4 +1,5 @@
-"""``assay portfolio export``: a candidate's portfolio as one ZIP (index.html and every file)."""
+"""``assay portfolio export``: a candidate's portfolio as one ZIP (index.html and every file);
+``assay portfolio progress``: a centre's progress with red/amber/green, as a table, CSV or XLSX."""
 
 from __future__ import annotations
 
@@ -40,3 +41,64 @@ def export(registration_id: int, output: Path, as_user: str | None) -> None:
         finally:
             partial.unlink(missing_ok=True)
     click.echo(f"wrote {output}: index.html and {len(names) - 1} evidence files")
+
+
+@portfolio.command("progress")
+@click.option("--centre", "centre_key", required=True, metavar="CODE", help="Centre number or id.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "xlsx"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (needed for xlsx); default: standard output.",
+)
+@as_option(required=False)
+def progress(centre_key: str, fmt: str, output: Path | None, as_user: str | None) -> None:
+    """Progress across the centre's candidates with red/amber/green and its reasons, red
+    first: criteria met, units signed off, next target date (ADR 0008)."""
+    import io
+
+    from assay import clock
+    from assay.cli.acting import acting, domain_errors
+    from assay.cli.main import fail
+    from assay.portfolios.caseload import centre_progress, progress_csv, progress_xlsx
+    from assay.registrations.dashboard import centre_find
+
+    if fmt == "xlsx" and output is None:
+        fail("--format xlsx needs --output FILE")
+    with domain_errors():
+        user = acting(as_user)
+        _, rows = centre_progress(user, centre_find(user, centre_key).pk, clock.today())
+    if fmt == "xlsx":
+        assert output is not None
+        with output.open("wb") as binary:
+            count = progress_xlsx(rows, binary)
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        count = progress_csv(rows, buffer)
+        if output is None:
+            click.echo(buffer.getvalue(), nl=False)
+        else:
+            output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    else:
+        text = "\n".join(
+            f"{row.rag.status.value.upper():<8} {row.registration.candidate!s:<24} "
+            f"{row.registration.qualification.code:<18} ends {row.registration.end_date:%d/%m/%Y} "
+            f"criteria {row.percent_met:>3}% units {row.units_signed_off}/{row.units_planned}"
+            f"\n         " + "\n         ".join(row.rag.reasons)
+            for row in rows
+        )
+        count = len(rows)
+        if output is None:
+            click.echo(text or "no registrations you can see at this centre")
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        click.echo(f"wrote {count} registration(s) to {output}", err=True)

@@ -58,6 +58,20 @@ ASSAY_EVIDENCE_TYPES = env_list(
     "application/msword,application/vnd.ms-excel",
 )
 
+# Email (notifications, witness links): the backend by its dotted path — the console in
+# development, e.g. django.core.mail.backends.smtp.EmailBackend in production (tests use
+# locmem). ASSAY_SITE_URL makes the absolute links in notification emails.
+EMAIL_BACKEND = os.environ.get(
+    "ASSAY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("ASSAY_FROM_EMAIL", "Assay <assay@localhost>")
+EMAIL_HOST = os.environ.get("ASSAY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ASSAY_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ASSAY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ASSAY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ASSAY_EMAIL_TLS", default=False)
+ASSAY_SITE_URL = os.environ.get("ASSAY_SITE_URL", "http://localhost:8000")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +86,9 @@ INSTALLED_APPS = [
     "assay.centres",
     "assay.registrations",
     "assay.portfolios",
+    "assay.reviews",
+    "assay.notifications",
+    "assay.audits",
     "assay.web",
 ]
 
@@ -101,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assay.web.context_processors.notifications",
             ],
         },
     },

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assay.centres.permissions import can_change_status
 from assay.errors import InvalidInput, NotAllowed
+from assay.notifications import events
 from assay.portfolios.coverage import registration_coverage, unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, MappingStatus
 from assay.portfolios.records import (
@@ -58,6 +59,9 @@ def mapping_decide(
             unit=unit,
             payload={"mapping": current.pk, "item": current.item_id, "target": current.target},
         )
+        verdict = "confirmed" if confirm else "rejected"
+        line = f"Unit {unit} {current.target}: evidence {current.item_id} {verdict}"
+        events.evidence_judged(by=by, registration=registration, unit=unit, line=line)
     mapping.status, mapping.decided_by_id = current.status, current.decided_by_id
     mapping.decided_at = current.decided_at
     return decision
@@ -83,7 +87,7 @@ def criterion_judge(
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         refuse_if_signed_off(registration, unit)
-        return decision_append(
+        decision = decision_append(
             registration=registration,
             last=last,
             by=by,
@@ -91,6 +95,10 @@ def criterion_judge(
             unit=unit,
             payload={"criterion": criterion, "met": bool(met), "feedback": feedback.strip()},
         )
+        line = f"Unit {unit} criterion {criterion}: {'met' if met else 'not yet met'}"
+        line += f" — {feedback.strip()}" if feedback.strip() else ""
+        events.evidence_judged(by=by, registration=registration, unit=unit, line=line)
+        return decision
 
 
 def span_record(
@@ -136,7 +144,7 @@ def unit_sign_off(
             )
         span = coverage.span
         assert span is not None  # ready implies confirmed evidence
-        return decision_append(
+        decision = decision_append(
             registration=registration,
             last=last,
             by=by,
@@ -148,6 +156,9 @@ def unit_sign_off(
                 "criteria": [c.number for c in coverage.criteria],
             },
         )
+        line = f"Unit {unit} signed off"
+        events.evidence_judged(by=by, registration=registration, unit=unit, line=line)
+        return decision
 
 
 def unit_reopen(
@@ -167,7 +178,7 @@ def unit_reopen(
         last = registration_lock(registration, expected_seq)
         if not unit_signed_off(registration, unit):
             raise InvalidInput({"unit": f"unit {unit} is not signed off"})
-        return decision_append(
+        decision = decision_append(
             registration=registration,
             last=last,
             by=by,
@@ -175,3 +186,5 @@ def unit_reopen(
             unit=unit,
             payload={"reason": reason.strip()},
         )
+        events.unit_reopened(by=by, registration=registration, unit=unit, reason=reason.strip())
+        return decision

@@ -29,11 +29,12 @@ from assay.portfolios.assessment import criterion_judge
 from assay.portfolios.coverage import unit_targets
 from assay.portfolios.models import CriterionMapping, EvidenceItem, MappingStatus
 from assay.portfolios.selectors import (
-    decisions_of,
-    evidence_of,
-    portfolio_summary,
+    registration_decisions,
+    registration_evidence,
+    registration_summary,
 )
 from assay.registrations.models import Registration
+from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     CandidateInput,
     PlanUnitInput,
@@ -73,13 +74,15 @@ class _Rollback(Exception):
 
 def portfolio_page_reads(user: AnyUser, registration_pk: int) -> None:
     """Everything the portfolio page reads: coverage and progress of every unit, the newest
-    page of evidence with its files and mappings, and the decision record."""
-    portfolio_summary(user, registration_pk)
-    items = list(evidence_of(user, registration_pk).order_by("-started_on", "-pk")[:PAGE])
+    page of evidence with its files and mappings, and the decision record. Like the page, it
+    narrows to what the user may see once and reads every part from that registration."""
+    registration = registration_get(user, registration_pk)
+    registration_summary(registration)
+    items = list(registration_evidence(registration).order_by("-started_on", "-pk")[:PAGE])
     for item in items:
         list(item.files.all())
         list(item.mappings.all())
-    list(decisions_of(user, registration_pk))
+    list(registration_decisions(registration))
 
 
 def _measure(user: AnyUser, registration: Registration, repeat: int) -> Measure:
@@ -140,7 +143,20 @@ def portfolio_bench(items: int = 1000, factor: int = 10, repeat: int = 3) -> Ben
     return result
 
 
-def _run(items: int, factor: int, repeat: int) -> BenchResult:
+@dataclass(frozen=True)
+class BenchWorld:
+    """A centre approved for 4430-04, its administrator, an assessor, and a candidate's
+    registration with every unit that has criteria planned (assessed by that assessor)."""
+
+    admin: Any
+    assessor: Any
+    registration: Registration
+    units: list[str]
+    targets: list[tuple[str, str]]
+
+
+def bench_world() -> BenchWorld:
+    """Build the world (names carry a random tag so it can sit beside other data)."""
     qual = qualification_get(QUALIFICATION)
     tag = uuid.uuid4().hex[:8]
     users = get_user_model().objects
@@ -186,6 +202,12 @@ def _run(items: int, factor: int, repeat: int) -> BenchResult:
         units=[PlanUnitInput(n, assessor_id=assessor.pk) for n in numbers],
     )
     targets = [(str(u["number"]), t) for u in detailed for t in unit_targets(u)]
+    return BenchWorld(admin, assessor, registration, numbers, targets)
+
+
+def _run(items: int, factor: int, repeat: int) -> BenchResult:
+    world = bench_world()
+    registration, assessor, targets = world.registration, world.assessor, world.targets
     for number, target in targets[:10]:
         if "." in target:
             criterion_judge(
@@ -195,4 +217,4 @@ def _run(items: int, factor: int, repeat: int) -> BenchResult:
     small = _measure(assessor, registration, repeat)
     _add_items(registration, assessor, targets, items, items * (factor - 1))
     large = _measure(assessor, registration, repeat)
-    return BenchResult(len(numbers), len(targets), small, large)
+    return BenchResult(len(world.units), len(targets), small, large)

@@ -7,7 +7,8 @@ from the decision record, so what the engine sees is exactly what was decided, i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Mapping as AbcMapping
 from typing import Any
 
 from assay.engines.coverage import (
@@ -20,6 +21,7 @@ from assay.engines.coverage import (
     UnitRequirements,
     requirements_from_spec,
     unit_coverage,
+    unit_statements,
 )
 from assay.errors import InvalidInput
 from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, EvidenceItem
@@ -41,17 +43,9 @@ def unit_spec(registration: Registration, unit: str) -> dict[str, Any]:
 
 
 def unit_targets(spec: dict[str, Any]) -> tuple[str, ...]:
-    """Criterion numbers, then range items ("6b") of the unit's evidence requirements."""
-    criteria = [
-        str(c["number"]) for o in spec.get("outcomes") or () for c in o.get("criteria") or ()
-    ]
-    items = [
-        f"{er['number']}{item['key']}"
-        for er in spec.get("evidence_requirements") or ()
-        if er.get("range")
-        for item in er["range"]["items"]
-    ]
-    return tuple(criteria + items)
+    """Criterion (or element) numbers, then range items ("6b") of the unit's evidence
+    requirements: what evidence can be mapped to."""
+    return tuple(statement.target for statement in unit_statements(spec))
 
 
 def planned_units(registration: Registration) -> list[str]:
@@ -63,42 +57,66 @@ def registration_coverage(
 ) -> dict[str, UnitCoverage]:
     """Coverage of each planned unit (or of ``units``), computed from the rows."""
     numbers = list(units) if units is not None else planned_units(registration)
-    evidence = [
-        Evidence(
+    return coverages_of([registration], {registration.pk: numbers})[registration.pk]
+
+
+def coverages_of(
+    registrations: Sequence[Registration], units: AbcMapping[int, Iterable[str]]
+) -> dict[int, dict[str, UnitCoverage]]:
+    """Coverage of ``units[registration.pk]`` for many registrations at once: three queries
+    whatever their number (evidence, mappings, judgements and spans), for caseload pages."""
+    ids = [r.pk for r in registrations]
+    evidence: dict[int, dict[str, Evidence]] = defaultdict(dict)
+    for pk, reg, context, started, ended, exception in EvidenceItem.objects.filter(
+        registration_id__in=ids
+    ).values_list(
+        "pk", "registration_id", "context", "started_on", "ended_on", "simulation_exception"
+    ):
+        evidence[reg][str(pk)] = Evidence(
             id=str(pk),
             context=CONTEXTS[context],
             start=started,
             end=ended,
             simulation_exception=exception,
         )
-        for pk, context, started, ended, exception in EvidenceItem.objects.filter(
-            registration_id=registration.pk
-        ).values_list("pk", "context", "started_on", "ended_on", "simulation_exception")
-    ]
-    mappings = [
-        Mapping(str(item), unit, target, MappingStatus(status))
-        for item, unit, target, status in CriterionMapping.objects.filter(
-            item__registration_id=registration.pk
-        ).values_list("item_id", "unit_number", "target", "status")
-    ]
-    judged: dict[tuple[str, str], bool] = {}
-    spans: dict[str, int] = {}
-    for kind, unit, payload in (
+    mappings: dict[int, list[Mapping]] = defaultdict(list)
+    for reg, item, unit, target, status in CriterionMapping.objects.filter(
+        item__registration_id__in=ids
+    ).values_list("item__registration_id", "item_id", "unit_number", "target", "status"):
+        mappings[reg].append(Mapping(str(item), unit, target, MappingStatus(status)))
+    judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
+    spans: dict[int, dict[str, int]] = defaultdict(dict)
+    for reg, kind, unit, payload in (
         Decision.objects.filter(
-            registration_id=registration.pk,
+            registration_id__in=ids,
             kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
         )
-        .order_by("seq")
-        .values_list("kind", "unit_number", "payload")
+        .order_by("registration_id", "seq")
+        .values_list("registration_id", "kind", "unit_number", "payload")
     ):
         if kind == DecisionKind.CRITERION_JUDGED:
-            judged[(unit, payload["criterion"])] = bool(payload["met"])
+            judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
         else:
-            spans[unit] = int(payload["sufficient_days"])
+            spans[reg][unit] = int(payload["sufficient_days"])
+    return {
+        r.pk: _unit_coverages(
+            r, units.get(r.pk, ()), evidence[r.pk], mappings[r.pk], judged[r.pk], spans[r.pk]
+        )
+        for r in registrations
+    }
+
+
+def _unit_coverages(
+    registration: Registration,
+    numbers: Iterable[str],
+    by_id: dict[str, Evidence],
+    mappings: list[Mapping],
+    judged: dict[tuple[str, str], bool],
+    spans: dict[str, int],
+) -> dict[str, UnitCoverage]:
     judgements = [Judgement(u, c, met) for (u, c), met in judged.items()]
     # Each unit gets only its own mappings and the evidence they name (the engine ignores the
     # rest anyway), so a large portfolio is not walked once per unit.
-    by_id = {e.id: e for e in evidence}
     by_unit: dict[str, list[Mapping]] = defaultdict(list)
     for m in mappings:
         by_unit[m.unit].append(m)

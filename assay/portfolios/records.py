@@ -8,6 +8,7 @@ is refused instead of silently overwriting what the first decided.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -114,18 +115,24 @@ def unit_signed_off(registration: Registration, unit: str) -> bool:
 
 def signed_off_units(registration: Registration) -> list[str]:
     """Units whose latest sign-off or reopening is a sign-off, in the order signed."""
-    state: dict[str, bool] = {}
-    for kind, unit in (
+    return signed_off_of([registration.pk]).get(registration.pk, [])
+
+
+def signed_off_of(registration_ids: Iterable[int]) -> dict[int, list[str]]:
+    """``signed_off_units`` of many registrations in one query (caseload pages)."""
+    state: dict[int, dict[str, bool]] = {}
+    for registration_id, kind, unit in (
         Decision.objects.filter(
-            registration_id=registration.pk,
+            registration_id__in=list(registration_ids),
             kind__in=[DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED],
         )
-        .order_by("seq")
-        .values_list("kind", "unit_number")
+        .order_by("registration_id", "seq")
+        .values_list("registration_id", "kind", "unit_number")
     ):
-        state.pop(unit, None)
-        state[unit] = kind == DecisionKind.UNIT_SIGNED_OFF
-    return [unit for unit, signed in state.items() if signed]
+        units = state.setdefault(registration_id, {})
+        units.pop(unit, None)
+        units[unit] = kind == DecisionKind.UNIT_SIGNED_OFF
+    return {pk: [u for u, signed in units.items() if signed] for pk, units in state.items()}
 
 
 def refuse_if_signed_off(registration: Registration, unit: str) -> None:

@@ -17,6 +17,7 @@ from assay.portfolios.coverage import registration_coverage
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.storage import open_evidence
+from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get, registrations_visible_to
 
 
@@ -42,7 +43,13 @@ def portfolio_summary(
 ) -> tuple[dict[str, UnitCoverage], QualificationCoverage]:
     """What the portfolio page shows, computed once: each planned unit's coverage and the
     qualification's progress over them (a fixed number of queries, whatever the size)."""
-    registration = registration_get(user, registration_pk)
+    return registration_summary(registration_get(user, registration_pk))
+
+
+def registration_summary(
+    registration: Registration,
+) -> tuple[dict[str, UnitCoverage], QualificationCoverage]:
+    """``portfolio_summary`` of a registration already got from ``registration_get``."""
     signed = signed_off_units(registration)
     units = registration_coverage(registration)
     progress = qualification_coverage(
@@ -53,7 +60,12 @@ def portfolio_summary(
 
 def decisions_of(user: AnyUser, registration_pk: int) -> QuerySet[Decision]:
     """The registration's decision record, oldest first."""
-    registration = registration_get(user, registration_pk)
+    return registration_decisions(registration_get(user, registration_pk))
+
+
+def registration_decisions(registration: Registration) -> QuerySet[Decision]:
+    """The decision record of a registration the caller already got from ``registration_get``
+    (a page that shows several parts of one portfolio narrows to it once, not once a part)."""
     return (
         Decision.objects.filter(registration=registration).select_related("actor").order_by("seq")
     )
@@ -61,7 +73,12 @@ def decisions_of(user: AnyUser, registration_pk: int) -> QuerySet[Decision]:
 
 def evidence_of(user: AnyUser, registration_pk: int) -> QuerySet[EvidenceItem]:
     """The registration's evidence items with their files and mappings."""
-    registration = registration_get(user, registration_pk)
+    return registration_evidence(registration_get(user, registration_pk))
+
+
+def registration_evidence(registration: Registration) -> QuerySet[EvidenceItem]:
+    """Evidence items of a registration already got from ``registration_get``, with their files
+    and mappings."""
     return EvidenceItem.objects.filter(registration=registration).prefetch_related(
         "files", "mappings"
     )

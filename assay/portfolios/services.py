@@ -19,6 +19,7 @@ from assay import clock
 from assay.centres.models import Role
 from assay.centres.permissions import roles_at
 from assay.errors import InvalidInput, NotAllowed
+from assay.notifications import events
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import (
     AuthenticityDeclaration,
@@ -86,17 +87,21 @@ def evidence_add(
         errors["simulation_exception"] = "only simulated evidence can be a staged exception"
     if errors:
         raise InvalidInput(errors)
-    return EvidenceItem.objects.create(
-        registration=registration,
-        method=method,
-        started_on=started_on,
-        ended_on=ended,
-        place=place.strip(),
-        description=description.strip(),
-        context=context,
-        simulation_exception=simulation_exception,
-        created_by_id=by.pk,
-    )
+    with transaction.atomic():
+        item = EvidenceItem.objects.create(
+            registration=registration,
+            method=method,
+            started_on=started_on,
+            ended_on=ended,
+            place=place.strip(),
+            description=description.strip(),
+            context=context,
+            simulation_exception=simulation_exception,
+            created_by_id=by.pk,
+        )
+        line = f"Evidence {item.pk} added: {item.get_method_display()}, {item.started_on:%d/%m/%Y}"
+        events.evidence_submitted(by=by, registration=registration, units=(), line=line)
+    return item
 
 
 def _refuse_if_item_locked(item: EvidenceItem) -> None:
@@ -129,15 +134,22 @@ def evidence_file_attach(
         allowed_types=frozenset(settings.ASSAY_EVIDENCE_TYPES),
         expected_size=expected_size,
     )
-    return EvidenceFile.objects.create(
-        item=item,
-        sha256=stored.sha256,
-        size=stored.size,
-        media_type=stored.media_type,
-        original_name=stored.original_name,
-        storage_name=stored.storage_name,
-        uploaded_by_id=by.pk,
-    )
+    with transaction.atomic():
+        row = EvidenceFile.objects.create(
+            item=item,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            original_name=stored.original_name,
+            storage_name=stored.storage_name,
+            uploaded_by_id=by.pk,
+        )
+        units = item.mappings.exclude(status=MappingStatus.REJECTED).values_list(
+            "unit_number", flat=True
+        )
+        line = f"File {row.original_name} attached to evidence {item.pk}"
+        events.evidence_submitted(by=by, registration=registration, units=set(units), line=line)
+    return row
 
 
 def authenticity_declare(*, by: User, item: EvidenceItem, text: str) -> AuthenticityDeclaration:
@@ -170,6 +182,9 @@ def mapping_propose(*, by: User, item: EvidenceItem, unit: str, target: str) -> 
         refuse_if_signed_off(registration, unit)
         if CriterionMapping.objects.filter(item=item, unit_number=unit, target=target).exists():
             raise InvalidInput({"target": f"this evidence is already mapped to {unit} {target}"})
-        return CriterionMapping.objects.create(
+        mapping = CriterionMapping.objects.create(
             item=item, unit_number=unit, target=target, proposed_by_id=by.pk
         )
+        line = f"Evidence {item.pk} proposed for unit {unit} {target}"
+        events.evidence_submitted(by=by, registration=registration, units=[unit], line=line)
+        return mapping

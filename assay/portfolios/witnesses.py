@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from assay.errors import InvalidInput, NotAllowed
-from assay.portfolios.models import EvidenceItem, Method, WitnessStatement
+from assay.notifications import events
+from assay.portfolios.models import EvidenceItem, MappingStatus, Method, WitnessStatement
 from assay.portfolios.services import is_assessor_of, is_candidate
 
 WITNESS_METHODS = (Method.WITNESS_TESTIMONY, Method.EXPERT_WITNESS)
@@ -71,20 +72,46 @@ def witness_request(
     return witness, token
 
 
+class LinkGone(InvalidInput):
+    """The link was good once but is used or expired (the witness page answers 410)."""
+
+
+def _usable(witness: WitnessStatement | None) -> WitnessStatement:
+    """The statement behind a link that still works; a wrong token says only "not valid"."""
+    if witness is None:
+        raise InvalidInput({"token": "this link is not valid"})
+    if witness.confirmed_at is not None:
+        raise LinkGone({"token": "this link has already been used"})
+    if timezone.now() >= witness.expires_at:
+        raise LinkGone({"token": "this link has expired; ask the candidate to send a new one"})
+    return witness
+
+
+def witness_for_link(token: str) -> WitnessStatement:
+    """What a witness's link asks them to confirm (changes nothing, so a mail scanner that
+    opens the link confirms nothing)."""
+    found = (
+        WitnessStatement.objects.select_related("item__registration__candidate")
+        .filter(token_sha256=_digest(token))
+        .first()
+    )
+    return _usable(found)
+
+
 def witness_confirm(*, token: str) -> WitnessStatement:
-    """The witness confirms their statement; the link then stops working."""
+    """The witness confirms their statement; the link then stops working. The candidate and
+    the assessors concerned are told."""
     with transaction.atomic():
-        witness = (
+        witness = _usable(
             WitnessStatement.objects.select_for_update().filter(token_sha256=_digest(token)).first()
         )
-        if witness is None:
-            raise InvalidInput({"token": "this link is not valid"})
-        if witness.confirmed_at is not None:
-            raise InvalidInput({"token": "this link has already been used"})
-        if timezone.now() >= witness.expires_at:
-            raise InvalidInput(
-                {"token": "this link has expired; ask the candidate to send a new one"}
-            )
         witness.confirmed_at = timezone.now()
         witness.save(update_fields=["confirmed_at"])
+        item = witness.item
+        units = item.mappings.exclude(status=MappingStatus.REJECTED).values_list(
+            "unit_number", flat=True
+        )
+        events.witness_confirmed(
+            registration=item.registration, units=set(units), witness=witness.name, item=item.pk
+        )
     return witness

@@ -24,6 +24,17 @@ def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
     )
 
 
+def own_registrations(user: AnyUser) -> QuerySet[Registration]:
+    """The user's registrations as a candidate (their portfolios), newest first."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(candidate__user_id=user.pk)
+        .select_related("qualification", "centre")
+        .order_by("-registered_on", "-pk")
+    )
+
+
 def registration_get(user: AnyUser, pk: int) -> Registration:
     """One registration with its plan and history, or NotFound for missing and not-yours alike."""
     registration = (

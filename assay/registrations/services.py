@@ -7,7 +7,6 @@ Entry refusals save nothing of the registration; the attempt and its reasons are
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +49,7 @@ from assay.registrations.models import (
     Status,
     StatusChange,
 )
+from assay.registrations.signing import USER_AGENT_MAX, text_sha256
 
 User = AbstractBaseUser
 
@@ -384,7 +384,7 @@ def signature_record(
         signer_id=by.pk,
         capacity=capacity,
         text=text,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text_sha256=text_sha256(text),
         ip_address=ip_address,
-        user_agent=user_agent[:300],
+        user_agent=user_agent[:USER_AGENT_MAX],
     )

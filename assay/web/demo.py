@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assay.catalogue.services import catalogue_import_library
+from assay.portfolios.demo import demo_portfolios_load
 from assay.registrations.demo import demo_centre_load
 
 DEMO_USERS = [
@@ -19,7 +20,8 @@ DEMO_USERS = [
 
 def demo_load() -> Iterator[str]:
     """Migrate, import the catalogue library, ensure the demo accounts exist, then the demo
-    centre with its staff and candidates (``assay.registrations.demo``)."""
+    centre with its staff and candidates (``assay.registrations.demo``), then their portfolios
+    at every stage (``assay.portfolios.demo``)."""
     call_command("migrate", interactive=False, verbosity=0)
     yield "database migrated"
     for result in catalogue_import_library():
@@ -34,3 +36,4 @@ def demo_load() -> Iterator[str]:
             user.save()
         yield f"user {username}: {'created' if created else 'exists'}"
     yield from demo_centre_load()
+    yield from demo_portfolios_load()

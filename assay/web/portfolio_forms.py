@@ -72,5 +72,5 @@ class SignOffForm(SeqForm):
     pass
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(SeqForm):
     reason = forms.CharField(label="Reason for reopening", max_length=2000)

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assay.web.views import (
+    caseload,
     catalogue,
     centres,
     people,
@@ -12,6 +13,9 @@ from assay.web.views import (
     portfolio,
     registrations,
 )
+from assay.web.views import notifications as notification_views
+from assay.web.views import reviews as review_views
+from assay.web.views import witness as witness_views
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -31,6 +35,8 @@ urlpatterns = [
     path("centres/", centres.centre_index, name="centres"),
     path("centres/<int:pk>/", centres.centre_dashboard, name="centre-dashboard"),
     path("centres/<int:pk>/sites", centres.sites_add, name="centre-sites"),
+    path("centres/<int:pk>/progress/", caseload.centre_progress_page, name="centre-progress"),
+    path("caseload/", caseload.caseload, name="caseload"),
     path("centres/<int:pk>/people/", people.people, name="centre-people"),
     path("centres/<int:pk>/people/grant", people.people_grant, name="centre-people-grant"),
     path(
@@ -121,6 +127,43 @@ urlpatterns = [
         "registrations/<int:pk>/units/<str:unit>/reopen", portfolio.reopen, name="portfolio-reopen"
     ),
     path("evidence/files/<int:file_pk>/", portfolio.evidence_file, name="evidence-file"),
+    path("registrations/<int:pk>/reviews/", review_views.reviews, name="reviews"),
+    path("registrations/<int:pk>/reviews/new", review_views.plan_new, name="reviews-new"),
+    path(
+        "registrations/<int:pk>/reviews/activity-row",
+        review_views.activity_row,
+        name="reviews-activity-row",
+    ),
+    path(
+        "registrations/<int:pk>/reviews/<int:plan_pk>/edit",
+        review_views.plan_edit,
+        name="reviews-edit",
+    ),
+    path(
+        "registrations/<int:pk>/reviews/<int:plan_pk>/sign", review_views.sign, name="reviews-sign"
+    ),
+    path(
+        "registrations/<int:pk>/reviews/activities/<int:activity_pk>/done",
+        review_views.activity_done,
+        name="reviews-activity-done",
+    ),
+    path(
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/witness",
+        witness_views.witness_add,
+        name="portfolio-witness",
+    ),
+    path("witness/<str:token>/", witness_views.witness_link, name="witness-link"),
+    path("notifications/", notification_views.notification_index, name="notifications"),
+    path(
+        "notifications/read-all",
+        notification_views.notification_mark_all_read,
+        name="notifications-read-all",
+    ),
+    path(
+        "notifications/<int:pk>/read",
+        notification_views.notification_mark_read,
+        name="notification-read",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

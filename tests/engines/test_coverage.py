@@ -30,6 +30,7 @@ from assay.engines.coverage import (
     requirements_from_spec,
     reuse_scores,
     unit_coverage,
+    unit_statements,
 )
 
 from .strategies import FAST
@@ -381,3 +382,26 @@ def test_ready_means_everything_done(data: Any) -> None:
         assert reuse_scores([cov])[req.number] >= sum(c.done for c in cov.criteria) / len(
             req.criteria
         )
+
+
+def test_a_unit_with_elements_only_is_assessed_by_element() -> None:
+    """Edexcel L3 units list elements, not criteria: the elements take the criteria's place."""
+    unit = {
+        "number": "7",
+        "elements": [
+            {"number": "7.1", "title": "Use accepted customer service language"},
+            {"number": "7.2", "title": "Place customer service principles in context"},
+        ],
+    }
+    statements = unit_statements(unit)
+    assert [(s.target, s.kind) for s in statements] == [("7.1", "element"), ("7.2", "element")]
+    assert requirements_from_spec(unit).criteria == ("7.1", "7.2")
+
+
+def test_criteria_win_over_elements() -> None:
+    unit = {
+        "number": "1",
+        "outcomes": [{"criteria": [{"number": "1.1", "text": "explain"}]}],
+        "elements": [{"number": "1.9", "title": "not used"}],
+    }
+    assert [s.target for s in unit_statements(unit)] == ["1.1"]

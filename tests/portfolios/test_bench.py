@@ -20,6 +20,8 @@ def test_query_count_does_not_grow_with_the_portfolio(catalogue: None) -> None:
     assert (result.small.items, result.large.items) == (4, 12)
     assert result.large.mappings == 3 * result.small.mappings
     assert result.small.queries == result.large.queries
+    # The registration is narrowed once; coverage, evidence and decisions read from it.
+    assert result.small.queries <= 20, result.small.queries
     assert not EvidenceItem.objects.exists() and not Registration.objects.exists()
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from assay.centres.models import Competence
+from tests.reviews.routes import REVIEW_ROUTES
 from tests.web.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "dashboard": Endpoint("get", north(), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
     "people": Endpoint("get", north("people/"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
+    "progress": Endpoint("get", north("progress/"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
+    "progress csv": Endpoint(
+        "get", north("progress/?format=csv"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)
+    ),
     "grant role": Endpoint(
         "post",
         north("people/grant"),
@@ -280,6 +285,24 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(SEES_DAN, {"candidate-self"}, 302),
         lambda w: {"unit": "401", "targets": ["1.2", "1.3"]},
     ),
+    "witness page": Endpoint(
+        "get",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/witness",
+        expect(SEES_DAN, {"candidate-self", "assessor-assigned"}, 200),
+    ),
+    # Dan's item is an observation: writers are told only testimony has a witness.
+    "add witness": Endpoint(
+        "post",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/witness",
+        expect(SEES_DAN, {"candidate-self", "assessor-assigned"}, 400),
+        lambda w: {
+            "name": "Priya Shah",
+            "role": "Operations manager",
+            "relationship": "line manager",
+            "contact": "priya@example.com",
+            "statement": "I saw Dan brief the team.",
+        },
+    ),
     "decide mapping": Endpoint(
         "post",
         lambda w: f"/registrations/{w.dan.pk}/mappings/{w.mapping.pk}/decide",
@@ -311,7 +334,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("units/401/reopen"),
         expect(SEES_DAN, {"lead-iqa", "centre-admin"}, 400),
-        lambda w: {"reason": "Sampling found a gap"},
+        lambda w: {"reason": "Sampling found a gap", "expected_seq": 0},
     ),
 }
 
@@ -351,6 +374,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/",
         "centres/<int:pk>/",
         "centres/<int:pk>/people/",
+        "centres/<int:pk>/progress/",
         "centres/<int:pk>/people/grant",
         "centres/<int:pk>/people/<int:user_pk>/competence",
         "centres/<int:pk>/people/<int:user_pk>/competence/<int:competence_pk>/achieved",
@@ -374,12 +398,15 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/witness",
         "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
         "registrations/<int:pk>/units/<str:unit>/",
         "registrations/<int:pk>/units/<str:unit>/judge",
         "registrations/<int:pk>/units/<str:unit>/span",
         "registrations/<int:pk>/units/<str:unit>/sign-off",
         "registrations/<int:pk>/units/<str:unit>/reopen",
+        # Assessment plans and reviews: their matrix is in tests/reviews/test_pages.py.
+        *REVIEW_ROUTES,
     }
 
 

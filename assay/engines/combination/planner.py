@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .evaluate import Decision, evaluate
 from .explain import join, phrase
 from .linear import Bools, Linear, linearise
-from .milp import BinaryProgram
 from .model import (
     AtLeast,
     AtMost,
@@ -31,6 +31,9 @@ from .model import (
     UnknownUnit,
     Where,
 )
+
+if TYPE_CHECKING:
+    from .milp import BinaryProgram
 
 
 class Objective(StrEnum):
@@ -104,6 +107,8 @@ def _program(lin: Linear, held: Bools, addable: np.ndarray, floors: Iterable[int
     """Variables: add (one per addable unit) then count (one per unit held or addable)."""
     usable = np.flatnonzero(held | np.isin(np.arange(lin.size), addable))
     p, v = len(addable), len(usable)
+    from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
+
     program = BinaryProgram(p + v)
     where = {int(u): j for j, u in enumerate(usable)}
     for j, u in enumerate(addable):
@@ -177,6 +182,8 @@ def _why(lin: Linear, held: Bools, excluded: Bools) -> str:
 
 def _most(lin: Linear, available: Bools, f: int) -> int:
     """The largest total floor ``f`` can reach from the available units within every cap."""
+    from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
+
     program = BinaryProgram(lin.size)
     for j in np.flatnonzero(~available):
         program.forbid(int(j))

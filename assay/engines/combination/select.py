@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .linear import Bools, Ints, Linear
-from .milp import BinaryProgram
 
 ENUMERATE_UP_TO = 14
 """Subsets of at most this many competing units are enumerated; more go to HiGHS."""
@@ -67,6 +66,8 @@ def met(lin: Linear, achieved: Bools, *, enumerate_up_to: int = ENUMERATE_UP_TO)
         caps = lin.cap_matrix @ fixed + rows @ lin.cap_matrix[:, free].T
         floors = lin.floor_matrix @ fixed + rows @ lin.floor_matrix[:, free].T
         return bool(((caps <= lin.limit).all(axis=1) & (floors >= lin.need).all(axis=1)).any())
+    from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
+
     program = BinaryProgram(len(free))
     for row, room in zip(lin.cap_matrix[:, free], lin.limit - lin.cap_matrix @ fixed, strict=True):
         program.add(row, hi=float(room))
@@ -95,6 +96,8 @@ def _program(lin: Linear, fixed: Bools, free: npt.NDArray[np.intp]) -> Bools:
     k = len(free)
     short = lin.need - lin.floor_matrix @ fixed
     open_floors = np.flatnonzero(short > 0)
+    from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
+
     program = BinaryProgram(k + len(open_floors))
     room = lin.limit - lin.cap_matrix @ fixed
     for row, limit in zip(lin.cap_matrix[:, free], room, strict=True):

@@ -19,7 +19,7 @@ from .qualification import (
     qualification_coverage,
     reuse_scores,
 )
-from .spec import requirements_from_spec
+from .spec import Statement, requirements_from_spec, unit_statements
 from .unit import CriterionState, RangeState, UnitCoverage, admissible, unit_coverage
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "RangeState",
     "SignOff",
     "Span",
+    "Statement",
     "UnitCoverage",
     "UnitProgress",
     "UnitRequirements",
@@ -43,4 +44,5 @@ __all__ = [
     "requirements_from_spec",
     "reuse_scores",
     "unit_coverage",
+    "unit_statements",
 ]

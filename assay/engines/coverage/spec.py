@@ -6,9 +6,51 @@ Takes the plain parsed dict, not a catalogue model, so the engine stays free of 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .model import Context, RangeRequirement, UnitRequirements
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One thing evidence is mapped to: a criterion ("1.1"), an element standing in for the
+    criteria a unit does not list ("7.1"), or a lettered range item ("6b")."""
+
+    target: str
+    kind: str  # "criterion" | "element" | "range"
+    text: str
+
+
+def unit_statements(unit: Mapping[str, Any]) -> tuple[Statement, ...]:
+    """The unit's criteria (or, for a unit transcribed with elements only, its elements), then
+    its range items, in the handbook's order.
+
+    The Edexcel Level 3 logbook lists each unit's elements, not their performance criteria; an
+    element is then the smallest statement an assessor can judge met, so it takes the criterion's
+    place (docs/source-readings.md).
+    """
+    rows = [
+        Statement(str(c["number"]), "criterion", str(c.get("text", "")))
+        for outcome in unit.get("outcomes") or ()
+        for c in outcome.get("criteria") or ()
+    ]
+    if not rows:
+        rows = [
+            Statement(str(e["number"]), "element", str(e.get("title", "")))
+            for e in unit.get("elements") or ()
+        ]
+    rows += [
+        Statement(
+            f"{er['number']}{item['key']}",
+            "range",
+            f"{er['number']} {item['key']}: {item.get('text', '')}",
+        )
+        for er in unit.get("evidence_requirements") or ()
+        if er.get("range")
+        for item in er["range"]["items"]
+    ]
+    return tuple(rows)
 
 
 def requirements_from_spec(unit: Mapping[str, Any]) -> UnitRequirements:
@@ -20,11 +62,7 @@ def requirements_from_spec(unit: Mapping[str, Any]) -> UnitRequirements:
     accepting it would let simulated performance through. ``exception`` (405) flags the unit
     so that simulation staged as its stated exception is accepted.
     """
-    criteria = tuple(
-        str(criterion["number"])
-        for outcome in unit.get("outcomes") or ()
-        for criterion in outcome.get("criteria") or ()
-    )
+    criteria = tuple(s.target for s in unit_statements(unit) if s.kind != "range")
     ranges = tuple(
         RangeRequirement(
             requirement=str(er["number"]),

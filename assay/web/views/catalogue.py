@@ -6,14 +6,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assay.catalogue import selectors
+from assay.registrations.selectors import own_registrations
 from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
 
 SEARCH_LIMIT = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """A short introduction, with the qualifications one click away."""
-    context = {"qualifications": selectors.qualification_list()}
+    """A short introduction, with the qualifications one click away; a signed-in candidate
+    also finds their own portfolios here."""
+    context = {
+        "qualifications": selectors.qualification_list(),
+        "own_registrations": own_registrations(request.user),
+    }
     return render(request, "web/home.html", context)
 
 

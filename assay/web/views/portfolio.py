@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assay.centres.permissions import can_change_status
-from assay.engines.coverage import UnitCoverage
+from assay.engines.coverage import UnitCoverage, unit_statements
 from assay.errors import InvalidInput
 from assay.portfolios.assessment import (
     criterion_judge,
@@ -33,9 +33,10 @@ from assay.portfolios.coverage import registration_coverage, unit_spec
 from assay.portfolios.models import CriterionMapping, DecisionKind, EvidenceItem
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.selectors import (
-    decisions_of,
     evidence_file_open,
     evidence_of,
+    registration_decisions,
+    registration_evidence,
 )
 from assay.portfolios.services import (
     authenticity_declare,
@@ -65,26 +66,16 @@ User = Any
 
 
 def targets_of(registration: Registration, unit: str) -> list[tuple[str, str, str]]:
-    """(target, kind, text) for each criterion, then each range item, of the unit's spec."""
-    spec = unit_spec(registration, unit)
-    rows = [
-        (str(c["number"]), "criterion", str(c["text"]))
-        for o in spec.get("outcomes") or ()
-        for c in o.get("criteria") or ()
-    ]
-    rows += [
-        (f"{er['number']}{item['key']}", "range", f"{er['number']} {item['key']}: {item['text']}")
-        for er in spec.get("evidence_requirements") or ()
-        if er.get("range")
-        for item in er["range"]["items"]
-    ]
-    return rows
+    """(target, kind, text) for each criterion (or element), then each range item."""
+    return [(s.target, s.kind, s.text) for s in unit_statements(unit_spec(registration, unit))]
 
 
-def _feedback(user: User, pk: int) -> tuple[int, dict[tuple[str, str], dict[str, Any]], list[Any]]:
+def _feedback(
+    registration: Registration,
+) -> tuple[int, dict[tuple[str, str], dict[str, Any]], list[Any]]:
     """The last decision number, the latest judgement per (unit, criterion), and reopenings."""
     last, judged, reopened = 0, {}, []
-    for d in decisions_of(user, pk):
+    for d in registration_decisions(registration):
         last = d.seq
         if d.kind == DecisionKind.CRITERION_JUDGED:
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
@@ -109,8 +100,9 @@ def _portfolio(
     registration = registration_get(user, pk)
     coverage = registration_coverage(registration)  # what portfolio_coverage reads
     signed = set(signed_off_units(registration))
-    items = list(evidence_of(user, pk).prefetch_related("declarations"))
-    _, judged, reopened = _feedback(user, pk)
+    # Narrowed to what the user may see once, above; the reads below reuse that registration.
+    items = list(registration_evidence(registration).prefetch_related("declarations"))
+    _, judged, reopened = _feedback(registration)
     cards = [
         UnitCard(n, c, n in signed, round(c.progress * 100), targets_of(registration, n))
         for n, c in coverage.items()
@@ -270,8 +262,8 @@ def _unit(
     coverage = registration_coverage(registration).get(unit)
     if coverage is None:
         raise Http404(f"unit {unit} is not on this learning plan")
-    items = list(evidence_of(user, pk))
-    last_seq, judged, _ = _feedback(user, pk)
+    items = list(registration_evidence(registration))
+    last_seq, judged, _ = _feedback(registration)
     cells = {
         (m.item_id, m.target): m for i in items for m in i.mappings.all() if m.unit_number == unit
     }
@@ -429,6 +421,7 @@ def reopen(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
                 registration=registration,
                 unit=unit,
                 reason=form.cleaned_data["reason"],
+                expected_seq=form.cleaned_data["expected_seq"],
             )
         except InvalidInput as exc:
             apply_errors(form, exc.errors)

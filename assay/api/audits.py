@@ -1,0 +1,368 @@
+"""Certification audit endpoints: standards (public), organisations, audits (create, sample,
+self-assessment, site scores, results, decision), certificates and the public certificate check.
+
+Auth as the other endpoints (token or signed-in session), except standards and the public
+register. An audit, organisation or certificate the caller may not see answers 404 exactly like
+a missing one; seeing it without the role to act answers 403; bad input 422 and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import File, Router, Schema, Status, UploadedFile
+from pydantic import Field
+
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+from assay.audits import selectors as sel
+from assay.audits import services as svc
+from assay.audits.certificates import certificate_issue, certificate_withdraw
+from assay.catalogue.selectors import NotFound
+from assay.errors import InvalidInput
+
+router = Router(tags=["audits"], auth=AUTH)
+public = Router(tags=["audits"])
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+Json = dict[str, Any]
+
+
+class AuditIn(Schema):
+    organisation: int
+    standard: str = Field(description="Standard code, e.g. icss-illustrative")
+    version: int | None = Field(None, description="Default: the newest version")
+    division: int | None = Field(None, description="Audit one autonomous division only")
+
+
+class AdvanceIn(Schema):
+    to: str = Field(description="self_assessment or fieldwork")
+    note: str = ""
+
+
+class AuditorIn(Schema):
+    username: str
+
+
+class SampleIn(Schema):
+    seed: int | None = Field(None, description="Default: a fresh random seed, stored")
+
+
+class SelfScoreIn(Schema):
+    attribute: str
+    score: int
+    note: str = ""
+
+
+class SiteScoreIn(Schema):
+    office: int
+    attribute: str
+    score: int
+    notes: str = ""
+
+
+class EntriesIn(Schema):
+    entries: list[SelfScoreIn]
+
+
+class ScoresIn(Schema):
+    entries: list[SiteScoreIn]
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+# --- standards (public) ------------------------------------------------------------------------
+
+
+@public.get("standards", response=list[Json])
+def standards(request: HttpRequest) -> list[Json]:
+    """Every imported version of every audit standard (illustrative ones say so)."""
+    return [
+        {"code": r.code, "version": r.version, "title": r.title, "illustrative": r.illustrative}
+        for r in sel.standards_list()
+    ]
+
+
+@public.get("standards/{code}", response={200: Json, 404: s.Error})
+def standard(request: HttpRequest, code: str, version: int | None = None) -> Json:
+    """One standard: scale, nodes (any depth) and attributes."""
+    return sel.standard_dict(sel.standard_get(code, version))
+
+
+@public.get("public/certificates/{number}", response={200: Json, 404: s.Error})
+def certificate_check(request: HttpRequest, number: str) -> Json:
+    """The public register: anyone may check a certificate number. Shows only the
+    organisation, scope, states, standard, dates, status and whether the mark may be shown."""
+    return sel.certificate_public(number)
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@router.get("organisations", response={200: list[Json], 401: s.Error})
+def organisations(request: HttpRequest) -> list[Json]:
+    user = who(request)
+    return [
+        {"id": o.pk, "name": o.name, "reference": o.reference}
+        for o in sel.organisations_visible_to(user)
+    ]
+
+
+@router.get("organisations/{org_id}", response={200: Json, **ERRORS})
+def organisation(request: HttpRequest, org_id: int) -> Json:
+    o = sel.organisation_get(who(request), org_id)
+    return {
+        "id": o.pk,
+        "name": o.name,
+        "reference": o.reference,
+        "divisions": [{"id": d.pk, "name": d.name} for d in o.divisions.all()],
+        "offices": [
+            {
+                "id": f.pk,
+                "name": f.name,
+                "state": f.state,
+                "is_main": f.is_main,
+                "division": f.division_id,
+                "is_division_main": f.is_division_main,
+                "complaints": f.complaints,
+            }
+            for f in o.offices.all()
+        ],
+    }
+
+
+# --- audits --------------------------------------------------------------------------------------
+
+
+@router.get("audits", response={200: list[Json], 401: s.Error})
+def audits(request: HttpRequest) -> list[Json]:
+    return [sel.audit_dict(a) for a in sel.audits_visible_to(who(request))]
+
+
+@router.post("audits", response={201: Json, **ERRORS})
+def audit_create(request: HttpRequest, body: AuditIn) -> Status[Json]:
+    """Plan an initial audit (certifying-body administrators)."""
+    user = who(request)
+    organisation = sel.organisation_get(user, body.organisation)
+    standard = sel.standard_get(body.standard, body.version)
+    division = None
+    if body.division is not None:
+        division = organisation.divisions.filter(pk=body.division).first()
+        if division is None:
+            raise InvalidInput({"division": f"{organisation.name} has no division {body.division}"})
+    audit = svc.audit_create(
+        by=user, organisation=organisation, standard=standard, division=division
+    )
+    return Status(201, sel.audit_dict(audit))
+
+
+@router.get("audits/{audit_id}", response={200: Json, **ERRORS})
+def audit(request: HttpRequest, audit_id: int) -> Json:
+    return sel.audit_dict(sel.audit_get(who(request), audit_id))
+
+
+@router.post("audits/{audit_id}/recertify", response={201: Json, **ERRORS})
+def recertify(request: HttpRequest, audit_id: int) -> Status[Json]:
+    """Next year's audit from this decided one (same scope and attribute list)."""
+    user = who(request)
+    return Status(
+        201, sel.audit_dict(svc.audit_recertify(by=user, previous=sel.audit_get(user, audit_id)))
+    )
+
+
+@router.post("audits/{audit_id}/advance", response={200: Json, **ERRORS})
+def advance(request: HttpRequest, audit_id: int, body: AdvanceIn) -> Json:
+    user = who(request)
+    audit = svc.audit_advance(
+        by=user, audit=sel.audit_get(user, audit_id), to=body.to, note=body.note
+    )
+    return sel.audit_dict(audit)
+
+
+@router.post("audits/{audit_id}/auditors", response={200: Json, **ERRORS})
+def assign(request: HttpRequest, audit_id: int, body: AuditorIn) -> Json:
+    user = who(request)
+    audit = sel.audit_get(user, audit_id)
+    auditor = get_user_model().objects.filter(username=body.username, is_active=True).first()
+    if auditor is None:
+        raise InvalidInput({"username": f"unknown user {body.username!r}"})
+    svc.auditor_assign(by=user, audit=audit, auditor=auditor)
+    return {
+        "audit": audit.pk,
+        "auditors": list(audit.assignments.values_list("auditor__username", flat=True)),
+    }
+
+
+@router.post("audits/{audit_id}/sample", response={201: Json, **ERRORS})
+def sample_draw(request: HttpRequest, audit_id: int, body: SampleIn) -> Status[Json]:
+    """Draw the sites to visit (once; the seed, inputs and reasons are stored)."""
+    user = who(request)
+    draw = svc.sample_draw(by=user, audit=sel.audit_get(user, audit_id), seed=body.seed)
+    return Status(201, sel.sample_dict(draw))
+
+
+@router.get("audits/{audit_id}/sample", response={200: Json, **ERRORS})
+def sample(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
+    """The stored sample; ``verify=true`` re-draws it from the stored seed and inputs."""
+    user = who(request)
+    draw = sel.audit_sample(user, audit_id)
+    if draw is None:
+        raise NotFound(f"audit {audit_id} has no sample yet")
+    out = sel.sample_dict(draw)
+    if verify:
+        check = sel.sample_verify(user, audit_id)
+        out["verify"] = {"same": check.same, "message": check.message}
+    return out
+
+
+@router.post("audits/{audit_id}/self-assessment", response={201: Json, **ERRORS})
+def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[Json]:
+    """Management's expected score and note per attribute (organisation contacts)."""
+    user = who(request)
+    rows = svc.self_assessment_record(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        entries=[svc.SelfScoreInput(e.attribute, e.score, e.note) for e in body.entries],
+    )
+    return Status(201, {"recorded": len(rows)})
+
+
+@router.get("audits/{audit_id}/self-assessment", response={200: list[Json], **ERRORS})
+def self_assessment(request: HttpRequest, audit_id: int) -> list[Json]:
+    return [
+        {
+            "attribute": r.attribute,
+            "score": r.score,
+            "note": r.note,
+            "by": r.recorded_by.get_username(),
+            "at": r.recorded_at.isoformat(),
+        }
+        for r in sel.self_assessment_history(who(request), audit_id)
+    ]
+
+
+@router.post("audits/{audit_id}/scores", response={201: Json, **ERRORS})
+def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status[Json]:
+    """Site scores 0-10 with evidence notes (auditors assigned to the audit, during fieldwork)."""
+    user = who(request)
+    rows = svc.site_score_record(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        entries=[svc.SiteScoreInput(e.office, e.attribute, e.score, e.notes) for e in body.entries],
+    )
+    return Status(201, {"recorded": len(rows)})
+
+
+@router.get("audits/{audit_id}/scores", response={200: list[Json], **ERRORS})
+def scores(request: HttpRequest, audit_id: int) -> list[Json]:
+    """Every score row, oldest first (append-only history: the latest per site and attribute
+    counts)."""
+    return [
+        {
+            "office": r.office_id,
+            "site": r.office.name,
+            "attribute": r.attribute,
+            "score": r.score,
+            "notes": r.notes,
+            "by": r.recorded_by.get_username(),
+            "at": r.recorded_at.isoformat(),
+        }
+        for r in sel.score_history(who(request), audit_id)
+    ]
+
+
+@router.post("audits/{audit_id}/evidence", response={201: Json, **ERRORS})
+def evidence(
+    request: HttpRequest,
+    audit_id: int,
+    office: int,
+    attribute: str,
+    file: UploadedFile = File(...),  # noqa: B008
+) -> Status[Json]:
+    """A file seen at a sampled site (stored by content address, never overwritten)."""
+    user = who(request)
+    row = svc.site_evidence_attach(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        office_id=office,
+        attribute=attribute,
+        upload=file,
+        original_name=file.name or "upload",
+        expected_size=file.size,
+    )
+    return Status(
+        201,
+        {"id": row.pk, "sha256": row.sha256, "size": row.size, "media_type": row.media_type},
+    )
+
+
+@router.get("audits/{audit_id}/results", response={200: Json, **ERRORS})
+def results(request: HttpRequest, audit_id: int) -> Json:
+    """Per attribute, element, perspective and overall, per site and across sites, with bands;
+    gaps between management's expectation and delivery; the latest decision."""
+    user = who(request)
+    out = sel.results_dict(sel.audit_results(user, audit_id))
+    out["change"] = [
+        {"attribute": code, "before": before, "after": after}
+        for code, before, after in sel.audit_change(user, audit_id)
+    ]
+    return out
+
+
+@router.post("audits/{audit_id}/decision", response={201: Json, **ERRORS})
+def decide(request: HttpRequest, audit_id: int) -> Status[Json]:
+    """Record the engine's decision (a decision maker who did not score this audit)."""
+    user = who(request)
+    decision = svc.decision_record(by=user, audit=sel.audit_get(user, audit_id))
+    return Status(201, sel.decision_dict(decision))
+
+
+@router.get("audits/{audit_id}/decision", response={200: Json, **ERRORS})
+def decision(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
+    """The recorded decision; ``verify=true`` recomputes it from the stored scores."""
+    user = who(request)
+    row = sel.latest_decision(sel.audit_get(user, audit_id))
+    if row is None:
+        raise NotFound(f"audit {audit_id} has no decision yet")
+    out = sel.decision_dict(row)
+    if verify:
+        check = sel.decision_verify(user, audit_id)
+        out["verify"] = {
+            "agrees": check.agrees,
+            "scores_changed": check.scores_changed,
+            "recomputed_certifiable": check.recomputed_certifiable,
+            "message": check.message,
+        }
+    return out
+
+
+@router.post("audits/{audit_id}/certificate", response={201: Json, **ERRORS})
+def issue(request: HttpRequest, audit_id: int) -> Status[Json]:
+    user = who(request)
+    certificate = certificate_issue(by=user, audit=sel.audit_get(user, audit_id))
+    return Status(201, sel.certificate_dict(certificate))
+
+
+# --- certificates -------------------------------------------------------------------------------
+
+
+@router.get("certificates", response={200: list[Json], 401: s.Error})
+def certificates(request: HttpRequest) -> list[Json]:
+    return [sel.certificate_dict(c) for c in sel.certificates_visible_to(who(request))]
+
+
+@router.get("certificates/{number}", response={200: Json, **ERRORS})
+def certificate(request: HttpRequest, number: str) -> Json:
+    return sel.certificate_dict(sel.certificate_get(who(request), number))
+
+
+@router.post("certificates/{number}/withdraw", response={200: Json, **ERRORS})
+def withdraw(request: HttpRequest, number: str, body: WithdrawIn) -> Json:
+    user = who(request)
+    certificate = certificate_withdraw(
+        by=user, certificate=sel.certificate_get(user, number), reason=body.reason
+    )
+    return sel.certificate_dict(certificate)

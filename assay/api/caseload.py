@@ -1,0 +1,164 @@
+"""Caseload endpoints: the assessor's caseload with red/amber/green and its reasons, the queue of
+evidence waiting for them, and a centre's progress over every candidate the caller may see.
+
+Auth as the other endpoints (a token or a signed-in session). A centre the caller may not see
+answers 404 exactly like a missing one (ADR 0006); the caseload and queue of someone who
+assesses nobody are simply empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from assay import clock
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+from assay.portfolios.caseload import (
+    CaseloadRow,
+    assessor_caseload,
+    centre_progress,
+    evidence_queue,
+)
+
+router = Router(tags=["caseload"], auth=AUTH)
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+
+
+class RagOut(Schema):
+    status: str
+    reasons: list[str]
+
+
+class CaseloadRowOut(Schema):
+    registration_id: int
+    candidate: str
+    qualification: str
+    status: str
+    registered_on: dt.date
+    end_date: dt.date
+    criteria_met: int
+    criteria_planned: int
+    percent_met: int
+    units_signed_off: int
+    units_planned: int
+    next_target: dt.date | None
+    rag: RagOut
+    my_units: list[str]
+
+
+class CaseloadOut(Schema):
+    today: dt.date
+    registrations: list[CaseloadRowOut]
+
+
+class CentreProgressOut(CaseloadOut):
+    centre_id: int
+    centre_number: str
+
+
+class QueuedMappingOut(Schema):
+    mapping_id: int
+    registration_id: int
+    candidate: str
+    evidence_id: int
+    unit: str
+    target: str
+    waiting_since: dt.datetime
+    waited_days: int
+
+
+class QueuedItemOut(Schema):
+    evidence_id: int
+    registration_id: int
+    candidate: str
+    description: str
+    waiting_since: dt.datetime
+    waited_days: int
+    proposals: int
+
+
+class QueueOut(Schema):
+    mappings: list[QueuedMappingOut]
+    items: list[QueuedItemOut]
+
+
+def _row(row: CaseloadRow) -> dict[str, Any]:
+    r = row.registration
+    return {
+        "registration_id": r.pk,
+        "candidate": str(r.candidate),
+        "qualification": r.qualification.code,
+        "status": r.status,
+        "registered_on": r.registered_on,
+        "end_date": r.end_date,
+        "criteria_met": row.criteria_met,
+        "criteria_planned": row.criteria_planned,
+        "percent_met": row.percent_met,
+        "units_signed_off": row.units_signed_off,
+        "units_planned": row.units_planned,
+        "next_target": row.next_target,
+        "rag": {"status": row.rag.status.value, "reasons": list(row.rag.reasons)},
+        "my_units": list(row.my_units),
+    }
+
+
+@router.get("caseload", response={200: CaseloadOut, **ERRORS})
+def caseload(request: HttpRequest) -> dict[str, Any]:
+    """The caller's open registrations with a unit assigned to them, red first; every status
+    comes with its reasons."""
+    today = clock.today()
+    rows = assessor_caseload(who(request), today)
+    return {"today": today, "registrations": [_row(r) for r in rows]}
+
+
+@router.get("caseload/queue", response={200: QueueOut, **ERRORS})
+def queue(request: HttpRequest) -> dict[str, Any]:
+    """Proposed mappings on the caller's units (oldest first; waiting since the evidence was
+    added) and evidence with files but no mapping decided (oldest upload first)."""
+    q = evidence_queue(who(request), clock.today())
+    return {
+        "mappings": [
+            {
+                "mapping_id": m.mapping.pk,
+                "registration_id": m.mapping.item.registration_id,
+                "candidate": str(m.mapping.item.registration.candidate),
+                "evidence_id": m.mapping.item_id,
+                "unit": m.mapping.unit_number,
+                "target": m.mapping.target,
+                "waiting_since": m.since,
+                "waited_days": m.waited_days,
+            }
+            for m in q.mappings
+        ],
+        "items": [
+            {
+                "evidence_id": i.item.pk,
+                "registration_id": i.item.registration_id,
+                "candidate": str(i.item.registration.candidate),
+                "description": i.item.description,
+                "waiting_since": i.since,
+                "waited_days": i.waited_days,
+                "proposals": i.proposals,
+            }
+            for i in q.items
+        ],
+    }
+
+
+@router.get("centres/{centre_id}/progress", response={200: CentreProgressOut, **ERRORS})
+def progress(request: HttpRequest, centre_id: int) -> dict[str, Any]:
+    """Every registration at the centre the caller may see, with the caseload figures and
+    red/amber/green (red first). CSV/XLSX: the page's ``?format=`` links or
+    ``assay portfolio progress``."""
+    today = clock.today()
+    centre, rows = centre_progress(who(request), centre_id, today)
+    return {
+        "today": today,
+        "centre_id": centre.pk,
+        "centre_number": centre.number,
+        "registrations": [_row(r) for r in rows],
+    }

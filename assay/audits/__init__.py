@@ -1,0 +1,1 @@
+"""Organisational certification audits against a customer service standard (ICSS)."""

@@ -1,0 +1,221 @@
+"""Certificates: issue, withdraw, status from the clock, expiry reminders, public check.
+
+A certificate lasts one year ("entitled to use the 'Certified Customer Service Organization'
+logo for a period of one year, after which time the organization is required to be
+re-certified"): valid from ``issued_on`` up to the day before ``expires_on``; withdrawn from
+``withdrawn_on``. The mark may be shown only while valid.
+
+Numbers read like ``ICSS-2013-418207-K``: the body's prefix, the year of issue, six random
+digits (unguessable: no sequence to walk) and a check letter that catches a mistyped digit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+
+from assay import clock
+from assay.audits import permissions as perm
+from assay.audits.models import (
+    Audit,
+    AuditStatus,
+    BodyRole,
+    Certificate,
+    CertificateReminder,
+    OrganisationContact,
+    SamplePick,
+)
+from assay.engines.dates import add_months
+from assay.errors import InvalidInput, NotAllowed
+
+User = AbstractBaseUser
+CHECK_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXY"  # 23 letters: no I or O (read as 1 and 0), no Z
+NUMBER = re.compile(r"^([A-Z0-9]{1,8})-(\d{4})-(\d{6})-([A-Z])$")
+MARK = "Certified Customer Service Organization"
+REMIND_DAYS = 60
+
+
+def check_letter(prefix: str, year: int, serial: int) -> str:
+    """A weighted checksum over the number's characters: any single changed digit, and any
+    swap of two neighbouring different digits, changes the letter."""
+    body = f"{prefix}{year:04d}{serial:06d}"
+    total = sum((i + 1) * (ord(c) - 47) for i, c in enumerate(body))
+    return CHECK_LETTERS[total % len(CHECK_LETTERS)]
+
+
+def well_formed(number: str) -> bool:
+    """True when ``number`` has the shape of a certificate number and its check letter fits."""
+    match = NUMBER.match(number.strip().upper())
+    if match is None:
+        return False
+    prefix, year, serial, letter = match.groups()
+    return check_letter(prefix, int(year), int(serial)) == letter
+
+
+def _new_number(prefix: str, year: int) -> str:
+    for _ in range(100):
+        serial = secrets.randbelow(1_000_000)
+        number = f"{prefix}-{year:04d}-{serial:06d}-{check_letter(prefix, year, serial)}"
+        if not Certificate.objects.filter(number=number).exists():
+            return number
+    raise RuntimeError(f"no free certificate number left for {prefix}-{year}")  # pragma: no cover
+
+
+def expiry_of(issued_on: dt.date) -> dt.date:
+    """One year after issue (29 February → 28 February)."""
+    return add_months(issued_on, 12)
+
+
+def status_of(certificate: Certificate, today: dt.date | None = None) -> str:
+    """valid | expired | withdrawn, on ``today`` (the clock's today by default)."""
+    today = clock.today() if today is None else today
+    if certificate.withdrawn_on is not None and certificate.withdrawn_on <= today:
+        return "withdrawn"
+    if today >= certificate.expires_on:
+        return "expired"
+    if today < certificate.issued_on:
+        return "not yet valid"
+    return "valid"
+
+
+def mark_entitled(certificate: Certificate, today: dt.date | None = None) -> bool:
+    """May the organisation show the "Certified Customer Service Organization" mark?"""
+    return status_of(certificate, today) == "valid"
+
+
+def certificate_issue(*, by: User, audit: Audit) -> Certificate:
+    """Issue the certificate of an audit whose latest decision is certifiable (an administrator
+    or a decision maker of the body; once per audit)."""
+    if not (
+        perm.can_administer(by, audit.body_id)
+        or perm.has_body_role(by, audit.body_id, BodyRole.DECISION_MAKER)
+    ):
+        raise NotAllowed("only the body's administrators or decision makers issue certificates")
+    decision = audit.decisions.order_by("-pk").first()
+    if audit.status != AuditStatus.DECIDED or decision is None:
+        raise InvalidInput({"audit": "the audit has no decision yet"})
+    if not decision.certifiable:
+        raise InvalidInput({"audit": "the decision was not certifiable; no certificate"})
+    if Certificate.objects.filter(audit=audit).exists():
+        raise InvalidInput({"audit": "this audit's certificate is already issued"})
+    today = clock.today()
+    states = sorted(
+        set(SamplePick.objects.filter(sample__audit=audit).values_list("state", flat=True))
+    )
+    with transaction.atomic():
+        return Certificate.objects.create(
+            number=_new_number(audit.body.certificate_prefix, today.year),
+            audit=audit,
+            decision=decision,
+            organisation_id=audit.organisation_id,
+            division_id=audit.division_id,
+            scope_text=audit.scope_text,
+            states=states,
+            standard_title=audit.standard.title,
+            issued_on=today,
+            expires_on=expiry_of(today),
+            issued_by_id=by.pk,
+        )
+
+
+def certificate_withdraw(*, by: User, certificate: Certificate, reason: str) -> Certificate:
+    """Withdraw a certificate from today, with a reason (the body's administrators)."""
+    if not perm.can_administer(by, certificate.audit.body_id):
+        raise NotAllowed("only the body's administrators withdraw certificates")
+    if not reason.strip():
+        raise InvalidInput({"reason": "say why the certificate is withdrawn"})
+    if certificate.withdrawn_on is not None:
+        raise InvalidInput({"certificate": f"{certificate.number} is already withdrawn"})
+    certificate.withdrawn_on = clock.today()
+    certificate.withdrawn_reason = reason.strip()
+    certificate.withdrawn_by_id = by.pk
+    certificate.save(update_fields=["withdrawn_on", "withdrawn_reason", "withdrawn_by"])
+    return certificate
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    certificate: Certificate
+    days_left: int
+    recipients: tuple[str, ...]
+    already_sent: bool
+
+
+def reminders_due(user: User, *, within_days: int = REMIND_DAYS) -> list[ReminderDue]:
+    """Valid certificates of bodies ``user`` administers that expire within ``within_days``."""
+    from assay.audits.selectors import certificates_visible_to
+
+    if within_days < 0:
+        raise InvalidInput({"within": "the number of days cannot be negative"})
+    today = clock.today()
+    rows = []
+    certificates = certificates_visible_to(user).filter(
+        withdrawn_on__isnull=True,
+        expires_on__gt=today,
+        expires_on__lte=today + dt.timedelta(days=within_days),
+    )
+    for certificate in certificates.order_by("expires_on", "pk"):
+        if not perm.can_administer(user, certificate.audit.body_id):
+            continue
+        emails = OrganisationContact.objects.filter(
+            organisation_id=certificate.organisation_id, active=True
+        ).values_list("user__email", flat=True)
+        rows.append(
+            ReminderDue(
+                certificate=certificate,
+                days_left=(certificate.expires_on - today).days,
+                recipients=tuple(sorted(e for e in emails if e)),
+                already_sent=certificate.reminders.exists(),
+            )
+        )
+    return rows
+
+
+def reminders_send(*, by: User, within_days: int = REMIND_DAYS) -> list[ReminderDue]:
+    """Email each organisation's contacts once about a certificate that expires soon and
+    record it; certificates already reminded are skipped. Returns the reminders sent."""
+    sent = []
+    for due in reminders_due(by, within_days=within_days):
+        if due.already_sent:
+            continue
+        c = due.certificate
+        send_mail(
+            subject=f"Certificate {c.number} expires on {c.expires_on:%d/%m/%Y}",
+            message=(
+                f"The certificate {c.number} ({c.scope_text}) expires on "
+                f"{c.expires_on:%d/%m/%Y}, in {due.days_left} days. After that date the "
+                f'"{MARK}" mark may no longer be shown; please arrange the re-certification '
+                "audit with your certifying body."
+            ),
+            from_email=None,
+            recipient_list=list(due.recipients),
+        )
+        CertificateReminder.objects.create(
+            certificate=c,
+            sent_on=clock.today(),
+            recipients=list(due.recipients),
+            sent_by_id=by.pk if by.pk else None,
+        )
+        sent.append(due)
+    return sent
+
+
+def public_view(certificate: Certificate, today: dt.date | None = None) -> dict[str, object]:
+    """What the public register shows: no scores, reasons, people or contacts."""
+    return {
+        "number": certificate.number,
+        "organisation": certificate.organisation.name,
+        "scope": certificate.scope_text,
+        "states": list(certificate.states),
+        "standard": certificate.standard_title,
+        "issued_on": certificate.issued_on.isoformat(),
+        "expires_on": certificate.expires_on.isoformat(),
+        "status": status_of(certificate, today),
+        "mark": MARK if mark_entitled(certificate, today) else None,
+    }

@@ -1,0 +1,399 @@
+"""Certification audits: standards, certifying bodies, organisations, audits and certificates.
+
+History is kept, never edited: status changes, self-assessment entries, site scores and
+decisions are append-only rows with who and when (the latest entry wins); a standard's content is
+stored verbatim per version (ADR 0003); evidence files are content-addressed through
+``assay.portfolios.storage.store_upload``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+USER = settings.AUTH_USER_MODEL
+
+
+class StandardVersion(models.Model):
+    """One imported version of one standard file, kept verbatim as parsed JSON."""
+
+    code = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    illustrative = models.BooleanField()
+    notice = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
+    content = models.JSONField()
+    source_name = models.CharField(max_length=300, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="standard_version_unique")
+        ]
+        ordering = ["code", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class CertifyingBody(models.Model):
+    name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=32, unique=True)
+    certificate_prefix = models.CharField(
+        max_length=8, default="ICSS", help_text="First part of certificate numbers"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "certifying bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Certifying-body administrator"
+    AUDITOR = "auditor", "Auditor"
+    DECISION_MAKER = "decision_maker", "Decision maker"
+
+
+class BodyMembership(models.Model):
+    """A person holds a role at a certifying body (one row per role)."""
+
+    body = models.ForeignKey(CertifyingBody, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="body_memberships")
+    role = models.CharField(max_length=16, choices=BodyRole.choices)
+    active = models.BooleanField(default=True)
+    granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "user", "role"], name="body_role_unique")
+        ]
+        ordering = ["body", "role", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} at {self.body}"
+
+
+class Organisation(models.Model):
+    """A client of a certifying body."""
+
+    body = models.ForeignKey(CertifyingBody, on_delete=models.PROTECT, related_name="organisations")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reference})"
+
+
+class Division(models.Model):
+    """An autonomous division, which may be certified on its own."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="divisions"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="division_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offices")
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="offices"
+    )
+    name = models.CharField(max_length=200)
+    state = models.CharField(max_length=16, help_text="State or territory, e.g. NSW")
+    is_main = models.BooleanField(
+        default=False, help_text="The organisation's main office in its state"
+    )
+    is_division_main = models.BooleanField(
+        default=False,
+        help_text="Its division's main office in its state (used when a division is audited)",
+    )
+    complaints = models.PositiveIntegerField(default=0)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation", "state", "-is_main", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="office_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"
+
+
+class OrganisationContact(models.Model):
+    """A person at the organisation: self-assessment, reads its results and certificates."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="organisation_contacts")
+    active = models.BooleanField(default=True)
+    granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="contact_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} contact of {self.organisation}"
+
+
+class AuditKind(models.TextChoices):
+    INITIAL = "initial", "Initial certification"
+    RECERTIFICATION = "recertification", "Re-certification"
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+    FIELDWORK = "fieldwork", "Fieldwork"
+    DECIDED = "decided", "Decided"
+
+
+class Audit(models.Model):
+    body = models.ForeignKey(CertifyingBody, on_delete=models.PROTECT, related_name="audits")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="audits")
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text="Empty: the whole organisation",
+    )
+    standard = models.ForeignKey(StandardVersion, on_delete=models.PROTECT, related_name="audits")
+    kind = models.CharField(max_length=16, choices=AuditKind.choices, default=AuditKind.INITIAL)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_audits"
+    )
+    status = models.CharField(
+        max_length=16, choices=AuditStatus.choices, default=AuditStatus.PLANNED
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_on = models.DateField(help_text="The clock's today when the audit was created")
+
+    class Meta:
+        ordering = ["organisation", "created_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"audit {self.pk} of {self.organisation.name}"
+
+    @property
+    def scope_text(self) -> str:
+        if self.division_id is not None:
+            return f"{self.organisation.name}: {self.division.name} division"  # type: ignore[union-attr]
+        return f"{self.organisation.name} (whole organisation)"
+
+
+class AuditStatusChange(models.Model):
+    """Append-only history of an audit's status."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=16, choices=AuditStatus.choices)
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"audit {self.audit_id} {self.status}"
+
+
+class AuditorAssignment(models.Model):
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="assignments")
+    auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audit_assignments")
+    assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "auditor"], name="assignment_unique")
+        ]
+        ordering = ["audit", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} on audit {self.audit_id}"
+
+
+class SampleDraw(models.Model):
+    """The sites drawn for an audit, with everything needed to re-draw and check it.
+
+    ``inputs`` are the engine's offices exactly as given (ids, states, main flags, complaints,
+    last scores and visits); with ``seed``, ``recertification`` and ``drawn_on`` the engine
+    reproduces the same picks (``services.sample_verify``).
+    """
+
+    audit = models.OneToOneField(Audit, on_delete=models.PROTECT, related_name="sample")
+    seed = models.BigIntegerField()
+    recertification = models.BooleanField()
+    drawn_on = models.DateField()
+    inputs = models.JSONField()
+    per_state = models.JSONField()
+    drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"sample of audit {self.audit_id} (seed {self.seed})"
+
+
+class SamplePick(models.Model):
+    sample = models.ForeignKey(SampleDraw, on_delete=models.PROTECT, related_name="picks")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16)
+    how = models.CharField(max_length=8)  # main | random | risk
+    reason = models.TextField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["sample", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.office} ({self.how})"
+
+
+class SelfAssessment(models.Model):
+    """Management's expectation for one attribute (append-only; the latest entry wins)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="self_assessments")
+    attribute = models.CharField(max_length=64)
+    score = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "attribute", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}: {self.score} (expected)"
+
+
+class SiteScore(models.Model):
+    """An auditor's score of one attribute at one sampled office (append-only; latest wins)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="site_scores")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    attribute = models.CharField(max_length=64)
+    score = models.PositiveSmallIntegerField()
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_on = models.DateField(help_text="The clock's today: the date of the visit")
+
+    class Meta:
+        ordering = ["audit", "office", "attribute", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["audit", "office", "attribute"])]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.attribute}: {self.score}"
+
+
+class SiteEvidenceFile(models.Model):
+    """A file an auditor saw at a site for one attribute: its content address. Never deleted."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="evidence_files")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    attribute = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    media_type = models.CharField(max_length=128)
+    original_name = models.CharField(max_length=255)
+    storage_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "office", "attribute", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AuditDecision(models.Model):
+    """The certification decision as the engine gave it, with the scores it was made on."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="decisions")
+    certifiable = models.BooleanField()
+    reasons = models.JSONField(help_text="The engine's reasons, verbatim")
+    desirable = models.JSONField(help_text="(attribute, band) progress towards best practice")
+    sites = models.JSONField(help_text="The required sites (office ids) the decision covered")
+    scores = models.JSONField(help_text="site -> attribute -> score the decision was made on")
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audit", "decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"decision on audit {self.audit_id}: {self.certifiable}"
+
+
+class Certificate(models.Model):
+    """A certificate; its status (valid/expired/withdrawn) is computed from the clock."""
+
+    number = models.CharField(max_length=32, unique=True)
+    audit = models.OneToOneField(Audit, on_delete=models.PROTECT, related_name="certificate")
+    decision = models.OneToOneField(AuditDecision, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="certificates"
+    )
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates"
+    )
+    scope_text = models.CharField(max_length=300)
+    states = models.JSONField(help_text="States and territories covered")
+    standard_title = models.CharField(max_length=300)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["issued_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CertificateReminder(models.Model):
+    """An expiry reminder that was sent (so each certificate is reminded once per window)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="reminders")
+    sent_on = models.DateField()
+    recipients = models.JSONField()
+    sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["certificate", "sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reminder for {self.certificate} on {self.sent_on}"

@@ -1,0 +1,86 @@
+"""An ``AuditReport`` from stored data, for whoever may see the audit (ADR 0006).
+
+Reads go through the audit selectors, so an audit the user may not see is ``NotFound`` exactly
+like a missing one. A recorded decision is shown as stored (its reasons verbatim, the record
+that can be defended); before one is recorded the engine's provisional result is shown and the
+report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from assay import clock
+from assay.audits.models import AuditKind
+from assay.audits.permissions import AnyUser
+from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, Site
+from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
+from assay.engines.audit.decision import Decision, Reason, decide
+from assay.engines.audit.sampling import Pick, Sample
+
+
+def _person(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
+    """The report of one audit the user may see (``NotFound`` otherwise)."""
+    r = audit_results(user, audit_pk)
+    audit = r.audit
+    draw = audit_sample(user, audit_pk)
+    dates: list[tuple[str, dt.date]] = [("Planned", audit.created_on)]
+    sample = None
+    sites: list[Site] = []
+    if draw is not None:
+        picks = sorted(draw.picks.all(), key=lambda p: p.position)
+        # The engine names sites by office name (``inputs.sampled_sites``): so does the report.
+        sample = Sample(
+            seed=draw.seed,
+            recertification=draw.recertification,
+            picks=tuple(Pick(p.office.name, p.state, p.reason, p.how) for p in picks),
+            per_state=tuple((str(s), int(x), int(n)) for s, x, n in draw.per_state),
+        )
+        main = "is_division_main" if audit.division_id else "is_main"
+        sites = [
+            Site(p.office.name, p.office.name, p.office.state, bool(getattr(p.office, main)))
+            for p in picks
+        ]
+        dates.append(("Sample drawn", draw.drawn_on))
+    row = latest_decision(audit)
+    if row is not None:
+        decision = Decision(
+            certifiable=row.certifiable,
+            reasons=tuple(Reason(**reason) for reason in row.reasons),
+            desirable=tuple((str(code), str(band)) for code, band in row.desirable),
+        )
+        decision_maker: str | None = _person(row.decided_by)
+        dates.append(("Decided", timezone.localdate(row.decided_at)))
+    else:
+        decision = decide(r.standard, r.scores, r.sites)
+        decision_maker = None
+    previous = audit.previous
+    auditors = audit.assignments.select_related("auditor").order_by("pk")
+    return AuditReport(
+        organisation=audit.organisation.name,
+        scope=audit.scope_text,
+        standard=r.standard,
+        illustrative=audit.standard.illustrative,
+        notice=audit.standard.notice or ILLUSTRATIVE_NOTICE,
+        reference=f"Audit {audit.pk}",
+        kind="re-certification" if audit.kind == AuditKind.RECERTIFICATION else "certification",
+        dates=tuple(dates),
+        sites=tuple(sites),
+        sample=sample,
+        results=r.results,
+        decision=decision,
+        gaps=r.gaps,
+        profile=r.profile,
+        change=audit_change(user, audit_pk) if previous is not None else (),
+        previous=f"Audit {previous.pk} ({previous.created_on.year})" if previous else None,
+        auditors=tuple(_person(a.auditor) for a in auditors),
+        decision_maker=decision_maker,
+        generated_on=clock.today(),
+    )

@@ -1,0 +1,511 @@
+"""The audit report as an A4 PDF (fpdf2), with the perspectives' radar chart.
+
+Contents, in order: the decision with every reason; the sample with the reason for each site;
+results across sites (perspective → element → attribute, with bands and each mandatory
+attribute's weakest site); results per site (landscape matrices of at most ``SITES_PER_PAGE``
+sites, cells shaded by band); the radar of management's expectation against actual delivery;
+the largest gaps; desirable progress; year-on-year change. Every page has its number and, when
+the standard is illustrative, the illustrative notice in the footer.
+
+Text is drawn in DejaVu Sans when the font is installed (any script DejaVu covers). Otherwise
+the core Helvetica font is used, which only knows Latin-1: ``latin1`` then transliterates
+(dashes → "-", curly quotes → straight ones, "…" → "...", accents outside Latin-1 dropped,
+anything left → "?") so rendering never fails on a user's name.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from assay.audits.reports.report_data import AuditReport
+from assay.engines.audit.charts import radar_svg
+from assay.engines.audit.model import Attribute, Band, Node
+from assay.engines.audit.scoring import display_mean
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+SITES_PER_PAGE = 20
+LARGEST_GAPS = 15
+GREY = (90, 90, 90)
+HEAD_FILL = (225, 230, 238)
+NODE_FILL = (242, 242, 242)
+# Band shading from the lowest band (red) through the middle (amber) to the highest (green).
+PALETTE = ((248, 210, 205), (252, 234, 196), (211, 236, 211))
+
+_LATIN1 = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2026": "...",
+        "\u2022": "*",
+        "\u2192": "->",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u00d7": "x",
+        "\u20ac": "EUR",
+        "\u2248": "~",
+        "\u0141": "L",
+        "\u0142": "l",
+        "\u0110": "D",
+        "\u0111": "d",
+        "\u0152": "OE",
+        "\u0153": "oe",
+        "\u0131": "i",
+    }
+)
+
+
+def latin1(text: str) -> str:
+    """``text`` in Latin-1 for the core fonts: punctuation mapped to ASCII look-alikes, other
+    letters decomposed and stripped of accents Latin-1 lacks (ő → o), the rest → "?"."""
+    out = []
+    for char in text.translate(_LATIN1):
+        if ord(char) < 256:
+            out.append(char)
+            continue
+        base = "".join(
+            c
+            for c in unicodedata.normalize("NFKD", char)
+            if ord(c) < 256 and not unicodedata.combining(c)
+        )
+        out.append(base or "?")
+    return "".join(out)
+
+
+def _fill(report: AuditReport, band: Band | None) -> tuple[int, int, int] | None:
+    if band is None:
+        return None
+    keys = [b.key for b in report.standard.scale.bands]
+    if len(keys) == 1:
+        return PALETTE[-1]
+    pos = keys.index(band.key) * (len(PALETTE) - 1) / (len(keys) - 1)
+    return PALETTE[round(pos)]
+
+
+def _fmt(value: float | None, places: int = 1) -> str:
+    """A mean rounded down (``display_mean``: the figure never shows a band not reached)."""
+    return "-" if value is None else display_mean(value, places)
+
+
+def _diff(value: float | None) -> str:
+    """A signed difference (a gap or a change), rounded to one decimal."""
+    return "-" if value is None else f"{value:+.1f}"
+
+
+def _tree(report: AuditReport) -> Iterator[tuple[int, Node | Attribute]]:
+    """Nodes and attributes depth first, in the standard's order (the depth is data)."""
+    std = report.standard
+
+    def walk(parent: str | None, depth: int) -> Iterator[tuple[int, Node | Attribute]]:
+        for node in std.nodes:
+            if node.parent == parent:
+                yield depth, node
+                yield from walk(node.code, depth + 1)
+        if parent is not None:
+            for attr in std.attributes:
+                if attr.parent == parent:
+                    yield depth, attr
+
+    yield from walk(None, 0)
+
+
+class _Pdf(FPDF):
+    def __init__(self, report: AuditReport, font_dir: Path | None) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.report = report
+        self.unicode = False
+        regular = font_dir / "DejaVuSans.ttf" if font_dir else None
+        bold = font_dir / "DejaVuSans-Bold.ttf" if font_dir else None
+        if regular and bold and regular.exists() and bold.exists():
+            self.add_font("DejaVu", "", str(regular))
+            self.add_font("DejaVu", "B", str(bold))
+            self.face = "DejaVu"
+            self.unicode = True
+        else:
+            self.face = "Helvetica"
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=22)
+        self.set_title(latin1(f"Audit report: {report.organisation}"))
+        self.set_creator("Assay")
+
+    def normalize_text(self, text: str) -> str:
+        return super().normalize_text(text if self.unicode else latin1(text))
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(self.face, "", 8)
+        self.set_text_color(*GREY)
+        r = self.report
+        self.cell(
+            0, 5, f"{r.organisation} | {r.standard.code} v{r.standard.version} | {r.reference}"
+        )
+        self.ln(8)
+        self.set_text_color(0, 0, 0)
+
+    def footer(self) -> None:
+        self.set_y(-18)
+        self.set_font(self.face, "", 7.5)
+        self.set_text_color(*GREY)
+        if self.report.illustrative:
+            self.multi_cell(0, 3.5, self.report.notice, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 4, f"Page {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    # Building blocks ---------------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 14) -> None:
+        self.set_font(self.face, "B", size)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        self.set_font(self.face, "", 9.5)
+
+    def para(self, text: str, *, bold: bool = False, size: float = 9.5, h: float = 5) -> None:
+        self.set_font(self.face, "B" if bold else "", size)
+        self.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(self.face, "", 9.5)
+
+    def grid(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[tuple[str, FontFace | None]]],
+        widths: Sequence[float],
+        *,
+        size: float = 8,
+    ) -> None:
+        self.set_font(self.face, "", size)
+        with self.table(
+            col_widths=tuple(widths),
+            width=sum(widths),
+            align="LEFT",
+            text_align="LEFT",
+            line_height=size * 0.5,
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
+            padding=0.8,
+            repeat_headings=1,
+        ) as table:
+            head = table.row()
+            for text in header:
+                head.cell(text)
+            for values in rows:
+                row = table.row()
+                for text, style in values:
+                    row.cell(text, style=style)
+        self.ln(3)
+        self.set_font(self.face, "", 9.5)
+
+
+def _plain(*texts: str) -> list[tuple[str, FontFace | None]]:
+    return [(t, None) for t in texts]
+
+
+# Sections -------------------------------------------------------------------------------
+
+
+def _title_page(pdf: _Pdf) -> None:
+    r = pdf.report
+    std = r.standard
+    pdf.add_page()
+    pdf.heading("Certification audit report", 20)
+    pdf.para(r.organisation, bold=True, size=14, h=7)
+    pdf.para(r.scope)
+    pdf.ln(2)
+    facts = [
+        ("Standard", f"{std.code} version {std.version}: {std.title}"),
+        ("Audit", f"{r.reference} ({r.kind})" if r.reference else r.kind),
+        *((label, day.strftime("%d/%m/%Y")) for label, day in r.dates),
+        ("Sites assessed", str(len(r.sites))),
+        ("Auditors", ", ".join(r.auditors) or "-"),
+        ("Decision maker", r.decision_maker or "no decision recorded yet"),
+    ]
+    for label, value in facts:
+        pdf.set_font(pdf.face, "B", 9.5)
+        pdf.cell(38, 5.5, label)
+        pdf.set_font(pdf.face, "", 9.5)
+        pdf.multi_cell(0, 5.5, value, new_x="LMARGIN", new_y="NEXT")
+    if r.illustrative:
+        pdf.ln(2)
+        pdf.set_text_color(150, 60, 0)
+        pdf.para(r.notice, bold=True)
+        pdf.set_text_color(0, 0, 0)
+    pdf.ln(4)
+    green, red = (20, 110, 40), (170, 30, 30)
+    pdf.set_text_color(*(green if r.decision.certifiable else red))
+    pdf.heading(f"Decision: {r.outcome}", 16)
+    pdf.set_text_color(0, 0, 0)
+    pdf.heading("Reasons", 12)
+    for number, reason in enumerate(r.decision.reasons, start=1):
+        pdf.set_font(pdf.face, "", 9)
+        pdf.cell(8, 4.8, f"{number}.")
+        pdf.multi_cell(0, 4.8, reason.text, new_x="LMARGIN", new_y="NEXT")
+    if not r.decision.reasons:
+        pdf.para("The engine gave no reasons.")
+
+
+def _sample_section(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.add_page()
+    pdf.heading("The sample")
+    sample = r.sample
+    if sample is None:
+        pdf.para("Sites were chosen without a recorded draw.")
+        rows = [_plain(s.name, s.state, "main office" if s.is_main else "") for s in r.sites]
+        pdf.grid(("Site", "State", ""), rows, (100, 40, 40))
+        return
+    stage = "re-certification" if sample.recertification else "first certification"
+    rule = "ceil(0.8 x sqrt(x))" if sample.recertification else "ceil(sqrt(x))"
+    pdf.para(
+        f"Drawn for {stage} with random seed {sample.seed}: in each state the main office plus "
+        f"{rule} of its x other offices, at least a quarter of them at random and the rest "
+        "by risk (complaints, low previous score, longest since the last visit). The same "
+        "seed and offices give the same sample."
+    )
+    pdf.ln(2)
+    per_state = [
+        _plain(state, str(others), str(n), str(n + 1)) for state, others, n in sample.per_state
+    ]
+    pdf.grid(
+        ("State", "Other offices", "Sampled beyond main", "Sites"), per_state, (45, 35, 45, 25)
+    )
+    picks = [
+        _plain(f"S{i}", r.site_name(p.office_id), p.state, p.how, p.reason)
+        for i, p in enumerate(sample.picks, start=1)
+    ]
+    pdf.grid(("#", "Site", "State", "How", "Reason"), picks, (10, 50, 22, 16, 82))
+
+
+def _across_sites(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.add_page()
+    pdf.heading("Results across sites")
+    bands = ", ".join(f"{b.label} {b.low}-{b.high}" for b in r.standard.scale.bands)
+    pdf.para(
+        f"Scale: {bands}. Means are over every assessed site; a mandatory attribute's band "
+        "for the decision is the band of its weakest site."
+    )
+    pdf.ln(2)
+    node_res = {row.code: row for row in r.results.nodes if row.site is None}
+    attr_res = {a.code: a for a in r.results.attributes}
+    rows: list[list[tuple[str, FontFace | None]]] = []
+    overall = next((o for o in r.results.overall if o.site is None), None)
+    if overall is not None:
+        bold = FontFace(emphasis="BOLD", fill_color=NODE_FILL)
+        rows.append(
+            [
+                ("", bold),
+                ("Whole standard", bold),
+                ("", bold),
+                (_fmt(overall.mean), bold),
+                (overall.band.label if overall.band else "-", bold),
+                (f"{overall.scored}/{overall.total} scored", bold),
+            ]
+        )
+    for depth, item in _tree(r):
+        indent = "   " * depth
+        if isinstance(item, Node):
+            res = node_res.get(item.code)
+            style = FontFace(emphasis="BOLD", fill_color=NODE_FILL)
+            rows.append(
+                [
+                    (item.code, style),
+                    (indent + item.title, style),
+                    (item.level, style),
+                    (_fmt(res.mean if res else None), style),
+                    (res.band.label if res and res.band else "-", style),
+                    (f"{res.scored}/{res.total} scored" if res else "", style),
+                ]
+            )
+            continue
+        a = attr_res.get(item.code)
+        band = a.decision_band if a and item.mandatory else r.band_of(a.mean if a else None)
+        weakest = (
+            f"{a.weakest} at {r.site_name(a.weakest_site)}"
+            if a and a.weakest is not None and a.weakest_site
+            else "-"
+        )
+        rows.append(
+            [
+                (item.code, None),
+                (indent + item.title, None),
+                ("mandatory" if item.mandatory else "desirable", None),
+                (_fmt(a.mean if a else None), None),
+                (
+                    band.label if band else "not scored everywhere",
+                    FontFace(fill_color=_fill(r, band)),
+                ),
+                (weakest, None),
+            ]
+        )
+    pdf.grid(
+        ("Code", "Title", "Kind", "Mean", "Band", "Weakest site"), rows, (14, 70, 20, 12, 24, 40)
+    )
+
+
+def _per_site(pdf: _Pdf) -> None:
+    r = pdf.report
+    if not r.sites:
+        return
+    node_res = {(row.code, row.site): row for row in r.results.nodes if row.site is not None}
+    scores = {a.code: dict(a.by_site) for a in r.results.attributes}
+    items = list(_tree(r))
+    chunks = [r.sites[i : i + SITES_PER_PAGE] for i in range(0, len(r.sites), SITES_PER_PAGE)]
+    for chunk_no, chunk in enumerate(chunks):
+        first = chunk_no * SITES_PER_PAGE + 1
+        pdf.add_page(orientation="L")
+        pdf.heading(
+            f"Results per site (sites S{first}-S{first + len(chunk) - 1} of {len(r.sites)})"
+        )
+        legend = "; ".join(f"{b.label} {b.low}-{b.high}" for b in r.standard.scale.bands)
+        pdf.para(
+            "Scores per attribute and mean per perspective and element; shading by band "
+            f"({legend}; no shading = not scored)."
+        )
+        key = ", ".join(f"S{first + i} {s.name} ({s.state})" for i, s in enumerate(chunk))
+        pdf.para(key, size=7.5, h=3.8)
+        pdf.ln(1)
+        header = ("Code", *(f"S{first + i}" for i in range(len(chunk))))
+        rows = []
+        for _depth, item in items:
+            cells: list[tuple[str, FontFace | None]]
+            if isinstance(item, Node):
+                cells = [(item.code, FontFace(emphasis="BOLD", fill_color=NODE_FILL))]
+                for site in chunk:
+                    res = node_res.get((item.code, site.id))
+                    cells.append(
+                        (
+                            _fmt(res.mean if res else None),
+                            FontFace(
+                                emphasis="BOLD", fill_color=_fill(r, res.band if res else None)
+                            ),
+                        )
+                    )
+            else:
+                mark = "*" if item.mandatory else ""
+                cells = [(f"{item.code}{mark}", None)]
+                for site in chunk:
+                    score = scores.get(item.code, {}).get(site.id)
+                    cells.append(
+                        (
+                            "-" if score is None else str(score),
+                            FontFace(fill_color=_fill(r, r.band_of(score))),
+                        )
+                    )
+            rows.append(cells)
+        pdf.grid(header, rows, (22, *(12.0,) * len(chunk)), size=7)
+        pdf.para("* mandatory attribute", size=7.5)
+
+
+def _radar(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.add_page()
+    pdf.heading("Management expectation and actual delivery")
+    pdf.para(
+        "The self-assessment (management's expectation) against the auditors' scores, as "
+        "means per perspective."
+    )
+    if r.profile:
+        axes = [r.title_of(code) for code, _e, _a in r.profile]
+        series = [
+            ("Management expectation", [e for _c, e, _a in r.profile]),
+            ("Actual", [a for _c, _e, a in r.profile]),
+        ]
+        svg = radar_svg(axes, series, high=r.standard.scale.high)
+        svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)  # fpdf2 warns on <title>
+        try:
+            pdf.image(io.BytesIO(svg.encode("utf-8")), x=(pdf.w - 130) / 2, w=130)
+        except Exception as exc:  # a chart fpdf2 cannot draw must not cost the whole report
+            pdf.para(f"(The chart could not be drawn: {exc}.)")
+        pdf.ln(4)
+        rows = [
+            _plain(
+                code,
+                r.title_of(code),
+                _fmt(e),
+                _fmt(a),
+                _diff(None if e is None or a is None else e - a),
+            )
+            for code, e, a in r.profile
+        ]
+        pdf.grid(("Code", "Perspective", "Expected", "Actual", "Gap"), rows, (16, 84, 25, 25, 25))
+
+
+def _gaps(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.heading("Largest gaps", 12)
+    shown = [g for g in r.gaps if g.gap is not None][:LARGEST_GAPS]
+    if not shown:
+        pdf.para("No attribute has both a self-assessment and a score.")
+        return
+    pdf.para(f"The {len(shown)} attributes where delivery falls furthest from expectation.")
+    rows = [
+        _plain(g.attribute, r.title_of(g.attribute), str(g.expected), _fmt(g.actual), _diff(g.gap))
+        for g in shown
+    ]
+    pdf.grid(("Code", "Attribute", "Expected", "Actual", "Gap"), rows, (16, 99, 20, 20, 20))
+
+
+def _desirable(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.heading("Desirable attributes: progress towards best practice", 12)
+    labels = {b.key: b.label for b in r.standard.scale.bands}
+    rows = [
+        _plain(code, r.title_of(code), labels.get(key, key)) for code, key in r.decision.desirable
+    ]
+    if rows:
+        pdf.grid(("Code", "Attribute", "Band reached"), rows, (16, 124, 35))
+    else:
+        pdf.para("The standard has no desirable attributes.")
+
+
+def _change(pdf: _Pdf) -> None:
+    r = pdf.report
+    pdf.heading("Year on year", 12)
+    if not r.change:
+        pdf.para("First certification: there is no earlier audit to compare with.")
+        return
+    pdf.para(f"Mean score per attribute, {r.previous or 'previous audit'} against this audit.")
+    rows = [
+        _plain(
+            code,
+            r.title_of(code),
+            _fmt(before),
+            _fmt(after),
+            _diff(None if before is None or after is None else after - before),
+        )
+        for code, before, after in r.change
+    ]
+    pdf.grid(("Code", "Attribute", "Before", "After", "Change"), rows, (16, 99, 20, 20, 20))
+
+
+def render_pdf(report: AuditReport, *, font_dir: Path | None = FONT_DIR) -> bytes:
+    """The report's PDF bytes; ``font_dir=None`` forces the Latin-1 core font."""
+    pdf = _Pdf(report, font_dir)
+    _title_page(pdf)
+    _sample_section(pdf)
+    _across_sites(pdf)
+    _per_site(pdf)
+    _radar(pdf)
+    pdf.ln(4)
+    _gaps(pdf)
+    _desirable(pdf)
+    _change(pdf)
+    return bytes(pdf.output())

@@ -1,0 +1,152 @@
+"""The audit's scores as an XLSX workbook: Summary, Scores, Results, Gaps, Sample.
+
+Scores has one row per attribute × sampled site (score, band, mandatory) so a certifying body
+can filter and pivot it; Results has one row per node per site and across sites. As in
+``registrations/tabular.py`` the workbook is written in write-only mode and every text cell is
+stored as text, never as a formula, whatever it starts with (names come from users); numbers
+stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from assay.audits.reports.report_data import AuditReport
+
+SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample")
+SCORES_HEADER = (
+    "attribute",
+    "title",
+    "perspective",
+    "mandatory",
+    "site",
+    "site name",
+    "state",
+    "score",
+    "band",
+)
+
+
+def _cells(sheet: Any, values: Sequence[Any], *, bold: bool = False) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cells: list[Any] = []
+    for value in values:
+        # openpyxl takes a text starting with "=" for a formula: only those (and the bold
+        # header) need a cell object, which is what keeps writing fast.
+        if not bold and not (isinstance(value, str) and value.startswith("=")):
+            cells.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula
+        if bold:
+            cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
+    std = report.standard
+    site = {s.id: s for s in report.sites}
+    summary: list[Sequence[Any]] = [
+        ("field", "value"),
+        ("organisation", report.organisation),
+        ("scope", report.scope),
+        ("reference", report.reference),
+        ("kind", report.kind),
+        ("standard", f"{std.code} v{std.version}: {std.title}"),
+    ]
+    if report.illustrative:
+        summary.append(("notice", report.notice))
+    summary += [(label.lower(), day.isoformat()) for label, day in report.dates]
+    summary += [
+        ("auditors", ", ".join(report.auditors)),
+        ("decision maker", report.decision_maker or "(no decision recorded yet)"),
+        ("outcome", report.outcome),
+    ]
+    summary += [("reason", r.text) for r in report.decision.reasons]
+    summary.append(("generated on", report.generated_on.isoformat()))
+
+    scores: list[Sequence[Any]] = [SCORES_HEADER]
+    for a in report.results.attributes:
+        path = std.path_of(a.code)
+        top = path[0].code if path else ""
+        for site_id, score in a.by_site:
+            band = report.band_of(score)
+            office = site.get(site_id)
+            scores.append(
+                (
+                    a.code,
+                    report.title_of(a.code),
+                    top,
+                    "mandatory" if a.mandatory else "desirable",
+                    site_id,
+                    office.name if office else site_id,
+                    office.state if office else "",
+                    score,
+                    band.label if band else "",
+                )
+            )
+
+    nodes: list[Sequence[Any]] = [
+        ("code", "title", "level", "site", "site name", "mean", "band", "scored", "total")
+    ]
+    for row in (*report.results.overall, *report.results.nodes):
+        node = report.node(row.code)
+        nodes.append(
+            (
+                row.code,
+                report.title_of(row.code),
+                node.level if node else "standard",
+                row.site or "(across sites)",
+                report.site_name(row.site) if row.site else "",
+                _num(row.mean),
+                row.band.label if row.band else "",
+                row.scored,
+                row.total,
+            )
+        )
+
+    gap_rows: list[Sequence[Any]] = [("attribute", "title", "expected", "actual", "gap")]
+    gap_rows += [
+        (g.attribute, report.title_of(g.attribute), g.expected, _num(g.actual), _num(g.gap))
+        for g in report.gaps
+    ]
+
+    sample: list[Sequence[Any]] = [("site", "site name", "state", "how", "reason")]
+    if report.sample is not None:
+        sample += [
+            (p.office_id, report.site_name(p.office_id), p.state, p.how, p.reason)
+            for p in report.sample.picks
+        ]
+    else:
+        sample += [(s.id, s.name, s.state, "", "") for s in report.sites]
+    return {
+        "Summary": summary,
+        "Scores": scores,
+        "Results": nodes,
+        "Gaps": gap_rows,
+        "Sample": sample,
+    }
+
+
+def render_xlsx(report: AuditReport) -> bytes:
+    """The workbook's bytes; the first row of every sheet names its columns."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, rows in _rows(report).items():
+        sheet = book.create_sheet(title=title)
+        for number, row in enumerate(rows):
+            sheet.append(_cells(sheet, row, bold=number == 0))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

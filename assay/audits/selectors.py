@@ -1,0 +1,444 @@
+"""Reads of the audit cycle, always narrowed to what the user may see (ADR 0006).
+
+Fetching one object the user may not see raises ``NotFound`` exactly like a missing one.
+Results, gaps, the year-on-year change and the two re-checks (``sample_verify``,
+``decision_verify``) are computed by the engine from stored rows only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from assay.audits import permissions as perm
+from assay.audits.certificates import public_view, well_formed
+from assay.audits.inputs import latest_scores, latest_self_assessment, sampled_sites
+from assay.audits.models import (
+    Audit,
+    AuditDecision,
+    Certificate,
+    Organisation,
+    SampleDraw,
+    SelfAssessment,
+    SiteEvidenceFile,
+    SiteScore,
+    StandardVersion,
+)
+from assay.audits.permissions import AnyUser
+from assay.audits.standards import standard_of
+from assay.catalogue.selectors import NotFound
+from assay.engines.audit.decision import decide
+from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
+from assay.engines.audit.model import Standard
+from assay.engines.audit.sampling import Office as SampleOffice
+from assay.engines.audit.sampling import draw_sample
+from assay.engines.audit.scoring import Results, results
+
+# --- standards ---------------------------------------------------------------------------------
+
+
+def standards_list() -> list[StandardVersion]:
+    """Every imported version of every standard (standards are public, like the catalogue)."""
+    return list(StandardVersion.objects.order_by("code", "version"))
+
+
+def standard_get(code: str, version: int | None = None) -> StandardVersion:
+    """One version of a standard; the newest when ``version`` is None."""
+    rows = StandardVersion.objects.filter(code=code)
+    row = (
+        rows.filter(version=version) if version is not None else rows.order_by("-version")
+    ).first()
+    if row is None:
+        raise NotFound(f"no standard {code}" + (f" version {version}" if version else ""))
+    return row
+
+
+def standard_dict(row: StandardVersion) -> dict[str, Any]:
+    """A standard for the API and the CLI: its tree flattened, in the file's order."""
+    standard = standard_of(row)
+    return {
+        "code": row.code,
+        "version": row.version,
+        "title": row.title,
+        "illustrative": row.illustrative,
+        "notice": row.notice,
+        "scale": [asdict(b) for b in standard.scale.bands],
+        "failing_bands": sorted(standard.failing_bands),
+        "nodes": [asdict(n) for n in standard.nodes],
+        "attributes": [asdict(a) for a in standard.attributes],
+    }
+
+
+# --- organisations and audits ------------------------------------------------------------------
+
+
+def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
+    visible = Organisation.objects.filter(perm.organisation_filter(user)).values("pk")
+    return Organisation.objects.filter(pk__in=visible).select_related("body")
+
+
+def organisation_get(user: AnyUser, pk: int) -> Organisation:
+    organisation = (
+        organisations_visible_to(user)
+        .prefetch_related("divisions", "offices")
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise NotFound(f"no organisation {pk}")
+    return organisation
+
+
+def organisation_by_reference(user: AnyUser, reference: str) -> Organisation:
+    """An organisation by its reference (the CLI names them so), narrowed as ever."""
+    organisation = organisations_visible_to(user).filter(reference=reference).first()
+    if organisation is None:
+        raise NotFound(f"no organisation {reference}")
+    return organisation
+
+
+def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
+    visible = Audit.objects.filter(perm.audit_filter(user)).values("pk")
+    return Audit.objects.filter(pk__in=visible).select_related(
+        "body", "organisation", "division", "standard", "previous"
+    )
+
+
+def audit_get(user: AnyUser, pk: int) -> Audit:
+    """One audit the user may see, or NotFound for missing and not-yours alike."""
+    audit = audits_visible_to(user).filter(pk=pk).first()
+    if audit is None:
+        raise NotFound(f"no audit {pk}")
+    return audit
+
+
+def audit_sample(user: AnyUser, pk: int) -> SampleDraw | None:
+    """The stored draw with its picks (None before the sample is drawn)."""
+    audit = audit_get(user, pk)
+    return SampleDraw.objects.filter(audit=audit).prefetch_related("picks__office").first()
+
+
+def self_assessment_history(user: AnyUser, pk: int) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(audit=audit_get(user, pk)).select_related("recorded_by")
+
+
+def score_history(
+    user: AnyUser, pk: int, *, office_id: int | None = None, attribute: str | None = None
+) -> QuerySet[SiteScore]:
+    """Every score row of an audit (append-only, oldest first), optionally of one site or
+    attribute: who scored what, when."""
+    rows = SiteScore.objects.filter(audit=audit_get(user, pk)).select_related(
+        "office", "recorded_by"
+    )
+    if office_id is not None:
+        rows = rows.filter(office_id=office_id)
+    if attribute is not None:
+        rows = rows.filter(attribute=attribute)
+    return rows.order_by("pk")
+
+
+def evidence_files(user: AnyUser, pk: int) -> QuerySet[SiteEvidenceFile]:
+    return SiteEvidenceFile.objects.filter(audit=audit_get(user, pk)).select_related("office")
+
+
+def latest_decision(audit: Audit) -> AuditDecision | None:
+    return audit.decisions.order_by("-pk").first()
+
+
+def audit_dict(audit: Audit) -> dict[str, Any]:
+    return {
+        "id": audit.pk,
+        "organisation": {"id": audit.organisation_id, "name": audit.organisation.name},
+        "division": (
+            {"id": audit.division_id, "name": audit.division.name} if audit.division else None
+        ),
+        "scope": audit.scope_text,
+        "standard": {
+            "code": audit.standard.code,
+            "version": audit.standard.version,
+            "illustrative": audit.standard.illustrative,
+        },
+        "kind": audit.kind,
+        "previous": audit.previous_id,
+        "status": audit.status,
+        "created_on": audit.created_on.isoformat(),
+        "history": [
+            {
+                "status": h.status,
+                "note": h.note,
+                "by": h.changed_by.get_username(),
+                "at": h.changed_at.isoformat(),
+            }
+            for h in audit.status_history.select_related("changed_by")
+        ],
+    }
+
+
+def sample_dict(draw: SampleDraw) -> dict[str, Any]:
+    return {
+        "seed": draw.seed,
+        "recertification": draw.recertification,
+        "drawn_on": draw.drawn_on.isoformat(),
+        "drawn_by": draw.drawn_by.get_username(),
+        "per_state": [{"state": st, "others": x, "sampled": n} for st, x, n in draw.per_state],
+        "picks": [
+            {
+                "office": p.office_id,
+                "name": p.office.name,
+                "state": p.state,
+                "how": p.how,
+                "reason": p.reason,
+            }
+            for p in draw.picks.all()
+        ],
+    }
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditResults:
+    """Everything a results page, report or API answer needs, computed once."""
+
+    audit: Audit
+    standard: Standard
+    sites: tuple[str, ...]
+    scores: dict[str, dict[str, int]]
+    self_assessment: dict[str, int]
+    results: Results
+    gaps: tuple[Gap, ...]
+    profile: tuple[tuple[str, float | None, float | None], ...]
+
+
+def audit_results(user: AnyUser, pk: int) -> AuditResults:
+    """Per attribute, node and overall, per site and across sites, with bands; management's
+    expectation against delivery (gaps, largest first; the perspectives' profile)."""
+    audit = audit_get(user, pk)
+    return _results_of(audit)
+
+
+def _results_of(audit: Audit) -> AuditResults:
+    standard = standard_of(audit.standard)
+    sites = sampled_sites(audit)
+    scores = latest_scores(audit)
+    expected = latest_self_assessment(audit)
+    res = results(standard, scores, sites)
+    return AuditResults(
+        audit=audit,
+        standard=standard,
+        sites=sites,
+        scores=scores,
+        self_assessment=expected,
+        results=res,
+        gaps=gaps(standard, expected, res),
+        profile=perspective_profile(standard, expected, res),
+    )
+
+
+def _band(band: Any) -> str | None:
+    return band.key if band is not None else None
+
+
+def results_dict(r: AuditResults) -> dict[str, Any]:
+    """The results as JSON-ready data (API, ``assay audits report``)."""
+    audit = r.audit
+    decision = latest_decision(audit)
+    return {
+        "audit": audit.pk,
+        "organisation": audit.organisation.name,
+        "scope": audit.scope_text,
+        "standard": {
+            "code": r.standard.code,
+            "version": r.standard.version,
+            "title": r.standard.title,
+            "illustrative": audit.standard.illustrative,
+        },
+        "status": audit.status,
+        "sites": list(r.sites),
+        "attributes": [
+            {
+                "code": a.code,
+                "mandatory": a.mandatory,
+                "by_site": {site: score for site, score in a.by_site},
+                "weakest": a.weakest,
+                "weakest_site": a.weakest_site,
+                "mean": a.mean,
+                "decision_band": _band(a.decision_band),
+                "expected": r.self_assessment.get(a.code),
+            }
+            for a in r.results.attributes
+        ],
+        "nodes": [
+            {
+                "code": n.code,
+                "site": n.site,
+                "mean": n.mean,
+                "band": _band(n.band),
+                "scored": n.scored,
+                "total": n.total,
+            }
+            for n in r.results.nodes
+        ],
+        "overall": [
+            {
+                "site": n.site,
+                "mean": n.mean,
+                "band": _band(n.band),
+                "scored": n.scored,
+                "total": n.total,
+            }
+            for n in r.results.overall
+        ],
+        "gaps": [asdict(g) for g in r.gaps],
+        "profile": [
+            {"code": code, "expected": expected, "actual": actual}
+            for code, expected, actual in r.profile
+        ],
+        "decision": decision_dict(decision) if decision else None,
+    }
+
+
+def decision_dict(decision: AuditDecision) -> dict[str, Any]:
+    return {
+        "id": decision.pk,
+        "certifiable": decision.certifiable,
+        "reasons": decision.reasons,
+        "desirable": decision.desirable,
+        "sites": decision.sites,
+        "decided_by": decision.decided_by.get_username(),
+        "decided_at": decision.decided_at.isoformat(),
+    }
+
+
+def audit_change(user: AnyUser, pk: int) -> tuple[tuple[str, float | None, float | None], ...]:
+    """Year on year: per attribute, the mean across sites in the previous audit and in this
+    one (empty for an audit that follows none)."""
+    audit = audit_get(user, pk)
+    if audit.previous is None:
+        return ()
+    return change(_results_of(audit.previous).results, _results_of(audit).results)
+
+
+# --- re-checks from stored data ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SampleCheck:
+    same: bool
+    message: str
+
+
+def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
+    """Re-draw with the engine from the stored seed and inputs and compare with the stored
+    picks (office, how, reason, order)."""
+    draw = audit_sample(user, pk)
+    if draw is None:
+        raise NotFound(f"audit {pk} has no sample yet")
+    offices = [
+        SampleOffice(**{**o, "last_visited": _date(o.get("last_visited"))}) for o in draw.inputs
+    ]
+    again = draw_sample(
+        offices, seed=draw.seed, recertification=draw.recertification, today=draw.drawn_on
+    )
+    stored = [(str(p.office_id), p.how, p.reason) for p in draw.picks.all()]
+    redrawn = [(p.office_id, p.how, p.reason) for p in again.picks]
+    if stored == redrawn:
+        return SampleCheck(
+            True, f"the stored sample of {len(stored)} offices is reproduced from seed {draw.seed}"
+        )
+    differ = sum(1 for a, b in zip(stored, redrawn, strict=False) if a != b)
+    differ += abs(len(stored) - len(redrawn))
+    return SampleCheck(
+        False, f"re-drawing from seed {draw.seed} gives a different sample ({differ} picks differ)"
+    )
+
+
+def _date(value: str | None) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionCheck:
+    agrees: bool
+    stored_certifiable: bool
+    recomputed_certifiable: bool
+    scores_changed: bool
+    message: str
+
+
+def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
+    """Recompute the decision with the engine from the scores it was made on and from the
+    latest stored scores; say whether the stored decision still agrees."""
+    audit = audit_get(user, pk)
+    decision = latest_decision(audit)
+    if decision is None:
+        raise NotFound(f"audit {pk} has no decision yet")
+    standard = standard_of(audit.standard)
+    on_record = decide(standard, decision.scores, decision.sites)
+    reproduced = (
+        on_record.certifiable == decision.certifiable
+        and [asdict(r) for r in on_record.reasons] == decision.reasons
+    )
+    now_scores = latest_scores(audit)
+    now = decide(standard, now_scores, sampled_sites(audit))
+    changed = now_scores != decision.scores
+    agrees = reproduced and now.certifiable == decision.certifiable
+    if not reproduced:
+        message = "the stored reasons are not what the engine gives for the stored scores"
+    elif agrees and not changed:
+        message = "the decision is reproduced from the stored scores"
+    elif agrees:
+        message = "scores changed since the decision, but the outcome is the same"
+    else:
+        message = "scores changed since the decision and the outcome would now be " + (
+            "certifiable" if now.certifiable else "not certifiable"
+        )
+    return DecisionCheck(agrees, decision.certifiable, now.certifiable, changed, message)
+
+
+# --- certificates ------------------------------------------------------------------------------
+
+
+def certificates_visible_to(user: AnyUser) -> QuerySet[Certificate]:
+    visible = audits_visible_to(user).values("pk")
+    return Certificate.objects.filter(audit_id__in=visible).select_related(
+        "organisation", "division", "audit", "audit__body"
+    )
+
+
+def certificate_get(user: AnyUser, number: str) -> Certificate:
+    certificate = certificates_visible_to(user).filter(number=number.strip().upper()).first()
+    if certificate is None:
+        raise NotFound(f"no certificate {number}")
+    return certificate
+
+
+def certificate_dict(certificate: Certificate) -> dict[str, Any]:
+    """A certificate for those who may see it: the public fields plus its audit and history."""
+    return {
+        **public_view(certificate),
+        "audit": certificate.audit_id,
+        "withdrawn_on": (
+            certificate.withdrawn_on.isoformat() if certificate.withdrawn_on else None
+        ),
+        "withdrawn_reason": certificate.withdrawn_reason,
+    }
+
+
+def certificate_public(number: str) -> dict[str, Any]:
+    """The public register: anyone may check a number; only what a register shows."""
+    if not well_formed(number):
+        raise NotFound(f"{number.strip()!r} is not a certificate number (check the letters)")
+    certificate = (
+        Certificate.objects.select_related("organisation")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if certificate is None:
+        raise NotFound(f"no certificate {number.strip().upper()}")
+    return public_view(certificate)

@@ -1,0 +1,373 @@
+"""``assay audits``: standards, audits, the sample, site scores, decisions, certificates.
+
+Writes need ``--as USERNAME`` (every change records who); reads without it run as the operator.
+Errors are one line on stderr with exit status 2 (see ``assay.cli.acting``).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from assay.cli.acting import as_option
+
+
+@click.group()
+def audits() -> None:
+    """Organisational certification audits against a customer service standard (ICSS)."""
+
+
+@audits.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check standard FILES; print every error with file, line and JSON path. Loads nothing."""
+    from assay.audits.specfile import load_standard_file
+
+    bad = 0
+    for file in files:
+        loaded = load_standard_file(file)
+        for error in loaded.errors:
+            click.echo(str(error), err=True)
+        bad += len(loaded.errors)
+        if loaded.ok:
+            click.echo(f"{file}: ok")
+    if bad:
+        click.echo(f"{bad} error(s); nothing was loaded", err=True)
+        raise SystemExit(1)
+
+
+@audits.command(name="import")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--library", is_flag=True, help="Import the standards shipped with Assay.")
+def import_(files: tuple[Path, ...], library: bool) -> None:
+    """Import standard FILES in one transaction: all of them or, on any error, none.
+
+    Re-importing a version already imported changes nothing; a new version is kept beside the
+    old one; the same version with other content is refused.
+    """
+    from assay.audits.specfile import library_files
+    from assay.audits.standards import StandardImportError, standard_import
+
+    paths = list(files) + (library_files() if library else [])
+    if not paths:
+        raise click.UsageError("give FILES or --library")
+    try:
+        results = standard_import(paths=paths)
+    except StandardImportError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{len(exc.errors)} error(s); nothing was imported", err=True)
+        raise SystemExit(1) from exc
+    for r in results:
+        click.echo(f"{r.code} v{r.version}: {r.status}")
+
+
+@audits.command()
+def standards() -> None:
+    """List the imported standards (every version)."""
+    from assay.audits.selectors import standards_list
+
+    for row in standards_list():
+        mark = "  [illustrative]" if row.illustrative else ""
+        click.echo(f"{row.code} v{row.version}  {row.title}{mark}")
+
+
+@audits.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@as_option(required=False)
+def list_(as_json: bool, as_user: str | None) -> None:
+    """The audits you may see: id, organisation and scope, standard, kind, status."""
+    from assay.audits.selectors import audit_dict, audits_visible_to
+    from assay.cli.acting import acting
+    from assay.cli.main import emit_json
+
+    rows = list(audits_visible_to(acting(as_user)))
+    if as_json:
+        emit_json([audit_dict(a) for a in rows])
+        return
+    for a in rows:
+        click.echo(
+            f"{a.pk}\t{a.scope_text}\t{a.standard.code} v{a.standard.version}\t{a.kind}\t{a.status}"
+        )
+
+
+@audits.command()
+@click.option("--organisation", "reference", required=True, help="Organisation reference.")
+@click.option("--standard", "code", required=True, help="Standard code.")
+@click.option("--version", type=int, help="Standard version (default: the newest).")
+@click.option("--division", help="Audit this autonomous division only (its name).")
+@as_option(required=True)
+def create(
+    reference: str, code: str, version: int | None, division: str | None, as_user: str
+) -> None:
+    """Plan an initial audit of an organisation or one of its divisions."""
+    from assay.audits.selectors import organisation_by_reference, standard_get
+    from assay.audits.services import audit_create
+    from assay.cli.acting import domain_errors, user_named
+    from assay.errors import InvalidInput
+
+    with domain_errors():
+        user = user_named(as_user)
+        organisation = organisation_by_reference(user, reference)
+        chosen = None
+        if division is not None:
+            chosen = organisation.divisions.filter(name=division).first()
+            if chosen is None:
+                raise InvalidInput(
+                    {"division": f"{organisation.name} has no division {division!r}"}
+                )
+        audit = audit_create(
+            by=user,
+            organisation=organisation,
+            standard=standard_get(code, version),
+            division=chosen,
+        )
+    click.echo(f"audit {audit.pk}: {audit.scope_text}, {audit.standard}, planned")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@as_option(required=True)
+def recertify(audit_id: int, as_user: str) -> None:
+    """Plan next year's re-certification audit from a decided one."""
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import audit_recertify
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        audit = audit_recertify(by=user, previous=audit_get(user, audit_id))
+    click.echo(f"audit {audit.pk}: re-certification of audit {audit_id}, planned")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@click.option("--to", "to", required=True, type=click.Choice(["self_assessment", "fieldwork"]))
+@click.option("--note", default="")
+@as_option(required=True)
+def advance(audit_id: int, to: str, note: str, as_user: str) -> None:
+    """Move an audit on: planned → self_assessment → fieldwork."""
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import audit_advance
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        audit = audit_advance(by=user, audit=audit_get(user, audit_id), to=to, note=note)
+    click.echo(f"audit {audit.pk}: {audit.status}")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@click.option("--auditor", required=True, metavar="USERNAME")
+@as_option(required=True)
+def assign(audit_id: int, auditor: str, as_user: str) -> None:
+    """Assign an auditor of the certifying body to an audit."""
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import auditor_assign
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        auditor_assign(by=user, audit=audit_get(user, audit_id), auditor=user_named(auditor))
+    click.echo(f"audit {audit_id}: {auditor} assigned")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@click.option("--seed", type=int, help="Draw with this seed (default: a fresh random one).")
+@click.option("--verify", is_flag=True, help="Re-draw from the stored seed and inputs and compare.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@as_option(required=False)
+def sample(
+    audit_id: int, seed: int | None, verify: bool, as_json: bool, as_user: str | None
+) -> None:
+    """Draw the audit's sample of offices (once; needs --as) and print the picks with their
+    reasons; when it is already drawn, print the stored one. --verify re-checks the draw."""
+    from assay.audits.selectors import audit_get, audit_sample, sample_dict, sample_verify
+    from assay.audits.services import sample_draw
+    from assay.cli.acting import acting, domain_errors, user_named
+    from assay.cli.main import emit_json, fail
+
+    with domain_errors():
+        user = acting(as_user)
+        draw = audit_sample(user, audit_id)
+        if draw is None:
+            if verify:
+                fail(f"audit {audit_id} has no sample yet")
+            if not as_user:
+                fail("drawing the sample needs --as USERNAME")
+            draw = sample_draw(by=user_named(as_user), audit=audit_get(user, audit_id), seed=seed)
+        elif seed is not None:
+            fail(f"audit {audit_id}'s sample is already drawn (seed {draw.seed}); it is drawn once")
+        data = sample_dict(draw)
+        check = sample_verify(user, audit_id) if verify else None
+    if as_json:
+        if check is not None:
+            data["verify"] = {"same": check.same, "message": check.message}
+        emit_json(data)
+    else:
+        click.echo(f"audit {audit_id}: seed {draw.seed}, drawn on {draw.drawn_on:%d/%m/%Y}")
+        for row in data["per_state"]:
+            click.echo(
+                f"  {row['state']}: main office + {row['sampled']} of {row['others']} others"
+            )
+        for p in data["picks"]:
+            click.echo(f"{p['office']}\t{p['state']}\t{p['how']}\t{p['name']}\t{p['reason']}")
+        if check is not None:
+            click.echo(("verified: " if check.same else "MISMATCH: ") + check.message)
+    if check is not None and not check.same:
+        raise SystemExit(1)
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@as_option(required=True)
+def score(audit_id: int, csv_file: TextIO, as_user: str) -> None:
+    """Record site scores from a CSV with columns office (id or name), attribute, score and
+    optionally notes. All rows or none."""
+    from assay.audits.models import Office
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import SiteScoreInput, site_score_record
+    from assay.cli.acting import domain_errors, user_named
+    from assay.errors import InvalidInput
+
+    with domain_errors():
+        user = user_named(as_user)
+        audit = audit_get(user, audit_id)
+        names = dict(
+            Office.objects.filter(organisation_id=audit.organisation_id).values_list("name", "pk")
+        )
+        entries, errors = [], {}
+        for line, row in enumerate(csv.DictReader(csv_file), start=2):
+            office, value = (row.get("office") or "").strip(), (row.get("score") or "").strip()
+            office_id = int(office) if office.isdigit() else names.get(office)
+            if office_id is None:
+                errors[f"line {line}"] = f"unknown office {office!r}"
+            elif not value.lstrip("-").isdigit():
+                errors[f"line {line}"] = f"score {value!r} is not a whole number"
+            else:
+                entries.append(
+                    SiteScoreInput(
+                        office_id,
+                        (row.get("attribute") or "").strip(),
+                        int(value),
+                        (row.get("notes") or "").strip(),
+                    )
+                )
+        if errors:
+            raise InvalidInput(errors)
+        rows = site_score_record(by=user, audit=audit, entries=entries)
+    click.echo(f"audit {audit_id}: {len(rows)} scores recorded")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@click.option("--verify", is_flag=True, help="Recompute the recorded decision from stored scores.")
+@as_option(required=False)
+def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
+    """Record the certification decision (a decision maker who did not score the audit) and
+    print every reason; --verify re-checks the recorded one instead."""
+    from assay.audits.selectors import audit_get, decision_verify
+    from assay.audits.services import decision_record
+    from assay.cli.acting import acting, domain_errors, user_named
+    from assay.cli.main import fail
+
+    with domain_errors():
+        if verify:
+            check = decision_verify(acting(as_user), audit_id)
+            click.echo(("agrees: " if check.agrees else "DISAGREES: ") + check.message)
+            if not check.agrees:
+                raise SystemExit(1)
+            return
+        if not as_user:
+            fail("recording a decision needs --as USERNAME")
+        user = user_named(as_user)
+        decision = decision_record(by=user, audit=audit_get(user, audit_id))
+    verdict = "CERTIFIABLE" if decision.certifiable else "NOT CERTIFIABLE"
+    click.echo(f"audit {audit_id}: {verdict}")
+    for reason in decision.reasons:
+        click.echo(f"  [{reason['code']}] {reason['text']}")
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@as_option(required=True)
+def certificate(audit_id: int, as_user: str) -> None:
+    """Issue the certificate of a certifiable audit (valid one year)."""
+    from assay.audits.certificates import certificate_issue
+    from assay.audits.selectors import audit_get
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        issued = certificate_issue(by=user, audit=audit_get(user, audit_id))
+    click.echo(
+        f"{issued.number}: {issued.scope_text}, {', '.join(issued.states)}, "
+        f"{issued.issued_on:%d/%m/%Y} to {issued.expires_on:%d/%m/%Y}"
+    )
+
+
+@audits.command()
+@click.argument("number")
+def check(number: str) -> None:
+    """Check a certificate NUMBER on the public register (what anyone may see)."""
+    from assay.audits.selectors import certificate_public
+    from assay.cli.acting import domain_errors
+    from assay.cli.main import emit_json
+
+    with domain_errors():
+        emit_json(certificate_public(number))
+
+
+@audits.command()
+@click.option("--within", type=int, default=60, show_default=True, help="Days before expiry.")
+@click.option("--send", is_flag=True, help="Email the organisations' contacts (once each).")
+@as_option(required=False)
+def remind(within: int, send: bool, as_user: str | None) -> None:
+    """List valid certificates expiring within --within days; --send emails reminders."""
+    from assay.audits.certificates import reminders_due, reminders_send
+    from assay.cli.acting import acting, domain_errors
+
+    with domain_errors():
+        user = acting(as_user)
+        rows = (
+            reminders_send(by=user, within_days=within)
+            if send
+            else reminders_due(user, within_days=within)
+        )
+    for due in rows:
+        c = due.certificate
+        state = "sent" if send else ("already reminded" if due.already_sent else "due")
+        to = ", ".join(due.recipients) or "no contact e-mail"
+        click.echo(
+            f"{c.number}\t{c.expires_on:%d/%m/%Y}\t{due.days_left} days\t"
+            f"{c.scope_text}\t{to}\t{state}"
+        )
+    click.echo(
+        f"{len(rows)} certificate(s) {'reminded' if send else 'expiring'} within {within} days"
+    )
+
+
+@audits.command()
+@click.argument("audit_id", type=int)
+@as_option(required=False)
+def report(audit_id: int, as_user: str | None) -> None:
+    """The audit's results as JSON: per attribute, node and overall, per site and across sites,
+    bands, gaps against the self-assessment, the decision and the change since last year."""
+    from assay.audits.selectors import audit_change, audit_results, results_dict
+    from assay.cli.acting import acting, domain_errors
+    from assay.cli.main import emit_json
+
+    with domain_errors():
+        user = acting(as_user)
+        data = results_dict(audit_results(user, audit_id))
+        data["change"] = [
+            {"attribute": code, "before": before, "after": after}
+            for code, before, after in audit_change(user, audit_id)
+        ]
+    emit_json(data)

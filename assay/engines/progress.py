@@ -1,0 +1,212 @@
+"""Red/amber/green: is a candidate on course to finish before their registration ends?
+
+An assessor's caseload is sorted by this status so the candidates who need attention come
+first. The rule (ADR 0008) compares how much of the work is done with how much of the
+registration period has gone, and looks at the target dates the learning plan (and, later,
+the assessment plan's activities) set. Every status comes with every reason that made it,
+as text a person can act on, so a colour is never shown without its "why".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+
+from .dates import ddmmyyyy
+
+__all__ = [
+    "AMBER_BEHIND",
+    "DUE_SOON_DAYS",
+    "END_SOON_DAYS",
+    "RED_BEHIND",
+    "TARGET_RED_DAYS",
+    "Progress",
+    "Rag",
+    "RagStatus",
+    "UnitTarget",
+    "elapsed_fraction",
+    "progress_fraction",
+    "rag_status",
+]
+
+# Points (as a fraction) by which the work done may trail the period gone before it shows.
+AMBER_BEHIND = Fraction(10, 100)
+RED_BEHIND = Fraction(25, 100)
+# A target missed by more than this many days is red; missed by fewer, amber.
+TARGET_RED_DAYS = 28
+# A target falling due within this many days (today included) is amber: act now.
+DUE_SOON_DAYS = 14
+# The registration ends within this many days and the work is not finished: amber.
+END_SOON_DAYS = 60
+
+
+class Rag(StrEnum):
+    """The caseload colour, plus the two states that need no chasing."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    COMPLETE = "complete"
+    CLOSED = "closed"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: red first, closed last. Also the order "worse → better" for the open
+        states (closed is outside that order)."""
+        return _RANK[self]
+
+
+_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3, Rag.CLOSED: 4}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTarget:
+    """A unit on the learning plan, not yet signed off, and the date it should be done by."""
+
+    unit: str
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """What is known about one registration on ``today``.
+
+    ``closed`` names a status that ends assessment (withdrawn, transferred, expired,
+    completed) or is None while the registration is open. Credits count signed-off units
+    against the credits of the planned units; criteria count judged-met criteria (all of a
+    signed-off unit's) against the criteria of the planned units.
+    """
+
+    today: date
+    start: date
+    end: date
+    criteria_met: int = 0
+    criteria_planned: int = 0
+    credits_signed_off: int = 0
+    credits_planned: int = 0
+    units_signed_off: int = 0
+    units_planned: int = 0
+    unit_targets: tuple[UnitTarget, ...] = ()
+    activity_targets: tuple[date, ...] = ()
+    closed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RagStatus:
+    """The colour and every reason for it (never empty)."""
+
+    status: Rag
+    reasons: tuple[str, ...]
+
+
+def _share(part: int, whole: int) -> Fraction:
+    return min(Fraction(max(part, 0), whole), Fraction(1)) if whole > 0 else Fraction(0)
+
+
+def progress_fraction(p: Progress) -> Fraction:
+    """The better of criteria met and credits signed off (0..1, exact so that a boundary
+    case is decided the same on every machine).
+
+    Credits move only at sign-off, criteria every time an assessor judges one, so a candidate
+    who is ahead on either measure is not flagged for the lag of the other.
+    """
+    return max(
+        _share(p.criteria_met, p.criteria_planned), _share(p.credits_signed_off, p.credits_planned)
+    )
+
+
+def elapsed_fraction(p: Progress) -> Fraction:
+    """How much of the registration period has gone on ``today`` (0..1)."""
+    length = (p.end - p.start).days
+    if length <= 0:
+        return Fraction(1 if p.today >= p.end else 0)
+    return min(max(Fraction((p.today - p.start).days, length), Fraction(0)), Fraction(1))
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _complete(p: Progress) -> bool:
+    return (
+        p.units_planned > 0
+        and p.units_signed_off >= p.units_planned
+        and p.credits_signed_off >= p.credits_planned
+    )
+
+
+def _target(label: str, due: date, today: date) -> tuple[Rag, str] | None:
+    late = (today - due).days
+    when = ddmmyyyy(due)
+    if late > TARGET_RED_DAYS:
+        return Rag.RED, f"{label} target date {when} passed {_days(late)} ago"
+    if late > 0:
+        return Rag.AMBER, f"{label} target date {when} passed {_days(late)} ago"
+    if -late < DUE_SOON_DAYS:
+        return Rag.AMBER, f"{label} due {'today' if late == 0 else 'in ' + _days(-late)} ({when})"
+    return None
+
+
+def rag_status(p: Progress) -> RagStatus:
+    """Red, amber or green with every reason; "complete" once every planned unit is signed
+    off, "closed" when the registration's status ends assessment. See ADR 0008."""
+    if p.closed:
+        return RagStatus(Rag.CLOSED, (f"registration {p.closed}: nothing to chase",))
+    if _complete(p):
+        return RagStatus(Rag.COMPLETE, (f"all {p.units_planned} planned units signed off",))
+    done, gone = progress_fraction(p), elapsed_fraction(p)
+    found: list[tuple[Rag, str]] = []
+    pace = f"{_measure(p)} at {_pct(gone)} of the registration period"
+    behind = gone - done
+    if behind > RED_BEHIND:
+        found.append((Rag.RED, f"{pace}: more than {_points(RED_BEHIND)} behind"))
+    elif behind > AMBER_BEHIND:
+        found.append((Rag.AMBER, f"{pace}: more than {_points(AMBER_BEHIND)} behind"))
+    else:
+        found.append((Rag.GREEN, pace))
+    left = (p.end - p.today).days
+    if left < 0:
+        found.append(
+            (
+                Rag.RED,
+                f"registration period ended {ddmmyyyy(p.end)}, {_days(-left)} ago, "
+                "and assessment is not complete",
+            )
+        )
+    elif left < END_SOON_DAYS:
+        when = "today" if left == 0 else f"in {_days(left)}"
+        found.append((Rag.AMBER, f"registration ends {ddmmyyyy(p.end)}, {when}"))
+    if p.units_planned == 0:
+        found.append((Rag.AMBER, "no units on the learning plan"))
+    for t in sorted(p.unit_targets, key=lambda t: (t.due, t.unit)):
+        hit = _target(f"unit {t.unit}", t.due, p.today)
+        if hit:
+            found.append(hit)
+    for due in sorted(p.activity_targets):
+        hit = _target("planned activity", due, p.today)
+        if hit:
+            found.append(hit)
+    status = min((rag for rag, _ in found), key=lambda r: r.rank)
+    # Worst reasons first; green keeps its one line of pace.
+    ordered = sorted(found, key=lambda f: f[0].rank)
+    return RagStatus(status, tuple(text for _, text in ordered))
+
+
+def _pct(fraction: Fraction) -> str:
+    """A share as a whole percentage, rounded down so that 99.6% never reads as done."""
+    return f"{int(fraction * 100)}%"
+
+
+def _points(fraction: Fraction) -> str:
+    return f"{round(fraction * 100)} points"
+
+
+def _measure(p: Progress) -> str:
+    """The measure ``progress_fraction`` took, in words."""
+    criteria = _share(p.criteria_met, p.criteria_planned)
+    credits = _share(p.credits_signed_off, p.credits_planned)
+    if credits > criteria:
+        return f"{_pct(credits)} of planned credits signed off"
+    return f"{_pct(criteria)} of criteria met"

@@ -1,0 +1,45 @@
+"""A notification: one message to one person about one event (or a few acts of one request
+merged), with the reason they are told. Read once; otherwise never changed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from assay.engines.notifications import Event
+from assay.registrations.models import Registration
+
+
+class Kind(models.TextChoices):
+    EVIDENCE_SUBMITTED = Event.EVIDENCE_SUBMITTED.value, "Evidence submitted"
+    EVIDENCE_JUDGED = Event.EVIDENCE_JUDGED.value, "Evidence judged"
+    UNIT_REOPENED = Event.UNIT_REOPENED.value, "Unit reopened"
+    WITNESS_CONFIRMED = Event.WITNESS_CONFIRMED.value, "Witness confirmed"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    text = models.CharField(max_length=300, help_text="One line: what happened")
+    body = models.TextField(blank=True, help_text="The acts, one a line")
+    reason = models.CharField(max_length=300, help_text="Why the recipient is told")
+    link = models.CharField(max_length=300, help_text="URL path of the page to look at")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient_id}: {self.text}"
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.body.splitlines() if line]

@@ -1,0 +1,150 @@
+"""``notify``: in-app notifications now, one email per recipient once the act commits.
+
+Rows are written in the caller's transaction, so an act that rolls back leaves none; emails
+go out from ``transaction.on_commit``, so a rolled-back act sends nothing. Within one
+transaction (one request: an item with its file, several mappings proposed at once) the acts
+for the same person, kind, registration and page merge into one notification, and each person
+gets one email for the lot. Someone without an email address is told in the app only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from assay.catalogue.selectors import NotFound
+from assay.engines.notifications import Event, Recipient
+from assay.notifications.models import Notification
+from assay.notifications.selectors import notifications_of
+from assay.registrations.models import Registration
+
+BatchKey = tuple[int, str, int | None, str]
+
+
+@dataclass
+class _Batch:
+    """The notifications written in one transaction, by (recipient, kind, registration, link)."""
+
+    rows: dict[BatchKey, int] = field(default_factory=dict)
+    sent: bool = False
+
+    def send(self) -> None:
+        self.sent = True
+        _send(list(self.rows.values()))
+
+
+_ATTR = "_assay_notification_batch"
+
+
+def _batch() -> _Batch | None:
+    """The batch of the current transaction, or None outside one (autocommit).
+
+    A batch lives while its ``send`` is still queued on the connection: a rollback drops the
+    queue (and so the batch), a commit runs it."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    batch: _Batch | None = getattr(connection, _ATTR, None)
+    queued = batch is not None and any(
+        func == batch.send for _, func, _ in connection.run_on_commit
+    )
+    if batch is None or batch.sent or not queued:
+        batch = _Batch()
+        setattr(connection, _ATTR, batch)
+        transaction.on_commit(batch.send, robust=True)
+    return batch
+
+
+def notify(
+    *,
+    kind: Event,
+    recipients: Iterable[Recipient],
+    text: str,
+    line: str,
+    link: str,
+    registration: Registration | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> list[Notification]:
+    """Tell each recipient (never ``actor``): ``text`` says what happened, ``line`` is this
+    act (merged with the others of the same transaction), ``link`` the page to look at."""
+    batch = _batch()
+    registration_id = registration.pk if registration is not None else None
+    written: list[Notification] = []
+    for recipient in recipients:
+        if actor is not None and recipient.user == actor.pk:
+            continue
+        key: BatchKey = (recipient.user, str(kind), registration_id, link)
+        row = None
+        if batch is not None and key in batch.rows:
+            # Gone when a savepoint holding it was rolled back: then it is written afresh.
+            row = Notification.objects.filter(pk=batch.rows[key]).first()
+        if row is not None:
+            row.body = f"{row.body}\n{line}" if line not in row.lines else row.body
+            row.save(update_fields=["body"])
+        else:
+            row = Notification.objects.create(
+                recipient_id=recipient.user,
+                kind=str(kind),
+                text=text[:300],
+                body=line,
+                reason=recipient.reason[:300],
+                link=link,
+                registration_id=registration_id,
+            )
+            if batch is not None:
+                batch.rows[key] = row.pk
+        written.append(row)
+    if batch is None and written:
+        transaction.on_commit(partial(_send, [row.pk for row in written]), robust=True)
+    return written
+
+
+def site_url(path: str) -> str:
+    """An absolute address for an email (``ASSAY_SITE_URL`` + the path)."""
+    return str(getattr(settings, "ASSAY_SITE_URL", "")).rstrip("/") + path
+
+
+def _email_text(row: Notification) -> str:
+    lines = [row.text, *(f"- {line}" for line in row.lines), ""]
+    lines += [f"Open: {site_url(row.link)}", f"You are told because {row.reason}."]
+    return "\n".join(lines)
+
+
+def _send(pks: Sequence[int]) -> None:
+    """One email per recipient with an address, covering all their notifications in ``pks``
+    (those that still exist: rows of a rolled-back savepoint are gone)."""
+    rows = Notification.objects.filter(pk__in=pks).select_related("recipient").order_by("pk")
+    by_recipient: dict[int, list[Notification]] = {}
+    for row in rows:
+        by_recipient.setdefault(row.recipient_id, []).append(row)
+    for notes in by_recipient.values():
+        address = (getattr(notes[0].recipient, "email", "") or "").strip()
+        if not address:
+            continue
+        subject = notes[0].text if len(notes) == 1 else f"{len(notes)} updates in Assay"
+        body = "\n\n".join(_email_text(note) for note in notes)
+        send_mail(subject, body, None, [address])
+
+
+def notification_read(*, by: AbstractBaseUser, pk: int) -> Notification:
+    """Mark one of the user's notifications read; another person's answers NotFound exactly
+    like a missing one. Reading twice keeps the first time."""
+    row = notifications_of(by).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"no notification {pk}")
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+def notifications_read_all(*, by: AbstractBaseUser) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return notifications_of(by).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,1 @@
+"""Assessment plans and progress reviews agreed by candidate, assessor and employer."""

@@ -1,0 +1,142 @@
+"""Reads of assessment plans and reviews, narrowed to registrations the user may see.
+
+``registration_reviews`` reads a registration's plans, activities and signatures in a fixed
+number of queries, whatever their count, and pairs each review with the progress since the
+record before it. ``open_activity_targets`` serves the assessor caseload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from assay.catalogue.selectors import NotFound
+from assay.centres.permissions import AnyUser
+from assay.engines.reviews import UnitChange, UnitSnapshot, canonical_text, progress_between
+from assay.registrations.models import Registration
+from assay.registrations.selectors import registration_get
+from assay.registrations.signing import text_sha256
+from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
+from assay.reviews.services import stored_content
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """One plan or review as pages and the API show it."""
+
+    plan: AssessmentPlan
+    activities: list[PlannedActivity]
+    signatures: list[ReviewSignature]
+    text: str
+    sha256: str
+    snapshot: tuple[UnitSnapshot, ...]
+    progress: tuple[UnitChange, ...] | None  # None: nothing earlier to compare with
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+    @property
+    def signed_capacities(self) -> set[str]:
+        return {s.capacity for s in self.signatures}
+
+    @property
+    def text_unchanged(self) -> bool:
+        """Every signature was made on the text as it reads now (frozen plans stay true)."""
+        return all(s.text_sha256 == self.sha256 for s in self.signatures)
+
+
+def snapshot_of(plan: AssessmentPlan) -> tuple[UnitSnapshot, ...]:
+    return tuple(
+        UnitSnapshot(str(u["unit"]), int(u["met"]), int(u["total"]), bool(u["signed_off"]))
+        for u in plan.coverage or ()
+    )
+
+
+def registration_reviews(registration: Registration) -> list[PlanView]:
+    """Every plan and review of a registration already got from ``registration_get``, oldest
+    first, each review with its progress since the record before it."""
+    plans = list(
+        AssessmentPlan.objects.filter(registration_id=registration.pk)
+        .select_related("created_by", "edited_by")
+        .prefetch_related(
+            Prefetch("activities", queryset=PlannedActivity.objects.select_related("completed_by")),
+            Prefetch("signatures", queryset=ReviewSignature.objects.select_related("signer")),
+        )
+        .order_by("met_on", "pk")
+    )
+    views: list[PlanView] = []
+    previous: tuple[UnitSnapshot, ...] | None = None
+    for plan in plans:
+        plan.registration = registration  # the caller's, already narrowed and loaded
+        activities = list(plan.activities.all())
+        text = canonical_text(stored_content(plan, activities))
+        snapshot = snapshot_of(plan)
+        progress = (
+            progress_between(previous, snapshot)
+            if plan.kind == "review" and previous is not None
+            else None
+        )
+        views.append(
+            PlanView(
+                plan,
+                activities,
+                list(plan.signatures.all()),
+                text,
+                text_sha256(text),
+                snapshot,
+                progress,
+            )
+        )
+        previous = snapshot
+    return views
+
+
+def reviews_of(user: AnyUser, registration_pk: int) -> list[PlanView]:
+    """``registration_reviews`` of a registration the user may see (NotFound otherwise)."""
+    return registration_reviews(registration_get(user, registration_pk))
+
+
+def plan_get(user: AnyUser, registration_pk: int, plan_pk: int) -> AssessmentPlan:
+    """One plan of a registration the user may see; NotFound for missing and not-yours alike."""
+    registration = registration_get(user, registration_pk)
+    plan = AssessmentPlan.objects.filter(pk=plan_pk, registration_id=registration.pk).first()
+    if plan is None:
+        raise NotFound(f"no plan {plan_pk} in registration {registration_pk}")
+    plan.registration = registration
+    return plan
+
+
+def activity_get(user: AnyUser, registration_pk: int, activity_pk: int) -> PlannedActivity:
+    """One planned activity of a registration the user may see (NotFound otherwise)."""
+    registration = registration_get(user, registration_pk)
+    activity = (
+        PlannedActivity.objects.select_related("plan")
+        .filter(pk=activity_pk, plan__registration_id=registration.pk)
+        .first()
+    )
+    if activity is None:
+        raise NotFound(f"no planned activity {activity_pk} in registration {registration_pk}")
+    activity.plan.registration = registration
+    return activity
+
+
+def open_activity_targets(registration_ids: Collection[int]) -> dict[int, list[dt.date]]:
+    """Target dates (earliest first) of the not-yet-completed planned activities of each
+    registration, in one query; registrations with none are absent. For the assessor caseload:
+    the caller has already narrowed ``registration_ids`` to what the user may see."""
+    out: dict[int, list[dt.date]] = defaultdict(list)
+    rows = (
+        PlannedActivity.objects.filter(
+            plan__registration_id__in=list(registration_ids), completed_on__isnull=True
+        )
+        .order_by("plan__registration_id", "target_date", "pk")
+        .values_list("plan__registration_id", "target_date")
+    )
+    for registration_id, target_date in rows:
+        out[registration_id].append(target_date)
+    return dict(out)

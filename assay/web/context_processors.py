@@ -1,0 +1,25 @@
+"""Template context every page shares: the unread notification count for the nav badge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+
+from assay.notifications.selectors import unread_count
+
+
+def notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
+    """``unread_notifications``: counted once, on first use, in one query; anonymous
+    visitors (and pages that never show the badge) cost no query."""
+    user: Any = getattr(request, "user", None)
+
+    @cache
+    def count() -> int:
+        if user is None or not user.is_authenticated:
+            return 0
+        return unread_count(user)
+
+    return {"unread_notifications": count}

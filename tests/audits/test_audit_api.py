@@ -1,0 +1,290 @@
+"""The audit API: the whole cycle over HTTP, and every endpoint × every role — the exact status
+each one gets (401 anonymous, 404 not visible, 403 visible but not allowed). Each request runs
+in a savepoint that is rolled back, so every role meets the same world."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+
+from assay.accounts.services import token_create
+from assay.audits import services as svc
+from assay.audits.certificates import certificate_issue
+from assay.audits.models import Certificate, SiteScore
+from tests.audits.conftest import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/"
+# Who sees Acme's audit (and Acme): its body's administrators and decision makers, the assigned
+# auditor and Acme's contact. Nobody else.
+SEES_AUDIT = {"body_admin", "auditor", "decision_maker", "contact"}
+
+
+def expect(allowed: set[str], ok: int, visible: set[str] = SEES_AUDIT) -> dict[str, int]:
+    table = {"anonymous": 401}
+    for role in ROLES:
+        if role not in visible:
+            table[role] = 404
+        else:
+            table[role] = ok if role in allowed else 403
+    return table
+
+
+def call(w: AuditWorld, role: str, method: str, path: str, body: Any = None, **extra: Any) -> Any:
+    client = Client()
+    headers = {}
+    if role != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = "Bearer " + token_create(user=w[role])[1]
+    if method == "get":
+        return client.get(API + path, **headers)
+    if "files" in extra:
+        return client.post(API + path, extra["files"], **headers)
+    return client.post(
+        API + path, json.dumps(body or {}), content_type="application/json", **headers
+    )
+
+
+def matrix(
+    w: AuditWorld, method: str, path: str, body: Any, table: dict[str, int], **kw: Any
+) -> None:
+    got = {}
+    for role in ["anonymous", *ROLES]:
+        with transaction.atomic():
+            files = kw.get("files")
+            extra = {"files": files()} if files else {}
+            response = call(w, role, method, path, body, **extra)
+            got[role] = response.status_code
+            if response.status_code >= 400:
+                assert response.json()["error"]["status"] == response.status_code
+            transaction.set_rollback(True)
+    assert got == table, path
+
+
+@pytest.fixture
+def fieldwork(aw: AuditWorld) -> AuditWorld:
+    to_fieldwork(aw)
+    return aw
+
+
+def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]:
+    a = w.audit.pk
+    office = sampled_offices(w.audit)[0]
+    upload: Callable[[], Any] = lambda: {"file": SimpleUploadedFile("n.txt", b"notes\n")}  # noqa: E731
+    all_visible = SEES_AUDIT
+    return [
+        ("get", f"audits/{a}", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/sample", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/sample?verify=true", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/scores", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/self-assessment", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/results", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/decision", None, expect(all_visible, 404), None),
+        ("get", f"organisations/{w.acme.pk}", None, expect(all_visible, 200), None),
+        (
+            "post",
+            "audits",
+            {"organisation": w.acme.pk, "standard": "icss-illustrative"},
+            expect({"body_admin"}, 201),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/advance",
+            {"to": "fieldwork"},
+            expect({"body_admin", "auditor"}, 422),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/auditors",
+            {"username": "auditor_other"},
+            expect({"body_admin"}, 200),
+            None,
+        ),
+        ("post", f"audits/{a}/sample", {}, expect({"body_admin", "auditor"}, 422), None),
+        (
+            "post",
+            f"audits/{a}/self-assessment",
+            {"entries": [{"attribute": "S1.1", "score": 5}]},
+            expect({"contact"}, 422),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/scores",
+            {"entries": [{"office": office, "attribute": "S1.1", "score": 5}]},
+            expect({"auditor"}, 201),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/evidence?office={office}&attribute=S1.1",
+            None,
+            expect({"auditor"}, 201),
+            upload,
+        ),
+        ("post", f"audits/{a}/decision", {}, expect({"decision_maker"}, 201), None),
+        (
+            "post",
+            f"audits/{a}/certificate",
+            {},
+            expect({"body_admin", "decision_maker"}, 422),
+            None,
+        ),
+        ("post", f"audits/{a}/recertify", {}, expect({"body_admin"}, 422), None),
+    ]
+
+
+def test_every_audit_endpoint_for_every_role(fieldwork: AuditWorld) -> None:
+    for method, path, body, table, files in _endpoints(fieldwork):
+        matrix(fieldwork, method, path, body, table, files=files)
+
+
+def test_missing_audit_answers_like_a_forbidden_one(fieldwork: AuditWorld) -> None:
+    missing = call(fieldwork, "body_admin", "get", "audits/999999")
+    hidden = call(fieldwork, "contact_other", "get", f"audits/{fieldwork.audit.pk}")
+    assert missing.status_code == hidden.status_code == 404
+    assert missing.json()["error"]["code"] == hidden.json()["error"]["code"] == "not_found"
+
+
+def test_lists_are_narrowed(fieldwork: AuditWorld) -> None:
+    for role, count in [
+        ("body_admin", 1),
+        ("auditor", 1),
+        ("auditor_other", 0),
+        ("decision_maker", 1),
+        ("contact", 1),
+        ("contact_other", 0),
+        ("nobody", 0),
+    ]:
+        assert len(call(fieldwork, role, "get", "audits").json()) == count, role
+    names = {o["name"] for o in call(fieldwork, "contact_other", "get", "organisations").json()}
+    assert names == {"Other Co"}
+    assert call(fieldwork, "anonymous", "get", "audits").status_code == 401
+
+
+def test_decision_maker_who_scored_is_refused(fieldwork: AuditWorld) -> None:
+    w = fieldwork
+    svc.body_role_grant(by=w["body_admin"], body=w.body, user=w["decision_maker"], role="auditor")
+    svc.auditor_assign(by=w["body_admin"], audit=w.audit, auditor=w["decision_maker"])
+    office = sampled_offices(w.audit)[0]
+    scored = call(
+        w,
+        "decision_maker",
+        "post",
+        f"audits/{w.audit.pk}/scores",
+        {"entries": [{"office": office, "attribute": "S1.1", "score": 6}]},
+    )
+    assert scored.status_code == 201
+    refused = call(w, "decision_maker", "post", f"audits/{w.audit.pk}/decision")
+    assert refused.status_code == 403 and "did not assess" in refused.json()["error"]["message"]
+
+
+def test_bad_scores_answer_422_and_change_nothing(fieldwork: AuditWorld) -> None:
+    office = sampled_offices(fieldwork.audit)[0]
+    response = call(
+        fieldwork,
+        "auditor",
+        "post",
+        f"audits/{fieldwork.audit.pk}/scores",
+        {
+            "entries": [
+                {"office": office, "attribute": "S1.1", "score": 5},
+                {"office": office, "attribute": "S1.2", "score": 11},
+            ]
+        },
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "entries[1]"
+    assert SiteScore.objects.count() == 0
+
+
+def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
+    created = call(
+        aw,
+        "body_admin",
+        "post",
+        "audits",
+        {"organisation": aw.acme.pk, "standard": "icss-illustrative"},
+    )
+    assert created.status_code == 201
+    a = created.json()["id"]
+    assert (
+        call(aw, "body_admin", "post", f"audits/{a}/auditors", {"username": "auditor"}).status_code
+        == 200
+    )
+    assert (
+        call(aw, "body_admin", "post", f"audits/{a}/advance", {"to": "self_assessment"}).status_code
+        == 200
+    )
+    expected = call(
+        aw,
+        "contact",
+        "post",
+        f"audits/{a}/self-assessment",
+        {"entries": [{"attribute": "S1.1", "score": 8, "note": "confident"}]},
+    )
+    assert expected.status_code == 201
+    drawn = call(aw, "auditor", "post", f"audits/{a}/sample", {"seed": SEED})
+    assert drawn.status_code == 201
+    picks = drawn.json()["picks"]
+    assert {p["name"] for p in picks if p["how"] == "main"} == {"Sydney", "Melbourne", "Perth"}
+    assert (
+        call(aw, "auditor", "post", f"audits/{a}/advance", {"to": "fieldwork"}).status_code == 200
+    )
+    from assay.audits.models import Audit
+
+    score_all(aw, 6, audit=Audit.objects.get(pk=a))
+    decision = call(aw, "decision_maker", "post", f"audits/{a}/decision")
+    assert decision.status_code == 201 and decision.json()["certifiable"] is True
+    verify = call(aw, "contact", "get", f"audits/{a}/decision?verify=true").json()["verify"]
+    assert verify["agrees"] is True
+    results = call(aw, "contact", "get", f"audits/{a}/results").json()
+    assert results["gaps"][0] == {"attribute": "S1.1", "expected": 8, "actual": 6.0, "gap": 2.0}
+    assert {n["code"] for n in results["nodes"]} >= {"S", "S1", "L3"}
+    issued = call(aw, "decision_maker", "post", f"audits/{a}/certificate")
+    assert issued.status_code == 201
+    number = issued.json()["number"]
+    shown = call(aw, "anonymous", "get", f"public/certificates/{number}")
+    assert shown.status_code == 200
+    assert set(shown.json()) == {
+        "number",
+        "organisation",
+        "scope",
+        "states",
+        "standard",
+        "issued_on",
+        "expires_on",
+        "status",
+        "mark",
+    }
+    assert shown.json()["status"] == "valid"
+    assert call(aw, "anonymous", "get", "public/certificates/ICSS-2013-000000-A").status_code == 404
+    assert call(aw, "anonymous", "get", "standards").status_code == 200
+    standard = call(aw, "anonymous", "get", "standards/icss-illustrative").json()
+    assert standard["illustrative"] is True and len(standard["scale"]) == 3
+
+
+def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
+    to_fieldwork(aw)
+    score_all(aw, 7)
+    svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
+    number = certificate_issue(by=aw["body_admin"], audit=aw.audit).number
+    matrix(aw, "get", f"certificates/{number}", None, expect(SEES_AUDIT, 200))
+    matrix(aw, "get", f"audits/{aw.audit.pk}/decision", None, expect(SEES_AUDIT, 200))
+    matrix(
+        aw,
+        "post",
+        f"certificates/{number}/withdraw",
+        {"reason": "misuse"},
+        expect({"body_admin"}, 200),
+    )
+    public = {role: 200 for role in ["anonymous", *ROLES]}
+    matrix(aw, "get", f"public/certificates/{number}", None, public)
+    assert Certificate.objects.get(number=number).withdrawn_on is None

@@ -1,0 +1,1 @@
+"""The pure audit engine (ICSS, seed 002)."""
