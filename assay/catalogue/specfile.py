@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "spec-v1.schema.json"
 LIBRARY_DIR = Path(__file__).parent / "library"
@@ -128,6 +127,10 @@ def load_text(
         return LoadedSpec(file, None, (SpecError(file, "$", 1, "the file must hold a mapping"),))
 
     errors: list[SpecError] = []
+    # Loaded here, not at import: only importing a spec file needs it, and a web server that
+    # never validates one is spared its memory.
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema() if schema_doc is None else schema_doc)
     check = semantic_errors if semantic is None else semantic
     for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
