@@ -10,6 +10,7 @@ from django.core.management import call_command
 from assay.catalogue.services import catalogue_import_library
 from assay.portfolios.demo import demo_portfolios_load
 from assay.registrations.demo import demo_centre_load
+from assay.reviews.demo import demo_reviews_load
 
 DEMO_USERS = [
     # (username, password, is_staff)
@@ -37,3 +38,4 @@ def demo_load() -> Iterator[str]:
         yield f"user {username}: {'created' if created else 'exists'}"
     yield from demo_centre_load()
     yield from demo_portfolios_load()
+    yield from demo_reviews_load()

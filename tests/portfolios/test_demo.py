@@ -43,6 +43,7 @@ from assay.portfolios.records import chains_verify, signed_off_units, unit_signe
 from assay.portfolios.storage import content_address, open_evidence, verify_stored
 from assay.registrations.demo import DEMO_DATE, demo_centre_load
 from assay.registrations.models import Registration
+from assay.reviews.demo import demo_reviews_load
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def demo_lines(
         catalogue_import_library()
         get_user_model().objects.create_superuser("admin", password="assay-demo-admin")
         list(demo_centre_load())
-        yield list(demo_portfolios_load())
+        yield list(demo_portfolios_load()) + list(demo_reviews_load())
         transaction.set_rollback(True)
 
 
@@ -92,7 +93,7 @@ def signed_in(username: str) -> Client:
 
 def test_first_run_creates_every_stage(demo_lines: list[str]) -> None:
     created = [line for line in demo_lines if line.endswith(": created")]
-    assert len(created) == 8
+    assert len(created) == 9  # eight portfolio stages, then Priya's plan and review
     assert "portfolio Hannah Cole (cand2), empty portfolio: empty" in demo_lines
 
 
@@ -294,3 +295,31 @@ def test_demo_files_script_reproduces_the_shipped_files(tmp_path: Path) -> None:
     module.write_all(tmp_path)
     for name in KINDS:
         assert (tmp_path / name).read_bytes() == (FILES / name).read_bytes(), name
+
+
+def test_priyas_plan_is_signed_by_all_three_and_her_review_awaits_the_employer(
+    reg: Any, demo_lines: list[str]
+) -> None:
+    from assay.portfolios.caseload import assessor_caseload
+    from assay.reviews.models import AssessmentPlan
+
+    plans = AssessmentPlan.objects.filter(registration=reg("Priya Shah")).order_by("met_on")
+    assert [p.kind for p in plans] == ["plan", "review"]
+    assert sorted(plans[0].signatures.values_list("capacity", flat=True)) == [
+        "assessor",
+        "candidate",
+        "employer",
+    ]
+    assert sorted(plans[1].signatures.values_list("capacity", flat=True)) == [
+        "assessor",
+        "candidate",
+    ]
+    row = next(
+        r
+        for r in assessor_caseload(user("alice"), DEMO_DATE)
+        if r.registration.pk == reg("Priya Shah").pk
+    )
+    assert "planned activity target date 31/01/2013 passed 29 days ago" in row.rag.reasons
+    assert list(demo_reviews_load()) == ["assessment plan and review for Priya Shah: exists"]
+    response = signed_in("ed").get(f"/registrations/{reg('Priya Shah').pk}/reviews/")
+    assert response.status_code == 200
