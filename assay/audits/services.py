@@ -475,11 +475,7 @@ def site_evidence_attach(
         audit=audit,
         office_id=office_id,
         attribute=attribute,
-        sha256=stored.sha256,
-        size=stored.size,
-        media_type=stored.media_type,
-        original_name=stored.original_name,
-        storage_name=stored.storage_name,
+        **stored.row_fields(),
         uploaded_by_id=by.pk,
     )
 

@@ -25,18 +25,9 @@ def audits() -> None:
 def validate(files: tuple[Path, ...]) -> None:
     """Check standard FILES; print every error with file, line and JSON path. Loads nothing."""
     from assay.audits.specfile import load_standard_file
+    from assay.cli.catalogue import echo_validation
 
-    bad = 0
-    for file in files:
-        loaded = load_standard_file(file)
-        for error in loaded.errors:
-            click.echo(str(error), err=True)
-        bad += len(loaded.errors)
-        if loaded.ok:
-            click.echo(f"{file}: ok")
-    if bad:
-        click.echo(f"{bad} error(s); nothing was loaded", err=True)
-        raise SystemExit(1)
+    echo_validation(files, load_standard_file)
 
 
 @audits.command(name="import")

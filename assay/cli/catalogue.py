@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,9 +24,15 @@ def validate(files: tuple[Path, ...]) -> None:
     """
     from assay.catalogue.specfile import load_file
 
+    echo_validation(files, load_file)
+
+
+def echo_validation(files: tuple[Path, ...], load: Callable[[Path], Any]) -> None:
+    """Print each file's errors (or "ok") and exit 1 when any file has one; shared by every
+    kind of spec file (qualifications, standards)."""
     bad = 0
     for file in files:
-        loaded = load_file(file)
+        loaded = load(file)
         for error in loaded.errors:
             click.echo(str(error), err=True)
         bad += len(loaded.errors)

@@ -137,11 +137,7 @@ def evidence_file_attach(
     with transaction.atomic():
         row = EvidenceFile.objects.create(
             item=item,
-            sha256=stored.sha256,
-            size=stored.size,
-            media_type=stored.media_type,
-            original_name=stored.original_name,
-            storage_name=stored.storage_name,
+            **stored.row_fields(),
             uploaded_by_id=by.pk,
         )
         units = item.mappings.exclude(status=MappingStatus.REJECTED).values_list(

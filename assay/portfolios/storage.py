@@ -79,6 +79,16 @@ class StoredFile:
     storage_name: str
     created: bool
 
+    def row_fields(self) -> dict[str, object]:
+        """The columns every file row keeps (portfolio evidence, audit site evidence)."""
+        return {
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "original_name": self.original_name,
+            "storage_name": self.storage_name,
+        }
+
 
 def content_address(sha256: str) -> str:
     """Where content with this SHA-256 lives: ``evidence/ab/cd/<sha256>`` (fan-out by prefix
