@@ -346,19 +346,52 @@ def remind(within: int, send: bool, as_user: str | None) -> None:
 
 @audits.command()
 @click.argument("audit_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "pdf", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="json: the results on stdout; pdf: the audit report with its charts; xlsx: the scores.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File for pdf/xlsx."
+)
 @as_option(required=False)
-def report(audit_id: int, as_user: str | None) -> None:
-    """The audit's results as JSON: per attribute, node and overall, per site and across sites,
-    bands, gaps against the self-assessment, the decision and the change since last year."""
+def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) -> None:
+    """The audit's results: as JSON (per attribute, node and overall, per site and across
+    sites, bands, gaps against the self-assessment, the decision and the change since last
+    year), or the full report as PDF or the scores as XLSX written to ``-o FILE``."""
     from assay.audits.selectors import audit_change, audit_results, results_dict
     from assay.cli.acting import acting, domain_errors
     from assay.cli.main import emit_json
 
+    if fmt != "json" and output is None:
+        click.echo(f"error: --format {fmt} needs -o FILE", err=True)
+        raise SystemExit(2)
     with domain_errors():
         user = acting(as_user)
-        data = results_dict(audit_results(user, audit_id))
-        data["change"] = [
-            {"attribute": code, "before": before, "after": after}
-            for code, before, after in audit_change(user, audit_id)
-        ]
-    emit_json(data)
+        if fmt == "json":
+            data = results_dict(audit_results(user, audit_id))
+            data["change"] = [
+                {"attribute": code, "before": before, "after": after}
+                for code, before, after in audit_change(user, audit_id)
+            ]
+        else:
+            from assay.audits.reports.build import report_for
+
+            built = report_for(user, audit_id)
+    if fmt == "json":
+        emit_json(data)
+        return
+    assert output is not None
+    if fmt == "pdf":
+        from assay.audits.reports.pdf import render_pdf
+
+        content = render_pdf(built)
+    else:
+        from assay.audits.reports.xlsx import render_xlsx
+
+        content = render_xlsx(built)
+    output.write_bytes(content)
+    click.echo(f"{output}: {len(content):,} bytes")

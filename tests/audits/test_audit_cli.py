@@ -95,6 +95,17 @@ def test_cycle_from_the_command_line(aw: AuditWorld, tmp_path: Path, settings: A
     assert report["decision"]["certifiable"] is False
     code, _, err = run("audits", "report", a, "--as", "contact_other")
     assert code == 2 and f"no audit {a}" in err
+    pdf, xlsx = tmp_path / "report.pdf", tmp_path / "scores.xlsx"
+    code, out, _ = run("audits", "report", a, "--format", "pdf", "-o", str(pdf), "--as", "contact")
+    assert code == 0 and out.startswith(f"{pdf}: ") and pdf.read_bytes().startswith(b"%PDF-")
+    code, _, _ = run("audits", "report", a, "--format", "xlsx", "-o", str(xlsx), "--as", "contact")
+    assert code == 0 and xlsx.read_bytes()[:2] == b"PK"
+    code, _, err = run("audits", "report", a, "--format", "pdf", "--as", "contact")
+    assert code == 2 and "needs -o FILE" in err
+    code, _, err = run(
+        "audits", "report", a, "--format", "pdf", "-o", str(pdf), "--as", "contact_other"
+    )
+    assert code == 2 and f"no audit {a}" in err
 
 
 def test_certificate_check_and_remind(aw: AuditWorld, tmp_path: Path, settings: Any) -> None:
