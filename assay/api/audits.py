@@ -303,13 +303,17 @@ def evidence(
 def results(request: HttpRequest, audit_id: int) -> Json:
     """Per attribute, element, perspective and overall, per site and across sites, with bands;
     gaps between management's expectation and delivery; the latest decision."""
-    user = who(request)
-    out = sel.results_dict(sel.audit_results(user, audit_id))
-    out["change"] = [
-        {"attribute": code, "before": before, "after": after}
-        for code, before, after in sel.audit_change(user, audit_id)
-    ]
-    return out
+    return sel.results_json(who(request), audit_id)
+
+
+@router.get("audits/{audit_id}/report", response={200: Json, **ERRORS})
+def report(request: HttpRequest, audit_id: int) -> Json:
+    """The whole audit report as JSON (what the PDF shows): the decision with its reasons, the
+    sample with its reasons, results, gaps, the perspectives' profile and year-on-year change."""
+    from assay.audits.reports.build import report_for
+    from assay.audits.reports.report_json import report_json
+
+    return report_json(report_for(who(request), audit_id))
 
 
 @router.post("audits/{audit_id}/decision", response={201: Json, **ERRORS})

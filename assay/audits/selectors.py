@@ -442,3 +442,14 @@ def certificate_public(number: str) -> dict[str, Any]:
     if certificate is None:
         raise NotFound(f"no certificate {number.strip().upper()}")
     return public_view(certificate)
+
+
+def results_json(user: AnyUser, pk: int) -> dict[str, Any]:
+    """``results_dict`` with the year-on-year change: what the API and
+    ``assay audits report`` answer."""
+    out = results_dict(audit_results(user, pk))
+    out["change"] = [
+        {"attribute": code, "before": before, "after": after}
+        for code, before, after in audit_change(user, pk)
+    ]
+    return out

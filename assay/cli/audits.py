@@ -362,7 +362,7 @@ def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) ->
     """The audit's results: as JSON (per attribute, node and overall, per site and across
     sites, bands, gaps against the self-assessment, the decision and the change since last
     year), or the full report as PDF or the scores as XLSX written to ``-o FILE``."""
-    from assay.audits.selectors import audit_change, audit_results, results_dict
+    from assay.audits.selectors import results_json
     from assay.cli.acting import acting, domain_errors
     from assay.cli.main import emit_json
 
@@ -372,11 +372,7 @@ def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) ->
     with domain_errors():
         user = acting(as_user)
         if fmt == "json":
-            data = results_dict(audit_results(user, audit_id))
-            data["change"] = [
-                {"attribute": code, "before": before, "after": after}
-                for code, before, after in audit_change(user, audit_id)
-            ]
+            data = results_json(user, audit_id)
         else:
             from assay.audits.reports.build import report_for
 

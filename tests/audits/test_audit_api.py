@@ -84,6 +84,7 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
         ("get", f"audits/{a}/scores", None, expect(all_visible, 200), None),
         ("get", f"audits/{a}/self-assessment", None, expect(all_visible, 200), None),
         ("get", f"audits/{a}/results", None, expect(all_visible, 200), None),
+        ("get", f"audits/{a}/report", None, expect(all_visible, 200), None),
         ("get", f"audits/{a}/decision", None, expect(all_visible, 404), None),
         ("get", f"organisations/{w.acme.pk}", None, expect(all_visible, 200), None),
         (
@@ -248,6 +249,8 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
     results = call(aw, "contact", "get", f"audits/{a}/results").json()
     assert results["gaps"][0] == {"attribute": "S1.1", "expected": 8, "actual": 6.0, "gap": 2.0}
     assert {n["code"] for n in results["nodes"]} >= {"S", "S1", "L3"}
+    full = call(aw, "contact", "get", f"audits/{a}/report").json()
+    assert full["decision"]["certifiable"] == results["decision"]["certifiable"]
     issued = call(aw, "decision_maker", "post", f"audits/{a}/certificate")
     assert issued.status_code == 201
     number = issued.json()["number"]
