@@ -35,7 +35,22 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Assay(click.Group):
+    """Turns "the database has no such table" into one line that says what to run."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from django.db import DatabaseError
+
+        try:
+            return super().invoke(ctx)
+        except DatabaseError as exc:
+            text = str(exc)
+            if "no such table" in text or ("relation" in text and "does not exist" in text):
+                fail("the database is not set up: run `assay demo` first (it migrates and loads)")
+            raise
+
+
+@click.group(cls=_Assay, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Assay: prove customer-service competence.
 

@@ -69,3 +69,21 @@ def test_help_describes_the_commands(env: dict[str, str]) -> None:
     done = run(env, "--help")
     for command in ("catalogue", "plan", "bench", "demo", "serve"):
         assert command in done.stdout
+
+
+def test_an_empty_database_gets_one_line_saying_what_to_run(tmp_path: Path) -> None:
+    assert ASSAY
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment["ASSAY_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [ASSAY, "bench", "portfolio", "--items", "2"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "assay: error: the database is not set up: run `assay demo` first "
+        "(it migrates and loads)\n"
+    )
