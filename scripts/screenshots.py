@@ -61,6 +61,26 @@ def centre_dashboard(page: Page, base: str, out: Path) -> Path:
     return path
 
 
+def audit_results(page: Page, base: str, out: Path) -> Path:
+    """A re-certification's results as the organisation's contact (demo account sean): bands
+    per site, the radar of expectation against delivery, the gaps and the year-on-year change."""
+    browser = page.context.browser
+    assert browser is not None
+    own = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
+    own.goto(f"{base}/accounts/login/?next=/audits/")
+    own.fill("#id_username", "sean")
+    own.fill("#id_password", "assay-demo")
+    own.get_by_role("button", name="Sign in").click()
+    own.wait_for_url("**/audits/")
+    own.get_by_role("row", name="Re-certification").get_by_role("link").click()
+    own.get_by_role("link", name="Results").first.click()
+    own.locator("#gaps-heading").scroll_into_view_if_needed()
+    path = out / "audit-results.png"
+    own.screenshot(path=str(path), full_page=False)
+    own.close()
+    return path
+
+
 def main(argv: list[str]) -> int:
     """Take the screenshots and print where they went."""
     base = (argv[1] if len(argv) > 1 else "http://127.0.0.1:8011").rstrip("/")
@@ -69,7 +89,7 @@ def main(argv: list[str]) -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
-        for shot in (unit_page, plan_builder, centre_dashboard):
+        for shot in (unit_page, plan_builder, centre_dashboard, audit_results):
             print(shot(page, base, out))
         browser.close()
     return 0

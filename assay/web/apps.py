@@ -7,3 +7,10 @@ class WebConfig(AppConfig):
     name = "assay.web"
     label = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from assay.web.audit_nav import on_sign_in
+
+        user_logged_in.connect(on_sign_in, dispatch_uid="assay-audit-nav")

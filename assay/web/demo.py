@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from assay.audits.demo import demo_audits_load
 from assay.catalogue.services import catalogue_import_library
 from assay.portfolios.demo import demo_portfolios_load
 from assay.registrations.demo import demo_centre_load
@@ -22,7 +23,8 @@ DEMO_USERS = [
 def demo_load() -> Iterator[str]:
     """Migrate, import the catalogue library, ensure the demo accounts exist, then the demo
     centre with its staff and candidates (``assay.registrations.demo``), then their portfolios
-    at every stage (``assay.portfolios.demo``)."""
+    at every stage (``assay.portfolios.demo``), then the certifying body, its clients and their
+    audits (``assay.audits.demo``)."""
     call_command("migrate", interactive=False, verbosity=0)
     yield "database migrated"
     for result in catalogue_import_library():
@@ -39,3 +41,4 @@ def demo_load() -> Iterator[str]:
     yield from demo_centre_load()
     yield from demo_portfolios_load()
     yield from demo_reviews_load()
+    yield from demo_audits_load()

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assay.web.views import (
+    audits,
     caseload,
     catalogue,
     centres,
@@ -164,6 +165,47 @@ urlpatterns = [
         notification_views.notification_mark_read,
         name="notification-read",
     ),
+    path("audits/", audits.audit_index, name="audits"),
+    path("audits/standards/", audits.standard_index, name="audits-standards"),
+    path("audits/new", audits.audit_new, name="audits-new"),
+    path(
+        "audits/organisations/<int:pk>/",
+        audits.organisation_detail,
+        name="audits-organisation",
+    ),
+    path(
+        "audits/certificates/<str:number>/",
+        audits.certificate_detail,
+        name="audit-certificate",
+    ),
+    path("audits/<int:pk>/", audits.audit_detail, name="audit"),
+    path("audits/<int:pk>/advance", audits.audit_advance, name="audit-advance"),
+    path("audits/<int:pk>/auditors", audits.audit_assign, name="audit-assign"),
+    path("audits/<int:pk>/recertify", audits.audit_recertify, name="audit-recertify"),
+    path("audits/<int:pk>/sample/", audits.sample, name="audit-sample"),
+    path("audits/<int:pk>/sample/verify", audits.sample_verify, name="audit-sample-verify"),
+    path(
+        "audits/<int:pk>/self-assessment/",
+        audits.self_assessment,
+        name="audit-self-assessment",
+    ),
+    path("audits/<int:pk>/sites/<int:office_pk>/", audits.site_scores, name="audit-site"),
+    path(
+        "audits/<int:pk>/sites/<int:office_pk>/evidence",
+        audits.site_evidence,
+        name="audit-site-evidence",
+    ),
+    path(
+        "audits/<int:pk>/evidence/<int:file_pk>/",
+        audits.site_evidence_file,
+        name="audit-evidence-file",
+    ),
+    path("audits/<int:pk>/results/", audits.results, name="audit-results"),
+    path("audits/<int:pk>/report.pdf", audits.report_pdf, name="audit-report-pdf"),
+    path("audits/<int:pk>/report.xlsx", audits.report_xlsx, name="audit-report-xlsx"),
+    path("audits/<int:pk>/decision/", audits.decision, name="audit-decision"),
+    path("audits/<int:pk>/certificate", audits.certificate_new, name="audit-certificate-new"),
+    path("register/certificates/", audits.register, name="register-certificates"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

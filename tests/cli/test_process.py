@@ -84,6 +84,5 @@ def test_an_empty_database_gets_one_line_saying_what_to_run(tmp_path: Path) -> N
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "assay: error: the database is not set up: run `assay demo` first "
-        "(it migrates and loads)\n"
+        "assay: error: the database is not set up: run `assay demo` first (it migrates and loads)\n"
     )

@@ -368,7 +368,9 @@ def test_every_new_url_is_in_the_matrix() -> None:
     from assay.web.urls import urlpatterns
 
     routes = {
-        str(p.pattern) for p in urlpatterns if str(p.pattern).startswith(("centres", "regist"))
+        str(p.pattern)
+        for p in urlpatterns
+        if str(p.pattern).startswith(("centres", "registrations"))
     }
     assert routes == {
         "centres/",

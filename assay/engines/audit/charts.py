@@ -74,37 +74,42 @@ def radar_svg(
     if high <= 0 or size <= 0:
         raise ValueError("high and size must be positive")
     n = len(axes)
-    centre = size / 2
     radius = size / 2 - max(48.0, size * 0.2)
+    # Side labels ("Learning and Growth") are wider than the space beside the chart: widen the
+    # canvas on both sides by what the longest one needs (about 7 px a character at 12 px).
+    room = size / 2 - radius - 14
+    side = max(0.0, max((7.0 * len(a) for a in axes), default=0.0) - room + 4)
+    width = size + 2 * side
+    cx, centre = width / 2, size / 2
     legend_h = 22 * len(series) + (8 if series else 0)
 
     def point(i: int, fraction: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
         return (
-            centre + radius * fraction * math.cos(angle),
+            cx + radius * fraction * math.cos(angle),
             centre + radius * fraction * math.sin(angle),
         )
 
     out = [
-        f'<svg {_SVG} width="{size}" height="{size + legend_h}" '
-        f'viewBox="0 0 {size} {size + legend_h}" aria-label={quoteattr(title)}>',
+        f'<svg {_SVG} width="{_num(width)}" height="{size + legend_h}" '
+        f'viewBox="0 0 {_num(width)} {size + legend_h}" aria-label={quoteattr(title)}>',
         f"<title>{escape(title)}</title>",
     ]
     marks = rings if rings is not None else [high * k / 4 for k in range(1, 5)]
     for mark in marks:
         if 0 < mark <= high:
             out.append(
-                f'<circle class="ring" cx="{_num(centre)}" cy="{_num(centre)}" '
+                f'<circle class="ring" cx="{_num(cx)}" cy="{_num(centre)}" '
                 f'r="{_num(radius * mark / high)}" fill="none" stroke="#ccc" />'
             )
     for i, label in enumerate(axes):
         x, y = point(i, 1.0)
         out.append(
-            f'<line class="axis" x1="{_num(centre)}" y1="{_num(centre)}" '
+            f'<line class="axis" x1="{_num(cx)}" y1="{_num(centre)}" '
             f'x2="{_num(x)}" y2="{_num(y)}" stroke="#999" />'
         )
         lx, ly = point(i, 1.0 + 14 / radius)
-        dx = lx - centre
+        dx = lx - cx
         anchor = "start" if dx > size * 0.05 else "end" if dx < -size * 0.05 else "middle"
         out.append(
             f'<text class="axis-label" x="{_num(lx)}" y="{_num(ly + 4)}" '

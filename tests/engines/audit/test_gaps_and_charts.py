@@ -110,8 +110,17 @@ def test_radar_has_one_polygon_per_series_and_escaped_labels() -> None:
     assert legend == ["Management", "Delivery <actual>"]
     assert 'Operational "Ops": no score' in (polygons[0].find(f"{SVG}title").text or "")
     # the first spoke points straight up: Management's 8 of 10 sits at 0.8 of the radius
+    width = float(root.get("width", "0"))
     first = polygons[0].get("points", "").split()[0].split(",")
-    assert first == ["180.0", f"{180 - 0.8 * 108:.1f}"]
+    assert first == [f"{width / 2:.1f}", f"{180 - 0.8 * 108:.1f}"]
+    # Side labels fit on the canvas (about 7 px a character at 12 px), left and right.
+    for text in root.findall(f"{SVG}text"):
+        if text.get("class") != "axis-label":
+            continue
+        x, extent = float(text.get("x", "0")), 7 * len(text.text or "")
+        anchor = text.get("text-anchor")
+        left = x - extent if anchor == "end" else x - extent / 2 if anchor == "middle" else x
+        assert left >= 0 and left + extent <= width, text.text
 
 
 def test_chart_input_errors() -> None:

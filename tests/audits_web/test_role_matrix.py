@@ -1,0 +1,264 @@
+"""Every audit page and form × every role: the exact status each one gets (ADR 0006).
+
+The audit of Acme is in fieldwork, every sampled site scored by its assigned auditor. An audit
+the role may not see answers 404 exactly like a missing one (the other organisation's contact,
+an auditor of the body not assigned to it, a person with no audit role); a visible audit with
+an act the role may not do answers 403; anonymous visitors are sent to sign in, except on the
+public register. Each request runs in a savepoint that is rolled back, so every role meets the
+same world.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+
+from assay.audits import services as svc
+from assay.audits.models import AuditDecision
+from assay.audits.standards import standard_of
+from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "body_admin",
+    "auditor",
+    "auditor_other",
+    "decision_maker",
+    "contact",
+    "contact_other",
+    "nobody",
+    "anonymous",
+)
+SEES_AUDIT = {"body_admin", "auditor", "decision_maker", "contact"}
+
+
+def expect(visible: set[str], allowed: set[str], ok: int, other: int = 403) -> dict[str, int]:
+    """302 for anonymous, 404 outside ``visible``, ``ok`` for ``allowed``, else ``other``."""
+    table = {}
+    for role in ROLES:
+        if role == "anonymous":
+            table[role] = 302
+        elif role not in visible:
+            table[role] = 404
+        else:
+            table[role] = ok if role in allowed else other
+    return table
+
+
+EVERYONE = set(ROLES) - {"anonymous"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    url: Callable[[AuditWorld], str]
+    expected: dict[str, int]
+    data: Callable[[AuditWorld], dict[str, Any]] = lambda w: {}
+
+
+def audit(path: str = "") -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/{w.audit.pk}/{path}"
+
+
+def site(path: str = "") -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/{w.audit.pk}/sites/{sampled_offices(w.audit)[0]}/{path}"
+
+
+def first_code(w: AuditWorld) -> str:
+    return standard_of(w.audit.standard).attributes[0].code
+
+
+ENDPOINTS = [
+    Endpoint("get", lambda w: "/audits/", expect(EVERYONE, EVERYONE, 200)),
+    Endpoint("get", lambda w: "/audits/standards/", expect(EVERYONE, EVERYONE, 200)),
+    Endpoint("get", lambda w: "/audits/new", expect(EVERYONE, {"body_admin"}, 200)),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/organisations/{w.acme.pk}/",
+        expect(SEES_AUDIT, SEES_AUDIT, 200),
+    ),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/organisations/{w.other.pk}/",
+        expect({"body_admin", "decision_maker", "contact_other"}, EVERYONE, 200),
+    ),
+    Endpoint("get", audit(), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("sample/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("sample/verify"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("self-assessment/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", site(), expect(SEES_AUDIT, {"auditor"}, 200)),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/{w.audit.pk}/evidence/{w.extra['evidence'].pk}/",
+        expect(SEES_AUDIT, SEES_AUDIT, 200),
+    ),
+    Endpoint("get", audit("results/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("report.pdf"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("report.xlsx"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("get", audit("decision/"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 200)),
+    Endpoint("post", audit("decision/"), expect(SEES_AUDIT, {"decision_maker"}, 302)),
+    # No decision yet: the administrator and decision maker are told so (400).
+    Endpoint(
+        "post", audit("certificate"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 400)
+    ),
+    # Already in fieldwork: whoever may move it on is told it cannot (400).
+    Endpoint(
+        "post",
+        audit("advance"),
+        expect(SEES_AUDIT, {"body_admin", "auditor"}, 400),
+        lambda w: {"to": "fieldwork"},
+    ),
+    Endpoint(
+        "post",
+        audit("auditors"),
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"auditor": w["auditor_other"].pk},
+    ),
+    Endpoint("post", audit("sample/"), expect(SEES_AUDIT, {"body_admin", "auditor"}, 400)),
+    Endpoint(
+        "post",
+        audit("self-assessment/"),
+        expect(SEES_AUDIT, {"contact"}, 400),
+        lambda w: {f"score-{first_code(w)}": "5"},
+    ),
+    Endpoint(
+        "post",
+        site(),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {f"score-{first_code(w)}": "9"},
+    ),
+    Endpoint(
+        "post",
+        site("evidence"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {
+            "attribute": first_code(w),
+            "file": SimpleUploadedFile("note.txt", b"seen\n", content_type="text/plain"),
+        },
+    ),
+    Endpoint("post", audit("recertify"), expect(SEES_AUDIT, {"body_admin"}, 400)),
+    Endpoint("get", lambda w: "/register/certificates/", dict.fromkeys(ROLES, 200)),
+]
+
+
+@pytest.fixture
+def fieldwork(aw: AuditWorld) -> AuditWorld:
+    to_fieldwork(aw)
+    score_all(aw, 7)
+    aw.extra["evidence"] = svc.site_evidence_attach(
+        by=aw["auditor"],
+        audit=aw.audit,
+        office_id=sampled_offices(aw.audit)[0],
+        attribute=first_code(aw),
+        upload=io.BytesIO(b"complaints log\n"),
+        original_name="log.txt",
+    )
+    return aw
+
+
+def _client(w: AuditWorld, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(w[role])
+    return client
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.url.__name__}")
+def test_every_role_gets_the_expected_status(fieldwork: AuditWorld, endpoint: Endpoint) -> None:
+    got = {}
+    for role in ROLES:
+        client = _client(fieldwork, role)
+        with transaction.atomic():
+            response = getattr(client, endpoint.method)(
+                endpoint.url(fieldwork), endpoint.data(fieldwork)
+            )
+            got[role] = response.status_code
+            transaction.set_rollback(True)
+        if role == "anonymous" and got[role] == 302:
+            assert response["Location"].startswith("/accounts/login/")
+    assert got == endpoint.expected
+
+
+def test_an_evidence_file_of_another_audit_is_404(fieldwork: AuditWorld) -> None:
+    other = svc.audit_create(
+        by=fieldwork["body_admin"], organisation=fieldwork.acme, standard=fieldwork.standard
+    )
+    url = f"/audits/{other.pk}/evidence/{fieldwork.extra['evidence'].pk}/"
+    assert _client(fieldwork, "body_admin").get(url).status_code == 404
+
+
+def test_an_office_outside_the_sample_is_404_for_the_assigned_auditor(
+    fieldwork: AuditWorld,
+) -> None:
+    outside = fieldwork.offices["Brisbane"].pk  # Other Co's office
+    response = _client(fieldwork, "auditor").get(f"/audits/{fieldwork.audit.pk}/sites/{outside}/")
+    assert response.status_code == 404
+
+
+def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
+    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    response = _client(fieldwork, "decision_maker").post(
+        f"/audits/{fieldwork.audit.pk}/certificate"
+    )
+    url = response["Location"]
+    got = {role: _client(fieldwork, role).get(url).status_code for role in ROLES}
+    assert got == expect(SEES_AUDIT, SEES_AUDIT, 200)
+
+
+def test_decision_maker_who_scored_is_refused_with_the_reason(aw: AuditWorld) -> None:
+    admin, dm = aw["body_admin"], aw["decision_maker"]
+    svc.body_role_grant(by=admin, body=aw.body, user=dm, role="auditor")
+    svc.auditor_assign(by=admin, audit=aw.audit, auditor=dm)
+    to_fieldwork(aw)
+    office = sampled_offices(aw.audit)[0]
+    code = standard_of(aw.standard).attributes[0].code
+    svc.site_score_record(by=dm, audit=aw.audit, entries=[svc.SiteScoreInput(office, code, 6)])
+    client = _client(aw, "decision_maker")
+    page = client.get(f"/audits/{aw.audit.pk}/decision/").content.decode()
+    assert "You scored sites in this audit" in page
+    assert "Confirm and record the decision" not in page
+    response = client.post(f"/audits/{aw.audit.pk}/decision/")
+    assert response.status_code == 403
+    assert "You scored sites in this audit" in response.content.decode()
+    assert not AuditDecision.objects.exists()
+
+
+def test_every_audit_url_is_in_the_matrix() -> None:
+    """A new page or form under /audits/ or /register/ must join the matrix above (the
+    certificate page and the office outside the sample have their own tests)."""
+    from assay.web.urls import urlpatterns
+
+    routes = {
+        str(p.pattern) for p in urlpatterns if str(p.pattern).startswith(("audits", "register/"))
+    }
+    assert routes == {
+        "audits/",
+        "audits/standards/",
+        "audits/new",
+        "audits/organisations/<int:pk>/",
+        "audits/certificates/<str:number>/",
+        "audits/<int:pk>/",
+        "audits/<int:pk>/advance",
+        "audits/<int:pk>/auditors",
+        "audits/<int:pk>/recertify",
+        "audits/<int:pk>/sample/",
+        "audits/<int:pk>/sample/verify",
+        "audits/<int:pk>/self-assessment/",
+        "audits/<int:pk>/sites/<int:office_pk>/",
+        "audits/<int:pk>/sites/<int:office_pk>/evidence",
+        "audits/<int:pk>/evidence/<int:file_pk>/",
+        "audits/<int:pk>/results/",
+        "audits/<int:pk>/report.pdf",
+        "audits/<int:pk>/report.xlsx",
+        "audits/<int:pk>/decision/",
+        "audits/<int:pk>/certificate",
+        "register/certificates/",
+    }
