@@ -342,7 +342,8 @@ class AuditDecision(models.Model):
     sites = models.JSONField(help_text="The required sites (office ids) the decision covered")
     scores = models.JSONField(help_text="site -> attribute -> score the decision was made on")
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_on = models.DateField(help_text="The decision's date on the one clock (ADR 0007)")
+    decided_at = models.DateTimeField(auto_now_add=True, help_text="When the row was written")
 
     class Meta:
         ordering = ["audit", "decided_at", "pk"]

@@ -309,6 +309,7 @@ def decision_dict(decision: AuditDecision) -> dict[str, Any]:
         "desirable": decision.desirable,
         "sites": decision.sites,
         "decided_by": decision.decided_by.get_username(),
+        "decided_on": decision.decided_on.isoformat(),
         "decided_at": decision.decided_at.isoformat(),
     }
 

@@ -513,6 +513,7 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             sites=list(sites),
             scores={site: dict(by_attr) for site, by_attr in scores.items()},
             decided_by_id=by.pk,
+            decided_on=clock.today(),
         )
         verdict = "certifiable" if decision.certifiable else "not certifiable"
         _status(audit, AuditStatus.DECIDED, by, f"decision recorded: {verdict}")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assay import clock
 from assay.audits import services as svc
 from assay.audits.certificates import (
     certificate_issue,
@@ -138,6 +139,7 @@ def test_full_cycle_certifiable_with_certificate(aw: AuditWorld) -> None:
     score_all(aw, 7)
     decision = svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
     assert decision.certifiable
+    assert decision.decided_on == clock.today()  # the pinned day, not the wall clock
     assert decision.reasons and all({"code", "text"} <= set(r) for r in decision.reasons)
     aw.audit.refresh_from_db()
     assert aw.audit.status == "decided"

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from assay import clock
 from assay.audits.models import AuditKind
 from assay.audits.permissions import AnyUser
@@ -57,7 +55,7 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
             desirable=tuple((str(code), str(band)) for code, band in row.desirable),
         )
         decision_maker: str | None = _person(row.decided_by)
-        dates.append(("Decided", timezone.localdate(row.decided_at)))
+        dates.append(("Decided", row.decided_on))
     else:
         decision = decide(r.standard, r.scores, r.sites)
         decision_maker = None
