@@ -60,10 +60,8 @@ class CaseloadRow:
 
 @dataclass(frozen=True, slots=True)
 class QueuedMapping:
-    """A candidate's proposal on one of the assessor's units, waiting for confirm/reject.
-
-    Mappings carry no time of their own, so the wait is counted from when the evidence item
-    was added (the proposal cannot be older than that)."""
+    """A candidate's proposal on one of the assessor's units, waiting for confirm/reject since
+    it was proposed."""
 
     mapping: CriterionMapping
     since: dt.datetime
@@ -249,7 +247,7 @@ def evidence_queue(user: AnyUser, today: dt.date | None = None) -> EvidenceQueue
         CriterionMapping.objects.filter(status=MappingStatus.PROPOSED, item__registration__in=mine)
         .filter(Exists(my_unit))
         .select_related("item__registration__candidate", "item__registration__qualification")
-        .order_by("item__created_at", "pk")
+        .order_by("proposed_at", "pk")
     )
     # A signed-off unit is locked: its leftover proposals cannot be decided until it is reopened.
     locked = signed_off_of({m.item.registration_id for m in proposals})
@@ -269,7 +267,7 @@ def evidence_queue(user: AnyUser, today: dt.date | None = None) -> EvidenceQueue
     counts = _proposal_counts(i.pk for i in items)
     return EvidenceQueue(
         mappings=[
-            QueuedMapping(m, m.item.created_at, _waited(m.item.created_at, today))
+            QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today))
             for m in proposals
         ],
         items=[

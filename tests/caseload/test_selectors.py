@@ -29,7 +29,7 @@ from assay.portfolios.caseload import (
     progress_xlsx,
 )
 from assay.portfolios.coverage import unit_spec, unit_targets
-from assay.portfolios.models import EvidenceItem
+from assay.portfolios.models import CriterionMapping
 from assay.portfolios.services import evidence_add, mapping_propose
 from assay.registrations.models import PlanUnit
 from assay.registrations.services import PlanUnitInput, plan_set, registration_transition
@@ -116,7 +116,7 @@ def test_centre_progress_is_not_found_outside_the_centres_staff(world: World, na
         centre_progress(world.user(name), world.north.pk, TODAY)
 
 
-def test_queue_holds_proposals_on_my_units_oldest_evidence_first(world: World) -> None:
+def test_queue_holds_proposals_on_my_units_oldest_proposal_first(world: World) -> None:
     alice, dan = world.user("alice"), world.user("dan")
     newer = evidence_add(
         by=dan,
@@ -128,15 +128,17 @@ def test_queue_holds_proposals_on_my_units_oldest_evidence_first(world: World) -
     )
     on_newer = mapping_propose(by=dan, item=newer, unit="401", target="1.2")
     on_older = mapping_propose(by=dan, item=world.item, unit="401", target="1.3")
-    EvidenceItem.objects.filter(pk=world.item.pk).update(
-        created_at=dt.datetime(2013, 2, 1, 9, tzinfo=dt.UTC)
-    )
-    EvidenceItem.objects.filter(pk=newer.pk).update(
-        created_at=dt.datetime(2013, 2, 20, 9, tzinfo=dt.UTC)
-    )
+    at = {
+        world.mapping.pk: dt.datetime(2013, 2, 1, 9, tzinfo=dt.UTC),
+        on_newer.pk: dt.datetime(2013, 2, 10, 9, tzinfo=dt.UTC),
+        on_older.pk: dt.datetime(2013, 2, 20, 9, tzinfo=dt.UTC),
+    }
+    for pk, when in at.items():
+        CriterionMapping.objects.filter(pk=pk).update(proposed_at=when)
     queue = evidence_queue(alice, TODAY)
-    assert [q.mapping.pk for q in queue.mappings] == [world.mapping.pk, on_older.pk, on_newer.pk]
-    assert [q.waited_days for q in queue.mappings] == [28, 28, 9]
+    # Oldest proposal first, however old its evidence item is.
+    assert [q.mapping.pk for q in queue.mappings] == [world.mapping.pk, on_newer.pk, on_older.pk]
+    assert [q.waited_days for q in queue.mappings] == [28, 19, 9]
     assert queue.items == []  # no files yet
     for name in ("arthur", "carol", "ian", "dan", "sue"):
         assert evidence_queue(world.user(name), TODAY).mappings == [], name
