@@ -8,7 +8,7 @@ changes nothing. Evidence files download through ``evidence_file_open`` as attac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,93 +338,97 @@ def mapping_decision(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResp
     return _unit(request, pk, mapping.unit_number, {"decide": form}, status=400)
 
 
+def _unit_act(
+    request: HttpRequest,
+    pk: int,
+    unit: str,
+    form_class: type[forms.Form],
+    name: str,
+    act: Callable[[Registration, dict[str, Any]], str],
+) -> HttpResponse:
+    """One assessor act on a unit page: validate the form, call the service through ``act``
+    (which returns the success message), or re-render the unit page with the errors (400)."""
+    registration = registration_get(request.user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = act(registration, form.cleaned_data)
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _unit_done(request, pk, unit, message)
+    return _unit(request, pk, unit, {name: form}, status=400)
+
+
 @require_POST
 @member_view
 def judge(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     """Judge one criterion met or not yet met, with feedback (``criterion_judge``)."""
-    registration = registration_get(request.user, pk)
-    form = JudgeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            criterion_judge(
-                by=request.user,  # type: ignore[arg-type]
-                registration=registration,
-                unit=unit,
-                criterion=data["criterion"],
-                met=data["verdict"] == "met",
-                feedback=data["feedback"],
-                expected_seq=data["expected_seq"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            verdict = "met" if data["verdict"] == "met" else "not yet met"
-            return _unit_done(request, pk, unit, f"Criterion {data['criterion']} {verdict}.")
-    return _unit(request, pk, unit, {"judge": form}, status=400)
+
+    def act(registration: Registration, data: dict[str, Any]) -> str:
+        met = data["verdict"] == "met"
+        criterion_judge(
+            by=request.user,  # type: ignore[arg-type]
+            registration=registration,
+            unit=unit,
+            criterion=data["criterion"],
+            met=met,
+            feedback=data["feedback"],
+            expected_seq=data["expected_seq"],
+        )
+        return f"Criterion {data['criterion']} {'met' if met else 'not yet met'}."
+
+    return _unit_act(request, pk, unit, JudgeForm, "judge", act)
 
 
 @require_POST
 @member_view
 def span(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     """Record the evidence period found sufficient (``span_record``)."""
-    registration = registration_get(request.user, pk)
-    form = SpanForm(request.POST)
-    if form.is_valid():
-        days = form.cleaned_data["sufficient_days"]
-        try:
-            span_record(
-                by=request.user,  # type: ignore[arg-type]
-                registration=registration,
-                unit=unit,
-                sufficient_days=days,
-                expected_seq=form.cleaned_data["expected_seq"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _unit_done(request, pk, unit, f"Sufficient evidence period: {days} days.")
-    return _unit(request, pk, unit, {"span": form}, status=400)
+
+    def act(registration: Registration, data: dict[str, Any]) -> str:
+        span_record(
+            by=request.user,  # type: ignore[arg-type]
+            registration=registration,
+            unit=unit,
+            sufficient_days=data["sufficient_days"],
+            expected_seq=data["expected_seq"],
+        )
+        return f"Sufficient evidence period: {data['sufficient_days']} days."
+
+    return _unit_act(request, pk, unit, SpanForm, "span", act)
 
 
 @require_POST
 @member_view
 def sign_off(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     """Sign the unit off, or list every reason it is not ready (``unit_sign_off``)."""
-    registration = registration_get(request.user, pk)
-    form = SignOffForm(request.POST)
-    if form.is_valid():
-        try:
-            unit_sign_off(
-                by=request.user,  # type: ignore[arg-type]
-                registration=registration,
-                unit=unit,
-                expected_seq=form.cleaned_data["expected_seq"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _unit_done(request, pk, unit, f"Unit {unit} signed off.")
-    return _unit(request, pk, unit, {"sign_off": form}, status=400)
+
+    def act(registration: Registration, data: dict[str, Any]) -> str:
+        unit_sign_off(
+            by=request.user,  # type: ignore[arg-type]
+            registration=registration,
+            unit=unit,
+            expected_seq=data["expected_seq"],
+        )
+        return f"Unit {unit} signed off."
+
+    return _unit_act(request, pk, unit, SignOffForm, "sign_off", act)
 
 
 @require_POST
 @member_view
 def reopen(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     """A lead IQA or centre administrator reopens a signed-off unit (``unit_reopen``)."""
-    registration = registration_get(request.user, pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            unit_reopen(
-                by=request.user,  # type: ignore[arg-type]
-                registration=registration,
-                unit=unit,
-                reason=form.cleaned_data["reason"],
-                expected_seq=form.cleaned_data["expected_seq"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _unit_done(request, pk, unit, f"Unit {unit} reopened.")
-    return _unit(request, pk, unit, {"reopen": form}, status=400)
+
+    def act(registration: Registration, data: dict[str, Any]) -> str:
+        unit_reopen(
+            by=request.user,  # type: ignore[arg-type]
+            registration=registration,
+            unit=unit,
+            reason=data["reason"],
+            expected_seq=data["expected_seq"],
+        )
+        return f"Unit {unit} reopened."
+
+    return _unit_act(request, pk, unit, ReopenForm, "reopen", act)
