@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from assay import clock
 from assay.audits import permissions as perm
@@ -148,33 +150,42 @@ class ReminderDue:
 
 
 def reminders_due(user: User, *, within_days: int = REMIND_DAYS) -> list[ReminderDue]:
-    """Valid certificates of bodies ``user`` administers that expire within ``within_days``."""
+    """Valid certificates of bodies ``user`` administers that expire within ``within_days``.
+
+    Three queries whatever the number of certificates (the bodies administered, the
+    certificates with whether each was reminded, the contacts' e-mails): the renewals page
+    lists them all."""
     from assay.audits.selectors import certificates_visible_to
 
     if within_days < 0:
         raise InvalidInput({"within": "the number of days cannot be negative"})
     today = clock.today()
-    rows = []
     certificates = certificates_visible_to(user).filter(
         withdrawn_on__isnull=True,
         expires_on__gt=today,
         expires_on__lte=today + dt.timedelta(days=within_days),
     )
-    for certificate in certificates.order_by("expires_on", "pk"):
-        if not perm.can_administer(user, certificate.audit.body_id):
-            continue
-        emails = OrganisationContact.objects.filter(
-            organisation_id=certificate.organisation_id, active=True
-        ).values_list("user__email", flat=True)
-        rows.append(
-            ReminderDue(
-                certificate=certificate,
-                days_left=(certificate.expires_on - today).days,
-                recipients=tuple(sorted(e for e in emails if e)),
-                already_sent=certificate.reminders.exists(),
-            )
+    if not perm.is_operator(user):
+        administered = perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)
+        certificates = certificates.filter(audit__body_id__in=administered)
+    reminded = CertificateReminder.objects.filter(certificate_id=OuterRef("pk"))
+    rows = list(certificates.annotate(reminded=Exists(reminded)).order_by("expires_on", "pk"))
+    emails: dict[int, list[str]] = defaultdict(list)
+    contacts = OrganisationContact.objects.filter(
+        organisation_id__in={c.organisation_id for c in rows}, active=True
+    ).values_list("organisation_id", "user__email")
+    for organisation_id, email in contacts:
+        if email:
+            emails[organisation_id].append(email)
+    return [
+        ReminderDue(
+            certificate=certificate,
+            days_left=(certificate.expires_on - today).days,
+            recipients=tuple(sorted(emails[certificate.organisation_id])),
+            already_sent=certificate.reminded,
         )
-    return rows
+        for certificate in rows
+    ]
 
 
 def reminders_send(*, by: User, within_days: int = REMIND_DAYS) -> list[ReminderDue]:

@@ -16,7 +16,13 @@ from typing import Any
 from django.core.files import File
 
 from assay.audits import permissions as perm
-from assay.audits.certificates import mark_entitled, status_of
+from assay.audits.certificates import (
+    REMIND_DAYS,
+    ReminderDue,
+    mark_entitled,
+    reminders_due,
+    status_of,
+)
 from assay.audits.inputs import latest_scores, sampled_sites
 from assay.audits.models import (
     Audit,
@@ -68,6 +74,7 @@ class AuditsHome:
     certificates: list[Certificate]
     can_plan: bool
     roles: frozenset[str]
+    can_remind: bool = False
 
 
 def audit_roles(user: AnyUser) -> frozenset[str]:
@@ -92,6 +99,7 @@ def audits_home(user: AnyUser) -> AuditsHome:
         certificates=list(certificates_visible_to(user).order_by("-issued_on", "-pk")),
         can_plan=BodyRole.ADMINISTRATOR in roles,
         roles=roles,
+        can_remind=BodyRole.ADMINISTRATOR in roles,
     )
 
 
@@ -443,5 +451,31 @@ def certificate_page(user: AnyUser, number: str) -> CertificatePage:
         certificate=certificate,
         status=status_of(certificate),
         mark=mark_entitled(certificate),
-        may_withdraw=perm.can_administer(user, certificate.audit.body_id),
+        may_withdraw=(
+            certificate.withdrawn_on is None
+            and perm.can_administer(user, certificate.audit.body_id)
+        ),
     )
+
+
+# --- renewals ----------------------------------------------------------------------------------
+
+
+def may_remind(user: AnyUser) -> None:
+    """Renewal reminders are the certifying body's administrators' (the service only ever
+    lists the certificates of bodies the user administers); anybody else is NotAllowed."""
+    if not (perm.is_operator(user) or perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)):
+        raise NotAllowed("only the certifying body's administrators send renewal reminders")
+
+
+@dataclass(frozen=True)
+class RenewalsPage:
+    within_days: int
+    due: list[ReminderDue]
+
+
+def renewals_page(user: AnyUser, within_days: int = REMIND_DAYS) -> RenewalsPage:
+    """Valid certificates of the user's bodies expiring within ``within_days``, with who
+    would be reminded and whether they already were (``reminders_due``, the CLI's read)."""
+    may_remind(user)
+    return RenewalsPage(within_days, reminders_due(user, within_days=within_days))  # type: ignore[arg-type]

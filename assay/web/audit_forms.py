@@ -141,3 +141,11 @@ def parse_site_scores(
         if score is not None and _changed(latest, a.code, score, notes, "notes"):
             entries.append(SiteScoreInput(office_id, a.code, score, notes))
     return entries, errors
+
+
+class RenewalsForm(forms.Form):
+    """How far ahead the renewals page looks (the CLI's ``--within``)."""
+
+    within = forms.IntegerField(
+        label="Expiring within (days)", min_value=0, max_value=3660, required=False
+    )

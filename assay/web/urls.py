@@ -178,6 +178,13 @@ urlpatterns = [
         audits.certificate_detail,
         name="audit-certificate",
     ),
+    path(
+        "audits/certificates/<str:number>/withdraw",
+        audits.certificate_withdraw_view,
+        name="audit-certificate-withdraw",
+    ),
+    path("audits/renewals/", audits.renewals, name="audits-renewals"),
+    path("audits/renewals/send", audits.renewals_send, name="audits-renewals-send"),
     path("audits/<int:pk>/", audits.audit_detail, name="audit"),
     path("audits/<int:pk>/advance", audits.audit_advance, name="audit-advance"),
     path("audits/<int:pk>/auditors", audits.audit_assign, name="audit-assign"),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import Client
 
 from assay.audits import services as svc
-from assay.audits.models import AuditDecision
+from assay.audits.models import AuditDecision, Certificate
 from assay.audits.standards import standard_of
 from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
 
@@ -146,6 +146,8 @@ ENDPOINTS = [
     ),
     Endpoint("post", audit("recertify"), expect(SEES_AUDIT, {"body_admin"}, 400)),
     Endpoint("get", lambda w: "/register/certificates/", dict.fromkeys(ROLES, 200)),
+    Endpoint("get", lambda w: "/audits/renewals/", expect(EVERYONE, {"body_admin"}, 200)),
+    Endpoint("post", lambda w: "/audits/renewals/send", expect(EVERYONE, {"body_admin"}, 302)),
 ]
 
 
@@ -213,6 +215,24 @@ def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
     assert got == expect(SEES_AUDIT, SEES_AUDIT, 200)
 
 
+def test_certificate_withdrawal_for_each_role(fieldwork: AuditWorld) -> None:
+    """Only the body's administrators withdraw; whoever does not see the certificate gets
+    404; a refused request changes nothing."""
+    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/certificate")
+    certificate = Certificate.objects.get()
+    url = f"/audits/certificates/{certificate.number}/withdraw"
+    got = {}
+    for role in ROLES:
+        with transaction.atomic():
+            response = _client(fieldwork, role).post(url, {"reason": "misuse of the mark"})
+            got[role] = response.status_code
+            certificate.refresh_from_db()
+            assert (certificate.withdrawn_on is not None) == (role == "body_admin")
+            transaction.set_rollback(True)
+    assert got == expect(SEES_AUDIT, {"body_admin"}, 302)
+
+
 def test_decision_maker_who_scored_is_refused_with_the_reason(aw: AuditWorld) -> None:
     admin, dm = aw["body_admin"], aw["decision_maker"]
     svc.body_role_grant(by=admin, body=aw.body, user=dm, role="auditor")
@@ -233,7 +253,7 @@ def test_decision_maker_who_scored_is_refused_with_the_reason(aw: AuditWorld) ->
 
 def test_every_audit_url_is_in_the_matrix() -> None:
     """A new page or form under /audits/ or /register/ must join the matrix above (the
-    certificate page and the office outside the sample have their own tests)."""
+    certificate page, its withdrawal and the office outside the sample have their own tests)."""
     from assay.web.urls import urlpatterns
 
     routes = {
@@ -245,6 +265,9 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/new",
         "audits/organisations/<int:pk>/",
         "audits/certificates/<str:number>/",
+        "audits/certificates/<str:number>/withdraw",
+        "audits/renewals/",
+        "audits/renewals/send",
         "audits/<int:pk>/",
         "audits/<int:pk>/advance",
         "audits/<int:pk>/auditors",

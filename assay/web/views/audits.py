@@ -18,13 +18,20 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assay.audits import pages
 from assay.audits import selectors as sel
 from assay.audits import services as svc
-from assay.audits.certificates import MARK, certificate_issue
+from assay.audits.certificates import (
+    MARK,
+    REMIND_DAYS,
+    certificate_issue,
+    certificate_withdraw,
+    reminders_send,
+)
 from assay.catalogue.selectors import NotFound
 from assay.engines.audit.charts import radar_svg
 from assay.engines.audit.model import Attribute, Band, Node, Standard
@@ -36,6 +43,7 @@ from assay.web.audit_forms import (
     EvidenceForm,
     NewAuditForm,
     RegisterForm,
+    RenewalsForm,
     parse_self_scores,
     parse_site_scores,
 )
@@ -602,12 +610,81 @@ def certificate_new(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("audit-certificate", number=certificate.number)
 
 
+def _certificate(
+    request: HttpRequest, number: str, error: str = "", status: int = 200
+) -> HttpResponse:
+    page = pages.certificate_page(request.user, number)
+    context = {"page": page, "mark": MARK, "error": error}
+    return render(request, "web/audits/certificate.html", context, status=status)
+
+
 @require_GET
 @member_view
 def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
     """A certificate for those who may see it; the mark only while it is valid."""
-    page = pages.certificate_page(request.user, number)
-    return render(request, "web/audits/certificate.html", {"page": page, "mark": MARK})
+    return _certificate(request, number)
+
+
+@require_POST
+@member_view
+def certificate_withdraw_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Withdraw from today with a reason (``certificate_withdraw`` decides who may and whether
+    the reason will do: 403 / 400 with its sentence, nothing changed)."""
+    certificate = sel.certificate_get(request.user, number)
+    try:
+        certificate_withdraw(
+            by=request.user,  # type: ignore[arg-type]
+            certificate=certificate,
+            reason=request.POST.get("reason", ""),
+        )
+    except InvalidInput as exc:
+        return _certificate(request, number, _error_text(exc), 400)
+    messages.success(request, f"Certificate {certificate.number} withdrawn.")
+    return redirect("audit-certificate", number=certificate.number)
+
+
+# --- renewals ----------------------------------------------------------------------------------
+
+
+def _within(form: RenewalsForm) -> int:
+    within = form.cleaned_data.get("within")
+    return REMIND_DAYS if within is None else within
+
+
+@require_GET
+@member_view
+def renewals(request: HttpRequest) -> HttpResponse:
+    """Certificates due for renewal within N days (the body's administrators), with who would
+    be reminded and whether they already were."""
+    form = RenewalsForm(request.GET or {"within": str(REMIND_DAYS)})
+    if not form.is_valid():
+        pages.may_remind(request.user)
+        context = {"form": form, "page": None}
+        return render(request, "web/audits/renewals.html", context, status=400)
+    page = pages.renewals_page(request.user, _within(form))
+    return render(request, "web/audits/renewals.html", {"form": form, "page": page})
+
+
+@require_POST
+@member_view
+def renewals_send(request: HttpRequest) -> HttpResponse:
+    """Email reminders through ``reminders_send``, the service ``assay audits remind --send``
+    uses (each certificate once); report what was sent."""
+    pages.may_remind(request.user)
+    form = RenewalsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/audits/renewals.html", {"form": form, "page": None}, status=400)
+    within = _within(form)
+    sent = reminders_send(by=request.user, within_days=within)  # type: ignore[arg-type]
+    for due in sent:
+        to = ", ".join(due.recipients) or "no contact e-mail"
+        messages.success(request, f"Reminder for {due.certificate.number} sent to {to}.")
+    messages.info(
+        request,
+        f"{len(sent)} reminder(s) sent for certificates expiring within {within} days; "
+        "certificates already reminded were not reminded again.",
+    )
+    return redirect(f"{reverse('audits-renewals')}?within={within}")
 
 
 @require_GET
