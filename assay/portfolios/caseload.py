@@ -267,8 +267,7 @@ def evidence_queue(user: AnyUser, today: dt.date | None = None) -> EvidenceQueue
     counts = _proposal_counts(i.pk for i in items)
     return EvidenceQueue(
         mappings=[
-            QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today))
-            for m in proposals
+            QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today)) for m in proposals
         ],
         items=[
             QueuedItem(i, i.first_upload, _waited(i.first_upload, today), counts.get(i.pk, 0))
