@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped catalogue imported into the test database, fast hashing."""
+"""Shared fixtures: the shipped catalogue imported into the test database, fast hashing, and
+derandomised property tests."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from hypothesis import settings as hypothesis_settings
 
 from assay.catalogue.services import catalogue_import_library
+
+# Property tests are deterministic like every other test: the same examples on every run and
+# machine (a failure found once is found again); no deadline, since CI machines are shared.
+hypothesis_settings.register_profile("assay", derandomize=True, deadline=None)
+hypothesis_settings.load_profile("assay")
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
