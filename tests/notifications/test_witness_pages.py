@@ -110,7 +110,7 @@ def test_the_witness_sees_only_what_they_confirm_and_confirms_once(
     shown = witness.get(link)
     assert shown.status_code == 200
     text = shown.content.decode()
-    assert shown["Referrer-Policy"] == "no-referrer"
+    assert shown["Referrer-Policy"] == "same-origin"
     for expected in ("Dana Reyes", "Witness testimony", "04/02/2013", "calm an angry customer"):
         assert expected in text
     for hidden in (SECRET_PLACE, SECRET_TEXT, "403", "401", "Reyes on 4430"):

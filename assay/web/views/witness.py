@@ -6,7 +6,7 @@ statement, the candidate's name, the evidence date and method — and confirms o
 (CSRF protected), so a mail scanner opening the link confirms nothing. A wrong token answers
 400 "not valid" whatever it is; a used or expired link answers 410; neither changes anything.
 Tokens are 256-bit random and stored only as SHA-256; the pages that carry one are not
-cached and send no Referer.
+cached and send no Referer to other sites.
 """
 
 from __future__ import annotations
@@ -32,9 +32,14 @@ TOKEN_MAX = 100  # a real token is 43 characters; longer ones are not looked up
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """A page carrying a link's secret: not cached, not leaked to other sites as a Referer."""
+    """A page carrying a link's secret: not cached, not leaked to other sites as a Referer.
+
+    ``same-origin``, not ``no-referrer``: with no referrer Chromium posts the page's forms with
+    ``Origin: null``, which Django's CSRF check refuses (the confirmation, *Sign out*, the next
+    witness). Same-origin requests keep their Origin; other sites get no Referer at all.
+    """
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -56,6 +61,8 @@ def witness_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         raise NotAllowed("only the candidate or an assessor of theirs can add a witness")
     form = WitnessForm(request.POST or None)
     context: dict[str, Any] = {"reg": item.registration, "item": item, "form": form}
+    witnesses = item.witnesses.all()  # read at render time: includes one added below
+    context["witnesses"] = witnesses
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -72,9 +79,7 @@ def witness_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             else:
                 context = {**context, "invitation": invitation, "form": WitnessForm()}
                 return _private(render(request, "web/witness/add.html", context))
-        context["witnesses"] = list(item.witnesses.all())
         return render(request, "web/witness/add.html", context, status=400)
-    context["witnesses"] = list(item.witnesses.all())
     return render(request, "web/witness/add.html", context)
 
 
