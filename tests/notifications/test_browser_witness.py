@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, expect
 
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.services import evidence_add
 from tests.notifications.conftest import w  # noqa: F401 - fixture
 from tests.portfolios.conftest import world  # noqa: F401 - fixture
-from tests.web.test_browser import CHROMIUM_ARGS, browser, chromium_path  # noqa: F401
+from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,19 +29,6 @@ WITNESSES = [
     ("Priya Shah", "priya@example.com", "I saw Dana calm an angry customer."),
     ("Tom Reed", "tom@example.com", "Dana handled the complaint follow-up call."),
 ]
-
-
-def failures(page: Page) -> list[str]:
-    """Answers of 400 and above, and errors thrown in the page: what a person would see fail."""
-    seen: list[str] = []
-
-    def answer(response: Response) -> None:
-        if response.status >= 400:
-            seen.append(f"{response.status} {response.url}")
-
-    page.on("response", answer)
-    page.on("pageerror", lambda exc: seen.append(str(exc)))
-    return seen
 
 
 def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
@@ -60,7 +47,7 @@ def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
     add = f"/registrations/{w['reg'].pk}/portfolio/evidence/{item.pk}/witness"
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    seen = failures(page)
+    seen = _errors(page)
     page.goto(f"{live_server.url}/accounts/login/?next={add}")
     page.get_by_label("Username").fill("dan")
     page.get_by_label("Password").fill("x-dan")
@@ -89,7 +76,7 @@ def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
         path = re.sub(r"^https?://[^/]+", "", links[email])
         phone = browser.new_context(viewport=PHONE, is_mobile=True)
         witness = phone.new_page()
-        seen = failures(witness)
+        seen = _errors(witness)
         witness.goto(live_server.url + path)
         expect(witness.get_by_text(statement)).to_be_visible()
         assert witness.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from assay.catalogue.models import Qualification
 from assay.catalogue.planning import plan_check, plan_complete
@@ -62,11 +62,21 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
         browser.close()
 
 
-def _errors(page: Page) -> list[str]:
-    """Collects console errors and failed requests, so a broken asset fails the test."""
+def _errors(page: Page, expected: frozenset[int] = frozenset()) -> list[str]:
+    """Collects what a person would see fail: answers of 400 and above (other than the
+    ``expected`` statuses a test provokes on purpose) and errors thrown in the page.
+
+    Not ``requestfailed``: a navigation cancels the previous page's pending requests
+    (``net::ERR_ABORTED`` on a stylesheet), which under load is timing, not a fault.
+    """
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("requestfailed", lambda r: errors.append(f"{r.url}: {r.failure}"))
+
+    def answer(response: Response) -> None:
+        if response.status >= 400 and response.status not in expected:
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("response", answer)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     return errors
 
 
