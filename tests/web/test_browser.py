@@ -149,3 +149,21 @@ def test_pages_fit_a_phone_screen(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert errors == []
+
+
+@pytest.mark.parametrize("path", ["/catalogue/", "/catalogue/search/"])
+def test_live_criteria_search_shows_hits_as_you_type(
+    live_server: Any, catalogue: None, browser: Browser, path: str
+) -> None:
+    """Regression: on /catalogue/ the search box's htmx target was not on the page, so typing
+    showed nothing."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors = _errors(page)
+    page.goto(f"{live_server.url}{path}")
+    with page.expect_response(lambda r: "/catalogue/search/?q=" in r.url) as answer:
+        page.get_by_label("Search assessment criteria").fill("complaints")
+    assert answer.value.status == 200
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("containing “complaints”")
+    expect(results.locator(".hit").first).to_be_visible()
+    assert errors == []
