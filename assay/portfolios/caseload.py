@@ -31,8 +31,9 @@ from assay.portfolios.records import signed_off_of
 from assay.registrations.dashboard import centre_get
 from assay.registrations.models import PlanUnit, Registration, Status
 from assay.registrations.selectors import registrations_visible_to
-from assay.registrations.tabular import csv_chunks, write_csv, write_xlsx
+from assay.registrations.tabular import csv_chunks, write_csv
 from assay.reviews.selectors import open_activity_targets
+from assay.spreadsheets import Cell, write_xlsx
 
 OPEN = (Status.REGISTERED, Status.IN_PROGRESS)
 
@@ -302,24 +303,25 @@ COLUMNS = (
 )
 
 
-def progress_table(rows: Iterable[CaseloadRow]) -> Iterator[list[str]]:
-    """The header, then one line per registration, every cell as text (dates YYYY-MM-DD)."""
+def progress_table(rows: Iterable[CaseloadRow]) -> Iterator[list[Cell]]:
+    """The header, then one line per registration; counts stay numbers and dates stay dates
+    (CSV writes them as YYYY-MM-DD, XLSX as real dates)."""
     yield list(COLUMNS)
     for row in rows:
         r = row.registration
         yield [
             str(r.candidate),
             r.qualification.code,
-            r.registered_on.isoformat(),
-            r.end_date.isoformat(),
+            r.registered_on,
+            r.end_date,
             r.get_status_display(),
             row.rag.status.value,
-            str(row.criteria_met),
-            str(row.criteria_planned),
-            str(row.percent_met),
-            str(row.units_signed_off),
-            str(row.units_planned),
-            row.next_target.isoformat() if row.next_target else "",
+            row.criteria_met,
+            row.criteria_planned,
+            row.percent_met,
+            row.units_signed_off,
+            row.units_planned,
+            row.next_target,
             "; ".join(row.rag.reasons),
         ]
 

@@ -33,8 +33,8 @@ from assay.registrations.tabular import (
     csv_chunks,
     read_table,
     write_csv,
-    write_xlsx,
 )
+from assay.spreadsheets import Cell, write_xlsx
 
 COLUMNS = (
     "first_name",
@@ -303,26 +303,28 @@ def _held(value: str, quals: dict[str, Qualification | None]) -> tuple[str, ...]
 # --- export -------------------------------------------------------------------------------
 
 
-def export_rows(registrations: QuerySet[Registration]) -> Iterator[list[str]]:
-    """The header, then one row per registration in the import columns (plus id, status, end)."""
+def export_rows(registrations: QuerySet[Registration]) -> Iterator[list[Cell]]:
+    """The header, then one row per registration in the import columns (plus id, status, end);
+    dates stay dates and the id a number, so the XLSX sorts and filters as such and reads back
+    through the import."""
     yield [*COLUMNS, *EXPORT_ONLY]
     for r in registrations.iterator(chunk_size=500):
         c = r.candidate
         yield [
             c.first_name,
             c.last_name,
-            c.date_of_birth.isoformat(),
+            c.date_of_birth,
             c.email,
             c.phone,
             c.employer,
             c.job_role,
             c.job_kind,
             r.qualification.code,
-            r.registered_on.isoformat(),
+            r.registered_on,
             ";".join(sorted(h.qualification_code for h in c.held.all())),
-            str(r.pk),
+            r.pk,
             r.status,
-            r.end_date.isoformat(),
+            r.end_date,
         ]
 
 

@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import IO, Any
 
 from assay.errors import InvalidInput
+from assay.spreadsheets import Cell
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MAX_ROWS = 5000
@@ -202,42 +203,26 @@ def safe_cell(value: str) -> str:
     return "'" + value if _FORMULA.match(value) else value
 
 
-def write_csv(rows: Iterable[Sequence[str]], out: IO[str]) -> int:
-    """Write rows (header first) as CSV; returns the number of data rows."""
+def _text_row(row: Sequence[Cell]) -> list[str]:
+    return [safe_cell(v if isinstance(v, str) else cell_text(v)) for v in row]
+
+
+def write_csv(rows: Iterable[Sequence[Cell]], out: IO[str]) -> int:
+    """Write rows (header first) as CSV, dates as YYYY-MM-DD; returns the number of data rows."""
     writer = csv.writer(out)
     count = -1
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow(_text_row(row))
         count += 1
     return max(count, 0)
 
 
-def csv_chunks(rows: Iterable[Sequence[str]]) -> Iterator[str]:
+def csv_chunks(rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
     """The CSV text of rows, one line at a time (for a streamed download)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow(_text_row(row))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def write_xlsx(rows: Iterable[Sequence[str]], out: IO[bytes], *, title: str) -> int:
-    """Write rows (header first) to the first sheet of a new workbook, every cell as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    count = -1
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
-    book.save(out)
-    return max(count, 0)

@@ -64,3 +64,15 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     data = render_xlsx(report(organisation='=HYPERLINK("http://x","y")'))
     cell = _book(data)["Summary"]["B2"]
     assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
+
+
+def test_every_sheet_is_ready_to_filter_and_dates_are_dates() -> None:
+    rep = report()
+    book = _book(render_xlsx(rep))
+    for name in SHEETS:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:"), name
+        assert all(cell.font.b for cell in sheet[1]), name
+    summary = dict(book["Summary"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert summary["generated on"].date() == rep.generated_on  # a real date, not text

@@ -5,6 +5,7 @@ for 20 candidates."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -87,6 +88,18 @@ def test_progress_xlsx_download_reads_back_and_bad_format_is_400(world: World) -
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][:2] == ["candidate", "qualification"]
     assert sorted(r[0] for r in rows[1:]) == ["Dan Smith", "Dora Smith"]
+    # Typed cells: a spreadsheet sorts and sums them (dates read back as datetimes).
+    column = {name: i for i, name in enumerate(rows[0])}
+    for row in rows[1:]:
+        assert isinstance(row[column["end_date"]], dt.datetime)
+        assert isinstance(row[column["registered_on"]], dt.datetime)
+        assert isinstance(row[column["criteria_met"]], int)
+        assert isinstance(row[column["percent_met"]], int)
+        assert isinstance(row[column["candidate"]], str)
+    full = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert full.freeze_panes == "A2"
+    assert full.auto_filter.ref == f"A1:M{len(rows)}"
+    assert full["A1"].font.b and full["C2"].number_format == "dd/mm/yyyy"
     assert client.get(url + "?format=pdf").status_code == 400
     assert client.get("/centres/999999/progress/").status_code == 404
 

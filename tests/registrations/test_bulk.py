@@ -218,6 +218,11 @@ def test_export_csv_and_xlsx_round_trip(world: World) -> None:
     binary.seek(0)
     sheet = load_workbook(binary).worksheets[0]
     assert sheet["A1"].value == "first_name"
+    header = [cell.value for cell in sheet[1]]
+    born, ident = header.index("date_of_birth") + 1, header.index("registration_id") + 1
+    assert isinstance(sheet.cell(2, born).value, dt.datetime)  # a real date, not text
+    assert isinstance(sheet.cell(2, ident).value, int)
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
     assert any(cell.value == "=HYPERLINK()" and cell.data_type == "s" for cell in sheet["F"])
     binary.seek(0)
     reread = read_rows(binary, name="export.xlsx")

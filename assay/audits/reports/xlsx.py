@@ -2,9 +2,9 @@
 
 Scores has one row per attribute × sampled site (score, band, mandatory) so a certifying body
 can filter and pivot it; Results has one row per node per site and across sites. As in
-``registrations/tabular.py`` the workbook is written in write-only mode and every text cell is
-stored as text, never as a formula, whatever it starts with (names come from users); numbers
-stay numbers.
+every XLSX export, sheets are written by ``assay/spreadsheets.py``: text cells stay text, never a
+formula (names come from users), numbers stay numbers and dates real dates, and each sheet's
+header is bold, frozen and filterable.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assay.audits.reports.report_data import AuditReport
+from assay.spreadsheets import add_sheet
 
 SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample")
 SCORES_HEADER = (
@@ -27,26 +28,6 @@ SCORES_HEADER = (
     "score",
     "band",
 )
-
-
-def _cells(sheet: Any, values: Sequence[Any], *, bold: bool = False) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cells: list[Any] = []
-    for value in values:
-        # openpyxl takes a text starting with "=" for a formula: only those (and the bold
-        # header) need a cell object, which is what keeps writing fast.
-        if not bold and not (isinstance(value, str) and value.startswith("=")):
-            cells.append(value)
-            continue
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
 
 
 def _num(value: float | None) -> float | None:
@@ -66,14 +47,14 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
     ]
     if report.illustrative:
         summary.append(("notice", report.notice))
-    summary += [(label.lower(), day.isoformat()) for label, day in report.dates]
+    summary += [(label.lower(), day) for label, day in report.dates]
     summary += [
         ("auditors", ", ".join(report.auditors)),
         ("decision maker", report.decision_maker or "(no decision recorded yet)"),
         ("outcome", report.outcome),
     ]
     summary += [("reason", r.text) for r in report.decision.reasons]
-    summary.append(("generated on", report.generated_on.isoformat()))
+    summary.append(("generated on", report.generated_on))
 
     scores: list[Sequence[Any]] = [SCORES_HEADER]
     for a in report.results.attributes:
@@ -144,9 +125,7 @@ def render_xlsx(report: AuditReport) -> bytes:
 
     book = Workbook(write_only=True)
     for title, rows in _rows(report).items():
-        sheet = book.create_sheet(title=title)
-        for number, row in enumerate(rows):
-            sheet.append(_cells(sheet, row, bold=number == 0))
+        add_sheet(book, title, rows)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
