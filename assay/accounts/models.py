@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assay import clock
+
 
 class ApiToken(models.Model):
     """A bearer token acting as ``user``. Revoking keeps the row (who had access, and when)."""
@@ -15,7 +17,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True, help_text="What the token is for")
     key_prefix = models.CharField(max_length=8, help_text="First 8 characters, to recognise it")
     key_sha256 = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,8 +12,8 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
+from assay import clock
 from assay.accounts.models import ApiToken
 from assay.errors import InvalidInput
 
@@ -54,7 +54,7 @@ def token_authenticate(plaintext: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
@@ -63,7 +63,7 @@ def token_authenticate(plaintext: str) -> User | None:
 def token_revoke(*, token: ApiToken) -> ApiToken:
     """Revoke a token for good (revoking twice keeps the first time)."""
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
     return token
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assay import clock
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -25,7 +27,7 @@ class StandardVersion(models.Model):
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
     content = models.JSONField()
     source_name = models.CharField(max_length=300, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         constraints = [
@@ -66,7 +68,7 @@ class BodyMembership(models.Model):
     role = models.CharField(max_length=16, choices=BodyRole.choices)
     active = models.BooleanField(default=True)
     granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         constraints = [
@@ -84,7 +86,7 @@ class Organisation(models.Model):
     body = models.ForeignKey(CertifyingBody, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(max_length=200)
     reference = models.CharField(max_length=32, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -147,7 +149,7 @@ class OrganisationContact(models.Model):
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="organisation_contacts")
     active = models.BooleanField(default=True)
     granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         constraints = [
@@ -190,7 +192,7 @@ class Audit(models.Model):
         max_length=16, choices=AuditStatus.choices, default=AuditStatus.PLANNED
     )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     created_on = models.DateField(help_text="The clock's today when the audit was created")
 
     class Meta:
@@ -213,7 +215,7 @@ class AuditStatusChange(models.Model):
     status = models.CharField(max_length=16, choices=AuditStatus.choices)
     note = models.TextField(blank=True)
     changed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["audit", "changed_at", "pk"]
@@ -226,7 +228,7 @@ class AuditorAssignment(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="assignments")
     auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audit_assignments")
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         constraints = [
@@ -253,7 +255,7 @@ class SampleDraw(models.Model):
     inputs = models.JSONField()
     per_state = models.JSONField()
     drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    drawn_at = models.DateTimeField(auto_now_add=True)
+    drawn_at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
         return f"sample of audit {self.audit_id} (seed {self.seed})"
@@ -282,7 +284,7 @@ class SelfAssessment(models.Model):
     score = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["audit", "attribute", "recorded_at", "pk"]
@@ -300,7 +302,7 @@ class SiteScore(models.Model):
     score = models.PositiveSmallIntegerField()
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
     recorded_on = models.DateField(help_text="The clock's today: the date of the visit")
 
     class Meta:
@@ -323,7 +325,7 @@ class SiteEvidenceFile(models.Model):
     original_name = models.CharField(max_length=255)
     storage_name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["audit", "office", "attribute", "uploaded_at", "pk"]
@@ -343,7 +345,9 @@ class AuditDecision(models.Model):
     scores = models.JSONField(help_text="site -> attribute -> score the decision was made on")
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(help_text="The decision's date on the one clock (ADR 0007)")
-    decided_at = models.DateTimeField(auto_now_add=True, help_text="When the row was written")
+    decided_at = models.DateTimeField(
+        default=clock.now, editable=False, help_text="When the row was written"
+    )
 
     class Meta:
         ordering = ["audit", "decided_at", "pk"]
@@ -370,7 +374,7 @@ class Certificate(models.Model):
     issued_on = models.DateField()
     expires_on = models.DateField()
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_at = models.DateTimeField(default=clock.now, editable=False)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
     withdrawn_by = models.ForeignKey(
@@ -391,7 +395,7 @@ class CertificateReminder(models.Model):
     sent_on = models.DateField()
     recipients = models.JSONField()
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["certificate", "sent_at", "pk"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from assay import clock
+
 
 class SpecKind(models.TextChoices):
     QUALIFICATION = "qualification", "Qualification"
@@ -25,7 +27,7 @@ class SpecFile(models.Model):
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the canonical JSON content")
     content = models.JSONField()
     source_name = models.CharField(max_length=300, blank=True)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         constraints = [

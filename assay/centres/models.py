@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assay import clock
+
 
 class Centre(models.Model):
     number = models.CharField(max_length=16, unique=True, help_text="Awarding body centre number")
@@ -17,7 +19,7 @@ class Centre(models.Model):
         default=False, help_text="Approved for the Employer Direct Model of in-house assessment"
     )
     edm_approved_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -56,7 +58,7 @@ class QualificationApproval(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["centre", "qualification_code", "since", "recorded_at", "pk"]
@@ -92,7 +94,7 @@ class Membership(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["centre", "role", "user"]
@@ -136,7 +138,7 @@ class CpdEntry(models.Model):
     on = models.DateField()
     hours = models.DecimalField(max_digits=5, decimal_places=1)
     activity = models.TextField()
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["user", "-on"]

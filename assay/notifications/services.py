@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 
+from assay import clock
 from assay.catalogue.selectors import NotFound
 from assay.engines.notifications import Event, Recipient
 from assay.notifications.models import Notification
@@ -140,11 +140,11 @@ def notification_read(*, by: AbstractBaseUser, pk: int) -> Notification:
     if row is None:
         raise NotFound(f"no notification {pk}")
     if row.read_at is None:
-        row.read_at = timezone.now()
+        row.read_at = clock.now()
         row.save(update_fields=["read_at"])
     return row
 
 
 def notifications_read_all(*, by: AbstractBaseUser) -> int:
     """Mark every unread notification of the user read; returns how many."""
-    return notifications_of(by).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return notifications_of(by).filter(read_at__isnull=True).update(read_at=clock.now())

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
+from assay import clock
 from assay.centres.permissions import can_change_status
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
@@ -49,7 +49,7 @@ def mapping_decide(
             raise InvalidInput({"mapping": f"this mapping is already {status.label.lower()}"})
         current.status = status
         current.decided_by_id = by.pk
-        current.decided_at = timezone.now()
+        current.decided_at = clock.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
         decision = decision_append(
             registration=registration,

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from assay import clock
 from assay.engines.records import chain
 from assay.errors import InvalidInput
 from assay.portfolios.models import Decision, DecisionKind
@@ -72,7 +72,7 @@ def decision_append(
         kind=str(kind),
         payload={"unit": unit, **payload},
         actor=actor_label(by),
-        at=timezone.now().isoformat(),
+        at=clock.now().isoformat(),
     )
     try:
         with transaction.atomic():

@@ -14,8 +14,8 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
+from assay import clock
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
 from assay.portfolios.models import EvidenceItem, MappingStatus, Method, WitnessStatement
@@ -66,7 +66,7 @@ def witness_request(
         item=item,
         **{key: value.strip() for key, value in fields.items()},
         token_sha256=_digest(token),
-        expires_at=timezone.now() + dt.timedelta(days=link_days()),
+        expires_at=clock.now() + dt.timedelta(days=link_days()),
         created_by_id=by.pk,
     )
     return witness, token
@@ -82,7 +82,7 @@ def _usable(witness: WitnessStatement | None) -> WitnessStatement:
         raise InvalidInput({"token": "this link is not valid"})
     if witness.confirmed_at is not None:
         raise LinkGone({"token": "this link has already been used"})
-    if timezone.now() >= witness.expires_at:
+    if clock.now() >= witness.expires_at:
         raise LinkGone({"token": "this link has expired; ask the candidate to send a new one"})
     return witness
 
@@ -105,7 +105,7 @@ def witness_confirm(*, token: str) -> WitnessStatement:
         witness = _usable(
             WitnessStatement.objects.select_for_update().filter(token_sha256=_digest(token)).first()
         )
-        witness.confirmed_at = timezone.now()
+        witness.confirmed_at = clock.now()
         witness.save(update_fields=["confirmed_at"])
         item = witness.item
         units = item.mappings.exclude(status=MappingStatus.REJECTED).values_list(

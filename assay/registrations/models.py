@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assay import clock
 from assay.catalogue.models import Qualification
 from assay.centres.models import Centre
 
@@ -43,7 +44,7 @@ class Candidate(models.Model):
         related_name="employees",
         help_text="The employer's contact who signs the learning contract and follows progress",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -97,7 +98,7 @@ class Registration(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-registered_on", "pk"]
@@ -116,7 +117,7 @@ class StatusChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["registration", "at", "pk"]
@@ -161,7 +162,7 @@ class InitialAssessment(models.Model):
     recommended_level = models.PositiveSmallIntegerField(null=True, blank=True)
     recommendation_reasons = models.JSONField(default=list)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
         return f"Initial assessment of {self.registration}"
@@ -180,7 +181,7 @@ class RplClaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
         return f"RPL {self.unit_number}"
@@ -204,7 +205,7 @@ class Signature(models.Model):
     text_sha256 = models.CharField(max_length=64)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["registration", "at", "pk"]
@@ -223,7 +224,7 @@ class Refusal(models.Model):
     attempted_on = models.DateField()
     reasons = models.JSONField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-at", "pk"]

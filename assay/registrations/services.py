@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
 from assay import clock
 from assay.catalogue.models import Qualification
@@ -349,7 +348,7 @@ def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
         raise InvalidInput({"claim": "this RPL claim has already been decided"})
     claim.accepted = accept
     claim.decided_by_id = by.pk
-    claim.decided_at = timezone.now()
+    claim.decided_at = clock.now()
     claim.save(update_fields=["accepted", "decided_by", "decided_at"])
     return claim
 

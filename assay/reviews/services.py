@@ -214,7 +214,7 @@ def plan_update(*, by: User, plan: AssessmentPlan, data: PlanInput) -> Assessmen
             raise InvalidInput({"plan": "an activity is already done; record a new plan instead"})
         locked.met_on, locked.summary, locked.notes = content.met_on, content.summary, content.notes
         locked.next_review_on = content.next_review_on
-        locked.edited_by_id, locked.edited_at = by.pk, timezone.now()
+        locked.edited_by_id, locked.edited_at = by.pk, clock.now()
         locked.save(
             update_fields=["met_on", "summary", "notes", "next_review_on", "edited_by", "edited_at"]
         )
@@ -328,7 +328,7 @@ def activity_complete(
                 }
             )
         current.completed_on, current.completed_by_id = day, by.pk
-        current.completed_at = timezone.now()
+        current.completed_at = clock.now()
         current.save(update_fields=["completed_on", "completed_by", "completed_at"])
     activity.completed_on, activity.completed_by_id = current.completed_on, current.completed_by_id
     activity.completed_at = current.completed_at

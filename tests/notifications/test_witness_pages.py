@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
+from assay import clock
 from assay.notifications.models import Notification
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.services import evidence_add
@@ -142,7 +142,7 @@ def test_an_expired_link_is_gone_and_confirms_nothing(
     w: dict[str, Any], item: Any, commit: Any
 ) -> None:
     _, link = add_witness(w, item, commit)
-    WitnessStatement.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    WitnessStatement.objects.update(expires_at=clock.now() - dt.timedelta(seconds=1))
     client = Client()
     for response in (client.get(link), client.post(link)):
         assert response.status_code == 410

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
+from assay import clock
 from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.services import evidence_add
@@ -52,7 +52,7 @@ def test_a_link_confirms_once(world: dict[str, Any]) -> None:
 def test_an_expired_link_confirms_nothing(world: dict[str, Any]) -> None:
     witness, token = request(world, witnessed_item(world))
     WitnessStatement.objects.filter(pk=witness.pk).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
+        expires_at=clock.now() - dt.timedelta(seconds=1)
     )
     with pytest.raises(InvalidInput, match="expired"):
         witness_confirm(token=token)
