@@ -1,1 +1,1 @@
-"""Accounts: API tokens for programs that call the JSON API on a person's behalf."""
+"""Accounts: API tokens, invitations, deactivation and role revocation, with their history."""

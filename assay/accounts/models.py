@@ -1,4 +1,7 @@
-"""API tokens. The plaintext is shown once when created; only its SHA-256 is stored."""
+"""API tokens, invitations and the append-only history of accounts (AccountEvent).
+
+An API token's plaintext is shown once when created; only its SHA-256 is stored. The same
+holds for an invitation's emailed token."""
 
 from __future__ import annotations
 
@@ -30,3 +33,110 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """An invitation to join a centre in a role. Only the SHA-256 of the emailed token is kept;
+    resending replaces it (the old link stops working) and restarts the 7 days."""
+
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32)
+    qualification_code = models.CharField(max_length=64, blank=True)
+    registration = models.ForeignKey(
+        "registrations.Registration",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A candidate's own registration, or the employee an employer contact follows",
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    sent_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} @ {self.centre_id}"
+
+    @property
+    def role_label(self) -> str:
+        from assay.centres.models import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+class AccountEventKind(models.TextChoices):
+    INVITED = "invited", "Invited"
+    INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+    INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
+    ACCEPTED = "accepted", "Accepted the invitation"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    REACTIVATED = "reactivated", "Account reactivated"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
+
+
+class AccountEvent(models.Model):
+    """Append-only history of accounts: who did what to whose account, when and why."""
+
+    kind = models.CharField(max_length=32, choices=AccountEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_events",
+        help_text="Whose account (empty while an invitation is not yet accepted)",
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(max_length=32, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=clock.now, editable=False)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id or self.invitation_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("account events are history: append a new one instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("account events are history and are never deleted")

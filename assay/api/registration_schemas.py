@@ -106,9 +106,9 @@ class CandidateOut(Schema):
     id: int
     first_name: str
     last_name: str
-    date_of_birth: dt.date
+    date_of_birth: dt.date | None = Field(description="null for an employer contact")
     email: str
-    phone: str
+    phone: str | None = Field(description="null for an employer contact")
     employer: str
     job_role: str
     job_kind: JobKindName

@@ -16,6 +16,7 @@ from ninja import Router, Status
 from assay.api import registration_schemas as r
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.centres.permissions import sees_personal_details
 from assay.registrations.links import (
     candidate_account_link,
     candidate_employer_contact_set,
@@ -48,7 +49,10 @@ ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 42
 @router.get("registrations/{registration_id}", response={200: r.RegistrationDetail, **ERRORS})
 def registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
     """One registration with its plan (and rules check), history, signatures and RPL."""
-    return registration_detail(registration_get(who(request), registration_id))
+    user = who(request)
+    found = registration_get(user, registration_id)
+    personal = sees_personal_details(user, found.centre, found.candidate.user_id)
+    return registration_detail(found, personal)
 
 
 @router.post("registrations/{registration_id}/status", response={200: r.HistoryEntry, **ERRORS})

@@ -87,3 +87,13 @@ def registration_filter(user: AnyUser) -> Q:
             centre_id__in=centre_ids_with_role(user, Role.EMPLOYER_CONTACT),
         )
     )
+
+
+def sees_personal_details(user: AnyUser, centre: Centre, candidate_user_id: int | None) -> bool:
+    """Date of birth and phone: the candidate, the centre's staff and the awarding body. An
+    employer contact sees only what they need to follow and sign (not these)."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False) or candidate_user_id == user.pk:
+        return True
+    return bool(roles_at(user, centre) & set(STAFF_ROLES))

@@ -175,12 +175,15 @@ def _pinned(day: dt.date) -> override_settings:
 def _people() -> Iterator[str]:
     users = get_user_model()
     for username, first, last, _ in STAFF:
+        email = f"{username}@example.org"  # so self-service password reset works in the demo
         user, created = users.objects.get_or_create(
-            username=username, defaults={"first_name": first, "last_name": last}
+            username=username, defaults={"first_name": first, "last_name": last, "email": email}
         )
         if created:
             user.set_password(PASSWORD)
             user.save()
+        elif not user.email:
+            users.objects.filter(pk=user.pk).update(email=email)
         yield f"user {username}: {'created' if created else 'exists'}"
 
 

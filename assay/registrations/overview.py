@@ -378,6 +378,7 @@ class RegistrationPage:
     sign_as: list[str]
     can_link_accounts: bool
     employer_contacts: list[Any]  # the centre's employer contacts (administrators only)
+    sees_personal_details: bool = True  # date of birth and phone (not employer contacts)
 
 
 def _units(qual: Qualification) -> dict[str, Any]:
@@ -507,6 +508,10 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         employer_contacts=[m.user for m in _staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
         if admin
         else [],
+        sees_personal_details=admin
+        or registration.candidate.user_id == user.pk
+        or bool(roles & set(STAFF_ROLES))
+        or bool(getattr(user, "is_superuser", False)),
     )
 
 

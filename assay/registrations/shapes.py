@@ -34,14 +34,15 @@ def person(user: AbstractBaseUser | None) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username(), "name": full or user.get_username()}
 
 
-def candidate_dict(candidate: Candidate) -> dict[str, Any]:
+def candidate_dict(candidate: Candidate, personal: bool = True) -> dict[str, Any]:
+    """``personal=False`` (an employer contact reading): no date of birth or phone (null)."""
     return {
         "id": candidate.pk,
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,
-        "date_of_birth": iso(candidate.date_of_birth),
+        "date_of_birth": iso(candidate.date_of_birth) if personal else None,
         "email": candidate.email,
-        "phone": candidate.phone,
+        "phone": candidate.phone if personal else None,
         "employer": candidate.employer,
         "job_role": candidate.job_role,
         "job_kind": candidate.job_kind,
@@ -49,12 +50,12 @@ def candidate_dict(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def registration_summary(registration: Registration) -> dict[str, Any]:
+def registration_summary(registration: Registration, personal: bool = True) -> dict[str, Any]:
     qual = registration.qualification
     return {
         "id": registration.pk,
         "centre_id": registration.centre_id,
-        "candidate": candidate_dict(registration.candidate),
+        "candidate": candidate_dict(registration.candidate, personal),
         "qualification": {
             "code": qual.code,
             "title": qual.title,
@@ -67,14 +68,15 @@ def registration_summary(registration: Registration) -> dict[str, Any]:
     }
 
 
-def registration_detail(registration: Registration) -> dict[str, Any]:
-    """Everything about one registration: plan with its rules check, history, signatures."""
+def registration_detail(registration: Registration, personal: bool = True) -> dict[str, Any]:
+    """Everything about one registration: plan with its rules check, history, signatures
+    (``personal``: see ``permissions.sees_personal_details``)."""
     units = list(registration.plan_units.all())
     claims = list(registration.rpl_claims.all())
     accepted = [c.unit_number for c in claims if c.accepted]
     assessment = InitialAssessment.objects.filter(registration=registration).first()
     return {
-        **registration_summary(registration),
+        **registration_summary(registration, personal),
         "end_date_explanation": registration.end_date_explanation,
         "next_statuses": [str(s) for s in allowed_targets(LifeStatus(registration.status))],
         "internal_verifier": person(registration.internal_verifier),

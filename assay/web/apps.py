@@ -11,6 +11,8 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from assay.web import homes
         from assay.web.audit_nav import on_sign_in
 
         user_logged_in.connect(on_sign_in, dispatch_uid="assay-audit-nav")
+        user_logged_in.connect(homes.on_sign_in, dispatch_uid="assay-nav")

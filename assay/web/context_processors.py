@@ -1,4 +1,5 @@
-"""Template context every page shares: the unread notification count for the nav badge."""
+"""Template context every page shares: the unread notification count for the nav badge and
+the nav links the person can use."""
 
 from __future__ import annotations
 
@@ -23,3 +24,22 @@ def notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
         return unread_count(user)
 
     return {"unread_notifications": count}
+
+
+def navigation(request: HttpRequest) -> dict[str, Callable[[], frozenset[str]]]:
+    """``nav``: the link keys the person can use, read from the session (written at sign-in by
+    ``assay.web.homes``); worked out once and stored if a session predates it."""
+    user: Any = getattr(request, "user", None)
+
+    @cache
+    def links() -> frozenset[str]:
+        if user is None or not user.is_authenticated:
+            return frozenset()
+        from assay.web.homes import SESSION_KEY, remember_nav
+
+        stored = request.session.get(SESSION_KEY)
+        if stored is None:
+            stored = remember_nav(request, user)
+        return frozenset(stored)
+
+    return {"nav": links}

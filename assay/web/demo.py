@@ -31,12 +31,16 @@ def demo_load() -> Iterator[str]:
         yield f"{result.spec_id} v{result.version}: {result.status}"
     users = get_user_model()
     for username, password, is_staff in DEMO_USERS:
+        email = f"{username}@example.org"
         user, created = users.objects.get_or_create(
-            username=username, defaults={"is_staff": is_staff, "is_superuser": is_staff}
+            username=username,
+            defaults={"is_staff": is_staff, "is_superuser": is_staff, "email": email},
         )
         if created:
             user.set_password(password)
             user.save()
+        elif not user.email:
+            users.objects.filter(pk=user.pk).update(email=email)
         yield f"user {username}: {'created' if created else 'exists'}"
     yield from demo_centre_load()
     yield from demo_portfolios_load()

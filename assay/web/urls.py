@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from assay.web.views import (
+    accounts,
     audits,
     caseload,
     catalogue,
     centres,
+    me,
     people,
     plan_editor,
     plans,
@@ -38,6 +40,36 @@ urlpatterns = [
     path("centres/<int:pk>/sites", centres.sites_add, name="centre-sites"),
     path("centres/<int:pk>/progress/", caseload.centre_progress_page, name="centre-progress"),
     path("caseload/", caseload.caseload, name="caseload"),
+    path("me/", me.me, name="me"),
+    path("me/signatures/", me.employer_signatures, name="employer-signatures"),
+    path("invitation/<str:token>/", accounts.invitation, name="invitation"),
+    path("centres/<int:pk>/accounts/", accounts.centre_accounts, name="centre-accounts"),
+    path("centres/<int:pk>/accounts/invite", accounts.invite, name="centre-accounts-invite"),
+    path(
+        "centres/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
+        accounts.invitation_resend_view,
+        name="centre-invitation-resend",
+    ),
+    path(
+        "centres/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",
+        accounts.invitation_cancel_view,
+        name="centre-invitation-cancel",
+    ),
+    path(
+        "centres/<int:pk>/accounts/<int:user_pk>/deactivate",
+        accounts.deactivate,
+        name="centre-account-deactivate",
+    ),
+    path(
+        "centres/<int:pk>/accounts/<int:user_pk>/reactivate",
+        accounts.reactivate,
+        name="centre-account-reactivate",
+    ),
+    path(
+        "centres/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
+        accounts.revoke,
+        name="centre-role-revoke",
+    ),
     path("centres/<int:pk>/people/", people.people, name="centre-people"),
     path("centres/<int:pk>/people/grant", people.people_grant, name="centre-people-grant"),
     path(
@@ -221,4 +253,28 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Self-service password reset: Django's views, our templates (registration/password_reset_*).
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -1,0 +1,54 @@
+"""Where each role lands after signing in, and which navigation links it can use.
+
+Plain Python: the web side passes the role names a person holds and gets back the kinds of
+home in a fixed order (the first is where a one-role person lands) and the nav link keys.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class HomeKind(StrEnum):
+    CENTRE = "centre"  # the centre dashboard
+    CASELOAD = "caseload"
+    PORTFOLIO = "portfolio"
+    SIGNATURES = "signatures"  # what waits for an employer's signature
+    AUDITS = "audits"
+    CENTRES = "centres"  # the awarding body: every centre
+
+
+# A centre role → its home. Tutors, IQAs and EVs work from the centre's dashboard.
+ROLE_HOME: dict[str, HomeKind] = {
+    "centre_admin": HomeKind.CENTRE,
+    "tutor": HomeKind.CENTRE,
+    "assessor": HomeKind.CASELOAD,
+    "internal_verifier": HomeKind.CENTRE,
+    "lead_iqa": HomeKind.CENTRE,
+    "external_verifier": HomeKind.CENTRE,
+    "employer_contact": HomeKind.SIGNATURES,
+    "candidate": HomeKind.PORTFOLIO,
+}
+
+STAFF = frozenset(
+    {"centre_admin", "tutor", "assessor", "internal_verifier", "lead_iqa", "external_verifier"}
+)
+
+
+def nav_links(
+    centre_roles: frozenset[str], *, superuser: bool, audit_roles: bool
+) -> frozenset[str]:
+    """The nav link keys a person can use: ``centres``, ``caseload``, ``signatures``,
+    ``portfolio``, ``audits`` (the public catalogue links show for everyone)."""
+    links: set[str] = set()
+    if superuser or centre_roles & STAFF:
+        links.add("centres")
+    if superuser or "assessor" in centre_roles or "internal_verifier" in centre_roles:
+        links.add("caseload")
+    if "employer_contact" in centre_roles:
+        links.add("signatures")
+    if "candidate" in centre_roles:
+        links.add("portfolio")
+    if audit_roles:
+        links.add("audits")
+    return frozenset(links)

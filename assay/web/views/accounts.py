@@ -1,0 +1,254 @@
+"""Accounts pages: a centre's people and invitations, inviting, the invitation link where a
+person chooses their password, and deactivation, reactivation and revocation (each asks for a
+reason on a confirmation page first).
+
+A centre the user may not see answers 404; one they see without administering it answers 403
+with the reason (ADR 0006). Bad input re-renders the form with its errors (400) and changes
+nothing. A link that no longer works answers 410 with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assay.accounts import selectors
+from assay.accounts.invitations import (
+    InviteInput,
+    invitation_accept,
+    invitation_cancel,
+    invitation_for_token,
+    invitation_resend,
+    invitation_send,
+)
+from assay.accounts.standing import account_deactivate, account_reactivate, role_revoke
+from assay.centres.models import Role
+from assay.errors import InvalidInput
+from assay.registrations.models import Registration
+from assay.web.account_forms import AcceptForm, InviteForm, ReasonForm
+from assay.web.forms import apply_errors
+from assay.web.views.access import member_view
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _link_for(request: HttpRequest) -> Any:
+    return lambda token: request.build_absolute_uri(reverse("invitation", args=[token]))
+
+
+def _invite_form(request: HttpRequest, centre: Any, data: Any = None) -> InviteForm:
+    open_registrations = (
+        Registration.objects.filter(centre=centre)
+        .select_related("candidate", "qualification")
+        .order_by("candidate__last_name", "candidate__first_name", "pk")
+    )
+    return InviteForm(data).offer(
+        awarding_body=bool(getattr(request.user, "is_superuser", False)),
+        registrations=open_registrations,
+    )
+
+
+def _page(request: HttpRequest, pk: int, form: InviteForm | None = None, status: int = 200) -> Any:
+    page = selectors.centre_accounts(request.user, pk, request.GET.get("page"))
+    context = {"page": page, "form": form or _invite_form(request, page.centre)}
+    return render(request, "web/accounts/centre.html", context, status=status)
+
+
+@require_GET
+@member_view
+def centre_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    """People who hold or held a role here, with their roles, and the open invitations."""
+    return _page(request, pk)
+
+
+@require_POST
+@member_view
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an invitation (``invitation_send``)."""
+    centre = selectors.administered_centre(request.user, pk)
+    form = _invite_form(request, centre, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = invitation_send(
+                by=request.user,  # type: ignore[arg-type]
+                centre=centre,
+                data=InviteInput(
+                    email=data["email"],
+                    role=data["role"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    registration_id=data["registration"],
+                ),
+                link_for=_link_for(request),
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            role = Role(sent.invitation.role).label.lower()
+            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
+            return redirect("centre-accounts", pk=pk)
+    return _page(request, pk, form, status=400)
+
+
+@require_POST
+@member_view
+def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = selectors.invitation_get(request.user, pk, invitation_pk)
+    try:
+        invitation_resend(
+            by=request.user,  # type: ignore[arg-type]
+            invitation=invitation,
+            link_for=_link_for(request),
+        )
+    except InvalidInput as exc:
+        messages.error(request, "Not sent: " + "; ".join(exc.errors.values()) + ".")
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("centre-accounts", pk=pk)
+
+
+def _confirm(
+    request: HttpRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
+) -> HttpResponse:
+    context = {"title": title, "what": what, "button": button, "form": form}
+    return render(request, "web/accounts/confirm.html", context, status=status)
+
+
+def _act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    title: str,
+    what: str,
+    button: str,
+    act: Any,
+    done: str,
+    reason_required: bool = True,
+) -> HttpResponse:
+    """GET: the confirmation page with its reason field; POST: the act, then the list."""
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].required = reason_required
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data["reason"])
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            messages.success(request, done)
+            return redirect("centre-accounts", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = selectors.invitation_get(request.user, pk, invitation_pk)
+    return _act(
+        request,
+        pk,
+        title="Cancel the invitation",
+        what=f"The link sent to {invitation.email} will stop working.",
+        button="Cancel the invitation",
+        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),  # type: ignore[arg-type]
+        done=f"Invitation to {invitation.email} cancelled.",
+        reason_required=False,
+    )
+
+
+def _name(person: Any) -> str:
+    return str(person.get_full_name() or person.get_username())
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk, user_pk)
+    return _act(
+        request,
+        pk,
+        title=f"Deactivate {_name(person)}",
+        what=f"{_name(person)} will no longer be able to sign in anywhere, and their API "
+        "tokens stop working. Their roles and records stay; you can reactivate them later.",
+        button="Deactivate the account",
+        act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
+        done=f"{_name(person)}'s account is deactivated.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def reactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk, user_pk)
+    return _act(
+        request,
+        pk,
+        title=f"Reactivate {_name(person)}",
+        what=f"{_name(person)} will be able to sign in again with the roles they still hold.",
+        button="Reactivate the account",
+        act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
+        done=f"{_name(person)}'s account is active again.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    row = selectors.membership_get(request.user, pk, membership_pk)
+    role = row.get_role_display().lower()
+    return _act(
+        request,
+        pk,
+        title=f"Revoke the role {role}",
+        what=f"{_name(row.user)} will no longer be {role} at {row.centre.name}. "
+        "Their records stay; their other roles are not affected.",
+        button="Revoke the role",
+        act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),  # type: ignore[arg-type]
+        done=f"{_name(row.user)} is no longer {role}.",
+    )
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The token is in the URL: never sent to other sites, never cached. ``same-origin``, not
+    ``no-referrer``, so Chromium still sends the Origin that Django's CSRF check needs."""
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: choose a password, then signed in and sent to one's home."""
+    return _private(_invitation(request, token))
+
+
+def _invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        found = invitation_for_token(token)
+    except InvalidInput as exc:
+        context: dict[str, Any] = {"reason": exc.errors.get("token", "")}
+        return render(request, "web/accounts/invitation_gone.html", context, status=410)
+    form = AcceptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except InvalidInput as exc:
+            if "token" in exc.errors:
+                context = {"reason": exc.errors["token"]}
+                return render(request, "web/accounts/invitation_gone.html", context, status=410)
+            apply_errors(form, {"password1": " ".join(exc.errors.values())})
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Welcome to Assay: your password is set.")
+            return redirect("me")
+    status = 400 if request.method == "POST" else 200
+    role = Role(found.role).label if found.role in Role.values else found.role
+    context = {"invitation": found, "role": role, "form": form}
+    return render(request, "web/accounts/invitation.html", context, status=status)

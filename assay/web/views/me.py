@@ -1,0 +1,31 @@
+"""/me/: where a person lands after signing in (their one home, or a chooser when they have
+several), and the employer contact's home: what waits for their signature."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from assay.registrations.employer import awaiting_employer
+from assay.web.homes import homes_of, remember_nav
+
+
+@require_GET
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """One home: go there. Several: choose. None: the page says so (and the catalogue is open)."""
+    homes = homes_of(request.user)
+    remember_nav(request, request.user)
+    if len(homes) == 1 and "choose" not in request.GET:
+        return redirect(homes[0].url)
+    return render(request, "web/accounts/me.html", {"homes": homes})
+
+
+@require_GET
+@login_required
+def employer_signatures(request: HttpRequest) -> HttpResponse:
+    """The employees an employer contact follows, documents awaiting their signature first."""
+    rows = awaiting_employer(request.user)
+    return render(request, "web/accounts/signatures.html", {"rows": rows})
