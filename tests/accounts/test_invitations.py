@@ -94,9 +94,7 @@ def test_only_the_centres_administrator_invites(world: World, sending: Any, who:
     assert not Invitation.objects.exists() and not mail.outbox
 
 
-def test_a_centre_administrator_cannot_appoint_an_administrator(
-    world: World, sending: Any
-) -> None:
+def test_a_centre_administrator_cannot_appoint_an_administrator(world: World, sending: Any) -> None:
     with pytest.raises(NotAllowed, match="awarding body"):
         invite(world, sending, role="centre_admin")
     token = invite(world, sending, by="sam", role="centre_admin")
@@ -107,7 +105,9 @@ def test_a_centre_administrator_cannot_appoint_an_administrator(
 def test_a_candidate_is_invited_to_their_registration(
     world: World, sending: Any, eli: Registration
 ) -> None:
-    token = invite(world, sending, email="eli@example.org", role="candidate", registration_id=eli.pk)
+    token = invite(
+        world, sending, email="eli@example.org", role="candidate", registration_id=eli.pk
+    )
     user = invitation_accept(token=token, password=PASSWORD)
     eli.candidate.refresh_from_db()
     assert eli.candidate.user_id == user.pk

@@ -54,7 +54,9 @@ def test_accepted_and_cancelled_are_final() -> None:
 
 
 def test_never_yourself_never_the_last_administrator() -> None:
-    assert not rules.may_remove(actor_id=1, target_id=1, removes_admin=False, other_admins=3).allowed
+    assert not rules.may_remove(
+        actor_id=1, target_id=1, removes_admin=False, other_admins=3
+    ).allowed
     last = rules.may_remove(actor_id=1, target_id=2, removes_admin=True, other_admins=0)
     assert not last.allowed and "last administrator" in last.reason
     assert rules.may_remove(actor_id=1, target_id=2, removes_admin=True, other_admins=1).allowed
