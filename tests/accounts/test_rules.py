@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from assay.engines.accounts import rules
-from assay.engines.accounts.homes import HomeKind, ROLE_HOME, nav_links
+from assay.engines.accounts.homes import ROLE_HOME, HomeKind, nav_links
 
 T0 = dt.datetime(2013, 3, 1, 9, 0, tzinfo=dt.UTC)
 
