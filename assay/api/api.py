@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from assay.api import accounts as account_routes
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
@@ -92,6 +93,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/", catalogue_routes.router)
 api.add_router("/", centre_routes.router)
 api.add_router("/", people_routes.router)
+api.add_router("/", account_routes.router)
 api.add_router("/", registration_routes.router)
 api.add_router("/", portfolio_routes.router)
 api.add_router("/", caseload_routes.router)

@@ -1,0 +1,84 @@
+"""Schemas of the accounts endpoints: invitations, people and their roles at a centre."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+InviteRole = Literal[
+    "assessor",
+    "internal_verifier",
+    "lead_iqa",
+    "tutor",
+    "employer_contact",
+    "candidate",
+    "centre_admin",
+    "external_verifier",
+]
+
+
+class InviteIn(Schema):
+    email: str = Field(max_length=254)
+    role: InviteRole = Field(
+        description="centre_admin and external_verifier: the awarding body (superuser) only"
+    )
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    registration_id: int | None = Field(
+        None,
+        description="candidate: required, a registration without a sign-in; "
+        "employer_contact: optional, the employee they follow",
+    )
+
+
+class InvitationOut(Schema):
+    id: int
+    centre_id: int
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    registration_id: int | None
+    state: Literal["pending", "accepted", "cancelled", "expired"]
+    sent_at: dt.datetime
+    expires_at: dt.datetime
+    invited_by: str
+    link: str | None = Field(
+        None, description="Only in the answer that sent it: the link, also emailed"
+    )
+
+
+class RoleOut(Schema):
+    id: int
+    role: str
+    qualification_code: str
+    active: bool
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    name: str
+    email: str
+    active: bool
+    roles: list[RoleOut]
+
+
+class CentreAccountsOut(Schema):
+    people: list[AccountOut]
+    page: int
+    pages: int
+    invitations: list[InvitationOut] = Field(
+        description="Not accepted: pending, expired, cancelled"
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class OptionalReasonIn(Schema):
+    reason: str = Field("", max_length=2000)

@@ -1,0 +1,129 @@
+"""Accounts endpoints: a centre's people and invitations; invite, resend, cancel; deactivate,
+reactivate; revoke a role. Centre administrators (and the awarding body) only.
+
+A centre the caller may not see answers 404 exactly like a missing one; seeing it without
+administering it answers 403 (ADR 0006). Every change needs a reason except cancelling an
+invitation, and is appended to the account's history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from assay.accounts import selectors
+from assay.accounts.invitations import (
+    InviteInput,
+    invitation_cancel,
+    invitation_resend,
+    invitation_send,
+)
+from assay.accounts.shapes import account_dict, invitation_dict, membership_dict
+from assay.accounts.standing import account_deactivate, account_reactivate, role_revoke
+from assay.api import account_schemas as a
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+
+router = Router(tags=["accounts"], auth=AUTH)
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+CENTRE = "centres/{centre_id}"
+
+
+@router.get(f"{CENTRE}/accounts", response={200: a.CentreAccountsOut, **ERRORS})
+def accounts(request: HttpRequest, centre_id: int, page: int = 1) -> dict[str, Any]:
+    """People who hold or held a role at the centre (25 a page) and the invitations not yet
+    accepted."""
+    found = selectors.centre_accounts(who(request), centre_id, page)
+    return {
+        "people": [account_dict(u) for u in found.people],
+        "page": found.people.number,
+        "pages": found.people.paginator.num_pages,
+        "invitations": [invitation_dict(r.invitation) for r in found.invitations],
+    }
+
+
+@router.post(f"{CENTRE}/invitations", response={201: a.InvitationOut, **ERRORS})
+def invite(request: HttpRequest, centre_id: int, body: a.InviteIn) -> Status[Any]:
+    """Email a single-use link, good for 7 days, where the person chooses their password."""
+    user = who(request)
+    sent = invitation_send(
+        by=user,
+        centre=selectors.administered_centre(user, centre_id),
+        data=InviteInput(
+            email=body.email,
+            role=body.role,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            registration_id=body.registration_id,
+        ),
+    )
+    return Status(201, invitation_dict(sent.invitation, sent.link))
+
+
+@router.post(
+    f"{CENTRE}/invitations/{{invitation_id}}/resend", response={200: a.InvitationOut, **ERRORS}
+)
+def resend(request: HttpRequest, centre_id: int, invitation_id: int) -> dict[str, Any]:
+    """A new link (the old one stops working), good for 7 days from now."""
+    user = who(request)
+    sent = invitation_resend(
+        by=user, invitation=selectors.invitation_get(user, centre_id, invitation_id)
+    )
+    return invitation_dict(sent.invitation, sent.link)
+
+
+@router.post(
+    f"{CENTRE}/invitations/{{invitation_id}}/cancel", response={200: a.InvitationOut, **ERRORS}
+)
+def cancel(
+    request: HttpRequest, centre_id: int, invitation_id: int, body: a.OptionalReasonIn
+) -> dict[str, Any]:
+    """The link stops working for good."""
+    user = who(request)
+    row = invitation_cancel(
+        by=user,
+        invitation=selectors.invitation_get(user, centre_id, invitation_id),
+        reason=body.reason,
+    )
+    return invitation_dict(row)
+
+
+@router.post(f"{CENTRE}/accounts/{{user_id}}/deactivate", response={200: a.AccountOut, **ERRORS})
+def deactivate(
+    request: HttpRequest, centre_id: int, user_id: int, body: a.ReasonIn
+) -> dict[str, Any]:
+    """The person can no longer sign in or use their tokens; never oneself, never a centre's
+    last administrator."""
+    user = who(request)
+    person = account_deactivate(
+        by=user, user=selectors.person_get(user, centre_id, user_id), reason=body.reason
+    )
+    return account_dict(person, [])
+
+
+@router.post(f"{CENTRE}/accounts/{{user_id}}/reactivate", response={200: a.AccountOut, **ERRORS})
+def reactivate(
+    request: HttpRequest, centre_id: int, user_id: int, body: a.ReasonIn
+) -> dict[str, Any]:
+    """The person can sign in again with the roles they still hold."""
+    user = who(request)
+    person = account_reactivate(
+        by=user, user=selectors.person_get(user, centre_id, user_id), reason=body.reason
+    )
+    return account_dict(person, [])
+
+
+@router.post(f"{CENTRE}/roles/{{membership_id}}/revoke", response={200: a.RoleOut, **ERRORS})
+def revoke(
+    request: HttpRequest, centre_id: int, membership_id: int, body: a.ReasonIn
+) -> dict[str, Any]:
+    """Revoke one role at the centre (the row stays, inactive)."""
+    user = who(request)
+    row = role_revoke(
+        by=user,
+        membership=selectors.membership_get(user, centre_id, membership_id),
+        reason=body.reason,
+    )
+    return membership_dict(row)
