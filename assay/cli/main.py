@@ -73,6 +73,7 @@ from assay.cli import (  # noqa: E402
     server,
 )
 from assay.cli import token as token_commands  # noqa: E402
+from assay.cli import user as user_commands  # noqa: E402
 from assay.cli.audits import audits as audit_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
@@ -80,11 +81,13 @@ main.add_command(plan.plan)
 centre.centre.add_command(centre_people.competence)
 centre.centre.add_command(centre_people.cpd)
 centre.centre.add_command(centre_people.site_add)
+centre.centre.add_command(user_commands.revoke)
 main.add_command(centre.centre)
 main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(portfolio.portfolio)
 main.add_command(token_commands.token)
+main.add_command(user_commands.user)
 main.add_command(audit_commands)
 main.add_command(bench.bench)
 main.add_command(server.demo)

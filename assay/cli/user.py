@@ -1,0 +1,260 @@
+"""``assay user invite|list|resend|cancel|deactivate|reactivate`` and ``assay centre revoke``.
+
+ID is the centre's awarding-body number or its id. Writes act as ``--as USERNAME`` (or
+``ASSAY_AS``), a centre administrator there or the awarding body; reads without ``--as`` run as
+the operator. The same services as the web pages and the API decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from assay.cli.acting import acting, as_option, domain_errors, user_named
+
+INVITE_ROLES = [
+    "assessor",
+    "internal_verifier",
+    "lead_iqa",
+    "tutor",
+    "employer_contact",
+    "candidate",
+    "centre_admin",
+    "external_verifier",
+]
+REVOKE_ROLES = INVITE_ROLES
+
+
+def _centre(by: Any, centre_id: str) -> Any:
+    from assay.accounts.selectors import administered_centre
+    from assay.registrations.dashboard import centre_find
+
+    with domain_errors():
+        return administered_centre(by, centre_find(by, centre_id).pk)
+
+
+def _account(username: str) -> Any:
+    """Any account called USERNAME, deactivated ones included (to reactivate them)."""
+    from django.contrib.auth import get_user_model
+
+    from assay.cli.main import fail
+
+    person = get_user_model().objects.filter(username=username).first()
+    if person is None:
+        fail(f"unknown user {username!r}")
+    return person
+
+
+def _invitation(by: Any, centre: Any, invitation_id: int) -> Any:
+    from assay.accounts.selectors import invitation_get
+
+    with domain_errors():
+        return invitation_get(by, centre.pk, invitation_id)
+
+
+@click.group()
+def user() -> None:
+    """Accounts: invite people by email, list them, deactivate and reactivate accounts."""
+
+
+@user.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("email")
+@click.option("--role", type=click.Choice(INVITE_ROLES), required=True)
+@click.option("--first-name", default="", help="Used in the email's greeting and the account.")
+@click.option("--last-name", default="")
+@click.option(
+    "--registration",
+    "registration_id",
+    type=int,
+    default=None,
+    help="A candidate's registration id (required for --role candidate); for an employer "
+    "contact, the employee they follow.",
+)
+@as_option(required=True)
+def invite(
+    centre_id: str,
+    email: str,
+    role: str,
+    first_name: str,
+    last_name: str,
+    registration_id: int | None,
+    as_user: str,
+) -> None:
+    """Email EMAIL a single-use link (7 days) to join centre ID as --role and choose a
+    password. Prints the link too, so it can be passed on by hand. Centre administrators and
+    external verifiers are invited by the awarding body only."""
+    from assay.accounts.invitations import InviteInput, invitation_send
+
+    by = user_named(as_user)
+    centre = _centre(by, centre_id)
+    with domain_errors():
+        sent = invitation_send(
+            by=by,
+            centre=centre,
+            data=InviteInput(
+                email=email,
+                role=role,
+                first_name=first_name,
+                last_name=last_name,
+                registration_id=registration_id,
+            ),
+        )
+    click.echo(sent.link)
+    row = sent.invitation
+    click.echo(
+        f"invitation {row.pk} sent to {row.email} as {row.role}; "
+        f"the link works once until {row.expires_at:%d/%m/%Y %H:%M}",
+        err=True,
+    )
+
+
+@user.command(name="list")
+@click.argument("centre_id", metavar="ID")
+@click.option("--page", default=1, show_default=True, help="25 people a page.")
+@as_option(required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(centre_id: str, page: int, as_user: str | None, as_json: bool) -> None:
+    """People with a role (active or revoked) at centre ID, and invitations not yet accepted."""
+    from assay.accounts.selectors import centre_accounts
+    from assay.accounts.shapes import account_dict, invitation_dict
+    from assay.cli.main import emit_json
+
+    by = acting(as_user)
+    centre = _centre(by, centre_id)
+    with domain_errors():
+        found = centre_accounts(by, centre.pk, page)
+    people = [account_dict(u) for u in found.people]
+    invitations = [invitation_dict(r.invitation) for r in found.invitations]
+    if as_json:
+        emit_json({"people": people, "invitations": invitations, "page": found.people.number})
+        return
+    for p in people:
+        roles = ", ".join(r["role"] + ("" if r["active"] else " (revoked)") for r in p["roles"])
+        state = "active" if p["active"] else "DEACTIVATED"
+        click.echo(f"{p['username']:<28} {state:<12} {p['name']:<24} {roles}")
+    pages = found.people.paginator.num_pages
+    click.echo(f"page {found.people.number} of {pages}", err=True)
+    for i in invitations:
+        click.echo(
+            f"invitation {i['id']:>4}  {i['state']:<9} {i['email']:<28} {i['role']:<18} "
+            f"until {i['expires_at'][:16]}"
+        )
+
+
+@user.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("invitation_id", type=int)
+@as_option(required=True)
+def resend(centre_id: str, invitation_id: int, as_user: str) -> None:
+    """Send invitation INVITATION_ID again: a new link for 7 days; the old one stops working."""
+    from assay.accounts.invitations import invitation_resend
+
+    by = user_named(as_user)
+    row = _invitation(by, _centre(by, centre_id), invitation_id)
+    with domain_errors():
+        sent = invitation_resend(by=by, invitation=row)
+    click.echo(sent.link)
+    click.echo(f"invitation {row.pk} sent again to {row.email}", err=True)
+
+
+@user.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("invitation_id", type=int)
+@click.option("--reason", default="", help="Why (optional).")
+@as_option(required=True)
+def cancel(centre_id: str, invitation_id: int, reason: str, as_user: str) -> None:
+    """Cancel invitation INVITATION_ID: its link stops working for good."""
+    from assay.accounts.invitations import invitation_cancel
+
+    by = user_named(as_user)
+    row = _invitation(by, _centre(by, centre_id), invitation_id)
+    with domain_errors():
+        invitation_cancel(by=by, invitation=row, reason=reason)
+    click.echo(f"invitation {row.pk} to {row.email} cancelled")
+
+
+def _person_at(by: Any, centre_id: str, username: str) -> Any:
+    from assay.accounts.selectors import person_get
+
+    centre = _centre(by, centre_id)
+    with domain_errors():
+        return person_get(by, centre.pk, _account(username).pk)
+
+
+@user.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why the account is deactivated (recorded).")
+@as_option(required=True)
+def deactivate(centre_id: str, username: str, reason: str, as_user: str) -> None:
+    """USERNAME (who holds a role at centre ID) can no longer sign in or use API tokens.
+    Never yourself, never a centre's last administrator; a person who also works at another
+    centre is the awarding body's to deactivate."""
+    from assay.accounts.standing import account_deactivate
+
+    by = user_named(as_user)
+    person = _person_at(by, centre_id, username)
+    with domain_errors():
+        account_deactivate(by=by, user=person, reason=reason)
+    click.echo(f"{username}: deactivated")
+
+
+@user.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why the account is reactivated (recorded).")
+@as_option(required=True)
+def reactivate(centre_id: str, username: str, reason: str, as_user: str) -> None:
+    """USERNAME can sign in again, with the roles they still hold."""
+    from assay.accounts.standing import account_reactivate
+
+    by = user_named(as_user)
+    person = _person_at(by, centre_id, username)
+    with domain_errors():
+        account_reactivate(by=by, user=person, reason=reason)
+    click.echo(f"{username}: active")
+
+
+@click.command()
+@click.argument("centre_id", metavar="ID")
+@click.argument("username")
+@click.option("--role", type=click.Choice(REVOKE_ROLES), required=True)
+@click.option("--qualification", default="", help="For a role held for one qualification.")
+@click.option("--reason", required=True, help="Why the role is revoked (recorded).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option(required=True)
+def revoke(
+    centre_id: str,
+    username: str,
+    role: str,
+    qualification: str,
+    reason: str,
+    yes: bool,
+    as_user: str,
+) -> None:
+    """Revoke USERNAME's --role at centre ID (the record stays, inactive). Never your own
+    role, never a centre's last administrator."""
+    from assay.accounts.selectors import membership_get
+    from assay.centres.models import Membership
+    from assay.cli.main import fail
+
+    by = user_named(as_user)
+    centre = _centre(by, centre_id)
+    row = Membership.objects.filter(
+        centre=centre,
+        user=_account(username),
+        role=role,
+        qualification_code=qualification,
+        active=True,
+    ).first()
+    if row is None:
+        fail(f"{username} holds no active {role} role at {centre.number}")
+    if not yes:
+        click.confirm(f"Revoke {username}'s role {role} at {centre.name}?", abort=True)
+    from assay.accounts.standing import role_revoke
+
+    with domain_errors():
+        role_revoke(by=by, membership=membership_get(by, centre.pk, row.pk), reason=reason)
+    click.echo(f"{username}: {role} at {centre.number} revoked")
