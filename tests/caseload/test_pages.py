@@ -133,8 +133,11 @@ def test_caseload_page_shows_only_my_candidates_and_my_queue(world: World) -> No
 
 def test_nav_and_dashboard_link_to_the_new_pages(world: World) -> None:
     html = signed_in(world, "centre-admin").get(f"/centres/{world.north.pk}/").content.decode()
-    assert 'href="/caseload/"' in html
     assert f'href="/centres/{world.north.pk}/progress/"' in html
+    # The nav shows the caseload to those who have one (assessors and IVs), not to the admin.
+    assert 'href="/caseload/"' not in html
+    html = signed_in(world, "assessor-assigned").get(f"/centres/{world.north.pk}/").content.decode()
+    assert 'href="/caseload/"' in html
 
 
 def queries(client: Client, url: str) -> int:

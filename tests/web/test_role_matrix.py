@@ -18,7 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
-from assay.centres.models import Competence
+from assay.accounts.invitations import InviteInput, invitation_send
+from assay.centres.models import Competence, Membership
 from tests.reviews.routes import REVIEW_ROUTES
 from tests.web.world import ROLES, World
 
@@ -103,7 +104,62 @@ def sign_as(capacity: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"document": "induction", "capacity": capacity}
 
 
+def an_invitation(path: str) -> Callable[[World], str]:
+    """A pending invitation made inside the request's savepoint (rolled back after)."""
+
+    def url(w: World) -> str:
+        sent = invitation_send(
+            by=w.user("carol"),
+            centre=w.north,
+            data=InviteInput(email="zoe@example.org", role="assessor"),
+        )
+        return f"/centres/{w.north.pk}/accounts/invitations/{sent.invitation.pk}/{path}"
+
+    return url
+
+
+def arthur(path: str) -> Callable[[World], str]:
+    return lambda w: f"/centres/{w.north.pk}/accounts/{w.user('arthur').pk}/{path}"
+
+
+def arthurs_role(w: World) -> str:
+    row = Membership.objects.get(user=w.user("arthur"), centre=w.north)
+    return f"/centres/{w.north.pk}/accounts/roles/{row.pk}/revoke"
+
+
+ADMIN_ONLY = {"centre-admin"}
+REASON = {"reason": "Left the centre"}
+
 ENDPOINTS: dict[str, Endpoint] = {
+    "accounts": Endpoint("get", north("accounts/"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)),
+    "accounts invite": Endpoint(
+        "post",
+        north("accounts/invite"),
+        expect(CENTRE_STAFF, ADMIN_ONLY, 302),
+        lambda w: {"email": "zoe@example.org", "role": "assessor"},
+    ),
+    "invitation resend": Endpoint(
+        "post", an_invitation("resend"), expect(CENTRE_STAFF, ADMIN_ONLY, 302)
+    ),
+    "invitation cancel (confirm)": Endpoint(
+        "get", an_invitation("cancel"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)
+    ),
+    "invitation cancel": Endpoint(
+        "post", an_invitation("cancel"), expect(CENTRE_STAFF, ADMIN_ONLY, 302), lambda w: REASON
+    ),
+    "deactivate (confirm)": Endpoint(
+        "get", arthur("deactivate"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)
+    ),
+    "deactivate": Endpoint(
+        "post", arthur("deactivate"), expect(CENTRE_STAFF, ADMIN_ONLY, 302), lambda w: REASON
+    ),
+    "reactivate (confirm)": Endpoint(
+        "get", arthur("reactivate"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)
+    ),
+    "revoke (confirm)": Endpoint("get", arthurs_role, expect(CENTRE_STAFF, ADMIN_ONLY, 200)),
+    "revoke": Endpoint(
+        "post", arthurs_role, expect(CENTRE_STAFF, ADMIN_ONLY, 302), lambda w: REASON
+    ),
     "centre list": Endpoint(
         "get",
         lambda w: "/centres/",
@@ -384,6 +440,13 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/sites",
         "centres/<int:pk>/register/",
         "centres/<int:pk>/register/check",
+        "centres/<int:pk>/accounts/",
+        "centres/<int:pk>/accounts/invite",
+        "centres/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
+        "centres/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",
+        "centres/<int:pk>/accounts/<int:user_pk>/deactivate",
+        "centres/<int:pk>/accounts/<int:user_pk>/reactivate",
+        "centres/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
         "registrations/<int:pk>/plan/",

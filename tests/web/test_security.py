@@ -51,7 +51,8 @@ def test_sign_in_page_has_labelled_fields(client: Client) -> None:
 
 def test_sign_in_then_sign_out(client: Client, viewer: AbstractBaseUser) -> None:
     response = client.post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
-    assert response.status_code == 302 and response.url == "/"
+    # After sign-in everyone goes through /me/, which sends them to their role's home.
+    assert response.status_code == 302 and response.url == "/me/"
     home = client.get("/").content.decode()
     assert "Signed in as <strong>viewer</strong>" in home
     assert 'action="/accounts/logout/"' in home
