@@ -97,3 +97,25 @@ def test_every_demo_account_signs_in_and_sees_its_part(demo: Centre, page_text: 
     page = page_text(cand.get(f"/registrations/{priya.pk}/"))
     assert "Priya Shah" in page and "Qualification achieved" in page  # RPL 412 counts
     assert cand.get(f"/centres/{demo.pk}/").status_code == 404
+
+
+def test_demo_accounts_have_emails_and_land_on_their_homes(demo: Centre) -> None:
+    """README: every demo account's email is <username>@example.org; carol lands on the centre
+    dashboard, alice on her caseload, cand1 on her portfolio, ed on what waits to be signed."""
+    from assay.registrations.demo import STAFF
+
+    for username, *_ in STAFF:
+        assert get_user_model().objects.get(username=username).email == (f"{username}@example.org")
+    priya = Registration.objects.get(candidate__first_name="Priya")
+    homes = {
+        "carol": f"/centres/{demo.pk}/",
+        "alice": "/caseload/",
+        "cand1": f"/registrations/{priya.pk}/portfolio/",
+        "ed": "/me/signatures/",
+    }
+    for username, home in homes.items():
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": "assay-demo"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == home, username
