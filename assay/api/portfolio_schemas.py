@@ -15,6 +15,11 @@ class RegistrationPlanCompleteIn(Schema):
         "most-reuse",
         description="most-reuse prefers units whose criteria the portfolio already evidences",
     )
+    allow_without_content: bool | None = Field(
+        None,
+        description="Suggest units whose content is not in the catalogue (credit transfer "
+        "only); omitted follows the registration's learning plan",
+    )
 
 
 class CriterionOut(Schema):

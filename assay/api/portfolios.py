@@ -63,6 +63,9 @@ def complete_plan(
         exclude=body.exclude,
         objective=body.objective,
         reuse=reuse,
+        allow_without_content=registration.allow_units_without_content
+        if body.allow_without_content is None
+        else body.allow_without_content,
     )
 
 
