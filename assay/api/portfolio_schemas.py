@@ -51,6 +51,9 @@ class UnitCoverageOut(Schema):
     state: str
     progress: float
     ready_to_sign_off: bool
+    assessable: bool = Field(
+        description="False when the unit's content is not in the catalogue (ADR 0010)"
+    )
     reasons: list[str]
     criteria: list[CriterionOut]
     ranges: list[RangeOut]
@@ -64,6 +67,7 @@ class PortfolioOut(Schema):
     last_seq: int = Field(description="Send as expected_seq with the next assessment act")
     credits_achieved: int
     signed_off: list[str]
+    credited: list[str] = Field(description="Units achieved by credit transfer (ADR 0010)")
     rules_met: bool
     summary: str
     units: list[UnitCoverageOut]

@@ -196,6 +196,11 @@ class CreditTransferForm(forms.Form):
         label="Note (optional)", required=False, widget=forms.Textarea({"rows": 2})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the RPL form beside it on the registration page also has a "unit".
+        kwargs.setdefault("auto_id", "credit-%s")
+        super().__init__(*args, **kwargs)
+
     def offer(self, units: Iterable[tuple[str, str]]) -> CreditTransferForm:
         """List the qualification's units to choose from."""
         self.fields["unit"].widget.choices = list(units)

@@ -52,6 +52,7 @@ def test_every_unit_in_a_plan_renders_every_page_and_read(world: World, tmp_path
         (row,) = answer.json()["units"]
         assert (row["reasons"] == [NO_CONTENT]) is blocked
         assert row["state"] == ("not-assessable" if blocked else "not-started")
+        assert row["assessable"] is not blocked
 
     expected = {
         f"Unit{u} Plan{i:03d}" for i, (_, u) in enumerate(units) if (_, u) in WITHOUT_CONTENT

@@ -189,6 +189,8 @@ def test_credit_transfer_web_form_and_api(world: World) -> None:
     assert answer.status_code == 201
     assert answer.json()["kind"] == "credit_transfer"
     assert answer.json()["certificate_reference"] == "CG-2"
+    portfolio = api.get(f"/api/v1/registrations/{world.dan.pk}/portfolio").json()
+    assert portfolio["credited"] == ["310", "311"]
     stranger = api_client(world.user("sue")).post(
         f"/api/v1/registrations/{world.dan.pk}/credit-transfers",
         {"unit": "312", "certificate_reference": "CG-3"},
