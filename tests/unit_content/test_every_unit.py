@@ -47,6 +47,13 @@ def test_every_unit_in_a_plan_renders_every_page_and_read(world: World, tmp_path
                 response = client.get(url)
                 assert response.status_code == 200, (code, unit, url)
                 assert (NO_CONTENT in response.content.decode()) is blocked, (code, unit, url)
+        assert as_alice.get(f"/registrations/{reg.pk}/reviews/").status_code == 200
+        export = api.get(f"/api/v1/registrations/{reg.pk}/portfolio/export")
+        assert export.status_code == 200, (code, unit)
+        b"".join(export.streaming_content)
+        public = as_alice.get(f"/catalogue/{code}/units/{unit}/")
+        assert public.status_code == 200
+        assert ('data-content-notice="' in public.content.decode()) is blocked
         answer = api.get(f"/api/v1/registrations/{reg.pk}/portfolio")
         assert answer.status_code == 200, (code, unit)
         (row,) = answer.json()["units"]
