@@ -63,4 +63,10 @@ def check(request: HttpRequest, body: s.PlanCheckIn) -> dict[str, Any]:
 def complete(request: HttpRequest, body: s.PlanCompleteIn) -> dict[str, Any]:
     """The optimal units to add (fewest guided learning hours by default), or why none exist."""
     qual = selectors.qualification_get(body.qualification)
-    return plan_complete(qual, have=body.have, exclude=body.exclude, objective=body.objective)
+    return plan_complete(
+        qual,
+        have=body.have,
+        exclude=body.exclude,
+        objective=body.objective,
+        allow_without_content=body.allow_without_content,
+    )

@@ -15,6 +15,11 @@ class RegistrationPlanCompleteIn(Schema):
         "most-reuse",
         description="most-reuse prefers units whose criteria the portfolio already evidences",
     )
+    allow_without_content: bool | None = Field(
+        None,
+        description="Suggest units whose content is not in the catalogue (credit transfer "
+        "only); omitted follows the registration's learning plan",
+    )
 
 
 class CriterionOut(Schema):
@@ -46,6 +51,9 @@ class UnitCoverageOut(Schema):
     state: str
     progress: float
     ready_to_sign_off: bool
+    assessable: bool = Field(
+        description="False when the unit's content is not in the catalogue (ADR 0010)"
+    )
     reasons: list[str]
     criteria: list[CriterionOut]
     ranges: list[RangeOut]
@@ -59,6 +67,7 @@ class PortfolioOut(Schema):
     last_seq: int = Field(description="Send as expected_seq with the next assessment act")
     credits_achieved: int
     signed_off: list[str]
+    credited: list[str] = Field(description="Units achieved by credit transfer (ADR 0010)")
     rules_met: bool
     summary: str
     units: list[UnitCoverageOut]

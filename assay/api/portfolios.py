@@ -63,6 +63,9 @@ def complete_plan(
         exclude=body.exclude,
         objective=body.objective,
         reuse=reuse,
+        allow_without_content=registration.allow_units_without_content
+        if body.allow_without_content is None
+        else body.allow_without_content,
     )
 
 
@@ -73,6 +76,7 @@ def _unit(cov: UnitCoverage, progress: UnitProgress | None) -> dict[str, Any]:
         "state": progress.state.value if progress else "not-started",
         "progress": cov.progress,
         "ready_to_sign_off": cov.ready_to_sign_off,
+        "assessable": cov.assessable,
         "reasons": list(cov.reasons),
         "criteria": [
             {
@@ -119,6 +123,7 @@ def portfolio(request: HttpRequest, registration_id: int) -> dict[str, Any]:
         "last_seq": last_seq(user, registration_id),
         "credits_achieved": progress.credits_achieved,
         "signed_off": list(progress.signed_off),
+        "credited": list(progress.credited),
         "rules_met": decision["met"],
         "summary": decision["summary"],
         "units": [_unit(cov, states.get(number)) for number, cov in coverage.items()],

@@ -166,6 +166,10 @@ class RplOut(Schema):
     id: int
     registration_id: int
     unit: str
+    kind: Literal["rpl", "credit_transfer"] = Field(
+        description="credit_transfer: achieved elsewhere, accepted on its certificate"
+    )
+    certificate_reference: str = Field(description="The certificate of a credit transfer")
     evidence: str
     accepted: bool | None = Field(description="None until an assessor decides")
     decided_by: Person | None
@@ -240,6 +244,11 @@ class PlanUnitIn(Schema):
 class PlanIn(Schema):
     units: list[PlanUnitIn]
     internal_verifier_id: int | None = None
+    allow_units_without_content: bool | None = Field(
+        None,
+        description="Allow units whose content is not in the catalogue (credit transfer "
+        "only, ADR 0010); omitted keeps the registration's choice",
+    )
 
 
 class PlanSetOut(Schema):
@@ -273,6 +282,12 @@ class CandidateLinksOut(Schema):
 class RplIn(Schema):
     unit: str
     evidence: str = Field(min_length=1, max_length=20000)
+
+
+class CreditTransferIn(Schema):
+    unit: str
+    certificate_reference: str = Field(min_length=1, max_length=120)
+    note: str = Field("", max_length=20000)
 
 
 class RplDecisionIn(Schema):

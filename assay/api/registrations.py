@@ -26,6 +26,7 @@ from assay.registrations.models import Candidate
 from assay.registrations.selectors import registration_get, rpl_claim_get
 from assay.registrations.services import (
     PlanUnitInput,
+    credit_transfer_record,
     initial_assessment_record,
     plan_set,
     registration_transition,
@@ -78,6 +79,7 @@ def set_plan(request: HttpRequest, registration_id: int, body: r.PlanIn) -> dict
         registration=registration_get(user, registration_id),
         units=[PlanUnitInput(u.unit, u.assessor_id, u.target_date) for u in body.units],
         internal_verifier_id=body.internal_verifier_id,
+        allow_units_without_content=body.allow_units_without_content,
     )
     return {
         "units": body.units,
@@ -115,6 +117,24 @@ def claim_rpl(request: HttpRequest, registration_id: int, body: r.RplIn) -> Stat
         evidence=body.evidence,
     )
     return Status(201, rpl_dict(claim))
+
+
+@router.post("registrations/{registration_id}/credit-transfers", response={201: r.RplOut, **ERRORS})
+def record_credit_transfer(
+    request: HttpRequest, registration_id: int, body: r.CreditTransferIn
+) -> Status[Any]:
+    """Record a unit achieved elsewhere, with the certificate it is on (a centre administrator
+    or an assessor of the candidate). It counts as achieved at once; the only route for a
+    unit whose content is not in the catalogue (ADR 0010)."""
+    user = who(request)
+    record = credit_transfer_record(
+        by=user,
+        registration=registration_get(user, registration_id),
+        unit=body.unit,
+        certificate_reference=body.certificate_reference,
+        note=body.note,
+    )
+    return Status(201, rpl_dict(record))
 
 
 @router.post("rpl/{claim_id}/decision", response={200: r.RplOut, **ERRORS})

@@ -123,6 +123,9 @@ class PlanCompleteIn(Schema):
     have: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     objective: Literal["fewest-glh", "fewest-units"] = "fewest-glh"
+    allow_without_content: bool = Field(
+        False, description="Suggest units whose content is not in the catalogue (ADR 0010)"
+    )
 
 
 class PlanCompleteOut(Schema):

@@ -6,7 +6,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assay.catalogue.models import Qualification
-from assay.catalogue.selectors import NotFound, qualification_engine_spec
+from assay.catalogue.selectors import (
+    NotFound,
+    qualification_engine_spec,
+    units_without_content,
+)
 from assay.engines.combination.evaluate import Decision, evaluate
 from assay.engines.combination.planner import Objective, complete
 
@@ -54,13 +58,19 @@ def plan_complete(
     exclude: Iterable[str] = (),
     objective: str = Objective.FEWEST_GLH.value,
     reuse: Mapping[str, float] | None = None,
+    allow_without_content: bool = False,
 ) -> dict[str, Any]:
     """The optimal set of units to add, or an honest reason why none exists.
 
     ``reuse`` (unit number → share of its criteria already evidenced, 0..1) steers the
-    ``most-reuse`` objective towards units the candidate has partly evidenced already."""
+    ``most-reuse`` objective towards units the candidate has partly evidenced already.
+    Units whose content is not in the catalogue are never suggested unless
+    ``allow_without_content``: they can be achieved only by credit transfer (ADR 0010).
+    Units already held count whatever their content."""
     held = _known(qual, have)
     excluded = _known(qual, exclude)
+    if not allow_without_content:
+        excluded += sorted(units_without_content(qual) - set(held) - set(excluded))
     plan = complete(
         qualification_engine_spec(qual),
         held,

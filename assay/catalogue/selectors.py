@@ -19,6 +19,7 @@ from assay.catalogue.models import (
     Unit,
 )
 from assay.engines.combination.model import Spec
+from assay.engines.coverage import has_content
 
 
 class NotFound(LookupError):
@@ -160,6 +161,19 @@ def _engine_spec_for(spec_pk: int, sha256: str) -> Spec:
 def qualification_engine_spec(qual: Qualification) -> Spec:
     """The rules engine's view of a qualification (cached by content hash)."""
     return _engine_spec_for(qual.spec.pk, qual.spec.sha256)
+
+
+@lru_cache(maxsize=64)
+def _without_content_for(spec_pk: int, sha256: str) -> frozenset[str]:
+    units = SpecFile.objects.get(pk=spec_pk).content.get("units") or ()
+    return frozenset(str(u["number"]) for u in units if not has_content(u))
+
+
+def units_without_content(qual: Qualification) -> frozenset[str]:
+    """Numbers of the units whose outcomes and criteria the catalogue does not hold (the
+    C&G 4430-04 Level 3 options 303-318): achieved only by credit transfer until a
+    specification file with their content is imported (ADR 0010). Cached by content hash."""
+    return _without_content_for(qual.spec.pk, qual.spec.sha256)
 
 
 def criteria_search(text: str, *, limit: int = 50) -> QuerySet[Criterion]:

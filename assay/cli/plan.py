@@ -56,6 +56,11 @@ def check(qual: str, units: tuple[str, ...], as_json: bool) -> None:
     type=int,
     help="Registration whose portfolio evidence most-reuse builds on.",
 )
+@click.option(
+    "--allow-without-content",
+    is_flag=True,
+    help="Also suggest units whose content is not in the catalogue (credit transfer only).",
+)
 @as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def complete(
@@ -64,6 +69,7 @@ def complete(
     exclude: tuple[str, ...],
     objective: str,
     registration_id: int | None,
+    allow_without_content: bool,
     as_user: str | None,
     as_json: bool,
 ) -> None:
@@ -88,7 +94,12 @@ def complete(
                 fail(f"registration {registration_id} is not for {qualification.code}")
             reuse = portfolio_reuse(user, registration_id)
         result = plan_complete(
-            qualification, have=have, exclude=exclude, objective=objective, reuse=reuse
+            qualification,
+            have=have,
+            exclude=exclude,
+            objective=objective,
+            reuse=reuse,
+            allow_without_content=allow_without_content,
         )
     if as_json:
         emit_json({k: result[k] for k in ("feasible", "add", "added_glh", "reason", "objective")})

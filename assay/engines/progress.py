@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
+from .coverage.words import NO_CONTENT
 from .dates import ddmmyyyy
 
 __all__ = [
@@ -74,9 +75,11 @@ class Progress:
     """What is known about one registration on ``today``.
 
     ``closed`` names a status that ends assessment (withdrawn, transferred, expired,
-    completed) or is None while the registration is open. Credits count signed-off units
-    against the credits of the planned units; criteria count judged-met criteria (all of a
-    signed-off unit's) against the criteria of the planned units.
+    completed) or is None while the registration is open. Credits count signed-off (and
+    credited) units against the credits of the planned units; criteria count judged-met
+    criteria (all of a signed-off unit's) against the criteria of the planned units.
+    ``not_assessable`` names planned units whose content is not in the catalogue and that
+    are not credited (ADR 0010): they have no criteria to count, and each is a reason.
     """
 
     today: date
@@ -91,6 +94,7 @@ class Progress:
     unit_targets: tuple[UnitTarget, ...] = ()
     activity_targets: tuple[date, ...] = ()
     closed: str | None = None
+    not_assessable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,8 @@ def rag_status(p: Progress) -> RagStatus:
         found.append((Rag.AMBER, f"registration ends {ddmmyyyy(p.end)}, {when}"))
     if p.units_planned == 0:
         found.append((Rag.AMBER, "no units on the learning plan"))
+    # Not red: nothing is late yet, but the unit needs the centre to act before it can count.
+    found += [(Rag.AMBER, f"unit {unit}: {NO_CONTENT}") for unit in sorted(p.not_assessable)]
     for t in sorted(p.unit_targets, key=lambda t: (t.due, t.unit)):
         hit = _target(f"unit {t.unit}", t.due, p.today)
         if hit:

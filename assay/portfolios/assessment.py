@@ -14,7 +14,12 @@ from assay import clock
 from assay.centres.permissions import can_change_status
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
-from assay.portfolios.coverage import registration_coverage, unit_spec, unit_targets
+from assay.portfolios.coverage import (
+    refuse_without_content,
+    registration_coverage,
+    unit_spec,
+    unit_targets,
+)
 from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, MappingStatus
 from assay.portfolios.records import (
     decision_append,
@@ -40,6 +45,7 @@ def mapping_decide(
     registration = mapping.item.registration
     unit = mapping.unit_number
     _check_assessor(by, registration, unit)
+    refuse_without_content(registration, unit)
     status = MappingStatus.CONFIRMED if confirm else MappingStatus.REJECTED
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
@@ -79,6 +85,7 @@ def criterion_judge(
 ) -> Decision:
     """Judge one criterion met or not yet met, with feedback (required when not yet met)."""
     _check_assessor(by, registration, unit)
+    refuse_without_content(registration, unit)
     criteria = [t for t in unit_targets(unit_spec(registration, unit)) if "." in t]
     if criterion not in criteria:
         raise InvalidInput({"criterion": f"unit {unit} has no criterion {criterion!r}"})
@@ -111,6 +118,7 @@ def span_record(
 ) -> Decision:
     """Record the evidence period (in days) the assessor finds sufficient for the unit."""
     _check_assessor(by, registration, unit)
+    refuse_without_content(registration, unit)
     if isinstance(sufficient_days, bool) or not isinstance(sufficient_days, int):
         raise InvalidInput({"sufficient_days": "a whole number of days"})
     if sufficient_days < 0:
@@ -134,6 +142,7 @@ def unit_sign_off(
     """Sign the unit off when the coverage engine finds nothing missing; otherwise refuse with
     every reason. The unit is then locked."""
     _check_assessor(by, registration, unit)
+    refuse_without_content(registration, unit)
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         refuse_if_signed_off(registration, unit)

@@ -30,7 +30,7 @@ from assay.portfolios.models import CriterionMapping, EvidenceItem, MappingStatu
 from assay.portfolios.records import signed_off_of
 from assay.registrations.dashboard import centre_get
 from assay.registrations.models import PlanUnit, Registration, Status
-from assay.registrations.selectors import registrations_visible_to
+from assay.registrations.selectors import credited_of, registrations_visible_to
 from assay.registrations.tabular import csv_chunks, write_csv
 from assay.reviews.selectors import open_activity_targets
 from assay.spreadsheets import Cell, write_xlsx
@@ -50,6 +50,7 @@ class CaseloadRow:
     next_target: dt.date | None
     rag: RagStatus
     my_units: tuple[str, ...] = ()
+    not_assessable: tuple[str, ...] = ()
 
     @property
     def percent_met(self) -> int:
@@ -99,7 +100,8 @@ def _assessed_by(user: AnyUser) -> Q:
 def _caseload_rows(
     registrations: Sequence[Registration], today: dt.date, assessor_pk: int | None = None
 ) -> list[CaseloadRow]:
-    """Figures and colour of each registration: six queries whatever their number."""
+    """Figures and colour of each registration: seven queries whatever their number (the
+    seventh reads credit transfers, ADR 0010)."""
     plans: dict[int, list[PlanUnit]] = defaultdict(list)
     for unit in PlanUnit.objects.filter(registration__in=[r.pk for r in registrations]).order_by(
         "registration_id", "pk"
@@ -109,13 +111,14 @@ def _caseload_rows(
         registrations, {r.pk: [u.unit_number for u in plans[r.pk]] for r in registrations}
     )
     signed = signed_off_of(r.pk for r in registrations)
+    credited = credited_of(r.pk for r in registrations)
     activities = open_activity_targets([r.pk for r in registrations])
     rows = [
         _row(
             r,
             plans[r.pk],
             coverage[r.pk],
-            set(signed.get(r.pk, ())),
+            set(signed.get(r.pk, ())) | set(credited.get(r.pk, ())),
             tuple(activities.get(r.pk, ())),
             today,
             assessor_pk,
@@ -143,6 +146,8 @@ def _row(
     today: dt.date,
     assessor_pk: int | None,
 ) -> CaseloadRow:
+    """``signed`` holds the signed-off and credited units: both are achieved. A planned unit
+    without content that is neither counts no criteria and is a reason (ADR 0010)."""
     spec = qualification_engine_spec(registration.qualification)
     met = planned = 0
     credits_planned = credits_signed = 0
@@ -160,6 +165,11 @@ def _row(
         for u in plan
         if u.target_date is not None and u.unit_number not in signed
     )
+    blocked = tuple(
+        u.unit_number
+        for u in plan
+        if not coverage[u.unit_number].assessable and u.unit_number not in signed
+    )
     status = registration.status
     rag = rag_status(
         Progress(
@@ -175,6 +185,7 @@ def _row(
             unit_targets=open_targets,
             activity_targets=activity_targets,
             closed=None if status in OPEN else registration.get_status_display().lower(),
+            not_assessable=blocked,
         )
     )
     return CaseloadRow(
@@ -185,6 +196,7 @@ def _row(
         units_planned=len(plan),
         next_target=min([*(t.due for t in open_targets), *activity_targets], default=None),
         rag=rag,
+        not_assessable=blocked,
         my_units=tuple(u.unit_number for u in plan if u.assessor_id == assessor_pk)
         if assessor_pk is not None
         else (),

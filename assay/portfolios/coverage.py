@@ -12,6 +12,7 @@ from collections.abc import Mapping as AbcMapping
 from typing import Any
 
 from assay.engines.coverage import (
+    NO_CONTENT,
     Context,
     Evidence,
     Judgement,
@@ -19,6 +20,8 @@ from assay.engines.coverage import (
     MappingStatus,
     UnitCoverage,
     UnitRequirements,
+    coverage_without_content,
+    has_content,
     requirements_from_spec,
     unit_coverage,
     unit_statements,
@@ -40,6 +43,13 @@ def unit_spec(registration: Registration, unit: str) -> dict[str, Any]:
         if str(entry["number"]) == unit:
             return dict(entry)
     raise InvalidInput({"unit": f"unknown unit {unit!r} in {registration.qualification.code}"})
+
+
+def refuse_without_content(registration: Registration, unit: str) -> None:
+    """Refuse to map or judge a unit whose content is not in the catalogue: there is nothing
+    to map evidence to or judge, and it is achieved only by credit transfer (ADR 0010)."""
+    if not has_content(unit_spec(registration, unit)):
+        raise InvalidInput({"unit": f"unit {unit}: {NO_CONTENT}; it cannot be mapped or judged"})
 
 
 def unit_targets(spec: dict[str, Any]) -> tuple[str, ...]:
@@ -122,7 +132,11 @@ def _unit_coverages(
         by_unit[m.unit].append(m)
     out = {}
     for number in numbers:
-        req: UnitRequirements = requirements_from_spec(unit_spec(registration, number))
+        spec = unit_spec(registration, number)
+        if not has_content(spec):
+            out[number] = coverage_without_content(number)  # ADR 0010: reported, not raised
+            continue
+        req: UnitRequirements = requirements_from_spec(spec)
         mine = by_unit.get(number, [])
         named = [by_id[i] for i in dict.fromkeys(m.evidence_id for m in mine)]
         out[number] = unit_coverage(req, named, mine, judgements, spans.get(number))

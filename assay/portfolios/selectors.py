@@ -18,7 +18,11 @@ from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, Ev
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.storage import open_evidence
 from assay.registrations.models import Registration
-from assay.registrations.selectors import registration_get, registrations_visible_to
+from assay.registrations.selectors import (
+    credited_units,
+    registration_get,
+    registrations_visible_to,
+)
 
 
 def portfolio_coverage(user: AnyUser, registration_pk: int) -> dict[str, UnitCoverage]:
@@ -49,11 +53,15 @@ def portfolio_summary(
 def registration_summary(
     registration: Registration,
 ) -> tuple[dict[str, UnitCoverage], QualificationCoverage]:
-    """``portfolio_summary`` of a registration already got from ``registration_get``."""
+    """``portfolio_summary`` of a registration already got from ``registration_get``.
+    Credited units (credit transfer, ADR 0010) count as achieved beside the signed-off ones."""
     signed = signed_off_units(registration)
     units = registration_coverage(registration)
     progress = qualification_coverage(
-        units, signed, qualification_engine_spec(registration.qualification)
+        units,
+        signed,
+        qualification_engine_spec(registration.qualification),
+        credited=credited_units(registration),
     )
     return units, progress
 

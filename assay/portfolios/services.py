@@ -20,7 +20,7 @@ from assay.centres.models import Role
 from assay.centres.permissions import roles_at
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
-from assay.portfolios.coverage import unit_spec, unit_targets
+from assay.portfolios.coverage import refuse_without_content, unit_spec, unit_targets
 from assay.portfolios.models import (
     AuthenticityDeclaration,
     CriterionMapping,
@@ -169,6 +169,7 @@ def mapping_propose(*, by: User, item: EvidenceItem, unit: str, target: str) -> 
         raise NotAllowed("only the candidate proposes mappings of their evidence")
     if not registration.plan_units.filter(unit_number=unit).exists():
         raise InvalidInput({"unit": f"unit {unit} is not on the learning plan"})
+    refuse_without_content(registration, unit)
     if target not in unit_targets(unit_spec(registration, unit)):
         raise InvalidInput(
             {"target": f"unit {unit} has no criterion or evidence requirement item {target!r}"}

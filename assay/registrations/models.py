@@ -99,6 +99,13 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    allow_units_without_content = models.BooleanField(
+        default=False,
+        help_text=(
+            "Let the learning plan hold units whose content is not in the catalogue; they are "
+            "achieved by credit transfer (ADR 0010)"
+        ),
+    )
 
     class Meta:
         ordering = ["-registered_on", "pk"]
@@ -168,13 +175,26 @@ class InitialAssessment(models.Model):
         return f"Initial assessment of {self.registration}"
 
 
+class PriorKind(models.TextChoices):
+    RPL = "rpl", "Recognition of prior learning"
+    CREDIT_TRANSFER = "credit_transfer", "Credit transfer"
+
+
 class RplClaim(models.Model):
-    """Recognition of prior learning for one unit; counts in the rules once accepted."""
+    """Recognition of prior learning for one unit; counts in the rules once accepted.
+
+    A credit transfer is the same record of a unit already achieved elsewhere: it is
+    accepted when recorded, carries the certificate's reference and counts as achieved in
+    the portfolio's progress too (ADR 0010). It is never updated afterwards."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="rpl_claims"
     )
     unit_number = models.CharField(max_length=16)
+    kind = models.CharField(max_length=16, choices=PriorKind.choices, default=PriorKind.RPL)
+    certificate_reference = models.CharField(
+        max_length=120, blank=True, help_text="The certificate the credited unit is on"
+    )
     evidence = models.TextField()
     accepted = models.BooleanField(null=True, help_text="None until an assessor decides")
     decided_by = models.ForeignKey(
@@ -184,7 +204,8 @@ class RplClaim(models.Model):
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
-        return f"RPL {self.unit_number}"
+        label = "Credit transfer" if self.kind == PriorKind.CREDIT_TRANSFER else "RPL"
+        return f"{label} {self.unit_number}"
 
 
 class SignatureDocument(models.TextChoices):

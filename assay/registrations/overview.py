@@ -27,6 +27,7 @@ from assay.catalogue.selectors import (
     qualification_get,
     qualification_list,
     units_overview,
+    units_without_content,
 )
 from assay.centres.models import (
     Centre,
@@ -379,6 +380,9 @@ class RegistrationPage:
     can_link_accounts: bool
     employer_contacts: list[Any]  # the centre's employer contacts (administrators only)
     sees_personal_details: bool = True  # date of birth and phone (not employer contacts)
+    # Units whose content is not in the catalogue (ADR 0010) and who may credit units.
+    without_content: frozenset[str] = frozenset()
+    can_record_credit_transfer: bool = False
 
 
 def _units(qual: Qualification) -> dict[str, Any]:
@@ -512,6 +516,9 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         or registration.candidate.user_id == user.pk
         or bool(roles & set(STAFF_ROLES))
         or bool(getattr(user, "is_superuser", False)),
+        without_content=units_without_content(registration.qualification),
+        can_record_credit_transfer=admin
+        or (Role.ASSESSOR in roles and any(u.assessor_id == user.pk for u in plan_units)),
     )
 
 
@@ -533,6 +540,7 @@ class PlanEditor:
     verifiers: list[Any]
     decision: dict[str, Any]
     accepted_rpl: list[str]
+    without_content: frozenset[str] = frozenset()
 
 
 def plan_editor(user: AnyUser, pk: int, today: dt.date) -> PlanEditor:
@@ -558,6 +566,7 @@ def plan_editor(user: AnyUser, pk: int, today: dt.date) -> PlanEditor:
         verifiers=list(verifiers.values()),
         decision=plan_check(registration.qualification, [u.unit_number for u in plan_units] + rpl),
         accepted_rpl=rpl,
+        without_content=units_without_content(registration.qualification),
     )
 
 
@@ -589,12 +598,23 @@ def plan_preview(user: AnyUser, pk: int, units: list[str]) -> PlanPreview:
     return PlanPreview(registration, units, rpl, decision=decision)
 
 
-def plan_suggestion(user: AnyUser, pk: int, units: list[str]) -> PlanPreview:
-    """The planner's optimal completion of the ticked units plus accepted RPL."""
+def plan_suggestion(
+    user: AnyUser, pk: int, units: list[str], allow_without_content: bool | None = None
+) -> PlanPreview:
+    """The planner's optimal completion of the ticked units plus accepted RPL. Units whose
+    content is not in the catalogue are suggested only when the plan allows them (None: the
+    registration's saved choice; ADR 0010)."""
     registration = _editable(user, pk)
     rpl = accepted_rpl(registration)
+    allow = (
+        registration.allow_units_without_content
+        if allow_without_content is None
+        else allow_without_content
+    )
     try:
-        completion = plan_complete(registration.qualification, have=[*units, *rpl])
+        completion = plan_complete(
+            registration.qualification, have=[*units, *rpl], allow_without_content=allow
+        )
     except NotFound as exc:
         raise InvalidInput({"unit": str(exc)}) from exc
     known = _units(registration.qualification)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from assay.catalogue.selectors import NotFound
@@ -10,6 +12,7 @@ from assay.centres.permissions import AnyUser, can_administer, registration_filt
 from assay.registrations.models import (
     Candidate,
     PlanUnit,
+    PriorKind,
     Refusal,
     Registration,
     RplClaim,
@@ -86,3 +89,25 @@ def rpl_claim_get(user: AnyUser, pk: int) -> RplClaim:
     if claim is None:
         raise NotFound(f"no RPL claim {pk}")
     return claim
+
+
+def credited_of(registration_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Units credited by credit transfer, per registration, in one query (ADR 0010): they
+    count as achieved in progress and the rules of combination like a signed-off unit."""
+    out: dict[int, list[str]] = {}
+    for registration_id, unit in (
+        RplClaim.objects.filter(
+            registration_id__in=list(registration_ids),
+            kind=PriorKind.CREDIT_TRANSFER,
+            accepted=True,
+        )
+        .order_by("registration_id", "pk")
+        .values_list("registration_id", "unit_number")
+    ):
+        out.setdefault(registration_id, []).append(unit)
+    return out
+
+
+def credited_units(registration: Registration) -> list[str]:
+    """``credited_of`` one registration."""
+    return credited_of([registration.pk]).get(registration.pk, [])

@@ -19,10 +19,15 @@ from django.db import transaction
 from assay import clock
 from assay.catalogue.models import Qualification
 from assay.catalogue.planning import plan_check
-from assay.catalogue.selectors import qualification_engine_spec, qualification_get
+from assay.catalogue.selectors import (
+    qualification_engine_spec,
+    qualification_get,
+    units_without_content,
+)
 from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_administer, can_change_status, roles_at
 from assay.centres.services import can_take_new_candidates
+from assay.engines.coverage import NO_CONTENT
 from assay.engines.entry.rules import (
     CandidateFacts,
     EntryDecision,
@@ -40,6 +45,7 @@ from assay.registrations.models import (
     InitialAssessment,
     JobKind,
     PlanUnit,
+    PriorKind,
     Refusal,
     Registration,
     RplClaim,
@@ -48,6 +54,7 @@ from assay.registrations.models import (
     Status,
     StatusChange,
 )
+from assay.registrations.selectors import credited_units
 from assay.registrations.signing import USER_AGENT_MAX, text_sha256
 
 User = AbstractBaseUser
@@ -230,16 +237,27 @@ def plan_set(
     registration: Registration,
     units: Sequence[PlanUnitInput],
     internal_verifier_id: int | None = None,
+    allow_units_without_content: bool | None = None,
 ) -> dict[str, Any]:
     """Replace the learning plan; returns the rules engine's check of the planned units.
 
     Assessors must hold the assessor role at the centre and be within their A/V deadline; the
-    internal verifier must hold an IV role and never verify a unit they assess.
+    internal verifier must hold an IV role and never verify a unit they assess. A unit whose
+    content is not in the catalogue is refused unless the plan allows such units
+    (``allow_units_without_content``; None keeps the registration's choice) or the unit is
+    already credited: it can only be achieved by credit transfer (ADR 0010).
     """
     centre = registration.centre
     if not can_administer(by, centre):
         raise NotAllowed("only a centre administrator can change the learning plan")
     numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
+    allow = (
+        registration.allow_units_without_content
+        if allow_units_without_content is None
+        else allow_units_without_content
+    )
+    blocked = set() if allow else units_without_content(registration.qualification)
+    blocked -= set(credited_units(registration)) if blocked else set()
     errors: dict[str, str] = {}
     today = clock.today()
     user_model = get_user_model()
@@ -248,6 +266,8 @@ def plan_set(
             errors[f"unit {item.unit}"] = (
                 f"unknown unit {item.unit!r} in {registration.qualification.code}"
             )
+        elif item.unit in blocked:
+            errors[f"unit {item.unit}"] = without_content_refusal(item.unit)
         if item.assessor_id is not None:
             assessor = user_model.objects.filter(pk=item.assessor_id).first()
             if assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
@@ -280,7 +300,8 @@ def plan_set(
             for u in units
         )
         registration.internal_verifier_id = internal_verifier_id
-        registration.save(update_fields=["internal_verifier"])
+        registration.allow_units_without_content = allow
+        registration.save(update_fields=["internal_verifier", "allow_units_without_content"])
     return plan_check(
         registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
     )
@@ -288,6 +309,14 @@ def plan_set(
 
 def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
     return registration.plan_units.filter(unit_number=item.unit, assessor=assessor).exists()
+
+
+def without_content_refusal(unit: str) -> str:
+    """Why a unit without content cannot go on a plan that does not allow such units."""
+    return (
+        f"unit {unit}: {NO_CONTENT}; this learning plan does not allow units without content "
+        "(tick “allow units without content” to plan it for credit transfer)"
+    )
 
 
 def accepted_rpl(registration: Registration) -> list[str]:
@@ -335,6 +364,54 @@ def rpl_claim_create(*, by: User, registration: Registration, unit: str, evidenc
     if not evidence.strip():
         raise InvalidInput({"evidence": "describe the prior learning and its evidence"})
     return RplClaim.objects.create(registration=registration, unit_number=unit, evidence=evidence)
+
+
+def credit_transfer_record(
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    certificate_reference: str,
+    note: str = "",
+) -> RplClaim:
+    """Record a unit achieved elsewhere (credit transfer): who, when and the certificate it
+    is on. Accepted as recorded, since the certificate is the evidence; it counts as achieved
+    in progress and the rules of combination, and is never changed afterwards (ADR 0010).
+
+    A centre administrator or an assessor of the candidate records it, having seen the
+    certificate. A unit already credited is refused; one already signed off here stays
+    signed off (progress shows the sign-off, the decision of record).
+    """
+    assessor = Role.ASSESSOR in roles_at(by, registration.centre) and (
+        registration.plan_units.filter(assessor_id=by.pk).exists()
+    )
+    if not can_administer(by, registration.centre) and not assessor:
+        raise NotAllowed(
+            "only a centre administrator or an assessor of this candidate records credit transfer"
+        )
+    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
+    errors: dict[str, str] = {}
+    reference = certificate_reference.strip()
+    if unit not in numbers:
+        errors["unit"] = f"unknown unit {unit!r} in {registration.qualification.code}"
+    elif unit in credited_units(registration):
+        errors["unit"] = f"unit {unit} is already credited"
+    if not reference:
+        errors["certificate_reference"] = (
+            "enter the reference of the certificate the unit was achieved on"
+        )
+    if errors:
+        raise InvalidInput(errors)
+    return RplClaim.objects.create(
+        registration=registration,
+        unit_number=unit,
+        kind=PriorKind.CREDIT_TRANSFER,
+        certificate_reference=reference[:120],
+        evidence=note.strip() or f"Credit transfer: certificate {reference}",
+        accepted=True,
+        decided_by_id=by.pk,
+        decided_at=clock.now(),
+    )
 
 
 def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:

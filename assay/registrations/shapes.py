@@ -128,6 +128,8 @@ def rpl_dict(claim: RplClaim) -> dict[str, Any]:
         "id": claim.pk,
         "registration_id": claim.registration_id,
         "unit": claim.unit_number,
+        "kind": claim.kind,
+        "certificate_reference": claim.certificate_reference,
         "evidence": claim.evidence,
         "accepted": claim.accepted,
         "decided_by": person(claim.decided_by),

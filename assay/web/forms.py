@@ -183,6 +183,30 @@ class RplClaimForm(forms.Form):
         return self
 
 
+class CreditTransferForm(forms.Form):
+    """A unit achieved elsewhere, on a certificate (ADR 0010)."""
+
+    unit = forms.CharField(label="Unit", max_length=16, widget=forms.Select)
+    certificate_reference = forms.CharField(
+        label="Certificate reference",
+        max_length=120,
+        help_text="The number of the certificate the unit was achieved on",
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea({"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the RPL form beside it on the registration page also has a "unit".
+        kwargs.setdefault("auto_id", "credit-%s")
+        super().__init__(*args, **kwargs)
+
+    def offer(self, units: Iterable[tuple[str, str]]) -> CreditTransferForm:
+        """List the qualification's units to choose from."""
+        self.fields["unit"].widget.choices = list(units)
+        return self
+
+
 class RplDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", "Accept"), ("reject", "Reject")])
 
@@ -202,6 +226,7 @@ class PlanChoice:
     units: list[PlanUnitInput]
     internal_verifier_id: int | None
     errors: dict[str, str]
+    allow_without_content: bool = False
 
     @property
     def numbers(self) -> list[str]:
@@ -216,7 +241,8 @@ def plan_choice(data: Mapping[str, Any]) -> PlanChoice:
     """Read the ticked units, each one's assessor and target date, and the verifier.
 
     Field names: ``unit`` (repeated), ``assessor-<unit>``, ``target-<unit>``,
-    ``internal_verifier``. Error keys match the service's (``assessor 401``)."""
+    ``internal_verifier``, ``allow_without_content`` (a checkbox). Error keys match the
+    service's (``assessor 401``)."""
     getlist = getattr(data, "getlist", None)
     numbers: list[str] = list(dict.fromkeys(getlist("unit") if getlist else data.get("unit", [])))
     errors: dict[str, str] = {}
@@ -238,4 +264,5 @@ def plan_choice(data: Mapping[str, Any]) -> PlanChoice:
     iv = _int_or_none(raw_iv)
     if raw_iv and iv is None:
         errors["internal_verifier"] = "choose an internal verifier from the list"
-    return PlanChoice(units, iv, errors)
+    allow = bool(data.get("allow_without_content"))
+    return PlanChoice(units, iv, errors, allow)

@@ -98,6 +98,11 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/rpl", registrations.rpl_claim, name="registration-rpl"),
     path(
+        "registrations/<int:pk>/credit-transfers",
+        registrations.credit_transfer,
+        name="registration-credit-transfer",
+    ),
+    path(
         "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
         registrations.rpl_decision,
         name="registration-rpl-decide",

@@ -354,6 +354,15 @@ ENDPOINTS = [
         lambda w, r: {"unit": "403", "evidence": "Employer's training record"},
     ),
     Endpoint(
+        "credit transfer",
+        "post",
+        alice("/credit-transfers"),
+        frozenset({"assessor_assigned", *ADMINS}),
+        ALICE,
+        201,
+        lambda w, r: {"unit": "310", "certificate_reference": "CG-4430-0042"},
+    ),
+    Endpoint(
         "decide RPL",
         "post",
         "/api/v1/rpl/{claim_id}/decision",

@@ -73,7 +73,18 @@ def test_complete_from_nothing_is_optimal_and_feasible(catalogue: None) -> None:
     assert data["feasible"] is True and data["reason"] is None
     check = json.loads(run("plan", "check", "4430-04", *data["add"], "--json")[1])
     assert check["met"] is True
-    assert data["added_glh"] == 442  # 401+402 (130) + 303 304 404 405 310 313 (312), by DP
+    # Units without content (303-318, ADR 0010) are left out unless allowed: 401+402 (130)
+    # + 403 405 407 410 413 (313) = 443, by DP.
+    assert data["added_glh"] == 443
+    assert not set(data["add"]) & {str(n) for n in range(303, 319)}
+
+
+def test_complete_allow_without_content_may_pick_them(catalogue: None) -> None:
+    """With the flag the planner may pick units whose content is not in the catalogue (the
+    cheapest completion then holds 310, as before issue 9)."""
+    data = json.loads(run("plan", "complete", "4430-04", "--allow-without-content", "--json")[1])
+    assert data["feasible"] is True and data["added_glh"] == 442
+    assert "310" in data["add"]
 
 
 def test_complete_infeasible_names_the_group(catalogue: None) -> None:

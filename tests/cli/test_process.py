@@ -36,7 +36,8 @@ def test_plan_complete_prints_only_json(env: dict[str, str]) -> None:
     done = run(env, "plan", "complete", "4430-04", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["feasible"] is True and data["added_glh"] == 442
+    # Units without content (303-318) are left out unless allowed (ADR 0010).
+    assert data["feasible"] is True and data["added_glh"] == 443
 
 
 def test_plan_check_prints_only_json(env: dict[str, str]) -> None:

@@ -280,6 +280,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(SEES_DAN, {"centre-admin", "candidate-self"}, 302),
         lambda w: {"unit": "413", "evidence": "Strategy paper written for the employer"},
     ),
+    "credit transfer": Endpoint(
+        "post",
+        dan("credit-transfers"),
+        expect(SEES_DAN, {"centre-admin", "assessor-assigned"}, 302),
+        lambda w: {"unit": "310", "certificate_reference": "CG-4430-0042"},
+    ),
     "decide RPL": Endpoint(
         "post",
         lambda w: f"/registrations/{w.dan.pk}/rpl/{w.claim.pk}/decide",
@@ -454,6 +460,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/plan/suggest",
         "registrations/<int:pk>/initial-assessment",
         "registrations/<int:pk>/rpl",
+        "registrations/<int:pk>/credit-transfers",
         "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
         "registrations/<int:pk>/sign",
         "registrations/<int:pk>/account",

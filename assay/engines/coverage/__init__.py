@@ -19,10 +19,19 @@ from .qualification import (
     qualification_coverage,
     reuse_scores,
 )
-from .spec import Statement, requirements_from_spec, unit_statements
-from .unit import CriterionState, RangeState, UnitCoverage, admissible, unit_coverage
+from .spec import Statement, has_content, requirements_from_spec, unit_statements
+from .unit import (
+    CriterionState,
+    RangeState,
+    UnitCoverage,
+    admissible,
+    coverage_without_content,
+    unit_coverage,
+)
+from .words import NO_CONTENT
 
 __all__ = [
+    "NO_CONTENT",
     "Context",
     "CriterionState",
     "Evidence",
@@ -40,6 +49,8 @@ __all__ = [
     "UnitRequirements",
     "UnitState",
     "admissible",
+    "coverage_without_content",
+    "has_content",
     "qualification_coverage",
     "requirements_from_spec",
     "reuse_scores",

@@ -53,6 +53,16 @@ def unit_statements(unit: Mapping[str, Any]) -> tuple[Statement, ...]:
     return tuple(rows)
 
 
+def has_content(unit: Mapping[str, Any]) -> bool:
+    """Whether the unit lists anything an assessor can judge (criteria or elements).
+
+    The C&G 4430-04 handbook prints only the title, credit and NOS code of its Level 3 option
+    units 303-318; such a unit can be achieved here only by credit transfer, or assessed once
+    a specification file with its content is imported (ADR 0010).
+    """
+    return any(s.kind != "range" for s in unit_statements(unit))
+
+
 def requirements_from_spec(unit: Mapping[str, Any]) -> UnitRequirements:
     """The criteria, lettered ranges and accepted contexts of one unit dict.
 
@@ -60,7 +70,8 @@ def requirements_from_spec(unit: Mapping[str, Any]) -> UnitRequirements:
     refuses simulation and realistic working environments alike. ``knowledge-only`` is read as
     no simulation: evidence does not say whether it is knowledge or performance evidence, so
     accepting it would let simulated performance through. ``exception`` (405) flags the unit
-    so that simulation staged as its stated exception is accepted.
+    so that simulation staged as its stated exception is accepted. A unit without content
+    raises ValueError: check ``has_content`` first (``coverage_without_content``).
     """
     criteria = tuple(s.target for s in unit_statements(unit) if s.kind != "range")
     ranges = tuple(

@@ -22,7 +22,7 @@ from .model import (
     UnitRequirements,
     range_target,
 )
-from .words import context_problem, criterion_missing, range_explanation, span_problem
+from .words import NO_CONTENT, context_problem, criterion_missing, range_explanation, span_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,11 @@ class RangeState:
 
 @dataclass(frozen=True, slots=True)
 class UnitCoverage:
-    """Ready to sign off exactly when nothing is missing; ``reasons`` lists all of it."""
+    """Ready to sign off exactly when nothing is missing; ``reasons`` lists all of it.
+
+    ``assessable`` is False for a unit whose content is not in the catalogue (ADR 0010): it
+    has no criteria, its one reason is ``NO_CONTENT`` and it is never ready.
+    """
 
     unit: str
     criteria: tuple[CriterionState, ...]
@@ -62,10 +66,13 @@ class UnitCoverage:
     ready_to_sign_off: bool
     reasons: tuple[str, ...]
     progress: float
+    assessable: bool = True
 
     def __post_init__(self) -> None:
         if self.ready_to_sign_off == bool(self.reasons):
             raise ValueError("a unit is ready exactly when nothing is missing")
+        if not self.assessable and (self.criteria or self.ready_to_sign_off):
+            raise ValueError("a unit without content has no criteria and is never ready")
 
     @property
     def started(self) -> bool:
@@ -73,6 +80,26 @@ class UnitCoverage:
         return any(c.evidenced_by or c.proposed_by for c in self.criteria) or any(
             r.covered for r in self.ranges
         )
+
+
+def coverage_without_content(number: str) -> UnitCoverage:
+    """The coverage of a unit the catalogue has no criteria for: nothing to map or judge,
+    never ready, its one reason the route by which it can still be achieved (ADR 0010).
+
+    Reported rather than raised so that one such unit on a plan never takes a page down.
+    """
+    return UnitCoverage(
+        unit=number,
+        criteria=(),
+        ranges=(),
+        context_problems=(),
+        span=None,
+        span_sufficient=False,
+        ready_to_sign_off=False,
+        reasons=(NO_CONTENT,),
+        progress=0.0,
+        assessable=False,
+    )
 
 
 def admissible(req: UnitRequirements, item: Evidence) -> bool:

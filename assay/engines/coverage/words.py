@@ -12,6 +12,13 @@ from ..combination.explain import join
 from ..dates import ddmmyyyy
 from .model import Context, RangeRequirement, Span, UnitRequirements
 
+# What every page, export and API read says of a unit the catalogue has no outcomes or
+# criteria for (ADR 0010): it cannot be assessed here, only credited or imported.
+NO_CONTENT = (
+    "content not in this catalogue: achieved by credit transfer or once its specification "
+    "is imported"
+)
+
 CONTEXT_WORDS = {
     Context.REAL_JOB: "a real job",
     Context.REALISTIC_ENVIRONMENT: "a realistic working environment",

@@ -42,7 +42,12 @@ def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
         unit = selectors.unit_get(qual, number)
     except selectors.NotFound as exc:
         raise Http404(str(exc)) from exc
-    return render(request, "web/catalogue/unit.html", {"qual": qual, "unit": unit})
+    context = {
+        "qual": qual,
+        "unit": unit,
+        "without_content": unit.number in selectors.units_without_content(qual),
+    }
+    return render(request, "web/catalogue/unit.html", context)
 
 
 def criteria_search(request: HtmxHttpRequest) -> HttpResponse:

@@ -74,6 +74,9 @@ def _render(
         "qual": editor.registration.qualification,
         "completion": suggestion.completion if suggestion else None,
         "suggested": suggestion.suggested if suggestion else None,
+        "allow_without_content": choice.allow_without_content
+        if choice
+        else editor.registration.allow_units_without_content,
     }
     return render(request, "web/registrations/plan.html", context, status=status)
 
@@ -95,6 +98,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             registration=editor.registration,
             units=choice.units,
             internal_verifier_id=choice.internal_verifier_id,
+            allow_units_without_content=choice.allow_without_content,
         )
     except InvalidInput as exc:
         return _render(request, editor, choice, exc.errors, status=400)
@@ -123,13 +127,17 @@ def plan_suggest(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     with them ticked, ready to save."""
     choice = plan_choice(request.POST)
     try:
-        preview = overview.plan_suggestion(request.user, pk, choice.numbers)
+        preview = overview.plan_suggestion(
+            request.user, pk, choice.numbers, choice.allow_without_content
+        )
     except InvalidInput as exc:
         return render(request, "web/plans/_error.html", {"message": exc.errors["unit"]}, status=400)
     assert preview.completion is not None
     if not request.htmx:
         added = [PlanUnitInput(n) for n in preview.completion["add"]]
-        ticked = PlanChoice([*choice.units, *added], choice.internal_verifier_id, {})
+        ticked = PlanChoice(
+            [*choice.units, *added], choice.internal_verifier_id, {}, choice.allow_without_content
+        )
         editor = overview.plan_editor(request.user, pk, clock.today())
         return _render(request, editor, ticked, suggestion=preview)
     context = {

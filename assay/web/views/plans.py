@@ -40,6 +40,7 @@ class PlanChoice:
     units: list[str]
     exclude: list[str]
     objective: str
+    allow_without_content: bool = False
 
 
 def _plan_choice(data: QueryDict) -> PlanChoice:
@@ -47,7 +48,8 @@ def _plan_choice(data: QueryDict) -> PlanChoice:
     objective = data.get("objective") or DEFAULT_OBJECTIVE
     if objective not in OBJECTIVES:
         raise BadPlan(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
-    return PlanChoice(data.getlist("unit"), data.getlist("exclude"), objective)
+    allow = bool(data.get("allow_without_content"))
+    return PlanChoice(data.getlist("unit"), data.getlist("exclude"), objective, allow)
 
 
 def _builder_url(qual: Qualification, units: list[str]) -> str:
@@ -64,6 +66,7 @@ def _render(
     if request.htmx:
         return render(request, "web/plans/_result.html", context)
     context["groups"] = units_by_group(selectors.units_overview(qual))
+    context["without_content"] = selectors.units_without_content(qual)
     return render(request, "web/plans/builder.html", context)
 
 
@@ -111,7 +114,11 @@ def plan_complete(request: HtmxHttpRequest, key: str) -> HttpResponse:
     try:
         choice = _plan_choice(request.POST)
         completion = planning.plan_complete(
-            qual, have=choice.units, exclude=choice.exclude, objective=choice.objective
+            qual,
+            have=choice.units,
+            exclude=choice.exclude,
+            objective=choice.objective,
+            allow_without_content=choice.allow_without_content,
         )
     except (BadPlan, selectors.NotFound) as exc:
         return _bad_request(request, qual, exc)

@@ -47,7 +47,7 @@ from assay.portfolios.services import (
     mapping_propose,
 )
 from assay.registrations.models import Registration
-from assay.registrations.selectors import registration_get
+from assay.registrations.selectors import credited_units, registration_get
 from assay.web.forms import apply_errors
 from assay.web.portfolio_forms import (
     DecideForm,
@@ -91,6 +91,7 @@ class UnitCard:
     signed_off: bool
     percent: int
     targets: list[tuple[str, str, str]] = field(default_factory=list)
+    credited: bool = False  # by credit transfer; shown for a unit without content (ADR 0010)
 
 
 def _portfolio(
@@ -103,8 +104,13 @@ def _portfolio(
     # Narrowed to what the user may see once, above; the reads below reuse that registration.
     items = list(registration_evidence(registration).prefetch_related("declarations"))
     _, judged, reopened = _feedback(registration)
+    # Credit transfers matter only beside a unit without content: no query otherwise.
+    blocked = any(not c.assessable for c in coverage.values())
+    credited = set(credited_units(registration)) if blocked else set()
     cards = [
-        UnitCard(n, c, n in signed, round(c.progress * 100), targets_of(registration, n))
+        UnitCard(
+            n, c, n in signed, round(c.progress * 100), targets_of(registration, n), n in credited
+        )
         for n, c in coverage.items()
     ]
     feedback = [
@@ -288,7 +294,8 @@ def _unit(
         "items": items,
         "rows": rows,
         "seq": last_seq,
-        "can_assess": is_assessor_of(user, registration, unit),  # type: ignore[arg-type]
+        "can_assess": coverage.assessable and is_assessor_of(user, registration, unit),  # type: ignore[arg-type]
+        "credited": not coverage.assessable and unit in credited_units(registration),
         "can_reopen": can_change_status(user, registration.centre),
         "bound": bound or {},
     }

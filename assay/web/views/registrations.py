@@ -23,6 +23,7 @@ from assay.registrations import overview
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
+    credit_transfer_record,
     initial_assessment_record,
     registration_transition,
     rpl_claim_create,
@@ -30,6 +31,7 @@ from assay.registrations.services import (
     signature_record,
 )
 from assay.web.forms import (
+    CreditTransferForm,
     InitialAssessmentForm,
     RplClaimForm,
     RplDecisionForm,
@@ -49,6 +51,10 @@ FORM_FLAGS = {
     ),
     "rpl": ("can_claim_rpl", "only the candidate or a centre administrator can claim RPL"),
     "decide": ("can_decide_rpl", "only an assessor of this candidate can decide on RPL"),
+    "credit": (
+        "can_record_credit_transfer",
+        "only a centre administrator or an assessor of this candidate records credit transfer",
+    ),
     "sign": ("sign_as", "you cannot sign for this registration"),
     "account": ("can_link_accounts", "only a centre administrator can link a candidate's sign-in"),
     "employer": (
@@ -74,11 +80,13 @@ def _forms(page: overview.RegistrationPage, bound: Mapping[str, forms.Form]) -> 
         "status": StatusForm(),
         "initial": InitialAssessmentForm(initial=initial),
         "rpl": RplClaimForm(),
+        "credit": CreditTransferForm(),
         "account": AccountLinkForm(),
         "employer": EmployerContactForm(initial={"employer_contact": contact}),
         **bound,
     }
     built["rpl"].offer(page.unit_choices)
+    built["credit"].offer(page.unit_choices)
     built["employer"].offer(page.employer_contacts)
     return built
 
@@ -173,6 +181,28 @@ def rpl_claim(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, pk, f"RPL claimed for unit {claim.unit_number}.")
     return _page(request, pk, {"rpl": form}, status=400)
+
+
+@require_POST
+@member_view
+def credit_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a unit achieved elsewhere, with its certificate (``credit_transfer_record``)."""
+    registration = registration_get(request.user, pk)
+    form = CreditTransferForm(request.POST)
+    if form.is_valid():
+        try:
+            record = credit_transfer_record(
+                by=request.user,  # type: ignore[arg-type]
+                registration=registration,
+                unit=form.cleaned_data["unit"],
+                certificate_reference=form.cleaned_data["certificate_reference"],
+                note=form.cleaned_data["note"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            return _done(request, pk, f"Unit {record.unit_number} credited by credit transfer.")
+    return _page(request, pk, {"credit": form}, status=400)
 
 
 @require_POST
