@@ -21,7 +21,7 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.planning import plan_check
 from assay.catalogue.selectors import qualification_engine_spec, qualification_get
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import can_administer, can_change_status, roles_at
+from assay.centres.permissions import can_administer, roles_at
 from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import (
     CandidateFacts,
@@ -30,8 +30,6 @@ from assay.engines.entry.rules import (
     entry_decision,
     registration_end,
 )
-from assay.engines.registration.lifecycle import Status as LifeStatus
-from assay.engines.registration.lifecycle import transition
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations.facts import current_approval, qualification_facts
 from assay.registrations.models import (
@@ -191,30 +189,6 @@ def registration_create(
             registration=registration, from_status="", to_status=Status.REGISTERED, by_id=by.pk
         )
     return registration
-
-
-def registration_transition(
-    *, by: User, registration: Registration, to: str, reason: str = ""
-) -> StatusChange:
-    """Move a registration through its lifecycle; every change is kept with who and when."""
-    if not can_change_status(by, registration.centre):
-        raise NotAllowed(
-            "only a centre administrator or lead IQA can change a registration's status"
-        )
-    if to not in Status.values:
-        raise InvalidInput({"status": f"unknown status {to!r}"})
-    with transaction.atomic():
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
-        verdict = transition(LifeStatus(locked.status), LifeStatus(to))
-        if not verdict.allowed:
-            raise InvalidInput({"status": verdict.reason})
-        change = StatusChange.objects.create(
-            registration=locked, from_status=locked.status, to_status=to, reason=reason, by_id=by.pk
-        )
-        locked.status = to
-        locked.save(update_fields=["status"])
-    registration.status = to
-    return change
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,11 @@ urlpatterns = [
         registrations.initial_assessment,
         name="registration-initial-assessment",
     ),
+    path(
+        "registrations/<int:pk>/extend",
+        registrations.registration_extension,
+        name="registration-extend",
+    ),
     path("registrations/<int:pk>/rpl", registrations.rpl_claim, name="registration-rpl"),
     path(
         "registrations/<int:pk>/rpl/<int:claim_pk>/decide",
