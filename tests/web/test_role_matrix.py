@@ -183,7 +183,14 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("status"),
         expect(SEES_DAN, {"centre-admin", "lead-iqa"}, 302),
-        lambda w: {"status": "in_progress", "reason": "Assessment started"},
+        lambda w: {"status": "in_progress", "reason": "Assessment started", "confirm": "on"},
+    ),
+    "extension form": Endpoint("get", dan("extend"), expect(SEES_DAN, {"centre-admin"}, 200)),
+    "extend period": Endpoint(
+        "post",
+        dan("extend"),
+        expect(SEES_DAN, {"centre-admin"}, 302),
+        lambda w: {"new_end": "2014-12-31", "reason": "Long illness"},
     ),
     "plan editor": Endpoint("get", dan("plan/"), expect(SEES_DAN, {"centre-admin"}, 200)),
     "save plan": Endpoint(
@@ -386,6 +393,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/register/check",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
+        "registrations/<int:pk>/extend",
         "registrations/<int:pk>/plan/",
         "registrations/<int:pk>/plan/check",
         "registrations/<int:pk>/plan/suggest",
