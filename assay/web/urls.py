@@ -5,6 +5,7 @@ from django.urls import path
 
 from assay.web.views import (
     audits,
+    bulk,
     caseload,
     catalogue,
     centres,
@@ -53,6 +54,7 @@ urlpatterns = [
     path("centres/<int:pk>/people/<int:user_pk>/cpd", people.people_cpd, name="centre-people-cpd"),
     path("centres/<int:pk>/register/", centres.register, name="centre-register"),
     path("centres/<int:pk>/register/check", centres.register_check, name="centre-register-check"),
+    path("centres/<int:pk>/register/bulk", bulk.bulk_register, name="centre-register-bulk"),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration"),
     path(
         "registrations/<int:pk>/status",

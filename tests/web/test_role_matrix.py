@@ -90,6 +90,12 @@ NEW_CANDIDATE = {
 }
 
 
+BULK_CSV = (
+    b"first_name,last_name,date_of_birth,job_kind,qualification\n"
+    b"Nia,Jones,1985-02-02,paid,4430-04\n"
+)
+
+
 def alice(path: str) -> Callable[[World], str]:
     """Alice's part of Northgate's people page (an assessor with an A1 record and CPD)."""
     return lambda w: f"/centres/{w.north.pk}/people/{w.user('alice').pk}/{path}"
@@ -170,6 +176,15 @@ ENDPOINTS: dict[str, Endpoint] = {
         north("register/"),
         expect(CENTRE_STAFF, {"centre-admin"}, 302),
         lambda w: NEW_CANDIDATE,
+    ),
+    "bulk form": Endpoint(
+        "get", north("register/bulk"), expect(CENTRE_STAFF, {"centre-admin"}, 200)
+    ),
+    "bulk import": Endpoint(
+        "post",
+        north("register/bulk"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {"action": "import", "file": SimpleUploadedFile("nia.csv", BULK_CSV)},
     ),
     "live check": Endpoint(
         "post",
@@ -391,6 +406,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/sites",
         "centres/<int:pk>/register/",
         "centres/<int:pk>/register/check",
+        "centres/<int:pk>/register/bulk",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
         "registrations/<int:pk>/extend",
