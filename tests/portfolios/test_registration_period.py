@@ -45,7 +45,9 @@ def ready(w: dict[str, Any]) -> None:
     """Everything confirmed, judged and the span recorded: only the sign-off is left."""
     ready_portfolio(w)
     for number in CRITERIA_403:
-        criterion_judge(by=w["alice"], registration=w["reg"], unit="403", criterion=number, met=True)
+        criterion_judge(
+            by=w["alice"], registration=w["reg"], unit="403", criterion=number, met=True
+        )
     span_record(by=w["alice"], registration=w["reg"], unit="403", sufficient_days=42)
 
 
@@ -61,7 +63,8 @@ def test_an_act_after_the_end_date_is_refused_with_the_handbooks_reason(
     with pytest.raises(InvalidInput) as refused:
         ACTS[act](world)
     message = refused.value.errors["registration"]
-    assert message == f"01/03/2013 is after the end of the period of registration, 28/02/2013. {HANDBOOK}"
+    ended = "01/03/2013 is after the end of the period of registration, 28/02/2013."
+    assert message == f"{ended} {HANDBOOK}"
     assert Decision.objects.count() == before
 
 
