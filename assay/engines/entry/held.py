@@ -34,9 +34,9 @@ class HeldMatch:
 
 
 def normalise(code: str) -> str:
-    """Case, blanks and separators do not distinguish qualification codes: "4430 04",
-    "4430-04" and "4430–04" are one code."""
-    return _SEPARATORS.sub("", code).casefold()
+    """Case and the spelling of separators do not distinguish qualification codes: "4430 04",
+    "4430-04", " 4430 - 04 " and "4430–04" are one code (but "443004" and "44300-4" are not)."""
+    return _SEPARATORS.sub("-", code.strip()).strip("-").casefold()
 
 
 def held_match(
