@@ -25,6 +25,7 @@ from assay.centres.permissions import can_administer, roles_at
 from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import (
     CandidateFacts,
+    CentreApproval,
     EntryDecision,
     PeriodEnd,
     entry_decision,
@@ -88,17 +89,24 @@ def registration_check(
     qualification: Qualification,
     candidate: CandidateInput | Candidate,
     registered_on: dt.date | None = None,
+    approvals: dict[tuple[str, dt.date], CentreApproval | None] | None = None,
 ) -> EntryDecision:
-    """The entry rules' decision, with every reason; changes nothing (live checks, dry runs)."""
+    """The entry rules' decision, with every reason; changes nothing (live checks, dry runs).
+
+    ``approvals`` memoises the centre's approval per (code, date) across many checks (bulk)."""
     on = registered_on or clock.today()
     if candidate.date_of_birth > on:
         raise InvalidInput(
             {"date_of_birth": f"the date of birth {candidate.date_of_birth} is after {on}"}
         )
+    memo = {} if approvals is None else approvals
+    key = (qualification.code, on)
+    if key not in memo:
+        memo[key] = current_approval(centre, qualification.code, on)
     return entry_decision(
         candidate=_facts(candidate),
         qualification=qualification_facts(qualification),
-        approval=current_approval(centre, qualification.code, on),
+        approval=memo[key],
         registered_on=on,
     )
 

@@ -129,3 +129,18 @@ def test_only_the_centres_administrator_uploads(world: World, username: str, sta
     response = client.post(url(world), {"action": "import", "file": upload("c.csv", GOOD.encode())})
     assert response.status_code == status
     assert Registration.objects.count() == before
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_checking_a_file_costs_the_same_queries_for_5_or_50_rows(
+    world: World, rows: int, django_assert_max_num_queries: Any
+) -> None:
+    """Every row is checked against the entry rules, but the centre's approval is read once per
+    qualification and date, and held codes once each (the rows here all hold one other code)."""
+    lines = "".join(f"N{i},Jones,1985-02-02,paid,4430-04,X-1\n" for i in range(rows))
+    client = signed_in(world, "carol")
+    with django_assert_max_num_queries(17):
+        response = client.post(
+            url(world), {"action": "check", "file": upload("c.csv", (HEADER + lines).encode())}
+        )
+    assert response.status_code == 200
