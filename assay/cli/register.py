@@ -1,5 +1,6 @@
-"""``assay register``: check and register candidates, one or a whole file, export them, and
-expire the registrations whose period has ended (the nightly job).
+"""``assay register``: check and register candidates, one or a whole file, export them, change
+a registration's status (with a reason and --confirm), extend its period, and expire the
+registrations whose period has ended (the nightly job).
 
 ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM/YYYY.
 """
@@ -67,7 +68,8 @@ def _candidate(options: dict[str, Any]) -> Any:
 
 @click.group()
 def register() -> None:
-    """Register candidates: check the entry rules, add one, import a file, export the list."""
+    """Register candidates: check the entry rules, add one, import a file, export the list,
+    change a registration's status, extend its period."""
 
 
 @register.command()
