@@ -178,6 +178,12 @@ def parse_front_matter(lines: list[str]) -> dict[str, Any]:
         if p.startswith(("Candidates should not", "There are no", "This qualification is not"))
     ]
 
+    # Section 2's transition note names the qualification this one replaced.
+    transition = next(
+        x for x in lines if x.startswith("Centres approved to offer the qualification")
+    )
+    predecessors = re.findall(r"\((\d{4}-\d{2})\) will be given automatic approval", transition)
+
     return {
         "title": facts["Qualification title and level"],
         "code": facts["City & Guilds qualification number"],
@@ -188,6 +194,7 @@ def parse_front_matter(lines: list[str]) -> dict[str, Any]:
         "real_job_rule": real_job,
         "simulation_rule": simulation,
         "entry_rules": entry_rules,
+        "predecessors": predecessors,
         "description": description,
     }
 
@@ -632,6 +639,7 @@ def build(seed: Path) -> dict[str, Any]:
         "simulation_rule": front["simulation_rule"],
         "entry_rules": front["entry_rules"],
         "equivalent_qualifications": [],
+        "predecessor_qualifications": front["predecessors"],
         "description": front["description"],
         "structure_text": structure_text,
         "nos_framework": "nos-customer-service",

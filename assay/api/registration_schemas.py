@@ -232,7 +232,25 @@ class EntryCheckOut(Schema):
 
 class StatusIn(Schema):
     status: StatusName
-    reason: str = Field("", max_length=2000)
+    reason: str = Field(
+        "", max_length=2000, description="Required: why the status changes (kept in history)"
+    )
+    confirm: bool = Field(
+        False, description="Required true: the caller confirms the change (final is final)"
+    )
+
+
+class ExtensionIn(Schema):
+    new_end: dt.date = Field(description="The new end date of the period of registration")
+    reason: str = Field("", max_length=2000, description="Required: why the period is extended")
+
+
+class ExtensionOut(Schema):
+    previous_end: dt.date
+    new_end: dt.date
+    reason: str
+    by: Person | None
+    at: dt.datetime
 
 
 class PlanUnitIn(Schema):

@@ -29,7 +29,6 @@ from assay.registrations.services import (
     credit_transfer_record,
     initial_assessment_record,
     plan_set,
-    registration_transition,
     rpl_claim_create,
     rpl_decide,
     signature_record,
@@ -42,6 +41,7 @@ from assay.registrations.shapes import (
     rpl_dict,
     signature_dict,
 )
+from assay.registrations.status import registration_extend, registration_transition
 
 router = Router(tags=["registrations"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
@@ -65,8 +65,35 @@ def change_status(request: HttpRequest, registration_id: int, body: r.StatusIn) 
         registration=registration_get(user, registration_id),
         to=body.status,
         reason=body.reason,
+        confirmed=body.confirm,
     )
     return history_entry(change)
+
+
+@router.post("registrations/{registration_id}/extensions", response={201: r.ExtensionOut, **ERRORS})
+def extend(
+    request: HttpRequest, registration_id: int, body: r.ExtensionIn
+) -> Status[dict[str, Any]]:
+    """Extend the period of registration to a later end date, with a reason (centre
+    administrator). Refused when the registration is final, the date is not later or is after
+    the last certification date."""
+    user = who(request)
+    extension = registration_extend(
+        by=user,
+        registration=registration_get(user, registration_id),
+        new_end=body.new_end,
+        reason=body.reason,
+    )
+    return Status(
+        201,
+        {
+            "previous_end": extension.previous_end,
+            "new_end": extension.new_end,
+            "reason": extension.reason,
+            "by": person(extension.by),
+            "at": extension.at,
+        },
+    )
 
 
 @router.put("registrations/{registration_id}/plan", response={200: r.PlanSetOut, **ERRORS})

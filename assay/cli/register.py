@@ -1,5 +1,6 @@
-"""``assay register``: check and register candidates, one or a whole file, export them, and
-expire the registrations whose period has ended (the nightly job).
+"""``assay register``: check and register candidates, one or a whole file, export them, change
+a registration's status (with a reason and --confirm), extend its period, and expire the
+registrations whose period has ended (the nightly job).
 
 ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM/YYYY.
 """
@@ -67,7 +68,8 @@ def _candidate(options: dict[str, Any]) -> Any:
 
 @click.group()
 def register() -> None:
-    """Register candidates: check the entry rules, add one, import a file, export the list."""
+    """Register candidates: check the entry rules, add one, import a file, export the list,
+    change a registration's status, extend its period."""
 
 
 @register.command()
@@ -247,3 +249,63 @@ def expire(as_user: str, dry_run: bool) -> None:
         click.echo(f"{len(rows)} registration(s) due to expire; nothing was changed")
     else:
         click.echo(f"expired {len(rows)} registration(s)")
+
+
+STATUSES = ["registered", "in_progress", "withdrawn", "transferred", "completed", "expired"]
+
+
+@register.command()
+@click.argument("registration_id", type=int)
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--reason", required=True, help="Why the status changes (kept in the history).")
+@click.option("--confirm", is_flag=True, help="Confirm the change (a final status is final).")
+@as_option(required=True)
+def status(registration_id: int, status: str, reason: str, confirm: bool, as_user: str) -> None:
+    """Move registration REGISTRATION_ID to STATUS with a reason, confirmed with --confirm.
+
+    completed is refused until the rules of combination are met by signed-off or credited
+    (RPL) units; completed, withdrawn, transferred and expired are final."""
+    from assay.engines.registration.lifecycle import MEANINGS, Status
+    from assay.registrations.selectors import registration_get
+    from assay.registrations.status import registration_transition
+
+    user = user_named(as_user)
+    with domain_errors():
+        change = registration_transition(
+            by=user,
+            registration=registration_get(user, registration_id),
+            to=status,
+            reason=reason,
+            confirmed=confirm,
+        )
+    click.echo(
+        f"registration {registration_id}: {change.from_status} → {change.to_status} "
+        f"({MEANINGS[Status(status)]})"
+    )
+
+
+@register.command()
+@click.argument("registration_id", type=int)
+@click.option("--to", "new_end", required=True, help="The new end date of the period.")
+@click.option("--reason", required=True, help="Why the period is extended.")
+@as_option(required=True)
+def extend(registration_id: int, new_end: str, reason: str, as_user: str) -> None:
+    """Extend the period of registration of REGISTRATION_ID to a later end date, with a
+    reason (a centre administrator; never past the last certification date)."""
+    from assay.registrations.selectors import registration_get
+    from assay.registrations.status import registration_extend
+
+    user = user_named(as_user)
+    end = date_option_value(new_end, "--to")
+    assert end is not None
+    with domain_errors():
+        extension = registration_extend(
+            by=user,
+            registration=registration_get(user, registration_id),
+            new_end=end,
+            reason=reason,
+        )
+    click.echo(
+        f"registration {registration_id}: period extended from {extension.previous_end} "
+        f"to {extension.new_end}"
+    )

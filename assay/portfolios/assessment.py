@@ -21,6 +21,7 @@ from assay.portfolios.coverage import (
     unit_targets,
 )
 from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, MappingStatus
+from assay.portfolios.period import refuse_outside_registration_period
 from assay.portfolios.records import (
     decision_append,
     refuse_if_signed_off,
@@ -46,6 +47,7 @@ def mapping_decide(
     unit = mapping.unit_number
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
+    refuse_outside_registration_period(registration, clock.today())
     status = MappingStatus.CONFIRMED if confirm else MappingStatus.REJECTED
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
@@ -86,6 +88,7 @@ def criterion_judge(
     """Judge one criterion met or not yet met, with feedback (required when not yet met)."""
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
+    refuse_outside_registration_period(registration, clock.today())
     criteria = [t for t in unit_targets(unit_spec(registration, unit)) if "." in t]
     if criterion not in criteria:
         raise InvalidInput({"criterion": f"unit {unit} has no criterion {criterion!r}"})
@@ -119,6 +122,7 @@ def span_record(
     """Record the evidence period (in days) the assessor finds sufficient for the unit."""
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
+    refuse_outside_registration_period(registration, clock.today())
     if isinstance(sufficient_days, bool) or not isinstance(sufficient_days, int):
         raise InvalidInput({"sufficient_days": "a whole number of days"})
     if sufficient_days < 0:
@@ -143,6 +147,7 @@ def unit_sign_off(
     every reason. The unit is then locked."""
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
+    refuse_outside_registration_period(registration, clock.today())
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         refuse_if_signed_off(registration, unit)

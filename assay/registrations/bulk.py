@@ -25,6 +25,7 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import NotFound, qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
+from assay.engines.entry.rules import CentreApproval
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations.models import JobKind, Registration, Status
 from assay.registrations.services import CandidateInput, registration_check, registration_create
@@ -155,6 +156,7 @@ def _prepare(centre: Centre, rows: Sequence[Row]) -> list[_Prepared]:
     today = clock.today()
     active = _active_registrations(centre)
     first_seen: dict[tuple[str, str, dt.date, str], int] = {}
+    approvals: dict[tuple[str, dt.date], CentreApproval | None] = {}
     prepared = []
     for row in rows:
         p = _parse(row, quals, today)
@@ -178,18 +180,21 @@ def _prepare(centre: Centre, rows: Sequence[Row]) -> list[_Prepared]:
                     f"for {p.qualification.code} at this centre (registration {active[key]})"
                 )
         if p.candidate is not None:
-            _entry_rules(p, centre)
+            _entry_rules(p, centre, approvals)
         prepared.append(p)
     return prepared
 
 
-def _entry_rules(p: _Prepared, centre: Centre) -> None:
+def _entry_rules(
+    p: _Prepared, centre: Centre, approvals: dict[tuple[str, dt.date], CentreApproval | None]
+) -> None:
     assert p.candidate is not None and p.qualification is not None
     decision = registration_check(
         centre=centre,
         qualification=p.qualification,
         candidate=p.candidate,
         registered_on=p.registered_on,
+        approvals=approvals,
     )
     p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
 

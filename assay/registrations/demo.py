@@ -32,11 +32,11 @@ from assay.registrations.services import (
     initial_assessment_record,
     plan_set,
     registration_create,
-    registration_transition,
     rpl_claim_create,
     rpl_decide,
     signature_record,
 )
+from assay.registrations.status import registration_transition
 
 DEMO_DATE = dt.date(2013, 3, 1)
 PASSWORD = "assay-demo"
@@ -274,9 +274,41 @@ def _register(centre: Centre, who: dict[str, Any], c: DemoCandidate) -> Registra
         )
     _extras(registration, who, c)
     for step, status in enumerate(c.path, start=1):
+        if status == "completed":
+            _credit_plan(registration, who, c)
         reason = c.extras.get("reason", "") if step == len(c.path) else ""
-        registration_transition(by=carol, registration=registration, to=status, reason=reason)
+        registration_transition(
+            by=carol,
+            registration=registration,
+            to=status,
+            reason=reason or DEMO_REASONS[status],
+            confirmed=True,
+        )
     return registration
+
+
+# The reason the demo gives for a status change when the candidate's row names none.
+DEMO_REASONS = {
+    "in_progress": "Induction done and the learning plan agreed; assessment starts.",
+    "completed": "Every rule of combination is met by units credited from prior learning.",
+    "withdrawn": "The candidate asked to withdraw.",
+    "transferred": "The candidate moved to another centre.",
+    "expired": "The period of registration ended.",
+}
+
+
+def _credit_plan(registration: Registration, who: dict[str, Any], c: DemoCandidate) -> None:
+    """A completed demo registration needs its units achieved: here each planned unit is
+    credited through recognition of prior learning, accepted by the candidate's assessor."""
+    for unit in c.plan:
+        claim = rpl_claim_create(
+            by=who["carol"],
+            registration=registration,
+            unit=unit,
+            evidence=f"Unit {unit} certificated by a previous centre (credit transfer); "
+            "certificate checked against the unit's criteria.",
+        )
+        rpl_decide(by=who[c.assessor], claim=claim, accept=True)
 
 
 def _extras(registration: Registration, who: dict[str, Any], c: DemoCandidate) -> None:

@@ -24,6 +24,8 @@ def qualification_facts(qual: Qualification) -> QualificationFacts:
         minimum_age=qual.minimum_age,
         real_job_required=real_job,
         equivalents=frozenset(content.get("equivalent_qualifications", [])),
+        qualification_id=str(content.get("id", "")),
+        predecessors=frozenset(content.get("predecessor_qualifications", [])),
     )
 
 

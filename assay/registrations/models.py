@@ -252,3 +252,23 @@ class Refusal(models.Model):
 
     def __str__(self) -> str:
         return f"Refused {self.candidate_name} on {self.qualification_code}"
+
+
+class Extension(models.Model):
+    """An append-only extension of the period of registration: who, when, from which end date
+    to which, and why (handbook 4.1: assessment must be completed within the period)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="extensions"
+    )
+    previous_end = models.DateField()
+    new_end = models.DateField()
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["registration", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Extended {self.previous_end} → {self.new_end}"

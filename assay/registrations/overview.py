@@ -50,14 +50,15 @@ from assay.centres.services import can_take_new_candidates, competence_decisions
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import CentreApproval, EntryDecision, PeriodEnd
+from assay.engines.registration.lifecycle import FINAL, MEANINGS, allowed_targets, expiry_due
 from assay.engines.registration.lifecycle import Status as LifeStatus
-from assay.engines.registration.lifecycle import allowed_targets, expiry_due
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.dashboard import centre_get
 from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import current_approval
 from assay.registrations.models import (
     Candidate,
+    Extension,
     InitialAssessment,
     PlanUnit,
     Refusal,
@@ -75,6 +76,7 @@ from assay.registrations.services import (
     registration_check,
     registration_period,
 )
+from assay.registrations.status import completion_check
 
 User = AbstractBaseUser
 
@@ -356,12 +358,48 @@ class DocumentView:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusOption:
+    """A status the registration may move to, what it means, and (for *completed*) whether
+    the rules of combination allow it yet and why not."""
+
+    value: str
+    label: str
+    meaning: str
+    final: bool
+    available: bool = True
+    why_not: tuple[str, ...] = ()
+
+
+def status_options(registration: Registration) -> list[StatusOption]:
+    """The next statuses with their meanings, final ones flagged, *completed* checked."""
+    options = []
+    for target in allowed_targets(LifeStatus(registration.status)):
+        available, why_not = True, tuple[str, ...]()
+        if target is LifeStatus.COMPLETED:
+            completion = completion_check(registration)
+            available = completion.allowed
+            why_not = () if completion.allowed else completion.reasons
+        options.append(
+            StatusOption(
+                target.value,
+                str(Status(target.value).label),
+                MEANINGS[target],
+                target in FINAL,
+                available,
+                why_not,
+            )
+        )
+    return options
+
+
+@dataclass(frozen=True, slots=True)
 class RegistrationPage:
     registration: Registration
     candidate: Candidate
     today: dt.date
     expiry_due: bool
-    next_statuses: list[tuple[str, str]]
+    next_statuses: list[StatusOption]
+    extensions: list[Extension]
     plan: list[PlanRow]
     plan_decision: dict[str, Any]
     accepted_rpl: list[str]
@@ -478,9 +516,8 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         candidate=registration.candidate,
         today=today,
         expiry_due=expiry_due(status, registration.end_date, today),
-        next_statuses=[(s.value, Status(s.value).label) for s in allowed_targets(status)]
-        if change
-        else [],
+        next_statuses=status_options(registration) if change else [],
+        extensions=list(registration.extensions.select_related("by")),
         plan=[
             PlanRow(
                 row,

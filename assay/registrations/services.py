@@ -25,18 +25,17 @@ from assay.catalogue.selectors import (
     units_without_content,
 )
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import can_administer, can_change_status, roles_at
+from assay.centres.permissions import can_administer, roles_at
 from assay.centres.services import can_take_new_candidates
 from assay.engines.coverage import NO_CONTENT
 from assay.engines.entry.rules import (
     CandidateFacts,
+    CentreApproval,
     EntryDecision,
     PeriodEnd,
     entry_decision,
     registration_end,
 )
-from assay.engines.registration.lifecycle import Status as LifeStatus
-from assay.engines.registration.lifecycle import transition
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations.facts import current_approval, qualification_facts
 from assay.registrations.models import (
@@ -97,17 +96,24 @@ def registration_check(
     qualification: Qualification,
     candidate: CandidateInput | Candidate,
     registered_on: dt.date | None = None,
+    approvals: dict[tuple[str, dt.date], CentreApproval | None] | None = None,
 ) -> EntryDecision:
-    """The entry rules' decision, with every reason; changes nothing (live checks, dry runs)."""
+    """The entry rules' decision, with every reason; changes nothing (live checks, dry runs).
+
+    ``approvals`` memoises the centre's approval per (code, date) across many checks (bulk)."""
     on = registered_on or clock.today()
     if candidate.date_of_birth > on:
         raise InvalidInput(
             {"date_of_birth": f"the date of birth {candidate.date_of_birth} is after {on}"}
         )
+    memo = {} if approvals is None else approvals
+    key = (qualification.code, on)
+    if key not in memo:
+        memo[key] = current_approval(centre, qualification.code, on)
     return entry_decision(
         candidate=_facts(candidate),
         qualification=qualification_facts(qualification),
-        approval=current_approval(centre, qualification.code, on),
+        approval=memo[key],
         registered_on=on,
     )
 
@@ -198,30 +204,6 @@ def registration_create(
             registration=registration, from_status="", to_status=Status.REGISTERED, by_id=by.pk
         )
     return registration
-
-
-def registration_transition(
-    *, by: User, registration: Registration, to: str, reason: str = ""
-) -> StatusChange:
-    """Move a registration through its lifecycle; every change is kept with who and when."""
-    if not can_change_status(by, registration.centre):
-        raise NotAllowed(
-            "only a centre administrator or lead IQA can change a registration's status"
-        )
-    if to not in Status.values:
-        raise InvalidInput({"status": f"unknown status {to!r}"})
-    with transaction.atomic():
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
-        verdict = transition(LifeStatus(locked.status), LifeStatus(to))
-        if not verdict.allowed:
-            raise InvalidInput({"status": verdict.reason})
-        change = StatusChange.objects.create(
-            registration=locked, from_status=locked.status, to_status=to, reason=reason, by_id=by.pk
-        )
-        locked.status = to
-        locked.save(update_fields=["status"])
-    registration.status = to
-    return change
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,8 +134,31 @@ class GrantForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=Status.choices)
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea({"rows": 2}))
+    """No status is chosen until the person chooses one; the service refuses a blank or
+    invisible reason and an unconfirmed change (one click must never close a registration)."""
+
+    status = forms.ChoiceField(
+        label="New status", choices=Status.choices, widget=forms.RadioSelect, required=False
+    )
+    reason = forms.CharField(
+        label="Reason (kept in the status history)",
+        required=False,
+        strip=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label="I have checked this change; a final status cannot be undone", required=False
+    )
+
+
+class ExtensionForm(forms.Form):
+    new_end = date_field("New end date")
+    reason = forms.CharField(
+        label="Reason for the extension",
+        required=False,
+        strip=False,
+        widget=forms.Textarea({"rows": 2}),
+    )
 
 
 JOB_ROLE_LABELS = {

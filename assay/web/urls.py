@@ -6,6 +6,7 @@ from django.urls import path
 from assay.web.views import (
     accounts,
     audits,
+    bulk,
     caseload,
     catalogue,
     centres,
@@ -85,6 +86,7 @@ urlpatterns = [
     path("centres/<int:pk>/people/<int:user_pk>/cpd", people.people_cpd, name="centre-people-cpd"),
     path("centres/<int:pk>/register/", centres.register, name="centre-register"),
     path("centres/<int:pk>/register/check", centres.register_check, name="centre-register-check"),
+    path("centres/<int:pk>/register/bulk", bulk.bulk_register, name="centre-register-bulk"),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration"),
     path(
         "registrations/<int:pk>/status",
@@ -95,6 +97,11 @@ urlpatterns = [
         "registrations/<int:pk>/initial-assessment",
         registrations.initial_assessment,
         name="registration-initial-assessment",
+    ),
+    path(
+        "registrations/<int:pk>/extend",
+        registrations.registration_extension,
+        name="registration-extend",
     ),
     path("registrations/<int:pk>/rpl", registrations.rpl_claim, name="registration-rpl"),
     path(

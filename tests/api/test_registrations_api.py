@@ -229,7 +229,16 @@ ENDPOINTS = [
         frozenset({"centre_admin", "lead_iqa", "awarding_body"}),
         ALICE,
         200,
-        lambda w, r: {"status": "in_progress", "reason": "induction done"},
+        lambda w, r: {"status": "in_progress", "reason": "induction done", "confirm": True},
+    ),
+    Endpoint(
+        "extend",
+        "post",
+        alice("/extensions"),
+        frozenset(ADMINS),
+        ALICE,
+        201,
+        lambda w, r: {"new_end": "2016-01-31", "reason": "long illness"},
     ),
     Endpoint(
         "plan",
@@ -646,11 +655,12 @@ def test_registration_detail_and_the_write_operations(world: World, tokens: dict
     assert detail["rpl_claims"][0]["accepted"] is None
     assert detail["next_statuses"] == ["in_progress", "withdrawn", "transferred", "expired"]
 
-    status = post(world, "lead_iqa", f"{base}/status", {"status": "in_progress"}, tokens)
+    start = {"status": "in_progress", "reason": "induction done", "confirm": True}
+    status = post(world, "lead_iqa", f"{base}/status", start, tokens)
     assert status.json()["from_status"] == "registered" and status.json()["by"]["username"] == (
         "lead_iqa"
     )
-    wrong = post(world, "lead_iqa", f"{base}/status", {"status": "registered"}, tokens)
+    wrong = post(world, "lead_iqa", f"{base}/status", {**start, "status": "registered"}, tokens)
     assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["field"] == "status"
 
     plan = (
@@ -792,6 +802,7 @@ def test_openapi_documents_the_new_paths_and_the_bearer_scheme(world: World) -> 
         "/api/v1/centres/{centre_id}/bulk",
         "/api/v1/registrations/{registration_id}",
         "/api/v1/registrations/{registration_id}/status",
+        "/api/v1/registrations/{registration_id}/extensions",
         "/api/v1/registrations/{registration_id}/plan",
         "/api/v1/registrations/{registration_id}/signatures",
         "/api/v1/registrations/{registration_id}/rpl",

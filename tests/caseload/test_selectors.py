@@ -32,7 +32,8 @@ from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping
 from assay.portfolios.services import evidence_add, mapping_propose
 from assay.registrations.models import PlanUnit
-from assay.registrations.services import PlanUnitInput, plan_set, registration_transition
+from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.status import registration_transition
 from tests.caseload.conftest import attach, grow_caseload, sign_off
 from tests.web.world import World
 
@@ -84,7 +85,9 @@ def test_signed_off_is_complete_and_closed_registrations_leave_the_caseload(worl
     row = assessor_caseload(alice, TODAY)[0]
     assert row.rag.status is Rag.COMPLETE
     assert row.criteria_met == row.criteria_planned and row.units_signed_off == 1
-    registration_transition(by=carol, registration=world.dan, to="withdrawn", reason="moved away")
+    registration_transition(
+        by=carol, registration=world.dan, to="withdrawn", reason="moved away", confirmed=True
+    )
     assert assessor_caseload(alice, TODAY) == []
     assert evidence_queue(alice, TODAY).mappings == []  # nothing to judge for a closed one
     _, rows = centre_progress(carol, world.north.pk, TODAY)

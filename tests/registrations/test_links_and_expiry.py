@@ -14,7 +14,7 @@ from assay.registrations.expiry import registrations_due_to_expire, registration
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Registration, StatusChange
 from assay.registrations.selectors import registrations_visible_to
-from assay.registrations.services import registration_transition
+from assay.registrations.status import registration_transition
 from tests.fixtures_centre import World, make_user, register, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -128,11 +128,17 @@ def ended(world: World) -> World:
     Registration.objects.filter(pk=world.registration.pk).update(end_date=D(2013, 2, 28))
     Registration.objects.filter(pk=world.other_registration.pk).update(end_date=D(2013, 3, 1))
     south = world.south_registration
-    registration_transition(by=world["admin_other_centre"], registration=south, to="in_progress")
+    registration_transition(
+        by=world["admin_other_centre"],
+        registration=south,
+        to="in_progress",
+        reason="assessment starts",
+        confirmed=True,
+    )
     Registration.objects.filter(pk=south.pk).update(end_date=D(2013, 1, 31))
     done = register(world["centre_admin"], world.north, first_name="Dora")
-    registration_transition(by=world["centre_admin"], registration=done, to="in_progress")
-    registration_transition(by=world["centre_admin"], registration=done, to="completed")
+    # Completed without units here: the expiry rule, not completion, is under test.
+    Registration.objects.filter(pk=done.pk).update(status="completed")
     Registration.objects.filter(pk=done.pk).update(end_date=D(2012, 1, 1))
     return world
 

@@ -7,6 +7,7 @@ Bob (assessor past his A/V deadline), Ian (IV), Eve (EV), Dan (candidate user).
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,11 +23,11 @@ from assay.registrations.services import (
     PlanUnitInput,
     plan_set,
     registration_create,
-    registration_transition,
     rpl_claim_create,
     rpl_decide,
     signature_record,
 )
+from assay.registrations.status import registration_transition
 
 pytestmark = pytest.mark.django_db
 TODAY = "2013-03-01"
@@ -188,16 +189,19 @@ def test_status_changes_follow_the_lifecycle_and_are_kept(world: dict[str, Any])
         qualification_key="4430-04",
         candidate_input=adult(),
     )
-    registration_transition(by=world["carol"], registration=reg, to="in_progress")
-    registration_transition(
-        by=world["carol"], registration=reg, to="withdrawn", reason="moved away"
-    )
+    move = partial(registration_transition, registration=reg, confirmed=True)
+    move(by=world["carol"], to="in_progress", reason="induction done")
+    move(by=world["carol"], to="withdrawn", reason="moved away")
     with pytest.raises(InvalidInput):
-        registration_transition(by=world["carol"], registration=reg, to="in_progress")
+        move(by=world["carol"], to="in_progress", reason="back again")
     with pytest.raises(NotAllowed):
-        registration_transition(by=world["eve"], registration=reg, to="completed")
+        move(by=world["eve"], to="completed", reason="done")
     history = list(StatusChange.objects.filter(registration=reg).values_list("to_status", "reason"))
-    assert history == [("registered", ""), ("in_progress", ""), ("withdrawn", "moved away")]
+    assert history == [
+        ("registered", ""),
+        ("in_progress", "induction done"),
+        ("withdrawn", "moved away"),
+    ]
     reg.refresh_from_db()
     assert reg.status == "withdrawn"
 

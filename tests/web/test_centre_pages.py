@@ -250,6 +250,9 @@ def test_wizard_registers_and_goes_to_the_candidate(world: World, page_text: Tex
 REFUSALS = [
     ({"date_of_birth": "1995-03-02"}, "under-minimum-age", "The candidate is 17 on 01/03/2013"),
     ({"held": ["4430-04"]}, "already-holds", "The candidate already holds 4430-04."),
+    ({"held_other": "cg-4430-04"}, "already-holds", "(recorded as cg-4430-04)"),
+    ({"held_other": " 4430 04 "}, "already-holds", "The candidate already holds 4430-04"),
+    ({"held_other": "4543-04"}, "already-holds", "4543-04, the predecessor of 4430-04"),
     (
         {"registered_on": "2014-08-01"},
         "after-last-registration",

@@ -372,3 +372,21 @@ def test_query_count_is_small_and_constant(
         assert alice.get(url(world, "portfolio/")).status_code == 200
     with django_assert_max_num_queries(UNIT_QUERIES):
         assert alice.get(url(world, "units/401/")).status_code == 200
+
+
+def test_a_judgement_after_the_period_is_refused_on_the_page(world: World) -> None:
+    """Handbook 4.1 on the assessor's page: the reason is shown and nothing is recorded."""
+    from assay.registrations.models import Registration
+
+    Registration.objects.filter(pk=world.dan.pk).update(end_date=dt.date(2013, 2, 28))
+    alice = client_for(world, "alice")
+    response = alice.post(
+        url(world, f"mappings/{world.mapping.pk}/decide"),
+        {"decision": "confirm", "expected_seq": 0},
+    )
+    assert response.status_code == 400
+    body = response.content.decode().replace("&#x27;", "'")
+    assert "Assessment must be completed within the candidate's period of registration." in body
+    assert "01/03/2013 is after the end of the period of registration, 28/02/2013." in body
+    assert Decision.objects.count() == 0
+    assert CriterionMapping.objects.get().status == "proposed"

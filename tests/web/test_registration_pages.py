@@ -56,39 +56,142 @@ def test_page_shows_candidate_registration_and_plan(world: World, page_text: Tex
     assert 'action="/registrations/' + str(world.dan.pk) + '/status"' not in body
 
 
+def credit(registration: Any, units: list[str]) -> None:
+    """Credit units through accepted RPL (test setup: the assessor's decision is not under test)."""
+    RplClaim.objects.bulk_create(
+        RplClaim(registration=registration, unit_number=u, evidence="certificate", accepted=True)
+        for u in units
+    )
+
+
+# A selection of 4430-04 units that meets every rule of combination (the planner's cheapest).
+CG_COMPLETE = ["401", "402", "403", "404", "405", "406", "410", "416"]
+
+
 def test_status_changes_and_history(world: World, page_text: Text) -> None:
     client = signed_in(world, "carol")
     body = page_text(client.get(url(world)))
-    options = re.findall(
-        r'<option value="(\w+)"', body.split('name="status"')[1].split("</select>")[0]
+    radios = re.findall(
+        r'<input type="radio" name="status" id="id_status_\w+" value="(\w+)"([^>]*)>', body
     )
-    assert options == ["in_progress", "withdrawn", "transferred", "expired"]
-    response = client.post(url(world, "status"), {"status": "in_progress", "reason": "Started"})
+    assert [value for value, _ in radios] == ["in_progress", "withdrawn", "transferred", "expired"]
+    assert not any("checked" in attrs for _, attrs in radios)  # nothing is chosen for anyone
+    assert "Final. The candidate has left the qualification" in body  # explained before chosen
+    change = {"status": "in_progress", "reason": "Started", "confirm": "on"}
+    response = client.post(url(world, "status"), change)
     assert response.status_code == 302 and response["Location"] == url(world)
     linda = signed_in(world, "linda")
-    assert linda.post(url(world, "status"), {"status": "completed"}).status_code == 302
+    done = {"status": "completed", "reason": "All units achieved", "confirm": "on"}
+    refused = linda.post(url(world, "status"), done)
+    assert refused.status_code == 400
+    assert "rules of combination of 4430-04 are not met" in page_text(refused)
+    credit(world.dan, CG_COMPLETE)
+    assert linda.post(url(world, "status"), done).status_code == 302
     body = page_text(client.get(url(world)))
     rows = re.findall(r'<tr data-to="(\w+)">(.*?)</tr>', body, re.S)
     assert [to for to, _ in rows] == ["registered", "in_progress", "completed"]
     assert "Carol Test" in rows[1][1] and "Started" in rows[1][1]
-    assert "Linda Test" in rows[2][1] and "In progress" in rows[2][1]
+    assert "Linda Test" in rows[2][1] and "All units achieved" in rows[2][1]
     assert "Completed is final" in body
     assert list(
         StatusChange.objects.filter(registration=world.dan).values_list("to_status", "by__username")
     ) == [("registered", "carol"), ("in_progress", "carol"), ("completed", "linda")]
 
 
+def test_completed_is_offered_only_when_the_rules_are_met(world: World, page_text: Text) -> None:
+    client = signed_in(world, "carol")
+    change = {"status": "in_progress", "reason": "Started", "confirm": "on"}
+    client.post(url(world, "status"), change)
+    body = page_text(client.get(url(world)))
+    assert re.search(r'id="id_status_completed" value="completed"[^>]*disabled', body)
+    assert 'data-unavailable="completed"' in body and "No unit of 4430-04 is signed off" in body
+    credit(world.dan, CG_COMPLETE)
+    body = page_text(client.get(url(world)))
+    assert not re.search(r'id="id_status_completed" value="completed"[^>]*disabled', body)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"reason": "Started", "confirm": "on"}, "status", "Choose the new status"),
+        ({"status": "in_progress", "confirm": "on"}, "reason", "Give the reason"),
+        (
+            {"status": "in_progress", "reason": " \u200b\u200d\ufeff ", "confirm": "on"},
+            "reason",
+            "Give the reason",
+        ),
+        ({"status": "in_progress", "reason": "Started"}, "confirm", "Confirm the change"),
+    ],
+)
+def test_a_status_change_needs_a_choice_a_reason_and_a_confirmation(
+    world: World, page_text: Text, data: dict[str, str], field: str, message: str
+) -> None:
+    response = signed_in(world, "carol").post(url(world, "status"), data)
+    assert response.status_code == 400
+    body = page_text(response)
+    error = re.search(rf'id="id_{field}-error">(.*?)</p>', body, re.S)
+    assert error and message in error.group(1)
+    assert StatusChange.objects.filter(registration=world.dan).count() == 1
+    world.dan.refresh_from_db()
+    assert world.dan.status == "registered"
+
+
 def test_a_move_the_lifecycle_forbids_is_shown_and_changes_nothing(
     world: World, page_text: Text
 ) -> None:
     client = signed_in(world, "carol")
-    response = client.post(url(world, "status"), {"status": "completed"})
+    data = {"status": "completed", "reason": "done", "confirm": "on"}
+    response = client.post(url(world, "status"), data)
     assert response.status_code == 400
     assert "A registration cannot go from registered to completed" in page_text(response)
     assert StatusChange.objects.filter(registration=world.dan).count() == 1
-    response = client.post(url(world, "status"), {"status": "bogus"})
+    response = client.post(url(world, "status"), {**data, "status": "bogus"})
     assert response.status_code == 400
     assert "Select a valid choice" in page_text(response)
+
+
+@pytest.mark.parametrize("username", ["tom", "alice", "dan", "eve", "sue"])
+def test_only_an_administrator_or_lead_iqa_of_the_centre_changes_status(
+    world: World, username: str
+) -> None:
+    data = {"status": "withdrawn", "reason": "moved away", "confirm": "on"}
+    response = signed_in(world, username).post(url(world, "status"), data)
+    assert response.status_code in {403, 404}
+    assert response.status_code == (404 if username == "sue" else 403)
+    assert StatusChange.objects.filter(registration=world.dan).count() == 1
+
+
+# --- Extension of the period -----------------------------------------------------------------
+
+
+def test_an_administrator_extends_the_period_with_a_reason(world: World, page_text: Text) -> None:
+    client = signed_in(world, "carol")
+    assert "Extend the period of registration" in page_text(client.get(url(world)))
+    form = page_text(client.get(url(world, "extend")))
+    assert "Assessment must be completed within the candidate's period of registration" in form
+    refused = client.post(url(world, "extend"), {"new_end": "2014-12-31", "reason": "\u200b"})
+    assert refused.status_code == 400 and "Give the reason" in page_text(refused)
+    later = client.post(url(world, "extend"), {"new_end": "2017-08-01", "reason": "illness"})
+    assert later.status_code == 400
+    assert "after the last certification date 31/07/2017" in page_text(later)
+    response = client.post(url(world, "extend"), {"new_end": "2014-12-31", "reason": "illness"})
+    assert response.status_code == 302
+    world.dan.refresh_from_db()
+    assert world.dan.end_date == dt.date(2014, 12, 31)
+    body = plain(page_text(client.get(url(world))))
+    assert "03/09/2014 → 31/12/2014 by Carol Test" in body and "illness" in body
+    (extension,) = world.dan.extensions.all()
+    assert (extension.previous_end, extension.by.username) == (dt.date(2014, 9, 3), "carol")
+
+
+@pytest.mark.parametrize("username", ["tom", "alice", "linda", "dan", "eve", "sue"])
+def test_only_an_administrator_of_the_centre_extends(world: World, username: str) -> None:
+    client = signed_in(world, username)
+    response = client.post(url(world, "extend"), {"new_end": "2014-12-31", "reason": "illness"})
+    assert response.status_code == (404 if username == "sue" else 403)
+    assert client.get(url(world, "extend")).status_code == (404 if username == "sue" else 403)
+    world.dan.refresh_from_db()
+    assert world.dan.end_date == dt.date(2014, 9, 3) and not world.dan.extensions.exists()
 
 
 # --- Learning plan ---------------------------------------------------------------------------

@@ -91,6 +91,12 @@ NEW_CANDIDATE = {
 }
 
 
+BULK_CSV = (
+    b"first_name,last_name,date_of_birth,job_kind,qualification\n"
+    b"Nia,Jones,1985-02-02,paid,4430-04\n"
+)
+
+
 def alice(path: str) -> Callable[[World], str]:
     """Alice's part of Northgate's people page (an assessor with an A1 record and CPD)."""
     return lambda w: f"/centres/{w.north.pk}/people/{w.user('alice').pk}/{path}"
@@ -227,6 +233,15 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(CENTRE_STAFF, {"centre-admin"}, 302),
         lambda w: NEW_CANDIDATE,
     ),
+    "bulk form": Endpoint(
+        "get", north("register/bulk"), expect(CENTRE_STAFF, {"centre-admin"}, 200)
+    ),
+    "bulk import": Endpoint(
+        "post",
+        north("register/bulk"),
+        expect(CENTRE_STAFF, {"centre-admin"}, 302),
+        lambda w: {"action": "import", "file": SimpleUploadedFile("nia.csv", BULK_CSV)},
+    ),
     "live check": Endpoint(
         "post",
         north("register/check"),
@@ -239,7 +254,14 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("status"),
         expect(SEES_DAN, {"centre-admin", "lead-iqa"}, 302),
-        lambda w: {"status": "in_progress", "reason": "Assessment started"},
+        lambda w: {"status": "in_progress", "reason": "Assessment started", "confirm": "on"},
+    ),
+    "extension form": Endpoint("get", dan("extend"), expect(SEES_DAN, {"centre-admin"}, 200)),
+    "extend period": Endpoint(
+        "post",
+        dan("extend"),
+        expect(SEES_DAN, {"centre-admin"}, 302),
+        lambda w: {"new_end": "2014-12-31", "reason": "Long illness"},
     ),
     "plan editor": Endpoint("get", dan("plan/"), expect(SEES_DAN, {"centre-admin"}, 200)),
     "save plan": Endpoint(
@@ -453,8 +475,10 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/accounts/<int:user_pk>/deactivate",
         "centres/<int:pk>/accounts/<int:user_pk>/reactivate",
         "centres/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
+        "centres/<int:pk>/register/bulk",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
+        "registrations/<int:pk>/extend",
         "registrations/<int:pk>/plan/",
         "registrations/<int:pk>/plan/check",
         "registrations/<int:pk>/plan/suggest",

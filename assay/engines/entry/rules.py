@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from ..dates import ddmmyyyy
+from .held import Match, held_match
 from .period import PeriodEnd, registration_end
 
 __all__ = [
@@ -80,6 +81,8 @@ class QualificationFacts:
     minimum_age: int | None
     real_job_required: bool
     equivalents: frozenset[str] = frozenset()
+    qualification_id: str = ""
+    predecessors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,21 +206,34 @@ def _age(candidate: CandidateFacts, qualification: QualificationFacts, on: date)
 
 
 def _already_holds(candidate: CandidateFacts, qualification: QualificationFacts) -> Reason | None:
-    """Holding the qualification, or one declared equivalent, bars entry."""
-    held = candidate.held_qualifications
-    if qualification.code in held:
-        return Reason(
-            Check.ALREADY_HOLDS,
-            f"The candidate already holds {qualification.code}. {ALREADY_HOLDS}",
-        )
-    same = sorted(held & qualification.equivalents)
-    if not same:
-        return None
-    return Reason(
-        Check.ALREADY_HOLDS,
-        f"The candidate already holds {', '.join(same)}, declared equivalent to "
-        f"{qualification.code} (same type, content and level). {ALREADY_HOLDS}",
+    """Holding the qualification (by code or id, whatever the case or spacing), a declared
+    equivalent or its declared predecessor bars entry."""
+    found = held_match(
+        candidate.held_qualifications,
+        code=qualification.code,
+        qualification_id=qualification.qualification_id,
+        equivalents=qualification.equivalents,
+        predecessors=qualification.predecessors,
     )
+    if not found:
+        return None
+    code = qualification.code
+    parts = []
+    for kind, words in (
+        (Match.SAME, f"the candidate already holds {code}"),
+        (Match.EQUIVALENT, f"declared equivalent to {code} (same type, content and level)"),
+        (Match.PREDECESSOR, f"the predecessor of {code} (same type, content and level)"),
+    ):
+        held = [m.held for m in found if m.match is kind]
+        if not held:
+            continue
+        if kind is Match.SAME:
+            recorded = f" (recorded as {', '.join(held)})" if held != [code] else ""
+            parts.append(words + recorded)
+        else:
+            parts.append(f"the candidate already holds {', '.join(held)}, {words}")
+    sentence = "; ".join(parts)
+    return Reason(Check.ALREADY_HOLDS, f"{sentence[0].upper()}{sentence[1:]}. {ALREADY_HOLDS}")
 
 
 def _real_job(candidate: CandidateFacts, qualification: QualificationFacts) -> Reason | None:

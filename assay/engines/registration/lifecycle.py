@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-__all__ = ["FINAL", "Status", "Transition", "allowed_targets", "expiry_due", "transition"]
+__all__ = [
+    "FINAL",
+    "MEANINGS",
+    "Status",
+    "Transition",
+    "allowed_targets",
+    "expiry_due",
+    "transition",
+]
 
 
 class Status(StrEnum):
@@ -45,6 +53,27 @@ NEXT: dict[Status, tuple[Status, ...]] = {
     Status.EXPIRED: (),
 }
 FINAL: frozenset[Status] = frozenset(status for status, nxt in NEXT.items() if not nxt)
+
+# What each state means, shown before anyone chooses it (the final ones say so).
+MEANINGS: dict[Status, str] = {
+    Status.REGISTERED: "Registered with the awarding body; assessment has not started.",
+    Status.IN_PROGRESS: "Assessment has started: evidence is gathered and judged.",
+    Status.COMPLETED: (
+        "Final. Every rule of combination is met by signed-off or credited units; nothing more "
+        "can be assessed. Allowed only when the rules are met."
+    ),
+    Status.WITHDRAWN: (
+        "Final. The candidate has left the qualification; no further assessment is possible "
+        "and the registration cannot be reopened."
+    ),
+    Status.TRANSFERRED: (
+        "Final. The candidate continues at another centre; this centre can assess no more."
+    ),
+    Status.EXPIRED: (
+        "Final. The period of registration ended before assessment was complete; nothing more "
+        "can be assessed here."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,10 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assay import clock
+from assay.centres.permissions import can_administer
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations import overview
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
@@ -25,13 +26,14 @@ from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     credit_transfer_record,
     initial_assessment_record,
-    registration_transition,
     rpl_claim_create,
     rpl_decide,
     signature_record,
 )
+from assay.registrations.status import registration_extend, registration_transition
 from assay.web.forms import (
     CreditTransferForm,
+    ExtensionForm,
     InitialAssessmentForm,
     RplClaimForm,
     RplDecisionForm,
@@ -121,7 +123,8 @@ def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
 @require_POST
 @member_view
 def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move the registration to an allowed next status (``registration_transition``)."""
+    """Move the registration to an allowed next status (``registration_transition``): an
+    explicit choice, a reason and a confirmation, every missing one reported at once."""
     registration = registration_get(request.user, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -131,6 +134,7 @@ def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
                 registration=registration,
                 to=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                confirmed=form.cleaned_data["confirm"],
             )
         except InvalidInput as exc:
             apply_errors(form, exc.errors)
@@ -300,3 +304,32 @@ def employer_contact(request: HttpRequest, pk: int) -> HttpResponse:
             named = f"{name} is now" if name else "Nobody is now"
             return _done(request, pk, f"{named} {candidate}'s employer contact.")
     return _page(request, pk, {"employer": form}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def registration_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    """Extend the period of registration to a later end date, with a reason
+    (``registration_extend``); the extension is kept with who and when."""
+    registration = registration_get(request.user, pk)
+    if not can_administer(request.user, registration.centre):
+        raise NotAllowed("only a centre administrator can extend a registration")
+    form = ExtensionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                extension = registration_extend(
+                    by=request.user,  # type: ignore[arg-type]
+                    registration=registration,
+                    new_end=form.cleaned_data["new_end"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except InvalidInput as exc:
+                apply_errors(form, exc.errors)
+            else:
+                return _done(request, pk, f"Period extended to {extension.new_end:%d/%m/%Y}.")
+        status = 400
+    else:
+        status = 200
+    context = {"registration": registration, "form": form}
+    return render(request, "web/registrations/extend.html", context, status=status)
