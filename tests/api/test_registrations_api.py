@@ -303,7 +303,7 @@ ENDPOINTS = [
         frozenset({"assessor_assigned"}),
         ALICE,
         201,
-        lambda w, r: {"criterion": "1.1", "met": True, "expected_seq": 0},
+        lambda w, r: {"criterion": "1.1", "met": False, "feedback": "More", "expected_seq": 0},
     ),
     Endpoint(
         "record span",

@@ -314,7 +314,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("units/401/judge"),
         expect(SEES_DAN, {"assessor-assigned"}, 302),
-        lambda w: {"criterion": "1.1", "verdict": "met", "expected_seq": 0},
+        lambda w: {
+            "criterion": "1.1",
+            "verdict": "not_met",
+            "feedback": "Show it at work",
+            "expected_seq": 0,
+        },
     ),
     "record span": Endpoint(
         "post",
