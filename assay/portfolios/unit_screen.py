@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files import File
+
+from assay.catalogue.selectors import NotFound
 from assay.centres.permissions import AnyUser, can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
+from assay.errors import NotAllowed
 from assay.portfolios.assessment import person_name, sign_off_declaration
 from assay.portfolios.coverage import registration_coverage, unit_spec
 from assay.portfolios.models import (
@@ -25,6 +29,7 @@ from assay.portfolios.models import (
 )
 from assay.portfolios.selectors import registration_decisions
 from assay.portfolios.services import is_assessor_of
+from assay.portfolios.storage import open_evidence
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.registrations.signing import text_sha256
@@ -47,7 +52,7 @@ PREVIEWS = {
 
 
 def preview_kind(media_type: str) -> str | None:
-    """"pdf", "image", "audio" or "video" when the file may be shown inline, else None."""
+    """ "pdf", "image", "audio" or "video" when the file may be shown inline, else None."""
     return PREVIEWS.get(media_type.split(";")[0].strip().lower())
 
 
@@ -91,6 +96,10 @@ class ItemView:
     item: EvidenceItem
     files: list[tuple[EvidenceFile, str | None]]
     proposals: int
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.item.pk}"
 
 
 @dataclass
@@ -163,7 +172,9 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
         elif d.kind in (DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED):
             signed = d.kind == DecisionKind.UNIT_SIGNED_OFF
             history.append(
-                HistoryLine(d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", ""))
+                HistoryLine(
+                    d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
+                )
             )
     items = list(
         EvidenceItem.objects.filter(registration=registration, mappings__unit_number=unit)
@@ -205,3 +216,29 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
         history=history,
         declaration=sign_off_declaration(user, registration, unit),  # type: ignore[arg-type]
     )
+
+
+def evidence_file_preview(
+    user: AnyUser, registration_pk: int, unit: str, file_pk: int
+) -> tuple[EvidenceFile, File]:
+    """A file of evidence mapped to ``unit``, opened for showing inline: only for the unit's
+    assessor and those who may reopen it (lead IQA, centre administrator), only for media types
+    a browser shows safely. Others who may see the portfolio download it as an attachment."""
+    registration = registration_get(user, registration_pk)
+    row = (
+        EvidenceFile.objects.filter(
+            pk=file_pk, item__registration=registration, item__mappings__unit_number=unit
+        )
+        .distinct()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no evidence file {file_pk} for unit {unit}")
+    if not (
+        is_assessor_of(user, registration, unit)  # type: ignore[arg-type]
+        or can_change_status(user, registration.centre)
+    ):
+        raise NotAllowed("only the unit's assessor or a lead IQA previews evidence here")
+    if preview_kind(row.media_type) is None:
+        raise NotFound(f"{row.original_name} cannot be shown inline; download it")
+    return row, open_evidence(row.storage_name)

@@ -8,7 +8,7 @@ changes nothing. Evidence files download through ``evidence_file_open`` as attac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,18 +19,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from assay.centres.permissions import can_change_status
 from assay.engines.coverage import UnitCoverage, unit_statements
 from assay.errors import InvalidInput
-from assay.portfolios.assessment import (
-    criterion_judge,
-    mapping_decide,
-    span_record,
-    unit_reopen,
-    unit_sign_off,
-)
 from assay.portfolios.coverage import registration_coverage, unit_spec
-from assay.portfolios.models import CriterionMapping, DecisionKind, EvidenceItem
+from assay.portfolios.models import DecisionKind, EvidenceItem
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.selectors import (
     evidence_file_open,
@@ -50,15 +42,10 @@ from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.web.forms import apply_errors
 from assay.web.portfolio_forms import (
-    DecideForm,
     DeclareForm,
     EvidenceForm,
     FileForm,
-    JudgeForm,
     MapForm,
-    ReopenForm,
-    SignOffForm,
-    SpanForm,
 )
 from assay.web.views.access import member_view
 
@@ -245,190 +232,3 @@ def evidence_file(request: HttpRequest, file_pk: int) -> FileResponse:
     return FileResponse(
         content, as_attachment=True, filename=row.original_name, content_type=row.media_type
     )
-
-
-# The assessor's unit page.
-
-
-def _unit(
-    request: HttpRequest,
-    pk: int,
-    unit: str,
-    bound: Mapping[str, forms.Form] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    user = request.user
-    registration = registration_get(user, pk)
-    coverage = registration_coverage(registration).get(unit)
-    if coverage is None:
-        raise Http404(f"unit {unit} is not on this learning plan")
-    items = list(registration_evidence(registration))
-    last_seq, judged, _ = _feedback(registration)
-    cells = {
-        (m.item_id, m.target): m for i in items for m in i.mappings.all() if m.unit_number == unit
-    }
-    states = {c.number: c for c in coverage.criteria}
-    rows = [
-        {
-            "target": target,
-            "kind": kind,
-            "text": text,
-            "state": states.get(target),
-            "judged": judged.get((unit, target)),
-            "cells": [cells.get((i.pk, target)) for i in items],
-        }
-        for target, kind, text in targets_of(registration, unit)
-    ]
-    context = {
-        "reg": registration,
-        "unit": unit,
-        "coverage": coverage,
-        "percent": round(coverage.progress * 100),
-        "signed_off": unit in signed_off_units(registration),
-        "items": items,
-        "rows": rows,
-        "seq": last_seq,
-        "can_assess": is_assessor_of(user, registration, unit),  # type: ignore[arg-type]
-        "can_reopen": can_change_status(user, registration.centre),
-        "bound": bound or {},
-    }
-    return render(request, "web/portfolio/unit.html", context, status=status)
-
-
-@require_GET
-@member_view
-def unit_page(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
-    """Criterion-by-evidence matrix, judgements, the evidence span and sign-off of one unit."""
-    return _unit(request, pk, unit)
-
-
-def _unit_done(request: HttpRequest, pk: int, unit: str, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("portfolio-unit", pk=pk, unit=unit)
-
-
-@require_POST
-@member_view
-def mapping_decision(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
-    """Confirm or reject one proposed mapping (``mapping_decide``)."""
-    registration = registration_get(request.user, pk)
-    mapping = (
-        CriterionMapping.objects.select_related("item__registration")
-        .filter(pk=mapping_pk, item__registration=registration)
-        .first()
-    )
-    if mapping is None:
-        raise Http404(f"no mapping {mapping_pk} in registration {pk}")
-    form = DecideForm(request.POST)
-    if form.is_valid():
-        confirm = form.cleaned_data["decision"] == "confirm"
-        try:
-            mapping_decide(
-                by=request.user,  # type: ignore[arg-type]
-                mapping=mapping,
-                confirm=confirm,
-                expected_seq=form.cleaned_data["expected_seq"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            verdict = "confirmed" if confirm else "rejected"
-            text = f"Evidence {mapping.item_id} for {mapping.target} {verdict}."
-            return _unit_done(request, pk, mapping.unit_number, text)
-    return _unit(request, pk, mapping.unit_number, {"decide": form}, status=400)
-
-
-def _unit_act(
-    request: HttpRequest,
-    pk: int,
-    unit: str,
-    form_class: type[forms.Form],
-    name: str,
-    act: Callable[[Registration, dict[str, Any]], str],
-) -> HttpResponse:
-    """One assessor act on a unit page: validate the form, call the service through ``act``
-    (which returns the success message), or re-render the unit page with the errors (400)."""
-    registration = registration_get(request.user, pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            message = act(registration, form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _unit_done(request, pk, unit, message)
-    return _unit(request, pk, unit, {name: form}, status=400)
-
-
-@require_POST
-@member_view
-def judge(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
-    """Judge one criterion met or not yet met, with feedback (``criterion_judge``)."""
-
-    def act(registration: Registration, data: dict[str, Any]) -> str:
-        met = data["verdict"] == "met"
-        criterion_judge(
-            by=request.user,  # type: ignore[arg-type]
-            registration=registration,
-            unit=unit,
-            criterion=data["criterion"],
-            met=met,
-            feedback=data["feedback"],
-            expected_seq=data["expected_seq"],
-        )
-        return f"Criterion {data['criterion']} {'met' if met else 'not yet met'}."
-
-    return _unit_act(request, pk, unit, JudgeForm, "judge", act)
-
-
-@require_POST
-@member_view
-def span(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
-    """Record the evidence period found sufficient (``span_record``)."""
-
-    def act(registration: Registration, data: dict[str, Any]) -> str:
-        span_record(
-            by=request.user,  # type: ignore[arg-type]
-            registration=registration,
-            unit=unit,
-            sufficient_days=data["sufficient_days"],
-            expected_seq=data["expected_seq"],
-        )
-        return f"Sufficient evidence period: {data['sufficient_days']} days."
-
-    return _unit_act(request, pk, unit, SpanForm, "span", act)
-
-
-@require_POST
-@member_view
-def sign_off(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
-    """Sign the unit off, or list every reason it is not ready (``unit_sign_off``)."""
-
-    def act(registration: Registration, data: dict[str, Any]) -> str:
-        unit_sign_off(
-            by=request.user,  # type: ignore[arg-type]
-            registration=registration,
-            unit=unit,
-            expected_seq=data["expected_seq"],
-        )
-        return f"Unit {unit} signed off."
-
-    return _unit_act(request, pk, unit, SignOffForm, "sign_off", act)
-
-
-@require_POST
-@member_view
-def reopen(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
-    """A lead IQA or centre administrator reopens a signed-off unit (``unit_reopen``)."""
-
-    def act(registration: Registration, data: dict[str, Any]) -> str:
-        unit_reopen(
-            by=request.user,  # type: ignore[arg-type]
-            registration=registration,
-            unit=unit,
-            reason=data["reason"],
-            expected_seq=data["expected_seq"],
-        )
-        return f"Unit {unit} reopened."
-
-    return _unit_act(request, pk, unit, ReopenForm, "reopen", act)
