@@ -59,21 +59,26 @@ def targets_of(registration: Registration, unit: str) -> list[tuple[str, str, st
 
 def _feedback(
     registration: Registration,
-) -> tuple[int, dict[tuple[str, str], dict[str, Any]], list[Any]]:
-    """The last decision number, the latest judgement per (unit, criterion), and reopenings."""
-    last, judged, reopened = 0, {}, []
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Any], dict[int, Any]]:
+    """The latest judgement per (unit, criterion), reopenings, and the rejection (with its
+    reason) of each mapping whose latest decision is a rejection."""
+    judged, reopened, rejected = {}, [], {}
     for d in registration_decisions(registration):
-        last = d.seq
         if d.kind == DecisionKind.CRITERION_JUDGED:
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
         elif d.kind == DecisionKind.UNIT_REOPENED:
             reopened.append(d)
-    return last, judged, reopened
+        elif d.kind == DecisionKind.MAPPING_REJECTED:
+            rejected[d.payload["mapping"]] = d
+        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
+            rejected.pop(d.payload["mapping"], None)
+    return judged, reopened, rejected
 
 
 @dataclass
 class UnitCard:
     number: str
+    title: str
     coverage: UnitCoverage
     signed_off: bool
     percent: int
@@ -89,11 +94,21 @@ def _portfolio(
     signed = set(signed_off_units(registration))
     # Narrowed to what the user may see once, above; the reads below reuse that registration.
     items = list(registration_evidence(registration).prefetch_related("declarations"))
-    _, judged, reopened = _feedback(registration)
+    judged, reopened, rejected = _feedback(registration)
     cards = [
-        UnitCard(n, c, n in signed, round(c.progress * 100), targets_of(registration, n))
+        UnitCard(
+            n,
+            str(unit_spec(registration, n).get("title", "")),
+            c,
+            n in signed,
+            round(c.progress * 100),
+            targets_of(registration, n),
+        )
         for n, c in coverage.items()
     ]
+    for item in items:
+        for m in item.mappings.all():
+            setattr(m, "rejection", rejected.get(m.pk))  # the reason the candidate reads  # noqa: B010
     feedback = [
         j for (unit, _), j in sorted(judged.items()) if unit in coverage and j.get("feedback")
     ]
@@ -104,6 +119,8 @@ def _portfolio(
         "items": items,
         "feedback": feedback,
         "reopened": reopened,
+        "rejections": sorted(rejected.values(), key=lambda d: d.seq),
+        "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
         "can_add": candidate or is_assessor_of(user, registration),  # type: ignore[arg-type]
         "forms": {"evidence": EvidenceForm(), "declare": DeclareForm(), **(bound or {})},
