@@ -252,3 +252,43 @@ def test_preview_is_for_the_units_assessor_and_safe_types_only(world: dict[str, 
     for who in ("dan", "bob"):
         with pytest.raises(NotAllowed):
             evidence_file_preview(w[who], w["reg"].pk, "403", png.pk)
+
+
+# The API.
+
+
+def test_api_bulk_acts_declaration_and_reasons(world: dict[str, Any]) -> None:
+    from tests.portfolios.test_portfolio_api import client_for
+
+    w, reg = world, world["reg"]
+    item = proposed(w, ["1.1", "1.2"])
+    alice, dan, bob = (client_for(w[n]) for n in ("alice", "dan", "bob"))
+    base = f"/api/v1/registrations/{reg.pk}/units/403"
+    json = "application/json"
+    assert dan.post(f"{base}/confirm-all", {"item": item.pk}, content_type=json).status_code == 403
+    assert bob.post(f"{base}/confirm-all", {"item": item.pk}, content_type=json).status_code == 403
+    confirmed = alice.post(
+        f"{base}/confirm-all", {"item": item.pk, "expected_seq": 0}, content_type=json
+    )
+    assert confirmed.status_code == 201
+    assert [d["kind"] for d in confirmed.json()] == ["mapping_confirmed"] * 2
+    refused = alice.post(f"{base}/judgements/met", {"criteria": ["1.1", "2.1"]}, content_type=json)
+    assert refused.status_code == 422 and "no evidence is confirmed" in refused.text
+    met = alice.post(
+        f"{base}/judgements/met", {"criteria": ["1.1", "1.2"], "expected_seq": 2}, content_type=json
+    )
+    assert met.status_code == 201 and [d["seq"] for d in met.json()] == [3, 4]
+    single = alice.post(f"{base}/judgements", {"criterion": "2.1", "met": True}, content_type=json)
+    assert single.status_code == 422
+    mapping = CriterionMapping.objects.filter(target="1.1").get()
+    blank = alice.post(
+        f"/api/v1/mappings/{mapping.pk}/decision",
+        {"confirm": False, "reason": "\u200b"},
+        content_type=json,
+    )
+    assert blank.status_code == 422 and "say why" in blank.text
+    declared = alice.get(f"{base}/declaration").json()
+    assert declared["sha256"] == text_sha256(declared["text"])
+    assert "valid" in declared["text"] and "sufficient" in declared["text"]
+    wrong = alice.post(f"{base}/sign-off", {"declaration_sha256": "0" * 64}, content_type=json)
+    assert wrong.status_code == 422 and "declaration changed" in wrong.text
