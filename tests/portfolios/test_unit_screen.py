@@ -145,7 +145,7 @@ def test_judge_many_met_is_one_decision_each_or_none(world: dict[str, Any]) -> N
     w = world
     item = proposed(w, ["1.1", "1.2"])
     proposals_confirm_all(by=w["alice"], item=item, unit="403")
-    with pytest.raises(InvalidInput, match="criterion 403 1.3 cannot be judged met"):
+    with pytest.raises(InvalidInput, match=r"criterion 403 1\.3 cannot be judged met"):
         criteria_judge_met(
             by=w["alice"], registration=w["reg"], unit="403", criteria=["1.1", "1.3"]
         )

@@ -19,7 +19,6 @@ from assay.portfolios.assessment import (
     sign_off_declaration,
     span_record,
     unit_reopen,
-    unit_sign_off,
 )
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision
