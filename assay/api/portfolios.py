@@ -24,7 +24,6 @@ from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
-    sign_off_declaration,
     span_record,
     unit_reopen,
     unit_sign_off,
@@ -42,6 +41,7 @@ from assay.portfolios.selectors import (
     portfolio_summary,
 )
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
+from assay.portfolios.unit_screen import unit_declaration
 from assay.registrations.selectors import registration_get
 from assay.registrations.signing import text_sha256
 
@@ -295,8 +295,7 @@ def sign_off(
 def declaration(request: HttpRequest, registration_id: int, unit: str) -> dict[str, Any]:
     """The assessor's declaration the caller would sign with the unit's sign-off, and its
     SHA-256 to send back as ``declaration_sha256``."""
-    user = who(request)
-    text = sign_off_declaration(user, registration_get(user, registration_id), unit)
+    text = unit_declaration(who(request), registration_id, unit)
     return {"text": text, "sha256": text_sha256(text)}
 
 

@@ -242,3 +242,12 @@ def evidence_file_preview(
     if preview_kind(row.media_type) is None:
         raise NotFound(f"{row.original_name} cannot be shown inline; download it")
     return row, open_evidence(row.storage_name)
+
+
+def unit_declaration(user: AnyUser, registration_pk: int, unit: str) -> str:
+    """The declaration the unit's assessor signs with its sign-off (only they may read it as
+    theirs: the text names the signer)."""
+    registration = registration_get(user, registration_pk)
+    if not is_assessor_of(user, registration, unit):  # type: ignore[arg-type]
+        raise NotAllowed(f"only the assessor of unit {unit} on this plan signs its declaration")
+    return sign_off_declaration(user, registration, unit)  # type: ignore[arg-type]
