@@ -74,6 +74,12 @@ class CriterionCard:
     state: CriterionState | None
     judged: Judged | None
     mappings: list[CriterionMapping] = field(default_factory=list)
+    rejections: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> list[tuple[CriterionMapping, str]]:
+        """Each mapping with the reason of its rejection ("" unless rejected)."""
+        return [(m, self.rejections.get(m.pk, "")) for m in self.mappings]
 
     @property
     def anchor(self) -> str:
@@ -158,6 +164,7 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
     decisions = list(registration_decisions(registration))
     names = _names(decisions)
     judged: dict[str, Judged] = {}
+    rejected: dict[int, str] = {}
     history: list[HistoryLine] = []
     signed = False
     for d in decisions:
@@ -169,6 +176,10 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
             judged[p["criterion"]] = Judged(
                 bool(p["met"]), p.get("feedback", ""), names[d.actor_id], at
             )
+        elif d.kind == DecisionKind.MAPPING_REJECTED:
+            rejected[d.payload["mapping"]] = d.payload.get("reason", "")
+        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
+            rejected.pop(d.payload["mapping"], None)
         elif d.kind in (DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED):
             signed = d.kind == DecisionKind.UNIT_SIGNED_OFF
             history.append(
@@ -199,6 +210,7 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
             states.get(s.target),
             judged.get(s.target),
             by_target.get(s.target, []),
+            rejected,
         )
         for s in unit_statements(spec)
     ]

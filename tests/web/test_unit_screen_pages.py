@@ -128,6 +128,9 @@ def test_reject_without_a_reason_is_refused_next_to_its_card(world: World, page_
     )
     assert response.status_code == 302
     assert Decision.objects.get().payload["reason"] == "It shows a briefing"
+    for who in ("alice", "dan"):
+        unit = page_text(client_for(world, who).get(url(world, "units/401/")))
+        assert "It shows a briefing" in card(unit, "1.1")
     portfolio = page_text(client_for(world, "dan").get(url(world, "portfolio/")))
     assert "Rejected because: It shows a briefing" in portfolio
 
