@@ -133,6 +133,23 @@ class MappingOut(Schema):
 class MappingDecisionIn(Schema):
     confirm: bool
     expected_seq: int | None = None
+    reason: str = Field("", description="Required to reject: what the candidate is told")
+
+
+class ConfirmAllIn(Schema):
+    item: int = Field(description="The evidence item whose proposals for the unit to confirm")
+    expected_seq: int | None = None
+
+
+class JudgeManyIn(Schema):
+    criteria: list[str] = Field(description="Criteria to judge met, one decision each")
+    feedback: str = ""
+    expected_seq: int | None = None
+
+
+class DeclarationOut(Schema):
+    text: str
+    sha256: str
 
 
 class JudgementIn(Schema):
@@ -149,6 +166,9 @@ class SpanIn(Schema):
 
 class SignOffIn(Schema):
     expected_seq: int | None = None
+    declaration_sha256: str | None = Field(
+        None, description="SHA-256 of the declaration text read (GET .../declaration)"
+    )
 
 
 class ReopenIn(Schema):

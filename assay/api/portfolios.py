@@ -19,6 +19,7 @@ from assay.api import portfolio_schemas as p
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.catalogue.planning import decision_dict, plan_complete
+from assay.catalogue.selectors import NotFound
 from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.portfolios.assessment import (
     criterion_judge,
@@ -27,6 +28,7 @@ from assay.portfolios.assessment import (
     unit_reopen,
     unit_sign_off,
 )
+from assay.portfolios.bulk import criteria_judge_met, proposals_confirm_all
 from assay.portfolios.export import portfolio_export_zip
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.selectors import (
@@ -39,7 +41,9 @@ from assay.portfolios.selectors import (
     portfolio_summary,
 )
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
+from assay.portfolios.unit_screen import unit_declaration
 from assay.registrations.selectors import registration_get
+from assay.registrations.signing import text_sha256
 
 router = Router(tags=["portfolios"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
@@ -234,6 +238,7 @@ def decide_mapping(
         mapping=mapping_get(user, mapping_id),
         confirm=body.confirm,
         expected_seq=body.expected_seq,
+        reason=body.reason,
     )
     return _decision(row)
 
@@ -286,8 +291,47 @@ def sign_off(
         registration=registration_get(user, registration_id),
         unit=unit,
         expected_seq=body.expected_seq,
+        declaration_sha256=body.declaration_sha256,
     )
     return Status(201, _decision(row))
+
+
+@router.get(f"{UNIT}/declaration", response={200: p.DeclarationOut, **ERRORS})
+def declaration(request: HttpRequest, registration_id: int, unit: str) -> dict[str, Any]:
+    """The assessor's declaration the caller would sign with the unit's sign-off, and its
+    SHA-256 to send back as ``declaration_sha256``."""
+    text = unit_declaration(who(request), registration_id, unit)
+    return {"text": text, "sha256": text_sha256(text)}
+
+
+@router.post(f"{UNIT}/judgements/met", response={201: list[p.DecisionOut], **ERRORS})
+def judge_many(
+    request: HttpRequest, registration_id: int, unit: str, body: p.JudgeManyIn
+) -> Status[Any]:
+    """Judge several criteria met at once (one chained decision each; all or none)."""
+    user = who(request)
+    rows = criteria_judge_met(
+        by=user,
+        registration=registration_get(user, registration_id),
+        unit=unit,
+        criteria=body.criteria,
+        feedback=body.feedback,
+        expected_seq=body.expected_seq,
+    )
+    return Status(201, [_decision(row) for row in rows])
+
+
+@router.post(f"{UNIT}/confirm-all", response={201: list[p.DecisionOut], **ERRORS})
+def confirm_all(
+    request: HttpRequest, registration_id: int, unit: str, body: p.ConfirmAllIn
+) -> Status[Any]:
+    """Confirm every proposal of one evidence item for the unit (one decision each)."""
+    user = who(request)
+    item = evidence_item_get(user, body.item)
+    if item.registration_id != registration_id:
+        raise NotFound(f"no evidence item {body.item} in registration {registration_id}")
+    rows = proposals_confirm_all(by=user, item=item, unit=unit, expected_seq=body.expected_seq)
+    return Status(201, [_decision(row) for row in rows])
 
 
 @router.post(f"{UNIT}/reopen", response={201: p.DecisionOut, **ERRORS})

@@ -12,9 +12,16 @@ from django.db import transaction
 
 from assay import clock
 from assay.centres.permissions import can_change_status
+from assay.engines.coverage.judging import (
+    assessor_declaration,
+    met_refusal,
+    rejection_refusal,
+    visible_text,
+)
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
 from assay.portfolios.coverage import (
+    confirmed_for,
     refuse_without_content,
     registration_coverage,
     unit_spec,
@@ -30,6 +37,7 @@ from assay.portfolios.records import (
 )
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
+from assay.registrations.signing import text_sha256
 
 User = AbstractBaseUser
 
@@ -40,14 +48,23 @@ def _check_assessor(by: User, registration: Registration, unit: str) -> None:
 
 
 def mapping_decide(
-    *, by: User, mapping: CriterionMapping, confirm: bool, expected_seq: int | None = None
+    *,
+    by: User,
+    mapping: CriterionMapping,
+    confirm: bool,
+    expected_seq: int | None = None,
+    reason: str = "",
 ) -> Decision:
-    """Confirm or reject a proposed mapping (a confirmed one may later be rejected)."""
+    """Confirm or reject a proposed mapping (a confirmed one may later be rejected). A
+    rejection needs a ``reason``: it is chained with the decision and shown to the candidate."""
     registration = mapping.item.registration
     unit = mapping.unit_number
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
     refuse_outside_registration_period(registration, clock.today())
+    reason = visible_text(reason)
+    if not confirm and (refusal := rejection_refusal(reason)):
+        raise InvalidInput({"reason": refusal})
     status = MappingStatus.CONFIRMED if confirm else MappingStatus.REJECTED
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
@@ -65,10 +82,16 @@ def mapping_decide(
             by=by,
             kind=DecisionKind.MAPPING_CONFIRMED if confirm else DecisionKind.MAPPING_REJECTED,
             unit=unit,
-            payload={"mapping": current.pk, "item": current.item_id, "target": current.target},
+            payload={
+                "mapping": current.pk,
+                "item": current.item_id,
+                "target": current.target,
+                **({} if confirm else {"reason": reason}),
+            },
         )
         verdict = "confirmed" if confirm else "rejected"
         line = f"Unit {unit} {current.target}: evidence {current.item_id} {verdict}"
+        line += "" if confirm else f" — {reason}"
         events.evidence_judged(by=by, registration=registration, unit=unit, line=line)
     mapping.status, mapping.decided_by_id = current.status, current.decided_by_id
     mapping.decided_at = current.decided_at
@@ -97,6 +120,10 @@ def criterion_judge(
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         refuse_if_signed_off(registration, unit)
+        if refusal := met_refusal(
+            unit, criterion, met, confirmed_for(registration, unit, criterion)
+        ):
+            raise InvalidInput({"met": refusal})
         decision = decision_append(
             registration=registration,
             last=last,
@@ -140,14 +167,38 @@ def span_record(
         )
 
 
+def person_name(user: User) -> str:
+    """What people read: the full name, or the username when there is none."""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return str(full).strip() or user.get_username()
+
+
+def sign_off_declaration(by: User, registration: Registration, unit: str) -> str:
+    """The declaration ``by`` signs with the sign-off of ``unit`` (shown before signing)."""
+    return assessor_declaration(unit, str(registration.candidate), person_name(by))
+
+
 def unit_sign_off(
-    *, by: User, registration: Registration, unit: str, expected_seq: int | None = None
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    expected_seq: int | None = None,
+    declaration_sha256: str | None = None,
 ) -> Decision:
     """Sign the unit off when the coverage engine finds nothing missing; otherwise refuse with
-    every reason. The unit is then locked."""
+    every reason. The assessor's declaration (valid, authentic, current, sufficient) and its
+    SHA-256 are chained with the sign-off; ``declaration_sha256`` is the fingerprint of the text
+    the assessor was shown, refused if it differs. The unit is then locked."""
     _check_assessor(by, registration, unit)
     refuse_without_content(registration, unit)
     refuse_outside_registration_period(registration, clock.today())
+    declaration = sign_off_declaration(by, registration, unit)
+    digest = text_sha256(declaration)
+    if declaration_sha256 is not None and declaration_sha256 != digest:
+        raise InvalidInput(
+            {"declaration_sha256": "the declaration changed since you read it; reload it"}
+        )
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         refuse_if_signed_off(registration, unit)
@@ -168,6 +219,8 @@ def unit_sign_off(
                 "span_start": span.start.isoformat(),
                 "span_end": span.end.isoformat(),
                 "criteria": [c.number for c in coverage.criteria],
+                "declaration": declaration,
+                "declaration_sha256": digest,
             },
         )
         line = f"Unit {unit} signed off"

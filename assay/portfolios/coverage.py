@@ -27,7 +27,13 @@ from assay.engines.coverage import (
     unit_statements,
 )
 from assay.errors import InvalidInput
-from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, EvidenceItem
+from assay.portfolios.models import (
+    CriterionMapping,
+    Decision,
+    DecisionKind,
+    EvidenceItem,
+)
+from assay.portfolios.models import MappingStatus as Status
 from assay.registrations.models import Registration
 
 CONTEXTS = {
@@ -56,6 +62,17 @@ def unit_targets(spec: dict[str, Any]) -> tuple[str, ...]:
     """Criterion (or element) numbers, then range items ("6b") of the unit's evidence
     requirements: what evidence can be mapped to."""
     return tuple(statement.target for statement in unit_statements(spec))
+
+
+def confirmed_for(registration: Registration, unit: str, criterion: str) -> list[str]:
+    """Ids of the evidence items whose mapping to ``unit`` ``criterion`` is confirmed."""
+    rows = CriterionMapping.objects.filter(
+        item__registration_id=registration.pk,
+        unit_number=unit,
+        target=criterion,
+        status=Status.CONFIRMED,
+    ).values_list("item_id", flat=True)
+    return [str(pk) for pk in rows]
 
 
 def planned_units(registration: Registration) -> list[str]:

@@ -150,9 +150,10 @@ def _propose(
     return [mapping_propose(by=by, item=item, unit=unit, target=t) for t in targets]
 
 
-def _decide(by: User, mappings: Iterable[CriterionMapping], confirm: bool = True) -> None:
+def _decide(by: User, mappings: Iterable[CriterionMapping], reject_because: str = "") -> None:
+    """Confirm the mappings, or reject them with the reason the candidate reads."""
     for mapping in mappings:
-        mapping_decide(by=by, mapping=mapping, confirm=confirm)
+        mapping_decide(by=by, mapping=mapping, confirm=not reject_because, reason=reject_because)
 
 
 def _met(by: User, registration: Registration, unit: str, criteria: Iterable[str]) -> None:
@@ -272,8 +273,18 @@ def _priya_unit_410_in_assessment(reg: Registration, who: People) -> None:
     _propose(priya, discussion, "410", ["4.1", "4.2", "4.5"])  # awaiting Alice
     by_target = {(m.unit_number, m.target): m for m in holistic + from_form}
     _decide(alice, [m for key, m in by_target.items() if key != ("410", "3.6")])
-    _decide(alice, [by_target[("410", "3.6")]], confirm=False)
-    _decide(alice, [m for m in from_chart if m.target == "6b"], confirm=False)
+    _decide(
+        alice,
+        [by_target[("410", "3.6")]],
+        reject_because="The account names the option you chose but not how you took it "
+        "through the organisation's procedure.",
+    )
+    _decide(
+        alice,
+        [m for m in from_chart if m.target == "6b"],
+        reject_because="A chart of volumes is not a complaint record: it shows no complaint "
+        "received in writing.",
+    )
     _met(alice, reg, "410", ["1.1", "1.2", "1.3", "3.1", "3.2"])
     criterion_judge(
         by=alice,

@@ -56,6 +56,23 @@ class MapForm(forms.Form):
 
 class DecideForm(SeqForm):
     decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("reject", "Reject")])
+    reason = forms.CharField(label="Reason for rejecting", required=False, max_length=2000)
+
+
+class ConfirmAllForm(SeqForm):
+    item = forms.IntegerField(widget=forms.HiddenInput())
+
+
+class JudgeManyForm(SeqForm):
+    criteria = forms.MultipleChoiceField(
+        label="Criteria to judge met", widget=forms.CheckboxSelectMultiple()
+    )
+    feedback = forms.CharField(label="Feedback", required=False, max_length=2000)
+
+    def offer(self, criteria: Iterable[str]) -> None:
+        field = self.fields["criteria"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(c, c) for c in criteria]
 
 
 class JudgeForm(SeqForm):
@@ -69,7 +86,7 @@ class SpanForm(SeqForm):
 
 
 class SignOffForm(SeqForm):
-    pass
+    declaration_sha256 = forms.CharField(widget=forms.HiddenInput(), max_length=64)
 
 
 class ReopenForm(SeqForm):

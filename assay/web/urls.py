@@ -19,6 +19,7 @@ from assay.web.views import (
 )
 from assay.web.views import notifications as notification_views
 from assay.web.views import reviews as review_views
+from assay.web.views import unit_screen as unit_views
 from assay.web.views import witness as witness_views
 
 urlpatterns = [
@@ -157,19 +158,34 @@ urlpatterns = [
     ),
     path(
         "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
-        portfolio.mapping_decision,
+        unit_views.mapping_decision,
         name="portfolio-mapping-decide",
     ),
-    path("registrations/<int:pk>/units/<str:unit>/", portfolio.unit_page, name="portfolio-unit"),
-    path("registrations/<int:pk>/units/<str:unit>/judge", portfolio.judge, name="portfolio-judge"),
-    path("registrations/<int:pk>/units/<str:unit>/span", portfolio.span, name="portfolio-span"),
+    path("registrations/<int:pk>/units/<str:unit>/", unit_views.unit_page, name="portfolio-unit"),
+    path("registrations/<int:pk>/units/<str:unit>/judge", unit_views.judge, name="portfolio-judge"),
+    path(
+        "registrations/<int:pk>/units/<str:unit>/judge-many",
+        unit_views.judge_many,
+        name="portfolio-judge-many",
+    ),
+    path(
+        "registrations/<int:pk>/units/<str:unit>/confirm-all",
+        unit_views.confirm_all,
+        name="portfolio-confirm-all",
+    ),
+    path("registrations/<int:pk>/units/<str:unit>/span", unit_views.span, name="portfolio-span"),
     path(
         "registrations/<int:pk>/units/<str:unit>/sign-off",
-        portfolio.sign_off,
+        unit_views.sign_off,
         name="portfolio-sign-off",
     ),
     path(
-        "registrations/<int:pk>/units/<str:unit>/reopen", portfolio.reopen, name="portfolio-reopen"
+        "registrations/<int:pk>/units/<str:unit>/reopen", unit_views.reopen, name="portfolio-reopen"
+    ),
+    path(
+        "registrations/<int:pk>/units/<str:unit>/files/<int:file_pk>/inline",
+        unit_views.file_preview,
+        name="portfolio-file-preview",
     ),
     path("evidence/files/<int:file_pk>/", portfolio.evidence_file, name="evidence-file"),
     path("registrations/<int:pk>/reviews/", review_views.reviews, name="reviews"),

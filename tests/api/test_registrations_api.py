@@ -312,7 +312,7 @@ ENDPOINTS = [
         frozenset({"assessor_assigned"}),
         ALICE,
         201,
-        lambda w, r: {"criterion": "1.1", "met": True, "expected_seq": 0},
+        lambda w, r: {"criterion": "1.1", "met": False, "feedback": "More", "expected_seq": 0},
     ),
     Endpoint(
         "record span",
@@ -322,6 +322,33 @@ ENDPOINTS = [
         ALICE,
         201,
         lambda w, r: {"sufficient_days": 30, "expected_seq": 0},
+    ),
+    Endpoint(
+        "confirm all proposals of an item",
+        "post",
+        alice("/units/{unit}/confirm-all"),
+        frozenset({"assessor_assigned"}),
+        ALICE,
+        201,
+        lambda w, r: {"item": w.extra["item"].pk, "expected_seq": 0},
+    ),
+    # The assessor may judge several met, but nothing is confirmed yet: 422 with the reason.
+    Endpoint(
+        "judge several criteria met",
+        "post",
+        alice("/units/{unit}/judgements/met"),
+        frozenset({"assessor_assigned"}),
+        ALICE,
+        422,
+        lambda w, r: {"criteria": ["1.1"], "expected_seq": 0},
+    ),
+    Endpoint(
+        "read the assessor's declaration",
+        "get",
+        alice("/units/{unit}/declaration"),
+        frozenset({"assessor_assigned"}),
+        ALICE,
+        200,
     ),
     # The assessor may sign off, but nothing is evidenced yet: 422 with every reason.
     Endpoint(

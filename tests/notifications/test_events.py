@@ -134,6 +134,13 @@ def test_judgements_tell_the_candidate_only_one_email_per_transaction(
     w: dict[str, Any], commit: Commit
 ) -> None:
     reg = w["reg"]
+    with commit():  # "met" needs confirmed evidence
+        item = add(w)
+        for target in ("1.1", "2.1"):
+            mapping = mapping_propose(by=w["dan"], item=item, unit="403", target=target)
+            mapping_decide(by=w["alice"], mapping=mapping, confirm=True)
+    mail.outbox.clear()
+    Notification.objects.all().delete()
     with commit(), transaction.atomic():
         criterion_judge(by=w["alice"], registration=reg, unit="403", criterion="1.1", met=True)
         criterion_judge(
@@ -169,11 +176,11 @@ def test_confirming_and_rejecting_mappings_tells_the_candidate(
     with commit():
         mapping_decide(by=w["alice"], mapping=first, confirm=True)
     with commit():
-        mapping_decide(by=w["alice"], mapping=second, confirm=False)
+        mapping_decide(by=w["alice"], mapping=second, confirm=False, reason="Not a complaint")
     assert told() == {
         "dan": [
             f"Unit 403 1.1: evidence {item.pk} confirmed",
-            f"Unit 403 1.2: evidence {item.pk} rejected",
+            f"Unit 403 1.2: evidence {item.pk} rejected — Not a complaint",
         ]
     }
     assert inboxes() == {"dan@example.com": 2}

@@ -38,7 +38,12 @@ def noted(w: dict[str, Any], commit: Any) -> dict[str, Any]:
     for criterion in ("1.1", "1.2"):
         with commit():
             criterion_judge(
-                by=w["alice"], registration=w["reg"], unit="403", criterion=criterion, met=True
+                by=w["alice"],
+                registration=w["reg"],
+                unit="403",
+                criterion=criterion,
+                met=False,
+                feedback="Show it at work",
             )
     return w
 
@@ -149,8 +154,8 @@ def test_api_lists_and_marks_only_ones_own(noted: dict[str, Any]) -> None:
     dan = bearer(noted["dan"])
     listed = client.get("/api/v1/notifications", headers=dan).json()
     assert [n["lines"] for n in listed] == [
-        ["Unit 403 criterion 1.2: met"],
-        ["Unit 403 criterion 1.1: met"],
+        ["Unit 403 criterion 1.2: not yet met — Show it at work"],
+        ["Unit 403 criterion 1.1: not yet met — Show it at work"],
     ]
     assert listed[0]["registration_id"] == noted["reg"].pk and listed[0]["read_at"] is None
     marked = client.post(f"/api/v1/notifications/{listed[0]['id']}/read", headers=dan)

@@ -247,7 +247,7 @@ def test_pages_render_for_the_right_people(reg: Any, username: str, unit: str) -
 def test_alice_can_sign_off_402_and_linda_reopen_401(reg: Any) -> None:
     pk = reg("Priya Shah").pk
     page = signed_in("alice").get(f"/registrations/{pk}/units/402/").content.decode()
-    assert "Sign off unit 402" in page
+    assert "Sign the declaration and sign off unit 402" in page
     page = signed_in("linda").get(f"/registrations/{pk}/units/401/").content.decode()
     assert "Reopen unit 401" in page
 

@@ -143,7 +143,9 @@ def test_unit_403_from_empty_to_signed_off_and_reopened(world: dict[str, Any]) -
             by=w["alice"], registration=reg, unit="403", criterion="1.1", met=False, feedback="no"
         )
     with pytest.raises(InvalidInput, match=LOCKED):
-        mapping_decide(by=w["alice"], mapping=CriterionMapping.objects.first(), confirm=False)
+        mapping_decide(
+            by=w["alice"], mapping=CriterionMapping.objects.first(), confirm=False, reason="no"
+        )
     with pytest.raises(InvalidInput, match=LOCKED):
         evidence_file_attach(by=w["dan"], item=a, upload=io.BytesIO(TEXT), original_name="x.txt")
     with pytest.raises(InvalidInput, match=LOCKED):
@@ -263,7 +265,12 @@ def test_simulated_evidence_cannot_support_a_level_4_unit(world: dict[str, Any])
     coverage = portfolio_coverage(w["alice"], reg.pk)["403"]
     assert coverage.criteria[0].evidenced_by == ()
     assert len(coverage.context_problems) == 1 and str(sim.pk) in coverage.context_problems[0]
-    mapping_decide(by=w["alice"], mapping=CriterionMapping.objects.get(), confirm=False)
+    mapping_decide(
+        by=w["alice"],
+        mapping=CriterionMapping.objects.get(),
+        confirm=False,
+        reason="A role play cannot evidence a level 4 unit",
+    )
     assert portfolio_coverage(w["alice"], reg.pk)["403"].context_problems == ()
 
 

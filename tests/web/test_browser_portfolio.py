@@ -132,11 +132,12 @@ def test_unit_403_from_empty_to_signed_off(
     expect(confirm).to_have_count(0)
     for criterion in criteria:
         page.get_by_role("button", name=f"Judge {criterion} met", exact=True).click()
-        expect(page.locator(f'[id="row-{criterion}"] .tag-ok')).to_have_text("Met")
+        anchor = criterion.replace(".", "-")
+        expect(page.locator(f"#criterion-{anchor} .judged .tag-ok")).to_have_text("Met")
     page.get_by_label("Sufficient period (days)").fill("30")
     page.get_by_role("button", name="Record evidence period as sufficient").click()
     expect(page.get_by_text("recorded as sufficient")).to_be_visible()
-    page.get_by_role("button", name="Sign off unit 403").click()
+    page.get_by_role("button", name="Sign the declaration and sign off unit 403").click()
     expect(page.get_by_text("This unit is signed off and locked.")).to_be_visible()
     assert signed_off_units(registration) == ["403"]
     page.goto(f"{live_server.url}{portfolio}")

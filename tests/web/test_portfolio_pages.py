@@ -14,11 +14,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assay.centres.models import Competence
-from assay.portfolios.assessment import criterion_judge, mapping_decide, span_record, unit_sign_off
+from assay.portfolios.assessment import (
+    criterion_judge,
+    mapping_decide,
+    sign_off_declaration,
+    span_record,
+    unit_sign_off,
+)
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.signing import text_sha256
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +78,11 @@ def sign_off_401(world: World) -> None:
     unit_sign_off(by=alice, registration=reg, unit="401")
 
 
+def declaration_sha256(world: World, unit: str) -> str:
+    """The fingerprint of the declaration Alice is shown on the unit page."""
+    return text_sha256(sign_off_declaration(world.user("alice"), world.dan, unit))
+
+
 def test_candidate_sees_progress_missing_and_evidence(world: World, page_text: Any) -> None:
     response = client_for(world, "dan").get(url(world, "portfolio/"))
     assert response.status_code == 200
@@ -99,7 +111,7 @@ def test_assessor_sees_the_matrix_with_decision_buttons(world: World, page_text:
     response = client_for(world, "alice").get(url(world, "units/401/"))
     assert response.status_code == 200
     body = page_text(response)
-    assert f"Evidence {world.item.pk}" in body and 'id="row-1.1"' in body
+    assert f"Evidence {world.item.pk}" in body and 'id="criterion-1-1"' in body
     assert "Proposed" in body and "Confirm evidence" in body and "Judge 1.1 met" in body
     assert 'name="expected_seq" value="0"' in body
     # Read-only for the candidate.
@@ -266,14 +278,15 @@ def test_assessor_confirms_judges_and_a_stale_page_is_refused(world: World) -> N
         headers={"HX-Request": "true"},
         follow=True,
     )
-    assert response.status_code == 200 and 'id="unit-body"' in response.content.decode()
+    assert response.status_code == 200 and 'id="unit-screen"' in response.content.decode()
     feedback = client_for(world, "dan").get(url(world, "portfolio/")).content.decode()
     assert "Show the brief" in feedback
 
 
 def test_sign_off_lists_every_reason_then_reopen(world: World, page_text: Any) -> None:
     response = client_for(world, "alice").post(
-        url(world, "units/401/sign-off"), {"expected_seq": 0}
+        url(world, "units/401/sign-off"),
+        {"expected_seq": 0, "declaration_sha256": declaration_sha256(world, "401")},
     )
     assert response.status_code == 400
     assert "Unit 401 is not ready" in page_text(response)

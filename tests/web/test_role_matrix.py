@@ -77,6 +77,22 @@ def north(path: str = "") -> Callable[[World], str]:
     return lambda w: f"/centres/{w.north.pk}/{path}"
 
 
+def png_of(w: World) -> int:
+    """A PNG attached to Dan's item (proposed for 401), attached once per world."""
+    from assay.portfolios.services import evidence_file_attach
+
+    found = w.item.files.first()
+    if found is None:
+        png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(208)
+        found = evidence_file_attach(
+            by=w.user("dan"),
+            item=w.item,
+            upload=SimpleUploadedFile("p.png", png),
+            original_name="p.png",
+        )
+    return found.pk
+
+
 def dan(path: str = "") -> Callable[[World], str]:
     return lambda w: f"/registrations/{w.dan.pk}/{path}"
 
@@ -398,7 +414,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("units/401/judge"),
         expect(SEES_DAN, {"assessor-assigned"}, 302),
-        lambda w: {"criterion": "1.1", "verdict": "met", "expected_seq": 0},
+        lambda w: {
+            "criterion": "1.1",
+            "verdict": "not_met",
+            "feedback": "Show it at work",
+            "expected_seq": 0,
+        },
     ),
     "record span": Endpoint(
         "post",
@@ -411,7 +432,25 @@ ENDPOINTS: dict[str, Endpoint] = {
         "post",
         dan("units/401/sign-off"),
         expect(SEES_DAN, {"assessor-assigned"}, 400),
-        lambda w: {"expected_seq": 0},
+        lambda w: {"expected_seq": 0, "declaration_sha256": "0" * 64},
+    ),
+    "confirm all proposals": Endpoint(
+        "post",
+        dan("units/401/confirm-all"),
+        expect(SEES_DAN, {"assessor-assigned"}, 302),
+        lambda w: {"item": w.item.pk, "expected_seq": 0},
+    ),
+    # Nothing is confirmed yet: the unit's assessor is told "met" needs confirmed evidence.
+    "judge several met": Endpoint(
+        "post",
+        dan("units/401/judge-many"),
+        expect(SEES_DAN, {"assessor-assigned"}, 400),
+        lambda w: {"criteria": ["1.1"], "expected_seq": 0},
+    ),
+    "preview a file inline": Endpoint(
+        "get",
+        lambda w: f"/registrations/{w.dan.pk}/units/401/files/{png_of(w)}/inline",
+        expect(SEES_DAN, {"assessor-assigned", "lead-iqa", "centre-admin"}, 200),
     ),
     # 401 is not signed off: a lead IQA or administrator is told so.
     "reopen unit": Endpoint(
@@ -498,6 +537,9 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
         "registrations/<int:pk>/units/<str:unit>/",
         "registrations/<int:pk>/units/<str:unit>/judge",
+        "registrations/<int:pk>/units/<str:unit>/judge-many",
+        "registrations/<int:pk>/units/<str:unit>/confirm-all",
+        "registrations/<int:pk>/units/<str:unit>/files/<int:file_pk>/inline",
         "registrations/<int:pk>/units/<str:unit>/span",
         "registrations/<int:pk>/units/<str:unit>/sign-off",
         "registrations/<int:pk>/units/<str:unit>/reopen",
