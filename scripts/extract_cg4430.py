@@ -619,7 +619,7 @@ def build(seed: Path) -> dict[str, Any]:
         "format": "assay-catalogue/1",
         "kind": "qualification",
         "id": FILE_ID,
-        "version": "2.0",
+        "version": "2.0.1",  # 2.0 plus the predecessor from the transition note (ADR 0003)
         "title": front["title"],
         "code": front["code"],
         "awarding_body": "City & Guilds",

@@ -18,15 +18,13 @@ def case_package(qual: Qualification) -> dict[str, Any]:
                 "spec"
             ),
         )
-        .order_by("-imported_at", "-pk")
+        .order_by("-pk")
         .first()
     )
     framework_spec = None
     if crosswalk_spec is not None:
         framework_spec = (
-            SpecFile.objects.filter(spec_id=crosswalk_spec.content["to"])
-            .order_by("-imported_at", "-pk")
-            .first()
+            SpecFile.objects.filter(spec_id=crosswalk_spec.content["to"]).order_by("-pk").first()
         )
     return export_case(
         content,

@@ -29,7 +29,7 @@ class NotFound(LookupError):
 def qualification_list() -> list[Qualification]:
     """The newest imported version of each qualification, by code."""
     latest: dict[str, Qualification] = {}
-    for qual in Qualification.objects.select_related("spec").order_by("spec__imported_at", "pk"):
+    for qual in Qualification.objects.select_related("spec").order_by("spec__pk", "pk"):
         latest[qual.code] = qual
     return sorted(latest.values(), key=lambda q: q.code)
 
@@ -42,7 +42,7 @@ def qualification_get(key: str, *, version: str | None = None) -> Qualification:
     )
     if version is not None:
         qs = qs.filter(spec__version=version)
-    qual = qs.order_by("-spec__imported_at", "-pk").first()
+    qual = qs.order_by("-spec__pk", "-pk").first()
     if qual is None:
         suffix = f" version {version}" if version else ""
         raise NotFound(f"unknown qualification {key!r}{suffix}")
@@ -52,7 +52,7 @@ def qualification_get(key: str, *, version: str | None = None) -> Qualification:
 def qualification_versions(qual: Qualification) -> list[str]:
     return list(
         SpecFile.objects.filter(spec_id=qual.spec.spec_id)
-        .order_by("imported_at", "pk")
+        .order_by("pk")
         .values_list("version", flat=True)
     )
 
@@ -189,7 +189,7 @@ def criteria_search(text: str, *, limit: int = 50) -> QuerySet[Criterion]:
 
 def nos_map() -> tuple[list[NosArea], dict[str, list[tuple[str, str, CrosswalkEntry]]]]:
     """NOS areas with functions (newest framework), and crosswalk entries keyed by function."""
-    newest = SpecFile.objects.filter(kind="framework").order_by("-imported_at", "-pk").first()
+    newest = SpecFile.objects.filter(kind="framework").order_by("-pk").first()
     if newest is None:
         return [], {}
     areas = list(
@@ -208,5 +208,5 @@ def nos_map() -> tuple[list[NosArea], dict[str, list[tuple[str, str, CrosswalkEn
 
 def spec_content(spec_id: str) -> dict[str, Any] | None:
     """Newest content of a non-qualification spec (framework, crosswalk, membership)."""
-    spec = SpecFile.objects.filter(spec_id=spec_id).order_by("-imported_at", "-pk").first()
+    spec = SpecFile.objects.filter(spec_id=spec_id).order_by("-pk").first()
     return None if spec is None else dict(spec.content)

@@ -184,7 +184,7 @@ def test_qualification_facts(catalogue: dict[str, Any]) -> None:
     assert catalogue["format"] == "assay-catalogue/1"
     assert catalogue["kind"] == "qualification"
     assert catalogue["id"] == "cg-4430-04"
-    assert catalogue["version"] == "2.0"
+    assert catalogue["version"] == "2.0.1"  # issue 2.0, 2nd transcription
     assert catalogue["title"] == "Level 4 NVQ Diploma in Customer Service"
     assert catalogue["code"] == "4430-04"
     assert catalogue["awarding_body"] == "City & Guilds"

@@ -225,3 +225,47 @@ def test_the_unit_page_offers_no_assessor_forms_for_it(world: World) -> None:
     body = html.content.decode()
     assert html.status_code == 200 and NO_CONTENT in body
     assert "Evidence period and sign-off" not in body
+
+
+# --- importing the unit's specification ---------------------------------------------------------
+
+
+def test_a_newer_specification_with_the_content_is_assessed_on_new_registrations(
+    world: World, tmp_path: Any
+) -> None:
+    """ADR 0010 route 2: a centre imports a version of the file with unit 310's content. New
+    registrations assess 310 normally; an earlier registration keeps its version (ADR 0003)."""
+    import datetime as dt
+    from pathlib import Path
+
+    import yaml
+
+    from assay.catalogue.services import catalogue_import
+    from assay.portfolios.coverage import refuse_without_content, unit_spec, unit_targets
+    from assay.registrations.services import registration_create
+    from tests.web.world import adult
+
+    library = Path(__file__).resolve().parents[2] / "assay" / "catalogue" / "library"
+    data = yaml.safe_load((library / "cg-4430-04.yaml").read_text(encoding="utf-8"))
+    units = {str(u["number"]): u for u in data["units"]}
+    assert not unit_targets(dict(units["310"]))  # no content in this catalogue
+    units["310"].update({k: v for k, v in units["401"].items() if k in ("outcomes",)})
+    newer = dict(data, version=f"{data['version']}-310")
+    path = tmp_path / "cg-4430-04-310.yaml"
+    path.write_text(yaml.safe_dump(newer, allow_unicode=True), encoding="utf-8")
+    assert catalogue_import(paths=[path])[0].status == "created"
+
+    fresh = registration_create(
+        by=world.user("carol"),
+        centre=world.north,
+        qualification_key="4430-04",
+        candidate_input=adult("Nia"),
+        registered_on=dt.date(2013, 3, 1),
+    )
+    assert fresh.qualification.spec.version == newer["version"]
+    assert unit_targets(unit_spec(fresh, "310"))  # criteria now: assessed normally
+    refuse_without_content(fresh, "310")  # no refusal
+    plan_set(by=world.user("carol"), registration=fresh, units=[PlanUnitInput("310", None)])
+    with pytest.raises(InvalidInput) as refused:  # the earlier registration keeps its version
+        refuse_without_content(world.dan, "310")
+    assert NO_CONTENT in str(refused.value.errors)
