@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from assay.registrations.employer import awaiting_employer
+from assay.reviews.employer_home import employer_home
 from assay.web.homes import homes_of, remember_nav
 
 
@@ -26,6 +26,7 @@ def me(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def employer_signatures(request: HttpRequest) -> HttpResponse:
-    """The employees an employer contact follows, documents awaiting their signature first."""
-    rows = awaiting_employer(request.user)
-    return render(request, "web/accounts/signatures.html", {"rows": rows})
+    """The employees an employer contact follows: documents, plans and reviews awaiting their
+    signature first, a page at a time."""
+    home = employer_home(request.user, request.GET.get("page"))
+    return render(request, "web/accounts/signatures.html", {"home": home})

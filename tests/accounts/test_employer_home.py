@@ -1,0 +1,63 @@
+"""The employer contact's home lists the plans and progress reviews that wait for their
+signature beside the registration documents, waiting first, a page at a time, in a bounded
+number of queries whatever the number of employees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from assay.registrations.links import candidate_employer_contact_set
+from assay.registrations.models import SignatureDocument
+from assay.registrations.services import registration_create, signature_record
+from assay.reviews.services import plan_sign
+from tests.accounts.conftest import world  # noqa: F401 - fixture
+from tests.reviews.test_pages import seed_plan
+from tests.unit_content.conftest import signed_in
+from tests.web.world import World, adult
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_review_waiting_for_the_employer_is_listed_until_signed(world: World) -> None:  # noqa: F811
+    review = seed_plan(world, kind="review")
+    ed = signed_in(world.user("ed"))
+    page = ed.get(reverse("employer-signatures")).content.decode()
+    link = f'/registrations/{world.dan.pk}/reviews/#plan-{review.pk}"'
+    assert link in page and "Sign the progress review of 28/02/2013" in page
+    plan_sign(by=world.user("ed"), plan=review, capacity="employer")
+    assert link not in ed.get(reverse("employer-signatures")).content.decode()
+
+
+def test_many_employees_come_a_page_at_a_time_waiting_first(
+    world: World,  # noqa: F811
+    django_assert_max_num_queries: Any,
+) -> None:
+    carol, ed = world.user("carol"), world.user("ed")
+    for n in range(30):
+        reg = registration_create(
+            by=carol,
+            centre=world.north,
+            qualification_key="4430-04",
+            candidate_input=adult(f"Worker{n:02d}", "Aaron"),
+            registered_on=dt.date(2012, 9, 3),
+        )
+        candidate_employer_contact_set(by=carol, candidate=reg.candidate, user=ed)
+        for document in SignatureDocument.values:  # nothing left to sign for these 30
+            signature_record(
+                by=ed, registration=reg, document=document, capacity="employer", text="Agreed."
+            )
+    review = seed_plan(world, kind="review")  # Dan's: sorts last by name, but waits
+    client = signed_in(ed)
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("employer-signatures")).content.decode()
+    assert first.count('class="card"') == 25
+    assert "Page 1 of 2" in first
+    assert f"#plan-{review.pk}" in first  # waiting rows come first
+    assert 'data-waiting="1"' in first  # only Dan: a review waits
+    second = client.get(reverse("employer-signatures") + "?page=2").content.decode()
+    assert second.count('class="card"') == 31 - 25
+    assert client.get(reverse("employer-signatures") + "?page=zz").status_code == 200
