@@ -26,7 +26,7 @@ def test_a_review_waiting_for_the_employer_is_listed_until_signed(world: World) 
     review = seed_plan(world, kind="review")
     ed = signed_in(world.user("ed"))
     page = ed.get(reverse("employer-signatures")).content.decode()
-    link = f'/registrations/{world.dan.pk}/reviews/#plan-{review.pk}"'
+    link = reverse("reviews-sign", args=[world.dan.pk, review.pk])
     assert link in page and "Sign the progress review of 28/02/2013" in page
     plan_sign(by=world.user("ed"), plan=review, capacity="employer")
     assert link not in ed.get(reverse("employer-signatures")).content.decode()
@@ -56,7 +56,9 @@ def test_many_employees_come_a_page_at_a_time_waiting_first(
         first = client.get(reverse("employer-signatures")).content.decode()
     assert first.count('class="card"') == 25
     assert "Page 1 of 2" in first
-    assert f"#plan-{review.pk}" in first  # waiting rows come first
+    assert (
+        reverse("reviews-sign", args=[world.dan.pk, review.pk]) in first
+    )  # waiting rows come first
     assert 'data-waiting="1"' in first  # only Dan: a review waits
     second = client.get(reverse("employer-signatures") + "?page=2").content.decode()
     assert second.count('class="card"') == 31 - 25
