@@ -54,16 +54,6 @@ def administered_body(user: Any, body_id: int) -> CertifyingBody:
     return body
 
 
-def bodies_administered(user: Any) -> list[CertifyingBody]:
-    """The bodies whose accounts page ``user`` may open (for the link on the audits page)."""
-    if not user.is_authenticated:
-        return []
-    rows = CertifyingBody.objects.order_by("name")
-    if perm.is_operator(user):
-        return list(rows)
-    return list(rows.filter(pk__in=perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)))
-
-
 def body_accounts(user: Any, body_id: int, page: int | str | None = 1) -> BodyAccounts:
     body = administered_body(user, body_id)
     here = BodyMembership.objects.filter(body=body).order_by("role", "pk")

@@ -257,7 +257,7 @@ def _may_manage(by: User, invitation: Invitation) -> None:
             raise NotAllowed(
                 "only the certifying body's administrators can resend or cancel invitations"
             )
-    elif not can_administer(by, invitation.centre):
+    elif invitation.centre is None or not can_administer(by, invitation.centre):
         raise NotAllowed("only a centre administrator can resend or cancel invitations")
     decision = rules.may_resend_or_cancel(state_of(invitation))
     if not decision.allowed:
