@@ -4,7 +4,8 @@ ID is the centre's awarding-body number or its id. ``invite`` and ``list`` with 
 (a certifying body's id or reference) act on the certifying body instead, whose
 administrators (or the operator) invite its administrators, auditors and decision makers.
 Writes act as ``--as USERNAME`` (or ``ASSAY_AS``), a centre (or body) administrator there or
-the awarding body; reads without ``--as`` run as the operator. The same services as the web pages and the API decide.
+the awarding body; reads without ``--as`` run as the operator. The same services as the web
+pages and the API decide.
 """
 
 from __future__ import annotations
