@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -338,3 +339,15 @@ def test_the_cli_refuses_in_one_line(bw: Bodies) -> None:
         "unknown certifying body 'NOPE'",
     )
     assert not Invitation.objects.exists()
+
+
+def test_a_link_from_an_administrator_who_lost_the_role_is_void(bw: Bodies, sending: Any) -> None:
+    svc.body_role_grant(by=bw["operator"], body=bw.csi, user=bw["dm"], role="administrator")
+    token = invite(bw, sending)
+    body_role_revoke(
+        by=bw["dm"], membership=bw.role("ada", "administrator"), reason="Left the body"
+    )
+    with pytest.raises(InvalidInput, match="no longer valid"):
+        invitation_accept(token=token, password=PASSWORD)
+    assert not get_user_model().objects.filter(username="zoe@example.org").exists()
+    assert Invitation.objects.get().accepted_at is None

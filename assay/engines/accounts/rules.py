@@ -102,7 +102,9 @@ def may_accept(state: InvitationState) -> Decision:
     if state is InvitationState.PENDING:
         return YES
     if state is InvitationState.EXPIRED:
-        return Decision(False, "this invitation has expired: ask whoever invited you to send it again")
+        return Decision(
+            False, "this invitation has expired: ask whoever invited you to send it again"
+        )
     return Decision(False, "this invitation has already been used or was cancelled")
 
 
