@@ -23,7 +23,7 @@ from django.db.models import Prefetch
 from assay.accounts.invitations import state_of
 from assay.accounts.models import AccountEvent, AccountEventKind, Invitation
 from assay.accounts.selectors import InvitationRow
-from assay.accounts.standing import _reason
+from assay.accounts.standing import reason_text
 from assay.audits import permissions as perm
 from assay.audits.models import BodyMembership, BodyRole, CertifyingBody
 from assay.catalogue.selectors import NotFound
@@ -104,7 +104,7 @@ def body_role_revoke(*, by: User, membership: BodyMembership, reason: str) -> Bo
     """Take one role at one certifying body away (the row stays, inactive)."""
     if not perm.can_administer(by, membership.body_id):
         raise NotAllowed("only the certifying body's administrators can revoke its roles")
-    text = _reason(reason)
+    text = reason_text(reason)
     if not membership.active:
         raise InvalidInput({"membership": "that role is already revoked"})
     removes_admin = membership.role == BodyRole.ADMINISTRATOR
