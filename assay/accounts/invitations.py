@@ -1,5 +1,8 @@
 """Invitations: a centre administrator (or the awarding body) invites a person by email; the
-person opens the single-use link, chooses a password and is signed in with their role.
+person opens the single-use link, chooses a password and is signed in with their role. A
+certifying body's administrators (or the operator) invite the body's administrators, auditors
+and decision makers the same way (``body_invitation_send``); accepting grants the body role
+through ``body_role_grant``, as the inviter.
 
 The token is 43 URL-safe characters from ``secrets``; only its SHA-256 is stored (as for API
 tokens), so a leaked database gives no usable link. A link works for 7 days from when it was
@@ -28,6 +31,9 @@ from django.db.models import Q
 from assay import clock
 from assay.accounts.models import AccountEvent, AccountEventKind, Invitation
 from assay.accounts.services import token_hash
+from assay.audits import permissions as body_perm
+from assay.audits.models import CertifyingBody
+from assay.audits.services import body_role_grant
 from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import can_administer
 from assay.engines.accounts import rules
@@ -76,8 +82,8 @@ class Sent:
 
 
 def _letter(invitation: Invitation, link: str) -> tuple[str, str]:
-    centre = invitation.centre
-    role = Role(invitation.role).label if invitation.role in Role.values else invitation.role
+    centre = invitation.place
+    role = invitation.role_label
     inviter = invitation.invited_by
     by = getattr(inviter, "get_full_name", lambda: "")() or inviter.get_username()
     greeting = invitation.first_name or "there"
@@ -140,33 +146,9 @@ def invitation_send(
         if data.role not in Role.values:
             raise InvalidInput({"role": decision.reason})
         raise NotAllowed(decision.reason)
-    email = data.email.strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidInput({"email": "give a valid email address"}) from None
-    users = get_user_model().objects
-    if users.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-        raise InvalidInput(
-            {
-                "email": f"{email} already has an account: grant them the role on the "
-                "people page instead"
-            }
-        )
-    now = clock.now()
-    pending = Invitation.objects.filter(
-        centre=centre,
-        email__iexact=email,
-        role=data.role,
-        accepted_at__isnull=True,
-        cancelled_at__isnull=True,
-        expires_at__gt=now,
-    )
-    if pending.exists():
-        raise InvalidInput({"email": f"{email} is already invited as this role: send it again"})
+    email = _new_email(data, Invitation.objects.filter(centre=centre))
     registration = _registration(centre, data)
-    if len(data.first_name) > 150 or len(data.last_name) > 150:
-        raise InvalidInput({"first_name": "use at most 150 characters for each name"})
+    now = clock.now()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
@@ -194,8 +176,88 @@ def invitation_send(
     return Sent(invitation, link)
 
 
+def body_invitation_send(
+    *, by: User, body: CertifyingBody, data: InviteInput, link_for: LinkFor = site_link
+) -> Sent:
+    """Invite ``data.email`` to certifying body ``body`` as administrator, auditor or decision
+    maker, and email them the link."""
+    decision = rules.may_invite_to_body(
+        role=data.role,
+        operator=_superuser(by),
+        administers_body=body_perm.can_administer(by, body.pk),
+    )
+    if not decision.allowed:
+        if data.role not in rules.BODY_INVITES and (
+            _superuser(by) or body_perm.can_administer(by, body.pk)
+        ):
+            raise InvalidInput({"role": decision.reason})
+        raise NotAllowed(decision.reason)
+    if data.registration_id is not None:
+        raise InvalidInput({"registration": "a certifying body's invitation names none"})
+    email = _new_email(data, Invitation.objects.filter(body=body))
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            body=body,
+            email=email,
+            first_name=data.first_name.strip(),
+            last_name=data.last_name.strip(),
+            role=data.role,
+            token_sha256=token_hash(token),
+            invited_by_id=by.pk,
+            sent_at=now,
+            expires_at=rules.expires_at(now),
+        )
+        AccountEvent.objects.create(
+            kind=AccountEventKind.INVITED,
+            invitation=invitation,
+            body=body,
+            role=data.role,
+            by_id=by.pk,
+        )
+        link = link_for(token)
+        _send(invitation, link)
+    return Sent(invitation, link)
+
+
+def _new_email(data: InviteInput, same_place: Any) -> str:
+    """The normalised address, if nobody has an account with it and it is not already
+    invited to the same place in the same role."""
+    email = data.email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput({"email": "give a valid email address"}) from None
+    users = get_user_model().objects
+    if users.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        raise InvalidInput(
+            {
+                "email": f"{email} already has an account: grant them the role on the "
+                "people page instead"
+            }
+        )
+    pending = same_place.filter(
+        email__iexact=email,
+        role=data.role,
+        accepted_at__isnull=True,
+        cancelled_at__isnull=True,
+        expires_at__gt=clock.now(),
+    )
+    if pending.exists():
+        raise InvalidInput({"email": f"{email} is already invited as this role: send it again"})
+    if len(data.first_name) > 150 or len(data.last_name) > 150:
+        raise InvalidInput({"first_name": "use at most 150 characters for each name"})
+    return email
+
+
 def _may_manage(by: User, invitation: Invitation) -> None:
-    if not can_administer(by, invitation.centre):
+    if invitation.body_id is not None:
+        if not body_perm.can_administer(by, invitation.body_id):
+            raise NotAllowed(
+                "only the certifying body's administrators can resend or cancel invitations"
+            )
+    elif invitation.centre is None or not can_administer(by, invitation.centre):
         raise NotAllowed("only a centre administrator can resend or cancel invitations")
     decision = rules.may_resend_or_cancel(state_of(invitation))
     if not decision.allowed:
@@ -216,6 +278,7 @@ def invitation_resend(*, by: User, invitation: Invitation, link_for: LinkFor = s
             kind=AccountEventKind.INVITATION_RESENT,
             invitation=invitation,
             centre=invitation.centre,
+            body=invitation.body,
             role=invitation.role,
             by_id=by.pk,
         )
@@ -235,6 +298,7 @@ def invitation_cancel(*, by: User, invitation: Invitation, reason: str = "") -> 
             kind=AccountEventKind.INVITATION_CANCELLED,
             invitation=invitation,
             centre=invitation.centre,
+            body=invitation.body,
             role=invitation.role,
             by_id=by.pk,
             reason=reason.strip(),
@@ -248,7 +312,7 @@ def invitation_for_token(token: str) -> Invitation:
     invitation = None
     if token and len(token) <= 200:
         invitation = (
-            Invitation.objects.select_related("centre", "invited_by")
+            Invitation.objects.select_related("centre", "body", "invited_by")
             .filter(token_sha256=token_hash(token))
             .first()
         )
@@ -288,14 +352,17 @@ def invitation_accept(*, token: str, password: str) -> Any:
             user.set_password(password)
             user.save()
             inviter = locked.invited_by
-            Membership.objects.update_or_create(
-                user=user,
-                centre=locked.centre,
-                role=locked.role,
-                qualification_code=locked.qualification_code,
-                defaults={"active": True, "granted_by": inviter},
-            )
-            _link_registration(inviter, locked, user)
+            if locked.body is not None:
+                body_role_grant(by=inviter, body=locked.body, user=user, role=locked.role)
+            else:
+                Membership.objects.update_or_create(
+                    user=user,
+                    centre=locked.centre,
+                    role=locked.role,
+                    qualification_code=locked.qualification_code,
+                    defaults={"active": True, "granted_by": inviter},
+                )
+                _link_registration(inviter, locked, user)
             locked.accepted_at = clock.now()
             locked.accepted_user = user
             locked.save(update_fields=["accepted_at", "accepted_user"])
@@ -304,6 +371,7 @@ def invitation_accept(*, token: str, password: str) -> Any:
                 user=user,
                 invitation=locked,
                 centre=locked.centre,
+                body=locked.body,
                 role=locked.role,
                 by=user,
             )
@@ -311,7 +379,7 @@ def invitation_accept(*, token: str, password: str) -> Any:
         raise InvalidInput({"token": f"{invitation.email} already has an account"}) from None
     except NotAllowed:
         raise InvalidInput(
-            {"token": "this invitation is no longer valid: ask the centre to send a new one"}
+            {"token": "this invitation is no longer valid: ask whoever invited you for a new one"}
         ) from None
     return user
 

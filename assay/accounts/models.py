@@ -5,6 +5,8 @@ holds for an invitation's emailed token."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -36,11 +38,23 @@ class ApiToken(models.Model):
 
 
 class Invitation(models.Model):
-    """An invitation to join a centre in a role. Only the SHA-256 of the emailed token is kept;
-    resending replaces it (the old link stops working) and restarts the 7 days."""
+    """An invitation to join a centre, or a certifying body, in a role (exactly one of the two:
+    a check constraint says so). Only the SHA-256 of the emailed token is kept; resending
+    replaces it (the old link stops working) and restarts the 7 days."""
 
     centre = models.ForeignKey(
-        "centres.Centre", on_delete=models.CASCADE, related_name="invitations"
+        "centres.Centre",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    body = models.ForeignKey(
+        "audits.CertifyingBody",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
     )
     email = models.EmailField()
     first_name = models.CharField(max_length=150, blank=True)
@@ -81,15 +95,32 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(centre__isnull=False, body__isnull=True)
+                    | models.Q(centre__isnull=True, body__isnull=False)
+                ),
+                name="invitation_centre_xor_body",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} as {self.role} @ {self.centre_id}"
+        where = f"centre {self.centre_id}" if self.centre_id else f"body {self.body_id}"
+        return f"{self.email} as {self.role} @ {where}"
+
+    @property
+    def place(self) -> Any:
+        """The centre or certifying body the invitation is to."""
+        return self.centre if self.centre_id else self.body
 
     @property
     def role_label(self) -> str:
+        from assay.audits.models import BodyRole
         from assay.centres.models import Role
 
-        return str(Role(self.role).label) if self.role in Role.values else self.role
+        choices = BodyRole if self.body_id else Role
+        return str(choices(self.role).label) if self.role in choices.values else self.role
 
 
 class AccountEventKind(models.TextChoices):
@@ -119,6 +150,13 @@ class AccountEvent(models.Model):
     )
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.ForeignKey(
+        "audits.CertifyingBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     role = models.CharField(max_length=32, blank=True)
     by = models.ForeignKey(

@@ -6,6 +6,7 @@ from typing import Any
 
 from assay.accounts.invitations import state_of
 from assay.accounts.models import Invitation
+from assay.audits.models import BodyMembership
 from assay.centres.models import Membership
 
 
@@ -13,6 +14,7 @@ def invitation_dict(invitation: Invitation, link: str | None = None) -> dict[str
     data = {
         "id": invitation.pk,
         "centre_id": invitation.centre_id,
+        "body_id": invitation.body_id,
         "email": invitation.email,
         "first_name": invitation.first_name,
         "last_name": invitation.last_name,
@@ -28,17 +30,24 @@ def invitation_dict(invitation: Invitation, link: str | None = None) -> dict[str
     return data
 
 
-def membership_dict(row: Membership) -> dict[str, Any]:
+def membership_dict(row: Membership | BodyMembership) -> dict[str, Any]:
+    """A centre role, or a certifying body's (which has no qualification code)."""
     return {
         "id": row.pk,
         "role": row.role,
-        "qualification_code": row.qualification_code,
+        "qualification_code": getattr(row, "qualification_code", ""),
         "active": row.active,
     }
 
 
-def account_dict(user: Any, memberships: list[Membership] | None = None) -> dict[str, Any]:
-    rows = memberships if memberships is not None else getattr(user, "centre_memberships", [])
+def account_dict(
+    user: Any, memberships: list[Membership] | list[BodyMembership] | None = None
+) -> dict[str, Any]:
+    rows: Any = memberships
+    if rows is None:  # prefetched by the centre's or the body's accounts selector
+        rows = getattr(user, "centre_memberships", None)
+    if rows is None:
+        rows = getattr(user, "body_roles", [])
     return {
         "id": user.pk,
         "username": user.get_username(),

@@ -29,7 +29,8 @@ def _superuser(user: Any) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_superuser", False))
 
 
-def _reason(reason: str) -> str:
+def reason_text(reason: str) -> str:
+    """The trimmed reason every removal needs (InvalidInput when empty or too long)."""
     text = reason.strip()
     if not text:
         raise InvalidInput({"reason": "give the reason"})
@@ -79,7 +80,7 @@ def _may_manage_account(by: User, user: Any) -> None:
 def account_deactivate(*, by: User, user: Any, reason: str) -> Any:
     """The person can no longer sign in; their roles and records stay."""
     _may_manage_account(by, user)
-    text = _reason(reason)
+    text = reason_text(reason)
     if not user.is_active:
         raise InvalidInput({"user": f"{user.get_username()} is already deactivated"})
     admin_at = centre_ids_with_role(user, Role.CENTRE_ADMIN)
@@ -96,7 +97,7 @@ def account_deactivate(*, by: User, user: Any, reason: str) -> Any:
 def account_reactivate(*, by: User, user: Any, reason: str) -> Any:
     """The person can sign in again, with the roles they still hold."""
     _may_manage_account(by, user)
-    text = _reason(reason)
+    text = reason_text(reason)
     if by.pk == user.pk:
         raise NotAllowed("you cannot reactivate your own account")
     if user.is_active:
@@ -115,7 +116,7 @@ def role_revoke(*, by: User, membership: Membership, reason: str) -> Membership:
     centre: Centre = membership.centre
     if not (_superuser(by) or centre.pk in centre_ids_with_role(by, Role.CENTRE_ADMIN)):
         raise NotAllowed("only a centre administrator can revoke roles")
-    text = _reason(reason)
+    text = reason_text(reason)
     if not membership.active:
         raise InvalidInput({"membership": "that role is already revoked"})
     admin = {centre.pk} if membership.role == Role.CENTRE_ADMIN else set()

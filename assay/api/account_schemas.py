@@ -34,9 +34,20 @@ class InviteIn(Schema):
     )
 
 
+BodyInviteRole = Literal["administrator", "auditor", "decision_maker"]
+
+
+class BodyInviteIn(Schema):
+    email: str = Field(max_length=254)
+    role: BodyInviteRole
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+
+
 class InvitationOut(Schema):
     id: int
-    centre_id: int
+    centre_id: int | None = Field(description="The centre invited to (or none: a body)")
+    body_id: int | None = Field(None, description="The certifying body invited to, if any")
     email: str
     first_name: str
     last_name: str
@@ -69,6 +80,15 @@ class AccountOut(Schema):
 
 class CentreAccountsOut(Schema):
     people: list[AccountOut]
+    page: int
+    pages: int
+    invitations: list[InvitationOut] = Field(
+        description="Not accepted: pending, expired, cancelled"
+    )
+
+
+class BodyAccountsOut(Schema):
+    people: list[AccountOut] = Field(description="With their roles at the body")
     page: int
     pages: int
     invitations: list[InvitationOut] = Field(

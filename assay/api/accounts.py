@@ -1,5 +1,7 @@
 """Accounts endpoints: a centre's people and invitations; invite, resend, cancel; deactivate,
-reactivate; revoke a role. Centre administrators (and the awarding body) only.
+reactivate; revoke a role. Centre administrators (and the awarding body) only. A certifying
+body's people and invitations, inviting and revoking a body role: the body's administrators
+(and the operator) only.
 
 A centre the caller may not see answers 404 exactly like a missing one; seeing it without
 administering it answers 403 (ADR 0006). Every change needs a reason except cancelling an
@@ -13,9 +15,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from assay.accounts import selectors
+from assay.accounts import bodies, selectors
 from assay.accounts.invitations import (
     InviteInput,
+    body_invitation_send,
     invitation_cancel,
     invitation_resend,
     invitation_send,
@@ -124,6 +127,55 @@ def revoke(
     row = role_revoke(
         by=user,
         membership=selectors.membership_get(user, centre_id, membership_id),
+        reason=body.reason,
+    )
+    return membership_dict(row)
+
+
+BODY = "bodies/{body_id}"
+
+
+@router.get(f"{BODY}/accounts", response={200: a.BodyAccountsOut, **ERRORS})
+def body_accounts(request: HttpRequest, body_id: int, page: int = 1) -> dict[str, Any]:
+    """People who hold or held a role at the certifying body (25 a page) and the invitations
+    not yet accepted."""
+    found = bodies.body_accounts(who(request), body_id, page)
+    return {
+        "people": [account_dict(u) for u in found.people],
+        "page": found.people.number,
+        "pages": found.people.paginator.num_pages,
+        "invitations": [invitation_dict(r.invitation) for r in found.invitations],
+    }
+
+
+@router.post(f"{BODY}/invitations", response={201: a.InvitationOut, **ERRORS})
+def body_invite(request: HttpRequest, body_id: int, body: a.BodyInviteIn) -> Status[Any]:
+    """Email a single-use link, good for 7 days: the person joins the body as administrator,
+    auditor or decision maker."""
+    user = who(request)
+    sent = body_invitation_send(
+        by=user,
+        body=bodies.administered_body(user, body_id),
+        data=InviteInput(
+            email=body.email,
+            role=body.role,
+            first_name=body.first_name,
+            last_name=body.last_name,
+        ),
+    )
+    return Status(201, invitation_dict(sent.invitation, sent.link))
+
+
+@router.post(f"{BODY}/roles/{{membership_id}}/revoke", response={200: a.RoleOut, **ERRORS})
+def body_revoke(
+    request: HttpRequest, body_id: int, membership_id: int, body: a.ReasonIn
+) -> dict[str, Any]:
+    """Revoke one role at the body (the row stays, inactive); never one's own, never the
+    body's last administrator."""
+    user = who(request)
+    row = bodies.body_role_revoke(
+        by=user,
+        membership=bodies.body_membership_get(user, body_id, membership_id),
         reason=body.reason,
     )
     return membership_dict(row)

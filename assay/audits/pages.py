@@ -32,6 +32,7 @@ from assay.audits.models import (
     BodyMembership,
     BodyRole,
     Certificate,
+    CertifyingBody,
     Office,
     Organisation,
     SampleDraw,
@@ -75,6 +76,7 @@ class AuditsHome:
     can_plan: bool
     roles: frozenset[str]
     can_remind: bool = False
+    administered_bodies: list[CertifyingBody] = field(default_factory=list)  # accounts links
 
 
 def audit_roles(user: AnyUser) -> frozenset[str]:
@@ -100,7 +102,19 @@ def audits_home(user: AnyUser) -> AuditsHome:
         can_plan=BodyRole.ADMINISTRATOR in roles,
         roles=roles,
         can_remind=BodyRole.ADMINISTRATOR in roles,
+        administered_bodies=_administered_bodies(user, roles),
     )
+
+
+def _administered_bodies(user: AnyUser, roles: frozenset[str]) -> list[CertifyingBody]:
+    """The bodies whose accounts page the user may open: their administrators' (the
+    operator's: every body)."""
+    if BodyRole.ADMINISTRATOR not in roles:
+        return []
+    rows = CertifyingBody.objects.order_by("name")
+    if perm.is_operator(user):
+        return list(rows)
+    return list(rows.filter(pk__in=perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)))
 
 
 # --- organisations ----------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """``assay user invite|list|resend|cancel|deactivate|reactivate`` and ``assay centre revoke``.
 
-ID is the centre's awarding-body number or its id. Writes act as ``--as USERNAME`` (or
-``ASSAY_AS``), a centre administrator there or the awarding body; reads without ``--as`` run as
-the operator. The same services as the web pages and the API decide.
+ID is the centre's awarding-body number or its id. ``invite`` and ``list`` with ``--body BODY``
+(a certifying body's id or reference) act on the certifying body instead, whose
+administrators (or the operator) invite its administrators, auditors and decision makers.
+Writes act as ``--as USERNAME`` (or ``ASSAY_AS``), a centre (or body) administrator there or
+the awarding body; reads without ``--as`` run as the operator. The same services as the web
+pages and the API decide.
 """
 
 from __future__ import annotations
@@ -24,6 +27,41 @@ INVITE_ROLES = [
     "external_verifier",
 ]
 REVOKE_ROLES = INVITE_ROLES
+BODY_ROLES = ["administrator", "auditor", "decision_maker"]
+BODY_OPTION = click.option(
+    "--body",
+    "body_id",
+    default=None,
+    metavar="BODY",
+    help="A certifying body's id or reference, instead of a centre ID.",
+)
+
+
+def _body(by: Any, body_id: str) -> Any:
+    from assay.accounts.bodies import administered_body
+    from assay.audits.models import CertifyingBody
+    from assay.cli.main import fail
+
+    found = CertifyingBody.objects.filter(reference=body_id).first()
+    if found is None and body_id.isdigit():
+        found = CertifyingBody.objects.filter(pk=int(body_id)).first()
+    if found is None:
+        fail(f"unknown certifying body {body_id!r}")
+    with domain_errors():
+        return administered_body(by, found.pk)
+
+
+def _target(centre_id: str | None, email: str | None, body_id: str | None) -> tuple[str, str]:
+    """``ID EMAIL``, or ``EMAIL`` alone with ``--body``."""
+    from assay.cli.main import fail
+
+    if body_id is not None:
+        if email is not None or centre_id is None:
+            fail("with --body give only EMAIL, not a centre ID")
+        return "", str(centre_id)
+    if centre_id is None or email is None:
+        fail("give the centre ID and EMAIL (or --body BODY and EMAIL)")
+    return centre_id, email
 
 
 def _centre(by: Any, centre_id: str) -> Any:
@@ -59,9 +97,9 @@ def user() -> None:
 
 
 @user.command()
-@click.argument("centre_id", metavar="ID")
-@click.argument("email")
-@click.option("--role", type=click.Choice(INVITE_ROLES), required=True)
+@click.argument("centre_id", metavar="[ID]", required=False)
+@click.argument("email", required=False)
+@click.option("--role", type=click.Choice(INVITE_ROLES + BODY_ROLES), required=True)
 @click.option("--first-name", default="", help="Used in the email's greeting and the account.")
 @click.option("--last-name", default="")
 @click.option(
@@ -72,28 +110,41 @@ def user() -> None:
     help="A candidate's registration id (required for --role candidate); for an employer "
     "contact, the employee they follow.",
 )
+@BODY_OPTION
 @as_option(required=True)
 def invite(
-    centre_id: str,
-    email: str,
+    centre_id: str | None,
+    email: str | None,
     role: str,
     first_name: str,
     last_name: str,
     registration_id: int | None,
+    body_id: str | None,
     as_user: str,
 ) -> None:
     """Email EMAIL a single-use link (7 days) to join centre ID as --role and choose a
     password. Prints the link too, so it can be passed on by hand. Centre administrators and
-    external verifiers are invited by the awarding body only."""
-    from assay.accounts.invitations import InviteInput, invitation_send
+    external verifiers are invited by the awarding body only. With --body BODY (and no ID):
+    join the certifying body as administrator, auditor or decision_maker."""
+    from assay.accounts.invitations import InviteInput, body_invitation_send
 
+    centre_id, email = _target(centre_id, email, body_id)
     by = user_named(as_user)
-    centre = _centre(by, centre_id)
-    with domain_errors():
-        sent = invitation_send(
-            by=by,
-            centre=centre,
-            data=InviteInput(
+    if body_id is not None:
+        body = _body(by, body_id)
+        with domain_errors():
+            sent = body_invitation_send(
+                by=by,
+                body=body,
+                data=InviteInput(
+                    email=email, role=role, first_name=first_name, last_name=last_name
+                ),
+            )
+    else:
+        sent = _centre_invite(
+            by,
+            centre_id,
+            InviteInput(
                 email=email,
                 role=role,
                 first_name=first_name,
@@ -110,21 +161,44 @@ def invite(
     )
 
 
-@user.command(name="list")
-@click.argument("centre_id", metavar="ID")
-@click.option("--page", default=1, show_default=True, help="25 people a page.")
-@as_option(required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_(centre_id: str, page: int, as_user: str | None, as_json: bool) -> None:
-    """People with a role (active or revoked) at centre ID, and invitations not yet accepted."""
-    from assay.accounts.selectors import centre_accounts
-    from assay.accounts.shapes import account_dict, invitation_dict
-    from assay.cli.main import emit_json
+def _centre_invite(by: Any, centre_id: str, data: Any) -> Any:
+    from assay.accounts.invitations import invitation_send
 
-    by = acting(as_user)
     centre = _centre(by, centre_id)
     with domain_errors():
-        found = centre_accounts(by, centre.pk, page)
+        return invitation_send(by=by, centre=centre, data=data)
+
+
+@user.command(name="list")
+@click.argument("centre_id", metavar="[ID]", required=False)
+@click.option("--page", default=1, show_default=True, help="25 people a page.")
+@BODY_OPTION
+@as_option(required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(
+    centre_id: str | None, page: int, body_id: str | None, as_user: str | None, as_json: bool
+) -> None:
+    """People with a role (active or revoked) at centre ID (or at --body BODY), and
+    invitations not yet accepted."""
+    from assay.accounts.bodies import body_accounts
+    from assay.accounts.selectors import centre_accounts
+    from assay.accounts.shapes import account_dict, invitation_dict
+    from assay.cli.main import emit_json, fail
+
+    by = acting(as_user)
+    found: Any
+    if body_id is not None:
+        if centre_id is not None:
+            fail("give a centre ID or --body BODY, not both")
+        body = _body(by, body_id)
+        with domain_errors():
+            found = body_accounts(by, body.pk, page)
+    else:
+        if centre_id is None:
+            fail("give the centre ID (or --body BODY)")
+        centre = _centre(by, centre_id)
+        with domain_errors():
+            found = centre_accounts(by, centre.pk, page)
     people = [account_dict(u) for u in found.people]
     invitations = [invitation_dict(r.invitation) for r in found.invitations]
     if as_json:

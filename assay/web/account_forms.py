@@ -46,6 +46,22 @@ class InviteForm(forms.Form):
         return self
 
 
+BODY_ROLES = [
+    ("auditor", "Auditor"),
+    ("decision_maker", "Decision maker"),
+    ("administrator", "Certifying-body administrator"),
+]
+
+
+class BodyInviteForm(forms.Form):
+    """The same fields and labels as the centre's form, with the certifying body's roles."""
+
+    email = forms.EmailField(label="Email address", max_length=254)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    role = forms.ChoiceField(label="Role", choices=BODY_ROLES)
+
+
 class AcceptForm(forms.Form):
     password1 = forms.CharField(
         label="Choose a password",

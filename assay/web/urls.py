@@ -6,6 +6,7 @@ from django.urls import path
 from assay.web.views import (
     accounts,
     audits,
+    body_accounts,
     bulk,
     caseload,
     catalogue,
@@ -228,6 +229,25 @@ urlpatterns = [
     path("audits/", audits.audit_index, name="audits"),
     path("audits/standards/", audits.standard_index, name="audits-standards"),
     path("audits/new", audits.audit_new, name="audits-new"),
+    path("audits/bodies/<int:pk>/accounts/", body_accounts.body_accounts, name="body-accounts"),
+    path(
+        "audits/bodies/<int:pk>/accounts/invite", body_accounts.invite, name="body-accounts-invite"
+    ),
+    path(
+        "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
+        body_accounts.invitation_resend_view,
+        name="body-invitation-resend",
+    ),
+    path(
+        "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",
+        body_accounts.invitation_cancel_view,
+        name="body-invitation-cancel",
+    ),
+    path(
+        "audits/bodies/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
+        body_accounts.revoke,
+        name="body-role-revoke",
+    ),
     path(
         "audits/organisations/<int:pk>/",
         audits.organisation_detail,

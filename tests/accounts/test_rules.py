@@ -74,3 +74,24 @@ def test_every_centre_role_has_a_home_and_nav_follows_roles() -> None:
     assert {"centres", "caseload"} <= nav_links(
         frozenset({"assessor"}), superuser=False, audit_roles=False
     )
+
+
+def test_a_certifying_bodys_administrators_and_the_operator_invite_its_roles() -> None:
+    for role in ["administrator", "auditor", "decision_maker"]:
+        assert rules.may_invite_to_body(role=role, operator=False, administers_body=True).allowed
+        assert rules.may_invite_to_body(role=role, operator=True, administers_body=False).allowed
+    refused = rules.may_invite_to_body(role="auditor", operator=False, administers_body=False)
+    assert refused == rules.Decision(
+        False, "only the certifying body's administrators can invite people to the body"
+    )
+    unknown = rules.may_invite_to_body(role="assessor", operator=True, administers_body=True)
+    assert not unknown.allowed and "no role 'assessor' at a certifying body" in unknown.reason
+
+
+def test_a_certifying_body_never_loses_its_last_administrator() -> None:
+    last = rules.may_remove(
+        actor_id=1, target_id=2, removes_admin=True, other_admins=0, place="certifying body"
+    )
+    assert last.reason == (
+        "this is the certifying body's last administrator: appoint another one first"
+    )

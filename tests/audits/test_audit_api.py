@@ -16,7 +16,7 @@ from django.test import Client
 from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
-from assay.audits.models import Certificate, SiteScore
+from assay.audits.models import BodyMembership, Certificate, SiteScore
 from tests.audits.conftest import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ API = "/api/v1/"
 # Who sees Acme's audit (and Acme): its body's administrators and decision makers, the assigned
 # auditor and Acme's contact. Nobody else.
 SEES_AUDIT = {"body_admin", "auditor", "decision_maker", "contact"}
+STAFF = {"body_admin", "auditor", "auditor_other", "decision_maker"}  # the body's people
 
 
 def expect(allowed: set[str], ok: int, visible: set[str] = SEES_AUDIT) -> dict[str, int]:
@@ -139,7 +140,27 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             None,
         ),
         ("post", f"audits/{a}/recertify", {}, expect({"body_admin"}, 422), None),
+        # The certifying body's accounts: its administrators only; outsiders do not see it.
+        ("get", f"bodies/{w.body.pk}/accounts", None, expect({"body_admin"}, 200, STAFF), None),
+        (
+            "post",
+            f"bodies/{w.body.pk}/invitations",
+            {"email": "new@example.org", "role": "auditor"},
+            expect({"body_admin"}, 201, STAFF),
+            None,
+        ),
+        (
+            "post",
+            f"bodies/{w.body.pk}/roles/{_role_of(w, 'auditor_other')}/revoke",
+            {"reason": "Left the body"},
+            expect({"body_admin"}, 200, STAFF),
+            None,
+        ),
     ]
+
+
+def _role_of(w: AuditWorld, role: str) -> int:
+    return BodyMembership.objects.get(user=w[role], body=w.body).pk
 
 
 def test_every_audit_endpoint_for_every_role(fieldwork: AuditWorld) -> None:

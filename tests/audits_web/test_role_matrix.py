@@ -20,8 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from assay.accounts.invitations import InviteInput, body_invitation_send
 from assay.audits import services as svc
-from assay.audits.models import AuditDecision, Certificate
+from assay.audits.models import AuditDecision, BodyMembership, Certificate
 from assay.audits.standards import standard_of
 from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
 
@@ -38,6 +39,8 @@ ROLES = (
     "anonymous",
 )
 SEES_AUDIT = {"body_admin", "auditor", "decision_maker", "contact"}
+# Who holds a role at the certifying body (sees that its accounts page exists).
+BODY_STAFF = {"body_admin", "auditor", "auditor_other", "decision_maker"}
 
 
 def expect(visible: set[str], allowed: set[str], ok: int, other: int = 403) -> dict[str, int]:
@@ -70,6 +73,19 @@ def audit(path: str = "") -> Callable[[AuditWorld], str]:
 
 def site(path: str = "") -> Callable[[AuditWorld], str]:
     return lambda w: f"/audits/{w.audit.pk}/sites/{sampled_offices(w.audit)[0]}/{path}"
+
+
+def accounts(path: str = "") -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/bodies/{w.body.pk}/accounts/{path}"
+
+
+def invitation(path: str) -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/bodies/{w.body.pk}/accounts/invitations/{w.extra['inv'].pk}/{path}"
+
+
+def revoke_url(w: AuditWorld) -> str:
+    row = BodyMembership.objects.get(user=w["auditor_other"], body=w.body)
+    return f"/audits/bodies/{w.body.pk}/accounts/roles/{row.pk}/revoke"
 
 
 def first_code(w: AuditWorld) -> str:
@@ -148,6 +164,24 @@ ENDPOINTS = [
     Endpoint("get", lambda w: "/register/certificates/", dict.fromkeys(ROLES, 200)),
     Endpoint("get", lambda w: "/audits/renewals/", expect(EVERYONE, {"body_admin"}, 200)),
     Endpoint("post", lambda w: "/audits/renewals/send", expect(EVERYONE, {"body_admin"}, 302)),
+    # The certifying body's accounts: its administrators only; outsiders do not see it.
+    Endpoint("get", accounts(), expect(BODY_STAFF, {"body_admin"}, 200)),
+    Endpoint(
+        "post",
+        accounts("invite"),
+        expect(BODY_STAFF, {"body_admin"}, 302),
+        lambda w: {"email": "new@example.org", "role": "auditor"},
+    ),
+    Endpoint("post", invitation("resend"), expect(BODY_STAFF, {"body_admin"}, 302)),
+    Endpoint("get", invitation("cancel"), expect(BODY_STAFF, {"body_admin"}, 200)),
+    Endpoint("post", invitation("cancel"), expect(BODY_STAFF, {"body_admin"}, 302)),
+    Endpoint("get", revoke_url, expect(BODY_STAFF, {"body_admin"}, 200)),
+    Endpoint(
+        "post",
+        revoke_url,
+        expect(BODY_STAFF, {"body_admin"}, 302),
+        lambda w: {"reason": "Left the body"},
+    ),
 ]
 
 
@@ -163,6 +197,9 @@ def fieldwork(aw: AuditWorld) -> AuditWorld:
         upload=io.BytesIO(b"complaints log\n"),
         original_name="log.txt",
     )
+    aw.extra["inv"] = body_invitation_send(
+        by=aw["body_admin"], body=aw.body, data=InviteInput("pending@example.org", "auditor")
+    ).invitation
     return aw
 
 
@@ -263,6 +300,11 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/",
         "audits/standards/",
         "audits/new",
+        "audits/bodies/<int:pk>/accounts/",
+        "audits/bodies/<int:pk>/accounts/invite",
+        "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
+        "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",
+        "audits/bodies/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
         "audits/organisations/<int:pk>/",
         "audits/certificates/<str:number>/",
         "audits/certificates/<str:number>/withdraw",

@@ -8,9 +8,11 @@ a ``Decision`` back, so every refusal carries the sentence the person will read.
 * Centre administrators and external verifiers are appointed by the awarding body (a
   superuser): the EV belongs to the awarding body, and a centre does not appoint its own
   administrators (approval of the centre is the awarding body's act).
+* On a certifying body's side, its administrators (and the operator, a superuser) invite
+  administrators, auditors and decision makers; nobody else invites to a body.
 * An invitation is good for 7 days from when it was last sent, once.
-* Nobody deactivates their own account or revokes their own role, and a centre never loses
-  its last administrator.
+* Nobody deactivates their own account or revokes their own role, and a centre (or a
+  certifying body) never loses its last administrator.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ CENTRE_INVITES = frozenset(
     {"tutor", "assessor", "internal_verifier", "lead_iqa", "employer_contact", "candidate"}
 )
 AWARDING_BODY_INVITES = CENTRE_INVITES | {"centre_admin", "external_verifier"}
+BODY_INVITES = frozenset({"administrator", "auditor", "decision_maker"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,17 @@ def may_invite(*, role: str, awarding_body: bool, administers_centre: bool) -> D
     return Decision(False, f"there is no role {role!r} to invite someone to")
 
 
+def may_invite_to_body(*, role: str, operator: bool, administers_body: bool) -> Decision:
+    """May someone invite a person into ``role`` at a certifying body?"""
+    if not (operator or administers_body):
+        return Decision(
+            False, "only the certifying body's administrators can invite people to the body"
+        )
+    if role in BODY_INVITES:
+        return YES
+    return Decision(False, f"there is no role {role!r} at a certifying body to invite someone to")
+
+
 def expires_at(sent_at: dt.datetime) -> dt.datetime:
     """When a link sent at ``sent_at`` stops working."""
     return sent_at + VALID_FOR
@@ -88,7 +102,9 @@ def may_accept(state: InvitationState) -> Decision:
     if state is InvitationState.PENDING:
         return YES
     if state is InvitationState.EXPIRED:
-        return Decision(False, "this invitation has expired: ask the centre to send it again")
+        return Decision(
+            False, "this invitation has expired: ask whoever invited you to send it again"
+        )
     return Decision(False, "this invitation has already been used or was cancelled")
 
 
@@ -100,12 +116,20 @@ def may_resend_or_cancel(state: InvitationState) -> Decision:
 
 
 def may_remove(
-    *, actor_id: int, target_id: int, removes_admin: bool, other_admins: int
+    *,
+    actor_id: int,
+    target_id: int,
+    removes_admin: bool,
+    other_admins: int,
+    place: str = "centre",
 ) -> Decision:
-    """Deactivating an account or revoking a role: never one's own, never a centre's last
-    administrator (``other_admins``: active administrators of that centre besides the target)."""
+    """Deactivating an account or revoking a role: never one's own, never a centre's (or a
+    certifying body's, ``place="certifying body"``) last administrator (``other_admins``:
+    active administrators there besides the target)."""
     if actor_id == target_id:
         return Decision(False, "you cannot deactivate your own account or revoke your own role")
     if removes_admin and other_admins < 1:
-        return Decision(False, "this is the centre's last administrator: appoint another one first")
+        return Decision(
+            False, f"this is the {place}'s last administrator: appoint another one first"
+        )
     return YES

@@ -131,8 +131,10 @@ def _act(
     act: Any,
     done: str,
     reason_required: bool = True,
+    back: str = "centre-accounts",
 ) -> HttpResponse:
-    """GET: the confirmation page with its reason field; POST: the act, then the list."""
+    """GET: the confirmation page with its reason field; POST: the act, then the list
+    (``back``: the list's URL name, the centre's or the certifying body's)."""
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].required = reason_required
     if request.method == "POST" and form.is_valid():
@@ -142,7 +144,7 @@ def _act(
             apply_errors(form, exc.errors)
         else:
             messages.success(request, done)
-            return redirect("centre-accounts", pk=pk)
+            return redirect(back, pk=pk)
     status = 400 if request.method == "POST" else 200
     return _confirm(request, title=title, what=what, button=button, form=form, status=status)
 
@@ -249,6 +251,6 @@ def _invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "Welcome to Assay: your password is set.")
             return redirect("me")
     status = 400 if request.method == "POST" else 200
-    role = Role(found.role).label if found.role in Role.values else found.role
+    role = found.role_label
     context = {"invitation": found, "role": role, "form": form}
     return render(request, "web/accounts/invitation.html", context, status=status)

@@ -1,0 +1,125 @@
+"""A certifying body's accounts page: its people and their body roles, invitations (invite,
+send again, cancel) and revoking a role after a confirmation page with the reason.
+
+The same pattern as the centre's accounts page (``views.accounts``): a body the user holds no
+role at answers 404; a role there without administering it answers 403 (ADR 0006). Bad input
+re-renders the form with its errors (400) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assay.accounts import bodies
+from assay.accounts.invitations import (
+    InviteInput,
+    body_invitation_send,
+    invitation_cancel,
+    invitation_resend,
+)
+from assay.errors import InvalidInput
+from assay.web.account_forms import BodyInviteForm
+from assay.web.forms import apply_errors
+from assay.web.views.access import member_view
+from assay.web.views.accounts import _act, _link_for, _name
+
+BACK = "body-accounts"
+
+
+def _page(
+    request: HttpRequest, pk: int, form: BodyInviteForm | None = None, status: int = 200
+) -> HttpResponse:
+    page = bodies.body_accounts(request.user, pk, request.GET.get("page"))
+    context = {"page": page, "form": form or BodyInviteForm()}
+    return render(request, "web/accounts/body.html", context, status=status)
+
+
+@require_GET
+@member_view
+def body_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    """People who hold or held a role at the body, and the open invitations."""
+    return _page(request, pk)
+
+
+@require_POST
+@member_view
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send an invitation (``body_invitation_send``)."""
+    body = bodies.administered_body(request.user, pk)
+    form = BodyInviteForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = body_invitation_send(
+                by=request.user,  # type: ignore[arg-type]
+                body=body,
+                data=InviteInput(
+                    email=data["email"],
+                    role=data["role"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                ),
+                link_for=_link_for(request),
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc.errors)
+        else:
+            role = sent.invitation.role_label.lower()
+            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
+            return redirect(BACK, pk=pk)
+    return _page(request, pk, form, status=400)
+
+
+@require_POST
+@member_view
+def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = bodies.body_invitation_get(request.user, pk, invitation_pk)
+    try:
+        invitation_resend(
+            by=request.user,  # type: ignore[arg-type]
+            invitation=invitation,
+            link_for=_link_for(request),
+        )
+    except InvalidInput as exc:
+        messages.error(request, "Not sent: " + "; ".join(exc.errors.values()) + ".")
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect(BACK, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    invitation = bodies.body_invitation_get(request.user, pk, invitation_pk)
+    return _act(
+        request,
+        pk,
+        title="Cancel the invitation",
+        what=f"The link sent to {invitation.email} will stop working.",
+        button="Cancel the invitation",
+        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),  # type: ignore[arg-type]
+        done=f"Invitation to {invitation.email} cancelled.",
+        reason_required=False,
+        back=BACK,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    row = bodies.body_membership_get(request.user, pk, membership_pk)
+    role = row.get_role_display().lower()
+    return _act(
+        request,
+        pk,
+        title=f"Revoke the role {role}",
+        what=f"{_name(row.user)} will no longer be {role} at {row.body.name}. "
+        "Their records stay; their other roles are not affected.",
+        button="Revoke the role",
+        act=lambda reason: bodies.body_role_revoke(by=request.user, membership=row, reason=reason),  # type: ignore[arg-type]
+        done=f"{_name(row.user)} is no longer {role}.",
+        back=BACK,
+    )
