@@ -40,7 +40,13 @@ def test_pdf_image_and_audio_preview_beside_the_criteria(
     image = page.get_by_role("img", name="Preview of complaint-volumes-2012.png")
     image.scroll_into_view_if_needed()
     expect(image).to_be_visible()
-    assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    decoded = image.evaluate(
+        """i => i.complete ? i.naturalWidth > 0 : new Promise(done => {
+            i.addEventListener('load', () => done(i.naturalWidth > 0), {once: true});
+            i.addEventListener('error', () => done(false), {once: true});
+        })"""
+    )
+    assert decoded  # lazy: it loads once scrolled into view
 
     audio = page.locator('audio[aria-label="Preview of professional-discussion-extract.wav"]')
     audio.scroll_into_view_if_needed()
