@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assay.catalogue.specfile import LoadedSpec, PathPart, SpecError, load_text
+from assay.catalogue.specfile import LoadedSpec, PathPart, SpecError, load_text, too_big
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "standard-v1.schema.json"
 LIBRARY_DIR = Path(__file__).parent / "library"
@@ -34,6 +34,9 @@ def load_standard_file(path: str | Path) -> LoadedSpec:
     """Parse and validate one standard file."""
     path = Path(path)
     try:
+        big = too_big(path.stat().st_size, str(path))
+        if big is not None:
+            return LoadedSpec(str(path), None, (big,))
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LoadedSpec(str(path), None, (SpecError(str(path), "$", None, str(exc)),))

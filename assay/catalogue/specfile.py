@@ -48,14 +48,116 @@ class LoadedSpec:
         return not self.errors and self.data is not None
 
 
+MAX_BYTES = 5 * 1024 * 1024
+"""Largest spec file read: the shipped ones are far smaller; a bigger one is a mistake or worse."""
+MAX_DEPTH = 64
+"""Deepest nesting composed: the formats need about 10 levels; the composer recurses per level."""
+
+
+class SpecYAMLError(yaml.YAMLError):
+    """A spec file refused while composing, located by JSON path and line."""
+
+    def __init__(self, parts: list[PathPart], mark: yaml.Mark | None, message: str) -> None:
+        super().__init__(message)
+        self.path = json_path(parts)
+        self.line = mark.line + 1 if mark is not None else None
+        self.message = message
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as strings: the schema, not YAML, decides what a date is."""
+    """SafeLoader for untrusted spec files.
+
+    Dates stay strings (the schema, not YAML, decides what a date is). Anchors and aliases are
+    refused outright: no format needs them, and they are how a 545-byte file expands to gigabytes
+    ("billion laughs"). Nesting is bounded, so a deep file is an error and not a RecursionError,
+    and a key given twice in one mapping is an error, not a silent overwrite.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._parts: list[PathPart] = []
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        part: PathPart | None = None
+        if isinstance(parent, yaml.SequenceNode) and isinstance(index, int):
+            part = index
+        elif isinstance(parent, yaml.MappingNode) and isinstance(index, yaml.ScalarNode):
+            part = index.value
+        if part is not None:
+            self._parts.append(part)
+        self._depth += 1
+        try:
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise SpecYAMLError(
+                    self._parts,
+                    event.start_mark,
+                    "YAML anchors and aliases (&name, *name) are not allowed in spec files; "
+                    "write the content out in full",
+                )
+            if self._depth > MAX_DEPTH:
+                raise SpecYAMLError(
+                    self._parts,
+                    event.start_mark,
+                    f"nested more than {MAX_DEPTH} levels deep; spec files need far fewer",
+                )
+            node = super().compose_node(parent, index)
+            assert node is not None
+            return node
+        finally:
+            self._depth -= 1
+            if part is not None:
+                self._parts.pop()
+
+    def compose_mapping_node(self, anchor: Any) -> yaml.MappingNode:
+        start = self.get_event()
+        tag = start.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(yaml.MappingNode, None, start.implicit)
+        node = yaml.MappingNode(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        seen: dict[tuple[str, str], int] = {}
+        while not self.check_event(yaml.MappingEndEvent):
+            key = self.compose_node(node, None)
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    first = seen[key.tag, key.value]
+                    raise SpecYAMLError(
+                        [*self._parts, key.value],
+                        key.start_mark,
+                        f"duplicate key {key.value!r} (first given on line {first})",
+                    )
+                seen[key.tag, key.value] = key.start_mark.line + 1
+            value = self.compose_node(node, key)
+            node.value.append((key, value))
+        node.end_mark = self.get_event().end_mark
+        return node
 
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """Compose once (refusing aliases, depth and duplicate keys), then construct from the node."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def too_big(size: int, file: str) -> SpecError | None:
+    """The size refusal, checked before a byte is parsed."""
+    if size <= MAX_BYTES:
+        return None
+    return SpecError(
+        file, "$", None, f"file is {size:,} bytes; spec files may be at most {MAX_BYTES:,} bytes"
+    )
 
 
 @cache
@@ -115,9 +217,13 @@ def load_text(
     ``schema_doc`` and ``semantic`` default to the catalogue's; other spec formats (the audit
     standards) pass theirs, so every format reports errors the same way (file:line, JSON path).
     """
+    big = too_big(len(text.encode("utf-8")), file)
+    if big is not None:
+        return LoadedSpec(file, None, (big,))
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node, data = _parse(text)
+    except SpecYAMLError as exc:
+        return LoadedSpec(file, None, (SpecError(file, exc.path, exc.line, exc.message),))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -149,6 +255,9 @@ def load_file(path: str | Path) -> LoadedSpec:
         stat = path.stat()
     except OSError as exc:
         return LoadedSpec(str(path), None, (SpecError(str(path), "$", None, str(exc)),))
+    big = too_big(stat.st_size, str(path))
+    if big is not None:
+        return LoadedSpec(str(path), None, (big,))
     return _load_file(str(path), stat.st_mtime_ns, stat.st_size)
 
 
@@ -177,6 +286,19 @@ def library_files() -> list[Path]:
 
 def semantic_errors(data: Mapping[str, Any]) -> Iterator[tuple[list[PathPart], str]]:
     """Cross-references the schema cannot express (unique numbers, known units and groups)."""
+    if data.get("kind") == "framework":
+        yield from _duplicates([a["code"] for a in data["areas"]], ["areas"], "area code")
+        seen: set[str] = set()
+        for i, area in enumerate(data["areas"]):
+            for j, function in enumerate(area["functions"]):
+                if function["code"] in seen:
+                    yield (
+                        ["areas", i, "functions", j],
+                        f"duplicate function code {function['code']!r}",
+                    )
+                seen.add(function["code"])
+    if data.get("kind") == "membership":
+        yield from _duplicates([g["id"] for g in data["grades"]], ["grades"], "grade id")
     if data.get("kind") != "qualification":
         return
     groups = [g["id"] for g in data["groups"]]
@@ -216,6 +338,10 @@ def _unit_errors(
             if number.split(".")[0] != outcome["number"]:
                 where = [*at, "outcomes", i, "criteria", j, "number"]
                 yield where, f"criterion {number} does not belong to outcome {outcome['number']}"
+    elements = [e["number"] for e in unit.get("elements", [])]
+    yield from _duplicates(elements, [*at, "elements"], "element number")
+    requirements = [r["number"] for r in unit.get("evidence_requirements", [])]
+    yield from _duplicates(requirements, [*at, "evidence_requirements"], "evidence requirement")
     for i, req in enumerate(unit.get("evidence_requirements", [])):
         rng = req.get("range")
         if rng and isinstance(rng["select"], int) and rng["select"] > len(rng["items"]):

@@ -62,7 +62,7 @@ def test_range_asking_for_more_than_it_lists_is_an_error() -> None:
 
 
 def test_yaml_syntax_error_names_the_line() -> None:
-    loaded = load_text(MINI + "units: [unclosed\n", "syntax.yaml")
+    loaded = load_text(MINI + "extra: [unclosed\n", "syntax.yaml")
     (error,) = loaded.errors
     assert error.line is not None and error.line >= MINI.count("\n")
     assert "not valid YAML" in error.message
