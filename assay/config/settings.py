@@ -127,6 +127,7 @@ TEMPLATES = [
 
 # SQLite is the embedded default; WAL lets readers go on while one writer writes.
 _sqlite_path = DATA_DIR / "assay.sqlite3"
+SQLITE_BUSY_TIMEOUT = 20
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -138,6 +139,7 @@ else:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                "timeout": SQLITE_BUSY_TIMEOUT,
             },
         }
     }
