@@ -37,6 +37,9 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
     assert connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]).startswith(
         data_dir
     )
+    with connection.cursor() as cursor:
+        busy_timeout_ms = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        journal_mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     call_command("migrate", verbosity=0)
     catalogue_import_library()
     ab = make_user("ab", is_superuser=True, is_staff=True)
@@ -78,7 +81,7 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
                         feedback=f"round {n}",
                     )
                     record("writes")
-                except Exception as exc:  # noqa: BLE001 — counted, that is the test
+                except Exception as exc:  # counted: that is the test
                     record(None, exc)
         finally:
             connections.close_all()
@@ -94,7 +97,7 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
                     list(decisions_of(assessor, reg.pk))
                     portfolio_coverage(assessor, reg.pk)
                     record("reads")
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     record(None, exc)
         finally:
             connections.close_all()
@@ -110,6 +113,8 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
     for t in reader_threads:
         t.join()
     return {
+        "busy_timeout_ms": busy_timeout_ms,
+        "journal_mode": journal_mode,
         **counts,
         "seconds": round(time.monotonic() - began, 2),
         "errors": len(errors),
