@@ -125,7 +125,9 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default; WAL lets readers go on while one writer writes.
+# SQLite is the embedded default; WAL lets readers go on while one writer writes; IMMEDIATE takes
+# the write lock at BEGIN (a deferred read-then-write cannot wait for it), and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for it (Python's default 5 s gave "database is locked" under load).
 _sqlite_path = DATA_DIR / "assay.sqlite3"
 SQLITE_BUSY_TIMEOUT = 20
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
