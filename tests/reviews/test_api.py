@@ -182,6 +182,6 @@ def test_the_schemas_are_in_the_openapi_document(world: World) -> None:
     assert (
         "/api/v1/registrations/{registration_id}/reviews/activities/{activity_id}/complete" in paths
     )
-    assert {"PlanIn", "PlanOut", "ActivityIn", "SignIn", "SignatureOut"} <= set(
+    assert {"ReviewPlanIn", "ReviewPlanOut", "ActivityIn", "SignIn", "ReviewSignatureOut"} <= set(
         doc["components"]["schemas"]
     )
