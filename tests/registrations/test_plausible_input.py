@@ -186,3 +186,29 @@ def test_cli_bulk_refuses_a_birth_year_of_580(world: World, tmp_path: Path) -> N
     code, out, err = run("register", "bulk", "--centre", "N1001", str(path), "--as", "centre_admin")
     assert (code, out) == (1, "") and "before 01/01/1900" in err
     assert counts() == before
+
+
+def test_status_and_extension_reasons_refuse_control_characters(
+    client: Client, world: World, tokens: dict[str, str]
+) -> None:
+    header = {"HTTP_AUTHORIZATION": f"Bearer {tokens['centre_admin']}"}
+    base = f"/api/v1/registrations/{world.registration.pk}"
+    before = (counts(), Registration.objects.get(pk=world.registration.pk).end_date)
+    status = client.post(
+        f"{base}/status",
+        {"status": "in_progress", "reason": "started\x1b", "confirm": True},
+        content_type="application/json",
+        **header,
+    )
+    assert status.status_code == 422 and "U+001B" in status.json()["error"]["message"]
+    later = world.registration.end_date.replace(year=world.registration.end_date.year + 1)
+    extension = client.post(
+        f"{base}/extensions",
+        {"new_end": later.isoformat(), "reason": "\u200b\u200b"},
+        content_type="application/json",
+        **header,
+    )
+    assert extension.status_code == 422
+    after = (counts(), Registration.objects.get(pk=world.registration.pk).end_date)
+    assert after == before
+    assert Registration.objects.get(pk=world.registration.pk).status == "registered"
