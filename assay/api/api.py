@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from assay.api import accounts as account_routes
@@ -43,7 +44,29 @@ class ObjectParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class AssayAPI(NinjaAPI):
+    """Documents the 400 every JSON-body operation answers to a body that is not JSON."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"$ref": "#/components/schemas/Error"}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                content = operation.get("requestBody", {}).get("content", {})
+                if "application/json" in content:
+                    operation["responses"].setdefault(
+                        400,
+                        {
+                            "description": "The body is not JSON",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = AssayAPI(
     parser=ObjectParser(),
     title="Assay API",
     version="1",

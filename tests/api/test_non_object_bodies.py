@@ -84,3 +84,13 @@ def test_a_body_that_is_not_json_is_a_clear_400(client: Client, world: World) ->
     response = client.post("/api/v1/plans/check", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_every_json_operation_documents_its_400_and_422(client: Client) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                assert {"400", "422"} <= set(operation["responses"]), (method, path)
+                schema = operation["responses"]["400"]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}
