@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from assay.api import accounts as account_routes
 from assay.api import audits as audit_routes
@@ -24,7 +26,48 @@ from assay.api import reviews as review_routes
 from assay.catalogue.selectors import NotFound
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 
-api = NinjaAPI(
+
+class NotAnObject(ValueError):
+    """A JSON body that parses but is not an object (``42``, ``null``, ``[]``, ``"x"``)."""
+
+
+class ObjectParser(Parser):
+    """Refuse every JSON body that is not an object, in one place for every operation.
+
+    Without this, ninja lets a body of ``null`` or ``42`` through to schemas whose fields all have
+    defaults, and an endpoint would overwrite data with the defaults (issue 10)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject(f"the request body must be a JSON object, not {type(data).__name__}")
+        return data
+
+
+class AssayAPI(NinjaAPI):
+    """Documents the 400 every JSON-body operation answers to a body that is not JSON."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"$ref": "#/components/schemas/Error"}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                content = operation.get("requestBody", {}).get("content", {})
+                if "application/json" in content:
+                    operation["responses"].setdefault(
+                        400,
+                        {
+                            "description": "The body is not JSON",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = AssayAPI(
+    parser=ObjectParser(),
     title="Assay API",
     version="1",
     description=(
@@ -35,7 +78,9 @@ api = NinjaAPI(
         "401 `unauthenticated`, 403 `forbidden` (you see the object but your role may not do "
         "this), 404 `not_found` (missing, or not yours to see), 422 `invalid` (details: "
         "`{field, message}` or `{loc, message}`) and 422 `refused` (entry rules; details: "
-        "`{code, message}` for every reason)."
+        "`{code, message}` for every reason). A request body must be a JSON object: any other "
+        'JSON value (`42`, `null`, `[]`, `"x"`) answers 422 `invalid` and changes nothing; a body '
+        "that is not JSON answers 400 `bad_request`."
     ),
     urls_namespace="api-v1",
 )
@@ -87,6 +132,12 @@ def _refused(request: HttpRequest, exc: RegistrationRefused) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, NotAnObject):
+        details = [{"loc": ["body"], "message": str(cause)}]
+        return error_response(request, 422, "invalid", f"body: {cause}", details)
+    if isinstance(cause, ValueError):  # not JSON at all (JSONDecodeError, UnicodeDecodeError)
+        return error_response(request, 400, "bad_request", f"{exc}: send a JSON object")
     return error_response(request, exc.status_code, "error", str(exc))
 
 

@@ -15,7 +15,7 @@ class ActivityIn(Schema):
     target_date: date = Field(description="Not after the registration's end date")
 
 
-class PlanIn(Schema):
+class ReviewPlanIn(Schema):
     kind: Literal["plan", "review"]
     met_on: date
     summary: str
@@ -36,7 +36,7 @@ class ActivityOut(Schema):
     completed_at: datetime | None
 
 
-class SignatureOut(Schema):
+class ReviewSignatureOut(Schema):
     id: int
     plan_id: int
     signer: str
@@ -61,7 +61,7 @@ class UnitChangeOut(Schema):
     newly_signed_off: bool
 
 
-class PlanOut(Schema):
+class ReviewPlanOut(Schema):
     id: int
     registration_id: int
     kind: str
@@ -75,7 +75,7 @@ class PlanOut(Schema):
     text_sha256: str
     signed: bool
     activities: list[ActivityOut]
-    signatures: list[SignatureOut]
+    signatures: list[ReviewSignatureOut]
     coverage: list[UnitSnapshotOut] = Field(description="Each planned unit when recorded")
     progress: list[UnitChangeOut] | None = Field(
         description="A review's progress since the record before it (null otherwise)"

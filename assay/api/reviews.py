@@ -104,15 +104,15 @@ def _plan(v: PlanView) -> dict[str, Any]:
     }
 
 
-@router.get(BASE, response={200: list[r.PlanOut], **ERRORS})
+@router.get(BASE, response={200: list[r.ReviewPlanOut], **ERRORS})
 def list_reviews(request: HttpRequest, registration_id: int) -> list[dict[str, Any]]:
     """Every assessment plan and progress review, oldest first, with activities, signatures,
     the exact signed text and (for a review) the progress since the record before it."""
     return [_plan(v) for v in reviews_of(who(request), registration_id)]
 
 
-@router.post(BASE, response={201: r.PlanOut, **ERRORS})
-def create_review(request: HttpRequest, registration_id: int, body: r.PlanIn) -> Status[Any]:
+@router.post(BASE, response={201: r.ReviewPlanOut, **ERRORS})
+def create_review(request: HttpRequest, registration_id: int, body: r.ReviewPlanIn) -> Status[Any]:
     """Record a plan or review (an assessor of the candidate). Target dates must not be after
     the registration's end date; targets are "unit:target" of the planned units."""
     user = who(request)
@@ -133,7 +133,7 @@ def create_review(request: HttpRequest, registration_id: int, body: r.PlanIn) ->
     return Status(201, _plan(view))
 
 
-@router.post(f"{BASE}/{{plan_id}}/signatures", response={201: r.SignatureOut, **ERRORS})
+@router.post(f"{BASE}/{{plan_id}}/signatures", response={201: r.ReviewSignatureOut, **ERRORS})
 def sign_review(
     request: HttpRequest, registration_id: int, plan_id: int, body: r.SignIn
 ) -> Status[Any]:

@@ -18,6 +18,7 @@ from assay.engines.coverage.judging import (
     rejection_refusal,
     visible_text,
 )
+from assay.engines.plausible import reason_problem
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
 from assay.portfolios.coverage import (
@@ -239,8 +240,9 @@ def unit_reopen(
     """A lead IQA or centre administrator unlocks a signed-off unit, with a reason."""
     if not can_change_status(by, registration.centre):
         raise NotAllowed("only a lead IQA or centre administrator can reopen a unit")
-    if not reason.strip():
-        raise InvalidInput({"reason": "say why the unit is reopened"})
+    refusal = reason_problem(reason, "the reason the unit is reopened")
+    if refusal:
+        raise InvalidInput({"reason": refusal})
     with transaction.atomic():
         last = registration_lock(registration, expected_seq)
         if not unit_signed_off(registration, unit):

@@ -26,6 +26,7 @@ from assay.catalogue.selectors import NotFound, qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
 from assay.engines.entry.rules import CentreApproval
+from assay.engines.plausible import business_date_problem
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations.models import JobKind, Registration, Status
 from assay.registrations.services import CandidateInput, registration_check, registration_create
@@ -250,6 +251,13 @@ def _parse(row: Row, quals: dict[str, Qualification | None], today: dt.date) -> 
         job_kind=job_kind,
         held=_held(text["held_qualifications"], quals),
     )
+    p.errors.extend(f"{field}: {message}" for field, message in p.candidate.problems().items())
+    on_problem = business_date_problem(on, today)
+    if on_problem:
+        p.errors.append(f"registered_on: the registration date {on_problem}")
+    if p.errors:
+        p.candidate = None
+        return p
     p.qualification, p.registered_on = qual, on
     return p
 

@@ -36,6 +36,8 @@ from assay.engines.entry.rules import (
     entry_decision,
     registration_end,
 )
+from assay.engines.plausible import birth_date_problem, business_date_problem, text_problem
+from assay.engines.text import visible
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.registrations.facts import current_approval, qualification_facts
 from assay.registrations.models import (
@@ -71,16 +73,36 @@ class CandidateInput:
     job_kind: str = JobKind.PAID
     held: tuple[str, ...] = field(default_factory=tuple)
 
-    def validate(self) -> None:
+    def problems(self) -> dict[str, str]:
+        """Every field's problem (empty when the details are plausible): bulk import lists
+        them per row, the other paths raise them."""
         errors: dict[str, str] = {}
-        if not self.first_name.strip():
+        if not visible(self.first_name):
             errors["first_name"] = "enter the candidate's first name"
-        if not self.last_name.strip():
+        if not visible(self.last_name):
             errors["last_name"] = "enter the candidate's last name"
+        for name in ("first_name", "last_name", "email", "phone", "employer", "job_role"):
+            problem = text_problem(getattr(self, name))
+            if problem and name not in errors:
+                errors[name] = problem
         if self.job_kind not in JobKind.values:
             errors["job_kind"] = f"choose one of {', '.join(JobKind.values)}"
+        born = birth_date_problem(self.date_of_birth, clock.today())
+        if born:
+            errors["date_of_birth"] = born
+        return errors
+
+    def validate(self) -> None:
+        errors = self.problems()
         if errors:
             raise InvalidInput(errors)
+
+
+def registered_on_check(on: dt.date) -> None:
+    """Refuse a registration date outside the plausible window (1990 to two years ahead)."""
+    problem = business_date_problem(on, clock.today())
+    if problem:
+        raise InvalidInput({"registered_on": f"the registration date {problem}"})
 
 
 def _facts(data: CandidateInput | Candidate) -> CandidateFacts:
@@ -102,6 +124,11 @@ def registration_check(
 
     ``approvals`` memoises the centre's approval per (code, date) across many checks (bulk)."""
     on = registered_on or clock.today()
+    registered_on_check(on)
+    if isinstance(candidate, CandidateInput):
+        born = birth_date_problem(candidate.date_of_birth, clock.today())
+        if born:
+            raise InvalidInput({"date_of_birth": born})
     if candidate.date_of_birth > on:
         raise InvalidInput(
             {"date_of_birth": f"the date of birth {candidate.date_of_birth} is after {on}"}
@@ -156,6 +183,7 @@ def registration_create(
         candidate_input.validate()
     qual = qualification_get(qualification_key)
     on = registered_on or clock.today()
+    registered_on_check(on)
     subject: CandidateInput | Candidate = candidate or candidate_input  # type: ignore[assignment]
     decision = registration_check(
         centre=centre, qualification=qual, candidate=subject, registered_on=on

@@ -17,6 +17,7 @@ from django.db import transaction
 from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.permissions import can_administer, can_change_status
 from assay.engines.dates import ddmmyyyy
+from assay.engines.plausible import text_problem
 from assay.engines.registration.completion import Completion, completion_decision
 from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.engines.registration.lifecycle import transition
@@ -55,6 +56,8 @@ def registration_transition(
         errors["status"] = f"choose the new status (one of {', '.join(Status.values)})"
     if not visible(reason):
         errors["reason"] = "give the reason for the change"
+    elif problem := text_problem(reason, multiline=True):
+        errors["reason"] = problem
     if not confirmed:
         errors["confirm"] = "confirm the change: a final status cannot be undone"
     if errors:
@@ -90,6 +93,8 @@ def registration_extend(
         raise NotAllowed("only a centre administrator can extend a registration")
     if not visible(reason):
         raise InvalidInput({"reason": "give the reason for the extension"})
+    if problem := text_problem(reason, multiline=True):
+        raise InvalidInput({"reason": problem})
     with transaction.atomic():
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         decision = extension_decision(

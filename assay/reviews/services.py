@@ -21,6 +21,7 @@ from assay import clock
 from assay.centres.models import Role
 from assay.centres.permissions import roles_at
 from assay.engines.dates import ddmmyyyy
+from assay.engines.plausible import text_problem
 from assay.engines.reviews import (
     ActivityContent,
     PlanContent,
@@ -118,6 +119,12 @@ def _validate(registration: Registration, data: PlanInput) -> PlanContent:
     errors: dict[str, str] = {}
     if data.kind not in Kind.values:
         errors["kind"] = f"choose one of {', '.join(Kind.values)}"
+    for name, text in (("summary", data.summary), ("notes", data.notes)):
+        if problem := text_problem(text, multiline=True):
+            errors[name] = problem
+    for number, a in enumerate(data.activities, start=1):
+        if problem := text_problem(a.description, multiline=True):
+            errors[f"activities.{number}.description"] = f"activity {number}: {problem}"
     errors.update(
         plan_errors(
             content,

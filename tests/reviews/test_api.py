@@ -182,6 +182,29 @@ def test_the_schemas_are_in_the_openapi_document(world: World) -> None:
     assert (
         "/api/v1/registrations/{registration_id}/reviews/activities/{activity_id}/complete" in paths
     )
-    assert {"PlanIn", "PlanOut", "ActivityIn", "SignIn", "SignatureOut"} <= set(
+    assert {"ReviewPlanIn", "ReviewPlanOut", "ActivityIn", "SignIn", "ReviewSignatureOut"} <= set(
         doc["components"]["schemas"]
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"summary": "Start\x07"}, "summary"),
+        ({"notes": "see \x1b[2J"}, "notes"),
+        (
+            {"activities": [{**BODY["activities"][0], "description": "Observe\x00"}]},
+            "activities.1.description",
+        ),
+    ],
+)
+def test_control_characters_in_plan_text_are_422(
+    world: World, change: dict[str, Any], field: str
+) -> None:
+    """Issue 10: free text keeps line breaks and tabs, but refuses other control characters."""
+    response = post(api(world, "alice"), base(world), {**BODY, **change})
+    assert response.status_code == 422
+    assert field in [d["field"] for d in response.json()["error"]["details"]]
+    assert AssessmentPlan.objects.count() == PlannedActivity.objects.count() == 0
+    fine = post(api(world, "alice"), base(world), {**BODY, "notes": "line one\n\tline two"})
+    assert fine.status_code == 201
