@@ -27,6 +27,7 @@ from assay.catalogue.selectors import (
 from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_administer, roles_at
 from assay.centres.services import can_take_new_candidates
+from assay.engines.accounts import duties
 from assay.engines.coverage import NO_CONTENT
 from assay.engines.entry.rules import (
     CandidateFacts,
@@ -254,6 +255,8 @@ def plan_set(
             assessor = user_model.objects.filter(pk=item.assessor_id).first()
             if assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
                 errors[f"assessor {item.unit}"] = "not an assessor at this centre"
+            elif refusal := _own_duty(registration, "assessor", assessor):
+                errors[f"assessor {item.unit}"] = refusal
             elif not _already_assessing(
                 registration, item, assessor
             ) and not can_take_new_candidates(assessor, today):
@@ -264,6 +267,8 @@ def plan_set(
         iv = user_model.objects.filter(pk=internal_verifier_id).first()
         if iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
             errors["internal_verifier"] = "not an internal verifier at this centre"
+        elif refusal := _own_duty(registration, "internal_verifier", iv):
+            errors["internal_verifier"] = refusal
         elif any(u.assessor_id == internal_verifier_id for u in units):
             errors["internal_verifier"] = (
                 "an internal verifier must never verify their own assessments"
@@ -287,6 +292,16 @@ def plan_set(
     return plan_check(
         registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
     )
+
+
+def _own_duty(registration: Registration, duty: str, user: Any) -> str:
+    """The refusal when ``user`` is the registration's own candidate (separation of duties)."""
+    decision = duties.may_take_duty(
+        duty=duty,
+        own_registration=registration.candidate.user_id == user.pk,
+        name=user.get_username(),
+    )
+    return decision.reason
 
 
 def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
