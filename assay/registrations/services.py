@@ -304,6 +304,13 @@ def _own_duty(registration: Registration, duty: str, user: Any) -> str:
     return decision.reason
 
 
+def _refuse_own(by: User, registration: Registration) -> None:
+    """The last line of the separation of duties: no assessor's act on one's own registration."""
+    decision = duties.may_act_on(own_registration=registration.candidate.user_id == by.pk)
+    if not decision.allowed:
+        raise NotAllowed(decision.reason)
+
+
 def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
     return registration.plan_units.filter(unit_number=item.unit, assessor=assessor).exists()
 
@@ -379,6 +386,7 @@ def credit_transfer_record(
     certificate. A unit already credited is refused; one already signed off here stays
     signed off (progress shows the sign-off, the decision of record).
     """
+    _refuse_own(by, registration)
     assessor = Role.ASSESSOR in roles_at(by, registration.centre) and (
         registration.plan_units.filter(assessor_id=by.pk).exists()
     )
@@ -414,6 +422,7 @@ def credit_transfer_record(
 def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
     """An assessor of the candidate accepts or rejects RPL; accepted units count in the rules."""
     registration = claim.registration
+    _refuse_own(by, registration)
     if Role.ASSESSOR not in roles_at(by, registration.centre) or not (
         registration.plan_units.filter(assessor_id=by.pk).exists()
     ):
@@ -440,10 +449,11 @@ def signature_record(
     """Sign the induction checklist or learning contract as candidate, assessor or employer."""
     if document not in SignatureDocument.values:
         raise InvalidInput({"document": f"unknown document {document!r}"})
+    own = registration.candidate.user_id == by.pk  # signs as the candidate, never for others
     allowed = {
-        "candidate": registration.candidate.user_id == by.pk,
-        "assessor": registration.plan_units.filter(assessor_id=by.pk).exists(),
-        "employer": registration.candidate.employer_contact_id == by.pk,
+        "candidate": own,
+        "assessor": not own and registration.plan_units.filter(assessor_id=by.pk).exists(),
+        "employer": not own and registration.candidate.employer_contact_id == by.pk,
     }
     if capacity not in allowed:
         raise InvalidInput({"capacity": "sign as candidate, assessor or employer"})

@@ -23,7 +23,13 @@ from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.services import evidence_add, is_assessor_of, mapping_propose
 from assay.registrations.links import candidate_account_link
 from assay.registrations.models import Candidate, PlanUnit, Registration
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.services import (
+    PlanUnitInput,
+    credit_transfer_record,
+    plan_set,
+    rpl_decide,
+    signature_record,
+)
 from tests.fixtures_centre import World, make_user, register, tokens, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +325,19 @@ def test_the_old_exploit_end_to_end(world: World) -> None:
     assert not is_assessor_of(cand, reg) and not is_assessor_of(cand, reg, "401")
     assert Decision.objects.filter(registration=reg).count() == decisions
     assert CriterionMapping.objects.get(pk=mapping.pk).status == mapping.status
+
+
+def test_rpl_credit_transfer_and_signatures_as_assessor_are_refused_too(world: World) -> None:
+    cand, reg = legacy_self_assessor(world), world.registration
+    refusal = "you are the candidate on this registration: you cannot assess it"
+    with pytest.raises(NotAllowed, match=refusal):
+        rpl_decide(by=cand, claim=world.claim, accept=True)
+    with pytest.raises(NotAllowed, match=refusal):
+        credit_transfer_record(by=cand, registration=reg, unit="403", certificate_reference="X1")
+    with pytest.raises(NotAllowed, match="you cannot sign as the assessor of this registration"):
+        signature_record(
+            by=cand, registration=reg, document="learning_contract", capacity="assessor", text="ok"
+        )
+    assert type(world.claim).objects.get(pk=world.claim.pk).accepted is None
+    assert not type(world.claim).objects.filter(registration=reg, unit_number="403").exists()
+    assert not reg.signatures.exists()
