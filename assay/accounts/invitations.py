@@ -34,6 +34,7 @@ from assay.accounts.services import token_hash
 from assay.audits import permissions as body_perm
 from assay.audits.models import CertifyingBody
 from assay.audits.services import body_role_grant
+from assay.centres.duties import refuse_role
 from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import can_administer
 from assay.engines.accounts import rules
@@ -354,7 +355,8 @@ def invitation_accept(*, token: str, password: str) -> Any:
             inviter = locked.invited_by
             if locked.body is not None:
                 body_role_grant(by=inviter, body=locked.body, user=user, role=locked.role)
-            else:
+            elif locked.centre is not None:
+                refuse_role(user, locked.centre, locked.role, field="token")
                 Membership.objects.update_or_create(
                     user=user,
                     centre=locked.centre,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from assay.centres.duties import refuse_role
 from assay.centres.models import (
     ApprovalStatus,
     Centre,
@@ -94,10 +95,13 @@ def membership_grant(
     role: str,
     qualification_code: str = "",
 ) -> Membership:
+    """Grant ``role`` at ``centre``; refused for a candidate there (or a candidate role for
+    someone on the staff there): separation of duties, ``assay.engines.accounts.duties``."""
     if not can_administer(by, centre):
         raise NotAllowed("only a centre administrator can grant roles")
     if role not in Role.values:
         raise InvalidInput({"role": f"unknown role {role!r}"})
+    refuse_role(user, centre, role, field="username")
     membership, _ = Membership.objects.update_or_create(
         user=user,
         centre=centre,

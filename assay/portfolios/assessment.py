@@ -12,6 +12,7 @@ from django.db import transaction
 
 from assay import clock
 from assay.centres.permissions import can_change_status
+from assay.engines.accounts import duties
 from assay.engines.coverage.judging import (
     assessor_declaration,
     met_refusal,
@@ -44,6 +45,11 @@ User = AbstractBaseUser
 
 
 def _check_assessor(by: User, registration: Registration, unit: str) -> None:
+    """The assessor of ``unit``; never the registration's own candidate (the last line of the
+    separation of duties, whatever a plan or a role grant says)."""
+    decision = duties.may_act_on(own_registration=registration.candidate.user_id == by.pk)
+    if not decision.allowed:
+        raise NotAllowed(decision.reason)
     if not is_assessor_of(by, registration, unit):
         raise NotAllowed(f"only the assessor of unit {unit} on this plan can do this")
 

@@ -42,7 +42,10 @@ def is_candidate(user: User, registration: Registration) -> bool:
 
 
 def is_assessor_of(user: User, registration: Registration, unit: str | None = None) -> bool:
-    """An assessor at the centre with this unit (or any unit) of the plan assigned to them."""
+    """An assessor at the centre with this unit (or any unit) of the plan assigned to them, and
+    never the registration's own candidate (separation of duties, even if a plan says so)."""
+    if is_candidate(user, registration):
+        return False
     if Role.ASSESSOR not in roles_at(user, registration.centre):
         return False
     plan = registration.plan_units.filter(assessor_id=user.pk)

@@ -14,8 +14,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
+from assay.centres.duties import refuse_candidate
 from assay.centres.models import Role
-from assay.centres.permissions import STAFF_ROLES, can_administer, roles_at
+from assay.centres.permissions import can_administer, roles_at
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.models import Candidate
 
@@ -40,13 +41,7 @@ def candidate_account_link(*, by: User, candidate: Candidate, user: User) -> Can
         raise InvalidInput({"user": f"the account {name} is disabled"})
     if Candidate.objects.filter(user_id=user.pk).exclude(pk=candidate.pk).exists():
         raise InvalidInput({"user": f"{name} is already the sign-in of another candidate"})
-    if roles_at(user, centre) & set(STAFF_ROLES):
-        raise InvalidInput(
-            {
-                "user": f"{name} holds a staff role at {centre.name}; "
-                "a candidate needs a sign-in of their own"
-            }
-        )
+    refuse_candidate(user, centre)  # separation of duties: no staff role here
     if candidate.user_id != user.pk:
         candidate.user = user  # type: ignore[assignment]
         candidate.save(update_fields=["user"])

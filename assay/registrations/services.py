@@ -27,6 +27,7 @@ from assay.catalogue.selectors import (
 from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_administer, roles_at
 from assay.centres.services import can_take_new_candidates
+from assay.engines.accounts import duties
 from assay.engines.coverage import NO_CONTENT
 from assay.engines.entry.rules import (
     CandidateFacts,
@@ -282,6 +283,8 @@ def plan_set(
             assessor = user_model.objects.filter(pk=item.assessor_id).first()
             if assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
                 errors[f"assessor {item.unit}"] = "not an assessor at this centre"
+            elif refusal := _own_duty(registration, "assessor", assessor):
+                errors[f"assessor {item.unit}"] = refusal
             elif not _already_assessing(
                 registration, item, assessor
             ) and not can_take_new_candidates(assessor, today):
@@ -292,6 +295,8 @@ def plan_set(
         iv = user_model.objects.filter(pk=internal_verifier_id).first()
         if iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
             errors["internal_verifier"] = "not an internal verifier at this centre"
+        elif refusal := _own_duty(registration, "internal_verifier", iv):
+            errors["internal_verifier"] = refusal
         elif any(u.assessor_id == internal_verifier_id for u in units):
             errors["internal_verifier"] = (
                 "an internal verifier must never verify their own assessments"
@@ -315,6 +320,23 @@ def plan_set(
     return plan_check(
         registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
     )
+
+
+def _own_duty(registration: Registration, duty: str, user: Any) -> str:
+    """The refusal when ``user`` is the registration's own candidate (separation of duties)."""
+    decision = duties.may_take_duty(
+        duty=duty,
+        own_registration=registration.candidate.user_id == user.pk,
+        name=user.get_username(),
+    )
+    return decision.reason
+
+
+def _refuse_own(by: User, registration: Registration) -> None:
+    """The last line of the separation of duties: no assessor's act on one's own registration."""
+    decision = duties.may_act_on(own_registration=registration.candidate.user_id == by.pk)
+    if not decision.allowed:
+        raise NotAllowed(decision.reason)
 
 
 def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
@@ -392,6 +414,7 @@ def credit_transfer_record(
     certificate. A unit already credited is refused; one already signed off here stays
     signed off (progress shows the sign-off, the decision of record).
     """
+    _refuse_own(by, registration)
     assessor = Role.ASSESSOR in roles_at(by, registration.centre) and (
         registration.plan_units.filter(assessor_id=by.pk).exists()
     )
@@ -427,6 +450,7 @@ def credit_transfer_record(
 def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
     """An assessor of the candidate accepts or rejects RPL; accepted units count in the rules."""
     registration = claim.registration
+    _refuse_own(by, registration)
     if Role.ASSESSOR not in roles_at(by, registration.centre) or not (
         registration.plan_units.filter(assessor_id=by.pk).exists()
     ):
@@ -453,10 +477,11 @@ def signature_record(
     """Sign the induction checklist or learning contract as candidate, assessor or employer."""
     if document not in SignatureDocument.values:
         raise InvalidInput({"document": f"unknown document {document!r}"})
+    own = registration.candidate.user_id == by.pk  # signs as the candidate, never for others
     allowed = {
-        "candidate": registration.candidate.user_id == by.pk,
-        "assessor": registration.plan_units.filter(assessor_id=by.pk).exists(),
-        "employer": registration.candidate.employer_contact_id == by.pk,
+        "candidate": own,
+        "assessor": not own and registration.plan_units.filter(assessor_id=by.pk).exists(),
+        "employer": not own and registration.candidate.employer_contact_id == by.pk,
     }
     if capacity not in allowed:
         raise InvalidInput({"capacity": "sign as candidate, assessor or employer"})
