@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "assay.records",
     "assay.accounts",
     "assay.catalogue",
     "assay.centres",
@@ -184,6 +185,9 @@ STATIC_ROOT = DATA_DIR / "static"
 # Uploaded files (evidence) on the local disk; never served as static files: downloads go
 # through views that check who may see them. Replace STORAGES["default"] for object storage.
 MEDIA_ROOT = DATA_DIR / "media"
+# The anchor log: every chain head, appended after each commit. Keep it where the database's
+# account cannot write (docs/records.md); a restored or rewritten database is checked against it.
+ASSAY_ANCHOR_LOG = Path(os.environ.get("ASSAY_ANCHOR_LOG", DATA_DIR / "anchors.log"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

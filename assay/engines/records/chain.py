@@ -5,8 +5,11 @@ so editing, deleting or reordering any stored record breaks the chain at that po
 ``verify`` names the first broken link. Plain Python on purpose: the same code checks rows from
 the database, an export file or a test, and it never needs Django.
 
+Each chain is bound to what it records by its first link: the first record points at
+``genesis(chain_id)``, so a chain moved to another registration or audit no longer verifies.
 The chain proves that nothing was changed *after* it was written; it does not stop someone who
-rewrites the whole chain from the edit onwards (that needs the latest hash kept elsewhere).
+rewrites the whole chain from the edit onwards or deletes its tail: that needs the heads kept
+elsewhere (``anchor``).
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
-"""The ``prev_hash`` of the first record: there is no record before it."""
+"""The ``prev_hash`` of the first record of an unbound chain (``chain_id`` empty)."""
 
 DOMAIN = b"assay-record-v1\n"
 """Prefix of every hashed message, so a record hash can never collide with another SHA-256 use
 of the same bytes (and a future encoding can change the prefix, not reinterpret old hashes)."""
+
+
+def genesis(chain_id: str) -> str:
+    """The ``prev_hash`` of a chain's first record: binds the chain to what it records
+    ("registration:12", "audit:3"), so rows moved to another chain break at their first link."""
+    if not chain_id:
+        return GENESIS
+    return hashlib.sha256(DOMAIN + b"genesis\n" + chain_id.encode("utf-8")).hexdigest()
 
 
 class InvalidRecord(ValueError):
@@ -119,13 +130,19 @@ def _check_at(at: str) -> None:
 
 
 def append(
-    chain: Sequence[Record], *, kind: str, payload: Mapping[str, Any], actor: str, at: str
+    chain: Sequence[Record],
+    *,
+    kind: str,
+    payload: Mapping[str, Any],
+    actor: str,
+    at: str,
+    chain_id: str = "",
 ) -> Record:
     """The record that follows ``chain`` (which is not changed; the caller stores the result).
 
     The payload is stored as its canonical JSON read back, so the record holds exactly what was
     hashed (tuples become lists) and later edits to the caller's dict cannot reach it.
-    Numbering starts at 1; the first record points at ``GENESIS``.
+    Numbering starts at 1; the first record points at ``genesis(chain_id)``.
     """
     if not isinstance(kind, str) or not kind.strip():
         raise InvalidRecord("kind: say what kind of decision this is")
@@ -137,7 +154,7 @@ def append(
     stored: dict[str, Any] = json.loads(canonical(payload))
     last = chain[-1] if chain else None
     seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS
+    prev_hash = last.hash if last else genesis(chain_id)
     return Record(
         seq=seq,
         kind=kind,
@@ -149,17 +166,19 @@ def append(
     )
 
 
-def verify(records: Iterable[Record]) -> Verification:
+def verify(records: Iterable[Record], chain_id: str = "") -> Verification:
     """Recompute the chain in order and name the first broken link and why.
 
     Checks, per record: its seq follows the one before (1 for the first), its hash matches its
-    own content, and its ``prev_hash`` is the hash of the record before (``GENESIS`` for the
-    first). A deleted or moved record shows up as a sequence fault at the seq that should have
-    come next; an edited record as a hash mismatch at that record; an edited record whose hash
-    was recomputed as a broken ``prev_hash`` on the record after it.
+    own content, and its ``prev_hash`` is the hash of the record before (``genesis(chain_id)``
+    for the first: a chain moved from another registration fails there). A deleted or moved
+    record shows up as a sequence fault at the seq that should have come next; an edited record
+    as a hash mismatch at that record; an edited record whose hash was recomputed as a broken
+    ``prev_hash`` on the record after it.
     """
     checked = 0
     previous: Record | None = None
+    first = genesis(chain_id)
     for record in records:
         expected = previous.seq + 1 if previous else 1
         if record.seq != expected:
@@ -184,8 +203,12 @@ def verify(records: Iterable[Record]) -> Verification:
         if recomputed != record.hash:
             reason = f"record {record.seq}: its hash does not match its content"
             return Verification(False, checked, record.seq, reason)
-        if previous is None and record.prev_hash != GENESIS:
-            reason = f"record {record.seq}: prev_hash is not the genesis hash"
+        if previous is None and record.prev_hash != first:
+            reason = (
+                f"record {record.seq}: prev_hash is not the genesis hash of {chain_id}"
+                if chain_id
+                else f"record {record.seq}: prev_hash is not the genesis hash"
+            )
             return Verification(False, checked, record.seq, reason)
         if previous is not None and record.prev_hash != previous.hash:
             reason = f"record {record.seq}: prev_hash does not match record {previous.seq}"

@@ -1,0 +1,333 @@
+"""Writing generic chained records, anchoring every chain's head, and verifying everything.
+
+Anchors live in two places the rows are not: the ``Checkpoint`` table (a chained log of Merkle
+roots) and the anchor log file (``ASSAY_ANCHOR_LOG``, JSON lines appended after each commit and
+by each checkpoint). The file is the one that survives a restored database or an attacker who
+rewrites tables; keep it on storage the database account cannot write (docs/records.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from assay import clock
+from assay.engines.records import anchor, chain
+from assay.errors import InvalidInput
+from assay.records.models import ChainRecord, Checkpoint
+from assay.records.registry import (
+    RECONCILERS,
+    SOURCES,
+    Checked,
+    Heads,
+    Problem,
+    Source,
+    prefix_of,
+    source_register,
+)
+
+STALE = "someone else recorded an act here at the same moment; reload"
+
+
+def actor_label(user: AbstractBaseUser | None) -> str:
+    """Who acted, as hashed into a record: the username and the account id."""
+    if user is None:
+        return "system"
+    return f"{user.get_username()} (#{user.pk})"
+
+
+def actor_id_of(label: str) -> int | None:
+    """The account id hashed into an actor label ("ann (#12)" -> 12; "system" -> None)."""
+    if label.endswith(")") and "(#" in label:
+        digits = label.rsplit("(#", 1)[1][:-1]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+# --- anchor log file -------------------------------------------------------------------------
+
+
+def anchor_log_path() -> Path:
+    return Path(getattr(settings, "ASSAY_ANCHOR_LOG", "") or settings.DATA_DIR / "anchors.log")
+
+
+def _log_write(lines: Iterable[dict[str, Any]]) -> None:
+    """Append JSON lines under an exclusive lock, one ``write`` for all, then fsync."""
+    path = anchor_log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(line, sort_keys=True, separators=(",", ":")) + "\n" for line in lines)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, text.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def head_anchor(name: str, length: int, head: str, at: str) -> None:
+    """After the transaction that appended record ``length`` commits, log the new head. A
+    rolled-back act logs nothing; a crash between commit and log leaves the anchor one behind
+    (a missed anchor, never a false alarm)."""
+    line = {"type": "head", "chain": name, "length": length, "hash": head, "at": at}
+    transaction.on_commit(lambda: _log_write([line]), robust=True)
+
+
+def anchor_log_read(path: Path | None = None) -> tuple[list[anchor.Head], list[str]]:
+    """Every head in an anchor log (head lines and checkpoint lines), and unreadable lines."""
+    path = path or anchor_log_path()
+    heads: list[anchor.Head] = []
+    problems: list[str] = []
+    if not path.exists():
+        return heads, problems
+    with path.open(encoding="utf-8") as handle:
+        for number, text in enumerate(handle, 1):
+            try:
+                line = json.loads(text)
+                if line.get("type") == "head":
+                    heads.append(anchor.Head(line["chain"], int(line["length"]), line["hash"]))
+                elif line.get("type") == "checkpoint":
+                    heads.extend(anchor.Head(c, int(n), h) for c, n, h in line["heads"])
+                else:
+                    raise ValueError("unknown line type")
+            except (ValueError, KeyError, TypeError):
+                problems.append(f"{path.name} line {number}: not an anchor line")
+    return heads, problems
+
+
+# --- generic chains --------------------------------------------------------------------------
+
+
+def as_record(row: ChainRecord) -> chain.Record:
+    return chain.Record(
+        row.seq, row.kind, row.payload, row.actor_name, row.at, row.prev_hash, row.hash
+    )
+
+
+def record_append(
+    name: str, *, kind: str, payload: Mapping[str, Any], by: AbstractBaseUser | None
+) -> ChainRecord:
+    """Append one act to chain ``name`` inside the caller's transaction (which should hold a
+    lock on the subject's row). Two writers racing for one seq: the second is refused."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_append must run inside transaction.atomic()")
+    last = ChainRecord.objects.filter(chain=name).order_by("-seq").first()
+    record = chain.append(
+        [as_record(last)] if last else [],
+        kind=kind,
+        payload=payload,
+        actor=actor_label(by),
+        at=clock.now().isoformat(),
+        chain_id=name,
+    )
+    try:
+        with transaction.atomic():
+            row = ChainRecord.objects.create(
+                chain=name,
+                seq=record.seq,
+                kind=record.kind,
+                payload=dict(record.payload),
+                actor_id=by.pk if by is not None else None,
+                actor_name=record.actor,
+                at=record.at,
+                prev_hash=record.prev_hash,
+                hash=record.hash,
+            )
+    except IntegrityError as error:
+        raise InvalidInput({"record": STALE}) from error
+    head_anchor(name, record.seq, record.hash, record.at)
+    return row
+
+
+def chain_records(name: str) -> list[chain.Record]:
+    return [as_record(r) for r in ChainRecord.objects.filter(chain=name).order_by("seq")]
+
+
+def _generic_check(only: str | None) -> Checked:
+    rows = ChainRecord.objects.order_by("chain", "seq")
+    if only is not None:
+        rows = rows.filter(chain=only)
+    grouped: dict[str, list[chain.Record]] = {}
+    actors: dict[str, list[tuple[int, int | None]]] = {}
+    for row in rows.iterator(chunk_size=2000):
+        grouped.setdefault(row.chain, []).append(as_record(row))
+        actors.setdefault(row.chain, []).append((row.seq, row.actor_id))
+    problems: list[Problem] = []
+    by_prefix: dict[str, dict[str, list[chain.Record]]] = {}
+    for name, records in grouped.items():
+        verification = chain.verify(records, name)
+        if not verification.ok:
+            problems.append(Problem(name, _broken(verification)))
+            continue
+        for seq, actor_id in actors[name]:
+            hashed = actor_id_of(records[seq - 1].actor)
+            if hashed != actor_id:
+                problems.append(
+                    Problem(name, f"record {seq}: the actor column is not the hashed actor")
+                )
+        by_prefix.setdefault(prefix_of(name), {})[name] = records
+    for prefix, reconcile in RECONCILERS.items():
+        if only is not None and prefix_of(only) != prefix:
+            continue
+        problems.extend(reconcile(by_prefix.get(prefix, {}), only))
+    return Checked(len(grouped), sum(len(r) for r in grouped.values()), problems)
+
+
+def _broken(v: chain.Verification) -> str:
+    return f"record {v.first_broken}: {v.reason} ({v.checked} records before it check out)"
+
+
+def _generic_heads() -> Heads:
+    heads: Heads = {}
+    for name, seq, head in (
+        ChainRecord.objects.order_by("chain", "seq")
+        .values_list("chain", "seq", "hash")
+        .iterator(chunk_size=5000)
+    ):
+        heads[name] = (seq, head)
+    return heads
+
+
+def _generic_hash_at(wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    found: dict[tuple[str, int], str] = {}
+    names = {name for name, _ in wanted}
+    want = set(wanted)
+    for name, seq, head in ChainRecord.objects.filter(chain__in=names).values_list(
+        "chain", "seq", "hash"
+    ):
+        if (name, seq) in want:
+            found[(name, seq)] = head
+    return found
+
+
+GENERIC = Source(
+    name="chained records",
+    prefixes=(),
+    check=_generic_check,
+    heads=_generic_heads,
+    hash_at=_generic_hash_at,
+)
+source_register(GENERIC)
+
+
+# --- checkpoints -----------------------------------------------------------------------------
+
+
+def heads_all() -> Heads:
+    heads: Heads = {}
+    for source in SOURCES.values():
+        heads.update(source.heads())
+    return heads
+
+
+def _as_checkpoint(row: Checkpoint) -> anchor.Checkpoint:
+    return anchor.Checkpoint(
+        row.seq,
+        row.at,
+        row.root,
+        tuple(anchor.Head(c, int(n), h) for c, n, h in row.heads),
+        row.prev_hash,
+        row.hash,
+    )
+
+
+def _checkpoint_line(entry: anchor.Checkpoint) -> dict[str, Any]:
+    return {
+        "type": "checkpoint",
+        "seq": entry.seq,
+        "at": entry.at,
+        "root": entry.root,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+        "heads": [[h.chain, h.length, h.hash] for h in entry.heads],
+    }
+
+
+def checkpoint_write() -> anchor.Checkpoint:
+    """Fold every chain's head into the next checkpoint; store it and append it to the log."""
+    with transaction.atomic():
+        last = Checkpoint.objects.select_for_update().order_by("-seq").first()
+        heads = [anchor.Head(name, n, h) for name, (n, h) in heads_all().items()]
+        entry = anchor.checkpoint_next(
+            _as_checkpoint(last) if last else None, heads, clock.now().isoformat()
+        )
+        Checkpoint.objects.create(
+            seq=entry.seq,
+            at=entry.at,
+            root=entry.root,
+            heads=[[h.chain, h.length, h.hash] for h in entry.heads],
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+        )
+        line = _checkpoint_line(entry)
+        transaction.on_commit(lambda: _log_write([line]), robust=True)
+    return entry
+
+
+def checkpoint_export_lines() -> Iterator[str]:
+    """The checkpoint log as JSON lines, for a centre or an EV to keep a copy."""
+    for row in Checkpoint.objects.order_by("seq").iterator(chunk_size=50):
+        yield json.dumps(_checkpoint_line(_as_checkpoint(row)), sort_keys=True) + "\n"
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """The outcome of ``records_verify``: counts, and every problem with the chain it names."""
+
+    chains: int = 0
+    records: int = 0
+    anchored_chains: int = 0
+    checkpoints: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def records_verify(only: str | None = None, anchor_files: Sequence[Path] = ()) -> Report:
+    """Recompute every chain, reconcile the rows the app reads with them, and check them
+    against every anchor: the checkpoint table, the anchor log and any exported copies."""
+    report = Report()
+    for source in SOURCES.values():
+        if only is not None and source.prefixes and prefix_of(only) not in source.prefixes:
+            continue
+        checked = source.check(only)
+        report.chains += checked.chains
+        report.records += checked.records
+        report.problems.extend(checked.problems)
+    log = [_as_checkpoint(r) for r in Checkpoint.objects.order_by("seq")]
+    report.checkpoints = len(log)
+    report.problems.extend(Problem("checkpoints", p) for p in anchor.checkpoints_verify(log))
+    anchors: list[anchor.Head] = [h for entry in log for h in entry.heads]
+    for path in [anchor_log_path(), *anchor_files]:
+        heads, unreadable = anchor_log_read(path)
+        anchors.extend(heads)
+        report.problems.extend(Problem(str(path.name), p) for p in unreadable)
+    if only is not None:
+        anchors = [h for h in anchors if h.chain == only]
+    best, forks = anchor.strongest(anchors)
+    report.anchored_chains = len(best)
+    report.problems.extend(Problem(f.chain, f.message) for f in forks)
+    current = heads_all()
+    lengths = {name: n for name, (n, _) in current.items()}
+    wanted = [(name, h.length) for name, h in best.items() if lengths.get(name, 0) >= h.length]
+    hashes: dict[tuple[str, int], str] = {}
+    for source in SOURCES.values():
+        hashes.update(source.hash_at(wanted))
+    findings = anchor.compare(best, lengths, lambda name, n: hashes.get((name, n)))
+    report.problems.extend(Problem(f.chain, f.message) for f in findings)
+    return report
