@@ -30,6 +30,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.conftest.FastArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_anchor_log(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test appends chain heads to its own anchor log, never to the project's data dir."""
+    settings.ASSAY_ANCHOR_LOG = tmp_path_factory.mktemp("anchors") / "anchors.log"
+
+
 @pytest.fixture
 def catalogue(db: None) -> None:
     """The library's specification files, imported."""
