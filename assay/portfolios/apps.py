@@ -7,3 +7,9 @@ class PortfoliosConfig(AppConfig):
     name = "assay.portfolios"
     label = "portfolios"
     verbose_name = "Portfolios"
+
+    def ready(self) -> None:
+        from assay.portfolios.record_checks import SOURCE
+        from assay.records.registry import source_register
+
+        source_register(SOURCE)

@@ -31,6 +31,7 @@ from assay.portfolios.coverage import (
 )
 from assay.portfolios.models import CriterionMapping, Decision, DecisionKind, MappingStatus
 from assay.portfolios.period import refuse_outside_registration_period
+from assay.portfolios.record_checks import evidence_snapshot
 from assay.portfolios.records import (
     decision_append,
     refuse_if_signed_off,
@@ -93,6 +94,7 @@ def mapping_decide(
                 "mapping": current.pk,
                 "item": current.item_id,
                 "target": current.target,
+                **({"evidence": evidence_snapshot(current.item)} if confirm else {}),
                 **({} if confirm else {"reason": reason}),
             },
         )

@@ -18,14 +18,16 @@ from assay import clock
 from assay.engines.records import chain
 from assay.errors import InvalidInput
 from assay.portfolios.models import Decision, DecisionKind
+from assay.records.services import actor_label, head_anchor
 from assay.registrations.models import Registration
 
 STALE = "someone else changed this unit; reload"
+PREFIX = "registration"
 
 
-def actor_label(user: AbstractBaseUser) -> str:
-    """Who acted, as hashed into the record: the username and the account id."""
-    return f"{user.get_username()} (#{user.pk})"
+def chain_name(registration_id: int) -> str:
+    """The name a registration's decision chain is bound to (its genesis) and anchored under."""
+    return f"{PREFIX}:{registration_id}"
 
 
 def as_record(row: Decision) -> chain.Record:
@@ -73,12 +75,15 @@ def decision_append(
         payload={"unit": unit, **payload},
         actor=actor_label(by),
         at=clock.now().isoformat(),
+        chain_id=chain_name(registration.pk),
     )
     try:
         with transaction.atomic():
-            return _create(registration, by, unit, record)
+            row = _create(registration, by, unit, record)
     except IntegrityError as error:  # another writer took this seq (a database without locks)
         raise InvalidInput({"expected_seq": STALE}) from error
+    head_anchor(chain_name(registration.pk), record.seq, record.hash, record.at)
+    return row
 
 
 def _create(
@@ -146,11 +151,12 @@ def refuse_if_signed_off(registration: Registration, unit: str) -> None:
 
 
 def chains_verify(registration_id: int | None = None) -> list[tuple[int, chain.Verification]]:
-    """Every registration's chain (or one), recomputed: (registration id, verification)."""
+    """Every registration's chain (or one), recomputed: (registration id, verification).
+    The full check (columns, mappings, anchors) is ``records.services.records_verify``."""
     rows = Decision.objects.order_by("registration_id", "seq")
     if registration_id is not None:
         rows = rows.filter(registration_id=registration_id)
     grouped: dict[int, list[chain.Record]] = {}
     for row in rows.iterator():
         grouped.setdefault(row.registration_id, []).append(as_record(row))
-    return [(pk, chain.verify(records)) for pk, records in grouped.items()]
+    return [(pk, chain.verify(records, chain_name(pk))) for pk, records in grouped.items()]

@@ -167,7 +167,7 @@ def _generic_check(only: str | None) -> Checked:
     for name, records in grouped.items():
         verification = chain.verify(records, name)
         if not verification.ok:
-            problems.append(Problem(name, _broken(verification)))
+            problems.append(Problem(name, broken_line(verification)))
             continue
         for seq, actor_id in actors[name]:
             hashed = actor_id_of(records[seq - 1].actor)
@@ -183,8 +183,11 @@ def _generic_check(only: str | None) -> Checked:
     return Checked(len(grouped), sum(len(r) for r in grouped.values()), problems)
 
 
-def _broken(v: chain.Verification) -> str:
-    return f"record {v.first_broken}: {v.reason} ({v.checked} records before it check out)"
+def broken_line(v: chain.Verification) -> str:
+    """One line for a broken chain: where, why, and how much before it still checks out."""
+    reason = v.reason or "broken"
+    where = reason if reason.startswith("record ") else f"record {v.first_broken}: {reason}"
+    return f"{where} ({v.checked} records before it check out)"
 
 
 def _generic_heads() -> Heads:

@@ -128,7 +128,7 @@ def strongest(anchors: Iterable[Head]) -> tuple[dict[str, Head], list[Finding]]:
                 Finding(
                     head.chain,
                     "fork",
-                    f"{head.chain}: record {head.length} was anchored with two different hashes",
+                    f"record {head.length} was anchored with two different hashes",
                 )
             )
         seen.setdefault(key, head.hash)
@@ -158,7 +158,7 @@ def compare(
                 Finding(
                     name,
                     "missing-chain",
-                    f"{name}: the whole chain is missing "
+                    "the whole chain is missing "
                     f"(anchored with {head.length} record{'s' if head.length != 1 else ''})",
                 )
             )
@@ -169,8 +169,7 @@ def compare(
                 Finding(
                     name,
                     "missing-tail",
-                    f"{name}: {span} missing (anchored with {head.length}, the database has "
-                    f"{have})",
+                    f"{span} missing (anchored with {head.length}, the database has {have})",
                 )
             )
         elif hash_at(name, head.length) != head.hash:
@@ -178,8 +177,7 @@ def compare(
                 Finding(
                     name,
                     "rewritten",
-                    f"{name}: record {head.length} differs from its anchored hash "
-                    "(history rewritten)",
+                    f"record {head.length} differs from its anchored hash (history rewritten)",
                 )
             )
     return findings
