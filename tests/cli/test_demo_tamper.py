@@ -1,0 +1,118 @@
+"""Issue 10's edits, made as the attacker made them: raw SQL on a copy of the demo database
+(SQLite, built by ``assay demo`` in a scratch data dir), then ``assay records verify`` in a
+fresh process must name each one. The anchor log beside the copy is the demo's own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ASSAY = [str(Path(sys.executable).parent / "assay")]
+
+# The edits are SQLite statements on a SQLite copy: one pass is enough (CI's PostgreSQL pass runs
+# the same tampers through the ORM in tests/portfolios/test_chain_tamper.py).
+pytestmark = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="runs in the SQLite pass; PostgreSQL is covered by test_chain_tamper",
+)
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ASSAY_ANCHOR_LOG"}}
+    env.update(ASSAY_DATA_DIR=str(data_dir), ASSAY_TODAY="2013-03-01")
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    data = tmp_path_factory.mktemp("demo")
+    built = subprocess.run(
+        [*ASSAY, "demo"], env=_env(data), capture_output=True, text=True, timeout=600
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    yield data
+
+
+def verify_after(demo_dir: Path, tmp_path: Path, *statements: str) -> tuple[int, str]:
+    """Copy the demo (database, anchor log), run the SQL on the copy, verify the copy."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(demo_dir / "assay.sqlite3", copy / "assay.sqlite3")
+    shutil.copy(demo_dir / "anchors.log", copy / "anchors.log")
+    with sqlite3.connect(copy / "assay.sqlite3") as db:
+        for sql in statements:
+            db.execute(sql)
+    done = subprocess.run(
+        [*ASSAY, "records", "verify"], env=_env(copy), capture_output=True, text=True, timeout=300
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def chain_of_411(demo_dir: Path) -> tuple[int, int]:
+    """(registration, seq) of the lead IQA's reopening of unit 411 in the demo."""
+    with sqlite3.connect(demo_dir / "assay.sqlite3") as db:
+        row = db.execute(
+            "select registration_id, seq from portfolios_decision "
+            "where kind='unit_reopened' and unit_number='411' order by seq desc"
+        ).fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+def test_the_demo_verifies(demo_dir: Path, tmp_path: Path) -> None:
+    code, out = verify_after(demo_dir, tmp_path)
+    assert code == 0 and out.startswith("ok: "), out
+
+
+@pytest.mark.parametrize(
+    ("sql", "named"),
+    [
+        (
+            "update portfolios_decision set unit_number='402' where registration_id={r} and seq=60",
+            "broken: registration:{r}: record 60: its unit column is not the hashed unit",
+        ),
+        (
+            "update portfolios_decision set actor_id=1 where registration_id={r} and seq=60",
+            "broken: registration:{r}: record 60: its actor column is not the hashed actor",
+        ),
+        (
+            "update portfolios_decision set registration_id=6 where registration_id={r}",
+            "broken: registration:6: record 1: prev_hash is not the genesis hash of registration:6",
+        ),
+        (
+            "update portfolios_decision set registration_id=6 where registration_id={r}",
+            "broken: registration:{r}: the whole chain is missing (anchored with {n} records)",
+        ),
+        (
+            "delete from portfolios_decision where registration_id={r} and seq={n}",
+            "broken: registration:{r}: record {n} missing (anchored with {n}, the database has "
+            "{m})",
+        ),
+        (
+            "delete from portfolios_decision where registration_id={r}",
+            "broken: registration:{r}: the whole chain is missing (anchored with {n} records)",
+        ),
+        (
+            "update portfolios_criterionmapping set status='confirmed'",
+            "is confirmed, but record",
+        ),
+        (
+            "update portfolios_decision set payload=json_set(payload, '$.met', json('false')) "
+            "where registration_id={r} and seq=60",
+            "broken: registration:{r}: record 60: its hash does not match its content",
+        ),
+    ],
+)
+def test_each_edit_is_named(demo_dir: Path, tmp_path: Path, sql: str, named: str) -> None:
+    registration, seq = chain_of_411(demo_dir)
+    values = {"r": registration, "n": seq, "m": seq - 1}
+    code, out = verify_after(demo_dir, tmp_path, sql.format(**values))
+    assert code == 1, out
+    assert named.format(**values) in out, out
