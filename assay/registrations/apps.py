@@ -7,3 +7,9 @@ class RegistrationsConfig(AppConfig):
     name = "assay.registrations"
     label = "registrations"
     verbose_name = "Registrations"
+
+    def ready(self) -> None:
+        from assay.records.registry import reconciler_register
+        from assay.registrations.enrolment import PREFIX, reconcile
+
+        reconciler_register(PREFIX, reconcile)

@@ -21,6 +21,7 @@ from assay.engines.dates import ddmmyyyy
 from assay.engines.registration.lifecycle import FINAL, expiry_due, transition
 from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.errors import NotAllowed
+from assay.registrations.enrolment import enrolment_append
 from assay.registrations.models import Registration, Status, StatusChange
 
 User = AbstractBaseUser
@@ -76,17 +77,22 @@ def registrations_expire(*, by: User, today: dt.date | None = None) -> list[Regi
             for r in _due(locked, on)
             if transition(LifeStatus(r.status), LifeStatus.EXPIRED).allowed
         ]
-        StatusChange.objects.bulk_create(
-            StatusChange(
+        Registration.objects.filter(pk__in=[r.pk for r in due]).update(status=Status.EXPIRED)
+        for r in due:
+            change = StatusChange.objects.create(
                 registration=r,
                 from_status=r.status,
                 to_status=Status.EXPIRED,
                 reason=expiry_reason(r),
                 by_id=by.pk,
             )
-            for r in due
-        )
-        Registration.objects.filter(pk__in=[r.pk for r in due]).update(status=Status.EXPIRED)
+            enrolment_append(
+                r.pk,
+                "status_changed",
+                by=by,
+                columns={"status": Status.EXPIRED.value},
+                rows={"status_change": [change]},
+            )
     for registration in due:
         registration.status = Status.EXPIRED
     return due

@@ -40,6 +40,12 @@ from assay.engines.entry.rules import (
 from assay.engines.plausible import birth_date_problem, business_date_problem, text_problem
 from assay.engines.text import visible
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.registrations.enrolment import (
+    enrolment_append,
+    enrolment_lock,
+    plan_stored,
+    registration_stored,
+)
 from assay.registrations.facts import current_approval, qualification_facts
 from assay.registrations.models import (
     Candidate,
@@ -229,8 +235,16 @@ def registration_create(
             end_date_explanation=period.explanation,
             created_by_id=by.pk,
         )
-        StatusChange.objects.create(
+        first = StatusChange.objects.create(
             registration=registration, from_status="", to_status=Status.REGISTERED, by_id=by.pk
+        )
+        # A row created in this transaction is invisible to others until commit: no lock needed.
+        enrolment_append(
+            registration.pk,
+            "registered",
+            by=by,
+            columns=registration_stored(registration),
+            rows={"status_change": [first]},
         )
     return registration
 
@@ -304,6 +318,7 @@ def plan_set(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
+        enrolment_lock(registration)
         registration.plan_units.all().delete()
         PlanUnit.objects.bulk_create(
             PlanUnit(
@@ -317,6 +332,16 @@ def plan_set(
         registration.internal_verifier_id = internal_verifier_id
         registration.allow_units_without_content = allow
         registration.save(update_fields=["internal_verifier", "allow_units_without_content"])
+        enrolment_append(
+            registration.pk,
+            "plan_set",
+            by=by,
+            columns={
+                "internal_verifier": internal_verifier_id,
+                "allow_units_without_content": allow,
+            },
+            plan=plan_stored(registration.pk),
+        )
     return plan_check(
         registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
     )
@@ -395,7 +420,13 @@ def rpl_claim_create(*, by: User, registration: Registration, unit: str, evidenc
         raise InvalidInput({"unit": f"unknown unit {unit!r} in {registration.qualification.code}"})
     if not evidence.strip():
         raise InvalidInput({"evidence": "describe the prior learning and its evidence"})
-    return RplClaim.objects.create(registration=registration, unit_number=unit, evidence=evidence)
+    with transaction.atomic():
+        enrolment_lock(registration)
+        claim = RplClaim.objects.create(
+            registration=registration, unit_number=unit, evidence=evidence
+        )
+        enrolment_append(registration.pk, "rpl_claimed", by=by, rows={"claim": [claim]})
+    return claim
 
 
 def credit_transfer_record(
@@ -423,28 +454,32 @@ def credit_transfer_record(
             "only a centre administrator or an assessor of this candidate records credit transfer"
         )
     numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
-    errors: dict[str, str] = {}
     reference = certificate_reference.strip()
-    if unit not in numbers:
-        errors["unit"] = f"unknown unit {unit!r} in {registration.qualification.code}"
-    elif unit in credited_units(registration):
-        errors["unit"] = f"unit {unit} is already credited"
-    if not reference:
-        errors["certificate_reference"] = (
-            "enter the reference of the certificate the unit was achieved on"
+    with transaction.atomic():
+        enrolment_lock(registration)  # two people crediting one unit: the second is refused
+        errors: dict[str, str] = {}
+        if unit not in numbers:
+            errors["unit"] = f"unknown unit {unit!r} in {registration.qualification.code}"
+        elif unit in credited_units(registration):
+            errors["unit"] = f"unit {unit} is already credited"
+        if not reference:
+            errors["certificate_reference"] = (
+                "enter the reference of the certificate the unit was achieved on"
+            )
+        if errors:
+            raise InvalidInput(errors)
+        claim = RplClaim.objects.create(
+            registration=registration,
+            unit_number=unit,
+            kind=PriorKind.CREDIT_TRANSFER,
+            certificate_reference=reference[:120],
+            evidence=note.strip() or f"Credit transfer: certificate {reference}",
+            accepted=True,
+            decided_by_id=by.pk,
+            decided_at=clock.now(),
         )
-    if errors:
-        raise InvalidInput(errors)
-    return RplClaim.objects.create(
-        registration=registration,
-        unit_number=unit,
-        kind=PriorKind.CREDIT_TRANSFER,
-        certificate_reference=reference[:120],
-        evidence=note.strip() or f"Credit transfer: certificate {reference}",
-        accepted=True,
-        decided_by_id=by.pk,
-        decided_at=clock.now(),
-    )
+        enrolment_append(registration.pk, "credit_transferred", by=by, rows={"claim": [claim]})
+    return claim
 
 
 def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
@@ -455,12 +490,16 @@ def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
         registration.plan_units.filter(assessor_id=by.pk).exists()
     ):
         raise NotAllowed("only an assessor of this candidate can decide on RPL")
-    if claim.accepted is not None:
-        raise InvalidInput({"claim": "this RPL claim has already been decided"})
-    claim.accepted = accept
-    claim.decided_by_id = by.pk
-    claim.decided_at = clock.now()
-    claim.save(update_fields=["accepted", "decided_by", "decided_at"])
+    with transaction.atomic():
+        enrolment_lock(registration)
+        current = RplClaim.objects.get(pk=claim.pk)
+        if current.accepted is not None:
+            raise InvalidInput({"claim": "this RPL claim has already been decided"})
+        claim.accepted = accept
+        claim.decided_by_id = by.pk
+        claim.decided_at = clock.now()
+        claim.save(update_fields=["accepted", "decided_by", "decided_at"])
+        enrolment_append(registration.pk, "rpl_decided", by=by, rows={"claim": [claim]})
     return claim
 
 
@@ -489,13 +528,17 @@ def signature_record(
         raise NotAllowed(f"you cannot sign as the {capacity} of this registration")
     if not text.strip():
         raise InvalidInput({"text": "the signed text is empty"})
-    return Signature.objects.create(
-        registration=registration,
-        document=document,
-        signer_id=by.pk,
-        capacity=capacity,
-        text=text,
-        text_sha256=text_sha256(text),
-        ip_address=ip_address,
-        user_agent=user_agent[:USER_AGENT_MAX],
-    )
+    with transaction.atomic():
+        enrolment_lock(registration)
+        signature = Signature.objects.create(
+            registration=registration,
+            document=document,
+            signer_id=by.pk,
+            capacity=capacity,
+            text=text,
+            text_sha256=text_sha256(text),
+            ip_address=ip_address,
+            user_agent=user_agent[:USER_AGENT_MAX],
+        )
+        enrolment_append(registration.pk, "signed", by=by, rows={"signature": [signature]})
+    return signature

@@ -25,6 +25,7 @@ from assay.engines.registration.period import extension_decision
 from assay.engines.text import visible
 from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.records import signed_off_units
+from assay.registrations.enrolment import enrolment_append, enrolment_lock
 from assay.registrations.models import Extension, Registration, Status, StatusChange
 
 User = AbstractBaseUser
@@ -63,7 +64,7 @@ def registration_transition(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = enrolment_lock(registration)
         verdict = transition(LifeStatus(locked.status), LifeStatus(to))
         if not verdict.allowed:
             raise InvalidInput({"status": verdict.reason})
@@ -80,6 +81,9 @@ def registration_transition(
         )
         locked.status = to
         locked.save(update_fields=["status"])
+        enrolment_append(
+            locked.pk, "status_changed", by=by, columns={"status": to}, rows={"status_change": [change]}
+        )
     registration.status = to
     return change
 
@@ -96,7 +100,7 @@ def registration_extend(
     if problem := text_problem(reason, multiline=True):
         raise InvalidInput({"reason": problem})
     with transaction.atomic():
-        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        locked = enrolment_lock(registration)
         decision = extension_decision(
             status=LifeStatus(locked.status),
             end_date=locked.end_date,
@@ -119,6 +123,16 @@ def registration_extend(
             f"{reason.strip()}"
         )[:300]
         locked.save(update_fields=["end_date", "end_date_explanation"])
+        enrolment_append(
+            locked.pk,
+            "extended",
+            by=by,
+            columns={
+                "end_date": new_end.isoformat(),
+                "end_date_explanation": locked.end_date_explanation,
+            },
+            rows={"extension": [extension]},
+        )
     registration.end_date = new_end
     registration.end_date_explanation = locked.end_date_explanation
     return extension
