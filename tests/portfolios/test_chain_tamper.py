@@ -19,7 +19,7 @@ from assay.portfolios.assessment import criterion_judge, span_record, unit_reope
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.records import chain_name, unit_signed_off
 from assay.portfolios.services import evidence_file_attach
-from assay.records.models import Checkpoint
+from assay.records.models import ChainRecord, Checkpoint
 from assay.records.services import checkpoint_export_lines, checkpoint_write, records_verify
 from assay.registrations.models import Registration
 from tests.portfolios.test_services import CRITERIA_403, TEXT, ready_portfolio
@@ -56,8 +56,11 @@ def last_seq(reg: Registration) -> int:
 def test_a_clean_chain_verifies_with_every_head_anchored(assessed: dict[str, Any]) -> None:
     report = records_verify()
     assert report.ok, report.problems
-    assert report.chains == 1 and report.anchored_chains == 1
-    assert report.records == last_seq(assessed["reg"])
+    reg = assessed["reg"]
+    enrolment = ChainRecord.objects.filter(chain=f"enrolment:{reg.pk}").count()
+    # the decision chain (anchored here) and the enrolment chain (acts made by the fixture)
+    assert report.chains == 2 and report.anchored_chains == 1
+    assert report.records == last_seq(reg) + enrolment
 
 
 def test_a_file_attached_before_confirmation_is_vouched_for(world: dict[str, Any]) -> None:
@@ -101,7 +104,9 @@ def test_chain_moved_to_another_registration_is_named(assessed: dict[str, Any]) 
     other.candidate_id = reg.candidate_id
     other.save()
     Decision.objects.filter(registration=reg).update(registration=other)
-    found = problems()
+    everything = problems()
+    assert f"enrolment:{other.pk}: registration has no enrolment chain" in everything
+    found = [p for p in everything if not p.startswith("enrolment:")]
     moved = f"registration:{other.pk}"
     assert f"{moved}: record 1: prev_hash is not the genesis hash of {moved}" in found[0]
     anchored = last_seq(other)
@@ -195,7 +200,8 @@ def test_checkpoint_names_a_deleted_tail_without_the_log(
     """With the anchor log gone too, the checkpoint table still remembers the head."""
     reg = assessed["reg"]
     entry = checkpoint_write()
-    assert Checkpoint.objects.count() == 1 and len(entry.heads) == 1
+    assert Checkpoint.objects.count() == 1
+    assert [h.chain for h in entry.heads] == [f"enrolment:{reg.pk}", f"registration:{reg.pk}"]
     settings.ASSAY_ANCHOR_LOG = tmp_path / "empty.log"
     n = last_seq(reg)
     Decision.objects.filter(registration=reg, seq=n).delete()
