@@ -243,13 +243,14 @@ def reconcile(chains: Mapping[str, Sequence[chain.Record]], only: str | None) ->
             problems.append(
                 Problem(
                     chain_name(signature.registration_id),
-                    f"{engine.label('signature', fields)}: its text does not match its "
-                    "text_sha256",
+                    f"{engine.label('signature', fields)}: its text does not match its text_sha256",
                 )
             )
         rows.setdefault(signature.registration_id, {}).setdefault("signature", []).append(fields)
     seen: set[str] = set()
-    for registration in scoped(Registration.objects.all(), "pk").order_by("pk").iterator(chunk_size=2000):
+    for registration in (
+        scoped(Registration.objects.all(), "pk").order_by("pk").iterator(chunk_size=2000)
+    ):
         name = chain_name(registration.pk)
         seen.add(name)
         records = chains.get(name)

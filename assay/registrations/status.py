@@ -82,7 +82,11 @@ def registration_transition(
         locked.status = to
         locked.save(update_fields=["status"])
         enrolment_append(
-            locked.pk, "status_changed", by=by, columns={"status": to}, rows={"status_change": [change]}
+            locked.pk,
+            "status_changed",
+            by=by,
+            columns={"status": to},
+            rows={"status_change": [change]},
         )
     registration.status = to
     return change

@@ -2,7 +2,7 @@
 and ``records verify`` names any row that no longer matches it. The tampers are raw ORM updates,
 as an attacker with write access to the database would make them."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests.fixtures_centre are parameters)
+
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from assay.registrations.services import (
     signature_record,
 )
 from assay.registrations.status import registration_extend, registration_transition
-from tests.fixtures_centre import TODAY, World, build_world
+from tests.fixtures_centre import TODAY, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -212,8 +212,7 @@ def test_status_change_deleted_is_named(world: dict[str, Any]) -> None:
     pk = withdrawn.pk
     withdrawn.delete()
     assert problems() == [
-        f"{name(bob)}: status change {pk} (in_progress → withdrawn) recorded in "
-        "record 4 is gone"
+        f"{name(bob)}: status change {pk} (in_progress → withdrawn) recorded in record 4 is gone"
     ]
 
 
@@ -271,7 +270,9 @@ def test_expiry_and_plan_changes_stay_reconciled(
     assert expired and all(r.status == "expired" for r in expired)
     assert records_verify().ok, records_verify().problems
     Registration.objects.filter(pk=expired[0].pk).update(status="in_progress")
-    assert any("status is in_progress but record" in p and "made it expired" in p for p in problems())
+    assert any(
+        "status is in_progress but record" in p and "made it expired" in p for p in problems()
+    )
 
 
 def test_only_checks_the_one_chain(world: dict[str, Any]) -> None:
@@ -279,7 +280,9 @@ def test_only_checks_the_one_chain(world: dict[str, Any]) -> None:
     Registration.objects.filter(pk=bob.pk).update(status="in_progress")
     assert records_verify(only=name(reg)).ok
     only = records_verify(only=name(bob))
-    assert [p.message for p in only.problems] == ["status is in_progress but record 4 made it withdrawn"]
+    assert [p.message for p in only.problems] == [
+        "status is in_progress but record 4 made it withdrawn"
+    ]
 
 
 def test_cli_verify_exits_1_on_a_tamper(world: dict[str, Any]) -> None:

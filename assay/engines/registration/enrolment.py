@@ -111,7 +111,9 @@ def differences(
             continue
         expected, seq = state.columns[column]
         if actual != expected:
-            found.append(f"{column} is {_shown(actual)} but record {seq} made it {_shown(expected)}")
+            found.append(
+                f"{column} is {_shown(actual)} but record {seq} made it {_shown(expected)}"
+            )
     for name, key in KEYS.items():
         wanted = dict(state.rows.get(name, {}))
         for row in rows.get(name, ()):
