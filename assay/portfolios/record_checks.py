@@ -26,6 +26,7 @@ from assay.portfolios.models import (
     MappingStatus,
 )
 from assay.portfolios.records import PREFIX, chain_name
+from assay.portfolios.storage import verify_stored
 from assay.records.registry import Checked, Heads, Problem, Source, prefix_of
 from assay.records.services import actor_id_of, broken_line
 
@@ -255,6 +256,30 @@ def hash_at(wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return found
 
 
+def files_check() -> list[Problem]:
+    """Every stored evidence file still hashes to the SHA-256 its row (and any confirmation)
+    names; a missing or altered object is named with its item's chain."""
+    problems: list[Problem] = []
+    rows = EvidenceFile.objects.order_by("pk").values_list(
+        "pk", "item_id", "item__registration_id", "storage_name", "sha256"
+    )
+    for pk, item, registration, storage_name, sha in rows.iterator(2000):
+        if not verify_stored(storage_name, sha):
+            problems.append(
+                Problem(
+                    chain_name(registration),
+                    f"evidence file {pk} (evidence {item}): the stored bytes are missing or do "
+                    f"not hash to {sha[:12]}…",
+                )
+            )
+    return problems
+
+
 SOURCE = Source(
-    name="portfolio decisions", prefixes=(PREFIX,), check=check, heads=heads, hash_at=hash_at
+    name="portfolio decisions",
+    prefixes=(PREFIX,),
+    check=check,
+    heads=heads,
+    hash_at=hash_at,
+    files=files_check,
 )

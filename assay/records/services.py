@@ -301,9 +301,12 @@ class Report:
         return not self.problems
 
 
-def records_verify(only: str | None = None, anchor_files: Sequence[Path] = ()) -> Report:
+def records_verify(
+    only: str | None = None, anchor_files: Sequence[Path] = (), *, files: bool = False
+) -> Report:
     """Recompute every chain, reconcile the rows the app reads with them, and check them
-    against every anchor: the checkpoint table, the anchor log and any exported copies."""
+    against every anchor: the checkpoint table, the anchor log and any exported copies.
+    ``files`` also re-hashes every stored evidence file (reads them all: slow on big stores)."""
     report = Report()
     for source in SOURCES.values():
         if only is not None and source.prefixes and prefix_of(only) not in source.prefixes:
@@ -312,6 +315,8 @@ def records_verify(only: str | None = None, anchor_files: Sequence[Path] = ()) -
         report.chains += checked.chains
         report.records += checked.records
         report.problems.extend(checked.problems)
+        if files and source.files is not None:
+            report.problems.extend(source.files())
     log = [_as_checkpoint(r) for r in Checkpoint.objects.order_by("seq")]
     report.checkpoints = len(log)
     report.problems.extend(Problem("checkpoints", p) for p in anchor.checkpoints_verify(log))

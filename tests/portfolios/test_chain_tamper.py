@@ -249,3 +249,24 @@ def test_cli_names_the_problem_and_exits_1(assessed: dict[str, Any], tmp_path: P
         f"broken: {chain_name(reg.pk)}: record 2: its unit column is not the hashed unit"
         in broken.output
     )
+
+
+def test_files_option_names_altered_stored_bytes(world: dict[str, Any]) -> None:
+    from django.core.files.storage import default_storage
+
+    from tests.portfolios.test_services import add
+
+    item = add(world)
+    stored = evidence_file_attach(
+        by=world["dan"], item=item, upload=io.BytesIO(TEXT), original_name="a.txt"
+    )
+    assert records_verify(files=True).ok
+    path = Path(default_storage.path(stored.storage_name))
+    path.chmod(0o644)
+    path.write_bytes(b"swapped")
+    assert records_verify().ok  # the rows still agree ...
+    found = problems(files=True)  # ... the bytes do not
+    assert found == [
+        f"registration:{world['reg'].pk}: evidence file {stored.pk} (evidence {item.pk}): the "
+        f"stored bytes are missing or do not hash to {stored.sha256[:12]}…"
+    ]
