@@ -93,11 +93,13 @@ def check(only: str | None) -> Checked:
         columns.setdefault(pk, []).append((unit, actor_id))
     problems: list[Problem] = []
     rulings: dict[int, _Ruling] = {}
+    broken: set[int] = set()  # reported once; their mappings are not reconciled
     for pk, records in grouped.items():
         name = chain_name(pk)
         verification = chain.verify(records, name)
         if not verification.ok:
             problems.append(Problem(name, broken_line(verification)))
+            broken.add(pk)
             continue
         for record, (unit, column_actor) in zip(records, columns[pk], strict=True):
             if unit != record.payload.get("unit", ""):
@@ -110,7 +112,7 @@ def check(only: str | None) -> Checked:
                 )
             if record.kind in _DECIDES and isinstance(record.payload.get("mapping"), int):
                 rulings[record.payload["mapping"]] = _ruling(pk, record)
-    problems.extend(_mappings_reconcile(rulings, registration_id))
+    problems.extend(_mappings_reconcile(rulings, registration_id, broken))
     return Checked(len(grouped), sum(len(r) for r in grouped.values()), problems)
 
 
@@ -129,7 +131,9 @@ def _ruling(registration: int, record: chain.Record) -> _Ruling:
     )
 
 
-def _mappings_reconcile(rulings: dict[int, _Ruling], registration_id: int | None) -> list[Problem]:
+def _mappings_reconcile(
+    rulings: dict[int, _Ruling], registration_id: int | None, broken: set[int]
+) -> list[Problem]:
     """Each decided mapping row against the latest decision on it, and each decision's mapping
     against its row; evidence confirmed must still be what was confirmed."""
     mappings = CriterionMapping.objects.values_list(
@@ -144,6 +148,8 @@ def _mappings_reconcile(rulings: dict[int, _Ruling], registration_id: int | None
     confirmed_items: dict[int, tuple[int, _Ruling]] = {}
     for pk, item, owner, unit, target, status, decided_by in mappings.iterator(2000):
         seen.add(pk)
+        if owner in broken:
+            continue
         label = f"mapping {pk} (unit {unit} {target}, evidence {item})"
         ruling = rulings.get(pk)
         if ruling is None:
