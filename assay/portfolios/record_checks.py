@@ -96,7 +96,7 @@ def check(only: str | None) -> Checked:
     broken: set[int] = set()  # reported once; their mappings are not reconciled
     for pk, records in grouped.items():
         name = chain_name(pk)
-        verification = chain.verify(records, name)
+        verification = chain.verify(records, name, stored=True)
         if not verification.ok:
             problems.append(Problem(name, broken_line(verification)))
             broken.add(pk)

@@ -154,26 +154,27 @@ def chain_records(name: str) -> list[chain.Record]:
 
 
 def _generic_check(only: str | None) -> Checked:
-    rows = ChainRecord.objects.order_by("chain", "seq")
+    rows = ChainRecord.objects.order_by("chain", "seq").values_list(
+        "chain", "seq", "kind", "payload", "actor_id", "actor_name", "at", "prev_hash", "hash"
+    )
     if only is not None:
         rows = rows.filter(chain=only)
     grouped: dict[str, list[chain.Record]] = {}
     actors: dict[str, list[tuple[int, int | None]]] = {}
-    for row in rows.iterator(chunk_size=2000):
-        grouped.setdefault(row.chain, []).append(as_record(row))
-        actors.setdefault(row.chain, []).append((row.seq, row.actor_id))
+    for name, seq, kind, payload, actor_id, actor, at, prev, head in rows.iterator(2000):
+        grouped.setdefault(name, []).append(chain.Record(seq, kind, payload, actor, at, prev, head))
+        actors.setdefault(name, []).append((seq, actor_id))
     problems: list[Problem] = []
     by_prefix: dict[str, dict[str, list[chain.Record]]] = {}
     for name, records in grouped.items():
-        verification = chain.verify(records, name)
+        verification = chain.verify(records, name, stored=True)
         if not verification.ok:
             problems.append(Problem(name, broken_line(verification)))
             continue
-        for seq, actor_id in actors[name]:
-            hashed = actor_id_of(records[seq - 1].actor)
-            if hashed != actor_id:
+        for seq, column_actor in actors[name]:
+            if actor_id_of(records[seq - 1].actor) != column_actor:
                 problems.append(
-                    Problem(name, f"record {seq}: the actor column is not the hashed actor")
+                    Problem(name, f"record {seq}: its actor column is not the hashed actor")
                 )
         by_prefix.setdefault(prefix_of(name), {})[name] = records
     for prefix, reconcile in RECONCILERS.items():
