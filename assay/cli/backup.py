@@ -119,7 +119,10 @@ def restore(directory: Path, check_only: bool, yes: bool) -> None:
         click.echo(f"ok: {summary}")
         return
     for problem in report.problems:
-        click.echo(f"missing or broken: {problem.chain}: {problem.message}")
+        message = problem.message
+        if not message.startswith(f"{problem.chain}: "):
+            message = f"{problem.chain}: {message}"
+        click.echo(f"missing or broken: {message}")
     click.echo(
         f"{len(report.problems)} problems; {summary}. Records anchored after the backup are "
         "missing from the restored data: re-enter them (the list above names each chain)."
