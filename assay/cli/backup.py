@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from assay.cli.main import fail
-
 
 def _size(n: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n = n / 1024  # type: ignore[assignment]
-    return str(n)
+    if n < 1024:
+        return f"{n:,} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            break
+    return f"{value:,.1f} {unit}"
 
 
-def _refused(problems: list[str], what: str) -> None:
+def fail(message: str) -> NoReturn:
+    from assay.cli.main import fail as fail_main
+
+    fail_main(message)
+
+
+def _refused(problems: list[str], what: str) -> NoReturn:
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     fail(what)
