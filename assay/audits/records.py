@@ -291,11 +291,26 @@ def _compare(what: str, stored: Rows, implied: Rows) -> list[str]:
             found.append(f"{_label(what, recorded)} is in the chain but its row is gone")
         else:
             for key in sorted(row.keys() | recorded.keys()):
-                if row.get(key) != recorded.get(key):
+                for path, now, then in _differences(key, row.get(key), recorded.get(key)):
                     found.append(
-                        f"{_label(what, recorded)}: {key} is {_short(row.get(key))} "
-                        f"but the chain recorded {_short(recorded.get(key))}"
+                        f"{_label(what, recorded)}: {path} is {_short(now)} "
+                        f"but the chain recorded {_short(then)}"
                     )
+    return found
+
+
+def _differences(path: str, now: Any, then: Any, limit: int = 3) -> list[tuple[str, Any, Any]]:
+    """Where two values differ: inside mappings, the first ``limit`` keys that differ
+    ("scores['Hobart']['S1.1']"), so a rewritten score in a decision reads as one."""
+    if now == then:
+        return []
+    if not (isinstance(now, Mapping) and isinstance(then, Mapping)):
+        return [(path, now, then)]
+    found: list[tuple[str, Any, Any]] = []
+    for key in sorted(now.keys() | then.keys(), key=str):
+        found.extend(_differences(f"{path}[{key!r}]", now.get(key), then.get(key), limit))
+        if len(found) >= limit:
+            return found[:limit]
     return found
 
 

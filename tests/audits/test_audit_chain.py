@@ -295,6 +295,7 @@ def test_a_refused_audit_rewritten_consistently_gets_no_certificate(
     assert not check.agrees
     assert any("certifiable is True but the chain recorded False" in p for p in check.problems)
     assert any("score is 7 but the chain recorded 2" in p for p in check.problems)
+    assert any("scores['Perth']['S1.1'] is 7 but the chain recorded 2" in p for p in check.problems)
     refused_certificate(aw, "the chain recorded")
 
     result = CliRunner().invoke(main, ["audits", "decide", str(aw.audit.pk), "--verify"])
