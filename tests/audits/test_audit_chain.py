@@ -3,6 +3,7 @@ no certificate for an audit whose rows were rewritten behind the services' back.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from django.db import models, transaction
 
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
@@ -18,10 +20,14 @@ from assay.audits.inputs import latest_scores, sampled_sites
 from assay.audits.models import (
     Audit,
     AuditDecision,
+    AuditorAssignment,
     AuditStatus,
+    AuditStatusChange,
     Certificate,
+    SampleDraw,
     SamplePick,
     SelfAssessment,
+    SiteEvidenceFile,
     SiteScore,
 )
 from assay.audits.records import chain_name
@@ -328,8 +334,6 @@ def test_an_audit_without_a_chain_is_reported_not_a_crash(aw: AuditWorld) -> Non
 
 
 def test_a_chain_whose_audit_is_gone_is_reported(aw: AuditWorld) -> None:
-    from django.db import transaction
-
     from assay.records.services import record_append
 
     with transaction.atomic():
@@ -338,3 +342,73 @@ def test_a_chain_whose_audit_is_gone_is_reported(aw: AuditWorld) -> None:
         )
     gone = "audit:999999: the chain records audit 999999, which is gone"
     assert gone in problems()
+
+
+# --- every column the app reads is reconciled ------------------------------------------------
+
+CHAINED = (
+    Audit,
+    AuditStatusChange,
+    AuditorAssignment,
+    SampleDraw,
+    SamplePick,
+    SelfAssessment,
+    SiteScore,
+    SiteEvidenceFile,
+    AuditDecision,
+    Certificate,
+)
+
+
+def _other(field: Any, value: Any) -> Any:
+    """A different value of the column's type (an existing row for a foreign key)."""
+    if field.is_relation:
+        other = field.related_model.objects.exclude(pk=value).order_by("pk").first()
+        return other.pk if other is not None else (value or 0) + 100_000
+    if isinstance(field, models.BooleanField):
+        return not value
+    if isinstance(field, models.DateTimeField):
+        return (value or dt.datetime(2013, 1, 1, tzinfo=dt.UTC)) + dt.timedelta(seconds=1)
+    if isinstance(field, models.DateField):
+        return (value or dt.date(2013, 1, 1)) + dt.timedelta(days=1)
+    if isinstance(field, models.IntegerField):
+        return value + 1
+    if isinstance(field, models.JSONField):
+        return [value, "tampered"]
+    if isinstance(field, models.CharField | models.TextField):
+        if field.name == "status":
+            return AuditStatus.FIELDWORK if value == AuditStatus.PLANNED else AuditStatus.PLANNED
+        return f"{value}x"
+    raise AssertionError(f"no tamper for {field!r}")  # pragma: no cover
+
+
+def test_changing_any_column_of_any_chained_row_is_named(aw: AuditWorld) -> None:
+    """Every column of every chained table, changed on its own behind the services' back, is
+    a problem (so a column added later without being recorded fails here)."""
+    cycle(aw)
+    certificate = certificate_issue(by=aw["decision_maker"], audit=aw.audit)
+    certificate_withdraw(by=aw["body_admin"], certificate=certificate, reason="misused")
+    assert problems() == []
+    tried = 0
+    for model in CHAINED:
+        row = model.objects.filter(pk__in=_rows_of(model, aw.audit)).order_by("pk").first()
+        assert row is not None, model
+        for field in model._meta.concrete_fields:
+            if field.primary_key:
+                continue
+            value = getattr(row, field.attname)
+            with transaction.atomic():
+                model.objects.filter(pk=row.pk).update(**{field.attname: _other(field, value)})
+                found = problems()
+                transaction.set_rollback(True)
+            assert found, f"{model.__name__}.{field.name} changed unnoticed"
+            tried += 1
+    assert problems() == [] and tried > 60
+
+
+def _rows_of(model: type[models.Model], audit: Audit) -> Any:
+    if model is Audit:
+        return [audit.pk]
+    if model is SamplePick:
+        return SamplePick.objects.filter(sample__audit=audit).values("pk")
+    return model.objects.filter(audit=audit).values("pk")
