@@ -105,6 +105,22 @@ def anchor_log_read(path: Path | None = None) -> tuple[list[anchor.Head], list[s
     return heads, problems
 
 
+def anchor_log_orphaned() -> str | None:
+    """A sentence when the anchor log names chains but the database holds none at all: a
+    deleted or replaced database (by accident or not). Commands that would start writing
+    new chains over it (``assay demo``) stop and say so instead of forking the history."""
+    heads, _ = anchor_log_read()
+    if not heads or heads_all():
+        return None
+    chains = len({h.chain for h in heads})
+    return (
+        f"the anchor log {anchor_log_path()} names {chains} chain(s) but this database holds "
+        "none: it was deleted or replaced. If that was on purpose, move the anchor log away "
+        "(keep it: it is the evidence of what the old database held) and run again; to check "
+        "a restored database against it, run `assay records verify`."
+    )
+
+
 # --- generic chains --------------------------------------------------------------------------
 
 
