@@ -206,7 +206,8 @@ def sample_draw(request: HttpRequest, audit_id: int, body: SampleIn) -> Status[J
 
 @router.get("audits/{audit_id}/sample", response={200: Json, **ERRORS})
 def sample(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
-    """The stored sample; ``verify=true`` re-draws it from the stored seed and inputs."""
+    """The stored sample; ``verify=true`` re-draws it from the stored seed and inputs and
+    checks the audit's record chain (``problems``)."""
     user = who(request)
     draw = sel.audit_sample(user, audit_id)
     if draw is None:
@@ -214,7 +215,11 @@ def sample(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
     out = sel.sample_dict(draw)
     if verify:
         check = sel.sample_verify(user, audit_id)
-        out["verify"] = {"same": check.same, "message": check.message}
+        out["verify"] = {
+            "same": check.same,
+            "message": check.message,
+            "problems": list(check.problems),
+        }
     return out
 
 
@@ -326,7 +331,8 @@ def decide(request: HttpRequest, audit_id: int) -> Status[Json]:
 
 @router.get("audits/{audit_id}/decision", response={200: Json, **ERRORS})
 def decision(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
-    """The recorded decision; ``verify=true`` recomputes it from the stored scores."""
+    """The recorded decision; ``verify=true`` recomputes it from the stored scores and checks
+    the audit's record chain (``problems``)."""
     user = who(request)
     row = sel.latest_decision(sel.audit_get(user, audit_id))
     if row is None:
@@ -339,6 +345,7 @@ def decision(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
             "scores_changed": check.scores_changed,
             "recomputed_certifiable": check.recomputed_certifiable,
             "message": check.message,
+            "problems": list(check.problems),
         }
     return out
 

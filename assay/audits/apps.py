@@ -6,3 +6,9 @@ class AuditsConfig(AppConfig):
     label = "audits"
     verbose_name = "Certification audits"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """``records verify`` reconciles every audit's rows with its chain "audit:<pk>"."""
+        from assay.audits.records import register
+
+        register()

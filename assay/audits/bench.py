@@ -289,6 +289,7 @@ def db_bench(
     from assay.audits import services as svc
     from assay.audits.models import AuditStatus, BodyRole
     from assay.audits.models import Office as OfficeRow
+    from assay.audits.records import audit_problems
     from assay.audits.reports.build import report_for
     from assay.audits.selectors import standard_get
     from assay.audits.standards import standard_import
@@ -376,6 +377,10 @@ def db_bench(
             )
     with out.step("decision"):
         svc.decision_record(by=decider, audit=audit)
+    with out.step("records verify (audit chain)"):
+        problems = audit_problems(audit.pk)
+    if problems:  # pragma: no cover - the services keep rows and chain together
+        raise RuntimeError(f"the bench audit does not verify: {problems[:3]}")
     with out.step("report (from stored data)"):
         report = report_for(decider, audit.pk)
     _render(out, report)

@@ -33,6 +33,14 @@ from assay.audits.models import (
     OrganisationContact,
     SamplePick,
 )
+from assay.audits.records import (
+    ISSUED,
+    WITHDRAWN,
+    audit_lock,
+    audit_problems,
+    audit_record,
+    certificate_fields,
+)
 from assay.engines.dates import add_months
 from assay.errors import InvalidInput, NotAllowed
 
@@ -93,7 +101,9 @@ def mark_entitled(certificate: Certificate, today: dt.date | None = None) -> boo
 
 def certificate_issue(*, by: User, audit: Audit) -> Certificate:
     """Issue the certificate of an audit whose latest decision is certifiable (an administrator
-    or a decision maker of the body; once per audit)."""
+    or a decision maker of the body; once per audit). Refused when the audit's record chain
+    does not verify, its rows do not reconcile with it, or the anchors disagree: a refused
+    audit whose rows were rewritten to look certifiable gets no certificate."""
     if not (
         perm.can_administer(by, audit.body_id)
         or perm.has_body_role(by, audit.body_id, BodyRole.DECISION_MAKER)
@@ -111,7 +121,21 @@ def certificate_issue(*, by: User, audit: Audit) -> Certificate:
         set(SamplePick.objects.filter(sample__audit=audit).values_list("state", flat=True))
     )
     with transaction.atomic():
-        return Certificate.objects.create(
+        audit_lock(audit)
+        if Certificate.objects.filter(audit=audit).exists():
+            raise InvalidInput({"audit": "this audit's certificate is already issued"})
+        problems = audit_problems(audit.pk)
+        if problems:
+            shown = "; ".join(problems[:3]) + (
+                f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            )
+            raise InvalidInput(
+                {
+                    "audit": "the audit's record does not verify, so no certificate is issued: "
+                    + shown
+                }
+            )
+        certificate = Certificate.objects.create(
             number=_new_number(audit.body.certificate_prefix, today.year),
             audit=audit,
             decision=decision,
@@ -124,6 +148,8 @@ def certificate_issue(*, by: User, audit: Audit) -> Certificate:
             expires_on=expiry_of(today),
             issued_by_id=by.pk,
         )
+        audit_record(audit.pk, ISSUED, {"certificate": certificate_fields(certificate)}, by)
+    return certificate
 
 
 def certificate_withdraw(*, by: User, certificate: Certificate, reason: str) -> Certificate:
@@ -134,10 +160,18 @@ def certificate_withdraw(*, by: User, certificate: Certificate, reason: str) -> 
         raise InvalidInput({"reason": "say why the certificate is withdrawn"})
     if certificate.withdrawn_on is not None:
         raise InvalidInput({"certificate": f"{certificate.number} is already withdrawn"})
-    certificate.withdrawn_on = clock.today()
-    certificate.withdrawn_reason = reason.strip()
-    certificate.withdrawn_by_id = by.pk
-    certificate.save(update_fields=["withdrawn_on", "withdrawn_reason", "withdrawn_by"])
+    with transaction.atomic():
+        audit_lock(certificate.audit)
+        certificate.refresh_from_db(fields=["withdrawn_on"])
+        if certificate.withdrawn_on is not None:
+            raise InvalidInput({"certificate": f"{certificate.number} is already withdrawn"})
+        certificate.withdrawn_on = clock.today()
+        certificate.withdrawn_reason = reason.strip()
+        certificate.withdrawn_by_id = by.pk
+        certificate.save(update_fields=["withdrawn_on", "withdrawn_reason", "withdrawn_by"])
+        audit_record(
+            certificate.audit_id, WITHDRAWN, {"certificate": certificate_fields(certificate)}, by
+        )
     return certificate
 
 

@@ -27,6 +27,7 @@ from assay.audits.models import (
     StandardVersion,
 )
 from assay.audits.permissions import AnyUser
+from assay.audits.records import audit_problems
 from assay.audits.standards import standard_of
 from assay.catalogue.selectors import NotFound
 from assay.engines.audit.decision import decide
@@ -330,11 +331,25 @@ def audit_change(user: AnyUser, pk: int) -> tuple[tuple[str, float | None, float
 class SampleCheck:
     same: bool
     message: str
+    problems: tuple[str, ...] = ()
+    """What ``records verify`` finds about the audit's record chain (empty: it verifies)."""
+
+
+def _chain_message(message: str, problems: list[str]) -> str:
+    """The re-check's message, with the record chain's problems after it when there are any."""
+    if not problems:
+        return message + "; the audit's record chain verifies"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return (
+        f"{message}; but the audit's record chain has {len(problems)} problem(s): "
+        f"{problems[0]}{more}"
+    )
 
 
 def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     """Re-draw with the engine from the stored seed and inputs and compare with the stored
-    picks (office, how, reason, order)."""
+    picks (office, how, reason, order); and check the audit's record chain and its rows
+    (``records verify``), since the seed, inputs and picks could be rewritten together."""
     draw = audit_sample(user, pk)
     if draw is None:
         raise NotFound(f"audit {pk} has no sample yet")
@@ -346,14 +361,17 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     )
     stored = [(str(p.office_id), p.how, p.reason) for p in draw.picks.all()]
     redrawn = [(p.office_id, p.how, p.reason) for p in again.picks]
+    problems = audit_problems(pk)
     if stored == redrawn:
-        return SampleCheck(
-            True, f"the stored sample of {len(stored)} offices is reproduced from seed {draw.seed}"
+        message = f"the stored sample of {len(stored)} offices is reproduced from seed {draw.seed}"
+    else:
+        differ = sum(1 for a, b in zip(stored, redrawn, strict=False) if a != b)
+        differ += abs(len(stored) - len(redrawn))
+        message = (
+            f"re-drawing from seed {draw.seed} gives a different sample ({differ} picks differ)"
         )
-    differ = sum(1 for a, b in zip(stored, redrawn, strict=False) if a != b)
-    differ += abs(len(stored) - len(redrawn))
     return SampleCheck(
-        False, f"re-drawing from seed {draw.seed} gives a different sample ({differ} picks differ)"
+        stored == redrawn and not problems, _chain_message(message, problems), tuple(problems)
     )
 
 
@@ -370,11 +388,14 @@ class DecisionCheck:
     recomputed_certifiable: bool
     scores_changed: bool
     message: str
+    problems: tuple[str, ...] = ()
+    """What ``records verify`` finds about the audit's record chain (empty: it verifies)."""
 
 
 def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
     """Recompute the decision with the engine from the scores it was made on and from the
-    latest stored scores; say whether the stored decision still agrees."""
+    latest stored scores; say whether the stored decision still agrees, and whether the
+    audit's record chain verifies and its rows (scores, decision) reconcile with it."""
     audit = audit_get(user, pk)
     decision = latest_decision(audit)
     if decision is None:
@@ -399,7 +420,15 @@ def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
         message = "scores changed since the decision and the outcome would now be " + (
             "certifiable" if now.certifiable else "not certifiable"
         )
-    return DecisionCheck(agrees, decision.certifiable, now.certifiable, changed, message)
+    problems = audit_problems(audit.pk)
+    return DecisionCheck(
+        agrees and not problems,
+        decision.certifiable,
+        now.certifiable,
+        changed,
+        _chain_message(message, problems),
+        tuple(problems),
+    )
 
 
 # --- certificates ------------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import IO
+from typing import IO, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Model
 
 from assay import clock
 from assay.audits import permissions as perm
@@ -43,6 +44,27 @@ from assay.audits.models import (
     SiteScore,
     StandardVersion,
 )
+from assay.audits.records import (
+    ASSIGNED,
+    CREATED,
+    DECISION,
+    EVIDENCE,
+    SAMPLE,
+    SCORES,
+    SELF,
+    STATUS,
+    assignment_fields,
+    audit_fields,
+    audit_lock,
+    audit_record,
+    decision_fields,
+    evidence_fields,
+    pick_fields,
+    sample_fields,
+    score_fields,
+    self_fields,
+    status_fields,
+)
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.model import Standard
@@ -51,6 +73,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.storage import store_upload
 
 User = AbstractBaseUser
+M = TypeVar("M", bound=Model)
 
 # Which status may follow which; "decided" is reached only by recording a decision.
 NEXT_STATUS = {
@@ -223,6 +246,7 @@ def audit_create(
             created_by_id=by.pk,
             created_on=clock.today(),
         )
+        audit_record(audit.pk, CREATED, {"audit": audit_fields(audit)}, by)
         _status(audit, AuditStatus.PLANNED, by, "audit planned")
     return audit
 
@@ -246,14 +270,25 @@ def audit_recertify(*, by: User, previous: Audit) -> Audit:
             created_by_id=by.pk,
             created_on=clock.today(),
         )
+        audit_record(audit.pk, CREATED, {"audit": audit_fields(audit)}, by)
         _status(audit, AuditStatus.PLANNED, by, f"re-certification following audit {previous.pk}")
     return audit
 
 
 def _status(audit: Audit, status: str, by: User, note: str) -> None:
+    """Change the status and record it (inside the caller's transaction, audit locked)."""
     audit.status = status
     audit.save(update_fields=["status"])
-    AuditStatusChange.objects.create(audit=audit, status=status, note=note, changed_by_id=by.pk)
+    change = AuditStatusChange.objects.create(
+        audit=audit, status=status, note=note, changed_by_id=by.pk
+    )
+    audit_record(audit.pk, STATUS, {"status_change": status_fields(change)}, by)
+
+
+def _relocked(audit: Audit) -> None:
+    """Lock the audit and refuse when someone changed its status since the caller read it."""
+    if audit_lock(audit).status != audit.status:
+        raise InvalidInput({"audit": "someone else changed this audit; reload"})
 
 
 def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignment:
@@ -264,9 +299,13 @@ def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignmen
         body_id=audit.body_id, user_id=auditor.pk, role=BodyRole.AUDITOR, active=True
     ).exists():
         raise InvalidInput({"auditor": f"{auditor} is not an auditor of this certifying body"})
-    assignment, _ = AuditorAssignment.objects.get_or_create(
-        audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk}
-    )
+    with transaction.atomic():
+        _relocked(audit)
+        assignment, created = AuditorAssignment.objects.get_or_create(
+            audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk}
+        )
+        if created:
+            audit_record(audit.pk, ASSIGNED, {"assignment": assignment_fields(assignment)}, by)
     return assignment
 
 
@@ -291,6 +330,7 @@ def audit_advance(*, by: User, audit: Audit, to: str, note: str = "") -> Audit:
     if to == AuditStatus.FIELDWORK and not SampleDraw.objects.filter(audit=audit).exists():
         raise InvalidInput({"to": "draw the sample of sites before fieldwork"})
     with transaction.atomic():
+        _relocked(audit)
         _status(audit, to, by, note)
     return audit
 
@@ -317,6 +357,9 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
     except ValueError as exc:
         raise InvalidInput({"offices": str(exc)}) from exc
     with transaction.atomic():
+        _relocked(audit)
+        if SampleDraw.objects.filter(audit=audit).exists():
+            raise InvalidInput({"audit": "the sample is already drawn; it is drawn once"})
         draw = SampleDraw.objects.create(
             audit=audit,
             seed=seed,
@@ -326,18 +369,34 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
             per_state=[list(row) for row in sample.per_state],
             drawn_by_id=by.pk,
         )
-        SamplePick.objects.bulk_create(
-            SamplePick(
-                sample=draw,
-                office_id=int(p.office_id),
-                state=p.state,
-                how=p.how,
-                reason=p.reason,
-                position=i,
+        picks = _created(
+            SamplePick.objects.bulk_create(
+                SamplePick(
+                    sample=draw,
+                    office_id=int(p.office_id),
+                    state=p.state,
+                    how=p.how,
+                    reason=p.reason,
+                    position=i,
+                )
+                for i, p in enumerate(sample.picks)
             )
-            for i, p in enumerate(sample.picks)
+        )
+        audit_record(
+            audit.pk,
+            SAMPLE,
+            {"sample": sample_fields(draw), "picks": [pick_fields(p) for p in picks]},
+            by,
         )
     return draw
+
+
+def _created(rows: list[M]) -> list[M]:
+    """Rows from ``bulk_create``, refusing when the database did not return their ids (the
+    chain records each row by id)."""
+    if any(row.pk is None for row in rows):  # pragma: no cover - SQLite >= 3.35 and PostgreSQL
+        raise RuntimeError("the database did not return the ids of the rows created")
+    return rows
 
 
 def _office_json(office: object) -> dict[str, object]:
@@ -393,16 +452,21 @@ def self_assessment_record(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
-        return SelfAssessment.objects.bulk_create(
-            SelfAssessment(
-                audit=audit,
-                attribute=e.attribute,
-                score=e.score,
-                note=e.note,
-                recorded_by_id=by.pk,
+        _relocked(audit)
+        rows = _created(
+            SelfAssessment.objects.bulk_create(
+                SelfAssessment(
+                    audit=audit,
+                    attribute=e.attribute,
+                    score=e.score,
+                    note=e.note,
+                    recorded_by_id=by.pk,
+                )
+                for e in entries
             )
-            for e in entries
         )
+        audit_record(audit.pk, SELF, {"entries": [self_fields(r) for r in rows]}, by)
+    return rows
 
 
 def _check_fieldwork(by: User, audit: Audit) -> set[int]:
@@ -433,18 +497,23 @@ def site_score_record(
         raise InvalidInput(errors)
     today = clock.today()
     with transaction.atomic():
-        return SiteScore.objects.bulk_create(
-            SiteScore(
-                audit=audit,
-                office_id=e.office_id,
-                attribute=e.attribute,
-                score=e.score,
-                notes=e.notes,
-                recorded_by_id=by.pk,
-                recorded_on=today,
+        _relocked(audit)
+        rows = _created(
+            SiteScore.objects.bulk_create(
+                SiteScore(
+                    audit=audit,
+                    office_id=e.office_id,
+                    attribute=e.attribute,
+                    score=e.score,
+                    notes=e.notes,
+                    recorded_by_id=by.pk,
+                    recorded_on=today,
+                )
+                for e in entries
             )
-            for e in entries
         )
+        audit_record(audit.pk, SCORES, {"scores": [score_fields(r) for r in rows]}, by)
+    return rows
 
 
 def site_evidence_attach(
@@ -471,13 +540,17 @@ def site_evidence_attach(
         allowed_types=frozenset(settings.ASSAY_EVIDENCE_TYPES),
         expected_size=expected_size,
     )
-    return SiteEvidenceFile.objects.create(
-        audit=audit,
-        office_id=office_id,
-        attribute=attribute,
-        **stored.row_fields(),
-        uploaded_by_id=by.pk,
-    )
+    with transaction.atomic():
+        _relocked(audit)
+        row = SiteEvidenceFile.objects.create(
+            audit=audit,
+            office_id=office_id,
+            attribute=attribute,
+            **stored.row_fields(),
+            uploaded_by_id=by.pk,
+        )
+        audit_record(audit.pk, EVIDENCE, {"file": evidence_fields(row)}, by)
+    return row
 
 
 # --- decision ----------------------------------------------------------------------------------
@@ -498,13 +571,12 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
         raise InvalidInput(
             {"audit": f"the audit is not ready for a decision (status {audit.status})"}
         )
-    sites = sampled_sites(audit)
-    scores = latest_scores(audit)
-    decision = decide(standard_of(audit.standard), scores, sites)
     with transaction.atomic():
-        locked = Audit.objects.select_for_update().get(pk=audit.pk)
-        if locked.status != AuditStatus.FIELDWORK:
+        if audit_lock(audit).status != AuditStatus.FIELDWORK:
             raise InvalidInput({"audit": "someone else decided this audit; reload"})
+        sites = sampled_sites(audit)
+        scores = latest_scores(audit)
+        decision = decide(standard_of(audit.standard), scores, sites)
         row = AuditDecision.objects.create(
             audit=audit,
             certifiable=decision.certifiable,
@@ -515,6 +587,7 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             decided_by_id=by.pk,
             decided_on=clock.today(),
         )
+        audit_record(audit.pk, DECISION, {"decision": decision_fields(row)}, by)
         verdict = "certifiable" if decision.certifiable else "not certifiable"
         _status(audit, AuditStatus.DECIDED, by, f"decision recorded: {verdict}")
     return row

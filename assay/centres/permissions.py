@@ -11,6 +11,9 @@ Role summary:
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -30,9 +33,31 @@ STAFF_ROLES = (
 
 
 def _memberships(user: AnyUser) -> QuerySet[Membership]:
+    """Active roles, less any staff role at a centre where the account is a candidate: the
+    grant paths refuse that pairing (``centres/duties.py``); this keeps a pairing made before
+    the rule, or by hand, from reading other candidates' records."""
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user_id=user.pk, active=True)
+    own = _candidate_centres(user.pk)
+    return Membership.objects.filter(user_id=user.pk, active=True).exclude(
+        Q(role__in=(*STAFF_ROLES, Role.EMPLOYER_CONTACT)) & Q(centre_id__in=own)
+    )
+
+
+def _candidate_centres(user_id: int) -> QuerySet[Any, Any]:
+    """Centres where ``user_id`` is a candidate (linked to a candidate there, registered
+    there, or holding the candidate role), as a subquery without NULLs."""
+    users = get_user_model().objects.filter(pk=user_id)
+    linked = users.filter(candidate__centre__isnull=False).values("candidate__centre")
+    registered = users.filter(candidate__registrations__centre__isnull=False).values(
+        "candidate__registrations__centre"
+    )
+    role = Membership.objects.filter(user_id=user_id, role=Role.CANDIDATE, active=True).values(
+        "centre_id"
+    )
+    return Centre.objects.filter(Q(pk__in=linked) | Q(pk__in=registered) | Q(pk__in=role)).values(
+        "pk"
+    )
 
 
 def centre_ids_with_role(user: AnyUser, *roles: str) -> set[int]:

@@ -170,7 +170,11 @@ def assign(audit_id: int, auditor: str, as_user: str) -> None:
 @audits.command()
 @click.argument("audit_id", type=int)
 @click.option("--seed", type=int, help="Draw with this seed (default: a fresh random one).")
-@click.option("--verify", is_flag=True, help="Re-draw from the stored seed and inputs and compare.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Re-draw from the stored seed and inputs and compare; check the audit's record chain.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @as_option(required=False)
 def sample(
@@ -198,7 +202,11 @@ def sample(
         check = sample_verify(user, audit_id) if verify else None
     if as_json:
         if check is not None:
-            data["verify"] = {"same": check.same, "message": check.message}
+            data["verify"] = {
+                "same": check.same,
+                "message": check.message,
+                "problems": list(check.problems),
+            }
         emit_json(data)
     else:
         click.echo(f"audit {audit_id}: seed {draw.seed}, drawn on {draw.drawn_on:%d/%m/%Y}")
@@ -210,6 +218,8 @@ def sample(
             click.echo(f"{p['office']}\t{p['state']}\t{p['how']}\t{p['name']}\t{p['reason']}")
         if check is not None:
             click.echo(("verified: " if check.same else "MISMATCH: ") + check.message)
+            for problem in check.problems:
+                click.echo(f"  {problem}")
     if check is not None and not check.same:
         raise SystemExit(1)
 
@@ -258,7 +268,11 @@ def score(audit_id: int, csv_file: TextIO, as_user: str) -> None:
 
 @audits.command()
 @click.argument("audit_id", type=int)
-@click.option("--verify", is_flag=True, help="Recompute the recorded decision from stored scores.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Recompute the recorded decision from stored scores; check the audit's record chain.",
+)
 @as_option(required=False)
 def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
     """Record the certification decision (a decision maker who did not score the audit) and
@@ -272,6 +286,8 @@ def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
         if verify:
             check = decision_verify(acting(as_user), audit_id)
             click.echo(("agrees: " if check.agrees else "DISAGREES: ") + check.message)
+            for problem in check.problems:
+                click.echo(f"  {problem}")
             if not check.agrees:
                 raise SystemExit(1)
             return

@@ -194,3 +194,22 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
         if status != 0:
             fail(f"the database run failed (exit {status}): {err.strip()[-2000:]}")
         click.echo(out, nl=False)
+
+
+@bench.command("records")
+@click.option("--chains", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--per-chain", type=click.IntRange(min=1), default=50, show_default=True)
+def records_cmd(chains: int, per_chain: int) -> None:
+    """Time `records verify` and `records checkpoint` over CHAINS chains of PER-CHAIN records
+    (written in a transaction that is rolled back; the database is left as it was)."""
+    from assay.records.bench import records_bench
+
+    result = records_bench(chains, per_chain)
+    total = chains * per_chain
+    click.echo(f"{chains:,} chains × {per_chain} records = {total:,} records")
+    for name, seconds in result.seconds.items():
+        rate = f" ({total / seconds:,.0f} records/s)" if name.startswith("verify") else ""
+        click.echo(f"{name}: {seconds:.2f} s{rate}")
+    if result.problems:
+        click.echo(f"{result.problems} problems found (expected none)")
+        sys.exit(1)

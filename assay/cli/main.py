@@ -62,6 +62,7 @@ def main() -> None:
 
 # Sub-groups live in their own modules; importing them registers them on ``main``.
 from assay.cli import (  # noqa: E402
+    backup,
     bench,
     catalogue,
     centre,
@@ -92,5 +93,7 @@ main.add_command(audit_commands)
 main.add_command(bench.bench)
 main.add_command(server.demo)
 main.add_command(server.serve)
+main.add_command(backup.backup)
+main.add_command(backup.restore)
 
 __all__ = ["Path", "emit_json", "fail", "main"]

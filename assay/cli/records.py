@@ -33,8 +33,11 @@ def records() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An exported checkpoint or anchor log kept elsewhere (repeatable).",
 )
+@click.option(
+    "--files", is_flag=True, help="Also re-hash every stored evidence file (reads them all)."
+)
 def verify(
-    registration_id: int | None, chain_name: str | None, anchor_files: tuple[Path, ...]
+    registration_id: int | None, chain_name: str | None, anchor_files: tuple[Path, ...], files: bool
 ) -> None:
     """Recompute every chain, reconcile the rows the app reads with it, and compare each chain
     with its anchors (checkpoint table, anchor log, --anchors copies). Prints "ok: ..." or one
@@ -42,7 +45,7 @@ def verify(
     from assay.records.services import records_verify
 
     only = f"registration:{registration_id}" if registration_id is not None else chain_name
-    report = records_verify(only, anchor_files)
+    report = records_verify(only, anchor_files, files=files)
     summary = (
         f"{report.records} records in {report.chains} chains, {report.anchored_chains} chains "
         f"anchored, {report.checkpoints} checkpoints"

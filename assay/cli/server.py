@@ -7,9 +7,17 @@ import click
 
 @click.command()
 def demo() -> None:
-    """Create or update the database with demo data. Safe to run again."""
+    """Create or update the database with demo data. Safe to run again. Stops, changing
+    nothing, when the anchor log names chains of an earlier database that is gone."""
+    from django.core.management import call_command
+
+    from assay.cli.main import fail
+    from assay.records.services import anchor_log_orphaned
     from assay.web.demo import demo_load
 
+    call_command("migrate", verbosity=0)
+    if problem := anchor_log_orphaned():
+        fail(problem)
     for line in demo_load():
         click.echo(line)
 

@@ -26,6 +26,7 @@ from assay.portfolios.models import (
     MappingStatus,
 )
 from assay.portfolios.records import PREFIX, chain_name
+from assay.portfolios.storage import verify_stored
 from assay.records.registry import Checked, Heads, Problem, Source, prefix_of
 from assay.records.services import actor_id_of, broken_line
 
@@ -92,11 +93,13 @@ def check(only: str | None) -> Checked:
         columns.setdefault(pk, []).append((unit, actor_id))
     problems: list[Problem] = []
     rulings: dict[int, _Ruling] = {}
+    broken: set[int] = set()  # reported once; their mappings are not reconciled
     for pk, records in grouped.items():
         name = chain_name(pk)
-        verification = chain.verify(records, name)
+        verification = chain.verify(records, name, stored=True)
         if not verification.ok:
             problems.append(Problem(name, broken_line(verification)))
+            broken.add(pk)
             continue
         for record, (unit, column_actor) in zip(records, columns[pk], strict=True):
             if unit != record.payload.get("unit", ""):
@@ -109,7 +112,7 @@ def check(only: str | None) -> Checked:
                 )
             if record.kind in _DECIDES and isinstance(record.payload.get("mapping"), int):
                 rulings[record.payload["mapping"]] = _ruling(pk, record)
-    problems.extend(_mappings_reconcile(rulings, registration_id))
+    problems.extend(_mappings_reconcile(rulings, registration_id, broken))
     return Checked(len(grouped), sum(len(r) for r in grouped.values()), problems)
 
 
@@ -128,7 +131,9 @@ def _ruling(registration: int, record: chain.Record) -> _Ruling:
     )
 
 
-def _mappings_reconcile(rulings: dict[int, _Ruling], registration_id: int | None) -> list[Problem]:
+def _mappings_reconcile(
+    rulings: dict[int, _Ruling], registration_id: int | None, broken: set[int]
+) -> list[Problem]:
     """Each decided mapping row against the latest decision on it, and each decision's mapping
     against its row; evidence confirmed must still be what was confirmed."""
     mappings = CriterionMapping.objects.values_list(
@@ -143,6 +148,8 @@ def _mappings_reconcile(rulings: dict[int, _Ruling], registration_id: int | None
     confirmed_items: dict[int, tuple[int, _Ruling]] = {}
     for pk, item, owner, unit, target, status, decided_by in mappings.iterator(2000):
         seen.add(pk)
+        if owner in broken:
+            continue
         label = f"mapping {pk} (unit {unit} {target}, evidence {item})"
         ruling = rulings.get(pk)
         if ruling is None:
@@ -255,6 +262,30 @@ def hash_at(wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return found
 
 
+def files_check() -> list[Problem]:
+    """Every stored evidence file still hashes to the SHA-256 its row (and any confirmation)
+    names; a missing or altered object is named with its item's chain."""
+    problems: list[Problem] = []
+    rows = EvidenceFile.objects.order_by("pk").values_list(
+        "pk", "item_id", "item__registration_id", "storage_name", "sha256"
+    )
+    for pk, item, registration, storage_name, sha in rows.iterator(2000):
+        if not verify_stored(storage_name, sha):
+            problems.append(
+                Problem(
+                    chain_name(registration),
+                    f"evidence file {pk} (evidence {item}): the stored bytes are missing or do "
+                    f"not hash to {sha[:12]}…",
+                )
+            )
+    return problems
+
+
 SOURCE = Source(
-    name="portfolio decisions", prefixes=(PREFIX,), check=check, heads=heads, hash_at=hash_at
+    name="portfolio decisions",
+    prefixes=(PREFIX,),
+    check=check,
+    heads=heads,
+    hash_at=hash_at,
+    files=files_check,
 )

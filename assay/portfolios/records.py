@@ -159,4 +159,6 @@ def chains_verify(registration_id: int | None = None) -> list[tuple[int, chain.V
     grouped: dict[int, list[chain.Record]] = {}
     for row in rows.iterator():
         grouped.setdefault(row.registration_id, []).append(as_record(row))
-    return [(pk, chain.verify(records, chain_name(pk))) for pk, records in grouped.items()]
+    return [
+        (pk, chain.verify(records, chain_name(pk), stored=True)) for pk, records in grouped.items()
+    ]

@@ -41,6 +41,8 @@ class Source:
     check: Callable[[str | None], Checked]
     heads: Callable[[], Heads]
     hash_at: Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], str]]
+    files: Callable[[], list[Problem]] | None = None
+    """Re-hash the stored bytes of every file the chains vouch for (``verify --files``)."""
 
 
 Reconciler = Callable[[Mapping[str, Sequence[chain.Record]], str | None], list[Problem]]

@@ -105,6 +105,22 @@ def anchor_log_read(path: Path | None = None) -> tuple[list[anchor.Head], list[s
     return heads, problems
 
 
+def anchor_log_orphaned() -> str | None:
+    """A sentence when the anchor log names chains but the database holds none at all: a
+    deleted or replaced database (by accident or not). Commands that would start writing
+    new chains over it (``assay demo``) stop and say so instead of forking the history."""
+    heads, _ = anchor_log_read()
+    if not heads or heads_all():
+        return None
+    chains = len({h.chain for h in heads})
+    return (
+        f"the anchor log {anchor_log_path()} names {chains} chain(s) but this database holds "
+        "none: it was deleted or replaced. If that was on purpose, move the anchor log away "
+        "(keep it: it is the evidence of what the old database held) and run again; to check "
+        "a restored database against it, run `assay records verify`."
+    )
+
+
 # --- generic chains --------------------------------------------------------------------------
 
 
@@ -154,26 +170,27 @@ def chain_records(name: str) -> list[chain.Record]:
 
 
 def _generic_check(only: str | None) -> Checked:
-    rows = ChainRecord.objects.order_by("chain", "seq")
+    rows = ChainRecord.objects.order_by("chain", "seq").values_list(
+        "chain", "seq", "kind", "payload", "actor_id", "actor_name", "at", "prev_hash", "hash"
+    )
     if only is not None:
         rows = rows.filter(chain=only)
     grouped: dict[str, list[chain.Record]] = {}
     actors: dict[str, list[tuple[int, int | None]]] = {}
-    for row in rows.iterator(chunk_size=2000):
-        grouped.setdefault(row.chain, []).append(as_record(row))
-        actors.setdefault(row.chain, []).append((row.seq, row.actor_id))
+    for name, seq, kind, payload, actor_id, actor, at, prev, head in rows.iterator(2000):
+        grouped.setdefault(name, []).append(chain.Record(seq, kind, payload, actor, at, prev, head))
+        actors.setdefault(name, []).append((seq, actor_id))
     problems: list[Problem] = []
     by_prefix: dict[str, dict[str, list[chain.Record]]] = {}
     for name, records in grouped.items():
-        verification = chain.verify(records, name)
+        verification = chain.verify(records, name, stored=True)
         if not verification.ok:
             problems.append(Problem(name, broken_line(verification)))
             continue
-        for seq, actor_id in actors[name]:
-            hashed = actor_id_of(records[seq - 1].actor)
-            if hashed != actor_id:
+        for seq, column_actor in actors[name]:
+            if actor_id_of(records[seq - 1].actor) != column_actor:
                 problems.append(
-                    Problem(name, f"record {seq}: the actor column is not the hashed actor")
+                    Problem(name, f"record {seq}: its actor column is not the hashed actor")
                 )
         by_prefix.setdefault(prefix_of(name), {})[name] = records
     for prefix, reconcile in RECONCILERS.items():
@@ -301,9 +318,12 @@ class Report:
         return not self.problems
 
 
-def records_verify(only: str | None = None, anchor_files: Sequence[Path] = ()) -> Report:
+def records_verify(
+    only: str | None = None, anchor_files: Sequence[Path] = (), *, files: bool = False
+) -> Report:
     """Recompute every chain, reconcile the rows the app reads with them, and check them
-    against every anchor: the checkpoint table, the anchor log and any exported copies."""
+    against every anchor: the checkpoint table, the anchor log and any exported copies.
+    ``files`` also re-hashes every stored evidence file (reads them all: slow on big stores)."""
     report = Report()
     for source in SOURCES.values():
         if only is not None and source.prefixes and prefix_of(only) not in source.prefixes:
@@ -312,6 +332,8 @@ def records_verify(only: str | None = None, anchor_files: Sequence[Path] = ()) -
         report.chains += checked.chains
         report.records += checked.records
         report.problems.extend(checked.problems)
+        if files and source.files is not None:
+            report.problems.extend(source.files())
     log = [_as_checkpoint(r) for r in Checkpoint.objects.order_by("seq")]
     report.checkpoints = len(log)
     report.problems.extend(Problem("checkpoints", p) for p in anchor.checkpoints_verify(log))

@@ -295,10 +295,10 @@ def plan_set(
             errors[f"unit {item.unit}"] = without_content_refusal(item.unit)
         if item.assessor_id is not None:
             assessor = user_model.objects.filter(pk=item.assessor_id).first()
-            if assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
-                errors[f"assessor {item.unit}"] = "not an assessor at this centre"
-            elif refusal := _own_duty(registration, "assessor", assessor):
+            if assessor is not None and (refusal := _own_duty(registration, "assessor", assessor)):
                 errors[f"assessor {item.unit}"] = refusal
+            elif assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
+                errors[f"assessor {item.unit}"] = "not an assessor at this centre"
             elif not _already_assessing(
                 registration, item, assessor
             ) and not can_take_new_candidates(assessor, today):
@@ -307,10 +307,10 @@ def plan_set(
                 )
     if internal_verifier_id is not None:
         iv = user_model.objects.filter(pk=internal_verifier_id).first()
-        if iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
-            errors["internal_verifier"] = "not an internal verifier at this centre"
-        elif refusal := _own_duty(registration, "internal_verifier", iv):
+        if iv is not None and (refusal := _own_duty(registration, "internal_verifier", iv)):
             errors["internal_verifier"] = refusal
+        elif iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
+            errors["internal_verifier"] = "not an internal verifier at this centre"
         elif any(u.assessor_id == internal_verifier_id for u in units):
             errors["internal_verifier"] = (
                 "an internal verifier must never verify their own assessments"

@@ -91,6 +91,7 @@ def test_db_bench_goes_through_the_services(tmp_path, settings) -> None:  # type
         "sample",
         "scores (5 sites x 12)",
         "decision",
+        "records verify (audit chain)",
         "report (from stored data)",
         *ENGINE_STEPS[-3:],
     ]

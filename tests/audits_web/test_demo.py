@@ -22,6 +22,8 @@ from assay.audits.models import (
     SiteScore,
 )
 from assay.audits.selectors import audit_change, decision_verify, sample_verify
+from assay.records.models import ChainRecord
+from assay.records.services import records_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,10 @@ def test_improvement_year_on_year(demo: list[str]) -> None:
     rows = audit_change(cora, again.pk)
     assert rows and all(b is not None and a is not None and a >= b for _, b, a in rows)
     assert sum(a - b for _, b, a in rows if a is not None and b is not None) > 0
+
+
+def test_every_demo_audit_has_a_chain_that_verifies(demo: list[str]) -> None:
+    report = records_verify()
+    assert report.ok, report.problems
+    chains = set(ChainRecord.objects.values_list("chain", flat=True))
+    assert {f"audit:{pk}" for pk in Audit.objects.values_list("pk", flat=True)} <= chains

@@ -299,7 +299,7 @@ def test_the_old_exploit_end_to_end(world: World) -> None:
     admin, cand, reg = world["centre_admin"], world["candidate_self"], world.registration
     with pytest.raises(InvalidInput, match="a candidate cannot hold a staff role"):
         membership_grant(by=admin, centre=world.north, user=cand, role=Role.ASSESSOR)
-    with pytest.raises(InvalidInput, match="not an assessor at this centre"):
+    with pytest.raises(InvalidInput, match="cannot be their own assessor"):
         plan_set(by=admin, registration=reg, units=[PlanUnitInput("401", cand.pk)])
     # Data written before the rule: the grant and the plan are in the tables anyway.
     legacy_self_assessor(world)
@@ -341,3 +341,26 @@ def test_rpl_credit_transfer_and_signatures_as_assessor_are_refused_too(world: W
     assert type(world.claim).objects.get(pk=world.claim.pk).accepted is None
     assert not type(world.claim).objects.filter(registration=reg, unit_number="403").exists()
     assert not reg.signatures.exists()
+
+
+@pytest.mark.parametrize("role", [Role.TUTOR, Role.LEAD_IQA, Role.CENTRE_ADMIN])
+def test_a_legacy_centre_wide_role_of_a_candidate_reads_nothing_more(
+    world: World, role: str
+) -> None:
+    """A staff role written to the table before the rule (or by hand) gives a candidate no
+    read of other candidates: their own portfolio only, no centre pages, no API lists."""
+    from assay.centres.permissions import centres_visible_to, roles_at
+    from assay.registrations.selectors import registrations_visible_to
+
+    cand = world["candidate_self"]
+    Membership.objects.create(user=cand, centre=world.north, role=role)
+    assert role not in roles_at(cand, world.north)
+    assert world.north not in centres_visible_to(cand)
+    assert list(registrations_visible_to(cand)) == [world.registration]
+    client = Client()
+    client.force_login(cand)
+    assert client.get(f"/registrations/{world.other_registration.pk}/").status_code == 404
+    assert client.get(f"/centres/{world.north.pk}/").status_code in (403, 404)
+    # at another centre, where they are nobody's candidate, the same role works
+    Membership.objects.create(user=cand, centre=world.south, role=role)
+    assert role in roles_at(cand, world.south)

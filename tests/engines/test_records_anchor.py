@@ -154,3 +154,24 @@ def test_a_chain_is_bound_to_its_name() -> None:
     assert (moved.ok, moved.first_broken) == (False, 1)
     assert moved.reason == "record 1: prev_hash is not the genesis hash of registration:2"
     assert chain.genesis("") == chain.GENESIS != chain.genesis("registration:1")
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(), JSON, max_size=5))
+def test_the_stored_shortcut_hashes_exactly_like_the_checked_path(payload: dict) -> None:
+    """Verify skips the value walk for payloads read back from JSON: same bytes, same hash."""
+    args = (3, "criterion_judged", payload, "alice (#2)", "2013-03-01T09:00:00+00:00", "0" * 64)
+    stored = json.loads(chain.canonical(payload))
+    assert chain.record_hash(*args) == chain.record_hash(
+        3, "criterion_judged", stored, *args[3:], stored=True
+    )

@@ -255,3 +255,39 @@ def test_cli_names_the_problem_and_exits_1(assessed: dict[str, Any], tmp_path: P
         f"broken: {chain_name(reg.pk)}: record 2: its unit column is not the hashed unit"
         in broken.output
     )
+
+
+def test_files_option_names_altered_stored_bytes(world: dict[str, Any]) -> None:
+    from django.core.files.storage import default_storage
+
+    from tests.portfolios.test_services import add
+
+    item = add(world)
+    stored = evidence_file_attach(
+        by=world["dan"], item=item, upload=io.BytesIO(TEXT), original_name="a.txt"
+    )
+    assert records_verify(files=True).ok
+    path = Path(default_storage.path(stored.storage_name))
+    path.chmod(0o644)
+    path.write_bytes(b"swapped")
+    assert records_verify().ok  # the rows still agree ...
+    found = problems(files=True)  # ... the bytes do not
+    assert found == [
+        f"registration:{world['reg'].pk}: evidence file {stored.pk} (evidence {item.pk}): the "
+        f"stored bytes are missing or do not hash to {stored.sha256[:12]}…"
+    ]
+
+
+def test_demo_stops_over_an_orphaned_anchor_log(db: None, tmp_path: Path) -> None:
+    """A database deleted under its anchor log: `assay demo` says so and writes nothing,
+    instead of starting a second history under the same chain names."""
+    from assay.records.services import _log_write, anchor_log_orphaned
+
+    assert anchor_log_orphaned() is None  # no log yet
+    _log_write([{"type": "head", "chain": "registration:1", "length": 3, "hash": "a" * 64}])
+    message = anchor_log_orphaned()
+    assert message is not None and "names 1 chain(s) but this database holds none" in message
+    result = CliRunner().invoke(main, ["demo"])
+    assert result.exit_code != 0
+    assert "move the anchor log away" in result.output
+    assert not Decision.objects.exists() and not Registration.objects.exists()

@@ -186,10 +186,11 @@ def test_a_hand_edited_decision_is_named_by_the_chain_check(world: dict[str, Any
     Decision.objects.filter(pk=judged.pk).update(payload={**judged.payload, "met": False})
     result = verify()
     assert result.exit_code == 1
-    assert (
-        f"broken: registration {reg.pk}, record {judged.seq}: record {judged.seq}: "
-        "its hash does not match its content"
-    ) in result.output
+    assert result.output.splitlines()[0] == (
+        f"broken: registration:{reg.pk}: record {judged.seq}: "
+        f"its hash does not match its content ({judged.seq - 1} records before it check out)"
+    )
+    assert result.output.splitlines()[1].startswith("1 problems; ")
 
 
 def test_an_assessor_cannot_judge_a_candidate_not_theirs(world: dict[str, Any]) -> None:
