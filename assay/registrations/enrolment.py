@@ -6,7 +6,7 @@ every field the app reads from the rows it wrote, inside its own transaction and
 the registration row (``enrolment_lock``). ``reconcile`` (registered for ``records verify``)
 folds each chain (``engines.registration.enrolment``) and compares it with the rows, so a status
 set back, an end date moved, a claim flipped or a row added, edited or deleted in the database
-is named. What is covered: docs/registrations.md.
+is named. What is covered: docs/accounts.md.
 """
 
 from __future__ import annotations
