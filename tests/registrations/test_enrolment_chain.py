@@ -2,8 +2,6 @@
 and ``records verify`` names any row that no longer matches it. The tampers are raw ORM updates,
 as an attacker with write access to the database would make them."""
 
-
-
 from __future__ import annotations
 
 import datetime as dt
