@@ -291,3 +291,29 @@ def test_cli_verify_exits_1_on_a_tamper(world: dict[str, Any]) -> None:
     tampered = runner.invoke(main, ["records", "verify"])
     assert tampered.exit_code == 1
     assert f"enrolment:{world['reg'].pk}: credit transfer for unit 404" in tampered.output
+
+
+def test_reconciling_takes_the_same_queries_whatever_the_number_of_registrations(
+    world: dict[str, Any],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assay.records.services import chain_records
+    from assay.registrations.enrolment import reconcile
+    from tests.fixtures_centre import register
+
+    def queries() -> int:
+        names = ChainRecord.objects.filter(chain__startswith="enrolment:").values_list(
+            "chain", flat=True
+        )
+        chains = {n: chain_records(n) for n in set(names)}
+        with CaptureQueriesContext(connection) as captured:
+            assert reconcile(chains, None) == []
+        return len(captured)
+
+    before = queries()
+    w = world["w"]
+    for first in ("Cy", "Di", "Ed"):
+        register(w["centre_admin"], w.north, first_name=first)
+    assert queries() == before <= 8
