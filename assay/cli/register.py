@@ -1,6 +1,7 @@
 """``assay register``: check and register candidates, one or a whole file, export them, change
-a registration's status (with a reason and --confirm), extend its period, and expire the
-registrations whose period has ended (the nightly job).
+a registration's status (with a reason and --confirm), extend its period, expire the
+registrations whose period has ended (the nightly job), and adopt registrations made before the
+enrolment chain existed into it.
 
 ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM/YYYY.
 """
@@ -249,6 +250,19 @@ def expire(as_user: str, dry_run: bool) -> None:
         click.echo(f"{len(rows)} registration(s) due to expire; nothing was changed")
     else:
         click.echo(f"expired {len(rows)} registration(s)")
+
+
+@register.command()
+@as_option(required=True)
+def adopt(as_user: str) -> None:
+    """Start the enrolment chain of every registration made before chains existed (their rows
+    as they are now); --as the awarding body. Run once after upgrading; then records verify."""
+    from assay.registrations.enrolment import enrolment_adopt
+
+    user = user_named(as_user)
+    with domain_errors():
+        adopted = enrolment_adopt(by=user)
+    click.echo(f"adopted {len(adopted)} registration(s) into the enrolment chain")
 
 
 STATUSES = ["registered", "in_progress", "withdrawn", "transferred", "completed", "expired"]

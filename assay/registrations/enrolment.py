@@ -20,6 +20,7 @@ from django.db import transaction
 
 from assay.engines.records import chain
 from assay.engines.registration import enrolment as engine
+from assay.errors import NotAllowed
 from assay.records.models import ChainRecord
 from assay.records.registry import Problem
 from assay.records.services import record_append
@@ -197,6 +198,45 @@ def registration_stored(registration: Registration) -> dict[str, Any]:
 
 def plan_stored(registration_id: int) -> list[PlanUnit]:
     return list(PlanUnit.objects.filter(registration_id=registration_id).order_by("unit_number"))
+
+
+def enrolment_adopt(*, by: AbstractBaseUser) -> list[int]:
+    """Start the chain of every registration that has none (made before chains existed): one
+    ``adopted`` record holding its columns and rows as they are now. The awarding body only.
+    A chain that was deleted is still named by its anchors, so adoption cannot hide that."""
+    if not getattr(by, "is_superuser", False):
+        raise NotAllowed("only the awarding body adopts registrations into the enrolment chain")
+    chained = {
+        int(name.split(":", 1)[1])
+        for name in ChainRecord.objects.filter(chain__startswith=f"{PREFIX}:")
+        .order_by()
+        .values_list("chain", flat=True)
+        .distinct()
+        if name.split(":", 1)[1].isdigit()
+    }
+    adopted: list[int] = []
+    for pk in (
+        Registration.objects.exclude(pk__in=chained).order_by("pk").values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            locked = Registration.objects.select_for_update().get(pk=pk)
+            if ChainRecord.objects.filter(chain=chain_name(pk)).exists():
+                continue  # started meanwhile
+            enrolment_append(
+                pk,
+                engine.ADOPTED,
+                by=by,
+                columns=registration_fields(locked),
+                rows={
+                    "status_change": StatusChange.objects.filter(registration_id=pk).order_by("pk"),
+                    "extension": Extension.objects.filter(registration_id=pk).order_by("pk"),
+                    "claim": RplClaim.objects.filter(registration_id=pk).order_by("pk"),
+                    "signature": Signature.objects.filter(registration_id=pk).order_by("pk"),
+                },
+                plan=plan_stored(pk),
+            )
+        adopted.append(pk)
+    return adopted
 
 
 # --- reconciling -----------------------------------------------------------------------------

@@ -317,3 +317,23 @@ def test_reconciling_takes_the_same_queries_whatever_the_number_of_registrations
     for first in ("Cy", "Di", "Ed"):
         register(w["centre_admin"], w.north, first_name=first)
     assert queries() == before <= 8
+
+
+def test_adopt_starts_the_chain_of_a_registration_made_before_chains(
+    world: dict[str, Any],
+) -> None:
+    reg, w = world["reg"], world["w"]
+    ChainRecord.objects.filter(chain=name(reg)).delete()  # as if made before chains existed
+    runner = CliRunner()
+    refused = runner.invoke(main, ["register", "adopt", "--as", w["centre_admin"].username])
+    assert refused.exit_code != 0 and "only the awarding body" in refused.output
+    done = runner.invoke(main, ["register", "adopt", "--as", w["awarding_body"].username])
+    assert done.exit_code == 0 and "adopted 1 registration(s)" in done.output, done.output
+    assert ChainRecord.objects.get(chain=name(reg)).kind == "adopted"
+    # the rows as found now verify; the anchor log still names the deleted history
+    found = problems()
+    assert found == [f"{name(reg)}: records 2–8 missing (anchored with 8, the database has 1)"]
+    again = runner.invoke(main, ["register", "adopt", "--as", w["awarding_body"].username])
+    assert "adopted 0 registration(s)" in again.output
+    Registration.objects.filter(pk=reg.pk).update(status="withdrawn")
+    assert f"{name(reg)}: status is withdrawn but record 1 made it in_progress" in problems()

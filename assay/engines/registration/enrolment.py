@@ -17,6 +17,7 @@ from typing import Any
 from ..records.chain import Record
 
 __all__ = [
+    "ADOPTED",
     "KEYS",
     "REGISTERED",
     "Implied",
@@ -27,6 +28,10 @@ __all__ = [
 
 REGISTERED = "registered"
 """The kind of a chain's first record: the registration's columns as created."""
+
+ADOPTED = "adopted"
+"""The other possible first record: a registration made before chains existed, its rows taken
+as found (vouched for from then on, not before)."""
 
 KEYS: Mapping[str, str] = {
     "status_change": "id",
@@ -52,7 +57,7 @@ def implied(records: Sequence[Record]) -> Implied:
     """Fold a (verified) enrolment chain into the state it implies."""
     state = Implied(rows={name: {} for name in KEYS})
     for record in records:
-        if record.seq == 1 and record.kind != REGISTERED:
+        if record.seq == 1 and record.kind not in (REGISTERED, ADOPTED):
             state.problems.append(f"record 1 is {record.kind}, not the registration")
         payload = record.payload
         for column, value in dict(payload.get("set") or {}).items():
