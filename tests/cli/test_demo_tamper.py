@@ -108,6 +108,37 @@ def test_the_demo_verifies(demo_dir: Path, tmp_path: Path) -> None:
             "where registration_id={r} and seq=60",
             "broken: registration:{r}: record 60: its hash does not match its content",
         ),
+        # the enrolment chain: the registration's administrative record
+        (
+            "update registrations_registration set status='withdrawn' where id={r}",
+            "broken: enrolment:{r}: status is withdrawn but record",
+        ),
+        (
+            "update registrations_registration set end_date='2020-01-01' where id={r}",
+            "broken: enrolment:{r}: end_date is 2020-01-01 but record 1 made it",
+        ),
+        (
+            "insert into registrations_rplclaim (registration_id, unit_number, kind, "
+            "certificate_reference, evidence, accepted, created_at) "
+            "values ({r}, '410', 'credit_transfer', 'X', 'x', 1, '2013-01-01 00:00:00')",
+            "credit transfer for unit 410 (claim",
+        ),
+        (
+            "update registrations_rplclaim set accepted=0 where accepted=1",
+            "accepted is False but record",
+        ),
+        (
+            "update registrations_signature set text='I agree to nothing'",
+            "its text does not match its text_sha256",
+        ),
+        (
+            "delete from registrations_statuschange where registration_id={r}",
+            "broken: enrolment:{r}: status change",
+        ),
+        (
+            "delete from records_chainrecord where chain='enrolment:{r}'",
+            "broken: enrolment:{r}: the whole chain is missing (anchored with",
+        ),
     ],
 )
 def test_each_edit_is_named(demo_dir: Path, tmp_path: Path, sql: str, named: str) -> None:
