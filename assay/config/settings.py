@@ -72,9 +72,7 @@ FILE_UPLOAD_HANDLERS = [
 # killed server left behind.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp-uploads")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES = float(
-    os.environ.get("ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES", "60")
-)
+ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES = float(os.environ.get("ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES", "60"))
 
 # Email (notifications, witness links): the backend by its dotted path — the console in
 # development, e.g. django.core.mail.backends.smtp.EmailBackend in production (tests use

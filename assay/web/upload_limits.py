@@ -20,8 +20,9 @@ Two guards, both answering 413 with a clear message and changing nothing:
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
@@ -152,10 +154,8 @@ def _discard_partial_files(request: HttpRequest) -> None:
     for handler in getattr(request, "_upload_handlers", None) or []:
         partial = getattr(handler, "file", None)
         if partial is not None:
-            try:
+            with contextlib.suppress(OSError):
                 partial.close()
-            except OSError:
-                pass
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -182,12 +182,10 @@ class LimitedUploadHandler(FileUploadHandler):
         return None  # the next handler returns the file
 
 
-def too_large_response(request: HttpRequest, message: str) -> HttpResponse:
+def too_large_response(request: HttpRequest, message: str) -> HttpResponseBase:
     """413 in the API's error shape under /api/, else a page."""
     if request.path_info.startswith("/api/"):
-        body = {
-            "error": {"status": 413, "code": "too_large", "message": message, "details": []}
-        }
+        body = {"error": {"status": 413, "code": "too_large", "message": message, "details": []}}
         content = json.dumps(body).encode()
         content_type = "application/json"
     else:
@@ -198,7 +196,7 @@ def too_large_response(request: HttpRequest, message: str) -> HttpResponse:
         # Django's development server drains the unread body after the response; stop that
         # (the client may still be sending hundreds of MiB) and answer without a length, which
         # makes it close the connection instead of reading the rest as the next request.
-        stream.limit = stream._pos
+        stream.limit = getattr(stream, "_pos", 0)
         return StreamingHttpResponse(iter([content]), status=413, content_type=content_type)
     return HttpResponse(content, status=413, content_type=content_type)
 
@@ -206,12 +204,12 @@ def too_large_response(request: HttpRequest, message: str) -> HttpResponse:
 class BodyLimitMiddleware:
     """Refuses a body above the request's cap with 413 before it is read; see the module."""
 
-    def __init__(self, get_response: Any) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method not in _BODY_METHODS:
-            return self.get_response(request)  # type: ignore[no-any-return]
+            return self.get_response(request)
         length = _declared_length(request)
         cap, file_cap = limits_for(request)
         if length is not None and length > cap:
@@ -221,9 +219,9 @@ class BodyLimitMiddleware:
             return too_large_response(request, message)
         setattr(request, _FILE_LIMIT, file_cap)
         if hasattr(request, "_stream"):
-            request._stream = _CappedStream(request._stream, cap, request)
-        response: HttpResponse = self.get_response(request)
-        message = getattr(request, _TOO_LARGE, None)
-        if message and response.status_code != 413:
-            return too_large_response(request, message)
+            request._stream = _CappedStream(request._stream, cap, request)  # type: ignore[assignment]
+        response: HttpResponseBase = self.get_response(request)
+        refused: str | None = getattr(request, _TOO_LARGE, None)
+        if refused and response.status_code != 413:
+            return too_large_response(request, refused)
         return response

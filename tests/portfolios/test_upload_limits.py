@@ -27,6 +27,7 @@ from assay.web.upload_limits import EVIDENCE_UPLOADS, RequestTooLarge, _CappedSt
 
 MIB = 1024 * 1024
 BOUNDARY = "assay-limit-test"
+ASSAY = (sys.executable, "-c", "from assay.cli.main import main; main()")
 CSRF = "0123456789abcdef0123456789abcdef"  # a valid unmasked CSRF secret
 
 
@@ -164,8 +165,9 @@ def test_an_evidence_file_over_the_limit_is_stopped_while_streaming(
     dan = bearer(world["dan"])
     response, body = post(dan, f"/api/v1/evidence/{item.pk}/files", 6 * MIB)
     assert response.status_code == 413
-    assert "talk.wav is larger than the limit of 3,145,728 bytes" in (
-        response.json()["error"]["message"]
+    assert (
+        "talk.wav is larger than the limit of 3,145,728 bytes"
+        in (response.json()["error"]["message"])
     )
     assert body.read_bytes < 3 * MIB + 256 * 1024  # stopped at the limit, not at the end
     assert list(temp_dir.iterdir()) == []  # the partial temporary file was deleted
@@ -281,8 +283,7 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ASSAY_DATA_DIR=str(data_dir), ASSAY_ALLOWED_HOSTS="127.0.0.1")
     return subprocess.Popen(
-        [sys.executable, "-c", "from assay.cli.main import main; main()", "serve"]
-        + ["--addr", f"127.0.0.1:{port}"],
+        [*ASSAY, "serve", "--addr", f"127.0.0.1:{port}"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -356,8 +357,7 @@ def test_a_real_server_refuses_unread_and_its_kill_9_leftovers_are_swept(tmp_pat
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ASSAY_DATA_DIR=str(data_dir))
     swept = subprocess.run(
-        [sys.executable, "-c", "from assay.cli.main import main; main()"]
-        + ["files", "sweep", "--older-than", "0"],
+        [*ASSAY, "files", "sweep", "--older-than", "0"],
         env=env,
         capture_output=True,
         text=True,
@@ -366,4 +366,3 @@ def test_a_real_server_refuses_unread_and_its_kill_9_leftovers_are_swept(tmp_pat
     assert swept.returncode == 0, swept.stderr
     assert "removed 1" in swept.stdout
     assert list(temp.iterdir()) == []
-
