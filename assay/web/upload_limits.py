@@ -45,7 +45,6 @@ EVIDENCE_UPLOADS = frozenset(
         "api-v1:evidence",
     }
 )
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _TOO_LARGE = "assay_body_too_large"  # request attribute: the refusal message, once refused
 _FILE_LIMIT = "assay_upload_file_limit"  # request attribute: the per-file limit in bytes
 
@@ -208,8 +207,6 @@ class BodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method not in _BODY_METHODS:
-            return self.get_response(request)
         length = _declared_length(request)
         cap, file_cap = limits_for(request)
         if length is not None and length > cap:

@@ -205,6 +205,31 @@ def test_a_file_under_the_limit_is_spooled_and_stored(
     assert list(temp_dir.iterdir()) == []  # Django's and store_upload's files are gone
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", ["abc", "-5", ""])
+def test_a_bad_content_length_is_no_error(temp_dir: Path, length: str) -> None:
+    chunks, _ = multipart_chunks(6 * MIB)
+    body = CountingInput(chunks)
+    response = Client().post(
+        "/accounts/login/",
+        data=b"",
+        content_type="application/octet-stream",
+        **{"wsgi.input": body, "CONTENT_LENGTH": length, "CONTENT_TYPE": "multipart/form-data"},
+    )
+    assert response.status_code in {200, 400, 403}  # Django reads no body; never a 500
+    assert body.read_bytes == 0 and list(temp_dir.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_any_method_with_a_large_body_is_refused_unread(temp_dir: Path) -> None:
+    chunks, length = multipart_chunks(6 * MIB)
+    body = CountingInput(chunks)
+    response = Client().get(
+        "/accounts/login/", **{"wsgi.input": body, "CONTENT_LENGTH": str(length)}
+    )
+    assert response.status_code == 413 and body.read_bytes == 0
+
+
 def test_a_body_without_a_declared_length_is_counted_and_stopped() -> None:
     class Request:
         pass
