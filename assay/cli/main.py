@@ -67,6 +67,7 @@ from assay.cli import (  # noqa: E402
     catalogue,
     centre,
     centre_people,
+    files,
     plan,
     portfolio,
     records,
@@ -91,6 +92,7 @@ main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)
 main.add_command(bench.bench)
+main.add_command(files.files)
 main.add_command(server.demo)
 main.add_command(server.serve)
 main.add_command(backup.backup)

@@ -25,7 +25,12 @@ def demo() -> None:
 @click.command()
 @click.option("--addr", default="127.0.0.1:8000", show_default=True)
 def serve(addr: str) -> None:
-    """Serve the web application and API (development server)."""
+    """Serve the web application and API (development server). First removes upload
+    temporary files a killed server left (see `assay files sweep`)."""
     from django.core.management import call_command
+
+    from assay.cli.files import sweep_line
+
+    click.echo(sweep_line())
 
     call_command("runserver", addr, use_reloader=False)

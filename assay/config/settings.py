@@ -57,6 +57,22 @@ ASSAY_EVIDENCE_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
     "application/msword,application/vnd.ms-excel",
 )
+# Request bodies (assay/web/upload_limits.py): any request may carry at most
+# ASSAY_REQUEST_MAX_BYTES (5 MiB); a signed-in POST to an evidence upload endpoint up to
+# ASSAY_EVIDENCE_MAX_BYTES plus that. Larger bodies are refused with 413 before they are read.
+ASSAY_REQUEST_MAX_BYTES = int(os.environ.get("ASSAY_REQUEST_MAX_BYTES", str(5 * 1024**2)))
+FILE_UPLOAD_HANDLERS = [
+    "assay.web.upload_limits.LimitedUploadHandler",  # first: stops a file at its limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Upload temporary files (Django's and store_upload's) in a folder the app owns, on the same
+# disk as MEDIA_ROOT (storing is then one rename). `assay files sweep` (also run by `assay
+# serve` at start) removes files there older than ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES: what a
+# killed server left behind.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp-uploads")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES = float(os.environ.get("ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES", "60"))
 
 # Email (notifications, witness links): the backend by its dotted path — the console in
 # development, e.g. django.core.mail.backends.smtp.EmailBackend in production (tests use
@@ -100,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any process_view reads the body (the CSRF check does): 413 for oversized bodies.
+    "assay.web.upload_limits.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -378,7 +378,7 @@ def upload_bench(
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         ASSAY_DATA_DIR=str(root),
-        TMPDIR=str(root / "tmp"),  # Django's temporary upload files land here too
+        TMPDIR=str(root / "tmp"),  # upload temporary files go to root / "tmp-uploads"
         ASSAY_TODAY=env.get("ASSAY_TODAY") or "2013-03-01",
         ASSAY_EVIDENCE_MAX_BYTES=str(
             max(size, int(env.get("ASSAY_EVIDENCE_MAX_BYTES", 2 * 1024**3)))

@@ -83,15 +83,22 @@ def head_anchor(name: str, length: int, head: str, at: str) -> None:
     transaction.on_commit(lambda: _log_write([line]), robust=True)
 
 
-def anchor_log_read(path: Path | None = None) -> tuple[list[anchor.Head], list[str]]:
-    """Every head in an anchor log (head lines and checkpoint lines), and unreadable lines."""
+def anchor_log_read(
+    path: Path | None = None, only: str | None = None
+) -> tuple[list[anchor.Head], list[str]]:
+    """Every head in an anchor log (head lines and checkpoint lines), and unreadable lines.
+    ``only``: head lines of other chains are skipped unparsed (a certificate issue checks one
+    audit against a log of every act of the installation)."""
     path = path or anchor_log_path()
     heads: list[anchor.Head] = []
     problems: list[str] = []
     if not path.exists():
         return heads, problems
+    wanted = json.dumps({"chain": only}, separators=(",", ":"))[1:-1] if only else ""
     with path.open(encoding="utf-8") as handle:
         for number, text in enumerate(handle, 1):
+            if wanted and wanted not in text and '"type":"checkpoint"' not in text:
+                continue
             try:
                 line = json.loads(text)
                 if line.get("type") == "head":
@@ -339,7 +346,7 @@ def records_verify(
     report.problems.extend(Problem("checkpoints", p) for p in anchor.checkpoints_verify(log))
     anchors: list[anchor.Head] = [h for entry in log for h in entry.heads]
     for path in [anchor_log_path(), *anchor_files]:
-        heads, unreadable = anchor_log_read(path)
+        heads, unreadable = anchor_log_read(path, only)
         anchors.extend(heads)
         report.problems.extend(Problem(str(path.name), p) for p in unreadable)
     if only is not None:

@@ -147,3 +147,40 @@ def test_each_edit_is_named(demo_dir: Path, tmp_path: Path, sql: str, named: str
     code, out = verify_after(demo_dir, tmp_path, sql.format(**values))
     assert code == 1, out
     assert named.format(**values) in out, out
+
+
+def refused_audit(demo_dir: Path) -> int:
+    """The demo's refused audit (Harbourside Ferries)."""
+    with sqlite3.connect(demo_dir / "assay.sqlite3") as db:
+        row = db.execute(
+            "select a.id from audits_audit a "
+            "join audits_organisation o on o.id = a.organisation_id "
+            "join audits_auditdecision d on d.audit_id = a.id "
+            "where o.name like 'Harbourside%' and d.certifiable = 0"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_a_consistently_rewritten_refused_audit_is_named_and_gets_no_certificate(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    audit = refused_audit(demo_dir)
+    rewrite = (
+        f"update audits_sitescore set score = 6 where audit_id = {audit}",
+        f"update audits_auditdecision set certifiable = 1, reasons = '[]' where audit_id = {audit}",
+    )
+    code, out = verify_after(demo_dir, tmp_path, *rewrite)
+    assert code == 1, out
+    assert f"broken: audit:{audit}: decision" in out
+    assert "certifiable is True but the chain recorded False" in out
+    assert "score is 6 but the chain recorded" in out
+    issued = subprocess.run(
+        [*ASSAY, "audits", "certificate", str(audit), "--as", "dmitri"],
+        env=_env(tmp_path / "copy"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert issued.returncode != 0, issued.stdout
+    assert "does not verify, so no certificate is issued" in issued.stdout + issued.stderr
