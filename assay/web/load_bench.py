@@ -127,6 +127,7 @@ class LoadResult:
     seconds: float
     endpoints: dict[str, Figures]
     first_errors: list[str]
+    folder: str = ""  # the throwaway data folder, when kept
 
     @property
     def total(self) -> Figures:
@@ -150,6 +151,8 @@ class LoadResult:
         out.append(f"requests: {total.requests}")
         out.append(f"errors: {total.errors}")
         out += [f"  error: {e}" for e in self.first_errors]
+        if self.folder:
+            out.append(f"data folder kept: {self.folder}")
         return out
 
 
@@ -370,7 +373,9 @@ def load_bench(users: int, seconds: float, limit: int | None, *, keep: bool = Fa
         )
         _wait_listening(port, proc)
         _warm_up(port, world)
-        return drive(port, world, users, seconds, limit)
+        result = drive(port, world, users, seconds, limit)
+        result.folder = str(root) if keep else ""
+        return result
     finally:
         if proc is not None:
             proc.terminate()
