@@ -26,6 +26,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -37,10 +38,11 @@ from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach
 from tests.web.world import TODAY, World, build_world
 
-# Server errors, status codes the document does not list, content types it does not list, and
-# bodies that do not match the documented schema.
+# Server errors, status codes the document does not list, content types it does not list,
+# bodies that do not match the documented schema, and invalid input answered with a success.
 CHECKS = [
     not_a_server_error,
+    negative_data_rejection,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
