@@ -45,7 +45,9 @@ class ObjectParser(Parser):
 
 
 class AssayAPI(NinjaAPI):
-    """Documents the 400 every JSON-body operation answers to a body that is not JSON."""
+    """Documents the 400 every JSON-body operation answers to a body that is not JSON, and the
+    422 every operation with parameters or a body answers when they do not validate (the
+    ``ValidationError`` handler below answers for all of them, documented or not)."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -55,6 +57,14 @@ class AssayAPI(NinjaAPI):
         for item in schema["paths"].values():
             for operation in item.values():
                 content = operation.get("requestBody", {}).get("content", {})
+                if operation.get("parameters") or content:
+                    operation["responses"].setdefault(
+                        422,
+                        {
+                            "description": "A parameter or the body does not validate",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
                 if "application/json" in content:
                     operation["responses"].setdefault(
                         400,

@@ -208,7 +208,18 @@ def upload_file(request: HttpRequest, item_id: int, file: File[UploadedFile]) ->
     return Status(201, _file(row))
 
 
-@router.get("evidence/files/{file_id}", response=ERRORS)
+@router.get(
+    "evidence/files/{file_id}",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file's content, in the media type it was stored with",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download_file(request: HttpRequest, file_id: int) -> FileResponse:
     """The file's content, streamed, as an attachment (anyone who may see the portfolio)."""
     row, handle = evidence_file_open(who(request), file_id)
@@ -356,7 +367,18 @@ def decisions(request: HttpRequest, registration_id: int) -> list[dict[str, Any]
     return [_decision(row) for row in decisions_of(who(request), registration_id)]
 
 
-@router.get("registrations/{registration_id}/portfolio/export", response=ERRORS)
+@router.get(
+    "registrations/{registration_id}/portfolio/export",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The portfolio as a ZIP archive",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def export_portfolio(request: HttpRequest, registration_id: int) -> FileResponse:
     """The whole portfolio as a ZIP: index.html (units, coverage, the criterion-by-evidence
     matrix, decisions) and every evidence file under files/. Built in a temporary file, file

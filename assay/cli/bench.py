@@ -212,4 +212,45 @@ def records_cmd(chains: int, per_chain: int) -> None:
         click.echo(f"{name}: {seconds:.2f} s{rate}")
     if result.problems:
         click.echo(f"{result.problems} problems found (expected none)")
+
+
+@bench.command()
+@click.option("--users", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Stop after this long...",
+)
+@click.option(
+    "--requests",
+    "limit",
+    type=click.IntRange(min=2),
+    default=None,
+    help="...or after this many requests, whichever comes first.",
+)
+@click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
+def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
+    """N concurrent users against the real server on 127.0.0.1, for a bounded time or count.
+
+    A throwaway data folder gets the demo data (`assay demo`); your own database is not
+    touched. `assay serve` starts on a free loopback port; each user signs in through the
+    login form as the assessor Alice, then repeats: caseload, portfolio and unit screen pages,
+    the API's caseload and centre registration list, and a criterion judgement (not yet met,
+    with feedback) through the API. Prints requests, errors and p50/p95/max latency per
+    endpoint and overall. Errors are requests that failed and answers other than the expected
+    one (200; the sign-in's 302; the judgement's 201), so every 4xx and 5xx; exits 1 when there
+    is any.
+    """
+    from assay.cli.main import fail
+    from assay.web.load_bench import load_bench
+
+    try:
+        result = load_bench(users, seconds, limit, keep=keep)
+    except RuntimeError as exc:
+        fail(str(exc))
+    for line in result.lines():
+        click.echo(line)
+    if result.total.errors:
         sys.exit(1)

@@ -1,0 +1,404 @@
+"""``assay bench load``: N concurrent users against the real server on loopback.
+
+1. A child process prepares a throwaway data folder (SQLite, media): ``demo_load`` (the demo
+   centre, its staff and portfolios), a bearer token for the assessor Alice, and one unit of
+   one of her candidates that she may judge (found by judging it once through the service).
+2. ``assay serve`` (Django's threaded development server) starts on a free 127.0.0.1 port.
+3. Each user (a thread with its own connection and cookies) signs in through the login form
+   as Alice, then repeats the mix below until the time or the request budget runs out.
+4. Every request's latency is recorded by endpoint; errors are requests that raised and
+   answers other than the expected one (pages and API reads 200, the sign-in's redirect 302,
+   the judgement 201): so any 4xx/5xx, and a page that sends the user back to sign in. The
+   folder is removed afterwards; the project's database is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+USERNAME, PASSWORD = "alice", "assay-demo"  # assay.registrations.demo: an assessor
+SERVE = (sys.executable, "-c", "from assay.cli.main import main; main()", "serve")
+FEEDBACK = "Load test: show this in a second piece of evidence."
+
+
+# The throwaway world (run in a child process whose settings point at the throwaway folder).
+
+
+def prepare_world() -> dict[str, Any]:
+    """Load the demo; pick a unit Alice may judge (judging it once proves it); mint a token."""
+    from django.contrib.auth import get_user_model
+
+    from assay.accounts.services import token_create
+    from assay.errors import InvalidInput, NotAllowed
+    from assay.portfolios.assessment import criterion_judge
+    from assay.portfolios.coverage import unit_spec, unit_targets
+    from assay.registrations.models import PlanUnit
+    from assay.web.demo import demo_load
+
+    for _ in demo_load():
+        pass
+    alice = get_user_model().objects.get(username=USERNAME)
+    rows = PlanUnit.objects.filter(assessor=alice).select_related("registration")
+    for row in rows.order_by("registration_id", "unit_number"):
+        reg, unit = row.registration, row.unit_number
+        try:
+            criteria = [t for t in unit_targets(unit_spec(reg, unit)) if "." in t]
+            if not criteria:
+                continue
+            criterion_judge(
+                by=alice,
+                registration=reg,
+                unit=unit,
+                criterion=criteria[0],
+                met=False,
+                feedback=FEEDBACK,
+            )
+        except (InvalidInput, NotAllowed):
+            continue
+        _, token = token_create(user=alice, name="bench load")
+        return {
+            "registration": reg.pk,
+            "centre": reg.centre_id,
+            "unit": unit,
+            "criterion": criteria[0],
+            "token": token,
+        }
+    raise SystemExit("the demo has no unit Alice may judge")
+
+
+def _prepare(env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "assay.web.load_bench", "prepare"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"preparing the load test failed:\n{done.stderr.strip()[-2000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# Figures.
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile of sorted ``values`` (0 when empty)."""
+    if not values:
+        return 0.0
+    rank = max(1, -(-len(values) * q // 100))  # ceil(n * q / 100)
+    return values[int(rank) - 1]
+
+
+@dataclass
+class Figures:
+    requests: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        ms = sorted(x * 1000 for x in self.latencies)
+        return (
+            f"  {name:<22} {self.requests:>7} {self.errors:>6} {percentile(ms, 50):>9.1f} "
+            f"{percentile(ms, 95):>9.1f} {(ms[-1] if ms else 0.0):>9.1f}"
+        )
+
+
+@dataclass
+class LoadResult:
+    users: int
+    seconds: float
+    endpoints: dict[str, Figures]
+    first_errors: list[str]
+    folder: str = ""  # the throwaway data folder, when kept
+
+    @property
+    def total(self) -> Figures:
+        out = Figures()
+        for f in self.endpoints.values():
+            out.requests += f.requests
+            out.errors += f.errors
+            out.latencies += f.latencies
+        return out
+
+    def lines(self) -> list[str]:
+        total = self.total
+        rate = total.requests / self.seconds if self.seconds else 0.0
+        head = f"  {'endpoint':<22} {'requests':>7} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9}"
+        out = [
+            f"load: {self.users} users, {self.seconds:.1f} s, {rate:.1f} requests/s",
+            f"{head} {'max ms':>9}",
+        ]
+        out += [self.endpoints[name].line(name) for name in sorted(self.endpoints)]
+        out.append(total.line("overall"))
+        out.append(f"requests: {total.requests}")
+        out.append(f"errors: {total.errors}")
+        out += [f"  error: {e}" for e in self.first_errors]
+        if self.folder:
+            out.append(f"data folder kept: {self.folder}")
+        return out
+
+
+# The users.
+
+
+class Budget:
+    """Stops every user at the deadline or once ``limit`` requests have been started."""
+
+    def __init__(self, seconds: float, limit: int | None) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.limit = limit
+        self.started = 0
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            if time.monotonic() >= self.deadline:
+                return False
+            if self.limit is not None and self.started >= self.limit:
+                return False
+            self.started += 1
+            return True
+
+
+class User:
+    """One browser-like client: a keep-alive connection, cookies, Alice's session."""
+
+    def __init__(self, port: int, world: dict[str, Any], record: Callable[..., None]) -> None:
+        self.port = port
+        self.world = world
+        self.record = record
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        expect: int = 200,
+    ) -> tuple[int, bytes]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        try:
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                self.conn.close()  # the server closed a kept-alive connection: once more
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            self.record(name, time.perf_counter() - started, f"{method} {path}: {exc!r}")
+            return 0, b""
+        elapsed = time.perf_counter() - started
+        for value in response.headers.get_all("Set-Cookie") or []:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            self.cookies.update({k: m.value for k, m in jar.items()})
+        ok = response.status == expect
+        error = f"{method} {path}: HTTP {response.status}, expected {expect}"
+        self.record(name, elapsed, None if ok else error)
+        return response.status, data
+
+    def sign_in(self) -> bool:
+        _, page = self.request("web sign-in form", "GET", "/accounts/login/")
+        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if match is None:
+            return False
+        form = urlencode(
+            {
+                "csrfmiddlewaretoken": match.group(1).decode(),
+                "username": USERNAME,
+                "password": PASSWORD,
+            }
+        ).encode()
+        status, _ = self.request(
+            "web sign-in",
+            "POST",
+            "/accounts/login/",
+            form,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/accounts/login/",
+            },
+            expect=302,
+        )
+        return status == 302
+
+    def steps(self) -> list[Callable[[], object]]:
+        w = self.world
+        reg, unit = w["registration"], w["unit"]
+        bearer = _bearer(w)
+        judgement = json.dumps(
+            {"criterion": w["criterion"], "met": False, "feedback": FEEDBACK}
+        ).encode()
+        return [
+            lambda: self.request("web caseload", "GET", "/caseload/"),
+            lambda: self.request("web portfolio", "GET", f"/registrations/{reg}/portfolio/"),
+            lambda: self.request("web unit screen", "GET", f"/registrations/{reg}/units/{unit}/"),
+            lambda: self.request("api caseload", "GET", "/api/v1/caseload", headers=bearer),
+            lambda: self.request(
+                "api registrations",
+                "GET",
+                f"/api/v1/centres/{w['centre']}/registrations",
+                headers=bearer,
+            ),
+            lambda: self.request(
+                "api judgement",
+                "POST",
+                f"/api/v1/registrations/{reg}/units/{unit}/judgements",
+                judgement,
+                {**bearer, "Content-Type": "application/json"},
+                expect=201,
+            ),
+        ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_listening(port: int, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped with status {server.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server did not listen on port {port} within {timeout:.0f} s")
+
+
+def _warm_up(port: int, world: dict[str, Any]) -> None:
+    """The first requests import the whole site: make them before the clock starts."""
+    user = User(port, world, lambda *args: None)
+    user.request("warm-up", "GET", "/accounts/login/")
+    user.request("warm-up", "GET", "/api/v1/caseload", headers=_bearer(world))
+    user.conn.close()
+
+
+def _bearer(world: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world['token']}"}
+
+
+def drive(
+    port: int, world: dict[str, Any], users: int, seconds: float, limit: int | None
+) -> LoadResult:
+    """Run ``users`` threads against a listening server; return the figures."""
+    endpoints: dict[str, Figures] = {}
+    first_errors: list[str] = []
+    lock = threading.Lock()
+
+    def record(name: str, elapsed: float, error: str | None) -> None:
+        with lock:
+            figures = endpoints.setdefault(name, Figures())
+            figures.requests += 1
+            figures.latencies.append(elapsed)
+            if error is not None:
+                figures.errors += 1
+                if len(first_errors) < 5:
+                    first_errors.append(error)
+
+    budget = Budget(seconds, limit)
+
+    def run(index: int) -> None:
+        user = User(port, world, record)
+        try:
+            if not (budget.take() and budget.take()):  # the form and the POST
+                return
+            if not user.sign_in():
+                return
+            steps = user.steps()
+            turn = index  # users start at different points of the mix
+            while budget.take():
+                steps[turn % len(steps)]()
+                turn += 1
+        finally:
+            user.conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return LoadResult(users, time.perf_counter() - started, endpoints, first_errors)
+
+
+def load_bench(users: int, seconds: float, limit: int | None, *, keep: bool = False) -> LoadResult:
+    """Prepare the throwaway folder, start the server, drive it, stop it, clean up."""
+    root = Path(tempfile.mkdtemp(prefix="assay-bench-load-"))
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        ASSAY_DATA_DIR=str(root),
+        ASSAY_TODAY=env.get("ASSAY_TODAY") or "2013-03-01",
+        ASSAY_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="assay.config.settings",
+    )
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        world = _prepare(env)
+        port = free_port()
+        proc = subprocess.Popen(
+            [*SERVE, "--addr", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_listening(port, proc)
+        _warm_up(port, world)
+        result = drive(port, world, users, seconds, limit)
+        result.folder = str(root) if keep else ""
+        return result
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _main(argv: list[str]) -> None:
+    """The child process's side: ``prepare``; prints JSON on its last line."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assay.config.settings")
+    django.setup()
+    if argv[:1] == ["prepare"]:
+        print(json.dumps(prepare_world()))
+    else:
+        raise SystemExit("usage: python -m assay.web.load_bench prepare")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
