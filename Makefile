@@ -32,7 +32,7 @@ typecheck: install
 	$(BIN)/mypy assay
 
 unit: install
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/assay bench rules --plans 1000000

@@ -99,6 +99,7 @@ def test_db_bench_goes_through_the_services(tmp_path, settings) -> None:  # type
     assert out.score_rows == 12 * 5 and out.pdf_pages >= 2
 
 
+@pytest.mark.standalone
 def test_db_mode_runs_in_a_throwaway_data_folder_and_prints_both_runs() -> None:
     result = CliRunner().invoke(
         main, ["bench", "audits", "--attributes", "12", "--offices", "2,1", "--db"]

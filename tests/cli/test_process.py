@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
+
 ASSAY = shutil.which("assay", path=str(Path(__file__).resolve().parents[2] / ".venv" / "bin"))
 
 

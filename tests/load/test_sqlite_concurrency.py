@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

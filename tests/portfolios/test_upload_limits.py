@@ -340,6 +340,7 @@ def _start_post(port: int, length: int, first: bytes) -> socket.socket:
     return sock
 
 
+@pytest.mark.standalone
 def test_a_real_server_refuses_unread_and_its_kill_9_leftovers_are_swept(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     temp = data_dir / "tmp-uploads"

@@ -24,6 +24,7 @@ from assay.portfolios.upload_bench import (
 SIZE = 64 * MIB
 
 
+@pytest.mark.standalone
 def test_a_64_mib_upload_is_stored_whole_and_the_server_stays_flat() -> None:
     result = upload_bench(SIZE, endpoint="web")
     assert result.status == 302, result.message  # the attach form redirects to the portfolio
@@ -37,6 +38,7 @@ def test_a_64_mib_upload_is_stored_whole_and_the_server_stays_flat() -> None:
     assert result.growth < SIZE // 8, result.growth
 
 
+@pytest.mark.standalone
 def test_the_command_prints_the_figures_and_fails_on_a_refused_upload(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

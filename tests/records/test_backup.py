@@ -32,6 +32,8 @@ django.setup()
 from django.conf import settings
 from django.db import transaction
 from assay.records.services import checkpoint_write, record_append
+
+pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
 for arg in sys.argv[1:]:
     if arg == "checkpoint":
         checkpoint_write()

@@ -25,6 +25,7 @@ ENDPOINTS = (
 )
 
 
+@pytest.mark.standalone
 def test_two_users_twenty_requests_no_errors_and_every_figure() -> None:
     done = CliRunner().invoke(main, ["bench", "load", "--users", "2", "--requests", "20"])
     assert done.exit_code == 0, done.output
