@@ -11,7 +11,7 @@ import click
 
 @click.group()
 def records() -> None:
-    """Tamper-evident records: portfolio decisions, audit acts and their anchors."""
+    """Tamper-evident records: portfolio decisions, enrolments, audit acts and their anchors."""
 
 
 @records.command("verify")
@@ -21,7 +21,7 @@ def records() -> None:
     type=int,
     default=None,
     metavar="ID",
-    help="Check one registration's decision chain only.",
+    help='Check one registration\'s decision chain only ("registration:ID").',
 )
 @click.option(
     "--chain", "chain_name", default=None, metavar="NAME", help='One chain, e.g. "audit:3".'
