@@ -378,7 +378,9 @@ def _other(field: Any, value: Any) -> Any:
     if isinstance(field, models.CharField | models.TextField):
         if field.name == "status":
             return AuditStatus.FIELDWORK if value == AuditStatus.PLANNED else AuditStatus.PLANNED
-        return f"{value}x"
+        text = f"{value}x"
+        limit = getattr(field, "max_length", None)
+        return text if limit is None or len(text) <= limit else f"{value[: limit - 1]}x"
     raise AssertionError(f"no tamper for {field!r}")  # pragma: no cover
 
 

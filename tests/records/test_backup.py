@@ -32,8 +32,6 @@ django.setup()
 from django.conf import settings
 from django.db import transaction
 from assay.records.services import checkpoint_write, record_append
-
-pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
 for arg in sys.argv[1:]:
     if arg == "checkpoint":
         checkpoint_write()
@@ -47,6 +45,8 @@ for arg in sys.argv[1:]:
         with transaction.atomic():
             record_append(arg, kind="note", payload={"note": arg}, by=None)
 """
+
+pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
