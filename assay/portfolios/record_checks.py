@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Max
+
 from assay.engines.records import chain
 from assay.portfolios.models import (
     CriterionMapping,
@@ -281,6 +283,21 @@ def files_check() -> list[Problem]:
     return problems
 
 
+def lengths_of(names: Sequence[str]) -> dict[str, int]:
+    ids = [
+        int(n.split(":", 1)[1])
+        for n in names
+        if prefix_of(n) == PREFIX and n[len(PREFIX) + 1 :].isdigit()
+    ]
+    rows = (
+        Decision.objects.filter(registration_id__in=ids)
+        .values("registration_id")
+        .annotate(n=Max("seq"))
+        .values_list("registration_id", "n")
+    )
+    return {chain_name(pk): n for pk, n in rows}
+
+
 SOURCE = Source(
     name="portfolio decisions",
     prefixes=(PREFIX,),
@@ -288,4 +305,5 @@ SOURCE = Source(
     heads=heads,
     hash_at=hash_at,
     files=files_check,
+    lengths_of=lengths_of,
 )

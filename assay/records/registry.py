@@ -43,6 +43,8 @@ class Source:
     hash_at: Callable[[Sequence[tuple[str, int]]], dict[tuple[str, int], str]]
     files: Callable[[], list[Problem]] | None = None
     """Re-hash the stored bytes of every file the chains vouch for (``verify --files``)."""
+    lengths_of: Callable[[Sequence[str]], dict[str, int]] | None = None
+    """The length of each named chain this source holds (a centre's anchor download)."""
 
 
 Reconciler = Callable[[Mapping[str, Sequence[chain.Record]], str | None], list[Problem]]

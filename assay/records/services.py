@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from assay import clock
 from assay.engines.records import anchor, chain
@@ -237,12 +238,23 @@ def _generic_hash_at(wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int],
     return found
 
 
+def _generic_lengths(names: Sequence[str]) -> dict[str, int]:
+    rows = (
+        ChainRecord.objects.filter(chain__in=list(names))
+        .values("chain")
+        .annotate(n=Max("seq"))
+        .values_list("chain", "n")
+    )
+    return dict(rows)
+
+
 GENERIC = Source(
     name="chained records",
     prefixes=(),
     check=_generic_check,
     heads=_generic_heads,
     hash_at=_generic_hash_at,
+    lengths_of=_generic_lengths,
 )
 source_register(GENERIC)
 
@@ -299,6 +311,32 @@ def checkpoint_write() -> anchor.Checkpoint:
         line = _checkpoint_line(entry)
         transaction.on_commit(lambda: _log_write([line]), robust=True)
     return entry
+
+
+def heads_of(names: Sequence[str]) -> list[anchor.Head]:
+    """The current head of each named chain that exists (a handful of queries per source)."""
+    lengths: dict[str, int] = {}
+    for source in SOURCES.values():
+        if source.lengths_of is not None:
+            lengths.update(source.lengths_of(names))
+    wanted = list(lengths.items())
+    hashes: dict[tuple[str, int], str] = {}
+    for source in SOURCES.values():
+        hashes.update(source.hash_at(wanted))
+    return [
+        anchor.Head(name, n, hashes[(name, n)])
+        for name, n in sorted(lengths.items())
+        if (name, n) in hashes
+    ]
+
+
+def anchor_lines(names: Sequence[str]) -> Iterator[str]:
+    """Head lines (the anchor log's format) of the named chains as they are now: a copy for
+    someone to keep and hand back to ``assay records verify --anchors``."""
+    at = clock.now().isoformat()
+    for head in heads_of(names):
+        line = {"type": "head", "chain": head.chain, "length": head.length, "hash": head.hash}
+        yield json.dumps({**line, "at": at}, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def checkpoint_export_lines() -> Iterator[str]:

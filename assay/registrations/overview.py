@@ -152,6 +152,11 @@ class CentreDashboard:
     def external_verifier(self) -> bool:
         return Role.EXTERNAL_VERIFIER in self.roles and not self.can_administer
 
+    @property
+    def keeps_anchors(self) -> bool:
+        """May download the record anchors (``portfolios/anchors.py``)."""
+        return self.can_administer or bool(self.roles & {Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
+
 
 def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
     """Candidates by status (only those the user may see), staff A/V deadlines, approvals in

@@ -41,6 +41,7 @@ urlpatterns = [
     path("centres/", centres.centre_index, name="centres"),
     path("centres/<int:pk>/", centres.centre_dashboard, name="centre-dashboard"),
     path("centres/<int:pk>/sites", centres.sites_add, name="centre-sites"),
+    path("centres/<int:pk>/anchors.jsonl", centres.centre_anchors, name="centre-anchors"),
     path("centres/<int:pk>/progress/", caseload.centre_progress_page, name="centre-progress"),
     path("caseload/", caseload.caseload, name="caseload"),
     path("me/", me.me, name="me"),

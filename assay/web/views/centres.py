@@ -18,6 +18,7 @@ from assay import clock
 from assay.centres.permissions import centres_visible_to
 from assay.centres.services import site_add
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.portfolios import anchors
 from assay.registrations import overview
 from assay.registrations.services import registration_create
 from assay.web.forms import CandidateRegistrationForm, apply_errors
@@ -50,6 +51,18 @@ def centre_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     refusals and registrations due to expire."""
     dashboard = overview.centre_dashboard(request.user, pk, clock.today())
     return _dashboard(request, dashboard, SiteForm())
+
+
+@require_GET
+@member_view
+def centre_anchors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record anchors of the centre's chains, as JSON lines to keep (docs/records.md)."""
+    centre, lines = anchors.centre_anchors(request.user, pk)
+    response = HttpResponse("".join(lines), content_type="application/x-ndjson; charset=utf-8")
+    name = f"assay-anchors-{centre.number}-{clock.today().isoformat()}.jsonl"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
