@@ -7,6 +7,7 @@ Every endpoint needs a token or a signed-in session. A centre the caller may not
 from __future__ import annotations
 
 import io
+import json
 import re
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from assay.api.auth import AUTH, who
 from assay.catalogue.selectors import qualification_get
 from assay.centres.permissions import can_administer
 from assay.errors import NotAllowed
+from assay.portfolios import anchors
 from assay.registrations import bulk
 from assay.registrations.dashboard import (
     centre_candidates,
@@ -67,6 +69,16 @@ def centre(request: HttpRequest, centre_id: int) -> dict[str, Any]:
     """Dashboard figures: candidates by status, approvals, staff A/V deadlines."""
     user = who(request)
     return centre_dashboard(user, centre_get(user, centre_id))
+
+
+@router.get("centres/{centre_id}/anchors", response={200: list[s.AnchorHead], **ERRORS})
+def centre_anchors(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
+    """The current head of every decision and enrolment chain of the centre's registrations
+    (centre administrator, lead IQA, external verifier). Keep it: written one object per line,
+    `assay records verify --anchors FILE` proves later that nothing before it was deleted or
+    rewritten."""
+    _, lines = anchors.centre_anchors(who(request), centre_id)
+    return [json.loads(line) for line in lines]
 
 
 @router.get(

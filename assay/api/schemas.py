@@ -142,3 +142,13 @@ class CriterionHit(Schema):
     unit: str
     number: str
     text: str
+
+
+class AnchorHead(Schema):
+    """One chain's head as the anchor log writes it (docs/records.md)."""
+
+    type: str
+    chain: str
+    length: int
+    hash: str
+    at: str

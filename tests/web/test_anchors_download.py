@@ -129,3 +129,23 @@ def test_the_external_verifier_downloads_the_anchors_on_a_phone(
     assert not records_verify(anchor_files=[saved]).ok
     assert errors == [], errors
     context.close()
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_same_heads_and_the_same_refusals(world: World) -> None:
+    from assay.accounts.services import token_create
+
+    assessed(world)
+
+    def api(username: str) -> Any:
+        token = token_create(user=world.user(username), name="t")[1]
+        return Client().get(
+            f"/api/v1/centres/{world.north.pk}/anchors", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+
+    heads = api("eve").json()
+    page = [json.loads(line) for line in download(world, "eve").content.decode().splitlines()]
+    assert [(h["chain"], h["length"], h["hash"]) for h in heads] == [
+        (h["chain"], h["length"], h["hash"]) for h in page
+    ]
+    assert api("alice").status_code == 403 and api("sue").status_code == 404
