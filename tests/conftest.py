@@ -3,6 +3,12 @@ derandomised property tests."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,3 +46,31 @@ def _own_anchor_log(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
 def catalogue(db: None) -> None:
     """The library's specification files, imported."""
     catalogue_import_library()
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory, testrun_uid: str) -> Path:
+    """A data folder holding the full demo (`assay demo`, SQLite), built once per test run and
+    shared by the xdist workers under a file lock. Read it or copy it (``demo_copy``); never
+    write to it."""
+    root = tmp_path_factory.getbasetemp().parent  # shared by the workers of one run
+    folder = root / f"demo-{testrun_uid}"
+    with (root / f"demo-{testrun_uid}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+            env.update(ASSAY_DATA_DIR=str(folder), ASSAY_TODAY="2013-03-01")
+            env.pop("ASSAY_ANCHOR_LOG", None)
+            assay = str(Path(sys.executable).parent / "assay")
+            built = subprocess.run([assay, "demo"], env=env, capture_output=True, text=True)
+            assert built.returncode == 0, built.stderr[-2000:]
+            (folder / ".built").touch()
+    return folder
+
+
+def demo_copy(demo_folder: Path, target: Path) -> Path:
+    """A writable copy of the shared demo folder (database, anchor log, evidence files)."""
+    shutil.copytree(demo_folder, target, ignore=shutil.ignore_patterns(".built", "static"))
+    return target

@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,13 +27,9 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    data = tmp_path_factory.mktemp("demo")
-    built = subprocess.run(
-        [*ASSAY, "demo"], env=_env(data), capture_output=True, text=True, timeout=600
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    yield data
+def demo_dir(demo_folder: Path) -> Path:
+    """The shared demo data folder (``tests/conftest.py``); each test edits a copy."""
+    return demo_folder
 
 
 def verify_after(demo_dir: Path, tmp_path: Path, *statements: str) -> tuple[int, str]:

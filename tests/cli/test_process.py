@@ -14,18 +14,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import demo_copy
+
 pytestmark = pytest.mark.standalone  # its own data folder: not the configured database
 
 ASSAY = shutil.which("assay", path=str(Path(__file__).resolve().parents[2] / ".venv" / "bin"))
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(tmp_path_factory: pytest.TempPathFactory, demo_folder: Path) -> dict[str, str]:
+    """A copy of the demo data folder (built once per run: ``tests/conftest.py``)."""
     assert ASSAY, "the assay console script is not installed in .venv"
-    data = tmp_path_factory.mktemp("assay-data")
+    data = demo_copy(demo_folder, tmp_path_factory.mktemp("assay") / "data")
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environment["ASSAY_DATA_DIR"] = str(data)
-    subprocess.run([ASSAY, "demo"], env=environment, check=True, capture_output=True)
     return environment
 
 
