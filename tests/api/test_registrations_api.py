@@ -155,6 +155,13 @@ ALICE = frozenset(SEES_ALICE)
 ENDPOINTS = [
     Endpoint("list centres", "get", "/api/v1/centres", frozenset(ROLES), CENTRE),
     Endpoint("centre dashboard", "get", north(), CENTRE, CENTRE),
+    Endpoint(
+        "record anchors",
+        "get",
+        north("/anchors"),
+        frozenset({"centre_admin", "awarding_body", "lead_iqa", "ev_assigned"}),
+        CENTRE,
+    ),
     Endpoint("centre registrations", "get", north("/registrations"), CENTRE, CENTRE),
     Endpoint("export", "get", north("/registrations/export"), CENTRE, CENTRE),
     Endpoint(

@@ -195,6 +195,11 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
     ),
     "dashboard": Endpoint("get", north(), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
+    "record anchors": Endpoint(
+        "get",
+        north("anchors.jsonl"),
+        expect(CENTRE_STAFF, {"centre-admin", "lead-iqa", "ev-assigned"}, 200),
+    ),
     "people": Endpoint("get", north("people/"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
     "progress": Endpoint("get", north("progress/"), expect(CENTRE_STAFF, CENTRE_STAFF, 200)),
     "progress csv": Endpoint(
@@ -505,6 +510,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/people/<int:user_pk>/competence/<int:competence_pk>/achieved",
         "centres/<int:pk>/people/<int:user_pk>/cpd",
         "centres/<int:pk>/sites",
+        "centres/<int:pk>/anchors.jsonl",
         "centres/<int:pk>/register/",
         "centres/<int:pk>/register/check",
         "centres/<int:pk>/accounts/",
