@@ -10,7 +10,6 @@ a refused audit's scores and decision consistently is named by ``records verify`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -31,7 +30,7 @@ from assay.audits.models import (
     SiteScore,
 )
 from assay.engines.records import chain
-from assay.records.registry import Problem
+from assay.records.registry import Problem, day_text, moment_text, subject_id
 
 PREFIX = "audit"
 
@@ -71,14 +70,6 @@ def audit_record(
 # --- the fields of each row, as recorded and as compared ------------------------------------
 
 
-def _moment(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat()
-
-
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def audit_fields(a: Audit) -> dict[str, Any]:
     """The audit row, without its status (the status records say what it is)."""
     return {
@@ -90,8 +81,8 @@ def audit_fields(a: Audit) -> dict[str, Any]:
         "kind": a.kind,
         "previous": a.previous_id,
         "created_by": a.created_by_id,
-        "created_at": _moment(a.created_at),
-        "created_on": _day(a.created_on),
+        "created_at": moment_text(a.created_at),
+        "created_on": day_text(a.created_on),
     }
 
 
@@ -101,7 +92,7 @@ def status_fields(s: AuditStatusChange) -> dict[str, Any]:
         "status": s.status,
         "note": s.note,
         "changed_by": s.changed_by_id,
-        "changed_at": _moment(s.changed_at),
+        "changed_at": moment_text(s.changed_at),
     }
 
 
@@ -110,7 +101,7 @@ def assignment_fields(a: AuditorAssignment) -> dict[str, Any]:
         "id": a.pk,
         "auditor": a.auditor_id,
         "assigned_by": a.assigned_by_id,
-        "assigned_at": _moment(a.assigned_at),
+        "assigned_at": moment_text(a.assigned_at),
     }
 
 
@@ -119,11 +110,11 @@ def sample_fields(d: SampleDraw) -> dict[str, Any]:
         "id": d.pk,
         "seed": d.seed,
         "recertification": d.recertification,
-        "drawn_on": _day(d.drawn_on),
+        "drawn_on": day_text(d.drawn_on),
         "inputs": d.inputs,
         "per_state": d.per_state,
         "drawn_by": d.drawn_by_id,
-        "drawn_at": _moment(d.drawn_at),
+        "drawn_at": moment_text(d.drawn_at),
     }
 
 
@@ -146,7 +137,7 @@ def self_fields(s: SelfAssessment) -> dict[str, Any]:
         "score": s.score,
         "note": s.note,
         "recorded_by": s.recorded_by_id,
-        "recorded_at": _moment(s.recorded_at),
+        "recorded_at": moment_text(s.recorded_at),
     }
 
 
@@ -158,8 +149,8 @@ def score_fields(s: SiteScore) -> dict[str, Any]:
         "score": s.score,
         "notes": s.notes,
         "recorded_by": s.recorded_by_id,
-        "recorded_at": _moment(s.recorded_at),
-        "recorded_on": _day(s.recorded_on),
+        "recorded_at": moment_text(s.recorded_at),
+        "recorded_on": day_text(s.recorded_on),
     }
 
 
@@ -174,7 +165,7 @@ def evidence_fields(f: SiteEvidenceFile) -> dict[str, Any]:
         "original_name": f.original_name,
         "storage_name": f.storage_name,
         "uploaded_by": f.uploaded_by_id,
-        "uploaded_at": _moment(f.uploaded_at),
+        "uploaded_at": moment_text(f.uploaded_at),
     }
 
 
@@ -187,8 +178,8 @@ def decision_fields(d: AuditDecision) -> dict[str, Any]:
         "sites": d.sites,
         "scores": d.scores,
         "decided_by": d.decided_by_id,
-        "decided_on": _day(d.decided_on),
-        "decided_at": _moment(d.decided_at),
+        "decided_on": day_text(d.decided_on),
+        "decided_at": moment_text(d.decided_at),
     }
 
 
@@ -202,11 +193,11 @@ def certificate_fields(c: Certificate) -> dict[str, Any]:
         "scope_text": c.scope_text,
         "states": c.states,
         "standard_title": c.standard_title,
-        "issued_on": _day(c.issued_on),
-        "expires_on": _day(c.expires_on),
+        "issued_on": day_text(c.issued_on),
+        "expires_on": day_text(c.expires_on),
         "issued_by": c.issued_by_id,
-        "issued_at": _moment(c.issued_at),
-        "withdrawn_on": _day(c.withdrawn_on),
+        "issued_at": moment_text(c.issued_at),
+        "withdrawn_on": day_text(c.withdrawn_on),
         "withdrawn_reason": c.withdrawn_reason,
         "withdrawn_by": c.withdrawn_by_id,
     }
@@ -353,11 +344,6 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
     return out
 
 
-def _audit_id(name: str) -> int | None:
-    suffix = name.split(":", 1)[1] if ":" in name else ""
-    return int(suffix) if suffix.isdigit() else None
-
-
 def reconcile(chains: Mapping[str, Sequence[chain.Record]], only: str | None) -> list[Problem]:
     """Compare every audit's rows with what its (verified) chain implies: a row that differs,
     a row no record created, a recorded row that is gone, an audit with no chain at all."""
@@ -365,7 +351,7 @@ def reconcile(chains: Mapping[str, Sequence[chain.Record]], only: str | None) ->
 
     problems: list[Problem] = []
     if only is not None:
-        wanted = _audit_id(only)
+        wanted = subject_id(only)
         if wanted is None:
             return [Problem(only, "not an audit chain name (audit:<id>)")]
         ids: list[int] | None = [wanted]
@@ -381,7 +367,7 @@ def reconcile(chains: Mapping[str, Sequence[chain.Record]], only: str | None) ->
     )
     stored = _stored(ids)
     for name in sorted(chains):
-        audit_id = _audit_id(name)
+        audit_id = subject_id(name)
         if audit_id is None:
             problems.append(Problem(name, "not an audit chain name (audit:<id>)"))
         elif audit_id not in audits:

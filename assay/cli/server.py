@@ -9,17 +9,15 @@ import click
 def demo() -> None:
     """Create or update the database with demo data. Safe to run again. Stops, changing
     nothing, when the anchor log names chains of an earlier database that is gone."""
-    from django.core.management import call_command
-
     from assay.cli.main import fail
-    from assay.records.services import anchor_log_orphaned
+    from assay.errors import InvalidInput
     from assay.web.demo import demo_load
 
-    call_command("migrate", verbosity=0)
-    if problem := anchor_log_orphaned():
-        fail(problem)
-    for line in demo_load():
-        click.echo(line)
+    try:
+        for line in demo_load():
+            click.echo(line)
+    except InvalidInput as refused:
+        fail("; ".join(refused.errors.values()))
 
 
 @click.command()

@@ -29,7 +29,7 @@ from assay.portfolios.models import (
 )
 from assay.portfolios.records import PREFIX, chain_name
 from assay.portfolios.storage import verify_stored
-from assay.records.registry import Checked, Heads, Problem, Source, prefix_of
+from assay.records.registry import Checked, Heads, Problem, Source, only_id, prefix_of, subject_id
 from assay.records.services import actor_id_of, broken_line
 
 _DECIDES = {
@@ -62,18 +62,11 @@ class _Ruling:
     snapshot: dict[str, Any] | None
 
 
-def _registration_of(only: str | None) -> int | None:
-    if only is None:
-        return None
-    tail = only.split(":", 1)[1] if ":" in only else ""
-    return int(tail) if tail.isdigit() else -1
-
-
 def check(only: str | None) -> Checked:
     """Every decision chain (or the one named), its columns and its mappings."""
     if only is not None and prefix_of(only) != PREFIX:
         return Checked(0, 0, [])
-    registration_id = _registration_of(only)
+    registration_id = only_id(only)
     rows = Decision.objects.order_by("registration_id", "seq").values_list(
         "registration_id",
         "seq",
@@ -239,6 +232,11 @@ def _evidence_reconcile(confirmed: dict[int, tuple[int, _Ruling]]) -> list[Probl
     return problems
 
 
+def _decisions_of(name: str) -> int | None:
+    """The registration whose decision chain ``name`` is ("registration:12" -> 12)."""
+    return subject_id(name) if prefix_of(name) == PREFIX else None
+
+
 def heads() -> Heads:
     found: Heads = {}
     for pk, seq, head in (
@@ -251,7 +249,7 @@ def heads() -> Heads:
 
 
 def hash_at(wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    pairs = {(int(name.split(":", 1)[1]), seq) for name, seq in wanted if prefix_of(name) == PREFIX}
+    pairs = {(pk, seq) for name, seq in wanted if (pk := _decisions_of(name)) is not None}
     if not pairs:
         return {}
     found: dict[tuple[str, int], str] = {}
@@ -284,11 +282,7 @@ def files_check() -> list[Problem]:
 
 
 def lengths_of(names: Sequence[str]) -> dict[str, int]:
-    ids = [
-        int(n.split(":", 1)[1])
-        for n in names
-        if prefix_of(n) == PREFIX and n[len(PREFIX) + 1 :].isdigit()
-    ]
+    ids = [pk for pk in map(_decisions_of, names) if pk is not None]
     rows = (
         Decision.objects.filter(registration_id__in=ids)
         .values("registration_id")

@@ -4,6 +4,7 @@ would make audits depend on portfolios)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -66,3 +67,27 @@ def reconciler_register(prefix: str, reconcile: Reconciler) -> None:
 
 def prefix_of(name: str) -> str:
     return name.split(":", 1)[0]
+
+
+def subject_id(name: str) -> int | None:
+    """The id a chain name carries ("audit:3" -> 3); None when it carries none."""
+    tail = name.split(":", 1)[1] if ":" in name else ""
+    return int(tail) if tail.isdigit() else None
+
+
+def only_id(only: str | None) -> int | None:
+    """The subject a verification is narrowed to: None for every one, -1 (matches nothing)
+    for a name without an id."""
+    if only is None:
+        return None
+    found = subject_id(only)
+    return -1 if found is None else found
+
+
+def moment_text(value: dt.datetime | None) -> str | None:
+    """A stored moment as UTC ISO text, so the same instant always reads (and hashes) the same."""
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
+def day_text(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None

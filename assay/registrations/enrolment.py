@@ -11,7 +11,6 @@ is named. What is covered: docs/accounts.md.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,7 +21,7 @@ from assay.engines.records import chain
 from assay.engines.registration import enrolment as engine
 from assay.errors import NotAllowed
 from assay.records.models import ChainRecord
-from assay.records.registry import Problem
+from assay.records.registry import Problem, day_text, moment_text, only_id
 from assay.records.services import record_append
 from assay.registrations.models import (
     Extension,
@@ -55,15 +54,6 @@ def chain_name(registration_id: int) -> str:
     return f"{PREFIX}:{registration_id}"
 
 
-def _date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _moment(value: dt.datetime | None) -> str | None:
-    """A stored moment as UTC ISO text, so the same instant always reads the same."""
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
-
-
 # --- the fields a record holds and the rows are compared on ---------------------------------
 
 
@@ -72,14 +62,14 @@ def registration_fields(r: Registration) -> dict[str, Any]:
         "candidate": r.candidate_id,
         "centre": r.centre_id,
         "qualification": r.qualification_id,
-        "registered_on": _date(r.registered_on),
-        "end_date": _date(r.end_date),
+        "registered_on": day_text(r.registered_on),
+        "end_date": day_text(r.end_date),
         "end_date_explanation": r.end_date_explanation,
         "status": r.status,
         "internal_verifier": r.internal_verifier_id,
         "allow_units_without_content": r.allow_units_without_content,
         "created_by": r.created_by_id,
-        "created_at": _moment(r.created_at),
+        "created_at": moment_text(r.created_at),
     }
 
 
@@ -90,18 +80,18 @@ def status_change_fields(c: StatusChange) -> dict[str, Any]:
         "to": c.to_status,
         "reason": c.reason,
         "by": c.by_id,
-        "at": _moment(c.at),
+        "at": moment_text(c.at),
     }
 
 
 def extension_fields(e: Extension) -> dict[str, Any]:
     return {
         "id": e.pk,
-        "previous_end": _date(e.previous_end),
-        "new_end": _date(e.new_end),
+        "previous_end": day_text(e.previous_end),
+        "new_end": day_text(e.new_end),
         "reason": e.reason,
         "by": e.by_id,
-        "at": _moment(e.at),
+        "at": moment_text(e.at),
     }
 
 
@@ -114,8 +104,8 @@ def claim_fields(c: RplClaim) -> dict[str, Any]:
         "evidence": c.evidence,
         "accepted": c.accepted,
         "decided_by": c.decided_by_id,
-        "decided_at": _moment(c.decided_at),
-        "created_at": _moment(c.created_at),
+        "decided_at": moment_text(c.decided_at),
+        "created_at": moment_text(c.created_at),
     }
 
 
@@ -129,12 +119,16 @@ def signature_fields(s: Signature) -> dict[str, Any]:
         "text_sha256": s.text_sha256,
         "ip_address": s.ip_address,
         "user_agent": s.user_agent,
-        "at": _moment(s.at),
+        "at": moment_text(s.at),
     }
 
 
 def plan_unit_fields(u: PlanUnit) -> dict[str, Any]:
-    return {"unit": u.unit_number, "assessor": u.assessor_id, "target_date": _date(u.target_date)}
+    return {
+        "unit": u.unit_number,
+        "assessor": u.assessor_id,
+        "target_date": day_text(u.target_date),
+    }
 
 
 # --- appending -------------------------------------------------------------------------------
@@ -242,18 +236,11 @@ def enrolment_adopt(*, by: AbstractBaseUser) -> list[int]:
 # --- reconciling -----------------------------------------------------------------------------
 
 
-def _registration_of(only: str | None) -> int | None:
-    if only is None:
-        return None
-    tail = only.split(":", 1)[1] if ":" in only else ""
-    return int(tail) if tail.isdigit() else -1
-
-
 def reconcile(chains: Mapping[str, Sequence[chain.Record]], only: str | None) -> list[Problem]:
     """Compare every registration's rows (or the one ``only`` names) with its enrolment chain:
     columns, status changes, extensions, claims, signatures (text against its fingerprint) and
     the plan. One query per table, whatever the number of registrations."""
-    pk = _registration_of(only)
+    pk = only_id(only)
 
     def scoped(queryset: Any, field: str = "registration_id") -> Any:
         return queryset if pk is None else queryset.filter(**{field: pk})

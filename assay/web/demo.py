@@ -9,7 +9,9 @@ from django.core.management import call_command
 
 from assay.audits.demo import demo_audits_load
 from assay.catalogue.services import catalogue_import_library
+from assay.errors import InvalidInput
 from assay.portfolios.demo import demo_portfolios_load
+from assay.records.services import anchor_log_orphaned
 from assay.registrations.demo import demo_centre_load
 from assay.reviews.demo import demo_reviews_load
 
@@ -21,11 +23,14 @@ DEMO_USERS = [
 
 
 def demo_load() -> Iterator[str]:
-    """Migrate, import the catalogue library, ensure the demo accounts exist, then the demo
-    centre with its staff and candidates (``assay.registrations.demo``), then their portfolios
-    at every stage (``assay.portfolios.demo``), then the certifying body, its clients and their
-    audits (``assay.audits.demo``)."""
+    """Migrate (stopping, with nothing written, over an anchor log whose database is gone),
+    import the catalogue library, ensure the demo accounts exist, then the demo centre with its
+    staff and candidates (``assay.registrations.demo``), then their portfolios at every stage
+    (``assay.portfolios.demo``), then the certifying body, its clients and their audits
+    (``assay.audits.demo``)."""
     call_command("migrate", interactive=False, verbosity=0)
+    if problem := anchor_log_orphaned():
+        raise InvalidInput({"anchors": problem})
     yield "database migrated"
     for result in catalogue_import_library():
         yield f"{result.spec_id} v{result.version}: {result.status}"
