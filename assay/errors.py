@@ -13,6 +13,10 @@ class RegistrationRefused(Exception):
         super().__init__(" ".join(message for _, message in self.reasons))
 
 
+class NotFound(LookupError):
+    """An object that does not exist or that the user may not see: both answer the same."""
+
+
 class NotAllowed(Exception):
     """The user may see the object but their role does not allow this action."""
 

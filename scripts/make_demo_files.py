@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the small evidence files the demo portfolios upload (``assay/portfolios/demo_files``).
+"""Write the small evidence files the demo portfolios upload (``assay/demo/files``).
 
 Usage::
 
@@ -26,7 +26,7 @@ import wave
 import zlib
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assay" / "portfolios" / "demo_files"
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "assay" / "demo" / "files"
 
 TEXT_NAME = "reflective-account-complaints-review.txt"
 PDF_NAME = "customer-feedback-form.pdf"

@@ -26,9 +26,8 @@ from assay.accounts.selectors import InvitationRow
 from assay.accounts.standing import reason_text
 from assay.audits import permissions as perm
 from assay.audits.models import BodyMembership, BodyRole, CertifyingBody
-from assay.catalogue.selectors import NotFound
 from assay.engines.accounts import rules
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 
 User = AbstractBaseUser
 PER_PAGE = 25

@@ -17,11 +17,10 @@ from django.db.models import Prefetch
 
 from assay.accounts.invitations import state_of
 from assay.accounts.models import Invitation
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import Centre, Membership
 from assay.centres.permissions import can_administer
 from assay.engines.accounts.rules import InvitationState
-from assay.errors import NotAllowed
+from assay.errors import NotAllowed, NotFound
 from assay.registrations.dashboard import centre_get
 
 PER_PAGE = 25

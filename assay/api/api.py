@@ -23,8 +23,7 @@ from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.api import reviews as review_routes
-from assay.catalogue.selectors import NotFound
-from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
 
 class NotAnObject(ValueError):

@@ -20,8 +20,7 @@ from assay.api.auth import AUTH, who
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
-from assay.catalogue.selectors import NotFound
-from assay.errors import InvalidInput
+from assay.errors import InvalidInput, NotFound
 
 router = Router(tags=["audits"], auth=AUTH)
 public = Router(tags=["audits"])

@@ -17,7 +17,7 @@ from ninja import Router, Schema
 from assay import clock
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
-from assay.portfolios.caseload import (
+from assay.progress.caseload import (
     CaseloadRow,
     assessor_caseload,
     centre_progress,

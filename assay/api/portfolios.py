@@ -19,8 +19,8 @@ from assay.api import portfolio_schemas as p
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.catalogue.planning import decision_dict, plan_complete
-from assay.catalogue.selectors import NotFound
 from assay.engines.coverage import UnitCoverage, UnitProgress
+from assay.errors import NotFound
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,

@@ -17,6 +17,7 @@ from assay.api import registration_schemas as r
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.centres.permissions import sees_personal_details
+from assay.progress.completion import registration_extend, registration_transition
 from assay.registrations.links import (
     candidate_account_link,
     candidate_employer_contact_set,
@@ -41,7 +42,6 @@ from assay.registrations.shapes import (
     rpl_dict,
     signature_dict,
 )
-from assay.registrations.status import registration_extend, registration_transition
 
 router = Router(tags=["registrations"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}

@@ -189,15 +189,17 @@ def reminders_due(user: User, *, within_days: int = REMIND_DAYS) -> list[Reminde
     Three queries whatever the number of certificates (the bodies administered, the
     certificates with whether each was reminded, the contacts' e-mails): the renewals page
     lists them all."""
-    from assay.audits.selectors import certificates_visible_to
-
     if within_days < 0:
         raise InvalidInput({"within": "the number of days cannot be negative"})
     today = clock.today()
-    certificates = certificates_visible_to(user).filter(
-        withdrawn_on__isnull=True,
-        expires_on__gt=today,
-        expires_on__lte=today + dt.timedelta(days=within_days),
+    certificates = (
+        Certificate.objects.filter(perm.certificate_filter(user))
+        .select_related("organisation", "division", "audit", "audit__body")
+        .filter(
+            withdrawn_on__isnull=True,
+            expires_on__gt=today,
+            expires_on__lte=today + dt.timedelta(days=within_days),
+        )
     )
     if not perm.is_operator(user):
         administered = perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)

@@ -3,7 +3,7 @@
 History is kept, never edited: status changes, self-assessment entries, site scores and
 decisions are append-only rows with who and when (the latest entry wins); a standard's content is
 stored verbatim per version (ADR 0003); evidence files are content-addressed through
-``assay.portfolios.storage.store_upload``.
+``assay.files.storage.store_upload``.
 """
 
 from __future__ import annotations

@@ -55,12 +55,11 @@ from assay.audits.selectors import (
     organisations_visible_to,
 )
 from assay.audits.standards import standard_of
-from assay.catalogue.selectors import NotFound
 from assay.engines.audit.decision import Decision, decide
 from assay.engines.audit.gaps import change, trend
 from assay.engines.audit.model import Standard
-from assay.errors import NotAllowed
-from assay.portfolios.storage import open_evidence
+from assay.errors import NotAllowed, NotFound
+from assay.files.storage import open_evidence
 
 # --- the audits index -------------------------------------------------------------------------
 

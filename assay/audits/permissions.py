@@ -64,6 +64,11 @@ def audit_filter(user: AnyUser) -> Q:
     )
 
 
+def certificate_filter(user: AnyUser) -> Q:
+    """A filter on Certificate: the certificates of the audits ``user`` may read."""
+    return Q(audit__in=Audit.objects.filter(audit_filter(user)).values("pk"))
+
+
 def organisation_filter(user: AnyUser) -> Q:
     """A filter on Organisation: the body's staff see its clients (an auditor those with an
     audit assigned to them); a contact their own organisation."""

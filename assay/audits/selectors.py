@@ -29,13 +29,13 @@ from assay.audits.models import (
 from assay.audits.permissions import AnyUser
 from assay.audits.records import audit_problems
 from assay.audits.standards import standard_of
-from assay.catalogue.selectors import NotFound
 from assay.engines.audit.decision import decide
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import Office as SampleOffice
 from assay.engines.audit.sampling import draw_sample
 from assay.engines.audit.scoring import Results, results
+from assay.errors import NotFound
 
 # --- standards ---------------------------------------------------------------------------------
 
@@ -435,8 +435,7 @@ def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
 
 
 def certificates_visible_to(user: AnyUser) -> QuerySet[Certificate]:
-    visible = audits_visible_to(user).values("pk")
-    return Certificate.objects.filter(audit_id__in=visible).select_related(
+    return Certificate.objects.filter(perm.certificate_filter(user)).select_related(
         "organisation", "division", "audit", "audit__body"
     )
 

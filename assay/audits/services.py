@@ -70,7 +70,7 @@ from assay.engines.audit.decision import decide
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import draw_sample
 from assay.errors import InvalidInput, NotAllowed
-from assay.portfolios.storage import store_upload
+from assay.files.storage import store_upload
 
 User = AbstractBaseUser
 M = TypeVar("M", bound=Model)

@@ -7,12 +7,12 @@ from typing import Any
 
 from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import (
-    NotFound,
     qualification_engine_spec,
     units_without_content,
 )
 from assay.engines.combination.evaluate import Decision, evaluate
 from assay.engines.combination.planner import Objective, complete
+from assay.errors import NotFound
 
 
 def _known(qual: Qualification, units: Iterable[str]) -> list[str]:

@@ -20,10 +20,7 @@ from assay.catalogue.models import (
 )
 from assay.engines.combination.model import Spec
 from assay.engines.coverage import has_content
-
-
-class NotFound(LookupError):
-    """A qualification, unit or spec that does not exist (or the user may not see)."""
+from assay.errors import NotFound
 
 
 def qualification_list() -> list[Qualification]:

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import Centre, Competence, CompetenceRole, Membership, Role
-from assay.errors import InvalidInput
+from assay.errors import InvalidInput, NotFound
 
 
 def person_at(centre: Centre, user_id: int) -> Any:

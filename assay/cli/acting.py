@@ -37,7 +37,7 @@ def user_named(username: str) -> Any:
     """The active user called ``username``; exit 2 when there is none."""
     from django.contrib.auth import get_user_model
 
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None or not user.is_active:
@@ -55,7 +55,7 @@ def acting(username: str | None) -> Any:
 
 
 def date_option_value(value: str | None, name: str) -> dt.date | None:
-    from assay.cli.main import fail
+    from assay.cli.output import fail
     from assay.registrations.bulk import parse_date
 
     if value is None:
@@ -69,9 +69,8 @@ def date_option_value(value: str | None, name: str) -> dt.date | None:
 @contextmanager
 def domain_errors() -> Iterator[None]:
     """Unknown objects, refusals and bad input end the command: one line, exit 2."""
-    from assay.catalogue.selectors import NotFound
-    from assay.cli.main import fail
-    from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+    from assay.cli.output import fail
+    from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
     try:
         yield

@@ -73,7 +73,7 @@ def list_(as_json: bool, as_user: str | None) -> None:
     """The audits you may see: id, organisation and scope, standard, kind, status."""
     from assay.audits.selectors import audit_dict, audits_visible_to
     from assay.cli.acting import acting
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
 
     rows = list(audits_visible_to(acting(as_user)))
     if as_json:
@@ -185,7 +185,7 @@ def sample(
     from assay.audits.selectors import audit_get, audit_sample, sample_dict, sample_verify
     from assay.audits.services import sample_draw
     from assay.cli.acting import acting, domain_errors, user_named
-    from assay.cli.main import emit_json, fail
+    from assay.cli.output import emit_json, fail
 
     with domain_errors():
         user = acting(as_user)
@@ -280,7 +280,7 @@ def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
     from assay.audits.selectors import audit_get, decision_verify
     from assay.audits.services import decision_record
     from assay.cli.acting import acting, domain_errors, user_named
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     with domain_errors():
         if verify:
@@ -325,7 +325,7 @@ def check(number: str) -> None:
     """Check a certificate NUMBER on the public register (what anyone may see)."""
     from assay.audits.selectors import certificate_public
     from assay.cli.acting import domain_errors
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
 
     with domain_errors():
         emit_json(certificate_public(number))
@@ -380,7 +380,7 @@ def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) ->
     year), or the full report as PDF or the scores as XLSX written to ``-o FILE``."""
     from assay.audits.selectors import results_json
     from assay.cli.acting import acting, domain_errors
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
 
     if fmt != "json" and output is None:
         click.echo(f"error: --format {fmt} needs -o FILE", err=True)

@@ -26,7 +26,7 @@ def _size(n: int) -> str:
 
 
 def fail(message: str) -> NoReturn:
-    from assay.cli.main import fail as fail_main
+    from assay.cli.output import fail as fail_main
 
     fail_main(message)
 

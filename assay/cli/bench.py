@@ -25,13 +25,13 @@ def rules(n_plans: int, quals: tuple[str, ...], seed: int) -> None:
     applies every rule of combination, exactly. Times are the best of three runs.
     """
     from assay.catalogue.selectors import (
-        NotFound,
         qualification_engine_spec,
         qualification_get,
         qualification_list,
     )
-    from assay.cli.main import fail
+    from assay.cli.output import fail
     from assay.engines.combination.batch import bench as run_bench
+    from assay.errors import NotFound
 
     try:
         targets = [qualification_get(q) for q in quals] if quals else qualification_list()
@@ -59,9 +59,9 @@ def portfolio(items: int, factor: int, repeat: int) -> None:
     The portfolio (every 4430-04 unit with criteria, N items mapped three ways each) is built
     in a transaction that is rolled back: the database is left as it was.
     """
-    from assay.catalogue.selectors import NotFound
-    from assay.cli.main import fail
-    from assay.portfolios.bench import portfolio_bench
+    from assay.bench.portfolio import portfolio_bench
+    from assay.cli.output import fail
+    from assay.errors import NotFound
 
     try:
         result = portfolio_bench(items, factor, repeat)
@@ -105,8 +105,8 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     sampled before and during the upload. Exits 1 when the upload fails or the stored file's
     SHA-256 differs from the one sent; prints whether the peak stayed under 100 MB.
     """
-    from assay.cli.main import fail
-    from assay.portfolios.upload_bench import LIMIT_BYTES, parse_size, upload_bench
+    from assay.bench.upload import LIMIT_BYTES, parse_size, upload_bench
+    from assay.cli.output import fail
 
     try:
         n_bytes = parse_size(size)
@@ -166,8 +166,8 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
     (import, organisation, audit, self-assessment, sample, scores, decision, report built
     from stored data) in a fresh SQLite data folder that is removed afterwards.
     """
-    from assay.audits import bench as audit_bench
-    from assay.cli.main import fail
+    from assay.bench import audits as audit_bench
+    from assay.cli.output import fail
 
     if here:
         import tempfile
@@ -202,7 +202,7 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
 def records_cmd(chains: int, per_chain: int) -> None:
     """Time `records verify` and `records checkpoint` over CHAINS chains of PER-CHAIN records
     (written in a transaction that is rolled back; the database is left as it was)."""
-    from assay.records.bench import records_bench
+    from assay.bench.records import records_bench
 
     result = records_bench(chains, per_chain)
     total = chains * per_chain
@@ -243,8 +243,8 @@ def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
     one (200; the sign-in's 302; the judgement's 201), so every 4xx and 5xx; exits 1 when there
     is any.
     """
-    from assay.cli.main import fail
-    from assay.web.load_bench import load_bench
+    from assay.bench.load import load_bench
+    from assay.cli.output import fail
 
     try:
         result = load_bench(users, seconds, limit, keep=keep)

@@ -89,8 +89,9 @@ def list_(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(qual: str, version: str | None, as_json: bool) -> None:
     """Show a qualification (by code or id) with its units, outcomes and criteria."""
-    from assay.catalogue.selectors import NotFound, qualification_dict, qualification_get
-    from assay.cli.main import fail
+    from assay.catalogue.selectors import qualification_dict, qualification_get
+    from assay.cli.output import fail
+    from assay.errors import NotFound
 
     try:
         data = qualification_dict(qualification_get(qual, version=version))
@@ -117,8 +118,9 @@ def show(qual: str, version: str | None, as_json: bool) -> None:
 def export(qual: str, fmt: str, output: Path | None) -> None:
     """Export a qualification as a 1EdTech CASE 1.1 CFPackage (JSON)."""
     from assay.catalogue.exports import case_package
-    from assay.catalogue.selectors import NotFound, qualification_get
-    from assay.cli.main import fail
+    from assay.catalogue.selectors import qualification_get
+    from assay.cli.output import fail
+    from assay.errors import NotFound
 
     try:
         package = case_package(qualification_get(qual))

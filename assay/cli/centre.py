@@ -35,7 +35,7 @@ def centre() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_(as_user: str | None, as_json: bool) -> None:
     """List the centres (those USERNAME works at, with --as)."""
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
     from assay.registrations.dashboard import centre_list
 
     rows = centre_list(acting(as_user))
@@ -53,7 +53,7 @@ def list_(as_user: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(centre_id: str, as_user: str | None, as_json: bool) -> None:
     """Dashboard figures: candidates by status, approvals, sites, staff A/V deadlines."""
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
     from assay.registrations.dashboard import centre_dashboard, centre_find
 
     user = acting(as_user)
@@ -115,7 +115,7 @@ def approve(
     """Record the awarding body's decision on the centre offering QUAL (history is kept)."""
     from assay.catalogue.selectors import qualification_get
     from assay.centres.services import ApprovalInput, approval_record
-    from assay.cli.main import fail
+    from assay.cli.output import fail
     from assay.registrations.dashboard import centre_find
 
     user = user_named(as_user)

@@ -108,7 +108,7 @@ def competence_mark_achieved(
 def cpd(centre_id: str, username: str, on: str, hours: str, activity: str, as_user: str) -> None:
     """Add an entry to USERNAME's CPD log (themselves, or a centre administrator)."""
     from assay.centres.people import cpd_record
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     by = user_named(as_user)
     _, person = _person(by, centre_id, username)

@@ -6,14 +6,14 @@ stderr as one line with exit status 2; stdout then stays empty so scripts can tr
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
+
+from assay.cli.output import emit_json, fail
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,16 +23,6 @@ def _setup_django() -> None:
     import django
 
     django.setup()
-
-
-def fail(message: str) -> NoReturn:
-    """One line on stderr, exit status 2, nothing on stdout."""
-    click.echo(f"assay: error: {message}", err=True)
-    sys.exit(2)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 class _Assay(click.Group):

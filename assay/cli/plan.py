@@ -21,8 +21,9 @@ def plan() -> None:
 def check(qual: str, units: tuple[str, ...], as_json: bool) -> None:
     """Decide whether UNITS achieve QUAL, with every rule's state and reason."""
     from assay.catalogue.planning import plan_check
-    from assay.catalogue.selectors import NotFound, qualification_get
-    from assay.cli.main import emit_json, fail
+    from assay.catalogue.selectors import qualification_get
+    from assay.cli.output import emit_json, fail
+    from assay.errors import NotFound
 
     try:
         result = plan_check(qualification_get(qual), units)
@@ -77,7 +78,7 @@ def complete(
     from assay.catalogue.planning import plan_complete
     from assay.catalogue.selectors import qualification_get
     from assay.cli.acting import acting, domain_errors
-    from assay.cli.main import emit_json, fail
+    from assay.cli.output import emit_json, fail
 
     if objective == "most-reuse" and registration_id is None:
         fail("--objective most-reuse needs --registration ID")

@@ -67,8 +67,8 @@ def progress(centre_key: str, fmt: str, output: Path | None, as_user: str | None
 
     from assay import clock
     from assay.cli.acting import acting, domain_errors
-    from assay.cli.main import fail
-    from assay.portfolios.caseload import centre_progress, progress_csv, progress_xlsx
+    from assay.cli.output import fail
+    from assay.progress.caseload import centre_progress, progress_csv, progress_xlsx
     from assay.registrations.dashboard import centre_find
 
     if fmt == "xlsx" and output is None:

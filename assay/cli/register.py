@@ -83,7 +83,7 @@ def check(as_user: str | None, as_json: bool, **options: Any) -> None:
     Exit status 0 when allowed, 1 when refused (every reason is printed).
     """
     from assay.catalogue.selectors import qualification_get
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
     from assay.registrations.dashboard import centre_find
     from assay.registrations.services import registration_check
 
@@ -115,7 +115,7 @@ def check(as_user: str | None, as_json: bool, **options: Any) -> None:
 def add(as_user: str, as_json: bool, **options: Any) -> None:
     """Register a new candidate. A refusal prints every reason and saves nothing (the
     attempt is logged for the centre)."""
-    from assay.cli.main import emit_json
+    from assay.cli.output import emit_json
     from assay.registrations.dashboard import centre_find
     from assay.registrations.services import registration_create
     from assay.registrations.shapes import registration_detail
@@ -152,7 +152,7 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
     --dry-run, or when any row is wrong, each row's errors go to stderr and the exit status
     is 1. --as is required unless --dry-run.
     """
-    from assay.cli.main import fail
+    from assay.cli.output import fail
     from assay.errors import InvalidInput
     from assay.registrations import bulk as bulk_rows
     from assay.registrations.dashboard import centre_find
@@ -205,7 +205,7 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
 @as_option(required=False)
 def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -> None:
     """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o)."""
-    from assay.cli.main import fail
+    from assay.cli.output import fail
     from assay.registrations import bulk as bulk_rows
     from assay.registrations.dashboard import centre_candidates, centre_find
 
@@ -280,8 +280,8 @@ def status(registration_id: int, status: str, reason: str, confirm: bool, as_use
     completed is refused until the rules of combination are met by signed-off or credited
     (RPL) units; completed, withdrawn, transferred and expired are final."""
     from assay.engines.registration.lifecycle import MEANINGS, Status
+    from assay.progress.completion import registration_transition
     from assay.registrations.selectors import registration_get
-    from assay.registrations.status import registration_transition
 
     user = user_named(as_user)
     with domain_errors():
@@ -306,8 +306,8 @@ def status(registration_id: int, status: str, reason: str, confirm: bool, as_use
 def extend(registration_id: int, new_end: str, reason: str, as_user: str) -> None:
     """Extend the period of registration of REGISTRATION_ID to a later end date, with a
     reason (a centre administrator; never past the last certification date)."""
+    from assay.progress.completion import registration_extend
     from assay.registrations.selectors import registration_get
-    from assay.registrations.status import registration_extend
 
     user = user_named(as_user)
     end = date_option_value(new_end, "--to")

@@ -9,9 +9,9 @@ import click
 def demo() -> None:
     """Create or update the database with demo data. Safe to run again. Stops, changing
     nothing, when the anchor log names chains of an earlier database that is gone."""
-    from assay.cli.main import fail
+    from assay.cli.output import fail
+    from assay.demo.load import demo_load
     from assay.errors import InvalidInput
-    from assay.web.demo import demo_load
 
     try:
         for line in demo_load():

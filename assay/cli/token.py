@@ -46,7 +46,7 @@ def list_(username: str) -> None:
 def revoke(prefix: str) -> None:
     """Revoke the token whose printed prefix (first 8 characters) is PREFIX."""
     from assay.accounts.services import token_find, token_revoke
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     row = token_find(prefix)
     if row is None:

@@ -40,7 +40,7 @@ BODY_OPTION = click.option(
 def _body(by: Any, body_id: str) -> Any:
     from assay.accounts.bodies import administered_body
     from assay.audits.models import CertifyingBody
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     found = CertifyingBody.objects.filter(reference=body_id).first()
     if found is None and body_id.isdigit():
@@ -53,7 +53,7 @@ def _body(by: Any, body_id: str) -> Any:
 
 def _target(centre_id: str | None, email: str | None, body_id: str | None) -> tuple[str, str]:
     """``ID EMAIL``, or ``EMAIL`` alone with ``--body``."""
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     if body_id is not None:
         if email is not None or centre_id is None:
@@ -76,7 +76,7 @@ def _account(username: str) -> Any:
     """Any account called USERNAME, deactivated ones included (to reactivate them)."""
     from django.contrib.auth import get_user_model
 
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     person = get_user_model().objects.filter(username=username).first()
     if person is None:
@@ -183,7 +183,7 @@ def list_(
     from assay.accounts.bodies import body_accounts
     from assay.accounts.selectors import centre_accounts
     from assay.accounts.shapes import account_dict, invitation_dict
-    from assay.cli.main import emit_json, fail
+    from assay.cli.output import emit_json, fail
 
     by = acting(as_user)
     found: Any
@@ -312,7 +312,7 @@ def revoke(
     role, never a centre's last administrator."""
     from assay.accounts.selectors import membership_get
     from assay.centres.models import Membership
-    from assay.cli.main import fail
+    from assay.cli.output import fail
 
     by = user_named(as_user)
     centre = _centre(by, centre_id)

@@ -43,7 +43,7 @@ ASSAY_TODAY = os.environ.get("ASSAY_TODAY", "")
 # Default period of registration for a new candidate, in months (capped by the
 # qualification's last certification date). Centres see and document it.
 ASSAY_REGISTRATION_MONTHS = int(os.environ.get("ASSAY_REGISTRATION_MONTHS", "24"))
-# Evidence files (assay/portfolios/storage.py): the largest accepted upload in bytes (2 GiB by
+# Evidence files (assay/files/storage.py): the largest accepted upload in bytes (2 GiB by
 # default: audio or video of a professional discussion) and the media types accepted, as sniffed
 # from the content. CSV content sniffs as text/plain; Word/Excel files as their own types (a
 # .docx/.xlsx is recognised inside its zip; any other zip is refused).

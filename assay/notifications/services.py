@@ -19,8 +19,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from assay import clock
-from assay.catalogue.selectors import NotFound
 from assay.engines.notifications import Event, Recipient
+from assay.errors import NotFound
 from assay.notifications.models import Notification
 from assay.notifications.selectors import notifications_of
 from assay.registrations.models import Registration

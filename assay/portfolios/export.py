@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from assay.centres.permissions import AnyUser
 from assay.engines.coverage import UnitCoverage, UnitProgress
+from assay.files.storage import CHUNK, open_evidence, sanitise_name
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.selectors import (
@@ -24,7 +25,6 @@ from assay.portfolios.selectors import (
     evidence_of,
     portfolio_summary,
 )
-from assay.portfolios.storage import CHUNK, open_evidence, sanitise_name
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Max
 
 from assay.engines.records import chain
+from assay.files.storage import verify_stored
 from assay.portfolios.models import (
     CriterionMapping,
     Decision,
@@ -28,7 +29,6 @@ from assay.portfolios.models import (
     MappingStatus,
 )
 from assay.portfolios.records import PREFIX, chain_name
-from assay.portfolios.storage import verify_stored
 from assay.records.registry import Checked, Heads, Problem, Source, only_id, prefix_of, subject_id
 from assay.records.services import actor_id_of, broken_line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files import File
 from django.db.models import QuerySet
 
-from assay.catalogue.selectors import NotFound, qualification_engine_spec
+from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.permissions import AnyUser
 from assay.engines.coverage import (
     QualificationCoverage,
@@ -13,10 +13,11 @@ from assay.engines.coverage import (
     qualification_coverage,
     reuse_scores,
 )
+from assay.errors import NotFound
+from assay.files.storage import open_evidence
 from assay.portfolios.coverage import registration_coverage
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.records import signed_off_units
-from assay.portfolios.storage import open_evidence
 from assay.registrations.models import Registration
 from assay.registrations.selectors import (
     credited_units,

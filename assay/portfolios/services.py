@@ -19,6 +19,7 @@ from assay import clock
 from assay.centres.models import Role
 from assay.centres.permissions import roles_at
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.storage import store_upload
 from assay.notifications import events
 from assay.portfolios.coverage import refuse_without_content, unit_spec, unit_targets
 from assay.portfolios.models import (
@@ -31,7 +32,6 @@ from assay.portfolios.models import (
     Method,
 )
 from assay.portfolios.records import refuse_if_signed_off, registration_lock
-from assay.portfolios.storage import store_upload
 from assay.registrations.models import Registration
 
 User = AbstractBaseUser

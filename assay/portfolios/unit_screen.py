@@ -13,10 +13,10 @@ from typing import Any
 
 from django.core.files import File
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.permissions import AnyUser, can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
-from assay.errors import NotAllowed
+from assay.errors import NotAllowed, NotFound
+from assay.files.storage import open_evidence
 from assay.portfolios.assessment import person_name, sign_off_declaration
 from assay.portfolios.coverage import registration_coverage, unit_spec
 from assay.portfolios.models import (
@@ -29,7 +29,6 @@ from assay.portfolios.models import (
 )
 from assay.portfolios.selectors import registration_decisions
 from assay.portfolios.services import is_assessor_of
-from assay.portfolios.storage import open_evidence
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
 from assay.registrations.signing import text_sha256

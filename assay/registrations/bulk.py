@@ -22,12 +22,12 @@ from django.db.models import QuerySet
 
 from assay import clock
 from assay.catalogue.models import Qualification
-from assay.catalogue.selectors import NotFound, qualification_get
+from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
 from assay.engines.entry.rules import CentreApproval
 from assay.engines.plausible import business_date_problem
-from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 from assay.registrations.models import JobKind, Registration, Status
 from assay.registrations.services import CandidateInput, registration_check, registration_create
 from assay.registrations.tabular import (

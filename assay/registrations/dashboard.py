@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 
 from assay import clock
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import (
     Centre,
     Competence,
@@ -30,6 +29,7 @@ from assay.centres.services import competence_decisions
 from assay.engines.competence.deadlines import Competence as Decision
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import approval_problem
+from assay.errors import NotFound
 from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import current_approval
 from assay.registrations.models import Registration, Status

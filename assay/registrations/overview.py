@@ -11,7 +11,6 @@ engines through the services and selectors.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,6 @@ from django.db.models import QuerySet
 from assay.catalogue.models import Qualification, Unit
 from assay.catalogue.planning import plan_check, plan_complete
 from assay.catalogue.selectors import (
-    NotFound,
     qualification_engine_spec,
     qualification_get,
     qualification_list,
@@ -43,31 +41,21 @@ from assay.centres.permissions import (
     STAFF_ROLES,
     AnyUser,
     can_administer,
-    can_change_status,
     roles_at,
 )
 from assay.centres.services import can_take_new_candidates, competence_decisions
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import CentreApproval, EntryDecision, PeriodEnd
-from assay.engines.registration.lifecycle import FINAL, MEANINGS, allowed_targets, expiry_due
-from assay.engines.registration.lifecycle import Status as LifeStatus
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.registrations.dashboard import centre_get
 from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import current_approval
 from assay.registrations.models import (
-    Candidate,
-    Extension,
-    InitialAssessment,
     PlanUnit,
     Refusal,
     Registration,
-    RplClaim,
-    Signature,
-    SignatureDocument,
     Status,
-    StatusChange,
 )
 from assay.registrations.selectors import refusals_at, registration_get, registrations_visible_to
 from assay.registrations.services import (
@@ -76,7 +64,6 @@ from assay.registrations.services import (
     registration_check,
     registration_period,
 )
-from assay.registrations.status import completion_check
 
 User = AbstractBaseUser
 
@@ -90,7 +77,7 @@ _URGENCY = {
 IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
 
 
-def _staff(centre: Centre) -> QuerySet[Membership]:
+def centre_staff(centre: Centre) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(centre=centre, active=True)
         .exclude(role=Role.CANDIDATE)
@@ -192,7 +179,7 @@ def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
 def _deadlines(centre: Centre, today: dt.date) -> list[StaffDeadline]:
     roles: dict[int, list[str]] = {}
     people: dict[int, Any] = {}
-    for membership in _staff(centre).filter(role__in=STAFF_ROLES):
+    for membership in centre_staff(centre).filter(role__in=STAFF_ROLES):
         people[membership.user_id] = membership.user
         roles.setdefault(membership.user_id, []).append(membership.get_role_display())
     rows = [
@@ -262,7 +249,7 @@ def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
     admin = can_administer(user, centre)
     memberships: dict[int, list[Membership]] = {}
     users: dict[int, Any] = {}
-    for membership in _staff(centre):
+    for membership in centre_staff(centre):
         users[membership.user_id] = membership.user
         memberships.setdefault(membership.user_id, []).append(membership)
     competences: dict[int, list[Competence]] = {}
@@ -342,226 +329,8 @@ def registration_preview(
     )
 
 
-# --- Registration (candidate) page -----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRow:
-    unit: PlanUnit
-    title: str
-    level: int | None
-    credit: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentView:
-    document: str
-    label: str
-    text: str
-    sha256: str
-    signatures: list[Signature]
-
-
-@dataclass(frozen=True, slots=True)
-class StatusOption:
-    """A status the registration may move to, what it means, and (for *completed*) whether
-    the rules of combination allow it yet and why not."""
-
-    value: str
-    label: str
-    meaning: str
-    final: bool
-    available: bool = True
-    why_not: tuple[str, ...] = ()
-
-
-def status_options(registration: Registration) -> list[StatusOption]:
-    """The next statuses with their meanings, final ones flagged, *completed* checked."""
-    options = []
-    for target in allowed_targets(LifeStatus(registration.status)):
-        available, why_not = True, tuple[str, ...]()
-        if target is LifeStatus.COMPLETED:
-            completion = completion_check(registration)
-            available = completion.allowed
-            why_not = () if completion.allowed else completion.reasons
-        options.append(
-            StatusOption(
-                target.value,
-                str(Status(target.value).label),
-                MEANINGS[target],
-                target in FINAL,
-                available,
-                why_not,
-            )
-        )
-    return options
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationPage:
-    registration: Registration
-    candidate: Candidate
-    today: dt.date
-    expiry_due: bool
-    next_statuses: list[StatusOption]
-    extensions: list[Extension]
-    plan: list[PlanRow]
-    plan_decision: dict[str, Any]
-    accepted_rpl: list[str]
-    rpl_claims: list[RplClaim]
-    unit_choices: list[tuple[str, str]]
-    initial_assessment: InitialAssessment | None
-    documents: list[DocumentView]
-    history: list[StatusChange]
-    held: list[str]
-    can_change_status: bool
-    can_edit_plan: bool
-    can_assess_initially: bool
-    can_claim_rpl: bool
-    can_decide_rpl: bool
-    sign_as: list[str]
-    can_link_accounts: bool
-    employer_contacts: list[Any]  # the centre's employer contacts (administrators only)
-    sees_personal_details: bool = True  # date of birth and phone (not employer contacts)
-    # Units whose content is not in the catalogue (ADR 0010) and who may credit units.
-    without_content: frozenset[str] = frozenset()
-    can_record_credit_transfer: bool = False
-
-
-def _units(qual: Qualification) -> dict[str, Any]:
+def units_by_number(qual: Qualification) -> dict[str, Any]:
     return {u.number: u for u in qualification_engine_spec(qual).units}
-
-
-def signing_capacities(user: AnyUser, registration: Registration) -> list[str]:
-    """The capacities in which ``user`` is offered the sign buttons (the service decides)."""
-    plan = list(registration.plan_units.all())
-    offered = [
-        ("candidate", registration.candidate.user_id == user.pk),
-        ("assessor", any(u.assessor_id == user.pk for u in plan)),
-        ("employer", registration.candidate.employer_contact_id == user.pk),
-    ]
-    return [capacity for capacity, yes in offered if yes and user.is_authenticated]
-
-
-def document_text(registration: Registration, document: str) -> str:
-    """The exact text a signature on ``document`` covers (its SHA-256 is recorded)."""
-    candidate = registration.candidate
-    qual = registration.qualification
-    head = (
-        f"Candidate: {candidate.first_name} {candidate.last_name}\n"
-        f"Centre: {registration.centre.name} ({registration.centre.number})\n"
-        f"Qualification: {qual.code} {qual.title}\n"
-        f"Registered on: {registration.registered_on:%d/%m/%Y}; "
-        f"assessment must be complete by {registration.end_date:%d/%m/%Y}.\n"
-    )
-    if document == SignatureDocument.INDUCTION:
-        return head + (
-            "Induction checklist. The candidate has been told about, and understands:\n"
-            "1. the requirements of the qualification they will work towards;\n"
-            "2. their responsibilities as a candidate;\n"
-            "3. the responsibilities of the centre;\n"
-            "4. who their assessors and internal verifier are, and how assessment is "
-            "carried out in their real job;\n"
-            "5. how to appeal against an assessment decision."
-        )
-    if document == SignatureDocument.LEARNING_CONTRACT:
-        units = _units(qual)
-        lines = []
-        for row in registration.plan_units.all():
-            unit = units.get(row.unit_number)
-            title = unit.title if unit is not None else ""
-            who = _name(row.assessor) if row.assessor else "assessor to be named"
-            when = f", target {row.target_date:%d/%m/%Y}" if row.target_date else ""
-            lines.append(f"- Unit {row.unit_number} {title} ({who}{when})")
-        plan = "\n".join(lines) or "- No units planned yet"
-        iv = _name(registration.internal_verifier) if registration.internal_verifier else "none"
-        return head + (
-            "Learning contract. The candidate, the assessors and the employer agree to the "
-            "learning plan below and to assessment in the candidate's real job.\n"
-            f"Units:\n{plan}\nInternal verifier: {iv}"
-        )
-    raise ValueError(f"unknown document {document!r}")
-
-
-def _name(user: Any) -> str:
-    return str(user.get_full_name() or user.get_username())
-
-
-def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPage:
-    """A registration the user may see, with everything its page shows."""
-    registration = registration_get(user, pk)
-    centre = registration.centre
-    roles = roles_at(user, centre)
-    admin = can_administer(user, centre)
-    units = _units(registration.qualification)
-    plan_units = list(registration.plan_units.all())
-    rpl = accepted_rpl(registration)
-    claims = list(
-        RplClaim.objects.filter(registration=registration)
-        .select_related("decided_by")
-        .order_by("created_at", "pk")
-    )
-    signatures = list(registration.signatures.all())
-    documents = []
-    for value, label in SignatureDocument.choices:
-        text = document_text(registration, value)
-        documents.append(
-            DocumentView(
-                value,
-                str(label),
-                text,
-                hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                [s for s in signatures if s.document == value],
-            )
-        )
-    status = LifeStatus(registration.status)
-    change = can_change_status(user, centre)
-    return RegistrationPage(
-        registration=registration,
-        candidate=registration.candidate,
-        today=today,
-        expiry_due=expiry_due(status, registration.end_date, today),
-        next_statuses=status_options(registration) if change else [],
-        extensions=list(registration.extensions.select_related("by")),
-        plan=[
-            PlanRow(
-                row,
-                getattr(units.get(row.unit_number), "title", ""),
-                getattr(units.get(row.unit_number), "level", None),
-                getattr(units.get(row.unit_number), "credit", None),
-            )
-            for row in plan_units
-        ],
-        plan_decision=plan_check(
-            registration.qualification, [u.unit_number for u in plan_units] + rpl
-        ),
-        accepted_rpl=rpl,
-        rpl_claims=claims,
-        unit_choices=[(n, f"{n} {u.title}") for n, u in units.items()],
-        initial_assessment=InitialAssessment.objects.filter(registration=registration)
-        .select_related("by")
-        .first(),
-        documents=documents,
-        history=list(registration.history.all()),
-        held=list(registration.candidate.held.values_list("qualification_code", flat=True)),
-        can_change_status=change,
-        can_edit_plan=admin,
-        can_assess_initially=admin or Role.TUTOR in roles,
-        can_claim_rpl=admin or registration.candidate.user_id == user.pk,
-        can_decide_rpl=any(u.assessor_id == user.pk for u in plan_units),
-        sign_as=signing_capacities(user, registration),
-        can_link_accounts=admin,
-        employer_contacts=[m.user for m in _staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
-        if admin
-        else [],
-        sees_personal_details=admin
-        or registration.candidate.user_id == user.pk
-        or bool(roles & set(STAFF_ROLES))
-        or bool(getattr(user, "is_superuser", False)),
-        without_content=units_without_content(registration.qualification),
-        can_record_credit_transfer=admin
-        or (Role.ASSESSOR in roles and any(u.assessor_id == user.pk for u in plan_units)),
-    )
 
 
 # --- Learning plan editor --------------------------------------------------------------------
@@ -592,7 +361,7 @@ def plan_editor(user: AnyUser, pk: int, today: dt.date) -> PlanEditor:
     centre = registration.centre
     if not can_administer(user, centre):
         raise NotAllowed("only a centre administrator can change the learning plan")
-    staff = list(_staff(centre))
+    staff = list(centre_staff(centre))
     assessors: dict[int, Any] = {m.user_id: m.user for m in staff if m.role == Role.ASSESSOR}
     verifiers: dict[int, Any] = {m.user_id: m.user for m in staff if m.role in IV_ROLES}
     plan_units = list(registration.plan_units.all())
@@ -659,6 +428,6 @@ def plan_suggestion(
         )
     except NotFound as exc:
         raise InvalidInput({"unit": str(exc)}) from exc
-    known = _units(registration.qualification)
+    known = units_by_number(registration.qualification)
     suggested = [known[n] for n in completion["add"]]
     return PlanPreview(registration, units, rpl, completion=completion, suggested=suggested)

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import Centre
 from assay.centres.permissions import AnyUser, can_administer, registration_filter
+from assay.errors import NotFound
 from assay.registrations.models import (
     Candidate,
     PlanUnit,

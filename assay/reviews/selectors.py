@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.permissions import AnyUser
 from assay.engines.reviews import UnitChange, UnitSnapshot, canonical_text, progress_between
+from assay.errors import NotFound
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.registrations.signing import text_sha256

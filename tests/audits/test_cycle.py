@@ -38,8 +38,7 @@ from assay.audits.selectors import (
     sample_verify,
     score_history,
 )
-from assay.catalogue.selectors import NotFound
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from tests.audits.conftest import SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,7 @@ from assay.audits.models import (
     OrganisationContact,
 )
 from assay.audits.selectors import audit_get, organisation_get
-from assay.catalogue.selectors import NotFound
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from tests.audits.conftest import AuditWorld
 
 pytestmark = pytest.mark.django_db

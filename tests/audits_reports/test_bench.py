@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from assay.audits.bench import _render, db_bench, engine_bench, standard_content
 from assay.audits.reports.pdf import render_pdf
+from assay.bench.audits import _render, db_bench, engine_bench, standard_content
 from assay.cli.main import main
 from assay.engines.audit.sampling import sample_size
 from tests.audits_reports.world import report

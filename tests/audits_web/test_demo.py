@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from assay.audits.certificates import status_of
-from assay.audits.demo import demo_audits_load
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -22,6 +21,7 @@ from assay.audits.models import (
     SiteScore,
 )
 from assay.audits.selectors import audit_change, decision_verify, sample_verify
+from assay.demo.audits import demo_audits_load
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
 

@@ -14,13 +14,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import Role
 from assay.centres.people import competence_record
 from assay.centres.services import membership_grant
 from assay.engines.progress import Rag
+from assay.errors import NotFound
 from assay.portfolios.assessment import criterion_judge, mapping_decide
-from assay.portfolios.caseload import (
+from assay.portfolios.coverage import unit_spec, unit_targets
+from assay.portfolios.models import CriterionMapping
+from assay.portfolios.services import evidence_add, mapping_propose
+from assay.progress.caseload import (
     COLUMNS,
     assessor_caseload,
     centre_progress,
@@ -28,12 +31,9 @@ from assay.portfolios.caseload import (
     progress_csv,
     progress_xlsx,
 )
-from assay.portfolios.coverage import unit_spec, unit_targets
-from assay.portfolios.models import CriterionMapping
-from assay.portfolios.services import evidence_add, mapping_propose
+from assay.progress.completion import registration_transition
 from assay.registrations.models import PlanUnit
 from assay.registrations.services import PlanUnitInput, plan_set
-from assay.registrations.status import registration_transition
 from tests.caseload.conftest import attach, grow_caseload, sign_off
 from tests.web.world import World
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from assay.bench.portfolio import portfolio_bench
 from assay.cli.main import main
-from assay.portfolios.bench import portfolio_bench
 from assay.portfolios.models import EvidenceItem
 from assay.registrations.models import Registration
 

@@ -28,8 +28,11 @@ from pypdf import PdfReader
 
 from assay.catalogue.services import catalogue_import_library
 from assay.cli.main import main
+from assay.demo.centre import DEMO_DATE, demo_centre_load
+from assay.demo.portfolios import FILES, PDF, PNG, REOPEN_REASON, TEXT, WAV, demo_portfolios_load
+from assay.demo.reviews import demo_reviews_load
+from assay.files.storage import content_address, open_evidence, verify_stored
 from assay.portfolios.coverage import registration_coverage
-from assay.portfolios.demo import FILES, PDF, PNG, REOPEN_REASON, TEXT, WAV, demo_portfolios_load
 from assay.portfolios.models import (
     AuthenticityDeclaration,
     CriterionMapping,
@@ -40,10 +43,7 @@ from assay.portfolios.models import (
     WitnessStatement,
 )
 from assay.portfolios.records import chains_verify, signed_off_units, unit_signed_off
-from assay.portfolios.storage import content_address, open_evidence, verify_stored
-from assay.registrations.demo import DEMO_DATE, demo_centre_load
 from assay.registrations.models import Registration
-from assay.reviews.demo import demo_reviews_load
 
 pytestmark = pytest.mark.django_db
 
@@ -300,7 +300,7 @@ def test_demo_files_script_reproduces_the_shipped_files(tmp_path: Path) -> None:
 def test_priyas_plan_is_signed_by_all_three_and_her_review_awaits_the_employer(
     reg: Any, demo_lines: list[str]
 ) -> None:
-    from assay.portfolios.caseload import assessor_caseload
+    from assay.progress.caseload import assessor_caseload
     from assay.reviews.models import AssessmentPlan
 
     plans = AssessmentPlan.objects.filter(registration=reg("Priya Shah")).order_by("met_on")

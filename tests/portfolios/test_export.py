@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from django.test import Client
 
 from assay.accounts.services import token_create
-from assay.catalogue.selectors import NotFound
 from assay.cli.main import main
+from assay.errors import NotFound
 from assay.portfolios.export import portfolio_export_zip
 from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach, mapping_propose

@@ -18,8 +18,8 @@ from assay.portfolios.assessment import (
     unit_sign_off,
 )
 from assay.portfolios.models import CriterionMapping, Decision
+from assay.progress.completion import registration_extend
 from assay.registrations.models import Registration
-from assay.registrations.status import registration_extend
 from tests.portfolios.test_services import CRITERIA_403, ready_portfolio
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,8 @@ from click.testing import CliRunner
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from assay.catalogue.selectors import NotFound
 from assay.cli.main import main
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,

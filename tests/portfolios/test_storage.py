@@ -17,7 +17,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assay.errors import InvalidInput
-from assay.portfolios.storage import (
+from assay.files.storage import (
     StoredFile,
     content_address,
     open_evidence,

@@ -11,9 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assay.catalogue.selectors import NotFound
 from assay.engines.coverage.judging import met_refusal, rejection_refusal, visible_text
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,

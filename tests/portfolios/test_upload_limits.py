@@ -20,9 +20,9 @@ from click.testing import CliRunner
 from django.test import Client
 
 from assay.accounts.services import token_create
+from assay.bench.upload import free_port, wav_content
 from assay.cli.main import main
 from assay.portfolios.tempfiles import upload_temp_sweep
-from assay.portfolios.upload_bench import free_port, wav_content
 from assay.web.upload_limits import EVIDENCE_UPLOADS, RequestTooLarge, _CappedStream
 
 MIB = 1024 * 1024

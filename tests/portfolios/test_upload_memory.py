@@ -10,9 +10,7 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from assay.cli.main import main
-from assay.portfolios.storage import store_upload
-from assay.portfolios.upload_bench import (
+from assay.bench.upload import (
     MIB,
     multipart,
     parse_size,
@@ -20,6 +18,8 @@ from assay.portfolios.upload_bench import (
     wav_content,
     wav_header,
 )
+from assay.cli.main import main
+from assay.files.storage import store_upload
 
 SIZE = 64 * MIB
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from assay.cli.main import main
+from assay.progress.completion import registration_extend, registration_transition
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
 from assay.registrations.expiry import registrations_expire
@@ -29,7 +30,6 @@ from assay.registrations.services import (
     rpl_decide,
     signature_record,
 )
-from assay.registrations.status import registration_extend, registration_transition
 from tests.fixtures_centre import TODAY, build_world
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 
 from assay.errors import InvalidInput, NotAllowed
+from assay.progress.completion import registration_transition
 from assay.registrations.expiry import registrations_due_to_expire, registrations_expire
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Registration, StatusChange
 from assay.registrations.selectors import registrations_visible_to
-from assay.registrations.status import registration_transition
 from tests.fixtures_centre import World, make_user, register, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

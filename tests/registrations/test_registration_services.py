@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from assay.centres.models import Centre, Competence, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.progress.completion import registration_transition
 from assay.registrations.models import Refusal, Registration, Signature, StatusChange
 from assay.registrations.services import (
     CandidateInput,
@@ -27,7 +28,6 @@ from assay.registrations.services import (
     rpl_decide,
     signature_record,
 )
-from assay.registrations.status import registration_transition
 
 pytestmark = pytest.mark.django_db
 TODAY = "2013-03-01"

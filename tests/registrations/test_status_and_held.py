@@ -16,10 +16,10 @@ from assay.catalogue.selectors import qualification_get
 from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.models import DecisionKind
 from assay.portfolios.records import decision_append, registration_lock
+from assay.progress.completion import registration_extend, registration_transition
 from assay.registrations.bulk import bulk_check, bulk_import, read_rows
 from assay.registrations.models import Extension, Registration, RplClaim, StatusChange
 from assay.registrations.services import CandidateInput, registration_check
-from assay.registrations.status import registration_extend, registration_transition
 from tests.fixtures_centre import World, world  # noqa: F401
 from tests.registrations.test_bulk import csv_bytes
 

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from assay.catalogue.selectors import NotFound
 from assay.centres.models import Centre, Competence, Role
 from assay.centres.permissions import centres_visible_to
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.errors import NotFound
 from assay.registrations.selectors import registration_get, registrations_visible_to
 from assay.registrations.services import (
     CandidateInput,

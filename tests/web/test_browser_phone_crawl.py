@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import Browser
 
-from assay.web.demo import demo_load
+from assay.demo.load import demo_load
 from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

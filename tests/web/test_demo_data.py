@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from assay.centres.models import Centre, Competence, CpdEntry, Membership, Site
-from assay.registrations.demo import CANDIDATES, demo_centre_load
+from assay.demo.centre import CANDIDATES, demo_centre_load
 from assay.registrations.models import Candidate, Refusal, Registration, Signature, StatusChange
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_every_demo_account_signs_in_and_sees_its_part(demo: Centre, page_text: 
 def test_demo_accounts_have_emails_and_land_on_their_homes(demo: Centre) -> None:
     """README: every demo account's email is <username>@example.org; carol lands on the centre
     dashboard, alice on her caseload, cand1 on her portfolio, ed on what waits to be signed."""
-    from assay.registrations.demo import STAFF
+    from assay.demo.centre import STAFF
 
     for username, *_ in STAFF:
         assert get_user_model().objects.get(username=username).email == (f"{username}@example.org")

@@ -25,7 +25,7 @@ CHUNK = 1024 * 1024
 ENGINES = ("sqlite", "postgresql")
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# The evidence store's content address (assay/portfolios/storage.py): evidence/ab/cd/<sha256>.
+# The evidence store's content address (assay/files/storage.py): evidence/ab/cd/<sha256>.
 _ADDRESS = re.compile(r"media/evidence/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})")
 
 

@@ -15,8 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assay.catalogue.selectors import NotFound
-from assay.errors import NotAllowed
+from assay.errors import NotAllowed, NotFound
 
 View = TypeVar("View", bound=Callable[..., Any])
 

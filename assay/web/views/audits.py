@@ -32,11 +32,10 @@ from assay.audits.certificates import (
     certificate_withdraw,
     reminders_send,
 )
-from assay.catalogue.selectors import NotFound
 from assay.engines.audit.charts import radar_svg
 from assay.engines.audit.model import Attribute, Band, Node, Standard
 from assay.engines.audit.scoring import NodeResult, display_mean
-from assay.errors import InvalidInput
+from assay.errors import InvalidInput, NotFound
 from assay.web.audit_forms import (
     AdvanceForm,
     AssignForm,

@@ -1,7 +1,7 @@
 """The assessor's caseload (red/amber/green and the evidence queue) and a centre's progress
 over every candidate the user may see, with CSV and XLSX downloads.
 
-Thin views: one selector from ``assay.portfolios.caseload`` each, then render. A centre the user
+Thin views: one selector from ``assay.progress.caseload`` each, then render. A centre the user
 may not see answers 404 exactly like a missing one (ADR 0006); signed out → the sign-in page.
 """
 
@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assay import clock
-from assay.portfolios.caseload import (
+from assay.progress.caseload import (
     assessor_caseload,
     centre_progress,
     evidence_queue,

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assay.catalogue import selectors
+from assay.errors import NotFound
 from assay.registrations.selectors import own_registrations
 from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
 
@@ -40,7 +41,7 @@ def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
     qual = qualification_or_404(key)
     try:
         unit = selectors.unit_get(qual, number)
-    except selectors.NotFound as exc:
+    except NotFound as exc:
         raise Http404(str(exc)) from exc
     context = {
         "qual": qual,

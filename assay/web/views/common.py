@@ -9,6 +9,7 @@ from django_htmx.middleware import HtmxDetails
 
 from assay.catalogue import selectors
 from assay.catalogue.models import Qualification, Unit, UnitGroup
+from assay.errors import NotFound
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -21,7 +22,7 @@ def qualification_or_404(key: str) -> Qualification:
     """The newest version of a qualification, or a 404 naming the key that missed."""
     try:
         return selectors.qualification_get(key)
-    except selectors.NotFound as exc:
+    except NotFound as exc:
         raise Http404(str(exc)) from exc
 
 

@@ -19,6 +19,7 @@ from assay.catalogue import planning, selectors
 from assay.catalogue.models import Qualification
 from assay.engines.combination.model import Unit as EngineUnit
 from assay.engines.combination.planner import Objective
+from assay.errors import NotFound
 from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
 
 # Keyed by the planner's own values, so the form can never drift from what it accepts.
@@ -90,7 +91,7 @@ def _check(request: HtmxHttpRequest, key: str, data: QueryDict) -> HttpResponse:
     try:
         choice = _plan_choice(data)
         decision = planning.plan_check(qual, choice.units)
-    except (BadPlan, selectors.NotFound) as exc:
+    except (BadPlan, NotFound) as exc:
         return _bad_request(request, qual, exc)
     return _render(request, qual, choice, decision=decision)
 
@@ -120,7 +121,7 @@ def plan_complete(request: HtmxHttpRequest, key: str) -> HttpResponse:
             objective=choice.objective,
             allow_without_content=choice.allow_without_content,
         )
-    except (BadPlan, selectors.NotFound) as exc:
+    except (BadPlan, NotFound) as exc:
         return _bad_request(request, qual, exc)
     spec = selectors.qualification_engine_spec(qual)
     suggested: list[EngineUnit] = [spec.unit(n) for n in completion["add"]]

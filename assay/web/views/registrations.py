@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assay import clock
 from assay.centres.permissions import can_administer
 from assay.errors import InvalidInput, NotAllowed
-from assay.registrations import overview
+from assay.progress import registration_page
+from assay.progress.completion import registration_extend, registration_transition
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
@@ -30,7 +31,6 @@ from assay.registrations.services import (
     rpl_decide,
     signature_record,
 )
-from assay.registrations.status import registration_extend, registration_transition
 from assay.web.forms import (
     CreditTransferForm,
     ExtensionForm,
@@ -66,7 +66,9 @@ FORM_FLAGS = {
 }
 
 
-def _forms(page: overview.RegistrationPage, bound: Mapping[str, forms.Form]) -> dict[str, Any]:
+def _forms(
+    page: registration_page.RegistrationPage, bound: Mapping[str, forms.Form]
+) -> dict[str, Any]:
     ia = page.initial_assessment
     initial = (
         {
@@ -99,7 +101,7 @@ def _page(
     bound: Mapping[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = overview.registration_page(request.user, pk, clock.today())
+    page = registration_page.registration_page(request.user, pk, clock.today())
     for name in bound or {}:
         flag, message = FORM_FLAGS[name]
         if not getattr(page, flag):
@@ -248,7 +250,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 registration=registration,
                 document=document,
                 capacity=form.cleaned_data["capacity"],
-                text=overview.document_text(registration, document),
+                text=registration_page.document_text(registration, document),
                 ip_address=request.META.get("REMOTE_ADDR") or None,
                 user_agent=request.headers.get("User-Agent", ""),
             )

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assay.errors import InvalidInput, NotAllowed
-from assay.notifications.invitations import witness_invite
 from assay.portfolios.models import EvidenceItem
 from assay.portfolios.selectors import evidence_of
 from assay.portfolios.services import is_assessor_of, is_candidate
+from assay.portfolios.witness_invitations import witness_invite
 from assay.portfolios.witnesses import LinkGone, witness_confirm, witness_for_link
 from assay.web.forms import apply_errors
 from assay.web.views.access import member_view

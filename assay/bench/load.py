@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-USERNAME, PASSWORD = "alice", "assay-demo"  # assay.registrations.demo: an assessor
+USERNAME, PASSWORD = "alice", "assay-demo"  # assay.demo.centre: an assessor
 SERVE = (sys.executable, "-c", "from assay.cli.main import main; main()", "serve")
 FEEDBACK = "Load test: show this in a second piece of evidence."
 
@@ -46,11 +46,11 @@ def prepare_world() -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from assay.accounts.services import token_create
+    from assay.demo.load import demo_load
     from assay.errors import InvalidInput, NotAllowed
     from assay.portfolios.assessment import criterion_judge
     from assay.portfolios.coverage import unit_spec, unit_targets
     from assay.registrations.models import PlanUnit
-    from assay.web.demo import demo_load
 
     for _ in demo_load():
         pass
@@ -85,7 +85,7 @@ def prepare_world() -> dict[str, Any]:
 
 def _prepare(env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-m", "assay.web.load_bench", "prepare"],
+        [sys.executable, "-m", "assay.bench.load", "prepare"],
         env=env,
         capture_output=True,
         text=True,
@@ -397,7 +397,7 @@ def _main(argv: list[str]) -> None:
     if argv[:1] == ["prepare"]:
         print(json.dumps(prepare_world()))
     else:
-        raise SystemExit("usage: python -m assay.web.load_bench prepare")
+        raise SystemExit("usage: python -m assay.bench.load prepare")
 
 
 if __name__ == "__main__":

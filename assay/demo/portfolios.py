@@ -8,7 +8,7 @@ and the coverage engine decides readiness. Evidence dates lie inside each regist
 period and before 01/03/2013. Idempotent: each stage is found by its first evidence item and a
 second run reports it as "exists" and adds nothing.
 
-The files in ``demo_files/`` are written by ``scripts/make_demo_files.py``.
+The files in ``files/`` are written by ``scripts/make_demo_files.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
 
+from assay.demo.centre import CENTRE_NUMBER, DEMO_DATE
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -40,10 +41,9 @@ from assay.portfolios.services import (
     mapping_propose,
 )
 from assay.portfolios.witnesses import witness_confirm, witness_request
-from assay.registrations.demo import CENTRE_NUMBER, DEMO_DATE
 from assay.registrations.models import Registration
 
-FILES = Path(__file__).resolve().parent / "demo_files"
+FILES = Path(__file__).resolve().parent / "files"
 TEXT = "reflective-account-complaints-review.txt"
 PDF = "customer-feedback-form.pdf"
 PNG = "complaint-volumes-2012.png"
@@ -116,7 +116,7 @@ def _add(
     files: Iterable[str] = (),
     exception: bool = False,
 ) -> EvidenceItem:
-    """An evidence item with its files (streamed from ``demo_files``); the candidate signs the
+    """An evidence item with its files (streamed from ``files``); the candidate signs the
     authenticity declaration on their own items."""
     item = evidence_add(
         by=by,

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from assay.audits.demo import demo_audits_load
 from assay.catalogue.services import catalogue_import_library
+from assay.demo.audits import demo_audits_load
+from assay.demo.centre import demo_centre_load
+from assay.demo.portfolios import demo_portfolios_load
+from assay.demo.reviews import demo_reviews_load
 from assay.errors import InvalidInput
-from assay.portfolios.demo import demo_portfolios_load
 from assay.records.services import anchor_log_orphaned
-from assay.registrations.demo import demo_centre_load
-from assay.reviews.demo import demo_reviews_load
 
 DEMO_USERS = [
     # (username, password, is_staff)
@@ -25,9 +25,9 @@ DEMO_USERS = [
 def demo_load() -> Iterator[str]:
     """Migrate (stopping, with nothing written, over an anchor log whose database is gone),
     import the catalogue library, ensure the demo accounts exist, then the demo centre with its
-    staff and candidates (``assay.registrations.demo``), then their portfolios at every stage
-    (``assay.portfolios.demo``), then the certifying body, its clients and their audits
-    (``assay.audits.demo``)."""
+    staff and candidates (``assay.demo.centre``), then their portfolios at every stage
+    (``assay.demo.portfolios``), then the certifying body, its clients and their audits
+    (``assay.demo.audits``)."""
     call_command("migrate", interactive=False, verbosity=0)
     if problem := anchor_log_orphaned():
         raise InvalidInput({"anchors": problem})

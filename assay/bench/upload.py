@@ -206,9 +206,9 @@ def prepare_world() -> dict[str, Any]:
     from django.test import Client
 
     from assay.accounts.services import token_create
+    from assay.bench.portfolio import bench_world
     from assay.catalogue.services import catalogue_import_library
     from assay.clock import today
-    from assay.portfolios.bench import bench_world
     from assay.portfolios.services import evidence_add
     from assay.registrations.links import candidate_account_link
 
@@ -249,7 +249,7 @@ def stored_files(item_pk: int) -> list[dict[str, Any]]:
 
 def _child(env: dict[str, str], *args: str) -> Any:
     done = subprocess.run(
-        [sys.executable, "-m", "assay.portfolios.upload_bench", *args],
+        [sys.executable, "-m", "assay.bench.upload", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -467,7 +467,7 @@ def _main(argv: list[str]) -> None:
     elif argv[:1] == ["files"] and len(argv) == 2:
         print(json.dumps(stored_files(int(argv[1]))))
     else:
-        raise SystemExit("usage: python -m assay.portfolios.upload_bench prepare | files ITEM")
+        raise SystemExit("usage: python -m assay.bench.upload prepare | files ITEM")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
 
-from assay.registrations.demo import CENTRE_NUMBER, DEMO_DATE
+from assay.demo.centre import CENTRE_NUMBER, DEMO_DATE
 from assay.registrations.models import Registration
 from assay.reviews.models import AssessmentPlan, Kind
 from assay.reviews.services import (

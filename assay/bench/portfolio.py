@@ -21,10 +21,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from assay.catalogue.selectors import NotFound, qualification_get
+from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre, Competence, Role
 from assay.centres.permissions import AnyUser
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.errors import NotFound
 from assay.portfolios.assessment import criterion_judge
 from assay.portfolios.coverage import unit_targets
 from assay.portfolios.models import CriterionMapping, EvidenceItem, MappingStatus

@@ -23,9 +23,10 @@ from assay.centres.models import Centre, Competence, CpdEntry, QualificationAppr
 from assay.centres.people import competence_record, cpd_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant, site_add
 from assay.errors import RegistrationRefused
+from assay.progress.completion import registration_transition
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Refusal, Registration
-from assay.registrations.overview import document_text
+from assay.progress.registration_page import document_text
 from assay.registrations.services import (
     CandidateInput,
     PlanUnitInput,
@@ -36,7 +37,6 @@ from assay.registrations.services import (
     rpl_decide,
     signature_record,
 )
-from assay.registrations.status import registration_transition
 
 DEMO_DATE = dt.date(2013, 3, 1)
 PASSWORD = "assay-demo"

@@ -1,0 +1,1 @@
+"""Content-addressed file storage shared by every domain (evidence, audit documents, reports)."""
