@@ -24,9 +24,9 @@ from assay.centres.people import competence_record, cpd_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant, site_add
 from assay.errors import RegistrationRefused
 from assay.progress.completion import registration_transition
+from assay.progress.registration_page import document_text
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Refusal, Registration
-from assay.progress.registration_page import document_text
 from assay.registrations.services import (
     CandidateInput,
     PlanUnitInput,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from assay.bench import load as load_bench
 from assay.bench.load import Budget, Figures, LoadResult, percentile
 from assay.cli.main import main
-from assay.bench import load as load_bench
 
 ENDPOINTS = (
     "web sign-in form",
