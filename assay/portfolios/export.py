@@ -4,16 +4,18 @@ evidence file under ``files/<sha256 prefix>_<name>``, for a candidate who leaves
 external verifier.
 
 Files are copied into the archive chunk by chunk straight from storage, one at a time, so no
-whole file is ever held in memory. Anyone who may see the portfolio may export it.
+whole file is ever held in memory. Anyone who may see the portfolio may export it. The index
+is the template ``portfolios/export_index.html``, so every name and text in it is autoescaped.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import BinaryIO
 
-from django.utils.html import escape
+from django.template.loader import render_to_string
 
 from assay.centres.permissions import AnyUser
 from assay.engines.coverage import UnitCoverage, UnitProgress
@@ -58,8 +60,21 @@ def portfolio_export_zip(user: AnyUser, registration_pk: int, out: BinaryIO) -> 
     return names
 
 
-def _rows(cells: Iterable[str]) -> str:
-    return "".join(f"<td>{c}</td>" for c in cells)
+@dataclass(frozen=True)
+class _EvidenceRow:
+    item: EvidenceItem
+    files: list[tuple[str, EvidenceFile]]  # (archived name, row)
+
+
+@dataclass(frozen=True)
+class _UnitSection:
+    number: str
+    title: str
+    state: str
+    percent: int
+    reasons: tuple[str, ...]
+    columns: list[int]  # evidence items mapped to the unit, as matrix columns
+    rows: list[tuple[str, list[str]]]  # (criterion or range item, mapping status per column)
 
 
 def _index(
@@ -70,85 +85,39 @@ def _index(
     files: dict[str, EvidenceFile],
     decisions: Iterable[Decision],
 ) -> str:
-    candidate = registration.candidate
-    qual = registration.qualification
+    """Render ``index.html``; the template autoescapes every text a user or spec supplied."""
     states = {u.unit: u.state.value for u in units}
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Portfolio of {escape(candidate.first_name)} {escape(candidate.last_name)}</title>",
-        "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-        "</style></head><body>",
-        f"<h1>Portfolio of {escape(candidate.first_name)} {escape(candidate.last_name)}</h1>",
-        f"<p>Qualification: {escape(qual.code)} {escape(qual.title)}<br>"
-        f"Registration {registration.pk}, centre {escape(registration.centre.name)}</p>",
-        "<h2>Evidence</h2><table><tr><th>Item</th><th>Method</th><th>Dates</th><th>Context</th>"
-        "<th>Description</th><th>Files</th></tr>",
-    ]
-    by_item: dict[int, list[str]] = {}
+    by_item: dict[int, list[tuple[str, EvidenceFile]]] = {}
     for name, row in files.items():
-        by_item.setdefault(row.item_id, []).append(
-            f"<a href='{escape(name)}'>{escape(row.original_name)}</a> "
-            f"<small>sha256 {escape(row.sha256)}</small>"
-        )
-    for item in items:
-        parts.append(
-            "<tr>"
-            + _rows(
-                [
-                    f"E{item.pk}",
-                    escape(item.get_method_display()),
-                    f"{item.started_on} – {item.ended_on}",
-                    escape(item.get_context_display()),
-                    escape(item.description),
-                    "<br>".join(by_item.get(item.pk, [])),
-                ]
-            )
-            + "</tr>"
-        )
-    parts.append("</table>")
+        by_item.setdefault(row.item_id, []).append((name, row))
+    sections = []
     for number, cov in coverage.items():
         spec = unit_spec(registration, number)
-        state = states.get(number, "")
-        parts.append(
-            f"<h2>Unit {escape(number)}: {escape(str(spec.get('title', '')))}</h2>"
-            f"<p>State: {escape(str(state))}; progress {round(cov.progress * 100)}%</p>"
-        )
-        if cov.reasons:
-            parts.append("<ul>" + "".join(f"<li>{escape(r)}</li>" for r in cov.reasons) + "</ul>")
         marks: dict[tuple[str, int], str] = {}
         for item in items:
             for m in item.mappings.all():
                 if m.unit_number == number:
                     marks[(m.target, item.pk)] = m.status
-        used = [i for i in items if any(k[1] == i.pk for k in marks)]
-        parts.append(
-            "<table><tr><th>Criterion / range item</th>"
-            + "".join(f"<th>E{i.pk}</th>" for i in used)
-            + "</tr>"
-        )
-        for target in unit_targets(spec):
-            cells = [escape(marks.get((target, i.pk), "")) for i in used]
-            parts.append(f"<tr><th>{escape(target)}</th>{_rows(cells)}</tr>")
-        parts.append("</table>")
-    parts.append(
-        "<h2>Decisions</h2><table><tr><th>#</th><th>When</th><th>Who</th><th>What</th>"
-        "<th>Unit</th><th>Details</th><th>Hash</th></tr>"
-    )
-    for d in decisions:
-        parts.append(
-            "<tr>"
-            + _rows(
-                [
-                    str(d.seq),
-                    escape(d.at),
-                    escape(d.actor_name),
-                    escape(d.kind),
-                    escape(d.unit_number),
-                    escape(str(d.payload)),
-                    f"<small>{escape(d.hash)}</small>",
-                ]
+        used = [i.pk for i in items if any(k[1] == i.pk for k in marks)]
+        sections.append(
+            _UnitSection(
+                number=number,
+                title=str(spec.get("title", "")),
+                state=str(states.get(number, "")),
+                percent=round(cov.progress * 100),
+                reasons=tuple(cov.reasons),
+                columns=used,
+                rows=[(t, [marks.get((t, pk), "") for pk in used]) for t in unit_targets(spec)],
             )
-            + "</tr>"
         )
-    parts.append("</table></body></html>")
-    return "\n".join(parts)
+    return render_to_string(
+        "portfolios/export_index.html",
+        {
+            "registration": registration,
+            "candidate": registration.candidate,
+            "qualification": registration.qualification,
+            "evidence": [_EvidenceRow(item, by_item.get(item.pk, [])) for item in items],
+            "units": sections,
+            "decisions": decisions,
+        },
+    )

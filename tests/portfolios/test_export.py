@@ -65,6 +65,20 @@ def test_export_has_index_and_every_file(world: dict[str, Any]) -> None:
         portfolio_export_zip(w["sam"].__class__(username="nobody", pk=10**6), reg.pk, io.BytesIO())
 
 
+def test_export_index_escapes_the_candidate_name(world: dict[str, Any]) -> None:
+    w, reg = world, world["reg"]
+    candidate = reg.candidate
+    candidate.first_name, candidate.last_name = "<script>alert(1)</script>", "O'Brien & Co"
+    candidate.save()
+    rows = portfolio_with_files(w)
+    out = io.BytesIO()
+    portfolio_export_zip(w["alice"], reg.pk, out)
+    index = check_zip(out.getvalue(), rows)
+    escaped = "Portfolio of &lt;script&gt;alert(1)&lt;/script&gt; O&#x27;Brien &amp; Co"
+    assert f"<title>{escaped}</title>" in index and f"<h1>{escaped}</h1>" in index
+    assert "<script>" not in index
+
+
 def test_export_by_cli_and_api(world: dict[str, Any], tmp_path: Path) -> None:
     w, reg = world, world["reg"]
     rows = portfolio_with_files(w)
