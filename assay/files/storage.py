@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import olefile
 import puremagic
 from django.conf import settings
 from django.core.files import File
@@ -43,7 +44,9 @@ _ADDRESS = re.compile(r"^evidence/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})$")
 # Bytes that do not occur in plain text (tab, line feed, form feed, carriage return do).
 _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE = olefile.MAGIC
+# Directory bytes the OLE sniffer reads at most (8,192 entries; a document needs a handful).
+OLE_DIRECTORY_BYTES = 1024 * 1024
 OCTET = "application/octet-stream"
 
 # One name per type, whatever spelling the sniffer's database uses.
@@ -205,8 +208,17 @@ def _ooxml_type(path: str) -> str:
 
 def _ole_type(path: str) -> str:
     """Word 97-2003 and Excel 97-2003 share one container (OLE compound file); its directory
-    names the main stream: ``WordDocument`` or ``Workbook``/``Book``."""
-    names = set(_ole_stream_names(path))
+    names the main stream: ``WordDocument`` or ``Workbook``/``Book``. olefile reads the
+    directory through ``_Bounded``, so a hostile directory chain cannot make it load the file."""
+    try:
+        with open(path, "rb") as fh:
+            budget = os.fstat(fh.fileno()).st_size // 64 + OLE_DIRECTORY_BYTES
+            with olefile.OleFileIO(_Bounded(fh, budget)) as ole:
+                names = {entry[-1] for entry in ole.listdir(streams=True, storages=True)}
+    # olefile signals a broken or hostile file with OSError (OleFileError), but a damaged
+    # structure can also surface as struct, index or value errors: either way, not a document.
+    except Exception:
+        return "application/x-ole-storage"
     if "WordDocument" in names:
         return "application/msword"
     if names & {"Workbook", "Book"}:
@@ -214,46 +226,29 @@ def _ole_type(path: str) -> str:
     return "application/x-ole-storage"
 
 
-def _ole_stream_names(path: str, max_sectors: int = 256) -> Iterator[str]:
-    """Directory entry names of a compound file, following the directory's sector chain."""
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(512)
-            if len(header) < 512:
-                return
-            shift = int.from_bytes(header[30:32], "little")
-            if shift not in (9, 12):
-                return
-            size = 1 << shift
-            fat_sectors = [
-                int.from_bytes(header[76 + 4 * i : 80 + 4 * i], "little") for i in range(109)
-            ]
-            per_fat = size // 4
+class _Bounded:
+    """The file as olefile reads it (sized reads, seek, tell), refusing to hand over more than
+    ``budget`` bytes in all: a 64th of the file (its allocation tables take at most a 128th)
+    plus ``OLE_DIRECTORY_BYTES`` of directory."""
 
-            def read_sector(number: int) -> bytes:
-                fh.seek((number + 1) * size)
-                return fh.read(size)
+    closed = False
 
-            def next_sector(number: int) -> int:
-                index, offset = divmod(number, per_fat)
-                if index >= len(fat_sectors) or fat_sectors[index] >= 0xFFFFFFFA:
-                    return 0xFFFFFFFE
-                fat = read_sector(fat_sectors[index])
-                return int.from_bytes(fat[4 * offset : 4 * offset + 4], "little")
+    def __init__(self, fh: IO[bytes], budget: int) -> None:
+        self._fh = fh
+        self._left = budget
 
-            sector = int.from_bytes(header[48:52], "little")
-            for _ in range(max_sectors):
-                if sector >= 0xFFFFFFFA:
-                    return
-                data = read_sector(sector)
-                for start in range(0, len(data) - 127, 128):
-                    length = int.from_bytes(data[start + 64 : start + 66], "little")
-                    if 2 <= length <= 64:
-                        raw = data[start : start + length - 2]
-                        yield raw.decode("utf-16-le", errors="replace")
-                sector = next_sector(sector)
-    except OSError:
-        return
+    def read(self, size: int) -> bytes:
+        if size > self._left:
+            raise OSError("the compound file's directory is larger than a document's")
+        data = self._fh.read(size)
+        self._left -= len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._fh.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._fh.tell()
 
 
 def _chunks(stream: IO[bytes] | File, limit: int) -> Iterator[bytes]:

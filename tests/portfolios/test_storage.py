@@ -67,27 +67,32 @@ XLSX = zip_bytes(
 )
 
 
-def ole_bytes(stream_name: str) -> bytes:
-    """A minimal compound file (Word/Excel 97-2003 container): header, one FAT sector, one
-    directory sector holding the root entry and one stream entry."""
-    header = bytearray(b"\xff" * 512)
+def ole_bytes(stream_name: str, directory_sectors: int = 1) -> bytes:
+    """A minimal compound file (Word/Excel 97-2003 container) with 512-byte sectors: header,
+    the FAT, then the directory (the root entry and one empty stream under it, then unused
+    entries up to ``directory_sectors`` sectors)."""
+    end, free, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + directory_sectors:
+        fat_sectors += 1
+    header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-    header[8:76] = bytes(68)
     header[24:34] = struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-    header[44:48] = struct.pack("<I", 1)  # one FAT sector
-    header[48:52] = struct.pack("<I", 1)  # directory starts at sector 1
-    header[56:60] = struct.pack("<I", 4096)
-    header[60:64] = struct.pack("<I", 0xFFFFFFFE)
-    header[68:72] = struct.pack("<I", 0xFFFFFFFE)
-    header[76:80] = struct.pack("<I", 0)  # the FAT is sector 0
-    fat = struct.pack("<II", 0xFFFFFFFD, 0xFFFFFFFE) + b"\xff" * 504
+    header[44:52] = struct.pack("<II", fat_sectors, fat_sectors)  # FAT count, directory start
+    header[56:76] = struct.pack("<IIIII", 4096, end, 0, end, 0)  # no mini FAT, no DIFAT
+    header[76:512] = struct.pack("<109I", *range(fat_sectors), *[free] * (109 - fat_sectors))
+    chain = [*range(fat_sectors + 1, fat_sectors + directory_sectors), end]
+    entries = [0xFFFFFFFD] * fat_sectors + chain  # FAT sectors marked, then the chain
+    entries += [free] * (128 * fat_sectors - len(entries))
+    fat = struct.pack(f"<{len(entries)}I", *entries)
 
-    def entry(name: str, kind: int) -> bytes:
+    def entry(name: str, kind: int, child: int) -> bytes:
         raw = (name + "\x00").encode("utf-16-le")
-        return raw.ljust(64, b"\x00") + struct.pack("<HBB", len(raw), kind, 1) + bytes(60)
+        links = struct.pack("<HBBIII", len(raw), kind, 1, nostream, nostream, child)
+        return raw.ljust(64, b"\x00") + links + bytes(36) + struct.pack("<III", end, 0, 0)
 
-    directory = entry("Root Entry", 5) + entry(stream_name, 2) + bytes(256)
-    return bytes(header) + fat + directory
+    directory = entry("Root Entry", 5, 1) + entry(stream_name, 2, nostream)
+    return bytes(header) + fat + directory.ljust(512 * directory_sectors, b"\x00")
 
 
 @pytest.fixture
@@ -128,6 +133,7 @@ def store(data: bytes, name: str, storage: FileSystemStorage, **kwargs: Any) -> 
         (XLSX, "log.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (ole_bytes("WordDocument"), "old.doc", "application/msword"),
         (ole_bytes("Workbook"), "old.xls", "application/vnd.ms-excel"),
+        (ole_bytes("Book"), "excel5.xls", "application/vnd.ms-excel"),
     ],
 )
 def test_small_real_files_are_stored_by_content_address(
@@ -222,6 +228,9 @@ def test_empty_file_is_refused(storage: FileSystemStorage, spool_dir: Path) -> N
         (b"\x00\x01\x02binary", "application/octet-stream"),
         (TEXT + b"\x00" * 20_000, "application/octet-stream"),  # text head, binary body
         (ole_bytes("PowerPoint Document"), "application/x-ole-storage"),
+        (ole_bytes("WordDocument")[:1000], "application/x-ole-storage"),  # cut off
+        # A directory far larger than any document's is not read to the end, nor trusted.
+        (ole_bytes("WordDocument", directory_sectors=6000), "application/x-ole-storage"),
     ],
 )
 def test_wrong_type_is_refused(
