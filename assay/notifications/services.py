@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from assay import clock
 from assay.engines.notifications import Event, Recipient
@@ -30,36 +33,50 @@ BatchKey = tuple[int, str, int | None, str]
 
 @dataclass
 class _Batch:
-    """The notifications written in one transaction, by (recipient, kind, registration, link)."""
+    """The notifications written in one transaction, by (recipient, kind, registration, link),
+    each as the pk and ``created_at`` it was written with."""
 
-    rows: dict[BatchKey, int] = field(default_factory=dict)
+    rows: dict[BatchKey, tuple[int, datetime]] = field(default_factory=dict)
     sent: bool = False
 
     def send(self) -> None:
-        self.sent = True
-        _send(list(self.rows.values()))
+        """Queued on commit by every ``notify`` that writes a row; the first one sends."""
+        if not self.sent:
+            self.sent = True
+            _send([pk for pk, _ in self.rows.values()])
+
+    def surviving(self) -> dict[int, Notification]:
+        """The batch's rows still there as written (one query): a rolled-back savepoint or
+        transaction took the others, and on SQLite a later row may reuse a rolled-back pk."""
+        if not self.rows:
+            return {}
+        written = set(self.rows.values())
+        found = Notification.objects.filter(pk__in=[pk for pk, _ in written])
+        return {row.pk: row for row in found if (row.pk, row.created_at) in written}
 
 
-_ATTR = "_assay_notification_batch"
+# The open batch of each database connection (a connection is one thread's or task's).
+_batches: WeakKeyDictionary[BaseDatabaseWrapper, _Batch] = WeakKeyDictionary()
 
 
-def _batch() -> _Batch | None:
-    """The batch of the current transaction, or None outside one (autocommit).
+def _batch() -> tuple[_Batch | None, dict[int, Notification]]:
+    """The batch of the current transaction with its surviving rows; None outside one.
 
-    A batch lives while its ``send`` is still queued on the connection: a rollback drops the
-    queue (and so the batch), a commit runs it."""
+    Each ``notify`` that writes a row queues ``batch.send`` on commit beside it, so a row
+    and a queued send are rolled back together: while a row of the batch survives, so does a
+    send, and the batch is this transaction's. When none survives (the batch was sent, or
+    rolled back with its savepoint or transaction) a new batch starts; an old one still queued
+    has nothing left to send."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        return None
-    batch: _Batch | None = getattr(connection, _ATTR, None)
-    queued = batch is not None and any(
-        func == batch.send for _, func, _ in connection.run_on_commit
-    )
-    if batch is None or batch.sent or not queued:
-        batch = _Batch()
-        setattr(connection, _ATTR, batch)
-        transaction.on_commit(batch.send, robust=True)
-    return batch
+        return None, {}
+    batch = _batches.get(connection)
+    if batch is not None and not batch.sent:
+        rows = batch.surviving()
+        if rows:
+            return batch, rows
+    batch = _batches[connection] = _Batch()
+    return batch, {}
 
 
 def notify(
@@ -74,17 +91,16 @@ def notify(
 ) -> list[Notification]:
     """Tell each recipient (never ``actor``): ``text`` says what happened, ``line`` is this
     act (merged with the others of the same transaction), ``link`` the page to look at."""
-    batch = _batch()
+    batch, kept = _batch()
     registration_id = registration.pk if registration is not None else None
     written: list[Notification] = []
+    created = False
     for recipient in recipients:
         if actor is not None and recipient.user == actor.pk:
             continue
         key: BatchKey = (recipient.user, str(kind), registration_id, link)
-        row = None
-        if batch is not None and key in batch.rows:
-            # Gone when a savepoint holding it was rolled back: then it is written afresh.
-            row = Notification.objects.filter(pk=batch.rows[key]).first()
+        # Gone when a savepoint holding it was rolled back: then it is written afresh.
+        row = kept.get(batch.rows[key][0]) if batch is not None and key in batch.rows else None
         if row is not None:
             row.body = f"{row.body}\n{line}" if line not in row.lines else row.body
             row.save(update_fields=["body"])
@@ -98,10 +114,14 @@ def notify(
                 link=link,
                 registration_id=registration_id,
             )
+            created = True
             if batch is not None:
-                batch.rows[key] = row.pk
+                batch.rows[key] = (row.pk, row.created_at)
+                kept[row.pk] = row
         written.append(row)
-    if batch is None and written:
+    if batch is not None and created:
+        transaction.on_commit(batch.send, robust=True)
+    elif batch is None and written:
         transaction.on_commit(partial(_send, [row.pk for row in written]), robust=True)
     return written
 

@@ -307,6 +307,50 @@ def test_an_act_undone_inside_a_request_is_left_out_of_the_email(
     assert CriterionMapping.objects.filter(target="1.2").count() == 0
 
 
+def test_a_request_after_a_rolled_back_one_sends_only_its_own_acts_once(
+    w: dict[str, Any], commit: Commit
+) -> None:
+    """The rolled-back request's batch is not carried over: its row is gone (on SQLite a new
+    row may even take its pk) and its send was never made."""
+    with commit():
+        item = add(w)
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+    with commit(), pytest.raises(RuntimeError), transaction.atomic():
+        mapping_propose(by=w["dan"], item=item, unit="403", target="1.1")
+        raise RuntimeError("the request fails after the act")
+    assert told() == {} and mail.outbox == []
+    with commit(), transaction.atomic():
+        mapping_propose(by=w["dan"], item=item, unit="401", target="1.1")
+        mapping_propose(by=w["dan"], item=item, unit="403", target="1.2")
+    assert told() == {
+        "bob": [f"Evidence {item.pk} proposed for unit 401 1.1"],
+        "alice": [f"Evidence {item.pk} proposed for unit 403 1.2"],
+    }
+    assert inboxes() == {"alice@example.com": 1, "bob@example.com": 1}
+
+
+def test_a_request_whose_first_act_was_undone_still_sends_the_rest_once(
+    w: dict[str, Any], commit: Commit
+) -> None:
+    with commit():
+        item = add(w)
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+    with commit(), transaction.atomic():
+        with transaction.atomic():
+            mapping_propose(by=w["dan"], item=item, unit="403", target="1.1")
+            transaction.set_rollback(True)
+        mapping_propose(by=w["dan"], item=item, unit="403", target="1.2")
+        mapping_propose(by=w["dan"], item=item, unit="401", target="1.1")
+        mapping_propose(by=w["dan"], item=item, unit="403", target="2.1")
+    assert told() == {
+        "alice": [f"Evidence {item.pk} proposed for unit 403 {t}" for t in ("1.2", "2.1")],
+        "bob": [f"Evidence {item.pk} proposed for unit 401 1.1"],
+    }
+    assert inboxes() == {"alice@example.com": 1, "bob@example.com": 1}
+
+
 class BrokenBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Any) -> int:
         raise ConnectionRefusedError("mail server down")
