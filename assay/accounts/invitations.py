@@ -30,7 +30,6 @@ from django.db.models import Q
 
 from assay import clock
 from assay.accounts.models import AccountEvent, AccountEventKind, Invitation
-from assay.accounts.services import token_hash
 from assay.audits import permissions as body_perm
 from assay.audits.models import CertifyingBody
 from assay.audits.services import body_role_grant
@@ -39,6 +38,7 @@ from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import can_administer
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration
 
@@ -160,7 +160,7 @@ def invitation_send(
             role=data.role,
             qualification_code=data.qualification_code.strip(),
             registration=registration,
-            token_sha256=token_hash(token),
+            token_sha256=text_sha256(token),
             invited_by_id=by.pk,
             sent_at=now,
             expires_at=rules.expires_at(now),
@@ -205,7 +205,7 @@ def body_invitation_send(
             first_name=data.first_name.strip(),
             last_name=data.last_name.strip(),
             role=data.role,
-            token_sha256=token_hash(token),
+            token_sha256=text_sha256(token),
             invited_by_id=by.pk,
             sent_at=now,
             expires_at=rules.expires_at(now),
@@ -271,7 +271,7 @@ def invitation_resend(*, by: User, invitation: Invitation, link_for: LinkFor = s
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with transaction.atomic():
-        invitation.token_sha256 = token_hash(token)
+        invitation.token_sha256 = text_sha256(token)
         invitation.sent_at = now
         invitation.expires_at = rules.expires_at(now)
         invitation.save(update_fields=["token_sha256", "sent_at", "expires_at"])
@@ -314,7 +314,7 @@ def invitation_for_token(token: str) -> Invitation:
     if token and len(token) <= 200:
         invitation = (
             Invitation.objects.select_related("centre", "body", "invited_by")
-            .filter(token_sha256=token_hash(token))
+            .filter(token_sha256=text_sha256(token))
             .first()
         )
     if invitation is None:

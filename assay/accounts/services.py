@@ -8,7 +8,6 @@ gives no usable token, and a random 256-bit token needs no slow password hash.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.contrib.auth.models import User
@@ -16,15 +15,12 @@ from django.contrib.auth.models import User
 from assay import clock
 from assay.accounts.models import ApiToken
 from assay.errors import InvalidInput
+from assay.files.digest import text_sha256
 
 PREFIX_LENGTH = 8
 # Writing last_used_at on every request would turn each read into a write; once a minute is
 # precise enough to see whether a token is in use.
 TOUCH_EVERY = dt.timedelta(minutes=1)
-
-
-def token_hash(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
 def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
@@ -38,7 +34,7 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         user=user,
         name=name.strip(),
         key_prefix=plaintext[:PREFIX_LENGTH],
-        key_sha256=token_hash(plaintext),
+        key_sha256=text_sha256(plaintext),
     )
     return token, plaintext
 
@@ -49,7 +45,7 @@ def token_authenticate(plaintext: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_sha256=token_hash(plaintext), revoked_at__isnull=True)
+        .filter(key_sha256=text_sha256(plaintext), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:

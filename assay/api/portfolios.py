@@ -21,6 +21,7 @@ from assay.api.auth import AUTH, who
 from assay.catalogue.planning import decision_dict, plan_complete
 from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.errors import NotFound
+from assay.files.digest import text_sha256
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -43,7 +44,6 @@ from assay.portfolios.selectors import (
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.portfolios.unit_screen import unit_declaration
 from assay.registrations.selectors import registration_get
-from assay.registrations.signing import text_sha256
 
 router = Router(tags=["portfolios"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}

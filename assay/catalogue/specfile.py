@@ -6,7 +6,6 @@ that validates is exactly a file that imports.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from assay.files.digest import text_sha256
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "spec-v1.schema.json"
 LIBRARY_DIR = Path(__file__).parent / "library"
@@ -170,7 +171,7 @@ def schema() -> dict[str, Any]:
 def canonical_sha256(data: Mapping[str, Any]) -> str:
     """Hash of the content, not the bytes: re-formatting a file is not a new version."""
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return text_sha256(blob)
 
 
 def json_path(parts: Iterator[PathPart] | list[PathPart] | tuple[PathPart, ...]) -> str:

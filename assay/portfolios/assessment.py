@@ -21,6 +21,7 @@ from assay.engines.coverage.judging import (
 )
 from assay.engines.plausible import reason_problem
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.notifications import events
 from assay.portfolios.coverage import (
     confirmed_for,
@@ -40,7 +41,6 @@ from assay.portfolios.records import (
 )
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
-from assay.registrations.signing import text_sha256
 
 User = AbstractBaseUser
 

@@ -7,7 +7,6 @@ Every service checks the user's role and relation to the candidate first. The as
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import IO
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from assay import clock
 from assay.centres.models import Role
 from assay.centres.permissions import roles_at
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.files.storage import store_upload
 from assay.notifications import events
 from assay.portfolios.coverage import refuse_without_content, unit_spec, unit_targets
@@ -161,7 +161,7 @@ def authenticity_declare(*, by: User, item: EvidenceItem, text: str) -> Authenti
         item=item,
         signer_id=by.pk,
         text=text,
-        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text_sha256=text_sha256(text),
     )
 
 

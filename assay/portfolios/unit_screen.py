@@ -16,6 +16,7 @@ from django.core.files import File
 from assay.centres.permissions import AnyUser, can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
 from assay.errors import NotAllowed, NotFound
+from assay.files.digest import text_sha256
 from assay.files.storage import open_evidence
 from assay.portfolios.assessment import person_name, sign_off_declaration
 from assay.portfolios.coverage import registration_coverage, unit_spec
@@ -31,7 +32,6 @@ from assay.portfolios.selectors import registration_decisions
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
-from assay.registrations.signing import text_sha256
 
 # Media types a browser shows safely inside the page (no SVG or HTML: they can run script).
 PREVIEWS = {

@@ -8,7 +8,6 @@ confirm anything. A link works once and until it expires (``ASSAY_WITNESS_LINK_D
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,15 +16,12 @@ from django.db import transaction
 
 from assay import clock
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.notifications import events
 from assay.portfolios.models import EvidenceItem, MappingStatus, Method, WitnessStatement
 from assay.portfolios.services import is_assessor_of, is_candidate
 
 WITNESS_METHODS = (Method.WITNESS_TESTIMONY, Method.EXPERT_WITNESS)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def link_days() -> int:
@@ -65,7 +61,7 @@ def witness_request(
     witness = WitnessStatement.objects.create(
         item=item,
         **{key: value.strip() for key, value in fields.items()},
-        token_sha256=_digest(token),
+        token_sha256=text_sha256(token),
         expires_at=clock.now() + dt.timedelta(days=link_days()),
         created_by_id=by.pk,
     )
@@ -92,7 +88,7 @@ def witness_for_link(token: str) -> WitnessStatement:
     opens the link confirms nothing)."""
     found = (
         WitnessStatement.objects.select_related("item__registration__candidate")
-        .filter(token_sha256=_digest(token))
+        .filter(token_sha256=text_sha256(token))
         .first()
     )
     return _usable(found)
@@ -103,7 +99,9 @@ def witness_confirm(*, token: str) -> WitnessStatement:
     the assessors concerned are told."""
     with transaction.atomic():
         witness = _usable(
-            WitnessStatement.objects.select_for_update().filter(token_sha256=_digest(token)).first()
+            WitnessStatement.objects.select_for_update()
+            .filter(token_sha256=text_sha256(token))
+            .first()
         )
         witness.confirmed_at = clock.now()
         witness.save(update_fields=["confirmed_at"])

@@ -5,7 +5,6 @@ combination, so this read model sits above portfolios)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +24,7 @@ from assay.centres.permissions import (
 )
 from assay.engines.registration.lifecycle import FINAL, MEANINGS, allowed_targets, expiry_due
 from assay.engines.registration.lifecycle import Status as LifeStatus
+from assay.files.digest import text_sha256
 from assay.progress.completion import completion_check
 from assay.registrations.models import (
     Candidate,
@@ -208,7 +208,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
                 value,
                 str(label),
                 text,
-                hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                text_sha256(text),
                 [s for s in signatures if s.document == value],
             )
         )

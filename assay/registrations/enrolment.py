@@ -20,6 +20,7 @@ from django.db import transaction
 from assay.engines.records import chain
 from assay.engines.registration import enrolment as engine
 from assay.errors import NotAllowed
+from assay.files.digest import text_sha256
 from assay.records.models import ChainRecord
 from assay.records.registry import Problem, day_text, moment_text, only_id
 from assay.records.services import record_append
@@ -31,7 +32,6 @@ from assay.registrations.models import (
     Signature,
     StatusChange,
 )
-from assay.registrations.signing import text_sha256
 
 PREFIX = "enrolment"
 

@@ -40,6 +40,7 @@ from assay.engines.entry.rules import (
 from assay.engines.plausible import birth_date_problem, business_date_problem, text_problem
 from assay.engines.text import visible
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
+from assay.files.digest import text_sha256
 from assay.registrations.enrolment import (
     enrolment_append,
     enrolment_lock,
@@ -63,7 +64,7 @@ from assay.registrations.models import (
     StatusChange,
 )
 from assay.registrations.selectors import credited_units
-from assay.registrations.signing import USER_AGENT_MAX, text_sha256
+from assay.registrations.signing import USER_AGENT_MAX
 
 User = AbstractBaseUser
 

@@ -1,23 +1,17 @@
 """What every signing event records besides who and when: the fingerprint of the exact text
-signed and where the signature came from (IP address, browser).
+signed (``files.digest.text_sha256``) and where the signature came from (IP address, browser).
 
 Shared by the registration documents (induction, learning contract) and by assessment plans
-and reviews, so both fingerprint text and read request metadata the same way.
+and reviews, so both read request metadata the same way.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.http import HttpRequest
 
 USER_AGENT_MAX = 300
-
-
-def text_sha256(text: str) -> str:
-    """The SHA-256 (hex) of the text's UTF-8 bytes."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

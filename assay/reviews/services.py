@@ -30,12 +30,13 @@ from assay.engines.reviews import (
     plan_errors,
 )
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.portfolios.coverage import planned_units, registration_coverage, unit_spec, unit_targets
 from assay.portfolios.models import Method
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.services import is_assessor_of, is_candidate
 from assay.registrations.models import Registration
-from assay.registrations.signing import Origin, text_sha256
+from assay.registrations.signing import Origin
 from assay.reviews.models import (
     AssessmentPlan,
     Capacity,

@@ -25,11 +25,12 @@ from assay.accounts.invitations import (
     invitation_resend,
 )
 from assay.accounts.models import AccountEvent, Invitation
-from assay.accounts.services import token_create, token_hash
+from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.models import BodyMembership, CertifyingBody
 from assay.centres.models import Centre, Membership
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from tests.accounts.conftest import token_in_last_email
 from tests.cli.test_centre_cli import assert_fails, run
 from tests.fixtures_centre import make_user
@@ -82,7 +83,7 @@ def invite(bw: Bodies, sending: Any, by: str = "ada", **data: Any) -> str:
 def test_an_auditor_is_invited_accepts_and_holds_the_body_role(bw: Bodies, sending: Any) -> None:
     token = invite(bw, sending)
     row = Invitation.objects.get()
-    assert row.body == bw.csi and row.centre is None and row.token_sha256 == token_hash(token)
+    assert row.body == bw.csi and row.centre is None and row.token_sha256 == text_sha256(token)
     assert "Customer Service Institute" in mail.outbox[-1].subject
     assert "as auditor" in mail.outbox[-1].body
     user = invitation_accept(token=token, password=PASSWORD)

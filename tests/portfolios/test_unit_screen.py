@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assay.engines.coverage.judging import met_refusal, rejection_refusal, visible_text
 from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.files.digest import text_sha256
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -25,7 +26,6 @@ from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.records import chains_verify
 from assay.portfolios.services import evidence_file_attach, mapping_propose
 from assay.portfolios.unit_screen import evidence_file_preview, preview_kind, unit_screen
-from assay.registrations.signing import text_sha256
 from tests.portfolios.test_services import CRITERIA_403, PNG, add, ready_portfolio
 
 pytestmark = pytest.mark.django_db

@@ -193,7 +193,7 @@ def test_signature_text_edited_is_named(world: dict[str, Any]) -> None:
 
 
 def test_signature_rewritten_with_its_fingerprint_is_named(world: dict[str, Any]) -> None:
-    from assay.registrations.signing import text_sha256
+    from assay.files.digest import text_sha256
 
     reg, signature = world["reg"], world["signature"]
     text = "I agree to nothing."

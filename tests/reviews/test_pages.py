@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from assay.registrations.signing import text_sha256
+from assay.files.digest import text_sha256
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
 from assay.reviews.services import ActivityInput, PlanInput, plan_create, plan_sign, plan_text
 from tests.reviews.routes import REVIEW_ROUTES

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from assay.errors import InvalidInput, NotAllowed
+from assay.files.digest import text_sha256
 from assay.portfolios.assessment import criterion_judge, mapping_decide
 from assay.registrations.services import PlanUnitInput, plan_set
-from assay.registrations.signing import Origin, text_sha256
+from assay.registrations.signing import Origin
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
 from assay.reviews.selectors import open_activity_targets, registration_reviews
 from assay.reviews.services import (

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assay.centres.models import Competence
+from assay.files.digest import text_sha256
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -25,7 +26,6 @@ from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.registrations.services import PlanUnitInput, plan_set
-from assay.registrations.signing import text_sha256
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db

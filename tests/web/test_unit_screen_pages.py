@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from assay.files.digest import text_sha256
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -23,7 +24,6 @@ from assay.portfolios.assessment import (
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
-from assay.registrations.signing import text_sha256
 from tests.web.world import World
 
 pytestmark = pytest.mark.django_db
