@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -28,8 +27,8 @@ from assay.audits import permissions as perm
 from assay.audits.models import BodyMembership, BodyRole, CertifyingBody
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.users import User
 
-User = AbstractBaseUser
 PER_PAGE = 25
 
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -41,8 +40,8 @@ from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration
+from assay.users import User
 
-User = AbstractBaseUser
 LinkFor = Callable[[str], str]
 NEEDS_REGISTRATION = {Role.CANDIDATE}
 MAY_NAME_REGISTRATION = {Role.CANDIDATE, Role.EMPLOYER_CONTACT}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay.accounts.models import AccountEvent, AccountEventKind
@@ -21,8 +20,7 @@ from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import centre_ids_with_role
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def _superuser(user: Any) -> bool:

@@ -11,7 +11,6 @@ import hashlib
 from typing import IO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 
@@ -33,8 +32,7 @@ from assay.portfolios.models import (
 )
 from assay.portfolios.records import refuse_if_signed_off, registration_lock
 from assay.registrations.models import Registration
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def is_candidate(user: User, registration: Registration) -> bool:

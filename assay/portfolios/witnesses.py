@@ -12,7 +12,6 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay import clock
@@ -20,6 +19,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
 from assay.portfolios.models import EvidenceItem, MappingStatus, Method, WitnessStatement
 from assay.portfolios.services import is_assessor_of, is_candidate
+from assay.users import User
 
 WITNESS_METHODS = (Method.WITNESS_TESTIMONY, Method.EXPERT_WITNESS)
 
@@ -34,7 +34,7 @@ def link_days() -> int:
 
 def witness_request(
     *,
-    by: AbstractBaseUser,
+    by: User,
     item: EvidenceItem,
     name: str,
     role: str,

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay import clock
@@ -64,8 +63,7 @@ from assay.registrations.models import (
 )
 from assay.registrations.selectors import credited_units
 from assay.registrations.signing import USER_AGENT_MAX, text_sha256
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,16 +33,17 @@ from assay.errors import InvalidInput
 from assay.registrations.models import Registration
 from assay.web.account_forms import AcceptForm, InviteForm, ReasonForm
 from assay.web.forms import apply_errors
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _link_for(request: HttpRequest) -> Any:
+def _link_for(request: AuthedRequest) -> Any:
     return lambda token: request.build_absolute_uri(reverse("invitation", args=[token]))
 
 
-def _invite_form(request: HttpRequest, centre: Any, data: Any = None) -> InviteForm:
+def _invite_form(request: AuthedRequest, centre: Any, data: Any = None) -> InviteForm:
     open_registrations = (
         Registration.objects.filter(centre=centre)
         .select_related("candidate", "qualification")
@@ -54,7 +55,9 @@ def _invite_form(request: HttpRequest, centre: Any, data: Any = None) -> InviteF
     )
 
 
-def _page(request: HttpRequest, pk: int, form: InviteForm | None = None, status: int = 200) -> Any:
+def _page(
+    request: AuthedRequest, pk: int, form: InviteForm | None = None, status: int = 200
+) -> Any:
     page = selectors.centre_accounts(request.user, pk, request.GET.get("page"))
     context = {"page": page, "form": form or _invite_form(request, page.centre)}
     return render(request, "web/accounts/centre.html", context, status=status)
@@ -62,14 +65,14 @@ def _page(request: HttpRequest, pk: int, form: InviteForm | None = None, status:
 
 @require_GET
 @member_view
-def centre_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_accounts(request: AuthedRequest, pk: int) -> HttpResponse:
     """People who hold or held a role here, with their roles, and the open invitations."""
     return _page(request, pk)
 
 
 @require_POST
 @member_view
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send an invitation (``invitation_send``)."""
     centre = selectors.administered_centre(request.user, pk)
     form = _invite_form(request, centre, request.POST)
@@ -77,7 +80,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             sent = invitation_send(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 centre=centre,
                 data=InviteInput(
                     email=data["email"],
@@ -99,11 +102,11 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_resend_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(request.user, pk, invitation_pk)
     try:
         invitation_resend(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             invitation=invitation,
             link_for=_link_for(request),
         )
@@ -115,14 +118,14 @@ def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) ->
 
 
 def _confirm(
-    request: HttpRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
+    request: AuthedRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
 ) -> HttpResponse:
     context = {"title": title, "what": what, "button": button, "form": form}
     return render(request, "web/accounts/confirm.html", context, status=status)
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     *,
     title: str,
@@ -151,7 +154,7 @@ def _act(
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(request.user, pk, invitation_pk)
     return _act(
         request,
@@ -159,7 +162,7 @@ def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) ->
         title="Cancel the invitation",
         what=f"The link sent to {invitation.email} will stop working.",
         button="Cancel the invitation",
-        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),  # type: ignore[arg-type]
+        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),
         done=f"Invitation to {invitation.email} cancelled.",
         reason_required=False,
     )
@@ -171,7 +174,7 @@ def _name(person: Any) -> str:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def deactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, user_pk)
     return _act(
         request,
@@ -180,14 +183,14 @@ def deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         what=f"{_name(person)} will no longer be able to sign in anywhere, and their API "
         "tokens stop working. Their roles and records stay; you can reactivate them later.",
         button="Deactivate the account",
-        act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
+        act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),
         done=f"{_name(person)}'s account is deactivated.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def reactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def reactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, user_pk)
     return _act(
         request,
@@ -195,14 +198,14 @@ def reactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         title=f"Reactivate {_name(person)}",
         what=f"{_name(person)} will be able to sign in again with the roles they still hold.",
         button="Reactivate the account",
-        act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
+        act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),
         done=f"{_name(person)}'s account is active again.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def revoke(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     row = selectors.membership_get(request.user, pk, membership_pk)
     role = row.get_role_display().lower()
     return _act(
@@ -212,7 +215,7 @@ def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
         what=f"{_name(row.user)} will no longer be {role} at {row.centre.name}. "
         "Their records stay; their other roles are not affected.",
         button="Revoke the role",
-        act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),  # type: ignore[arg-type]
+        act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),
         done=f"{_name(row.user)} is no longer {role}.",
     )
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +25,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.registrations import overview
 from assay.web.forms import GrantForm, apply_errors
 from assay.web.people_forms import AchievedForm, CompetenceForm, CpdForm
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 # A bound form that failed, keyed by (form, target pk), shown again with its errors.
@@ -72,7 +73,7 @@ def _rows(page: overview.CentrePeople, bound: Bound) -> list[PersonRow]:
 
 
 def _people_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     page: overview.CentrePeople,
     form: GrantForm | None = None,
     bound: Bound | None = None,
@@ -86,28 +87,28 @@ def _people_page(
     return render(request, "web/centres/people.html", context, status=status)
 
 
-def _done(request: HttpRequest, page: overview.CentrePeople, message: str) -> HttpResponse:
+def _done(request: AuthedRequest, page: overview.CentrePeople, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("centre-people", pk=page.centre.pk)
 
 
 @require_GET
 @member_view
-def people(request: HttpRequest, pk: int) -> HttpResponse:
+def people(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff with their roles, competence records and CPD; the forms each viewer may use."""
     return _people_page(request, overview.centre_people(request.user, pk, clock.today()))
 
 
 @require_POST
 @member_view
-def people_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def people_grant(request: AuthedRequest, pk: int) -> HttpResponse:
     """Grant a role at the centre (``membership_grant``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     form = GrantForm(request.POST, codes=page.qualification_codes)
     if form.is_valid():
         try:
             membership = membership_grant(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 centre=page.centre,
                 user=form.cleaned_data["username"],
                 role=form.cleaned_data["role"],
@@ -125,7 +126,7 @@ def people_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def people_competence(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def people_competence(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Record an A/V unit the person holds or is working towards (``competence_record``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     person = page.person(user_pk)
@@ -133,7 +134,7 @@ def people_competence(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
     if form.is_valid():
         try:
             row = competence_record(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 centre=page.centre,
                 user=person.user,
                 role=form.cleaned_data["role"],
@@ -153,7 +154,7 @@ def people_competence(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 @require_POST
 @member_view
 def people_achieved(
-    request: HttpRequest, pk: int, user_pk: int, competence_pk: int
+    request: AuthedRequest, pk: int, user_pk: int, competence_pk: int
 ) -> HttpResponse:
     """Mark an A/V unit achieved (``competence_achieved``)."""
     page = overview.centre_people(request.user, pk, clock.today())
@@ -163,7 +164,7 @@ def people_achieved(
     if form.is_valid():
         try:
             row = competence_achieved(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 competence=competence,
                 achieved_on=form.cleaned_data["achieved_on"],
             )
@@ -178,7 +179,7 @@ def people_achieved(
 
 @require_POST
 @member_view
-def people_cpd(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def people_cpd(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Add an entry to the person's CPD log (``cpd_record``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     person = page.person(user_pk)
@@ -186,7 +187,7 @@ def people_cpd(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             entry = cpd_record(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 user=person.user,
                 on=form.cleaned_data["on"],
                 hours=form.cleaned_data["hours"],

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,9 +47,8 @@ from assay.web.portfolio_forms import (
     FileForm,
     MapForm,
 )
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
-
-User = Any
 
 
 def targets_of(registration: Registration, unit: str) -> list[tuple[str, str, str]]:
@@ -87,7 +86,10 @@ class UnitCard:
 
 
 def _portfolio(
-    request: HttpRequest, pk: int, bound: Mapping[str, forms.Form] | None = None, status: int = 200
+    request: AuthedRequest,
+    pk: int,
+    bound: Mapping[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     registration = registration_get(user, pk)
@@ -117,7 +119,7 @@ def _portfolio(
     feedback = [
         j for (unit, _), j in sorted(judged.items()) if unit in coverage and j.get("feedback")
     ]
-    candidate = is_candidate(user, registration)  # type: ignore[arg-type]
+    candidate = is_candidate(user, registration)
     context = {
         "reg": registration,
         "units": cards,
@@ -127,7 +129,7 @@ def _portfolio(
         "rejections": sorted(rejected.values(), key=lambda d: d.seq),
         "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
-        "can_add": candidate or is_assessor_of(user, registration),  # type: ignore[arg-type]
+        "can_add": candidate or is_assessor_of(user, registration),
         "forms": {"evidence": EvidenceForm(), "declare": DeclareForm(), **(bound or {})},
         "bound": bound or {},
     }
@@ -136,12 +138,12 @@ def _portfolio(
 
 @require_GET
 @member_view
-def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
+def portfolio(request: AuthedRequest, pk: int) -> HttpResponse:
     """Each planned unit's progress, what is missing next, the evidence and its files."""
     return _portfolio(request, pk)
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
+def _item(request: AuthedRequest, pk: int, item_pk: int) -> EvidenceItem:
     found = evidence_of(request.user, pk).filter(pk=item_pk).first()
     if found is None:
         raise Http404(f"no evidence item {item_pk} in registration {pk}")
@@ -150,7 +152,7 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
 
 @require_POST
 @member_view
-def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add an evidence item (``evidence_add``) and its file (``evidence_file_attach``) at once:
     if the file is refused, the item is not kept either."""
     registration = registration_get(request.user, pk)
@@ -160,10 +162,10 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
         upload = data.pop("file")
         try:
             with transaction.atomic():
-                item = evidence_add(by=request.user, registration=registration, **data)  # type: ignore[arg-type]
+                item = evidence_add(by=request.user, registration=registration, **data)
                 if upload is not None:
                     evidence_file_attach(
-                        by=request.user,  # type: ignore[arg-type]
+                        by=request.user,
                         item=item,
                         upload=upload,
                         original_name=upload.name or "",
@@ -179,7 +181,7 @@ def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def evidence_attach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_attach(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """Attach another file to an item (``evidence_file_attach``)."""
     item = _item(request, pk, item_pk)
     form = FileForm(request.POST, request.FILES)
@@ -187,7 +189,7 @@ def evidence_attach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
         upload = form.cleaned_data["file"]
         try:
             stored = evidence_file_attach(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 item=item,
                 upload=upload,
                 original_name=upload.name or "",
@@ -203,13 +205,13 @@ def evidence_attach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 @require_POST
 @member_view
-def evidence_declare(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_declare(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """The candidate signs the authenticity declaration on an item."""
     item = _item(request, pk, item_pk)
     form = DeclareForm(request.POST)
     if form.is_valid():
         try:
-            authenticity_declare(by=request.user, item=item, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+            authenticity_declare(by=request.user, item=item, text=form.cleaned_data["text"])
         except InvalidInput as exc:
             apply_errors(form, exc.errors)
         else:
@@ -220,7 +222,7 @@ def evidence_declare(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @require_POST
 @member_view
-def evidence_map(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_map(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """The candidate proposes the item for the ticked criteria and range items of one unit
     (``mapping_propose`` for each; all or none are kept)."""
     item = _item(request, pk, item_pk)
@@ -235,7 +237,7 @@ def evidence_map(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 for target in targets:
-                    mapping_propose(by=request.user, item=item, unit=unit, target=target)  # type: ignore[arg-type]
+                    mapping_propose(by=request.user, item=item, unit=unit, target=target)
         except InvalidInput as exc:
             apply_errors(form, exc.errors)
         else:
@@ -248,7 +250,7 @@ def evidence_map(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def evidence_file(request: HttpRequest, file_pk: int) -> FileResponse:
+def evidence_file(request: AuthedRequest, file_pk: int) -> FileResponse:
     """Download one evidence file (only for people who may see the portfolio)."""
     row, content = evidence_file_open(request.user, file_pk)
     return FileResponse(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,6 +42,7 @@ from assay.web.forms import (
     apply_errors,
 )
 from assay.web.people_forms import AccountLinkForm, EmployerContactForm
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 # Which page flag offers each form (used only when re-rendering a rejected form).
@@ -96,7 +97,7 @@ def _forms(
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     bound: Mapping[str, forms.Form] | None = None,
     status: int = 200,
@@ -112,19 +113,19 @@ def _page(
 
 @require_GET
 @member_view
-def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Candidate facts, status and history, plan, initial assessment, RPL and signatures."""
     return _page(request, pk)
 
 
-def _done(request: HttpRequest, pk: int, message: str) -> HttpResponse:
+def _done(request: AuthedRequest, pk: int, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("registration", pk=pk)
 
 
 @require_POST
 @member_view
-def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_status(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move the registration to an allowed next status (``registration_transition``): an
     explicit choice, a reason and a confirmation, every missing one reported at once."""
     registration = registration_get(request.user, pk)
@@ -132,7 +133,7 @@ def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             change = registration_transition(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 registration=registration,
                 to=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
@@ -147,14 +148,14 @@ def registration_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def initial_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def initial_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record training and support needs and the job role (``initial_assessment_record``)."""
     registration = registration_get(request.user, pk)
     form = InitialAssessmentForm(request.POST)
     if form.is_valid():
         try:
             record = initial_assessment_record(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 registration=registration,
                 training_needs=form.cleaned_data["training_needs"],
                 support_needs=form.cleaned_data["support_needs"],
@@ -170,14 +171,14 @@ def initial_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def rpl_claim(request: HttpRequest, pk: int) -> HttpResponse:
+def rpl_claim(request: AuthedRequest, pk: int) -> HttpResponse:
     """Claim recognition of prior learning for one unit (``rpl_claim_create``)."""
     registration = registration_get(request.user, pk)
     form = RplClaimForm(request.POST)
     if form.is_valid():
         try:
             claim = rpl_claim_create(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 registration=registration,
                 unit=form.cleaned_data["unit"],
                 evidence=form.cleaned_data["evidence"],
@@ -191,14 +192,14 @@ def rpl_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def credit_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def credit_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record a unit achieved elsewhere, with its certificate (``credit_transfer_record``)."""
     registration = registration_get(request.user, pk)
     form = CreditTransferForm(request.POST)
     if form.is_valid():
         try:
             record = credit_transfer_record(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 registration=registration,
                 unit=form.cleaned_data["unit"],
                 certificate_reference=form.cleaned_data["certificate_reference"],
@@ -213,7 +214,7 @@ def credit_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def rpl_decision(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
+def rpl_decision(request: AuthedRequest, pk: int, claim_pk: int) -> HttpResponse:
     """An assessor of the candidate accepts or rejects an RPL claim (``rpl_decide``)."""
     registration = registration_get(request.user, pk)
     claim = next((c for c in registration.rpl_claims.all() if c.pk == claim_pk), None)
@@ -223,7 +224,7 @@ def rpl_decision(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             decided = rpl_decide(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 claim=claim,
                 accept=form.cleaned_data["decision"] == "accept",
             )
@@ -237,7 +238,7 @@ def rpl_decision(request: HttpRequest, pk: int, claim_pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
+def sign(request: AuthedRequest, pk: int) -> HttpResponse:
     """Sign the induction checklist or learning contract (``signature_record``): the text
     signed is the one the page shows, kept with its hash, the IP address and the browser."""
     registration = registration_get(request.user, pk)
@@ -246,7 +247,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         document = form.cleaned_data["document"]
         try:
             signature = signature_record(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 registration=registration,
                 document=document,
                 capacity=form.cleaned_data["capacity"],
@@ -267,14 +268,14 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def account_link(request: HttpRequest, pk: int) -> HttpResponse:
+def account_link(request: AuthedRequest, pk: int) -> HttpResponse:
     """Give the candidate a sign-in of their own (``candidate_account_link``)."""
     registration = registration_get(request.user, pk)
     form = AccountLinkForm(request.POST)
     if form.is_valid():
         try:
             candidate = candidate_account_link(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 candidate=registration.candidate,
                 user=form.cleaned_data["username"],
             )
@@ -287,14 +288,14 @@ def account_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def employer_contact(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_contact(request: AuthedRequest, pk: int) -> HttpResponse:
     """Name the candidate's employer contact, or none (``candidate_employer_contact_set``)."""
     registration = registration_get(request.user, pk)
     form = EmployerContactForm(request.POST)
     if form.is_valid():
         try:
             candidate = candidate_employer_contact_set(
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 candidate=registration.candidate,
                 user=form.cleaned_data["employer_contact"],
             )
@@ -310,7 +311,7 @@ def employer_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def registration_extension(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_extension(request: AuthedRequest, pk: int) -> HttpResponse:
     """Extend the period of registration to a later end date, with a reason
     (``registration_extend``); the extension is kept with who and when."""
     registration = registration_get(request.user, pk)
@@ -321,7 +322,7 @@ def registration_extension(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 extension = registration_extend(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     registration=registration,
                     new_end=form.cleaned_data["new_end"],
                     reason=form.cleaned_data["reason"],

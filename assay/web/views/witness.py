@@ -25,6 +25,7 @@ from assay.portfolios.services import is_assessor_of, is_candidate
 from assay.portfolios.witness_invitations import witness_invite
 from assay.portfolios.witnesses import LinkGone, witness_confirm, witness_for_link
 from assay.web.forms import apply_errors
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.witness_forms import WitnessForm
 
@@ -43,7 +44,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
+def _item(request: AuthedRequest, pk: int, item_pk: int) -> EvidenceItem:
     found = evidence_of(request.user, pk).filter(pk=item_pk).select_related("registration").first()
     if found is None:
         raise Http404(f"no evidence item {item_pk} in registration {pk}")
@@ -52,7 +53,7 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def witness_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def witness_add(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """Name a witness for a witness-testimony item (``witness_invite``); the link is shown
     once on the answer and emailed when the contact is an email address."""
     item = _item(request, pk, item_pk)
