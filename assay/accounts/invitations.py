@@ -40,7 +40,7 @@ from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration
-from assay.users import User
+from assay.users import AnyUser, User
 
 LinkFor = Callable[[str], str]
 NEEDS_REGISTRATION = {Role.CANDIDATE}
@@ -52,7 +52,7 @@ def site_link(token: str) -> str:
     return f"{settings.ASSAY_SITE_URL.rstrip('/')}/invitation/{token}/"
 
 
-def _superuser(user: Any) -> bool:
+def _superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_superuser", False))
 
 
@@ -324,7 +324,7 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def _password_errors(password: str, user: Any) -> None:
+def _password_errors(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -385,7 +385,7 @@ def invitation_accept(*, token: str, password: str) -> Any:
     return user
 
 
-def _link_registration(inviter: Any, invitation: Invitation, user: Any) -> None:
+def _link_registration(inviter: User, invitation: Invitation, user: User) -> None:
     """A candidate's sign-in or an employer's employee, with the links module's own checks
     (as the inviter: if they may no longer do it, the invitation is void)."""
     registration = invitation.registration

@@ -345,7 +345,7 @@ def plan_set(
     )
 
 
-def _own_duty(registration: Registration, duty: str, user: Any) -> str:
+def _own_duty(registration: Registration, duty: str, user: User) -> str:
     """The refusal when ``user`` is the registration's own candidate (separation of duties)."""
     decision = duties.may_take_duty(
         duty=duty,

@@ -31,6 +31,7 @@ from assay.accounts.standing import account_deactivate, account_reactivate, role
 from assay.centres.models import Role
 from assay.errors import InvalidInput
 from assay.registrations.models import Registration
+from assay.users import User
 from assay.web.account_forms import AcceptForm, InviteForm, ReasonForm
 from assay.web.forms import apply_errors
 from assay.web.requests import AuthedRequest
@@ -168,7 +169,7 @@ def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) 
     )
 
 
-def _name(person: Any) -> str:
+def _name(person: User) -> str:
     return str(person.get_full_name() or person.get_username())
 
 

@@ -7,8 +7,6 @@ with it (out of band); without htmx, back to the list.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +20,7 @@ PAGE = 100  # the newest; older ones stay in the database (and the API)
 
 
 def _list(request: AuthedRequest, status: int = 200) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     rows = list(notifications_of(user)[:PAGE])
     context = {"rows": rows, "unread": unread_count(user)}
     template = (

@@ -8,8 +8,6 @@ service's reason; bad input re-renders the page with the errors (400) and change
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -47,7 +45,7 @@ def _page(
     rows: list[ActivityForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     views = registration_reviews(registration)
     capacities = capacities_of(user, registration)
     labels = dict(Capacity.choices)

@@ -57,7 +57,7 @@ def witness_add(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """Name a witness for a witness-testimony item (``witness_invite``); the link is shown
     once on the answer and emailed when the contact is an email address."""
     item = _item(request, pk, item_pk)
-    user: Any = request.user
+    user = request.user
     if not (is_candidate(user, item.registration) or is_assessor_of(user, item.registration)):
         raise NotAllowed("only the candidate or an assessor of theirs can add a witness")
     form = WitnessForm(request.POST or None)
