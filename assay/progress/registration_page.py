@@ -18,7 +18,6 @@ from assay.centres.models import (
 )
 from assay.centres.permissions import (
     STAFF_ROLES,
-    AnyUser,
     can_administer,
     can_change_status,
     roles_at,
@@ -43,7 +42,7 @@ from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
-from assay.users import User
+from assay.users import AnyUser, User
 
 # --- Registration (candidate) page -----------------------------------------------------------
 

@@ -12,12 +12,11 @@ import datetime as dt
 
 from assay import clock
 from assay.audits.models import AuditKind
-from assay.audits.permissions import AnyUser
 from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, Site
 from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
 from assay.engines.audit.decision import Decision, Reason, decide
 from assay.engines.audit.sampling import Pick, Sample
-from assay.users import User
+from assay.users import AnyUser, User
 
 
 def _person(user: User) -> str:
