@@ -33,7 +33,7 @@ from assay.errors import InvalidInput
 from assay.registrations.models import Registration
 from assay.users import User
 from assay.web.account_forms import AcceptForm, InviteForm, ReasonForm
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
@@ -76,29 +76,30 @@ def centre_accounts(request: AuthedRequest, pk: int) -> HttpResponse:
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send an invitation (``invitation_send``)."""
     centre = selectors.administered_centre(request.user, pk)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        sent = invitation_send(
+            by=request.user,
+            centre=centre,
+            data=InviteInput(
+                email=data["email"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                registration_id=data["registration"],
+            ),
+            link_for=_link_for(request),
+        )
+        role = Role(sent.invitation.role).label.lower()
+        return done(
+            request,
+            f"Invitation sent to {sent.invitation.email} as {role}.",
+            "centre-accounts",
+            pk=pk,
+        )
+
     form = _invite_form(request, centre, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sent = invitation_send(
-                by=request.user,
-                centre=centre,
-                data=InviteInput(
-                    email=data["email"],
-                    role=data["role"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    registration_id=data["registration"],
-                ),
-                link_for=_link_for(request),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            role = Role(sent.invitation.role).label.lower()
-            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
-            return redirect("centre-accounts", pk=pk)
-    return _page(request, pk, form, status=400)
+    return submit(form, act, lambda form: _page(request, pk, form, status=400))
 
 
 @require_POST
@@ -133,7 +134,7 @@ def _act(
     what: str,
     button: str,
     act: Any,
-    done: str,
+    done_message: str,
     reason_required: bool = True,
     back: str = "centre-accounts",
 ) -> HttpResponse:
@@ -141,16 +142,17 @@ def _act(
     (``back``: the list's URL name, the centre's or the certifying body's)."""
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].required = reason_required
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data["reason"])
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, done)
-            return redirect(back, pk=pk)
-    status = 400 if request.method == "POST" else 200
-    return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+
+    def show(form: ReasonForm, status: int = 400) -> HttpResponse:
+        return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+
+    def run(data: dict[str, Any]) -> HttpResponse:
+        act(data["reason"])
+        return done(request, done_message, back, pk=pk)
+
+    if request.method != "POST":
+        return show(form, status=200)
+    return submit(form, run, show)
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,7 +166,7 @@ def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) 
         what=f"The link sent to {invitation.email} will stop working.",
         button="Cancel the invitation",
         act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),
-        done=f"Invitation to {invitation.email} cancelled.",
+        done_message=f"Invitation to {invitation.email} cancelled.",
         reason_required=False,
     )
 
@@ -185,7 +187,7 @@ def deactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
         "tokens stop working. Their roles and records stay; you can reactivate them later.",
         button="Deactivate the account",
         act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),
-        done=f"{_name(person)}'s account is deactivated.",
+        done_message=f"{_name(person)}'s account is deactivated.",
     )
 
 
@@ -200,7 +202,7 @@ def reactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
         what=f"{_name(person)} will be able to sign in again with the roles they still hold.",
         button="Reactivate the account",
         act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),
-        done=f"{_name(person)}'s account is active again.",
+        done_message=f"{_name(person)}'s account is active again.",
     )
 
 
@@ -217,7 +219,7 @@ def revoke(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
         "Their records stay; their other roles are not affected.",
         button="Revoke the role",
         act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),
-        done=f"{_name(row.user)} is no longer {role}.",
+        done_message=f"{_name(row.user)} is no longer {role}.",
     )
 
 
@@ -242,19 +244,22 @@ def _invitation(request: HttpRequest, token: str) -> HttpResponse:
         context: dict[str, Any] = {"reason": exc.errors.get("token", "")}
         return render(request, "web/accounts/invitation_gone.html", context, status=410)
     form = AcceptForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def show(form: AcceptForm, status: int = 400) -> HttpResponse:
+        context = {"invitation": found, "role": found.role_label, "form": form}
+        return render(request, "web/accounts/invitation.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
         try:
-            user = invitation_accept(token=token, password=form.cleaned_data["password1"])
+            user = invitation_accept(token=token, password=data["password1"])
         except InvalidInput as exc:
             if "token" in exc.errors:
-                context = {"reason": exc.errors["token"]}
-                return render(request, "web/accounts/invitation_gone.html", context, status=410)
-            apply_errors(form, {"password1": " ".join(exc.errors.values())})
-        else:
-            login(request, user, backend=BACKEND)
-            messages.success(request, "Welcome to Assay: your password is set.")
-            return redirect("me")
-    status = 400 if request.method == "POST" else 200
-    role = found.role_label
-    context = {"invitation": found, "role": role, "form": form}
-    return render(request, "web/accounts/invitation.html", context, status=status)
+                gone = {"reason": exc.errors["token"]}
+                return render(request, "web/accounts/invitation_gone.html", gone, status=410)
+            raise InvalidInput({"password1": " ".join(exc.errors.values())}) from exc
+        login(request, user, backend=BACKEND)
+        return done(request, "Welcome to Assay: your password is set.", "me")
+
+    if request.method != "POST":
+        return show(form, status=200)
+    return submit(form, act, show)

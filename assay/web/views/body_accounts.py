@@ -8,6 +8,8 @@ re-renders the form with its errors (400) and changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +24,7 @@ from assay.accounts.invitations import (
 )
 from assay.errors import InvalidInput
 from assay.web.account_forms import BodyInviteForm
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.views.accounts import _act, _link_for, _name
@@ -50,28 +52,25 @@ def body_accounts(request: AuthedRequest, pk: int) -> HttpResponse:
 def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send an invitation (``body_invitation_send``)."""
     body = bodies.administered_body(request.user, pk)
-    form = BodyInviteForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sent = body_invitation_send(
-                by=request.user,
-                body=body,
-                data=InviteInput(
-                    email=data["email"],
-                    role=data["role"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                ),
-                link_for=_link_for(request),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            role = sent.invitation.role_label.lower()
-            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
-            return redirect(BACK, pk=pk)
-    return _page(request, pk, form, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        sent = body_invitation_send(
+            by=request.user,
+            body=body,
+            data=InviteInput(
+                email=data["email"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            ),
+            link_for=_link_for(request),
+        )
+        role = sent.invitation.role_label.lower()
+        return done(request, f"Invitation sent to {sent.invitation.email} as {role}.", BACK, pk=pk)
+
+    return submit(
+        BodyInviteForm(request.POST), act, lambda form: _page(request, pk, form, status=400)
+    )
 
 
 @require_POST
@@ -102,7 +101,7 @@ def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) 
         what=f"The link sent to {invitation.email} will stop working.",
         button="Cancel the invitation",
         act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),
-        done=f"Invitation to {invitation.email} cancelled.",
+        done_message=f"Invitation to {invitation.email} cancelled.",
         reason_required=False,
         back=BACK,
     )
@@ -121,6 +120,6 @@ def revoke(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
         "Their records stay; their other roles are not affected.",
         button="Revoke the role",
         act=lambda reason: bodies.body_role_revoke(by=request.user, membership=row, reason=reason),
-        done=f"{_name(row.user)} is no longer {role}.",
+        done_message=f"{_name(row.user)} is no longer {role}.",
         back=BACK,
     )
