@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +20,8 @@ from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.portfolios import anchors
 from assay.registrations import overview
 from assay.registrations.services import registration_create
-from assay.web.forms import CandidateRegistrationForm, apply_errors
+from assay.web.flow import done, submit
+from assay.web.forms import CandidateRegistrationForm
 from assay.web.people_forms import SiteForm
 from assay.web.requests import AuthedHtmxRequest, AuthedRequest
 from assay.web.views.access import member_view
@@ -70,23 +70,19 @@ def centre_anchors(request: AuthedRequest, pk: int) -> HttpResponse:
 def sites_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a site of the centre (``site_add``)."""
     dashboard = overview.centre_dashboard(request.user, pk, clock.today())
-    form = SiteForm(request.POST)
-    if form.is_valid():
-        try:
-            site = site_add(
-                by=request.user,
-                centre=dashboard.centre,
-                name=form.cleaned_data["name"],
-                address=form.cleaned_data["address"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Site {site.name} added.")
-            return redirect("centre-dashboard", pk=dashboard.centre.pk)
-    if not dashboard.can_administer:
-        raise NotAllowed("only a centre administrator can add sites")
-    return _dashboard(request, dashboard, form, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        site = site_add(
+            by=request.user, centre=dashboard.centre, name=data["name"], address=data["address"]
+        )
+        return done(request, f"Site {site.name} added.", "centre-dashboard", pk=dashboard.centre.pk)
+
+    def again(form: SiteForm) -> HttpResponse:
+        if not dashboard.can_administer:
+            raise NotAllowed("only a centre administrator can add sites")
+        return _dashboard(request, dashboard, form, status=400)
+
+    return submit(SiteForm(request.POST), act, again)
 
 
 def _wizard(
@@ -115,25 +111,22 @@ def register(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CandidateRegistrationForm(
         request.POST, qualifications=page.qualifications, today=page.today
     )
-    if not form.is_valid():
-        return _wizard(request, page, form, status=400)
-    try:
-        registration = registration_create(
-            by=request.user,
-            centre=page.centre,
-            qualification_key=form.cleaned_data["qualification"],
-            candidate_input=form.candidate_input(),
-            registered_on=form.cleaned_data["registered_on"],
-        )
-    except RegistrationRefused as exc:
-        return _wizard(request, page, form, refused=exc.reasons, status=422)
-    except InvalidInput as exc:
-        apply_errors(form, exc.errors)
-        return _wizard(request, page, form, status=400)
-    messages.success(
-        request, f"{registration.candidate} is registered on {registration.qualification}."
-    )
-    return redirect("registration", pk=registration.pk)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        try:
+            registration = registration_create(
+                by=request.user,
+                centre=page.centre,
+                qualification_key=data["qualification"],
+                candidate_input=form.candidate_input(),
+                registered_on=data["registered_on"],
+            )
+        except RegistrationRefused as exc:
+            return _wizard(request, page, form, refused=exc.reasons, status=422)
+        registered = f"{registration.candidate} is registered on {registration.qualification}."
+        return done(request, registered, "registration", pk=registration.pk)
+
+    return submit(form, act, lambda form: _wizard(request, page, form, status=400))
 
 
 @require_POST
