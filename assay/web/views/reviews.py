@@ -8,6 +8,8 @@ service's reason; bad input re-renders the page with the errors (400) and change
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -28,7 +30,7 @@ from assay.reviews.services import (
     plan_sign,
     plan_update,
 )
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
 from assay.web.requests import AuthedRequest
 from assay.web.review_forms import ActivityForm, CompleteForm, PlanForm, SignForm, parse_plan
 from assay.web.views.access import member_view
@@ -195,31 +197,27 @@ def sign(request: AuthedRequest, pk: int, plan_pk: int) -> HttpResponse:
         initial={"text_sha256": view.sha256, "capacity": choices[0][0] if choices else ""}
     )
     form.offer(choices)
-    status = 200
-    if request.method == "POST":
-        form = SignForm(request.POST)
-        form.offer(Capacity.choices)
-        if form.is_valid():
-            try:
-                signature = plan_sign(
-                    by=request.user,
-                    plan=plan,
-                    capacity=form.cleaned_data["capacity"],
-                    origin=origin_of(request),
-                    expected_sha256=form.cleaned_data["text_sha256"],
-                )
-            except InvalidInput as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(
-                    request,
-                    f"{plan.get_kind_display()} signed as "
-                    f"{signature.get_capacity_display().lower()}.",
-                )
-                return redirect("reviews", pk=pk)
-        status = 400
-    context = {"reg": registration, "view": view, "form": form, "choices": choices}
-    return render(request, "web/reviews/sign.html", context, status=status)
+
+    def show(form: SignForm, status: int = 400) -> HttpResponse:
+        context = {"reg": registration, "view": view, "form": form, "choices": choices}
+        return render(request, "web/reviews/sign.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        signature = plan_sign(
+            by=request.user,
+            plan=plan,
+            capacity=data["capacity"],
+            origin=origin_of(request),
+            expected_sha256=data["text_sha256"],
+        )
+        capacity = signature.get_capacity_display().lower()
+        return done(request, f"{plan.get_kind_display()} signed as {capacity}.", "reviews", pk=pk)
+
+    if request.method != "POST":
+        return show(form, status=200)
+    form = SignForm(request.POST)
+    form.offer(Capacity.choices)
+    return submit(form, act, show)
 
 
 @require_POST
@@ -227,20 +225,14 @@ def sign(request: AuthedRequest, pk: int, plan_pk: int) -> HttpResponse:
 def activity_done(request: AuthedRequest, pk: int, activity_pk: int) -> HttpResponse:
     """An assessor marks a planned activity done (``activity_complete``)."""
     activity = activity_get(request.user, pk, activity_pk)
-    form = CompleteForm(request.POST)
-    errors = []
-    if form.is_valid():
-        try:
-            activity_complete(
-                by=request.user,
-                activity=activity,
-                on=form.cleaned_data["completed_on"],
-            )
-        except InvalidInput as exc:
-            errors = [_sentence(m) for m in exc.errors.values()]
-        else:
-            messages.success(request, f"Activity “{activity.description[:60]}” marked done.")
-            return redirect("reviews", pk=pk)
-    else:
-        errors = _form_errors(form)
-    return _page(request, activity.plan.registration, errors=errors, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        activity_complete(by=request.user, activity=activity, on=data["completed_on"])
+        marked = f"Activity “{activity.description[:60]}” marked done."
+        return done(request, marked, "reviews", pk=pk)
+
+    def again(form: CompleteForm) -> HttpResponse:
+        registration = activity.plan.registration
+        return _page(request, registration, errors=_form_errors(form), status=400)
+
+    return submit(CompleteForm(request.POST), act, again)
