@@ -24,7 +24,7 @@ from assay.portfolios.selectors import evidence_of
 from assay.portfolios.services import is_assessor_of, is_candidate
 from assay.portfolios.witness_invitations import witness_invite
 from assay.portfolios.witnesses import LinkGone, witness_confirm, witness_for_link
-from assay.web.forms import apply_errors
+from assay.web.flow import submit
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.witness_forms import WitnessForm
@@ -60,28 +60,27 @@ def witness_add(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     user = request.user
     if not (is_candidate(user, item.registration) or is_assessor_of(user, item.registration)):
         raise NotAllowed("only the candidate or an assessor of theirs can add a witness")
-    form = WitnessForm(request.POST or None)
-    context: dict[str, Any] = {"reg": item.registration, "item": item, "form": form}
     witnesses = item.witnesses.all()  # read at render time: includes one added below
-    context["witnesses"] = witnesses
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                invitation = witness_invite(
-                    by=user,
-                    item=item,
-                    link_for=lambda token: request.build_absolute_uri(
-                        reverse("witness-link", args=[token])
-                    ),
-                    **form.cleaned_data,
-                )
-            except InvalidInput as exc:
-                apply_errors(form, exc.errors)
-            else:
-                context = {**context, "invitation": invitation, "form": WitnessForm()}
-                return _private(render(request, "web/witness/add.html", context))
-        return render(request, "web/witness/add.html", context, status=400)
-    return render(request, "web/witness/add.html", context)
+    context: dict[str, Any] = {"reg": item.registration, "item": item, "witnesses": witnesses}
+
+    def show(form: WitnessForm, status: int = 400) -> HttpResponse:
+        return render(request, "web/witness/add.html", {**context, "form": form}, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        invitation = witness_invite(
+            by=user,
+            item=item,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("witness-link", args=[token])
+            ),
+            **data,
+        )
+        shown = {**context, "invitation": invitation, "form": WitnessForm()}
+        return _private(render(request, "web/witness/add.html", shown))
+
+    if request.method != "POST":
+        return show(WitnessForm(), status=200)
+    return submit(WitnessForm(request.POST), act, show)
 
 
 @require_http_methods(["GET", "POST"])
