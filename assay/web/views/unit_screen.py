@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from assay.errors import InvalidInput
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -32,7 +31,7 @@ from assay.portfolios.models import CriterionMapping, EvidenceItem
 from assay.portfolios.unit_screen import evidence_file_preview, unit_screen
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
-from assay.web.forms import apply_errors
+from assay.web.flow import submit
 from assay.web.portfolio_forms import (
     ConfirmAllForm,
     DecideForm,
@@ -94,14 +93,11 @@ def _act(
     """Validate ``form``, call the service through ``act`` (it returns the message), or answer
     the page (400) with the errors at ``error_at`` (the card or section of the control)."""
     registration = registration_get(request.user, pk)
-    if form.is_valid():
-        try:
-            message = act(registration, form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _done(request, pk, unit, message)
-    return _page(request, pk, unit, error_at, form, status=400)
+    return submit(
+        form,
+        lambda data: _done(request, pk, unit, act(registration, data)),
+        lambda form: _page(request, pk, unit, error_at, form, status=400),
+    )
 
 
 def _anchor(target: str) -> str:
