@@ -9,6 +9,7 @@ nothing. A link that no longer works answers 410 with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -133,7 +134,7 @@ def _act(
     title: str,
     what: str,
     button: str,
-    act: Any,
+    act: Callable[[str], object],
     done_message: str,
     reason_required: bool = True,
     back: str = "centre-accounts",
