@@ -12,10 +12,8 @@ lists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -28,8 +26,8 @@ from assay.audits import permissions as perm
 from assay.audits.models import BodyMembership, BodyRole, CertifyingBody
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.users import AnyUser, User
 
-User = AbstractBaseUser
 PER_PAGE = 25
 
 
@@ -40,7 +38,7 @@ class BodyAccounts:
     invitations: list[InvitationRow]  # not accepted: pending, expired and cancelled
 
 
-def administered_body(user: Any, body_id: int) -> CertifyingBody:
+def administered_body(user: AnyUser, body_id: int) -> CertifyingBody:
     """The body, if ``user`` administers it (NotFound / NotAllowed otherwise)."""
     body = CertifyingBody.objects.filter(pk=body_id).first()
     visible = body is not None and (
@@ -53,7 +51,7 @@ def administered_body(user: Any, body_id: int) -> CertifyingBody:
     return body
 
 
-def body_accounts(user: Any, body_id: int, page: int | str | None = 1) -> BodyAccounts:
+def body_accounts(user: AnyUser, body_id: int, page: int | str | None = 1) -> BodyAccounts:
     body = administered_body(user, body_id)
     here = BodyMembership.objects.filter(body=body).order_by("role", "pk")
     people = (
@@ -75,7 +73,7 @@ def body_accounts(user: Any, body_id: int, page: int | str | None = 1) -> BodyAc
     )
 
 
-def body_invitation_get(user: Any, body_id: int, invitation_id: int) -> Invitation:
+def body_invitation_get(user: AnyUser, body_id: int, invitation_id: int) -> Invitation:
     body = administered_body(user, body_id)
     invitation = (
         Invitation.objects.select_related("body", "invited_by")
@@ -87,7 +85,7 @@ def body_invitation_get(user: Any, body_id: int, invitation_id: int) -> Invitati
     return invitation
 
 
-def body_membership_get(user: Any, body_id: int, membership_id: int) -> BodyMembership:
+def body_membership_get(user: AnyUser, body_id: int, membership_id: int) -> BodyMembership:
     body = administered_body(user, body_id)
     row = (
         BodyMembership.objects.select_related("user", "body")

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -41,8 +40,8 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.files.digest import text_sha256
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration
+from assay.users import AnyUser, User
 
-User = AbstractBaseUser
 LinkFor = Callable[[str], str]
 NEEDS_REGISTRATION = {Role.CANDIDATE}
 MAY_NAME_REGISTRATION = {Role.CANDIDATE, Role.EMPLOYER_CONTACT}
@@ -53,7 +52,7 @@ def site_link(token: str) -> str:
     return f"{settings.ASSAY_SITE_URL.rstrip('/')}/invitation/{token}/"
 
 
-def _superuser(user: Any) -> bool:
+def _superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_superuser", False))
 
 
@@ -325,7 +324,7 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
-def _password_errors(password: str, user: Any) -> None:
+def _password_errors(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -386,7 +385,7 @@ def invitation_accept(*, token: str, password: str) -> Any:
     return user
 
 
-def _link_registration(inviter: Any, invitation: Invitation, user: Any) -> None:
+def _link_registration(inviter: User, invitation: Invitation, user: User) -> None:
     """A candidate's sign-in or an employer's employee, with the links module's own checks
     (as the inviter: if they may no longer do it, the invitation is void)."""
     registration = invitation.registration

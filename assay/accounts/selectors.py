@@ -22,6 +22,7 @@ from assay.centres.permissions import can_administer
 from assay.engines.accounts.rules import InvitationState
 from assay.errors import NotAllowed, NotFound
 from assay.registrations.dashboard import centre_get
+from assay.users import AnyUser
 
 PER_PAGE = 25
 
@@ -39,7 +40,7 @@ class CentreAccounts:
     invitations: list[InvitationRow]  # not accepted: pending, expired and cancelled
 
 
-def administered_centre(user: Any, centre_id: int) -> Centre:
+def administered_centre(user: AnyUser, centre_id: int) -> Centre:
     """The centre, if ``user`` administers it (NotFound / NotAllowed otherwise)."""
     centre = centre_get(user, centre_id)
     if not can_administer(user, centre):
@@ -47,7 +48,7 @@ def administered_centre(user: Any, centre_id: int) -> Centre:
     return centre
 
 
-def centre_accounts(user: Any, centre_id: int, page: int | str | None = 1) -> CentreAccounts:
+def centre_accounts(user: AnyUser, centre_id: int, page: int | str | None = 1) -> CentreAccounts:
     centre = administered_centre(user, centre_id)
     here = Membership.objects.filter(centre=centre).order_by("role", "qualification_code")
     people = (
@@ -69,7 +70,7 @@ def centre_accounts(user: Any, centre_id: int, page: int | str | None = 1) -> Ce
     )
 
 
-def invitation_get(user: Any, centre_id: int, invitation_id: int) -> Invitation:
+def invitation_get(user: AnyUser, centre_id: int, invitation_id: int) -> Invitation:
     centre = administered_centre(user, centre_id)
     invitation = (
         Invitation.objects.select_related("centre", "invited_by")
@@ -81,7 +82,7 @@ def invitation_get(user: Any, centre_id: int, invitation_id: int) -> Invitation:
     return invitation
 
 
-def person_get(user: Any, centre_id: int, user_id: int) -> Any:
+def person_get(user: AnyUser, centre_id: int, user_id: int) -> Any:
     """Someone who holds or held a role at a centre ``user`` administers."""
     centre = administered_centre(user, centre_id)
     person = (
@@ -92,7 +93,7 @@ def person_get(user: Any, centre_id: int, user_id: int) -> Any:
     return person
 
 
-def membership_get(user: Any, centre_id: int, membership_id: int) -> Membership:
+def membership_get(user: AnyUser, centre_id: int, membership_id: int) -> Membership:
     centre = administered_centre(user, centre_id)
     row = (
         Membership.objects.select_related("user", "centre")

@@ -8,6 +8,7 @@ from assay.accounts.invitations import state_of
 from assay.accounts.models import Invitation
 from assay.audits.models import BodyMembership
 from assay.centres.models import Membership
+from assay.users import User
 
 
 def invitation_dict(invitation: Invitation, link: str | None = None) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def membership_dict(row: Membership | BodyMembership) -> dict[str, Any]:
 
 
 def account_dict(
-    user: Any, memberships: list[Membership] | list[BodyMembership] | None = None
+    user: User, memberships: list[Membership] | list[BodyMembership] | None = None
 ) -> dict[str, Any]:
     rows: Any = memberships
     if rows is None:  # prefetched by the centre's or the body's accounts selector

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay.accounts.models import AccountEvent, AccountEventKind
@@ -21,11 +20,10 @@ from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import centre_ids_with_role
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed
+from assay.users import AnyUser, User
 
-User = AbstractBaseUser
 
-
-def _superuser(user: Any) -> bool:
+def _superuser(user: AnyUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_superuser", False))
 
 
@@ -49,7 +47,7 @@ def _other_admins(centre_id: int, user_id: int) -> int:
     )
 
 
-def _may_remove(by: User, user: Any, admin_centres: set[int]) -> None:
+def _may_remove(by: User, user: User, admin_centres: set[int]) -> None:
     """The engine's rule for every centre where ``user`` is an administrator."""
     targets: list[int | None] = [*sorted(admin_centres)] or [None]
     for centre_id in targets:
@@ -63,7 +61,7 @@ def _may_remove(by: User, user: Any, admin_centres: set[int]) -> None:
             raise NotAllowed(decision.reason)
 
 
-def _may_manage_account(by: User, user: Any) -> None:
+def _may_manage_account(by: User, user: User) -> None:
     if _superuser(by):
         return
     theirs = set(
@@ -77,7 +75,7 @@ def _may_manage_account(by: User, user: Any) -> None:
         )
 
 
-def account_deactivate(*, by: User, user: Any, reason: str) -> Any:
+def account_deactivate(*, by: User, user: User, reason: str) -> Any:
     """The person can no longer sign in; their roles and records stay."""
     _may_manage_account(by, user)
     text = reason_text(reason)
@@ -94,7 +92,7 @@ def account_deactivate(*, by: User, user: Any, reason: str) -> Any:
     return user
 
 
-def account_reactivate(*, by: User, user: Any, reason: str) -> Any:
+def account_reactivate(*, by: User, user: User, reason: str) -> Any:
     """The person can sign in again, with the roles they still hold."""
     _may_manage_account(by, user)
     text = reason_text(reason)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from assay.accounts.services import token_authenticate
+from assay.users import User
 
 
 class TokenAuth(HttpBearer):
@@ -41,9 +41,9 @@ class BrowserSession(SessionAuth):
 AUTH = [TokenAuth(), BrowserSession()]
 
 
-def who(request: HttpRequest) -> AbstractBaseUser:
+def who(request: HttpRequest) -> User:
     """The authenticated user of a request that passed ``AUTH``."""
     user = getattr(request, "auth", None)
-    if not isinstance(user, AbstractBaseUser):
+    if not isinstance(user, User):
         raise AuthenticationError()
     return user

@@ -32,13 +32,14 @@ from assay.reviews.services import (
     plan_create,
     plan_sign,
 )
+from assay.users import User
 
 router = Router(tags=["reviews"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 BASE = "registrations/{registration_id}/reviews"
 
 
-def _name(user: Any) -> str | None:
+def _name(user: User | None) -> str | None:
     return None if user is None else (user.get_full_name() or user.get_username())
 
 

@@ -17,7 +17,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -43,8 +42,8 @@ from assay.audits.records import (
 )
 from assay.engines.dates import add_months
 from assay.errors import InvalidInput, NotAllowed
+from assay.users import User
 
-User = AbstractBaseUser
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXY"  # 23 letters: no I or O (read as 1 and 0), no Z
 NUMBER = re.compile(r"^([A-Z0-9]{1,8})-(\d{4})-(\d{6})-([A-Z])$")
 MARK = "Certified Customer Service Organization"

@@ -13,12 +13,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from assay.audits.models import Audit, BodyMembership, BodyRole, OrganisationContact
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from assay.users import AnyUser
 
 
 def is_operator(user: AnyUser) -> bool:

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from assay.audits.models import (
@@ -31,6 +30,7 @@ from assay.audits.models import (
 )
 from assay.engines.records import chain
 from assay.records.registry import Problem, day_text, moment_text, subject_id
+from assay.users import User
 
 PREFIX = "audit"
 
@@ -58,9 +58,7 @@ def audit_lock(audit: Audit) -> Audit:
     return Audit.objects.select_for_update().get(pk=audit.pk)
 
 
-def audit_record(
-    audit_id: int, kind: str, payload: Mapping[str, Any], by: AbstractBaseUser | None
-) -> None:
+def audit_record(audit_id: int, kind: str, payload: Mapping[str, Any], by: User | None) -> None:
     """Append one act to the audit's chain (inside the caller's transaction)."""
     from assay.records.services import record_append
 

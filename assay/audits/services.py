@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 from typing import IO, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
@@ -71,8 +70,8 @@ from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import draw_sample
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.storage import store_upload
+from assay.users import User
 
-User = AbstractBaseUser
 M = TypeVar("M", bound=Model)
 
 # Which status may follow which; "decided" is reached only by recording a decision.

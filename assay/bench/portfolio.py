@@ -23,7 +23,6 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre, Competence, Role
-from assay.centres.permissions import AnyUser
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.errors import NotFound
 from assay.portfolios.assessment import criterion_judge
@@ -42,6 +41,7 @@ from assay.registrations.services import (
     plan_set,
     registration_create,
 )
+from assay.users import AnyUser
 
 QUALIFICATION = "4430-04"
 TODAY = "2013-03-01"

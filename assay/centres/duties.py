@@ -7,17 +7,16 @@ registrations app. The rule itself is ``assay.engines.accounts.duties``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from assay.centres.models import Centre, Membership, Role
 from assay.engines.accounts import duties
 from assay.errors import InvalidInput
+from assay.users import AnyUser
 
 
-def standing_at(user: Any, centre: Centre) -> duties.Standing:
+def standing_at(user: AnyUser, centre: Centre) -> duties.Standing:
     """Whether ``user`` is a candidate at ``centre`` and which staff roles it holds there."""
     if user.pk is None:
         return duties.Standing()
@@ -35,7 +34,7 @@ def standing_at(user: Any, centre: Centre) -> duties.Standing:
     return duties.Standing(candidate=candidate, staff_roles=frozenset(roles & duties.STAFF))
 
 
-def refuse_role(user: Any, centre: Centre, role: str, field: str = "user") -> None:
+def refuse_role(user: AnyUser, centre: Centre, role: str, field: str = "user") -> None:
     """InvalidInput on ``field`` if ``user`` may not hold ``role`` at ``centre``."""
     decision = duties.may_hold_role(
         role=role,
@@ -47,7 +46,7 @@ def refuse_role(user: Any, centre: Centre, role: str, field: str = "user") -> No
         raise InvalidInput({field: decision.reason})
 
 
-def refuse_candidate(user: Any, centre: Centre, field: str = "user") -> None:
+def refuse_candidate(user: AnyUser, centre: Centre, field: str = "user") -> None:
     """InvalidInput on ``field`` if ``user`` may not be a candidate's sign-in at ``centre``."""
     decision = duties.may_be_candidate(
         standing=standing_at(user, centre), name=user.get_username(), place=centre.name

@@ -13,15 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from assay import clock
 from assay.centres.models import Centre, Competence, CompetenceRole, CpdEntry, Membership, Role
 from assay.centres.permissions import STAFF_ROLES, can_administer, centre_ids_with_role, roles_at
 from assay.engines.dates import ddmmyyyy
 from assay.errors import InvalidInput, NotAllowed
+from assay.users import User
 
-User = AbstractBaseUser
 MAX_HOURS = Decimal("9999.9")  # CpdEntry.hours: five digits, one after the point
 EV_ONLY = "only the awarding body records an external verifier's A/V units"
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from assay.centres.models import Centre, Membership, Role
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from assay.users import AnyUser
 
 CENTRE_WIDE = (Role.CENTRE_ADMIN, Role.LEAD_IQA, Role.TUTOR, Role.EXTERNAL_VERIFIER)
 STAFF_ROLES = (

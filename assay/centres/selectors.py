@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from assay.centres.models import Centre, Competence, CompetenceRole, Membership, Role
 from assay.errors import InvalidInput, NotFound
+from assay.users import User
 
 
 def person_at(centre: Centre, user_id: int) -> Any:
@@ -27,7 +28,7 @@ def person_at(centre: Centre, user_id: int) -> Any:
     return person
 
 
-def competence_get(person: Any, competence_id: int) -> Competence:
+def competence_get(person: User, competence_id: int) -> Competence:
     """One of the person's A/V unit records, or NotFound."""
     row = Competence.objects.filter(pk=competence_id, user_id=person.pk).first()
     if row is None:
@@ -35,7 +36,7 @@ def competence_get(person: Any, competence_id: int) -> Competence:
     return row
 
 
-def competence_find(person: Any, av_unit: str, role: str | None = None) -> Competence:
+def competence_find(person: User, av_unit: str, role: str | None = None) -> Competence:
     """The person's record of ``av_unit`` (and ``role`` when they have it in two roles)."""
     rows = Competence.objects.filter(user_id=person.pk, av_unit__iexact=av_unit.strip())
     if role is not None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from assay.centres.duties import refuse_role
 from assay.centres.models import (
     ApprovalStatus,
@@ -24,6 +22,7 @@ from assay.centres.permissions import can_administer
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import StaffRole, competence
 from assay.errors import InvalidInput, NotAllowed
+from assay.users import AnyUser, User
 
 SITE_NAME_MAX = 200  # Site.name's max_length
 
@@ -39,7 +38,7 @@ def competence_decision(row: Competence, today: dt.date) -> CompetenceDecision:
 
 
 def competence_decisions(
-    user: AbstractBaseUser | AnonymousUser, today: dt.date
+    user: AnyUser, today: dt.date
 ) -> list[tuple[Competence, CompetenceDecision]]:
     """Each A/V unit record of the person with the engine's status and deadline."""
     if user.pk is None:
@@ -49,7 +48,7 @@ def competence_decisions(
     ]
 
 
-def can_take_new_candidates(user: AbstractBaseUser | AnonymousUser, today: dt.date) -> bool:
+def can_take_new_candidates(user: AnyUser, today: dt.date) -> bool:
     """False when an assessor's A/V deadline has passed without the unit."""
     decisions = competence_decisions(user, today)
     return all(d.can_take_new_candidates for _, d in decisions)
@@ -64,9 +63,7 @@ class ApprovalInput:
     reason: str = ""
 
 
-def approval_record(
-    *, by: AbstractBaseUser, centre: Centre, approval: ApprovalInput
-) -> QualificationApproval:
+def approval_record(*, by: User, centre: Centre, approval: ApprovalInput) -> QualificationApproval:
     """A new approval decision (history: the previous ones stay)."""
     if not getattr(by, "is_superuser", False):
         raise NotAllowed("only the awarding body records centre approvals")
@@ -89,9 +86,9 @@ def approval_record(
 
 def membership_grant(
     *,
-    by: AbstractBaseUser,
+    by: User,
     centre: Centre,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     qualification_code: str = "",
 ) -> Membership:
@@ -112,7 +109,7 @@ def membership_grant(
     return membership
 
 
-def site_add(*, by: AbstractBaseUser, centre: Centre, name: str, address: str = "") -> Site:
+def site_add(*, by: User, centre: Centre, name: str, address: str = "") -> Site:
     """A new site where the centre assesses or trains (centre administrators)."""
     if not can_administer(by, centre):
         raise NotAllowed("only a centre administrator can add sites")

@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -42,6 +41,7 @@ from assay.portfolios.services import (
 )
 from assay.portfolios.witnesses import witness_confirm, witness_request
 from assay.registrations.models import Registration
+from assay.users import User
 
 FILES = Path(__file__).resolve().parent / "files"
 TEXT = "reflective-account-complaints-review.txt"
@@ -85,7 +85,6 @@ PRIYA_411_FIRST = (
     "desk, with its budget, staff briefings and customer survey (411 outcomes 1 to 3)."
 )
 
-User = Any
 People = dict[str, User]
 D = dt.date
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from assay.engines.notifications import Event, Plan, audience
 from assay.notifications.services import notify
 from assay.registrations.models import Registration
+from assay.users import User
 
 
 def plan_of(registration: Registration) -> Plan:
@@ -20,7 +20,7 @@ def plan_of(registration: Registration) -> Plan:
     return Plan(candidate=registration.candidate.user_id, assessors=tuple(assessors))
 
 
-def _name(user: AbstractBaseUser) -> str:
+def _name(user: User) -> str:
     full = getattr(user, "get_full_name", lambda: "")()
     return str(full or user.get_username())
 
@@ -30,7 +30,7 @@ def _portfolio(registration: Registration) -> str:
 
 
 def evidence_submitted(
-    *, by: AbstractBaseUser, registration: Registration, units: Iterable[str], line: str
+    *, by: User, registration: Registration, units: Iterable[str], line: str
 ) -> None:
     """The candidate added evidence, a file or mappings: their assessors are told."""
     if registration.candidate.user_id != by.pk:
@@ -46,9 +46,7 @@ def evidence_submitted(
     )
 
 
-def evidence_judged(
-    *, by: AbstractBaseUser, registration: Registration, unit: str, line: str
-) -> None:
+def evidence_judged(*, by: User, registration: Registration, unit: str, line: str) -> None:
     """A criterion judged, a mapping confirmed or rejected, a unit signed off: the candidate."""
     notify(
         kind=Event.EVIDENCE_JUDGED,
@@ -61,9 +59,7 @@ def evidence_judged(
     )
 
 
-def unit_reopened(
-    *, by: AbstractBaseUser, registration: Registration, unit: str, reason: str
-) -> None:
+def unit_reopened(*, by: User, registration: Registration, unit: str, reason: str) -> None:
     """A signed-off unit reopened: the candidate and the unit's assessor."""
     notify(
         kind=Event.UNIT_REOPENED,

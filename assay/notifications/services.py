@@ -16,7 +16,6 @@ from functools import partial
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -27,6 +26,7 @@ from assay.errors import NotFound
 from assay.notifications.models import Notification
 from assay.notifications.selectors import notifications_of
 from assay.registrations.models import Registration
+from assay.users import User
 
 BatchKey = tuple[int, str, int | None, str]
 
@@ -87,7 +87,7 @@ def notify(
     line: str,
     link: str,
     registration: Registration | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> list[Notification]:
     """Tell each recipient (never ``actor``): ``text`` says what happened, ``line`` is this
     act (merged with the others of the same transaction), ``link`` the page to look at."""
@@ -153,7 +153,7 @@ def _send(pks: Sequence[int]) -> None:
         send_mail(subject, body, None, [address])
 
 
-def notification_read(*, by: AbstractBaseUser, pk: int) -> Notification:
+def notification_read(*, by: User, pk: int) -> Notification:
     """Mark one of the user's notifications read; another person's answers NotFound exactly
     like a missing one. Reading twice keeps the first time."""
     row = notifications_of(by).filter(pk=pk).first()
@@ -165,6 +165,6 @@ def notification_read(*, by: AbstractBaseUser, pk: int) -> Notification:
     return row
 
 
-def notifications_read_all(*, by: AbstractBaseUser) -> int:
+def notifications_read_all(*, by: User) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return notifications_of(by).filter(read_at__isnull=True).update(read_at=clock.now())

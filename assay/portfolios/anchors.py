@@ -5,13 +5,14 @@ later hand to ``assay records verify --anchors`` (docs/records.md)."""
 from __future__ import annotations
 
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import AnyUser, can_administer, roles_at
+from assay.centres.permissions import can_administer, roles_at
 from assay.errors import NotAllowed
 from assay.portfolios.records import chain_name as decisions_chain
 from assay.records.services import anchor_lines
 from assay.registrations import enrolment
 from assay.registrations.dashboard import centre_get
 from assay.registrations.models import Registration
+from assay.users import AnyUser
 
 KEEPERS = frozenset({Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
 

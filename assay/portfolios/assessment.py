@@ -7,7 +7,6 @@ its record to the registration's hash chain in the same transaction.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay import clock
@@ -41,8 +40,7 @@ from assay.portfolios.records import (
 )
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def _check_assessor(by: User, registration: Registration, unit: str) -> None:

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay.errors import InvalidInput
 from assay.portfolios.assessment import criterion_judge, mapping_decide
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceItem, MappingStatus
 from assay.registrations.models import Registration
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def proposals_confirm_all(

@@ -17,7 +17,6 @@ from typing import BinaryIO
 
 from django.template.loader import render_to_string
 
-from assay.centres.permissions import AnyUser
 from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.files.storage import CHUNK, open_evidence, sanitise_name
 from assay.portfolios.coverage import unit_spec, unit_targets
@@ -29,6 +28,7 @@ from assay.portfolios.selectors import (
 )
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
+from assay.users import AnyUser
 
 PREFIX = 12  # hex digits of the SHA-256 in each archived file name
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from assay import clock
@@ -20,6 +19,7 @@ from assay.errors import InvalidInput
 from assay.portfolios.models import Decision, DecisionKind
 from assay.records.services import actor_label, head_anchor
 from assay.registrations.models import Registration
+from assay.users import User
 
 STALE = "someone else changed this unit; reload"
 PREFIX = "registration"
@@ -63,7 +63,7 @@ def decision_append(
     *,
     registration: Registration,
     last: Decision | None,
-    by: AbstractBaseUser,
+    by: User,
     kind: DecisionKind,
     unit: str,
     payload: dict[str, Any],
@@ -86,9 +86,7 @@ def decision_append(
     return row
 
 
-def _create(
-    registration: Registration, by: AbstractBaseUser, unit: str, record: chain.Record
-) -> Decision:
+def _create(registration: Registration, by: User, unit: str, record: chain.Record) -> Decision:
     return Decision.objects.create(
         registration_id=registration.pk,
         seq=record.seq,

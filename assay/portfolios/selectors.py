@@ -6,7 +6,6 @@ from django.core.files import File
 from django.db.models import QuerySet
 
 from assay.catalogue.selectors import qualification_engine_spec
-from assay.centres.permissions import AnyUser
 from assay.engines.coverage import (
     QualificationCoverage,
     UnitCoverage,
@@ -24,6 +23,7 @@ from assay.registrations.selectors import (
     registration_get,
     registrations_visible_to,
 )
+from assay.users import AnyUser
 
 
 def portfolio_coverage(user: AnyUser, registration_pk: int) -> dict[str, UnitCoverage]:

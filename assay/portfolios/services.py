@@ -10,7 +10,6 @@ import datetime as dt
 from typing import IO
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 
@@ -33,15 +32,14 @@ from assay.portfolios.models import (
 )
 from assay.portfolios.records import refuse_if_signed_off, registration_lock
 from assay.registrations.models import Registration
+from assay.users import AnyUser, User
 
-User = AbstractBaseUser
 
-
-def is_candidate(user: User, registration: Registration) -> bool:
+def is_candidate(user: AnyUser, registration: Registration) -> bool:
     return user.is_authenticated and registration.candidate.user_id == user.pk
 
 
-def is_assessor_of(user: User, registration: Registration, unit: str | None = None) -> bool:
+def is_assessor_of(user: AnyUser, registration: Registration, unit: str | None = None) -> bool:
     """An assessor at the centre with this unit (or any unit) of the plan assigned to them, and
     never the registration's own candidate (separation of duties, even if a plan says so)."""
     if is_candidate(user, registration):

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files import File
 
-from assay.centres.permissions import AnyUser, can_change_status
+from assay.centres.permissions import can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
 from assay.errors import NotAllowed, NotFound
 from assay.files.digest import text_sha256
@@ -32,6 +32,7 @@ from assay.portfolios.selectors import registration_decisions
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
+from assay.users import User
 
 # Media types a browser shows safely inside the page (no SVG or HTML: they can run script).
 PREVIEWS = {
@@ -153,7 +154,7 @@ def _names(decisions: list[Decision]) -> dict[int, str]:
     return {d.actor_id: person_name(d.actor) for d in decisions}
 
 
-def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | None:
+def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | None:
     """The unit screen of a registration the user may see (NotFound otherwise); None when
     ``unit`` is not on its learning plan."""
     registration = registration_get(user, registration_pk)
@@ -222,18 +223,18 @@ def unit_screen(user: AnyUser, registration_pk: int, unit: str) -> UnitScreen | 
         signed_off=signed,
         seq=decisions[-1].seq if decisions else 0,
         # A unit without content is not assessed here (ADR 0010): no acts, only its notice.
-        can_assess=coverage.assessable and is_assessor_of(user, registration, unit),  # type: ignore[arg-type]
+        can_assess=coverage.assessable and is_assessor_of(user, registration, unit),
         can_reopen=can_change_status(user, registration.centre),
         cards=cards,
         items=views,
         history=history,
-        declaration=sign_off_declaration(user, registration, unit),  # type: ignore[arg-type]
+        declaration=sign_off_declaration(user, registration, unit),
         credited=not coverage.assessable and unit in credited_units(registration),
     )
 
 
 def evidence_file_preview(
-    user: AnyUser, registration_pk: int, unit: str, file_pk: int
+    user: User, registration_pk: int, unit: str, file_pk: int
 ) -> tuple[EvidenceFile, File]:
     """A file of evidence mapped to ``unit``, opened for showing inline: only for the unit's
     assessor and those who may reopen it (lead IQA, centre administrator), only for media types
@@ -249,8 +250,7 @@ def evidence_file_preview(
     if row is None:
         raise NotFound(f"no evidence file {file_pk} for unit {unit}")
     if not (
-        is_assessor_of(user, registration, unit)  # type: ignore[arg-type]
-        or can_change_status(user, registration.centre)
+        is_assessor_of(user, registration, unit) or can_change_status(user, registration.centre)
     ):
         raise NotAllowed("only the unit's assessor or a lead IQA previews evidence here")
     if preview_kind(row.media_type) is None:
@@ -258,10 +258,10 @@ def evidence_file_preview(
     return row, open_evidence(row.storage_name)
 
 
-def unit_declaration(user: AnyUser, registration_pk: int, unit: str) -> str:
+def unit_declaration(user: User, registration_pk: int, unit: str) -> str:
     """The declaration the unit's assessor signs with its sign-off (only they may read it as
     theirs: the text names the signer)."""
     registration = registration_get(user, registration_pk)
-    if not is_assessor_of(user, registration, unit):  # type: ignore[arg-type]
+    if not is_assessor_of(user, registration, unit):
         raise NotAllowed(f"only the assessor of unit {unit} on this plan signs its declaration")
-    return sign_off_declaration(user, registration, unit)  # type: ignore[arg-type]
+    return sign_off_declaration(user, registration, unit)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator
@@ -15,6 +14,7 @@ from django.db import transaction
 
 from assay.portfolios.models import EvidenceItem, WitnessStatement
 from assay.portfolios.witnesses import witness_request
+from assay.users import User
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _letter(witness: WitnessStatement, link: str) -> tuple[str, str]:
 
 def witness_invite(
     *,
-    by: AbstractBaseUser,
+    by: User,
     item: EvidenceItem,
     name: str,
     role: str,

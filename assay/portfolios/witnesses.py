@@ -11,7 +11,6 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay import clock
@@ -20,6 +19,7 @@ from assay.files.digest import text_sha256
 from assay.notifications import events
 from assay.portfolios.models import EvidenceItem, MappingStatus, Method, WitnessStatement
 from assay.portfolios.services import is_assessor_of, is_candidate
+from assay.users import User
 
 WITNESS_METHODS = (Method.WITNESS_TESTIMONY, Method.EXPERT_WITNESS)
 
@@ -30,7 +30,7 @@ def link_days() -> int:
 
 def witness_request(
     *,
-    by: AbstractBaseUser,
+    by: User,
     item: EvidenceItem,
     name: str,
     role: str,

@@ -22,7 +22,7 @@ from assay import clock
 from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import AnyUser, centre_ids_with_role
+from assay.centres.permissions import centre_ids_with_role
 from assay.engines.coverage import UnitCoverage
 from assay.engines.progress import Progress, Rag, RagStatus, UnitTarget, rag_status
 from assay.portfolios.coverage import coverages_of
@@ -34,6 +34,7 @@ from assay.registrations.selectors import credited_of, registrations_visible_to
 from assay.registrations.tabular import csv_chunks, write_csv
 from assay.reviews.selectors import open_activity_targets
 from assay.spreadsheets import Cell, write_xlsx
+from assay.users import AnyUser
 
 OPEN = (Status.REGISTERED, Status.IN_PROGRESS)
 

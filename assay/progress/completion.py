@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay.catalogue.selectors import qualification_engine_spec
@@ -27,8 +26,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.records import signed_off_units
 from assay.registrations.enrolment import enrolment_append, enrolment_lock
 from assay.registrations.models import Extension, Registration, Status, StatusChange
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def completion_check(registration: Registration) -> Completion:

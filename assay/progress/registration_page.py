@@ -17,7 +17,6 @@ from assay.centres.models import (
 )
 from assay.centres.permissions import (
     STAFF_ROLES,
-    AnyUser,
     can_administer,
     can_change_status,
     roles_at,
@@ -43,6 +42,7 @@ from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
+from assay.users import AnyUser, User
 
 # --- Registration (candidate) page -----------------------------------------------------------
 
@@ -181,7 +181,7 @@ def document_text(registration: Registration, document: str) -> str:
     raise ValueError(f"unknown document {document!r}")
 
 
-def _name(user: Any) -> str:
+def _name(user: User) -> str:
     return str(user.get_full_name() or user.get_username())
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -35,11 +34,12 @@ from assay.records.registry import (
     prefix_of,
     source_register,
 )
+from assay.users import User
 
 STALE = "someone else recorded an act here at the same moment; reload"
 
 
-def actor_label(user: AbstractBaseUser | None) -> str:
+def actor_label(user: User | None) -> str:
     """Who acted, as hashed into a record: the username and the account id."""
     if user is None:
         return "system"
@@ -139,7 +139,7 @@ def as_record(row: ChainRecord) -> chain.Record:
 
 
 def record_append(
-    name: str, *, kind: str, payload: Mapping[str, Any], by: AbstractBaseUser | None
+    name: str, *, kind: str, payload: Mapping[str, Any], by: User | None
 ) -> ChainRecord:
     """Append one act to chain ``name`` inside the caller's transaction (which should hold a
     lock on the subject's row). Two writers racing for one seq: the second is refused."""

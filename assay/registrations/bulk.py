@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -37,6 +36,7 @@ from assay.registrations.tabular import (
     write_csv,
 )
 from assay.spreadsheets import Cell, write_xlsx
+from assay.users import User
 
 COLUMNS = (
     "first_name",
@@ -98,7 +98,7 @@ def read_rows(stream: IO[bytes], *, name: str = "") -> list[Row]:
     return read_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
 
 
-def bulk_check(*, by: AbstractBaseUser, centre: Centre, rows: Sequence[Row]) -> list[RowResult]:
+def bulk_check(*, by: User, centre: Centre, rows: Sequence[Row]) -> list[RowResult]:
     """Every row with its errors; changes nothing and logs no refusal."""
     _authorise(by, centre)
     return [RowResult(p.number, p.errors) for p in _prepare(centre, rows)]
@@ -106,7 +106,7 @@ def bulk_check(*, by: AbstractBaseUser, centre: Centre, rows: Sequence[Row]) -> 
 
 def bulk_import(
     *,
-    by: AbstractBaseUser,
+    by: User,
     centre: Centre,
     rows: Sequence[Row],
     progress: Callable[[int], None] | None = None,
@@ -147,7 +147,7 @@ def bulk_import(
     return created
 
 
-def _authorise(by: AbstractBaseUser, centre: Centre) -> None:
+def _authorise(by: User, centre: Centre) -> None:
     if not can_administer(by, centre):
         raise NotAllowed("only a centre administrator can register candidates")
 

@@ -13,12 +13,11 @@ import binascii
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from assay.centres.models import Centre
 from assay.errors import InvalidInput
 from assay.registrations import bulk
 from assay.registrations.models import Registration
+from assay.users import User
 
 # The browser's upload limit for a candidate list (a few thousand rows is well under this).
 MAX_BYTES = 2 * 1024 * 1024
@@ -59,7 +58,7 @@ def decode_upload(content_b64: str) -> bytes:
 
 
 def bulk_upload(
-    *, by: AbstractBaseUser, centre: Centre, content: bytes, name: str, commit: bool
+    *, by: User, centre: Centre, content: bytes, name: str, commit: bool
 ) -> BulkOutcome:
     """Check every row of the file; with ``commit`` and no errors, register them all."""
     if len(content) > MAX_BYTES:

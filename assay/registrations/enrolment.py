@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay.engines.records import chain
@@ -32,6 +31,7 @@ from assay.registrations.models import (
     Signature,
     StatusChange,
 )
+from assay.users import User
 
 PREFIX = "enrolment"
 
@@ -145,7 +145,7 @@ def enrolment_append(
     registration_id: int,
     kind: str,
     *,
-    by: AbstractBaseUser | None,
+    by: User | None,
     columns: Mapping[str, Any] | None = None,
     rows: Mapping[str, Iterable[Any]] | None = None,
     plan: Iterable[PlanUnit] | None = None,
@@ -194,7 +194,7 @@ def plan_stored(registration_id: int) -> list[PlanUnit]:
     return list(PlanUnit.objects.filter(registration_id=registration_id).order_by("unit_number"))
 
 
-def enrolment_adopt(*, by: AbstractBaseUser) -> list[int]:
+def enrolment_adopt(*, by: User) -> list[int]:
     """Start the chain of every registration that has none (made before chains existed): one
     ``adopted`` record holding its columns and rows as they are now. The awarding body only.
     A chain that was deleted is still named by its anchors, so adoption cannot hide that."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -23,8 +22,8 @@ from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.errors import NotAllowed
 from assay.registrations.enrolment import enrolment_append
 from assay.registrations.models import Registration, Status, StatusChange
+from assay.users import User
 
-User = AbstractBaseUser
 UNFINISHED = [status.value for status in LifeStatus if status not in FINAL]
 
 

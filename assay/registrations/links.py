@@ -12,15 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
 from assay.centres.duties import refuse_candidate
 from assay.centres.models import Role
 from assay.centres.permissions import can_administer, roles_at
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.models import Candidate
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 def user_by_id(pk: int, field: str = "user_id") -> Any:
@@ -43,7 +41,7 @@ def candidate_account_link(*, by: User, candidate: Candidate, user: User) -> Can
         raise InvalidInput({"user": f"{name} is already the sign-in of another candidate"})
     refuse_candidate(user, centre)  # separation of duties: no staff role here
     if candidate.user_id != user.pk:
-        candidate.user = user  # type: ignore[assignment]
+        candidate.user = user
         candidate.save(update_fields=["user"])
     return candidate
 
@@ -59,6 +57,6 @@ def candidate_employer_contact_set(
         raise InvalidInput(
             {"user": f"{user.get_username()} is not an employer contact at {centre.name}"}
         )
-    candidate.employer_contact = user  # type: ignore[assignment]
+    candidate.employer_contact = user
     candidate.save(update_fields=["employer_contact"])
     return candidate

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from assay.catalogue.models import Qualification, Unit
@@ -64,8 +63,6 @@ from assay.registrations.services import (
     registration_check,
     registration_period,
 )
-
-User = AbstractBaseUser
 
 # Most urgent first on the dashboard.
 _URGENCY = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, QuerySet
 
 from assay.centres.models import Centre
-from assay.centres.permissions import AnyUser, can_administer, registration_filter
+from assay.centres.permissions import can_administer, registration_filter
 from assay.errors import NotFound
 from assay.registrations.models import (
     Candidate,
@@ -18,6 +18,7 @@ from assay.registrations.models import (
     RplClaim,
     StatusChange,
 )
+from assay.users import AnyUser
 
 
 def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:

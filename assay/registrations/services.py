@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from assay import clock
@@ -65,8 +64,7 @@ from assay.registrations.models import (
 )
 from assay.registrations.selectors import credited_units
 from assay.registrations.signing import USER_AGENT_MAX
-
-User = AbstractBaseUser
+from assay.users import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +346,7 @@ def plan_set(
     )
 
 
-def _own_duty(registration: Registration, duty: str, user: Any) -> str:
+def _own_duty(registration: Registration, duty: str, user: User) -> str:
     """The refusal when ``user`` is the registration's own candidate (separation of duties)."""
     decision = duties.may_take_duty(
         duty=duty,

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from assay.catalogue.planning import plan_check
 from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.engines.registration.lifecycle import allowed_targets
@@ -21,13 +19,14 @@ from assay.registrations.models import (
     Signature,
     StatusChange,
 )
+from assay.users import User
 
 
 def iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def person(user: AbstractBaseUser | None) -> dict[str, Any] | None:
+def person(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
     full = getattr(user, "get_full_name", lambda: "")()

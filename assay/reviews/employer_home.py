@@ -25,6 +25,7 @@ from assay.centres.models import Role
 from assay.centres.permissions import centre_ids_with_role
 from assay.registrations.models import Registration, Signature, SignatureDocument
 from assay.reviews.models import AssessmentPlan
+from assay.users import AnyUser
 
 PAGE_SIZE = 25
 DOCUMENTS = len(SignatureDocument.choices)
@@ -49,7 +50,7 @@ def _unsigned_plans() -> Any:
     return AssessmentPlan.objects.exclude(signatures__capacity="employer")
 
 
-def employer_home(user: Any, page: int | str | None = 1) -> EmployerHome:
+def employer_home(user: AnyUser, page: int | str | None = 1) -> EmployerHome:
     """The employees ``user`` follows as employer contact, those with anything to sign first."""
     if not user.is_authenticated:
         followed = Registration.objects.none()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from assay.centres.permissions import AnyUser
 from assay.engines.reviews import UnitChange, UnitSnapshot, canonical_text, progress_between
 from assay.errors import NotFound
 from assay.files.digest import text_sha256
@@ -22,6 +21,7 @@ from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
 from assay.reviews.services import stored_content
+from assay.users import AnyUser
 
 
 @dataclass(frozen=True)

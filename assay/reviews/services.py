@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -44,8 +43,8 @@ from assay.reviews.models import (
     PlannedActivity,
     ReviewSignature,
 )
+from assay.users import User
 
-User = AbstractBaseUser
 NO_ORIGIN = Origin()  # a signature made outside a request (demo loader, tests)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from assay.users import User
+
 SESSION_KEY = "assay_audit_nav"
 
 
@@ -22,7 +24,7 @@ def remember_audit_roles(request: HttpRequest, roles: frozenset[str]) -> None:
         request.session[SESSION_KEY] = flag
 
 
-def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """``user_logged_in`` receiver (connected in ``WebConfig.ready``)."""
     if request is None or not hasattr(request, "session"):
         return

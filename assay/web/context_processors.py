@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from django.http import HttpRequest
 
 from assay.notifications.selectors import unread_count
+from assay.users import AnyUser
 
 
 def notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
     """``unread_notifications``: counted once, on first use, in one query; anonymous
     visitors (and pages that never show the badge) cost no query."""
-    user: Any = getattr(request, "user", None)
+    user: AnyUser | None = getattr(request, "user", None)
 
     @cache
     def count() -> int:
@@ -29,7 +29,7 @@ def notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
 def navigation(request: HttpRequest) -> dict[str, Callable[[], frozenset[str]]]:
     """``nav``: the link keys the person can use, read from the session (written at sign-in by
     ``assay.web.homes``); worked out once and stored if a session predates it."""
-    user: Any = getattr(request, "user", None)
+    user: AnyUser | None = getattr(request, "user", None)
 
     @cache
     def links() -> frozenset[str]:

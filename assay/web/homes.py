@@ -16,6 +16,7 @@ from django.urls import reverse
 from assay.centres.models import Membership
 from assay.engines.accounts.homes import ROLE_HOME, HomeKind, nav_links
 from assay.registrations.models import Registration
+from assay.users import AnyUser, User
 
 SESSION_KEY = "assay_nav"
 
@@ -27,13 +28,13 @@ class Home:
     url: str
 
 
-def _audit_roles(user: Any) -> frozenset[str]:
+def _audit_roles(user: AnyUser) -> frozenset[str]:
     from assay.audits.pages import audit_roles
 
     return audit_roles(user)
 
 
-def homes_of(user: Any) -> list[Home]:
+def homes_of(user: AnyUser) -> list[Home]:
     """Every home a person has, in the engine's order (one per centre or registration)."""
     if not user.is_authenticated:
         return []
@@ -68,7 +69,7 @@ def homes_of(user: Any) -> list[Home]:
     return sorted(homes, key=lambda h: order.index(h.kind))
 
 
-def remember_nav(request: HttpRequest, user: Any) -> list[str]:
+def remember_nav(request: HttpRequest, user: User) -> list[str]:
     """Work out the person's nav links and keep them in the session."""
     roles = frozenset(
         Membership.objects.filter(user_id=user.pk, active=True).values_list("role", flat=True)
@@ -85,7 +86,7 @@ def remember_nav(request: HttpRequest, user: Any) -> list[str]:
     return links
 
 
-def on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """``user_logged_in`` receiver (connected in ``WebConfig.ready``)."""
     if request is None or not hasattr(request, "session"):
         return

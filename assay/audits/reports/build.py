@@ -9,18 +9,17 @@ report says so.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from assay import clock
 from assay.audits.models import AuditKind
-from assay.audits.permissions import AnyUser
 from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, Site
 from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
 from assay.engines.audit.decision import Decision, Reason, decide
 from assay.engines.audit.sampling import Pick, Sample
+from assay.users import AnyUser, User
 
 
-def _person(user: Any) -> str:
+def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from assay import clock
 from assay.catalogue.models import Qualification
+from assay.users import User
 
 register = template.Library()
 
@@ -93,7 +94,7 @@ def pinned_today() -> dt.date | None:
 
 
 @register.filter
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     """A person's full name, or their username when none is recorded."""
     if user is None:
         return ""

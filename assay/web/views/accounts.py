@@ -9,6 +9,7 @@ nothing. A link that no longer works answers 410 with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -31,18 +32,20 @@ from assay.accounts.standing import account_deactivate, account_reactivate, role
 from assay.centres.models import Role
 from assay.errors import InvalidInput
 from assay.registrations.models import Registration
+from assay.users import User
 from assay.web.account_forms import AcceptForm, InviteForm, ReasonForm
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _link_for(request: HttpRequest) -> Any:
+def _link_for(request: AuthedRequest) -> Any:
     return lambda token: request.build_absolute_uri(reverse("invitation", args=[token]))
 
 
-def _invite_form(request: HttpRequest, centre: Any, data: Any = None) -> InviteForm:
+def _invite_form(request: AuthedRequest, centre: Any, data: Any = None) -> InviteForm:
     open_registrations = (
         Registration.objects.filter(centre=centre)
         .select_related("candidate", "qualification")
@@ -54,7 +57,9 @@ def _invite_form(request: HttpRequest, centre: Any, data: Any = None) -> InviteF
     )
 
 
-def _page(request: HttpRequest, pk: int, form: InviteForm | None = None, status: int = 200) -> Any:
+def _page(
+    request: AuthedRequest, pk: int, form: InviteForm | None = None, status: int = 200
+) -> Any:
     page = selectors.centre_accounts(request.user, pk, request.GET.get("page"))
     context = {"page": page, "form": form or _invite_form(request, page.centre)}
     return render(request, "web/accounts/centre.html", context, status=status)
@@ -62,48 +67,49 @@ def _page(request: HttpRequest, pk: int, form: InviteForm | None = None, status:
 
 @require_GET
 @member_view
-def centre_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_accounts(request: AuthedRequest, pk: int) -> HttpResponse:
     """People who hold or held a role here, with their roles, and the open invitations."""
     return _page(request, pk)
 
 
 @require_POST
 @member_view
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send an invitation (``invitation_send``)."""
     centre = selectors.administered_centre(request.user, pk)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        sent = invitation_send(
+            by=request.user,
+            centre=centre,
+            data=InviteInput(
+                email=data["email"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                registration_id=data["registration"],
+            ),
+            link_for=_link_for(request),
+        )
+        role = Role(sent.invitation.role).label.lower()
+        return done(
+            request,
+            f"Invitation sent to {sent.invitation.email} as {role}.",
+            "centre-accounts",
+            pk=pk,
+        )
+
     form = _invite_form(request, centre, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sent = invitation_send(
-                by=request.user,  # type: ignore[arg-type]
-                centre=centre,
-                data=InviteInput(
-                    email=data["email"],
-                    role=data["role"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    registration_id=data["registration"],
-                ),
-                link_for=_link_for(request),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            role = Role(sent.invitation.role).label.lower()
-            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
-            return redirect("centre-accounts", pk=pk)
-    return _page(request, pk, form, status=400)
+    return submit(form, act, lambda form: _page(request, pk, form, status=400))
 
 
 @require_POST
 @member_view
-def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_resend_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(request.user, pk, invitation_pk)
     try:
         invitation_resend(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             invitation=invitation,
             link_for=_link_for(request),
         )
@@ -115,21 +121,21 @@ def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) ->
 
 
 def _confirm(
-    request: HttpRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
+    request: AuthedRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
 ) -> HttpResponse:
     context = {"title": title, "what": what, "button": button, "form": form}
     return render(request, "web/accounts/confirm.html", context, status=status)
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     *,
     title: str,
     what: str,
     button: str,
-    act: Any,
-    done: str,
+    act: Callable[[str], object],
+    done_message: str,
     reason_required: bool = True,
     back: str = "centre-accounts",
 ) -> HttpResponse:
@@ -137,21 +143,22 @@ def _act(
     (``back``: the list's URL name, the centre's or the certifying body's)."""
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].required = reason_required
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(form.cleaned_data["reason"])
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, done)
-            return redirect(back, pk=pk)
-    status = 400 if request.method == "POST" else 200
-    return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+
+    def show(form: ReasonForm, status: int = 400) -> HttpResponse:
+        return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+
+    def run(data: dict[str, Any]) -> HttpResponse:
+        act(data["reason"])
+        return done(request, done_message, back, pk=pk)
+
+    if request.method != "POST":
+        return show(form, status=200)
+    return submit(form, run, show)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = selectors.invitation_get(request.user, pk, invitation_pk)
     return _act(
         request,
@@ -159,19 +166,19 @@ def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) ->
         title="Cancel the invitation",
         what=f"The link sent to {invitation.email} will stop working.",
         button="Cancel the invitation",
-        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),  # type: ignore[arg-type]
-        done=f"Invitation to {invitation.email} cancelled.",
+        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),
+        done_message=f"Invitation to {invitation.email} cancelled.",
         reason_required=False,
     )
 
 
-def _name(person: Any) -> str:
+def _name(person: User) -> str:
     return str(person.get_full_name() or person.get_username())
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def deactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, user_pk)
     return _act(
         request,
@@ -180,14 +187,14 @@ def deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         what=f"{_name(person)} will no longer be able to sign in anywhere, and their API "
         "tokens stop working. Their roles and records stay; you can reactivate them later.",
         button="Deactivate the account",
-        act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
-        done=f"{_name(person)}'s account is deactivated.",
+        act=lambda reason: account_deactivate(by=request.user, user=person, reason=reason),
+        done_message=f"{_name(person)}'s account is deactivated.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def reactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def reactivate(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, user_pk)
     return _act(
         request,
@@ -195,14 +202,14 @@ def reactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         title=f"Reactivate {_name(person)}",
         what=f"{_name(person)} will be able to sign in again with the roles they still hold.",
         button="Reactivate the account",
-        act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),  # type: ignore[arg-type]
-        done=f"{_name(person)}'s account is active again.",
+        act=lambda reason: account_reactivate(by=request.user, user=person, reason=reason),
+        done_message=f"{_name(person)}'s account is active again.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def revoke(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     row = selectors.membership_get(request.user, pk, membership_pk)
     role = row.get_role_display().lower()
     return _act(
@@ -212,8 +219,8 @@ def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
         what=f"{_name(row.user)} will no longer be {role} at {row.centre.name}. "
         "Their records stay; their other roles are not affected.",
         button="Revoke the role",
-        act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),  # type: ignore[arg-type]
-        done=f"{_name(row.user)} is no longer {role}.",
+        act=lambda reason: role_revoke(by=request.user, membership=row, reason=reason),
+        done_message=f"{_name(row.user)} is no longer {role}.",
     )
 
 
@@ -238,19 +245,22 @@ def _invitation(request: HttpRequest, token: str) -> HttpResponse:
         context: dict[str, Any] = {"reason": exc.errors.get("token", "")}
         return render(request, "web/accounts/invitation_gone.html", context, status=410)
     form = AcceptForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+
+    def show(form: AcceptForm, status: int = 400) -> HttpResponse:
+        context = {"invitation": found, "role": found.role_label, "form": form}
+        return render(request, "web/accounts/invitation.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
         try:
-            user = invitation_accept(token=token, password=form.cleaned_data["password1"])
+            user = invitation_accept(token=token, password=data["password1"])
         except InvalidInput as exc:
             if "token" in exc.errors:
-                context = {"reason": exc.errors["token"]}
-                return render(request, "web/accounts/invitation_gone.html", context, status=410)
-            apply_errors(form, {"password1": " ".join(exc.errors.values())})
-        else:
-            login(request, user, backend=BACKEND)
-            messages.success(request, "Welcome to Assay: your password is set.")
-            return redirect("me")
-    status = 400 if request.method == "POST" else 200
-    role = found.role_label
-    context = {"invitation": found, "role": role, "form": form}
-    return render(request, "web/accounts/invitation.html", context, status=status)
+                gone = {"reason": exc.errors["token"]}
+                return render(request, "web/accounts/invitation_gone.html", gone, status=410)
+            raise InvalidInput({"password1": " ".join(exc.errors.values())}) from exc
+        login(request, user, backend=BACKEND)
+        return done(request, "Welcome to Assay: your password is set.", "me")
+
+    if request.method != "POST":
+        return show(form, status=200)
+    return submit(form, act, show)

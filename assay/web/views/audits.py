@@ -47,6 +47,7 @@ from assay.web.audit_forms import (
     parse_site_scores,
 )
 from assay.web.audit_nav import remember_audit_roles
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 # --- presentation helpers ---------------------------------------------------------------------
@@ -141,7 +142,7 @@ def _error_text(exc: InvalidInput) -> str:
 
 @require_GET
 @member_view
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthedRequest) -> HttpResponse:
     """The user's organisations, audits and certificates (narrowed to what they may see)."""
     home = pages.audits_home(request.user)
     remember_audit_roles(request, home.roles)
@@ -150,7 +151,7 @@ def audit_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @member_view
-def standard_index(request: HttpRequest) -> HttpResponse:
+def standard_index(request: AuthedRequest) -> HttpResponse:
     """Every imported standard version as a tree, with the 3 I scale."""
     standards = [
         (row, sel.standard_of(row), tree_rows(sel.standard_of(row))) for row in sel.standards_list()
@@ -160,7 +161,7 @@ def standard_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @member_view
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/audits/organisation.html",
@@ -170,7 +171,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def audit_new(request: HttpRequest) -> HttpResponse:
+def audit_new(request: AuthedRequest) -> HttpResponse:
     """Plan an audit: initial (whole organisation or one division) or a re-certification."""
     choices = pages.new_audit_choices(request.user)
     form = NewAuditForm(choices, request.POST or None)
@@ -179,7 +180,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
         try:
             if data["kind"] == "recertification":
                 previous = sel.audit_get(request.user, data["previous"])
-                audit = svc.audit_recertify(by=request.user, previous=previous)  # type: ignore[arg-type]
+                audit = svc.audit_recertify(by=request.user, previous=previous)
             else:
                 organisation = sel.organisation_get(request.user, data["organisation"])
                 division = (
@@ -193,7 +194,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
                     )
                 standard = next(s for s in choices.standards if s.pk == data["standard"])
                 audit = svc.audit_create(
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     organisation=organisation,
                     standard=standard,
                     division=division,
@@ -211,7 +212,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
 # --- one audit ---------------------------------------------------------------------------------
 
 
-def _overview(request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+def _overview(request: AuthedRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
     overview = pages.audit_overview(request.user, pk)
     context = {
         "o": overview,
@@ -224,20 +225,20 @@ def _overview(request: HttpRequest, pk: int, error: str = "", status: int = 200)
 
 @require_GET
 @member_view
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Status, history, auditors, and the next step open to this user."""
     return _overview(request, pk)
 
 
 @require_POST
 @member_view
-def audit_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = sel.audit_get(request.user, pk)
     form = AdvanceForm(request.POST)
     if not form.is_valid():
         return _overview(request, pk, "Choose the next status.", 400)
     try:
-        svc.audit_advance(by=request.user, audit=audit, **form.cleaned_data)  # type: ignore[arg-type]
+        svc.audit_advance(by=request.user, audit=audit, **form.cleaned_data)
     except InvalidInput as exc:
         return _overview(request, pk, _error_text(exc), 400)
     messages.success(request, f"Audit {pk} is now in {audit.get_status_display().lower()}.")
@@ -246,14 +247,14 @@ def audit_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def audit_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     audit, auditors = pages.assignable_auditors(request.user, pk)
     form = AssignForm(auditors, request.POST)
     if not form.is_valid():
         return _overview(request, pk, "Choose one of the body's auditors.", 400)
     auditor = next(u for u in auditors if u.pk == form.cleaned_data["auditor"])
     try:
-        svc.auditor_assign(by=request.user, audit=audit, auditor=auditor)  # type: ignore[arg-type]
+        svc.auditor_assign(by=request.user, audit=audit, auditor=auditor)
     except InvalidInput as exc:
         return _overview(request, pk, _error_text(exc), 400)
     messages.success(request, f"{auditor.get_full_name() or auditor} assigned to audit {pk}.")
@@ -262,10 +263,10 @@ def audit_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def audit_recertify(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_recertify(request: AuthedRequest, pk: int) -> HttpResponse:
     previous = sel.audit_get(request.user, pk)
     try:
-        audit = svc.audit_recertify(by=request.user, previous=previous)  # type: ignore[arg-type]
+        audit = svc.audit_recertify(by=request.user, previous=previous)
     except InvalidInput as exc:
         return _overview(request, pk, _error_text(exc), 400)
     messages.success(request, f"Re-certification audit {audit.pk} planned.")
@@ -275,7 +276,7 @@ def audit_recertify(request: HttpRequest, pk: int) -> HttpResponse:
 # --- sample ------------------------------------------------------------------------------------
 
 
-def _sample(request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+def _sample(request: AuthedRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
     page = pages.sample_page(request.user, pk)
     return render(
         request,
@@ -287,12 +288,12 @@ def _sample(request: HttpRequest, pk: int, error: str = "", status: int = 200) -
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def sample(request: HttpRequest, pk: int) -> HttpResponse:
+def sample(request: AuthedRequest, pk: int) -> HttpResponse:
     """The drawn sample (every pick with its reason, the seed); POST draws it, once."""
     if request.method == "POST":
         audit = sel.audit_get(request.user, pk)
         try:
-            svc.sample_draw(by=request.user, audit=audit)  # type: ignore[arg-type]
+            svc.sample_draw(by=request.user, audit=audit)
         except InvalidInput as exc:
             return _sample(request, pk, _error_text(exc), 400)
         messages.success(request, "Sample drawn; the seed and every reason are stored.")
@@ -302,7 +303,7 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def sample_verify(request: HttpRequest, pk: int) -> HttpResponse:
+def sample_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     """Re-draw from the stored seed and inputs; the answer replaces the button (htmx)."""
     check = sel.sample_verify(request.user, pk)
     return render(request, "web/audits/_verify.html", {"check": check})
@@ -312,7 +313,7 @@ def sample_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _self_assessment(
-    request: HttpRequest, pk: int, errors: Mapping[str, str] | None = None, status: int = 200
+    request: AuthedRequest, pk: int, errors: Mapping[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
     sheet = pages.self_assessment_sheet(request.user, pk)
     context = {
@@ -327,14 +328,14 @@ def _self_assessment(
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     """Management's expected score and a note per attribute (the organisation's contacts)."""
     if request.method == "POST":
         sheet = pages.self_assessment_sheet(request.user, pk)
         entries, errors = parse_self_scores(request.POST, sheet.standard, sheet.latest)
         if not errors:
             try:
-                svc.self_assessment_record(by=request.user, audit=sheet.audit, entries=entries)  # type: ignore[arg-type]
+                svc.self_assessment_record(by=request.user, audit=sheet.audit, entries=entries)
             except InvalidInput as exc:
                 errors = _entry_errors(exc.errors, [e.attribute for e in entries])
         if errors:
@@ -345,7 +346,7 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _site(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     office_pk: int,
     errors: Mapping[str, str] | None = None,
@@ -366,14 +367,14 @@ def _site(
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def site_scores(request: HttpRequest, pk: int, office_pk: int) -> HttpResponse:
+def site_scores(request: AuthedRequest, pk: int, office_pk: int) -> HttpResponse:
     """An assigned auditor's scores 0–10 with evidence notes at one sampled office."""
     if request.method == "POST":
         sheet = pages.site_sheet(request.user, pk, office_pk)
         entries, errors = parse_site_scores(request.POST, sheet.standard, office_pk, sheet.latest)
         if not errors and entries:
             try:
-                svc.site_score_record(by=request.user, audit=sheet.audit, entries=entries)  # type: ignore[arg-type]
+                svc.site_score_record(by=request.user, audit=sheet.audit, entries=entries)
             except InvalidInput as exc:
                 errors = _entry_errors(exc.errors, [e.attribute for e in entries])
         if errors:
@@ -386,7 +387,7 @@ def site_scores(request: HttpRequest, pk: int, office_pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def site_evidence(request: HttpRequest, pk: int, office_pk: int) -> HttpResponse:
+def site_evidence(request: AuthedRequest, pk: int, office_pk: int) -> HttpResponse:
     """A file the auditor saw, stored by content address (``site_evidence_attach``)."""
     sheet = pages.site_sheet(request.user, pk, office_pk)
     form = EvidenceForm(request.POST, request.FILES)
@@ -396,7 +397,7 @@ def site_evidence(request: HttpRequest, pk: int, office_pk: int) -> HttpResponse
     attribute = form.cleaned_data["attribute"]
     try:
         svc.site_evidence_attach(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             audit=sheet.audit,
             office_id=office_pk,
             attribute=attribute,
@@ -412,7 +413,7 @@ def site_evidence(request: HttpRequest, pk: int, office_pk: int) -> HttpResponse
 
 @require_GET
 @member_view
-def site_evidence_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+def site_evidence_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
     """Download an evidence file (whoever sees the audit), as an attachment."""
     row, content = pages.site_evidence_open(request.user, pk, file_pk)
     return FileResponse(
@@ -495,7 +496,7 @@ def _radar(page: pages.ResultsPage) -> str:
 
 @require_GET
 @member_view
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthedRequest, pk: int) -> HttpResponse:
     """Per attribute, element and perspective, per site and across sites, with bands; the
     gap analysis with the radar chart; trend, year-on-year change and comparison."""
     page = pages.results_page(request.user, pk)
@@ -544,7 +545,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     """The audit report as PDF (fpdf2 loads only here)."""
     from assay.audits.reports.build import report_for
     from assay.audits.reports.pdf import render_pdf
@@ -557,7 +558,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     """The scores as XLSX (openpyxl loads only here)."""
     from assay.audits.reports.build import report_for
     from assay.audits.reports.xlsx import render_xlsx
@@ -575,13 +576,13 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
+def decision(request: AuthedRequest, pk: int) -> HttpResponse:
     """The engine's reasons on the latest scores, then the decision maker confirms; a decision
     maker who scored the audit is refused with the reason (403 on POST)."""
     if request.method == "POST":
         audit = sel.audit_get(request.user, pk)
         try:
-            row = svc.decision_record(by=request.user, audit=audit)  # type: ignore[arg-type]
+            row = svc.decision_record(by=request.user, audit=audit)
         except InvalidInput as exc:
             page = pages.decision_preview(request.user, pk)
             return render(
@@ -599,10 +600,10 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def certificate_new(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_new(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = sel.audit_get(request.user, pk)
     try:
-        certificate = certificate_issue(by=request.user, audit=audit)  # type: ignore[arg-type]
+        certificate = certificate_issue(by=request.user, audit=audit)
     except InvalidInput as exc:
         return _overview(request, pk, _error_text(exc), 400)
     messages.success(request, f"Certificate {certificate.number} issued.")
@@ -610,7 +611,7 @@ def certificate_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _certificate(
-    request: HttpRequest, number: str, error: str = "", status: int = 200
+    request: AuthedRequest, number: str, error: str = "", status: int = 200
 ) -> HttpResponse:
     page = pages.certificate_page(request.user, number)
     context = {"page": page, "mark": MARK, "error": error}
@@ -619,20 +620,20 @@ def _certificate(
 
 @require_GET
 @member_view
-def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_detail(request: AuthedRequest, number: str) -> HttpResponse:
     """A certificate for those who may see it; the mark only while it is valid."""
     return _certificate(request, number)
 
 
 @require_POST
 @member_view
-def certificate_withdraw_view(request: HttpRequest, number: str) -> HttpResponse:
+def certificate_withdraw_view(request: AuthedRequest, number: str) -> HttpResponse:
     """Withdraw from today with a reason (``certificate_withdraw`` decides who may and whether
     the reason will do: 403 / 400 with its sentence, nothing changed)."""
     certificate = sel.certificate_get(request.user, number)
     try:
         certificate_withdraw(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             certificate=certificate,
             reason=request.POST.get("reason", ""),
         )
@@ -652,7 +653,7 @@ def _within(form: RenewalsForm) -> int:
 
 @require_GET
 @member_view
-def renewals(request: HttpRequest) -> HttpResponse:
+def renewals(request: AuthedRequest) -> HttpResponse:
     """Certificates due for renewal within N days (the body's administrators), with who would
     be reminded and whether they already were."""
     form = RenewalsForm(request.GET or {"within": str(REMIND_DAYS)})
@@ -666,7 +667,7 @@ def renewals(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_view
-def renewals_send(request: HttpRequest) -> HttpResponse:
+def renewals_send(request: AuthedRequest) -> HttpResponse:
     """Email reminders through ``reminders_send``, the service ``assay audits remind --send``
     uses (each certificate once); report what was sent."""
     pages.may_remind(request.user)
@@ -674,7 +675,7 @@ def renewals_send(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "web/audits/renewals.html", {"form": form, "page": None}, status=400)
     within = _within(form)
-    sent = reminders_send(by=request.user, within_days=within)  # type: ignore[arg-type]
+    sent = reminders_send(by=request.user, within_days=within)
     for due in sent:
         to = ", ".join(due.recipients) or "no contact e-mail"
         messages.success(request, f"Reminder for {due.certificate.number} sent to {to}.")

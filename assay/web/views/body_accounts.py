@@ -8,8 +8,10 @@ re-renders the form with its errors (400) and changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +24,8 @@ from assay.accounts.invitations import (
 )
 from assay.errors import InvalidInput
 from assay.web.account_forms import BodyInviteForm
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.views.accounts import _act, _link_for, _name
 
@@ -30,7 +33,7 @@ BACK = "body-accounts"
 
 
 def _page(
-    request: HttpRequest, pk: int, form: BodyInviteForm | None = None, status: int = 200
+    request: AuthedRequest, pk: int, form: BodyInviteForm | None = None, status: int = 200
 ) -> HttpResponse:
     page = bodies.body_accounts(request.user, pk, request.GET.get("page"))
     context = {"page": page, "form": form or BodyInviteForm()}
@@ -39,47 +42,44 @@ def _page(
 
 @require_GET
 @member_view
-def body_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+def body_accounts(request: AuthedRequest, pk: int) -> HttpResponse:
     """People who hold or held a role at the body, and the open invitations."""
     return _page(request, pk)
 
 
 @require_POST
 @member_view
-def invite(request: HttpRequest, pk: int) -> HttpResponse:
+def invite(request: AuthedRequest, pk: int) -> HttpResponse:
     """Send an invitation (``body_invitation_send``)."""
     body = bodies.administered_body(request.user, pk)
-    form = BodyInviteForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sent = body_invitation_send(
-                by=request.user,  # type: ignore[arg-type]
-                body=body,
-                data=InviteInput(
-                    email=data["email"],
-                    role=data["role"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                ),
-                link_for=_link_for(request),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            role = sent.invitation.role_label.lower()
-            messages.success(request, f"Invitation sent to {sent.invitation.email} as {role}.")
-            return redirect(BACK, pk=pk)
-    return _page(request, pk, form, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        sent = body_invitation_send(
+            by=request.user,
+            body=body,
+            data=InviteInput(
+                email=data["email"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            ),
+            link_for=_link_for(request),
+        )
+        role = sent.invitation.role_label.lower()
+        return done(request, f"Invitation sent to {sent.invitation.email} as {role}.", BACK, pk=pk)
+
+    return submit(
+        BodyInviteForm(request.POST), act, lambda form: _page(request, pk, form, status=400)
+    )
 
 
 @require_POST
 @member_view
-def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_resend_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = bodies.body_invitation_get(request.user, pk, invitation_pk)
     try:
         invitation_resend(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             invitation=invitation,
             link_for=_link_for(request),
         )
@@ -92,7 +92,7 @@ def invitation_resend_view(request: HttpRequest, pk: int, invitation_pk: int) ->
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+def invitation_cancel_view(request: AuthedRequest, pk: int, invitation_pk: int) -> HttpResponse:
     invitation = bodies.body_invitation_get(request.user, pk, invitation_pk)
     return _act(
         request,
@@ -100,8 +100,8 @@ def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) ->
         title="Cancel the invitation",
         what=f"The link sent to {invitation.email} will stop working.",
         button="Cancel the invitation",
-        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),  # type: ignore[arg-type]
-        done=f"Invitation to {invitation.email} cancelled.",
+        act=lambda reason: invitation_cancel(by=request.user, invitation=invitation, reason=reason),
+        done_message=f"Invitation to {invitation.email} cancelled.",
         reason_required=False,
         back=BACK,
     )
@@ -109,7 +109,7 @@ def invitation_cancel_view(request: HttpRequest, pk: int, invitation_pk: int) ->
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def revoke(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     row = bodies.body_membership_get(request.user, pk, membership_pk)
     role = row.get_role_display().lower()
     return _act(
@@ -119,7 +119,7 @@ def revoke(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
         what=f"{_name(row.user)} will no longer be {role} at {row.body.name}. "
         "Their records stay; their other roles are not affected.",
         button="Revoke the role",
-        act=lambda reason: bodies.body_role_revoke(by=request.user, membership=row, reason=reason),  # type: ignore[arg-type]
-        done=f"{_name(row.user)} is no longer {role}.",
+        act=lambda reason: bodies.body_role_revoke(by=request.user, membership=row, reason=reason),
+        done_message=f"{_name(row.user)} is no longer {role}.",
         back=BACK,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,12 +15,13 @@ from assay import clock
 from assay.errors import InvalidInput
 from assay.registrations import overview
 from assay.registrations.bulk_upload import bulk_upload, decode_upload
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def bulk_register(request: HttpRequest, pk: int) -> HttpResponse:
+def bulk_register(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET the upload form; POST ``check`` (dry run) or ``import`` (all or nothing)."""
     page = overview.registration_form(request.user, pk, clock.today())
     context: dict[str, Any] = {"page": page, "outcome": None, "file_error": ""}
@@ -37,7 +38,7 @@ def bulk_register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise InvalidInput({"file": "choose a CSV or Excel (.xlsx) file"})
         outcome = bulk_upload(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             centre=page.centre,
             content=content,
             name=name,

@@ -11,7 +11,6 @@ import io
 import re
 
 from django.http import (
-    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
@@ -27,6 +26,7 @@ from assay.progress.caseload import (
     progress_csv_chunks,
     progress_xlsx,
 )
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +35,7 @@ FORMATS = ("html", "csv", "xlsx")
 
 @require_GET
 @member_view
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     """My candidates, red first, and what waits for my judgement (empty for non-assessors)."""
     today = clock.today()
     context = {
@@ -48,7 +48,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @member_view
-def centre_progress_page(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+def centre_progress_page(request: AuthedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Progress across the centre's candidates the user may see; ``?format=csv|xlsx``
     downloads the same rows."""
     fmt = request.GET.get("format", "html")

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from assay.catalogue import selectors
 from assay.errors import NotFound
 from assay.registrations.selectors import own_registrations
-from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
+from assay.web.requests import HtmxRequest
+from assay.web.views.common import qualification_or_404, units_by_group
 
 SEARCH_LIMIT = 50
 
@@ -51,7 +52,7 @@ def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
     return render(request, "web/catalogue/unit.html", context)
 
 
-def criteria_search(request: HtmxHttpRequest) -> HttpResponse:
+def criteria_search(request: HtmxRequest) -> HttpResponse:
     """Criteria containing every word typed; htmx asks for just the results as you type."""
     query = request.GET.get("q", "").strip()
     hits = list(selectors.criteria_search(query, limit=SEARCH_LIMIT)) if query else []

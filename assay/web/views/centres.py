@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,15 +20,16 @@ from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.portfolios import anchors
 from assay.registrations import overview
 from assay.registrations.services import registration_create
-from assay.web.forms import CandidateRegistrationForm, apply_errors
+from assay.web.flow import done, submit
+from assay.web.forms import CandidateRegistrationForm
 from assay.web.people_forms import SiteForm
+from assay.web.requests import AuthedHtmxRequest, AuthedRequest
 from assay.web.views.access import member_view
-from assay.web.views.common import HtmxHttpRequest
 
 
 @require_GET
 @member_view
-def centre_index(request: HttpRequest) -> HttpResponse:
+def centre_index(request: AuthedRequest) -> HttpResponse:
     """The centres the user works at; straight to the dashboard when there is one."""
     centres = list(centres_visible_to(request.user))
     if len(centres) == 1:
@@ -38,7 +38,7 @@ def centre_index(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard(
-    request: HttpRequest, dashboard: overview.CentreDashboard, form: SiteForm, status: int = 200
+    request: AuthedRequest, dashboard: overview.CentreDashboard, form: SiteForm, status: int = 200
 ) -> HttpResponse:
     context = {"d": dashboard, "site_form": form}
     return render(request, "web/centres/dashboard.html", context, status=status)
@@ -46,7 +46,7 @@ def _dashboard(
 
 @require_GET
 @member_view
-def centre_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     """Candidates by status, staff A/V deadlines, approvals, sites and (for administrators)
     refusals and registrations due to expire."""
     dashboard = overview.centre_dashboard(request.user, pk, clock.today())
@@ -55,7 +55,7 @@ def centre_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def centre_anchors(request: HttpRequest, pk: int) -> HttpResponse:
+def centre_anchors(request: AuthedRequest, pk: int) -> HttpResponse:
     """The record anchors of the centre's chains, as JSON lines to keep (docs/records.md)."""
     centre, lines = anchors.centre_anchors(request.user, pk)
     response = HttpResponse("".join(lines), content_type="application/x-ndjson; charset=utf-8")
@@ -67,30 +67,26 @@ def centre_anchors(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def sites_add(request: HttpRequest, pk: int) -> HttpResponse:
+def sites_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a site of the centre (``site_add``)."""
     dashboard = overview.centre_dashboard(request.user, pk, clock.today())
-    form = SiteForm(request.POST)
-    if form.is_valid():
-        try:
-            site = site_add(
-                by=request.user,  # type: ignore[arg-type]
-                centre=dashboard.centre,
-                name=form.cleaned_data["name"],
-                address=form.cleaned_data["address"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Site {site.name} added.")
-            return redirect("centre-dashboard", pk=dashboard.centre.pk)
-    if not dashboard.can_administer:
-        raise NotAllowed("only a centre administrator can add sites")
-    return _dashboard(request, dashboard, form, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        site = site_add(
+            by=request.user, centre=dashboard.centre, name=data["name"], address=data["address"]
+        )
+        return done(request, f"Site {site.name} added.", "centre-dashboard", pk=dashboard.centre.pk)
+
+    def again(form: SiteForm) -> HttpResponse:
+        if not dashboard.can_administer:
+            raise NotAllowed("only a centre administrator can add sites")
+        return _dashboard(request, dashboard, form, status=400)
+
+    return submit(SiteForm(request.POST), act, again)
 
 
 def _wizard(
-    request: HttpRequest,
+    request: AuthedRequest,
     page: overview.RegistrationForm,
     form: CandidateRegistrationForm,
     *,
@@ -103,7 +99,7 @@ def _wizard(
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthedRequest, pk: int) -> HttpResponse:
     """The registration wizard (centre administrators): GET the form, POST to register.
 
     A refusal lists every failed entry rule and saves nothing (422); bad input re-renders the
@@ -115,30 +111,27 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     form = CandidateRegistrationForm(
         request.POST, qualifications=page.qualifications, today=page.today
     )
-    if not form.is_valid():
-        return _wizard(request, page, form, status=400)
-    try:
-        registration = registration_create(
-            by=request.user,  # type: ignore[arg-type]
-            centre=page.centre,
-            qualification_key=form.cleaned_data["qualification"],
-            candidate_input=form.candidate_input(),
-            registered_on=form.cleaned_data["registered_on"],
-        )
-    except RegistrationRefused as exc:
-        return _wizard(request, page, form, refused=exc.reasons, status=422)
-    except InvalidInput as exc:
-        apply_errors(form, exc.errors)
-        return _wizard(request, page, form, status=400)
-    messages.success(
-        request, f"{registration.candidate} is registered on {registration.qualification}."
-    )
-    return redirect("registration", pk=registration.pk)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        try:
+            registration = registration_create(
+                by=request.user,
+                centre=page.centre,
+                qualification_key=data["qualification"],
+                candidate_input=form.candidate_input(),
+                registered_on=data["registered_on"],
+            )
+        except RegistrationRefused as exc:
+            return _wizard(request, page, form, refused=exc.reasons, status=422)
+        registered = f"{registration.candidate} is registered on {registration.qualification}."
+        return done(request, registered, "registration", pk=registration.pk)
+
+    return submit(form, act, lambda form: _wizard(request, page, form, status=400))
 
 
 @require_POST
 @member_view
-def register_check(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def register_check(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     """The live check: every entry rule's verdict and the end date, as the fields change."""
     page = overview.registration_form(request.user, pk, clock.today())
     form = CandidateRegistrationForm(

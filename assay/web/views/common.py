@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import Http404, HttpRequest
-from django_htmx.middleware import HtmxDetails
+from django.http import Http404
 
 from assay.catalogue import selectors
 from assay.catalogue.models import Qualification, Unit, UnitGroup
 from assay.errors import NotFound
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request as HtmxMiddleware leaves it (for type checkers)."""
-
-    htmx: HtmxDetails
 
 
 def qualification_or_404(key: str) -> Qualification:

@@ -4,17 +4,18 @@ several), and the employer contact's home: what waits for their signature."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from assay.reviews.employer_home import employer_home
 from assay.web.homes import homes_of, remember_nav
+from assay.web.requests import AuthedRequest
 
 
 @require_GET
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthedRequest) -> HttpResponse:
     """One home: go there. Several: choose. None: the page says so (and the catalogue is open)."""
     homes = homes_of(request.user)
     remember_nav(request, request.user)
@@ -25,7 +26,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def employer_signatures(request: HttpRequest) -> HttpResponse:
+def employer_signatures(request: AuthedRequest) -> HttpResponse:
     """The employees an employer contact follows: documents, plans and reviews awaiting their
     signature first, a page at a time."""
     home = employer_home(request.user, request.GET.get("page"))

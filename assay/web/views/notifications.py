@@ -7,21 +7,20 @@ with it (out of band); without htmx, back to the list.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assay.notifications.selectors import notifications_of, unread_count
 from assay.notifications.services import notification_read, notifications_read_all
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 PAGE = 100  # the newest; older ones stay in the database (and the API)
 
 
-def _list(request: HttpRequest, status: int = 200) -> HttpResponse:
-    user: Any = request.user
+def _list(request: AuthedRequest, status: int = 200) -> HttpResponse:
+    user = request.user
     rows = list(notifications_of(user)[:PAGE])
     context = {"rows": rows, "unread": unread_count(user)}
     template = (
@@ -34,27 +33,27 @@ def _list(request: HttpRequest, status: int = 200) -> HttpResponse:
 
 @require_GET
 @member_view
-def notification_index(request: HttpRequest) -> HttpResponse:
+def notification_index(request: AuthedRequest) -> HttpResponse:
     """The newest notifications first; unread ones stand out and can be marked read."""
     return _list(request)
 
 
 @require_POST
 @member_view
-def notification_mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark one read (``notification_read``); htmx gets the row back."""
-    row = notification_read(by=request.user, pk=pk)  # type: ignore[arg-type]
+    row = notification_read(by=request.user, pk=pk)
     if getattr(request, "htmx", False):
-        context = {"row": row, "unread": unread_count(request.user)}  # type: ignore[arg-type]
+        context = {"row": row, "unread": unread_count(request.user)}
         return render(request, "web/notifications/_marked.html", context)
     return redirect("notifications")
 
 
 @require_POST
 @member_view
-def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
+def notification_mark_all_read(request: AuthedRequest) -> HttpResponse:
     """Mark every unread notification read (``notifications_read_all``)."""
-    notifications_read_all(by=request.user)  # type: ignore[arg-type]
+    notifications_read_all(by=request.user)
     if getattr(request, "htmx", False):
         return _list(request)
     return redirect("notifications")

@@ -8,23 +8,24 @@ the form's field errors (400) and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from assay import clock
 from assay.centres.people import competence_achieved, competence_record, cpd_record
 from assay.centres.services import membership_grant
-from assay.errors import InvalidInput, NotAllowed
+from assay.errors import NotAllowed
 from assay.registrations import overview
-from assay.web.forms import GrantForm, apply_errors
+from assay.web.flow import done, submit
+from assay.web.forms import GrantForm
 from assay.web.people_forms import AchievedForm, CompetenceForm, CpdForm
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 # A bound form that failed, keyed by (form, target pk), shown again with its errors.
@@ -72,7 +73,7 @@ def _rows(page: overview.CentrePeople, bound: Bound) -> list[PersonRow]:
 
 
 def _people_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     page: overview.CentrePeople,
     form: GrantForm | None = None,
     bound: Bound | None = None,
@@ -86,116 +87,123 @@ def _people_page(
     return render(request, "web/centres/people.html", context, status=status)
 
 
-def _done(request: HttpRequest, page: overview.CentrePeople, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("centre-people", pk=page.centre.pk)
+def _done(request: AuthedRequest, page: overview.CentrePeople, message: str) -> HttpResponse:
+    return done(request, message, "centre-people", pk=page.centre.pk)
+
+
+def _again(
+    request: AuthedRequest,
+    page: overview.CentrePeople,
+    kind: str,
+    pk: int,
+    allowed: bool,
+    denial: str,
+) -> Callable[[forms.Form], HttpResponse]:
+    """The page again with the failed form of ``(kind, pk)`` (400); a form the viewer is not
+    offered answers 403 with ``denial``."""
+
+    def again(form: forms.Form) -> HttpResponse:
+        if not allowed:
+            raise NotAllowed(denial)
+        return _people_page(request, page, bound={(kind, pk): form}, status=400)
+
+    return again
 
 
 @require_GET
 @member_view
-def people(request: HttpRequest, pk: int) -> HttpResponse:
+def people(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff with their roles, competence records and CPD; the forms each viewer may use."""
     return _people_page(request, overview.centre_people(request.user, pk, clock.today()))
 
 
 @require_POST
 @member_view
-def people_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def people_grant(request: AuthedRequest, pk: int) -> HttpResponse:
     """Grant a role at the centre (``membership_grant``)."""
     page = overview.centre_people(request.user, pk, clock.today())
-    form = GrantForm(request.POST, codes=page.qualification_codes)
-    if form.is_valid():
-        try:
-            membership = membership_grant(
-                by=request.user,  # type: ignore[arg-type]
-                centre=page.centre,
-                user=form.cleaned_data["username"],
-                role=form.cleaned_data["role"],
-                qualification_code=form.cleaned_data["qualification_code"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            role = membership.get_role_display()
-            return _done(request, page, f"{membership.user} now holds the role {role}.")
-    if not page.can_grant:
-        raise NotAllowed("only a centre administrator can grant roles")
-    return _people_page(request, page, form, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        membership = membership_grant(
+            by=request.user,
+            centre=page.centre,
+            user=data["username"],
+            role=data["role"],
+            qualification_code=data["qualification_code"],
+        )
+        role = membership.get_role_display()
+        return _done(request, page, f"{membership.user} now holds the role {role}.")
+
+    def again(form: GrantForm) -> HttpResponse:
+        if not page.can_grant:
+            raise NotAllowed("only a centre administrator can grant roles")
+        return _people_page(request, page, form, status=400)
+
+    return submit(GrantForm(request.POST, codes=page.qualification_codes), act, again)
 
 
 @require_POST
 @member_view
-def people_competence(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def people_competence(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Record an A/V unit the person holds or is working towards (``competence_record``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     person = page.person(user_pk)
-    form = CompetenceForm(request.POST, prefix=f"competence-{user_pk}")
-    if form.is_valid():
-        try:
-            row = competence_record(
-                by=request.user,  # type: ignore[arg-type]
-                centre=page.centre,
-                user=person.user,
-                role=form.cleaned_data["role"],
-                av_unit=form.cleaned_data["av_unit"],
-                started_on=form.cleaned_data["started_on"],
-                achieved_on=form.cleaned_data["achieved_on"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _done(request, page, f"{row.av_unit} recorded for {person.user}.")
-    if not person.can_record_competence:
-        raise NotAllowed("only a centre administrator can record A/V units")
-    return _people_page(request, page, bound={("competence", user_pk): form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        row = competence_record(
+            by=request.user,
+            centre=page.centre,
+            user=person.user,
+            role=data["role"],
+            av_unit=data["av_unit"],
+            started_on=data["started_on"],
+            achieved_on=data["achieved_on"],
+        )
+        return _done(request, page, f"{row.av_unit} recorded for {person.user}.")
+
+    denial = "only a centre administrator can record A/V units"
+    again = _again(request, page, "competence", user_pk, person.can_record_competence, denial)
+    return submit(CompetenceForm(request.POST, prefix=f"competence-{user_pk}"), act, again)
 
 
 @require_POST
 @member_view
 def people_achieved(
-    request: HttpRequest, pk: int, user_pk: int, competence_pk: int
+    request: AuthedRequest, pk: int, user_pk: int, competence_pk: int
 ) -> HttpResponse:
     """Mark an A/V unit achieved (``competence_achieved``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     person = page.person(user_pk)
     competence = person.competence(competence_pk)
-    form = AchievedForm(request.POST, prefix=f"achieved-{competence_pk}")
-    if form.is_valid():
-        try:
-            row = competence_achieved(
-                by=request.user,  # type: ignore[arg-type]
-                competence=competence,
-                achieved_on=form.cleaned_data["achieved_on"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _done(request, page, f"{row.av_unit} achieved by {person.user}.")
-    if not person.can_record_competence:
-        raise NotAllowed("only a centre administrator can mark A/V units achieved")
-    return _people_page(request, page, bound={("achieved", competence_pk): form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        row = competence_achieved(
+            by=request.user, competence=competence, achieved_on=data["achieved_on"]
+        )
+        return _done(request, page, f"{row.av_unit} achieved by {person.user}.")
+
+    denial = "only a centre administrator can mark A/V units achieved"
+    again = _again(request, page, "achieved", competence_pk, person.can_record_competence, denial)
+    return submit(AchievedForm(request.POST, prefix=f"achieved-{competence_pk}"), act, again)
 
 
 @require_POST
 @member_view
-def people_cpd(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def people_cpd(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Add an entry to the person's CPD log (``cpd_record``)."""
     page = overview.centre_people(request.user, pk, clock.today())
     person = page.person(user_pk)
-    form = CpdForm(request.POST, prefix=f"cpd-{user_pk}")
-    if form.is_valid():
-        try:
-            entry = cpd_record(
-                by=request.user,  # type: ignore[arg-type]
-                user=person.user,
-                on=form.cleaned_data["on"],
-                hours=form.cleaned_data["hours"],
-                activity=form.cleaned_data["activity"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _done(request, page, f"CPD logged for {person.user}: {entry.hours} hours.")
-    if not person.can_log_cpd:
-        raise NotAllowed("only the person themselves or a centre administrator can log CPD")
-    return _people_page(request, page, bound={("cpd", user_pk): form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        entry = cpd_record(
+            by=request.user,
+            user=person.user,
+            on=data["on"],
+            hours=data["hours"],
+            activity=data["activity"],
+        )
+        return _done(request, page, f"CPD logged for {person.user}: {entry.hours} hours.")
+
+    denial = "only the person themselves or a centre administrator can log CPD"
+    again = _again(request, page, "cpd", user_pk, person.can_log_cpd, denial)
+    return submit(CpdForm(request.POST, prefix=f"cpd-{user_pk}"), act, again)

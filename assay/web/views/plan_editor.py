@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,8 +18,9 @@ from assay.errors import InvalidInput
 from assay.registrations import overview
 from assay.registrations.services import PlanUnitInput, plan_set
 from assay.web.forms import PlanChoice, plan_choice
+from assay.web.requests import AuthedHtmxRequest, AuthedRequest
 from assay.web.views.access import member_view
-from assay.web.views.common import HtmxHttpRequest, units_by_group
+from assay.web.views.common import units_by_group
 
 
 def _rows(editor: overview.PlanEditor, choice: PlanChoice | None) -> list[dict[str, Any]]:
@@ -50,7 +51,7 @@ def _rows(editor: overview.PlanEditor, choice: PlanChoice | None) -> list[dict[s
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthedRequest,
     editor: overview.PlanEditor,
     choice: PlanChoice | None = None,
     errors: dict[str, str] | None = None,
@@ -83,7 +84,7 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """GET the form; POST replaces the plan through ``plan_set`` (every unit, assessor and
     the verifier checked; nothing saved when any is refused)."""
     editor = overview.plan_editor(request.user, pk, clock.today())
@@ -94,7 +95,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, editor, choice, choice.errors, status=400)
     try:
         result = plan_set(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=editor.registration,
             units=choice.units,
             internal_verifier_id=choice.internal_verifier_id,
@@ -108,7 +109,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def plan_check(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: the rules engine's verdict on the ticked units (plus accepted RPL)."""
     choice = plan_choice(request.POST)
     try:
@@ -121,7 +122,7 @@ def plan_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
-def plan_suggest(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def plan_suggest(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
     """The planner's optimal completion of the ticked units (plus accepted RPL). htmx gets
     the suggestion and the suggested units ticked in place; a plain POST gets the editor
     with them ticked, ready to save."""

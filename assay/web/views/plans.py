@@ -20,7 +20,8 @@ from assay.catalogue.models import Qualification
 from assay.engines.combination.model import Unit as EngineUnit
 from assay.engines.combination.planner import Objective
 from assay.errors import NotFound
-from assay.web.views.common import HtmxHttpRequest, qualification_or_404, units_by_group
+from assay.web.requests import HtmxRequest
+from assay.web.views.common import qualification_or_404, units_by_group
 
 # Keyed by the planner's own values, so the form can never drift from what it accepts.
 OBJECTIVES = {
@@ -60,7 +61,7 @@ def _builder_url(qual: Qualification, units: list[str]) -> str:
 
 
 def _render(
-    request: HtmxHttpRequest, qual: Qualification, choice: PlanChoice, **result: Any
+    request: HtmxRequest, qual: Qualification, choice: PlanChoice, **result: Any
 ) -> HttpResponse:
     """The results panel for htmx, the whole builder page otherwise."""
     context = {"qual": qual, "choice": choice, "objectives": OBJECTIVES, **result}
@@ -71,7 +72,7 @@ def _render(
     return render(request, "web/plans/builder.html", context)
 
 
-def _bad_request(request: HtmxHttpRequest, qual: Qualification, error: Exception) -> HttpResponse:
+def _bad_request(request: HtmxRequest, qual: Qualification, error: Exception) -> HttpResponse:
     """A 400 that says exactly what was wrong and computes nothing."""
     message = str(error)
     message = message[:1].upper() + message[1:]
@@ -86,7 +87,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/plans/index.html", context)
 
 
-def _check(request: HtmxHttpRequest, key: str, data: QueryDict) -> HttpResponse:
+def _check(request: HtmxRequest, key: str, data: QueryDict) -> HttpResponse:
     qual = qualification_or_404(key)
     try:
         choice = _plan_choice(data)
@@ -97,19 +98,19 @@ def _check(request: HtmxHttpRequest, key: str, data: QueryDict) -> HttpResponse:
 
 
 @require_GET
-def plan_builder(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def plan_builder(request: HtmxRequest, key: str) -> HttpResponse:
     """The builder; ``?unit=`` pre-ticks units so a plan can be bookmarked or shared."""
     return _check(request, key, request.GET)
 
 
 @require_POST
-def plan_check(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def plan_check(request: HtmxRequest, key: str) -> HttpResponse:
     """Every rule of combination, met or not, for the ticked units."""
     return _check(request, key, request.POST)
 
 
 @require_POST
-def plan_complete(request: HtmxHttpRequest, key: str) -> HttpResponse:
+def plan_complete(request: HtmxRequest, key: str) -> HttpResponse:
     """The optimal units to add to the ticked ones, or the reason no completion exists."""
     qual = qualification_or_404(key)
     try:

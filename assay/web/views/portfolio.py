@@ -8,15 +8,14 @@ changes nothing. Evidence files download through ``evidence_file_open`` as attac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from assay.engines.coverage import UnitCoverage, unit_statements
@@ -40,16 +39,15 @@ from assay.portfolios.services import (
 )
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
 from assay.web.portfolio_forms import (
     DeclareForm,
     EvidenceForm,
     FileForm,
     MapForm,
 )
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
-
-User = Any
 
 
 def targets_of(registration: Registration, unit: str) -> list[tuple[str, str, str]]:
@@ -87,7 +85,10 @@ class UnitCard:
 
 
 def _portfolio(
-    request: HttpRequest, pk: int, bound: Mapping[str, forms.Form] | None = None, status: int = 200
+    request: AuthedRequest,
+    pk: int,
+    bound: Mapping[str, forms.Form] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     registration = registration_get(user, pk)
@@ -117,7 +118,7 @@ def _portfolio(
     feedback = [
         j for (unit, _), j in sorted(judged.items()) if unit in coverage and j.get("feedback")
     ]
-    candidate = is_candidate(user, registration)  # type: ignore[arg-type]
+    candidate = is_candidate(user, registration)
     context = {
         "reg": registration,
         "units": cards,
@@ -127,7 +128,7 @@ def _portfolio(
         "rejections": sorted(rejected.values(), key=lambda d: d.seq),
         "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
-        "can_add": candidate or is_assessor_of(user, registration),  # type: ignore[arg-type]
+        "can_add": candidate or is_assessor_of(user, registration),
         "forms": {"evidence": EvidenceForm(), "declare": DeclareForm(), **(bound or {})},
         "bound": bound or {},
     }
@@ -136,91 +137,87 @@ def _portfolio(
 
 @require_GET
 @member_view
-def portfolio(request: HttpRequest, pk: int) -> HttpResponse:
+def portfolio(request: AuthedRequest, pk: int) -> HttpResponse:
     """Each planned unit's progress, what is missing next, the evidence and its files."""
     return _portfolio(request, pk)
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
+def _item(request: AuthedRequest, pk: int, item_pk: int) -> EvidenceItem:
     found = evidence_of(request.user, pk).filter(pk=item_pk).first()
     if found is None:
         raise Http404(f"no evidence item {item_pk} in registration {pk}")
     return found
 
 
+def _again(request: AuthedRequest, pk: int, name: str) -> Callable[[forms.Form], HttpResponse]:
+    """The portfolio again with the form ``name`` bound and its errors shown (400)."""
+    return lambda form: _portfolio(request, pk, {name: form}, status=400)
+
+
 @require_POST
 @member_view
-def evidence_new(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_new(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add an evidence item (``evidence_add``) and its file (``evidence_file_attach``) at once:
     if the file is refused, the item is not kept either."""
     registration = registration_get(request.user, pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def act(cleaned: dict[str, Any]) -> HttpResponse:
+        data = dict(cleaned)
         upload = data.pop("file")
-        try:
-            with transaction.atomic():
-                item = evidence_add(by=request.user, registration=registration, **data)  # type: ignore[arg-type]
-                if upload is not None:
-                    evidence_file_attach(
-                        by=request.user,  # type: ignore[arg-type]
-                        item=item,
-                        upload=upload,
-                        original_name=upload.name or "",
-                        expected_size=upload.size,
-                    )
-        except InvalidInput as exc:
-            apply_errors(form, {"file" if k == "upload" else k: v for k, v in exc.errors.items()})
-        else:
-            messages.success(request, f"Evidence item {item.pk} added.")
-            return redirect("portfolio", pk=pk)
-    return _portfolio(request, pk, {"evidence": form}, status=400)
+        with transaction.atomic():
+            item = evidence_add(by=request.user, registration=registration, **data)
+            if upload is not None:
+                evidence_file_attach(
+                    by=request.user,
+                    item=item,
+                    upload=upload,
+                    original_name=upload.name or "",
+                    expected_size=upload.size,
+                )
+        return done(request, f"Evidence item {item.pk} added.", "portfolio", pk=pk)
+
+    form = EvidenceForm(request.POST, request.FILES)
+    return submit(form, act, _again(request, pk, "evidence"), fields={"upload": "file"})
 
 
 @require_POST
 @member_view
-def evidence_attach(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_attach(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """Attach another file to an item (``evidence_file_attach``)."""
     item = _item(request, pk, item_pk)
-    form = FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            stored = evidence_file_attach(
-                by=request.user,  # type: ignore[arg-type]
-                item=item,
-                upload=upload,
-                original_name=upload.name or "",
-                expected_size=upload.size,
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"{stored.original_name} attached to evidence {item.pk}.")
-            return redirect("portfolio", pk=pk)
-    return _portfolio(request, pk, {"attach": form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        upload = data["file"]
+        stored = evidence_file_attach(
+            by=request.user,
+            item=item,
+            upload=upload,
+            original_name=upload.name or "",
+            expected_size=upload.size,
+        )
+        return done(
+            request, f"{stored.original_name} attached to evidence {item.pk}.", "portfolio", pk=pk
+        )
+
+    return submit(FileForm(request.POST, request.FILES), act, _again(request, pk, "attach"))
 
 
 @require_POST
 @member_view
-def evidence_declare(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_declare(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """The candidate signs the authenticity declaration on an item."""
     item = _item(request, pk, item_pk)
-    form = DeclareForm(request.POST)
-    if form.is_valid():
-        try:
-            authenticity_declare(by=request.user, item=item, text=form.cleaned_data["text"])  # type: ignore[arg-type]
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(request, f"Authenticity of evidence {item.pk} declared.")
-            return redirect("portfolio", pk=pk)
-    return _portfolio(request, pk, {"declare": form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        authenticity_declare(by=request.user, item=item, text=data["text"])
+        return done(request, f"Authenticity of evidence {item.pk} declared.", "portfolio", pk=pk)
+
+    return submit(DeclareForm(request.POST), act, _again(request, pk, "declare"))
 
 
 @require_POST
 @member_view
-def evidence_map(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def evidence_map(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """The candidate proposes the item for the ticked criteria and range items of one unit
     (``mapping_propose`` for each; all or none are kept)."""
     item = _item(request, pk, item_pk)
@@ -230,25 +227,21 @@ def evidence_map(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         form.offer((t, t) for t, _, _ in targets_of(item.registration, unit))
     except InvalidInput:
         raise Http404(f"no unit {unit!r} in this qualification") from None
-    if form.is_valid():
-        targets = form.cleaned_data["targets"]
-        try:
-            with transaction.atomic():
-                for target in targets:
-                    mapping_propose(by=request.user, item=item, unit=unit, target=target)  # type: ignore[arg-type]
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            messages.success(
-                request, f"Evidence {item.pk} proposed for unit {unit}: {', '.join(targets)}."
-            )
-            return redirect("portfolio", pk=pk)
-    return _portfolio(request, pk, {"map": form}, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        targets = data["targets"]
+        with transaction.atomic():
+            for target in targets:
+                mapping_propose(by=request.user, item=item, unit=unit, target=target)
+        proposed = f"Evidence {item.pk} proposed for unit {unit}: {', '.join(targets)}."
+        return done(request, proposed, "portfolio", pk=pk)
+
+    return submit(form, act, _again(request, pk, "map"))
 
 
 @require_GET
 @member_view
-def evidence_file(request: HttpRequest, file_pk: int) -> FileResponse:
+def evidence_file(request: AuthedRequest, file_pk: int) -> FileResponse:
     """Download one evidence file (only for people who may see the portfolio)."""
     row, content = evidence_file_open(request.user, file_pk)
     return FileResponse(

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +30,8 @@ from assay.reviews.services import (
     plan_sign,
     plan_update,
 )
-from assay.web.forms import apply_errors
+from assay.web.flow import done, submit
+from assay.web.requests import AuthedRequest
 from assay.web.review_forms import ActivityForm, CompleteForm, PlanForm, SignForm, parse_plan
 from assay.web.views.access import member_view
 
@@ -38,7 +39,7 @@ ASSESSORS_ONLY = "only an assessor of this candidate can record or change plans 
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthedRequest,
     registration: Registration,
     *,
     errors: list[str] | None = None,
@@ -46,7 +47,7 @@ def _page(
     rows: list[ActivityForm] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     views = registration_reviews(registration)
     capacities = capacities_of(user, registration)
     labels = dict(Capacity.choices)
@@ -76,33 +77,33 @@ def _form_errors(*all_forms: forms.Form) -> list[str]:
 
 @require_GET
 @member_view
-def reviews(request: HttpRequest, pk: int) -> HttpResponse:
+def reviews(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every plan and review with its activities, signatures and progress since the last."""
     return _page(request, registration_get(request.user, pk))
 
 
 @require_GET
 @member_view
-def activity_row(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_row(request: AuthedRequest, pk: int) -> HttpResponse:
     """One more empty activity row for the plan form (htmx)."""
     registration = registration_get(request.user, pk)
-    if not is_assessor_of(request.user, registration):  # type: ignore[arg-type]
+    if not is_assessor_of(request.user, registration):
         raise NotAllowed(ASSESSORS_ONLY)
     return render(request, "web/reviews/_activity_row.html", {"row": ActivityForm()})
 
 
 @require_POST
 @member_view
-def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_new(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record a plan or review (``plan_create``)."""
     registration = registration_get(request.user, pk)
-    if not is_assessor_of(request.user, registration):  # type: ignore[arg-type]
+    if not is_assessor_of(request.user, registration):
         raise NotAllowed(ASSESSORS_ONLY)
     form, rows, data = parse_plan(request.POST)
     errors = _form_errors(form, *rows)
     if data is not None:
         try:
-            plan = plan_create(by=request.user, registration=registration, data=data)  # type: ignore[arg-type]
+            plan = plan_create(by=request.user, registration=registration, data=data)
         except InvalidInput as exc:
             errors = [_sentence(m) for m in exc.errors.values()]
         else:
@@ -126,10 +127,10 @@ def _sentence(message: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def plan_edit(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+def plan_edit(request: AuthedRequest, pk: int, plan_pk: int) -> HttpResponse:
     """Change an unsigned plan (``plan_update``); a signed one is frozen."""
     plan = plan_get(request.user, pk, plan_pk)
-    if not is_assessor_of(request.user, plan.registration):  # type: ignore[arg-type]
+    if not is_assessor_of(request.user, plan.registration):
         raise NotAllowed(ASSESSORS_ONLY)
     errors: list[str] = []
     status = 200
@@ -138,7 +139,7 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
         errors = _form_errors(form, *rows)
         if data is not None:
             try:
-                plan_update(by=request.user, plan=plan, data=data)  # type: ignore[arg-type]
+                plan_update(by=request.user, plan=plan, data=data)
             except InvalidInput as exc:
                 errors = [_sentence(m) for m in exc.errors.values()]
             else:
@@ -182,11 +183,11 @@ def plan_edit(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def sign(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+def sign(request: AuthedRequest, pk: int, plan_pk: int) -> HttpResponse:
     """Show the exact text being signed and sign it (``plan_sign``) in one's own capacity."""
     plan = plan_get(request.user, pk, plan_pk)
     registration = plan.registration
-    capacities = capacities_of(request.user, registration)  # type: ignore[arg-type]
+    capacities = capacities_of(request.user, registration)
     if not capacities:
         raise NotAllowed("only the candidate, one of their assessors or their employer can sign")
     view = next(v for v in registration_reviews(registration) if v.plan.pk == plan.pk)
@@ -196,52 +197,42 @@ def sign(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
         initial={"text_sha256": view.sha256, "capacity": choices[0][0] if choices else ""}
     )
     form.offer(choices)
-    status = 200
-    if request.method == "POST":
-        form = SignForm(request.POST)
-        form.offer(Capacity.choices)
-        if form.is_valid():
-            try:
-                signature = plan_sign(
-                    by=request.user,  # type: ignore[arg-type]
-                    plan=plan,
-                    capacity=form.cleaned_data["capacity"],
-                    origin=origin_of(request),
-                    expected_sha256=form.cleaned_data["text_sha256"],
-                )
-            except InvalidInput as exc:
-                apply_errors(form, exc.errors)
-            else:
-                messages.success(
-                    request,
-                    f"{plan.get_kind_display()} signed as "
-                    f"{signature.get_capacity_display().lower()}.",
-                )
-                return redirect("reviews", pk=pk)
-        status = 400
-    context = {"reg": registration, "view": view, "form": form, "choices": choices}
-    return render(request, "web/reviews/sign.html", context, status=status)
+
+    def show(form: SignForm, status: int = 400) -> HttpResponse:
+        context = {"reg": registration, "view": view, "form": form, "choices": choices}
+        return render(request, "web/reviews/sign.html", context, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        signature = plan_sign(
+            by=request.user,
+            plan=plan,
+            capacity=data["capacity"],
+            origin=origin_of(request),
+            expected_sha256=data["text_sha256"],
+        )
+        capacity = signature.get_capacity_display().lower()
+        return done(request, f"{plan.get_kind_display()} signed as {capacity}.", "reviews", pk=pk)
+
+    if request.method != "POST":
+        return show(form, status=200)
+    form = SignForm(request.POST)
+    form.offer(Capacity.choices)
+    return submit(form, act, show)
 
 
 @require_POST
 @member_view
-def activity_done(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+def activity_done(request: AuthedRequest, pk: int, activity_pk: int) -> HttpResponse:
     """An assessor marks a planned activity done (``activity_complete``)."""
     activity = activity_get(request.user, pk, activity_pk)
-    form = CompleteForm(request.POST)
-    errors = []
-    if form.is_valid():
-        try:
-            activity_complete(
-                by=request.user,  # type: ignore[arg-type]
-                activity=activity,
-                on=form.cleaned_data["completed_on"],
-            )
-        except InvalidInput as exc:
-            errors = [_sentence(m) for m in exc.errors.values()]
-        else:
-            messages.success(request, f"Activity “{activity.description[:60]}” marked done.")
-            return redirect("reviews", pk=pk)
-    else:
-        errors = _form_errors(form)
-    return _page(request, activity.plan.registration, errors=errors, status=400)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        activity_complete(by=request.user, activity=activity, on=data["completed_on"])
+        marked = f"Activity “{activity.description[:60]}” marked done."
+        return done(request, marked, "reviews", pk=pk)
+
+    def again(form: CompleteForm) -> HttpResponse:
+        registration = activity.plan.registration
+        return _page(request, registration, errors=_form_errors(form), status=400)
+
+    return submit(CompleteForm(request.POST), act, again)

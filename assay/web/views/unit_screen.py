@@ -14,12 +14,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from assay.errors import InvalidInput
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -32,7 +31,7 @@ from assay.portfolios.models import CriterionMapping, EvidenceItem
 from assay.portfolios.unit_screen import evidence_file_preview, unit_screen
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
-from assay.web.forms import apply_errors
+from assay.web.flow import submit
 from assay.web.portfolio_forms import (
     ConfirmAllForm,
     DecideForm,
@@ -42,11 +41,12 @@ from assay.web.portfolio_forms import (
     SignOffForm,
     SpanForm,
 )
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     unit: str,
     error_at: str = "",
@@ -70,12 +70,12 @@ def _page(
 
 @require_GET
 @member_view
-def unit_page(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def unit_page(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Criterion cards, the unit's evidence, judgements, the evidence span and sign-off."""
     return _page(request, pk, unit)
 
 
-def _done(request: HttpRequest, pk: int, unit: str, message: str) -> HttpResponse:
+def _done(request: AuthedRequest, pk: int, unit: str, message: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return _page(request, pk, unit, notice=message)
     messages.success(request, message)
@@ -83,7 +83,7 @@ def _done(request: HttpRequest, pk: int, unit: str, message: str) -> HttpRespons
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     unit: str,
     form: forms.Form,
@@ -93,14 +93,11 @@ def _act(
     """Validate ``form``, call the service through ``act`` (it returns the message), or answer
     the page (400) with the errors at ``error_at`` (the card or section of the control)."""
     registration = registration_get(request.user, pk)
-    if form.is_valid():
-        try:
-            message = act(registration, form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc.errors)
-        else:
-            return _done(request, pk, unit, message)
-    return _page(request, pk, unit, error_at, form, status=400)
+    return submit(
+        form,
+        lambda data: _done(request, pk, unit, act(registration, data)),
+        lambda form: _page(request, pk, unit, error_at, form, status=400),
+    )
 
 
 def _anchor(target: str) -> str:
@@ -109,7 +106,7 @@ def _anchor(target: str) -> str:
 
 @require_POST
 @member_view
-def mapping_decision(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResponse:
+def mapping_decision(request: AuthedRequest, pk: int, mapping_pk: int) -> HttpResponse:
     """Confirm or reject (with a reason) one mapping (``mapping_decide``)."""
     registration = registration_get(request.user, pk)
     mapping = (
@@ -123,7 +120,7 @@ def mapping_decision(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResp
     def act(_: Registration, data: dict[str, Any]) -> str:
         confirm = data["decision"] == "confirm"
         mapping_decide(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             mapping=mapping,
             confirm=confirm,
             expected_seq=data["expected_seq"],
@@ -138,7 +135,7 @@ def mapping_decision(request: HttpRequest, pk: int, mapping_pk: int) -> HttpResp
 
 @require_POST
 @member_view
-def confirm_all(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def confirm_all(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Confirm every proposal of one evidence item for this unit (one decision each)."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
@@ -146,7 +143,7 @@ def confirm_all(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
         if item is None:
             raise Http404(f"no evidence item {data['item']} in registration {pk}")
         done = proposals_confirm_all(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             item=item,
             unit=unit,
             expected_seq=data["expected_seq"],
@@ -159,13 +156,13 @@ def confirm_all(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_POST
 @member_view
-def judge(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def judge(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Judge one criterion met or not yet met, with feedback (``criterion_judge``)."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
         met = data["verdict"] == "met"
         criterion_judge(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=registration,
             unit=unit,
             criterion=data["criterion"],
@@ -181,12 +178,12 @@ def judge(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_POST
 @member_view
-def judge_many(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def judge_many(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Judge the ticked criteria met at once (``criteria_judge_met``: one decision each)."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
         criteria_judge_met(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=registration,
             unit=unit,
             criteria=data["criteria"],
@@ -202,12 +199,12 @@ def judge_many(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_POST
 @member_view
-def span(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def span(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Record the evidence period found sufficient (``span_record``)."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
         span_record(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=registration,
             unit=unit,
             sufficient_days=data["sufficient_days"],
@@ -220,12 +217,12 @@ def span(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_POST
 @member_view
-def sign_off(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def sign_off(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """Sign the declaration and the unit off, or list every reason it is not ready."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
         unit_sign_off(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=registration,
             unit=unit,
             expected_seq=data["expected_seq"],
@@ -238,12 +235,12 @@ def sign_off(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_POST
 @member_view
-def reopen(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
+def reopen(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     """A lead IQA or centre administrator reopens a signed-off unit (``unit_reopen``)."""
 
     def act(registration: Registration, data: dict[str, Any]) -> str:
         unit_reopen(
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             registration=registration,
             unit=unit,
             reason=data["reason"],
@@ -257,7 +254,7 @@ def reopen(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
 @require_GET
 @xframe_options_sameorigin
 @member_view
-def file_preview(request: HttpRequest, pk: int, unit: str, file_pk: int) -> FileResponse:
+def file_preview(request: AuthedRequest, pk: int, unit: str, file_pk: int) -> FileResponse:
     """A PDF, image, audio or video file of this unit's evidence, inline (for the preview)."""
     row, content = evidence_file_preview(request.user, pk, unit, file_pk)
     response = FileResponse(

@@ -24,7 +24,8 @@ from assay.portfolios.selectors import evidence_of
 from assay.portfolios.services import is_assessor_of, is_candidate
 from assay.portfolios.witness_invitations import witness_invite
 from assay.portfolios.witnesses import LinkGone, witness_confirm, witness_for_link
-from assay.web.forms import apply_errors
+from assay.web.flow import submit
+from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.witness_forms import WitnessForm
 
@@ -43,7 +44,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
+def _item(request: AuthedRequest, pk: int, item_pk: int) -> EvidenceItem:
     found = evidence_of(request.user, pk).filter(pk=item_pk).select_related("registration").first()
     if found is None:
         raise Http404(f"no evidence item {item_pk} in registration {pk}")
@@ -52,35 +53,34 @@ def _item(request: HttpRequest, pk: int, item_pk: int) -> EvidenceItem:
 
 @require_http_methods(["GET", "POST"])
 @member_view
-def witness_add(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def witness_add(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """Name a witness for a witness-testimony item (``witness_invite``); the link is shown
     once on the answer and emailed when the contact is an email address."""
     item = _item(request, pk, item_pk)
-    user: Any = request.user
+    user = request.user
     if not (is_candidate(user, item.registration) or is_assessor_of(user, item.registration)):
         raise NotAllowed("only the candidate or an assessor of theirs can add a witness")
-    form = WitnessForm(request.POST or None)
-    context: dict[str, Any] = {"reg": item.registration, "item": item, "form": form}
     witnesses = item.witnesses.all()  # read at render time: includes one added below
-    context["witnesses"] = witnesses
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                invitation = witness_invite(
-                    by=user,
-                    item=item,
-                    link_for=lambda token: request.build_absolute_uri(
-                        reverse("witness-link", args=[token])
-                    ),
-                    **form.cleaned_data,
-                )
-            except InvalidInput as exc:
-                apply_errors(form, exc.errors)
-            else:
-                context = {**context, "invitation": invitation, "form": WitnessForm()}
-                return _private(render(request, "web/witness/add.html", context))
-        return render(request, "web/witness/add.html", context, status=400)
-    return render(request, "web/witness/add.html", context)
+    context: dict[str, Any] = {"reg": item.registration, "item": item, "witnesses": witnesses}
+
+    def show(form: WitnessForm, status: int = 400) -> HttpResponse:
+        return render(request, "web/witness/add.html", {**context, "form": form}, status=status)
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        invitation = witness_invite(
+            by=user,
+            item=item,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("witness-link", args=[token])
+            ),
+            **data,
+        )
+        shown = {**context, "invitation": invitation, "form": WitnessForm()}
+        return _private(render(request, "web/witness/add.html", shown))
+
+    if request.method != "POST":
+        return show(WitnessForm(), status=200)
+    return submit(WitnessForm(request.POST), act, show)
 
 
 @require_http_methods(["GET", "POST"])
