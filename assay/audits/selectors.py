@@ -14,7 +14,12 @@ from django.db.models import QuerySet
 
 from assay.audits import permissions as perm
 from assay.audits.certificates import public_view, well_formed
-from assay.audits.inputs import latest_scores, latest_self_assessment, sampled_sites
+from assay.audits.inputs import (
+    latest_scores,
+    latest_self_assessment,
+    sampled_site_rows,
+    sampled_sites,
+)
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -28,6 +33,7 @@ from assay.audits.models import (
 )
 from assay.audits.permissions import AnyUser
 from assay.audits.records import audit_problems
+from assay.audits.results_table import NodeMark, ResultsTable, results_table
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
@@ -202,7 +208,8 @@ def sample_dict(draw: SampleDraw) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AuditResults:
-    """Everything a results page, report or API answer needs, computed once."""
+    """Everything a results page, report or API answer needs, computed once: the engine's
+    results and, rendered by every front door, their ``table``."""
 
     audit: Audit
     standard: Standard
@@ -210,6 +217,7 @@ class AuditResults:
     scores: dict[str, dict[str, int]]
     self_assessment: dict[str, int]
     results: Results
+    table: ResultsTable
     gaps: tuple[Gap, ...]
     profile: tuple[tuple[str, float | None, float | None], ...]
 
@@ -223,7 +231,8 @@ def audit_results(user: AnyUser, pk: int) -> AuditResults:
 
 def _results_of(audit: Audit) -> AuditResults:
     standard = standard_of(audit.standard)
-    sites = sampled_sites(audit)
+    site_rows = sampled_site_rows(audit)
+    sites = tuple(s.id for s in site_rows)
     scores = latest_scores(audit)
     expected = latest_self_assessment(audit)
     res = results(standard, scores, sites)
@@ -234,6 +243,7 @@ def _results_of(audit: Audit) -> AuditResults:
         scores=scores,
         self_assessment=expected,
         results=res,
+        table=results_table(standard, res, site_rows, expected),
         gaps=gaps(standard, expected, res),
         profile=perspective_profile(standard, expected, res),
     )
@@ -243,9 +253,20 @@ def _band(band: Any) -> str | None:
     return band.key if band is not None else None
 
 
+def _node_dict(code: str, m: NodeMark) -> dict[str, Any]:
+    return {
+        "code": code,
+        "site": m.site,
+        "mean": m.value,
+        "band": _band(m.band),
+        "scored": m.scored,
+        "total": m.total,
+    }
+
+
 def results_dict(r: AuditResults) -> dict[str, Any]:
     """The results as JSON-ready data (API, ``assay audits report``)."""
-    audit = r.audit
+    audit, table = r.audit, r.table
     decision = latest_decision(audit)
     return {
         "audit": audit.pk,
@@ -258,40 +279,23 @@ def results_dict(r: AuditResults) -> dict[str, Any]:
             "illustrative": audit.standard.illustrative,
         },
         "status": audit.status,
-        "sites": list(r.sites),
+        "sites": [site.id for site in table.sites],
         "attributes": [
             {
                 "code": a.code,
                 "mandatory": a.mandatory,
-                "by_site": {site: score for site, score in a.by_site},
-                "weakest": a.weakest,
+                "by_site": {m.site: m.value for m in a.by_site},
+                "weakest": a.weakest.value,
                 "weakest_site": a.weakest_site,
-                "mean": a.mean,
+                "mean": a.mean.value,
                 "decision_band": _band(a.decision_band),
-                "expected": r.self_assessment.get(a.code),
+                "expected": a.expected.value,
             }
-            for a in r.results.attributes
+            for a in table.attributes
         ],
-        "nodes": [
-            {
-                "code": n.code,
-                "site": n.site,
-                "mean": n.mean,
-                "band": _band(n.band),
-                "scored": n.scored,
-                "total": n.total,
-            }
-            for n in r.results.nodes
-        ],
+        "nodes": [_node_dict(row.code, m) for row in table.nodes for m in row.cells],
         "overall": [
-            {
-                "site": n.site,
-                "mean": n.mean,
-                "band": _band(n.band),
-                "scored": n.scored,
-                "total": n.total,
-            }
-            for n in r.results.overall
+            {k: v for k, v in _node_dict("", m).items() if k != "code"} for m in table.overall.cells
         ],
         "gaps": [asdict(g) for g in r.gaps],
         "profile": [

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from assay.audits.reports.report_data import AuditReport
+from assay.audits.results_table import NodeMark, NodeRow
 from assay.engines.audit.model import Band
-from assay.engines.audit.scoring import NodeResult
 
 
 def _num(value: float | None) -> float | None:
@@ -21,17 +21,16 @@ def _band(band: Band | None) -> str | None:
     return band.key if band else None
 
 
-def _node(report: AuditReport, row: NodeResult) -> dict[str, Any]:
-    node = report.node(row.code)
+def _node(row: NodeRow, m: NodeMark) -> dict[str, Any]:
     return {
         "code": row.code,
-        "title": report.title_of(row.code),
-        "level": node.level if node else "standard",
-        "site": row.site,
-        "mean": _num(row.mean),
-        "band": _band(row.band),
-        "scored": row.scored,
-        "total": row.total,
+        "title": row.title,
+        "level": row.level,
+        "site": m.site,
+        "mean": _num(m.value),
+        "band": _band(m.band),
+        "scored": m.scored,
+        "total": m.total,
     }
 
 
@@ -39,6 +38,7 @@ def report_json(report: AuditReport) -> dict[str, Any]:
     """The whole report as plain dicts and lists (json.dumps-able)."""
     std = report.standard
     sample = report.sample
+    table = report.table
     return {
         "organisation": report.organisation,
         "scope": report.scope,
@@ -95,20 +95,20 @@ def report_json(report: AuditReport) -> dict[str, Any]:
             ],
         },
         "results": {
-            "overall": [_node(report, row) for row in report.results.overall],
-            "nodes": [_node(report, row) for row in report.results.nodes],
+            "overall": [_node(table.overall, m) for m in table.overall.cells],
+            "nodes": [_node(row, m) for row in table.nodes for m in row.cells],
             "attributes": [
                 {
                     "code": a.code,
-                    "title": report.title_of(a.code),
+                    "title": a.title,
                     "mandatory": a.mandatory,
-                    "scores": [{"site": site, "score": score} for site, score in a.by_site],
-                    "mean": _num(a.mean),
-                    "weakest": a.weakest,
+                    "scores": [{"site": m.site, "score": m.value} for m in a.by_site],
+                    "mean": _num(a.mean.value),
+                    "weakest": a.weakest.value,
                     "weakest_site": a.weakest_site,
                     "decision_band": _band(a.decision_band),
                 }
-                for a in report.results.attributes
+                for a in table.attributes
             ],
         },
         "gaps": [
