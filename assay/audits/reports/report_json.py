@@ -6,7 +6,10 @@ shape; lists keep the report's order (sites as sampled, gaps largest first).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from assay.audits.reports.report_data import AuditReport
 from assay.audits.results_table import NodeMark, NodeRow
@@ -139,3 +142,164 @@ def report_json(report: AuditReport) -> dict[str, Any]:
         },
         "generated_on": report.generated_on.isoformat(),
     }
+
+
+# The report's JSON as typed models: the API's response schema (``report_answer``). ---------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ReportDateOut(_Out):
+    label: str
+    date: dt.date
+
+
+class ReportBandOut(_Out):
+    key: str
+    label: str
+    low: int
+    high: int
+
+
+class ReportStandardOut(_Out):
+    code: str
+    version: int
+    title: str
+    illustrative: bool
+    notice: str | None
+    scale: list[ReportBandOut]
+
+
+class ReportReasonOut(_Out):
+    code: str
+    text: str
+    attribute: str | None
+    site: str | None
+
+
+class ReportDesirableOut(_Out):
+    attribute: str
+    band: str
+
+
+class ReportDecisionOut(_Out):
+    recorded: bool
+    certifiable: bool
+    outcome: str
+    reasons: list[ReportReasonOut]
+    desirable: list[ReportDesirableOut]
+
+
+class ReportSiteOut(_Out):
+    id: str
+    name: str
+    state: str
+    is_main: bool
+
+
+class ReportPerStateOut(_Out):
+    state: str
+    other_offices: int
+    sampled: int
+
+
+class ReportPickOut(_Out):
+    site: str
+    name: str
+    state: str
+    how: str
+    reason: str
+
+
+class ReportSampleOut(_Out):
+    seed: int
+    recertification: bool
+    per_state: list[ReportPerStateOut]
+    picks: list[ReportPickOut]
+
+
+class ReportNodeOut(_Out):
+    code: str
+    title: str
+    level: str
+    site: str | None
+    mean: float | None
+    band: str | None
+    scored: int
+    total: int
+
+
+class ReportScoreOut(_Out):
+    site: str
+    score: int | None
+
+
+class ReportAttributeOut(_Out):
+    code: str
+    title: str
+    mandatory: bool
+    scores: list[ReportScoreOut]
+    mean: float | None
+    weakest: int | None
+    weakest_site: str | None
+    decision_band: str | None
+
+
+class ReportResultsOut(_Out):
+    overall: list[ReportNodeOut]
+    nodes: list[ReportNodeOut]
+    attributes: list[ReportAttributeOut]
+
+
+class ReportGapOut(_Out):
+    attribute: str
+    title: str
+    expected: int | None
+    actual: float | None
+    gap: float | None
+
+
+class ReportPerspectiveOut(_Out):
+    code: str
+    title: str
+    expected: float | None
+    actual: float | None
+
+
+class ReportChangeRowOut(_Out):
+    attribute: str
+    before: float | None
+    after: float | None
+
+
+class ReportChangeOut(_Out):
+    previous: str | None
+    attributes: list[ReportChangeRowOut]
+
+
+class ReportOut(_Out):
+    """The whole audit report (what the PDF shows)."""
+
+    organisation: str
+    scope: str
+    reference: str
+    kind: str
+    dates: list[ReportDateOut]
+    standard: ReportStandardOut
+    auditors: list[str]
+    decision_maker: str | None
+    decision: ReportDecisionOut
+    sites: list[ReportSiteOut]
+    sample: ReportSampleOut | None
+    results: ReportResultsOut
+    gaps: list[ReportGapOut]
+    perspectives: list[ReportPerspectiveOut]
+    change: ReportChangeOut
+    generated_on: dt.date
+
+
+def report_answer(report: AuditReport) -> ReportOut:
+    """``report_json`` checked against, and typed as, ``ReportOut``."""
+    return ReportOut.model_validate(report_json(report))

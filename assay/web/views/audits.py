@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assay.audits import pages
 from assay.audits import selectors as sel
 from assay.audits import services as svc
+from assay.audits.answers import PublicCertificateOut
 from assay.audits.certificates import (
     MARK,
     REMIND_DAYS,
@@ -621,7 +621,7 @@ def renewals_send(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """The public register: anyone checks a certificate number and sees only public fields."""
     form = RegisterForm(request.GET or None)
-    found: dict[str, Any] | None = None
+    found: PublicCertificateOut | None = None
     problem = ""
     if form.is_valid():
         try:
