@@ -1,7 +1,8 @@
-"""The audit report as JSON-ready data for the API: stable keys, ISO dates, means to 2 places.
+"""The audit report as typed JSON for the API: stable keys, ISO dates, means to 2 places.
 
-Every key is always present (None or [] when there is nothing), so clients can rely on the
-shape; lists keep the report's order (sites as sampled, gaps largest first).
+``ReportOut`` is the API's response schema; ``report_json`` is its JSON-ready dump (the bench
+and tests read it). Every key is always present (None or [] when there is nothing), so clients
+can rely on the shape; lists keep the report's order (sites as sampled, gaps largest first).
 """
 
 from __future__ import annotations
@@ -14,137 +15,6 @@ from pydantic import BaseModel, ConfigDict
 from assay.audits.reports.report_data import AuditReport
 from assay.audits.results_table import NodeMark, NodeRow
 from assay.engines.audit.model import Band
-
-
-def _num(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 2)
-
-
-def _band(band: Band | None) -> str | None:
-    return band.key if band else None
-
-
-def _node(row: NodeRow, m: NodeMark) -> dict[str, Any]:
-    return {
-        "code": row.code,
-        "title": row.title,
-        "level": row.level,
-        "site": m.site,
-        "mean": _num(m.value),
-        "band": _band(m.band),
-        "scored": m.scored,
-        "total": m.total,
-    }
-
-
-def report_json(report: AuditReport) -> dict[str, Any]:
-    """The whole report as plain dicts and lists (json.dumps-able)."""
-    std = report.standard
-    sample = report.sample
-    table = report.table
-    return {
-        "organisation": report.organisation,
-        "scope": report.scope,
-        "reference": report.reference,
-        "kind": report.kind,
-        "dates": [{"label": label, "date": day.isoformat()} for label, day in report.dates],
-        "standard": {
-            "code": std.code,
-            "version": std.version,
-            "title": std.title,
-            "illustrative": report.illustrative,
-            "notice": report.notice if report.illustrative else None,
-            "scale": [
-                {"key": b.key, "label": b.label, "low": b.low, "high": b.high}
-                for b in std.scale.bands
-            ],
-        },
-        "auditors": list(report.auditors),
-        "decision_maker": report.decision_maker,
-        "decision": {
-            "recorded": report.decided,
-            "certifiable": report.decision.certifiable,
-            "outcome": report.outcome,
-            "reasons": [
-                {"code": r.code, "text": r.text, "attribute": r.attribute, "site": r.site}
-                for r in report.decision.reasons
-            ],
-            "desirable": [
-                {"attribute": code, "band": band} for code, band in report.decision.desirable
-            ],
-        },
-        "sites": [
-            {"id": s.id, "name": s.name, "state": s.state, "is_main": s.is_main}
-            for s in report.sites
-        ],
-        "sample": None
-        if sample is None
-        else {
-            "seed": sample.seed,
-            "recertification": sample.recertification,
-            "per_state": [
-                {"state": state, "other_offices": others, "sampled": n}
-                for state, others, n in sample.per_state
-            ],
-            "picks": [
-                {
-                    "site": p.office_id,
-                    "name": report.site_name(p.office_id),
-                    "state": p.state,
-                    "how": p.how,
-                    "reason": p.reason,
-                }
-                for p in sample.picks
-            ],
-        },
-        "results": {
-            "overall": [_node(table.overall, m) for m in table.overall.cells],
-            "nodes": [_node(row, m) for row in table.nodes for m in row.cells],
-            "attributes": [
-                {
-                    "code": a.code,
-                    "title": a.title,
-                    "mandatory": a.mandatory,
-                    "scores": [{"site": m.site, "score": m.value} for m in a.by_site],
-                    "mean": _num(a.mean.value),
-                    "weakest": a.weakest.value,
-                    "weakest_site": a.weakest_site,
-                    "decision_band": _band(a.decision_band),
-                }
-                for a in table.attributes
-            ],
-        },
-        "gaps": [
-            {
-                "attribute": g.attribute,
-                "title": report.title_of(g.attribute),
-                "expected": g.expected,
-                "actual": _num(g.actual),
-                "gap": _num(g.gap),
-            }
-            for g in report.gaps
-        ],
-        "perspectives": [
-            {
-                "code": code,
-                "title": report.title_of(code),
-                "expected": _num(exp),
-                "actual": _num(act),
-            }
-            for code, exp, act in report.profile
-        ],
-        "change": {
-            "previous": report.previous,
-            "attributes": [
-                {"attribute": code, "before": _num(before), "after": _num(after)}
-                for code, before, after in report.change
-            ],
-        },
-        "generated_on": report.generated_on.isoformat(),
-    }
-
-
-# The report's JSON as typed models: the API's response schema (``report_answer``). ---------
 
 
 class _Out(BaseModel):
@@ -300,6 +170,140 @@ class ReportOut(_Out):
     generated_on: dt.date
 
 
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _band(band: Band | None) -> str | None:
+    return band.key if band else None
+
+
+def _node(row: NodeRow, m: NodeMark) -> ReportNodeOut:
+    return ReportNodeOut(
+        code=row.code,
+        title=row.title,
+        level=row.level,
+        site=m.site,
+        mean=_num(m.value),
+        band=_band(m.band),
+        scored=m.scored,
+        total=m.total,
+    )
+
+
+def _sample(report: AuditReport) -> ReportSampleOut | None:
+    sample = report.sample
+    if sample is None:
+        return None
+    return ReportSampleOut(
+        seed=sample.seed,
+        recertification=sample.recertification,
+        per_state=[
+            ReportPerStateOut(state=state, other_offices=others, sampled=n)
+            for state, others, n in sample.per_state
+        ],
+        picks=[
+            ReportPickOut(
+                site=p.office_id,
+                name=report.site_name(p.office_id),
+                state=p.state,
+                how=p.how,
+                reason=p.reason,
+            )
+            for p in sample.picks
+        ],
+    )
+
+
+def _results(report: AuditReport) -> ReportResultsOut:
+    table = report.table
+    return ReportResultsOut(
+        overall=[_node(table.overall, m) for m in table.overall.cells],
+        nodes=[_node(row, m) for row in table.nodes for m in row.cells],
+        attributes=[
+            ReportAttributeOut(
+                code=a.code,
+                title=a.title,
+                mandatory=a.mandatory,
+                scores=[ReportScoreOut(site=m.site, score=m.value) for m in a.by_site],
+                mean=_num(a.mean.value),
+                weakest=None if a.weakest.value is None else int(a.weakest.value),
+                weakest_site=a.weakest_site,
+                decision_band=_band(a.decision_band),
+            )
+            for a in table.attributes
+        ],
+    )
+
+
 def report_answer(report: AuditReport) -> ReportOut:
-    """``report_json`` checked against, and typed as, ``ReportOut``."""
-    return ReportOut.model_validate(report_json(report))
+    """The whole report, typed."""
+    std = report.standard
+    decision = report.decision
+    return ReportOut(
+        organisation=report.organisation,
+        scope=report.scope,
+        reference=report.reference,
+        kind=report.kind,
+        dates=[ReportDateOut(label=label, date=day) for label, day in report.dates],
+        standard=ReportStandardOut(
+            code=std.code,
+            version=std.version,
+            title=std.title,
+            illustrative=report.illustrative,
+            notice=report.notice if report.illustrative else None,
+            scale=[
+                ReportBandOut(key=b.key, label=b.label, low=b.low, high=b.high)
+                for b in std.scale.bands
+            ],
+        ),
+        auditors=list(report.auditors),
+        decision_maker=report.decision_maker,
+        decision=ReportDecisionOut(
+            recorded=report.decided,
+            certifiable=decision.certifiable,
+            outcome=report.outcome,
+            reasons=[
+                ReportReasonOut(code=r.code, text=r.text, attribute=r.attribute, site=r.site)
+                for r in decision.reasons
+            ],
+            desirable=[
+                ReportDesirableOut(attribute=code, band=band) for code, band in decision.desirable
+            ],
+        ),
+        sites=[
+            ReportSiteOut(id=s.id, name=s.name, state=s.state, is_main=s.is_main)
+            for s in report.sites
+        ],
+        sample=_sample(report),
+        results=_results(report),
+        gaps=[
+            ReportGapOut(
+                attribute=g.attribute,
+                title=report.title_of(g.attribute),
+                expected=g.expected,
+                actual=_num(g.actual),
+                gap=_num(g.gap),
+            )
+            for g in report.gaps
+        ],
+        perspectives=[
+            ReportPerspectiveOut(
+                code=code, title=report.title_of(code), expected=_num(exp), actual=_num(act)
+            )
+            for code, exp, act in report.profile
+        ],
+        change=ReportChangeOut(
+            previous=report.previous,
+            attributes=[
+                ReportChangeRowOut(attribute=code, before=_num(before), after=_num(after))
+                for code, before, after in report.change
+            ],
+        ),
+        generated_on=report.generated_on,
+    )
+
+
+def report_json(report: AuditReport) -> dict[str, Any]:
+    """The whole report as plain dicts and lists (json.dumps-able)."""
+    return report_answer(report).model_dump(mode="json")
