@@ -16,6 +16,7 @@ from pydantic import Field
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.audits import answers as out
+from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
@@ -75,20 +76,20 @@ class WithdrawIn(Schema):
 # --- standards (public) ------------------------------------------------------------------------
 
 
-@public.get("standards", response=list[out.StandardSummaryOut])
-def standards(request: HttpRequest) -> list[out.StandardSummaryOut]:
+@public.get("standards", response=list[ref.StandardSummaryOut])
+def standards(request: HttpRequest) -> list[ref.StandardSummaryOut]:
     """Every imported version of every audit standard (illustrative ones say so)."""
-    return [out.standard_summary_answer(r) for r in sel.standards_list()]
+    return [ref.standard_summary_answer(r) for r in sel.standards_list()]
 
 
-@public.get("standards/{code}", response={200: out.StandardOut, 404: s.Error})
-def standard(request: HttpRequest, code: str, version: int | None = None) -> out.StandardOut:
+@public.get("standards/{code}", response={200: ref.StandardOut, 404: s.Error})
+def standard(request: HttpRequest, code: str, version: int | None = None) -> ref.StandardOut:
     """One standard: scale, nodes (any depth) and attributes."""
     return sel.standard_answer(sel.standard_get(code, version))
 
 
-@public.get("public/certificates/{number}", response={200: out.PublicCertificateOut, 404: s.Error})
-def certificate_check(request: HttpRequest, number: str) -> out.PublicCertificateOut:
+@public.get("public/certificates/{number}", response={200: ref.PublicCertificateOut, 404: s.Error})
+def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificateOut:
     """The public register: anyone may check a certificate number. Shows only the
     organisation, scope, states, standard, dates, status and whether the mark may be shown."""
     return sel.certificate_public(number)
@@ -97,15 +98,15 @@ def certificate_check(request: HttpRequest, number: str) -> out.PublicCertificat
 # --- organisations -------------------------------------------------------------------------------
 
 
-@router.get("organisations", response={200: list[out.OrganisationSummaryOut], 401: s.Error})
-def organisations(request: HttpRequest) -> list[out.OrganisationSummaryOut]:
+@router.get("organisations", response={200: list[ref.OrganisationSummaryOut], 401: s.Error})
+def organisations(request: HttpRequest) -> list[ref.OrganisationSummaryOut]:
     user = who(request)
-    return [out.organisation_summary_answer(o) for o in sel.organisations_visible_to(user)]
+    return [ref.organisation_summary_answer(o) for o in sel.organisations_visible_to(user)]
 
 
-@router.get("organisations/{org_id}", response={200: out.OrganisationOut, **ERRORS})
-def organisation(request: HttpRequest, org_id: int) -> out.OrganisationOut:
-    return out.organisation_answer(sel.organisation_get(who(request), org_id))
+@router.get("organisations/{org_id}", response={200: ref.OrganisationOut, **ERRORS})
+def organisation(request: HttpRequest, org_id: int) -> ref.OrganisationOut:
+    return ref.organisation_answer(sel.organisation_get(who(request), org_id))
 
 
 # --- audits --------------------------------------------------------------------------------------
@@ -300,30 +301,30 @@ def decision(
     return out.decision_answer(row)
 
 
-@router.post("audits/{audit_id}/certificate", response={201: out.CertificateOut, **ERRORS})
-def issue(request: HttpRequest, audit_id: int) -> Status[out.CertificateOut]:
+@router.post("audits/{audit_id}/certificate", response={201: ref.CertificateOut, **ERRORS})
+def issue(request: HttpRequest, audit_id: int) -> Status[ref.CertificateOut]:
     user = who(request)
     certificate = certificate_issue(by=user, audit=sel.audit_get(user, audit_id))
-    return Status(201, out.certificate_answer(certificate))
+    return Status(201, ref.certificate_answer(certificate))
 
 
 # --- certificates -------------------------------------------------------------------------------
 
 
-@router.get("certificates", response={200: list[out.CertificateOut], 401: s.Error})
-def certificates(request: HttpRequest) -> list[out.CertificateOut]:
-    return [out.certificate_answer(c) for c in sel.certificates_visible_to(who(request))]
+@router.get("certificates", response={200: list[ref.CertificateOut], 401: s.Error})
+def certificates(request: HttpRequest) -> list[ref.CertificateOut]:
+    return [ref.certificate_answer(c) for c in sel.certificates_visible_to(who(request))]
 
 
-@router.get("certificates/{number}", response={200: out.CertificateOut, **ERRORS})
-def certificate(request: HttpRequest, number: str) -> out.CertificateOut:
-    return out.certificate_answer(sel.certificate_get(who(request), number))
+@router.get("certificates/{number}", response={200: ref.CertificateOut, **ERRORS})
+def certificate(request: HttpRequest, number: str) -> ref.CertificateOut:
+    return ref.certificate_answer(sel.certificate_get(who(request), number))
 
 
-@router.post("certificates/{number}/withdraw", response={200: out.CertificateOut, **ERRORS})
-def withdraw(request: HttpRequest, number: str, body: WithdrawIn) -> out.CertificateOut:
+@router.post("certificates/{number}/withdraw", response={200: ref.CertificateOut, **ERRORS})
+def withdraw(request: HttpRequest, number: str, body: WithdrawIn) -> ref.CertificateOut:
     user = who(request)
     certificate = certificate_withdraw(
         by=user, certificate=sel.certificate_get(user, number), reason=body.reason
     )
-    return out.certificate_answer(certificate)
+    return ref.certificate_answer(certificate)

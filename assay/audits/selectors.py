@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from assay.audits import answers
+from assay.audits import answers, reference_answers
 from assay.audits import permissions as perm
 from assay.audits.answers import (
     AttributeResultOut,
@@ -22,11 +22,9 @@ from assay.audits.answers import (
     DecisionCheckOut,
     GapOut,
     PerspectiveOut,
-    PublicCertificateOut,
     ResultsOut,
     ResultsStandardOut,
     SampleCheckOut,
-    StandardOut,
 )
 from assay.audits.certificates import well_formed
 from assay.audits.inputs import (
@@ -48,6 +46,7 @@ from assay.audits.models import (
 )
 from assay.audits.permissions import AnyUser
 from assay.audits.records import audit_problems
+from assay.audits.reference_answers import PublicCertificateOut, StandardOut
 from assay.audits.results_table import ResultsTable, results_table
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
@@ -79,7 +78,7 @@ def standard_get(code: str, version: int | None = None) -> StandardVersion:
 
 def standard_answer(row: StandardVersion) -> StandardOut:
     """A standard for the API: its tree flattened, in the file's order."""
-    return answers.standard_answer(row, standard_of(row))
+    return reference_answers.standard_answer(row, standard_of(row))
 
 
 # --- organisations and audits ------------------------------------------------------------------
@@ -419,7 +418,7 @@ def certificate_public(number: str) -> PublicCertificateOut:
     )
     if certificate is None:
         raise NotFound(f"no certificate {number.strip().upper()}")
-    return answers.public_certificate_answer(certificate)
+    return reference_answers.public_certificate_answer(certificate)
 
 
 def results_answer(user: AnyUser, pk: int) -> ResultsOut:

@@ -183,7 +183,7 @@ def sample(
 ) -> None:
     """Draw the audit's sample of offices (once; needs --as) and print the picks with their
     reasons; when it is already drawn, print the stored one. --verify re-checks the draw."""
-    from assay.audits.answers import sample_answer
+    from assay.audits.answers import CheckedSampleOut, SampleOut, sample_answer
     from assay.audits.selectors import audit_get, audit_sample, sample_checked
     from assay.audits.services import sample_draw
     from assay.cli.acting import acting, domain_errors, user_named
@@ -200,8 +200,8 @@ def sample(
             draw = sample_draw(by=user_named(as_user), audit=audit_get(user, audit_id), seed=seed)
         elif seed is not None:
             fail(f"audit {audit_id}'s sample is already drawn (seed {draw.seed}); it is drawn once")
-        data = sample_checked(user, audit_id) if verify else sample_answer(draw)
-    check = getattr(data, "verify", None)
+        data: SampleOut = sample_checked(user, audit_id) if verify else sample_answer(draw)
+    check = data.verify if isinstance(data, CheckedSampleOut) else None
     if as_json:
         emit_json(data)
     else:

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assay.audits import pages
 from assay.audits import selectors as sel
 from assay.audits import services as svc
-from assay.audits.answers import PublicCertificateOut
 from assay.audits.certificates import (
     MARK,
     REMIND_DAYS,
@@ -32,6 +31,7 @@ from assay.audits.certificates import (
     certificate_withdraw,
     reminders_send,
 )
+from assay.audits.reference_answers import PublicCertificateOut
 from assay.audits.results_table import Mark, mark
 from assay.engines.audit.charts import radar_svg
 from assay.engines.audit.model import Attribute, Node, Standard
