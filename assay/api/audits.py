@@ -8,8 +8,6 @@ a missing one; seeing it without the role to act answers 403; bad input 422 and 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import File, Router, Schema, Status, UploadedFile
@@ -17,15 +15,17 @@ from pydantic import Field
 
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.audits import answers as out
+from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
+from assay.audits.reports.report_json import ReportOut
 from assay.errors import InvalidInput, NotFound
 
 router = Router(tags=["audits"], auth=AUTH)
 public = Router(tags=["audits"])
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
-Json = dict[str, Any]
 
 
 class AuditIn(Schema):
@@ -76,23 +76,20 @@ class WithdrawIn(Schema):
 # --- standards (public) ------------------------------------------------------------------------
 
 
-@public.get("standards", response=list[Json])
-def standards(request: HttpRequest) -> list[Json]:
+@public.get("standards", response=list[ref.StandardSummaryOut])
+def standards(request: HttpRequest) -> list[ref.StandardSummaryOut]:
     """Every imported version of every audit standard (illustrative ones say so)."""
-    return [
-        {"code": r.code, "version": r.version, "title": r.title, "illustrative": r.illustrative}
-        for r in sel.standards_list()
-    ]
+    return [ref.standard_summary_answer(r) for r in sel.standards_list()]
 
 
-@public.get("standards/{code}", response={200: Json, 404: s.Error})
-def standard(request: HttpRequest, code: str, version: int | None = None) -> Json:
+@public.get("standards/{code}", response={200: ref.StandardOut, 404: s.Error})
+def standard(request: HttpRequest, code: str, version: int | None = None) -> ref.StandardOut:
     """One standard: scale, nodes (any depth) and attributes."""
-    return sel.standard_dict(sel.standard_get(code, version))
+    return sel.standard_answer(sel.standard_get(code, version))
 
 
-@public.get("public/certificates/{number}", response={200: Json, 404: s.Error})
-def certificate_check(request: HttpRequest, number: str) -> Json:
+@public.get("public/certificates/{number}", response={200: ref.PublicCertificateOut, 404: s.Error})
+def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificateOut:
     """The public register: anyone may check a certificate number. Shows only the
     organisation, scope, states, standard, dates, status and whether the mark may be shown."""
     return sel.certificate_public(number)
@@ -101,48 +98,27 @@ def certificate_check(request: HttpRequest, number: str) -> Json:
 # --- organisations -------------------------------------------------------------------------------
 
 
-@router.get("organisations", response={200: list[Json], 401: s.Error})
-def organisations(request: HttpRequest) -> list[Json]:
+@router.get("organisations", response={200: list[ref.OrganisationSummaryOut], 401: s.Error})
+def organisations(request: HttpRequest) -> list[ref.OrganisationSummaryOut]:
     user = who(request)
-    return [
-        {"id": o.pk, "name": o.name, "reference": o.reference}
-        for o in sel.organisations_visible_to(user)
-    ]
+    return [ref.organisation_summary_answer(o) for o in sel.organisations_visible_to(user)]
 
 
-@router.get("organisations/{org_id}", response={200: Json, **ERRORS})
-def organisation(request: HttpRequest, org_id: int) -> Json:
-    o = sel.organisation_get(who(request), org_id)
-    return {
-        "id": o.pk,
-        "name": o.name,
-        "reference": o.reference,
-        "divisions": [{"id": d.pk, "name": d.name} for d in o.divisions.all()],
-        "offices": [
-            {
-                "id": f.pk,
-                "name": f.name,
-                "state": f.state,
-                "is_main": f.is_main,
-                "division": f.division_id,
-                "is_division_main": f.is_division_main,
-                "complaints": f.complaints,
-            }
-            for f in o.offices.all()
-        ],
-    }
+@router.get("organisations/{org_id}", response={200: ref.OrganisationOut, **ERRORS})
+def organisation(request: HttpRequest, org_id: int) -> ref.OrganisationOut:
+    return ref.organisation_answer(sel.organisation_get(who(request), org_id))
 
 
 # --- audits --------------------------------------------------------------------------------------
 
 
-@router.get("audits", response={200: list[Json], 401: s.Error})
-def audits(request: HttpRequest) -> list[Json]:
-    return [sel.audit_dict(a) for a in sel.audits_visible_to(who(request))]
+@router.get("audits", response={200: list[out.AuditOut], 401: s.Error})
+def audits(request: HttpRequest) -> list[out.AuditOut]:
+    return [out.audit_answer(a) for a in sel.audits_visible_to(who(request))]
 
 
-@router.post("audits", response={201: Json, **ERRORS})
-def audit_create(request: HttpRequest, body: AuditIn) -> Status[Json]:
+@router.post("audits", response={201: out.AuditOut, **ERRORS})
+def audit_create(request: HttpRequest, body: AuditIn) -> Status[out.AuditOut]:
     """Plan an initial audit (certifying-body administrators)."""
     user = who(request)
     organisation = sel.organisation_get(user, body.organisation)
@@ -155,75 +131,73 @@ def audit_create(request: HttpRequest, body: AuditIn) -> Status[Json]:
     audit = svc.audit_create(
         by=user, organisation=organisation, standard=standard, division=division
     )
-    return Status(201, sel.audit_dict(audit))
+    return Status(201, out.audit_answer(audit))
 
 
-@router.get("audits/{audit_id}", response={200: Json, **ERRORS})
-def audit(request: HttpRequest, audit_id: int) -> Json:
-    return sel.audit_dict(sel.audit_get(who(request), audit_id))
+@router.get("audits/{audit_id}", response={200: out.AuditOut, **ERRORS})
+def audit(request: HttpRequest, audit_id: int) -> out.AuditOut:
+    return out.audit_answer(sel.audit_get(who(request), audit_id))
 
 
-@router.post("audits/{audit_id}/recertify", response={201: Json, **ERRORS})
-def recertify(request: HttpRequest, audit_id: int) -> Status[Json]:
+@router.post("audits/{audit_id}/recertify", response={201: out.AuditOut, **ERRORS})
+def recertify(request: HttpRequest, audit_id: int) -> Status[out.AuditOut]:
     """Next year's audit from this decided one (same scope and attribute list)."""
     user = who(request)
     return Status(
-        201, sel.audit_dict(svc.audit_recertify(by=user, previous=sel.audit_get(user, audit_id)))
+        201, out.audit_answer(svc.audit_recertify(by=user, previous=sel.audit_get(user, audit_id)))
     )
 
 
-@router.post("audits/{audit_id}/advance", response={200: Json, **ERRORS})
-def advance(request: HttpRequest, audit_id: int, body: AdvanceIn) -> Json:
+@router.post("audits/{audit_id}/advance", response={200: out.AuditOut, **ERRORS})
+def advance(request: HttpRequest, audit_id: int, body: AdvanceIn) -> out.AuditOut:
     user = who(request)
     audit = svc.audit_advance(
         by=user, audit=sel.audit_get(user, audit_id), to=body.to, note=body.note
     )
-    return sel.audit_dict(audit)
+    return out.audit_answer(audit)
 
 
-@router.post("audits/{audit_id}/auditors", response={200: Json, **ERRORS})
-def assign(request: HttpRequest, audit_id: int, body: AuditorIn) -> Json:
+@router.post("audits/{audit_id}/auditors", response={200: out.AuditorsOut, **ERRORS})
+def assign(request: HttpRequest, audit_id: int, body: AuditorIn) -> out.AuditorsOut:
     user = who(request)
     audit = sel.audit_get(user, audit_id)
     auditor = get_user_model().objects.filter(username=body.username, is_active=True).first()
     if auditor is None:
         raise InvalidInput({"username": f"unknown user {body.username!r}"})
     svc.auditor_assign(by=user, audit=audit, auditor=auditor)
-    return {
-        "audit": audit.pk,
-        "auditors": list(audit.assignments.values_list("auditor__username", flat=True)),
-    }
+    return out.AuditorsOut(
+        audit=audit.pk,
+        auditors=list(audit.assignments.values_list("auditor__username", flat=True)),
+    )
 
 
-@router.post("audits/{audit_id}/sample", response={201: Json, **ERRORS})
-def sample_draw(request: HttpRequest, audit_id: int, body: SampleIn) -> Status[Json]:
+@router.post("audits/{audit_id}/sample", response={201: out.SampleOut, **ERRORS})
+def sample_draw(request: HttpRequest, audit_id: int, body: SampleIn) -> Status[out.SampleOut]:
     """Draw the sites to visit (once; the seed, inputs and reasons are stored)."""
     user = who(request)
     draw = svc.sample_draw(by=user, audit=sel.audit_get(user, audit_id), seed=body.seed)
-    return Status(201, sel.sample_dict(draw))
+    return Status(201, out.sample_answer(draw))
 
 
-@router.get("audits/{audit_id}/sample", response={200: Json, **ERRORS})
-def sample(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
+@router.get(
+    "audits/{audit_id}/sample", response={200: out.SampleOut | out.CheckedSampleOut, **ERRORS}
+)
+def sample(
+    request: HttpRequest, audit_id: int, verify: bool = False
+) -> out.SampleOut | out.CheckedSampleOut:
     """The stored sample; ``verify=true`` re-draws it from the stored seed and inputs and
     checks the audit's record chain (``problems``)."""
     user = who(request)
     draw = sel.audit_sample(user, audit_id)
     if draw is None:
         raise NotFound(f"audit {audit_id} has no sample yet")
-    out = sel.sample_dict(draw)
     if verify:
-        check = sel.sample_verify(user, audit_id)
-        out["verify"] = {
-            "same": check.same,
-            "message": check.message,
-            "problems": list(check.problems),
-        }
-    return out
+        return sel.sample_checked(user, audit_id)
+    return out.sample_answer(draw)
 
 
-@router.post("audits/{audit_id}/self-assessment", response={201: Json, **ERRORS})
-def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[Json]:
+@router.post("audits/{audit_id}/self-assessment", response={201: out.RecordedOut, **ERRORS})
+def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[out.RecordedOut]:
     """Management's expected score and note per attribute (organisation contacts)."""
     user = who(request)
     rows = svc.self_assessment_record(
@@ -231,25 +205,20 @@ def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[
         audit=sel.audit_get(user, audit_id),
         entries=[svc.SelfScoreInput(e.attribute, e.score, e.note) for e in body.entries],
     )
-    return Status(201, {"recorded": len(rows)})
+    return Status(201, out.RecordedOut(recorded=len(rows)))
 
 
-@router.get("audits/{audit_id}/self-assessment", response={200: list[Json], **ERRORS})
-def self_assessment(request: HttpRequest, audit_id: int) -> list[Json]:
+@router.get(
+    "audits/{audit_id}/self-assessment", response={200: list[out.SelfAssessmentOut], **ERRORS}
+)
+def self_assessment(request: HttpRequest, audit_id: int) -> list[out.SelfAssessmentOut]:
     return [
-        {
-            "attribute": r.attribute,
-            "score": r.score,
-            "note": r.note,
-            "by": r.recorded_by.get_username(),
-            "at": r.recorded_at.isoformat(),
-        }
-        for r in sel.self_assessment_history(who(request), audit_id)
+        out.self_assessment_answer(r) for r in sel.self_assessment_history(who(request), audit_id)
     ]
 
 
-@router.post("audits/{audit_id}/scores", response={201: Json, **ERRORS})
-def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status[Json]:
+@router.post("audits/{audit_id}/scores", response={201: out.RecordedOut, **ERRORS})
+def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status[out.RecordedOut]:
     """Site scores 0-10 with evidence notes (auditors assigned to the audit, during fieldwork)."""
     user = who(request)
     rows = svc.site_score_record(
@@ -257,35 +226,24 @@ def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status
         audit=sel.audit_get(user, audit_id),
         entries=[svc.SiteScoreInput(e.office, e.attribute, e.score, e.notes) for e in body.entries],
     )
-    return Status(201, {"recorded": len(rows)})
+    return Status(201, out.RecordedOut(recorded=len(rows)))
 
 
-@router.get("audits/{audit_id}/scores", response={200: list[Json], **ERRORS})
-def scores(request: HttpRequest, audit_id: int) -> list[Json]:
+@router.get("audits/{audit_id}/scores", response={200: list[out.SiteScoreOut], **ERRORS})
+def scores(request: HttpRequest, audit_id: int) -> list[out.SiteScoreOut]:
     """Every score row, oldest first (append-only history: the latest per site and attribute
     counts)."""
-    return [
-        {
-            "office": r.office_id,
-            "site": r.office.name,
-            "attribute": r.attribute,
-            "score": r.score,
-            "notes": r.notes,
-            "by": r.recorded_by.get_username(),
-            "at": r.recorded_at.isoformat(),
-        }
-        for r in sel.score_history(who(request), audit_id)
-    ]
+    return [out.site_score_answer(r) for r in sel.score_history(who(request), audit_id)]
 
 
-@router.post("audits/{audit_id}/evidence", response={201: Json, **ERRORS})
+@router.post("audits/{audit_id}/evidence", response={201: out.SiteEvidenceOut, **ERRORS})
 def evidence(
     request: HttpRequest,
     audit_id: int,
     office: int,
     attribute: str,
     file: UploadedFile = File(...),  # noqa: B008
-) -> Status[Json]:
+) -> Status[out.SiteEvidenceOut]:
     """A file seen at a sampled site (stored by content address, never overwritten)."""
     user = who(request)
     row = svc.site_evidence_attach(
@@ -297,82 +255,76 @@ def evidence(
         original_name=file.name or "upload",
         expected_size=file.size,
     )
-    return Status(
-        201,
-        {"id": row.pk, "sha256": row.sha256, "size": row.size, "media_type": row.media_type},
-    )
+    return Status(201, out.site_evidence_answer(row))
 
 
-@router.get("audits/{audit_id}/results", response={200: Json, **ERRORS})
-def results(request: HttpRequest, audit_id: int) -> Json:
+@router.get("audits/{audit_id}/results", response={200: out.ResultsOut, **ERRORS})
+def results(request: HttpRequest, audit_id: int) -> out.ResultsOut:
     """Per attribute, element, perspective and overall, per site and across sites, with bands;
     gaps between management's expectation and delivery; the latest decision."""
-    return sel.results_json(who(request), audit_id)
+    return sel.results_answer(who(request), audit_id)
 
 
-@router.get("audits/{audit_id}/report", response={200: Json, **ERRORS})
-def report(request: HttpRequest, audit_id: int) -> Json:
+@router.get("audits/{audit_id}/report", response={200: ReportOut, **ERRORS})
+def report(request: HttpRequest, audit_id: int) -> ReportOut:
     """The whole audit report as JSON (what the PDF shows): the decision with its reasons, the
     sample with its reasons, results, gaps, the perspectives' profile and year-on-year change."""
     from assay.audits.reports.build import report_for
-    from assay.audits.reports.report_json import report_json
+    from assay.audits.reports.report_json import report_answer
 
-    return report_json(report_for(who(request), audit_id))
+    return report_answer(report_for(who(request), audit_id))
 
 
-@router.post("audits/{audit_id}/decision", response={201: Json, **ERRORS})
-def decide(request: HttpRequest, audit_id: int) -> Status[Json]:
+@router.post("audits/{audit_id}/decision", response={201: out.AuditDecisionOut, **ERRORS})
+def decide(request: HttpRequest, audit_id: int) -> Status[out.AuditDecisionOut]:
     """Record the engine's decision (a decision maker who did not score this audit)."""
     user = who(request)
     decision = svc.decision_record(by=user, audit=sel.audit_get(user, audit_id))
-    return Status(201, sel.decision_dict(decision))
+    return Status(201, out.decision_answer(decision))
 
 
-@router.get("audits/{audit_id}/decision", response={200: Json, **ERRORS})
-def decision(request: HttpRequest, audit_id: int, verify: bool = False) -> Json:
+@router.get(
+    "audits/{audit_id}/decision",
+    response={200: out.AuditDecisionOut | out.CheckedDecisionOut, **ERRORS},
+)
+def decision(
+    request: HttpRequest, audit_id: int, verify: bool = False
+) -> out.AuditDecisionOut | out.CheckedDecisionOut:
     """The recorded decision; ``verify=true`` recomputes it from the stored scores and checks
     the audit's record chain (``problems``)."""
     user = who(request)
     row = sel.latest_decision(sel.audit_get(user, audit_id))
     if row is None:
         raise NotFound(f"audit {audit_id} has no decision yet")
-    out = sel.decision_dict(row)
     if verify:
-        check = sel.decision_verify(user, audit_id)
-        out["verify"] = {
-            "agrees": check.agrees,
-            "scores_changed": check.scores_changed,
-            "recomputed_certifiable": check.recomputed_certifiable,
-            "message": check.message,
-            "problems": list(check.problems),
-        }
-    return out
+        return sel.decision_checked(user, audit_id)
+    return out.decision_answer(row)
 
 
-@router.post("audits/{audit_id}/certificate", response={201: Json, **ERRORS})
-def issue(request: HttpRequest, audit_id: int) -> Status[Json]:
+@router.post("audits/{audit_id}/certificate", response={201: ref.CertificateOut, **ERRORS})
+def issue(request: HttpRequest, audit_id: int) -> Status[ref.CertificateOut]:
     user = who(request)
     certificate = certificate_issue(by=user, audit=sel.audit_get(user, audit_id))
-    return Status(201, sel.certificate_dict(certificate))
+    return Status(201, ref.certificate_answer(certificate))
 
 
 # --- certificates -------------------------------------------------------------------------------
 
 
-@router.get("certificates", response={200: list[Json], 401: s.Error})
-def certificates(request: HttpRequest) -> list[Json]:
-    return [sel.certificate_dict(c) for c in sel.certificates_visible_to(who(request))]
+@router.get("certificates", response={200: list[ref.CertificateOut], 401: s.Error})
+def certificates(request: HttpRequest) -> list[ref.CertificateOut]:
+    return [ref.certificate_answer(c) for c in sel.certificates_visible_to(who(request))]
 
 
-@router.get("certificates/{number}", response={200: Json, **ERRORS})
-def certificate(request: HttpRequest, number: str) -> Json:
-    return sel.certificate_dict(sel.certificate_get(who(request), number))
+@router.get("certificates/{number}", response={200: ref.CertificateOut, **ERRORS})
+def certificate(request: HttpRequest, number: str) -> ref.CertificateOut:
+    return ref.certificate_answer(sel.certificate_get(who(request), number))
 
 
-@router.post("certificates/{number}/withdraw", response={200: Json, **ERRORS})
-def withdraw(request: HttpRequest, number: str, body: WithdrawIn) -> Json:
+@router.post("certificates/{number}/withdraw", response={200: ref.CertificateOut, **ERRORS})
+def withdraw(request: HttpRequest, number: str, body: WithdrawIn) -> ref.CertificateOut:
     user = who(request)
     certificate = certificate_withdraw(
         by=user, certificate=sel.certificate_get(user, number), reason=body.reason
     )
-    return sel.certificate_dict(certificate)
+    return ref.certificate_answer(certificate)

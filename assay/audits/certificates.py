@@ -250,18 +250,3 @@ def reminders_send(*, by: User, within_days: int = REMIND_DAYS) -> list[Reminder
         )
         sent.append(due)
     return sent
-
-
-def public_view(certificate: Certificate, today: dt.date | None = None) -> dict[str, object]:
-    """What the public register shows: no scores, reasons, people or contacts."""
-    return {
-        "number": certificate.number,
-        "organisation": certificate.organisation.name,
-        "scope": certificate.scope_text,
-        "states": list(certificate.states),
-        "standard": certificate.standard_title,
-        "issued_on": certificate.issued_on.isoformat(),
-        "expires_on": certificate.expires_on.isoformat(),
-        "status": status_of(certificate, today),
-        "mark": MARK if mark_entitled(certificate, today) else None,
-    }

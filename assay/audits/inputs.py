@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.db.models import QuerySet
 
 from assay.audits.models import Audit, Office, SamplePick, SelfAssessment, SiteScore
+from assay.audits.results_table import Site
 from assay.engines.audit.sampling import Office as SampleOffice
 
 
@@ -74,6 +75,18 @@ def sampled_sites(audit: Audit) -> tuple[str, ...]:
         .order_by("position")
         .values_list("office__name", flat=True)
     )
+
+
+def sampled_site_rows(audit: Audit) -> tuple[Site, ...]:
+    """``sampled_sites`` with each office's state and whether it is the main office (of its
+    state, or of the division's offices in the state for a division audit), in one query."""
+    main = "office__is_division_main" if audit.division_id else "office__is_main"
+    rows = (
+        SamplePick.objects.filter(sample__audit=audit)
+        .order_by("position")
+        .values_list("office__name", "office__state", main)
+    )
+    return tuple(Site(name, name, state, bool(is_main)) for name, state, is_main in rows)
 
 
 def latest_scores(audit: Audit) -> dict[str, dict[str, int]]:

@@ -360,12 +360,11 @@ def site_evidence_open(user: AnyUser, pk: int, file_pk: int) -> tuple[SiteEviden
 
 @dataclass(frozen=True)
 class ResultsPage:
-    """Results with everything around them: the sampled offices (name → office), the
+    """Results (their table names the sampled sites) with everything around them: the
     year-on-year change and the trend over the chain of earlier audits (oldest first), and the
     organisation's other scopes (divisions or whole) for comparison."""
 
     results: AuditResults
-    offices: dict[str, Office]
     change: tuple[tuple[str, float | None, float | None], ...]
     trend_labels: list[str]
     trend: tuple[tuple[str, tuple[float | None, ...]], ...]
@@ -375,10 +374,6 @@ class ResultsPage:
 def results_page(user: AnyUser, pk: int) -> ResultsPage:
     audit = audit_get(user, pk)
     r = _results_of(audit)
-    offices = {
-        p.office.name: p.office
-        for p in SamplePick.objects.filter(sample__audit=audit).select_related("office")
-    }
     chain: list[Audit] = []
     earlier = audit.previous
     while earlier is not None:
@@ -405,7 +400,6 @@ def results_page(user: AnyUser, pk: int) -> ResultsPage:
             latest_per_scope.setdefault(other.division_id, other)
     return ResultsPage(
         results=r,
-        offices=offices,
         change=change(previous, r.results) if previous is not None else (),
         trend_labels=[label for label, _ in series],
         trend=trend(r.standard, series) if chain else (),

@@ -12,9 +12,27 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from assay.audits import answers, reference_answers
 from assay.audits import permissions as perm
-from assay.audits.certificates import public_view, well_formed
-from assay.audits.inputs import latest_scores, latest_self_assessment, sampled_sites
+from assay.audits.answers import (
+    AttributeResultOut,
+    ChangeOut,
+    CheckedDecisionOut,
+    CheckedSampleOut,
+    DecisionCheckOut,
+    GapOut,
+    PerspectiveOut,
+    ResultsOut,
+    ResultsStandardOut,
+    SampleCheckOut,
+)
+from assay.audits.certificates import well_formed
+from assay.audits.inputs import (
+    latest_scores,
+    latest_self_assessment,
+    sampled_site_rows,
+    sampled_sites,
+)
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -28,6 +46,8 @@ from assay.audits.models import (
 )
 from assay.audits.permissions import AnyUser
 from assay.audits.records import audit_problems
+from assay.audits.reference_answers import PublicCertificateOut, StandardOut
+from assay.audits.results_table import ResultsTable, results_table
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
@@ -56,20 +76,9 @@ def standard_get(code: str, version: int | None = None) -> StandardVersion:
     return row
 
 
-def standard_dict(row: StandardVersion) -> dict[str, Any]:
-    """A standard for the API and the CLI: its tree flattened, in the file's order."""
-    standard = standard_of(row)
-    return {
-        "code": row.code,
-        "version": row.version,
-        "title": row.title,
-        "illustrative": row.illustrative,
-        "notice": row.notice,
-        "scale": [asdict(b) for b in standard.scale.bands],
-        "failing_bands": sorted(standard.failing_bands),
-        "nodes": [asdict(n) for n in standard.nodes],
-        "attributes": [asdict(a) for a in standard.attributes],
-    }
+def standard_answer(row: StandardVersion) -> StandardOut:
+    """A standard for the API: its tree flattened, in the file's order."""
+    return reference_answers.standard_answer(row, standard_of(row))
 
 
 # --- organisations and audits ------------------------------------------------------------------
@@ -148,61 +157,13 @@ def latest_decision(audit: Audit) -> AuditDecision | None:
     return audit.decisions.order_by("-pk").first()
 
 
-def audit_dict(audit: Audit) -> dict[str, Any]:
-    return {
-        "id": audit.pk,
-        "organisation": {"id": audit.organisation_id, "name": audit.organisation.name},
-        "division": (
-            {"id": audit.division_id, "name": audit.division.name} if audit.division else None
-        ),
-        "scope": audit.scope_text,
-        "standard": {
-            "code": audit.standard.code,
-            "version": audit.standard.version,
-            "illustrative": audit.standard.illustrative,
-        },
-        "kind": audit.kind,
-        "previous": audit.previous_id,
-        "status": audit.status,
-        "created_on": audit.created_on.isoformat(),
-        "history": [
-            {
-                "status": h.status,
-                "note": h.note,
-                "by": h.changed_by.get_username(),
-                "at": h.changed_at.isoformat(),
-            }
-            for h in audit.status_history.select_related("changed_by")
-        ],
-    }
-
-
-def sample_dict(draw: SampleDraw) -> dict[str, Any]:
-    return {
-        "seed": draw.seed,
-        "recertification": draw.recertification,
-        "drawn_on": draw.drawn_on.isoformat(),
-        "drawn_by": draw.drawn_by.get_username(),
-        "per_state": [{"state": st, "others": x, "sampled": n} for st, x, n in draw.per_state],
-        "picks": [
-            {
-                "office": p.office_id,
-                "name": p.office.name,
-                "state": p.state,
-                "how": p.how,
-                "reason": p.reason,
-            }
-            for p in draw.picks.all()
-        ],
-    }
-
-
 # --- results -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AuditResults:
-    """Everything a results page, report or API answer needs, computed once."""
+    """Everything a results page, report or API answer needs, computed once: the engine's
+    results and, rendered by every front door, their ``table``."""
 
     audit: Audit
     standard: Standard
@@ -210,6 +171,7 @@ class AuditResults:
     scores: dict[str, dict[str, int]]
     self_assessment: dict[str, int]
     results: Results
+    table: ResultsTable
     gaps: tuple[Gap, ...]
     profile: tuple[tuple[str, float | None, float | None], ...]
 
@@ -223,7 +185,8 @@ def audit_results(user: AnyUser, pk: int) -> AuditResults:
 
 def _results_of(audit: Audit) -> AuditResults:
     standard = standard_of(audit.standard)
-    sites = sampled_sites(audit)
+    site_rows = sampled_site_rows(audit)
+    sites = tuple(s.id for s in site_rows)
     scores = latest_scores(audit)
     expected = latest_self_assessment(audit)
     res = results(standard, scores, sites)
@@ -234,85 +197,50 @@ def _results_of(audit: Audit) -> AuditResults:
         scores=scores,
         self_assessment=expected,
         results=res,
+        table=results_table(standard, res, site_rows, expected),
         gaps=gaps(standard, expected, res),
         profile=perspective_profile(standard, expected, res),
     )
 
 
-def _band(band: Any) -> str | None:
-    return band.key if band is not None else None
-
-
-def results_dict(r: AuditResults) -> dict[str, Any]:
-    """The results as JSON-ready data (API, ``assay audits report``)."""
-    audit = r.audit
+def _results_answer(r: AuditResults, change: list[ChangeOut]) -> ResultsOut:
+    audit, table = r.audit, r.table
     decision = latest_decision(audit)
-    return {
-        "audit": audit.pk,
-        "organisation": audit.organisation.name,
-        "scope": audit.scope_text,
-        "standard": {
-            "code": r.standard.code,
-            "version": r.standard.version,
-            "title": r.standard.title,
-            "illustrative": audit.standard.illustrative,
-        },
-        "status": audit.status,
-        "sites": list(r.sites),
-        "attributes": [
-            {
-                "code": a.code,
-                "mandatory": a.mandatory,
-                "by_site": {site: score for site, score in a.by_site},
-                "weakest": a.weakest,
-                "weakest_site": a.weakest_site,
-                "mean": a.mean,
-                "decision_band": _band(a.decision_band),
-                "expected": r.self_assessment.get(a.code),
-            }
-            for a in r.results.attributes
+    return ResultsOut(
+        audit=audit.pk,
+        organisation=audit.organisation.name,
+        scope=audit.scope_text,
+        standard=ResultsStandardOut(
+            code=r.standard.code,
+            version=r.standard.version,
+            title=r.standard.title,
+            illustrative=audit.standard.illustrative,
+        ),
+        status=audit.status,
+        sites=[site.id for site in table.sites],
+        attributes=[
+            AttributeResultOut(
+                code=a.code,
+                mandatory=a.mandatory,
+                by_site={m.site: m.value for m in a.by_site},
+                weakest=None if a.weakest.value is None else int(a.weakest.value),
+                weakest_site=a.weakest_site,
+                mean=a.mean.value,
+                decision_band=answers.band_key(a.decision_band),
+                expected=None if a.expected.value is None else int(a.expected.value),
+            )
+            for a in table.attributes
         ],
-        "nodes": [
-            {
-                "code": n.code,
-                "site": n.site,
-                "mean": n.mean,
-                "band": _band(n.band),
-                "scored": n.scored,
-                "total": n.total,
-            }
-            for n in r.results.nodes
-        ],
-        "overall": [
-            {
-                "site": n.site,
-                "mean": n.mean,
-                "band": _band(n.band),
-                "scored": n.scored,
-                "total": n.total,
-            }
-            for n in r.results.overall
-        ],
-        "gaps": [asdict(g) for g in r.gaps],
-        "profile": [
-            {"code": code, "expected": expected, "actual": actual}
+        nodes=[answers.node_result(row.code, m) for row in table.nodes for m in row.cells],
+        overall=[answers.overall_result(m) for m in table.overall.cells],
+        gaps=[GapOut(**asdict(g)) for g in r.gaps],
+        profile=[
+            PerspectiveOut(code=code, expected=expected, actual=actual)
             for code, expected, actual in r.profile
         ],
-        "decision": decision_dict(decision) if decision else None,
-    }
-
-
-def decision_dict(decision: AuditDecision) -> dict[str, Any]:
-    return {
-        "id": decision.pk,
-        "certifiable": decision.certifiable,
-        "reasons": decision.reasons,
-        "desirable": decision.desirable,
-        "sites": decision.sites,
-        "decided_by": decision.decided_by.get_username(),
-        "decided_on": decision.decided_on.isoformat(),
-        "decided_at": decision.decided_at.isoformat(),
-    }
+        decision=answers.decision_answer(decision) if decision else None,
+        change=change,
+    )
 
 
 def audit_change(user: AnyUser, pk: int) -> tuple[tuple[str, float | None, float | None], ...]:
@@ -375,6 +303,20 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     )
 
 
+def sample_checked(user: AnyUser, pk: int) -> CheckedSampleOut:
+    """The stored sample with ``sample_verify``'s answer (``verify=true``, ``--verify``)."""
+    draw = audit_sample(user, pk)
+    if draw is None:
+        raise NotFound(f"audit {pk} has no sample yet")
+    check = sample_verify(user, pk)
+    return CheckedSampleOut(
+        **dict(answers.sample_answer(draw)),
+        verify=SampleCheckOut(
+            same=check.same, message=check.message, problems=list(check.problems)
+        ),
+    )
+
+
 def _date(value: str | None) -> Any:
     import datetime as dt
 
@@ -431,6 +373,24 @@ def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
     )
 
 
+def decision_checked(user: AnyUser, pk: int) -> CheckedDecisionOut:
+    """The recorded decision with ``decision_verify``'s answer (``verify=true``)."""
+    decision = latest_decision(audit_get(user, pk))
+    if decision is None:
+        raise NotFound(f"audit {pk} has no decision yet")
+    check = decision_verify(user, pk)
+    return CheckedDecisionOut(
+        **dict(answers.decision_answer(decision)),
+        verify=DecisionCheckOut(
+            agrees=check.agrees,
+            scores_changed=check.scores_changed,
+            recomputed_certifiable=check.recomputed_certifiable,
+            message=check.message,
+            problems=list(check.problems),
+        ),
+    )
+
+
 # --- certificates ------------------------------------------------------------------------------
 
 
@@ -447,19 +407,7 @@ def certificate_get(user: AnyUser, number: str) -> Certificate:
     return certificate
 
 
-def certificate_dict(certificate: Certificate) -> dict[str, Any]:
-    """A certificate for those who may see it: the public fields plus its audit and history."""
-    return {
-        **public_view(certificate),
-        "audit": certificate.audit_id,
-        "withdrawn_on": (
-            certificate.withdrawn_on.isoformat() if certificate.withdrawn_on else None
-        ),
-        "withdrawn_reason": certificate.withdrawn_reason,
-    }
-
-
-def certificate_public(number: str) -> dict[str, Any]:
+def certificate_public(number: str) -> PublicCertificateOut:
     """The public register: anyone may check a number; only what a register shows."""
     if not well_formed(number):
         raise NotFound(f"{number.strip()!r} is not a certificate number (check the letters)")
@@ -470,15 +418,16 @@ def certificate_public(number: str) -> dict[str, Any]:
     )
     if certificate is None:
         raise NotFound(f"no certificate {number.strip().upper()}")
-    return public_view(certificate)
+    return reference_answers.public_certificate_answer(certificate)
 
 
-def results_json(user: AnyUser, pk: int) -> dict[str, Any]:
-    """``results_dict`` with the year-on-year change: what the API and
+def results_answer(user: AnyUser, pk: int) -> ResultsOut:
+    """The results with the latest decision and the year-on-year change: what the API and
     ``assay audits report`` answer."""
-    out = results_dict(audit_results(user, pk))
-    out["change"] = [
-        {"attribute": code, "before": before, "after": after}
-        for code, before, after in audit_change(user, pk)
-    ]
-    return out
+    return _results_answer(
+        audit_results(user, pk),
+        [
+            ChangeOut(attribute=code, before=before, after=after)
+            for code, before, after in audit_change(user, pk)
+        ],
+    )

@@ -29,6 +29,7 @@ from assay.audits.reports.pdf import render_pdf
 from assay.audits.reports.report_data import AuditReport, Site
 from assay.audits.reports.report_json import report_json
 from assay.audits.reports.xlsx import render_xlsx
+from assay.audits.results_table import results_table
 from assay.audits.standard import standard_from_content
 from assay.engines.audit.decision import decide
 from assay.engines.audit.gaps import change, gaps, perspective_profile
@@ -259,6 +260,7 @@ def engine_bench(
         sites=tuple(sites),
         sample=sample,
         results=res,
+        table=results_table(standard, res, sites, expected),
         decision=decision,
         gaps=found,
         profile=profile,

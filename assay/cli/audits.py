@@ -71,13 +71,14 @@ def standards() -> None:
 @as_option(required=False)
 def list_(as_json: bool, as_user: str | None) -> None:
     """The audits you may see: id, organisation and scope, standard, kind, status."""
-    from assay.audits.selectors import audit_dict, audits_visible_to
+    from assay.audits.answers import audit_answer
+    from assay.audits.selectors import audits_visible_to
     from assay.cli.acting import acting
     from assay.cli.output import emit_json
 
     rows = list(audits_visible_to(acting(as_user)))
     if as_json:
-        emit_json([audit_dict(a) for a in rows])
+        emit_json([audit_answer(a) for a in rows])
         return
     for a in rows:
         click.echo(
@@ -182,7 +183,8 @@ def sample(
 ) -> None:
     """Draw the audit's sample of offices (once; needs --as) and print the picks with their
     reasons; when it is already drawn, print the stored one. --verify re-checks the draw."""
-    from assay.audits.selectors import audit_get, audit_sample, sample_dict, sample_verify
+    from assay.audits.answers import CheckedSampleOut, SampleOut, sample_answer
+    from assay.audits.selectors import audit_get, audit_sample, sample_checked
     from assay.audits.services import sample_draw
     from assay.cli.acting import acting, domain_errors, user_named
     from assay.cli.output import emit_json, fail
@@ -198,24 +200,16 @@ def sample(
             draw = sample_draw(by=user_named(as_user), audit=audit_get(user, audit_id), seed=seed)
         elif seed is not None:
             fail(f"audit {audit_id}'s sample is already drawn (seed {draw.seed}); it is drawn once")
-        data = sample_dict(draw)
-        check = sample_verify(user, audit_id) if verify else None
+        data: SampleOut = sample_checked(user, audit_id) if verify else sample_answer(draw)
+    check = data.verify if isinstance(data, CheckedSampleOut) else None
     if as_json:
-        if check is not None:
-            data["verify"] = {
-                "same": check.same,
-                "message": check.message,
-                "problems": list(check.problems),
-            }
         emit_json(data)
     else:
         click.echo(f"audit {audit_id}: seed {draw.seed}, drawn on {draw.drawn_on:%d/%m/%Y}")
-        for row in data["per_state"]:
-            click.echo(
-                f"  {row['state']}: main office + {row['sampled']} of {row['others']} others"
-            )
-        for p in data["picks"]:
-            click.echo(f"{p['office']}\t{p['state']}\t{p['how']}\t{p['name']}\t{p['reason']}")
+        for row in data.per_state:
+            click.echo(f"  {row.state}: main office + {row.sampled} of {row.others} others")
+        for p in data.picks:
+            click.echo(f"{p.office}\t{p.state}\t{p.how}\t{p.name}\t{p.reason}")
         if check is not None:
             click.echo(("verified: " if check.same else "MISMATCH: ") + check.message)
             for problem in check.problems:
@@ -378,7 +372,7 @@ def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) ->
     """The audit's results: as JSON (per attribute, node and overall, per site and across
     sites, bands, gaps against the self-assessment, the decision and the change since last
     year), or the full report as PDF or the scores as XLSX written to ``-o FILE``."""
-    from assay.audits.selectors import results_json
+    from assay.audits.selectors import results_answer
     from assay.cli.acting import acting, domain_errors
     from assay.cli.output import emit_json
 
@@ -388,7 +382,7 @@ def report(audit_id: int, fmt: str, output: Path | None, as_user: str | None) ->
     with domain_errors():
         user = acting(as_user)
         if fmt == "json":
-            data = results_json(user, audit_id)
+            data = results_answer(user, audit_id)
         else:
             from assay.audits.reports.build import report_for
 

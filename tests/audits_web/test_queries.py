@@ -18,10 +18,10 @@ from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fie
 pytestmark = pytest.mark.django_db
 
 # Measured: session and user (2); the audit narrowed to what the user may see (the permission
-# lookups, body roles twice and contacts, then the audit: 4); the sample's sites, latest scores
-# and self-assessment (3); the sampled offices (1); the organisation's other decided scopes for
+# lookups, body roles twice and contacts, then the audit: 4); the sampled sites with their
+# offices, latest scores and self-assessment (3); the organisation's other decided scopes for
 # comparison, narrowed the same way (4); the unread notifications for base.html (1).
-RESULTS_QUERIES = 15
+RESULTS_QUERIES = 14
 # Session and user (2); the audit narrowed (4); the assigned-auditor check (2); the sampled
 # offices, the latest scores and evidence files of the site (3); notifications (1).
 SITE_QUERIES = 12

@@ -12,7 +12,7 @@ import datetime as dt
 
 from assay import clock
 from assay.audits.models import AuditKind
-from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, Site
+from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport
 from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
 from assay.engines.audit.decision import Decision, Reason, decide
 from assay.engines.audit.sampling import Pick, Sample
@@ -30,7 +30,6 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
     draw = audit_sample(user, audit_pk)
     dates: list[tuple[str, dt.date]] = [("Planned", audit.created_on)]
     sample = None
-    sites: list[Site] = []
     if draw is not None:
         picks = sorted(draw.picks.all(), key=lambda p: p.position)
         # The engine names sites by office name (``inputs.sampled_sites``): so does the report.
@@ -40,11 +39,6 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
             picks=tuple(Pick(p.office.name, p.state, p.reason, p.how) for p in picks),
             per_state=tuple((str(s), int(x), int(n)) for s, x, n in draw.per_state),
         )
-        main = "is_division_main" if audit.division_id else "is_main"
-        sites = [
-            Site(p.office.name, p.office.name, p.office.state, bool(getattr(p.office, main)))
-            for p in picks
-        ]
         dates.append(("Sample drawn", draw.drawn_on))
     row = latest_decision(audit)
     if row is not None:
@@ -69,9 +63,10 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         reference=f"Audit {audit.pk}",
         kind="re-certification" if audit.kind == AuditKind.RECERTIFICATION else "certification",
         dates=tuple(dates),
-        sites=tuple(sites),
+        sites=r.table.sites,
         sample=sample,
         results=r.results,
+        table=r.table,
         decision=decision,
         gaps=r.gaps,
         profile=r.profile,

@@ -18,15 +18,16 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from assay.audits.reports.report_data import AuditReport
+from assay.audits.results_table import NodeRow
 from assay.engines.audit.charts import radar_svg
-from assay.engines.audit.model import Attribute, Band, Node
+from assay.engines.audit.model import Band
 from assay.engines.audit.scoring import display_mean
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -109,23 +110,6 @@ def _fmt(value: float | None, places: int = 1) -> str:
 def _diff(value: float | None) -> str:
     """A signed difference (a gap or a change), rounded to one decimal."""
     return "-" if value is None else f"{value:+.1f}"
-
-
-def _tree(report: AuditReport) -> Iterator[tuple[int, Node | Attribute]]:
-    """Nodes and attributes depth first, in the standard's order (the depth is data)."""
-    std = report.standard
-
-    def walk(parent: str | None, depth: int) -> Iterator[tuple[int, Node | Attribute]]:
-        for node in std.nodes:
-            if node.parent == parent:
-                yield depth, node
-                yield from walk(node.code, depth + 1)
-        if parent is not None:
-            for attr in std.attributes:
-                if attr.parent == parent:
-                    yield depth, attr
-
-    yield from walk(None, 0)
 
 
 class _Pdf(FPDF):
@@ -303,43 +287,40 @@ def _across_sites(pdf: _Pdf) -> None:
         "for the decision is the band of its weakest site."
     )
     pdf.ln(2)
-    node_res = {row.code: row for row in r.results.nodes if row.site is None}
-    attr_res = {a.code: a for a in r.results.attributes}
+    table = r.table
     rows: list[list[tuple[str, FontFace | None]]] = []
-    overall = next((o for o in r.results.overall if o.site is None), None)
-    if overall is not None:
-        bold = FontFace(emphasis="BOLD", fill_color=NODE_FILL)
-        rows.append(
-            [
-                ("", bold),
-                ("Whole standard", bold),
-                ("", bold),
-                (_fmt(overall.mean), bold),
-                (overall.band.label if overall.band else "-", bold),
-                (f"{overall.scored}/{overall.total} scored", bold),
-            ]
-        )
-    for depth, item in _tree(r):
-        indent = "   " * depth
-        if isinstance(item, Node):
-            res = node_res.get(item.code)
+    overall = table.overall.across
+    bold = FontFace(emphasis="BOLD", fill_color=NODE_FILL)
+    rows.append(
+        [
+            ("", bold),
+            ("Whole standard", bold),
+            ("", bold),
+            (_fmt(overall.value), bold),
+            (overall.band.label if overall.band else "-", bold),
+            (f"{overall.scored}/{overall.total} scored", bold),
+        ]
+    )
+    for item in table.tree:
+        indent = "   " * item.depth
+        if isinstance(item, NodeRow):
+            res = item.across
             style = FontFace(emphasis="BOLD", fill_color=NODE_FILL)
             rows.append(
                 [
                     (item.code, style),
                     (indent + item.title, style),
                     (item.level, style),
-                    (_fmt(res.mean if res else None), style),
-                    (res.band.label if res and res.band else "-", style),
-                    (f"{res.scored}/{res.total} scored" if res else "", style),
+                    (_fmt(res.value), style),
+                    (res.band.label if res.band else "-", style),
+                    (f"{res.scored}/{res.total} scored", style),
                 ]
             )
             continue
-        a = attr_res.get(item.code)
-        band = a.decision_band if a and item.mandatory else r.band_of(a.mean if a else None)
+        band = item.band
         weakest = (
-            f"{a.weakest} at {r.site_name(a.weakest_site)}"
-            if a and a.weakest is not None and a.weakest_site
+            f"{item.weakest.value} at {r.site_name(item.weakest_site)}"
+            if item.weakest.value is not None and item.weakest_site
             else "-"
         )
         rows.append(
@@ -347,7 +328,7 @@ def _across_sites(pdf: _Pdf) -> None:
                 (item.code, None),
                 (indent + item.title, None),
                 ("mandatory" if item.mandatory else "desirable", None),
-                (_fmt(a.mean if a else None), None),
+                (_fmt(item.mean.value), None),
                 (
                     band.label if band else "not scored everywhere",
                     FontFace(fill_color=_fill(r, band)),
@@ -364,9 +345,6 @@ def _per_site(pdf: _Pdf) -> None:
     r = pdf.report
     if not r.sites:
         return
-    node_res = {(row.code, row.site): row for row in r.results.nodes if row.site is not None}
-    scores = {a.code: dict(a.by_site) for a in r.results.attributes}
-    items = list(_tree(r))
     chunks = [r.sites[i : i + SITES_PER_PAGE] for i in range(0, len(r.sites), SITES_PER_PAGE)]
     for chunk_no, chunk in enumerate(chunks):
         first = chunk_no * SITES_PER_PAGE + 1
@@ -384,15 +362,16 @@ def _per_site(pdf: _Pdf) -> None:
         pdf.ln(1)
         header = ("Code", *(f"S{first + i}" for i in range(len(chunk))))
         rows = []
-        for _depth, item in items:
+        for item in r.table.tree:
             cells: list[tuple[str, FontFace | None]]
-            if isinstance(item, Node):
+            if isinstance(item, NodeRow):
                 cells = [(item.code, FontFace(emphasis="BOLD", fill_color=NODE_FILL))]
+                at = {m.site: m for m in item.by_site}
                 for site in chunk:
-                    res = node_res.get((item.code, site.id))
+                    res = at.get(site.id)
                     cells.append(
                         (
-                            _fmt(res.mean if res else None),
+                            _fmt(res.value if res else None),
                             FontFace(
                                 emphasis="BOLD", fill_color=_fill(r, res.band if res else None)
                             ),
@@ -401,12 +380,13 @@ def _per_site(pdf: _Pdf) -> None:
             else:
                 mark = "*" if item.mandatory else ""
                 cells = [(f"{item.code}{mark}", None)]
+                scored = {m.site: m for m in item.by_site}
                 for site in chunk:
-                    score = scores.get(item.code, {}).get(site.id)
+                    score = scored.get(site.id)
                     cells.append(
                         (
-                            "-" if score is None else str(score),
-                            FontFace(fill_color=_fill(r, r.band_of(score))),
+                            score.text if score and score.value is not None else "-",
+                            FontFace(fill_color=_fill(r, score.band if score else None)),
                         )
                     )
             rows.append(cells)

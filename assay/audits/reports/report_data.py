@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from assay.audits.results_table import ResultsTable, Site, results_table
 from assay.engines.audit.decision import Decision, decide
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
 from assay.engines.audit.model import Attribute, Band, Node, Standard
@@ -24,14 +25,7 @@ ILLUSTRATIVE_NOTICE = (
 )
 
 
-@dataclass(frozen=True)
-class Site:
-    """A sampled office as the report names it (``id`` is the key of the scores)."""
-
-    id: str
-    name: str
-    state: str
-    is_main: bool = False
+__all__ = ["ILLUSTRATIVE_NOTICE", "AuditReport", "Site", "assemble"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,7 @@ class AuditReport:
     sites: tuple[Site, ...]  # the sampled sites, in the order they are reported
     sample: Sample | None
     results: Results
+    table: ResultsTable  # what the results sections show, built from ``results``
     decision: Decision
     gaps: tuple[Gap, ...]
     profile: tuple[tuple[str, float | None, float | None], ...]  # perspective, expected, actual
@@ -134,6 +129,7 @@ def assemble(
         sites=tuple(sites),
         sample=sample,
         results=res,
+        table=results_table(standard, res, sites, self_assessment),
         decision=decide(standard, scores, site_ids, site_names={s.id: s.name for s in sites}),
         gaps=gaps(standard, self_assessment, res),
         profile=perspective_profile(standard, self_assessment, res),

@@ -56,45 +56,43 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
     summary += [("reason", r.text) for r in report.decision.reasons]
     summary.append(("generated on", report.generated_on))
 
+    table = report.table
     scores: list[Sequence[Any]] = [SCORES_HEADER]
-    for a in report.results.attributes:
-        path = std.path_of(a.code)
-        top = path[0].code if path else ""
-        for site_id, score in a.by_site:
-            band = report.band_of(score)
-            office = site.get(site_id)
+    for a in table.attributes:
+        for m in a.by_site:
+            office = site.get(m.site)
             scores.append(
                 (
                     a.code,
-                    report.title_of(a.code),
-                    top,
+                    a.title,
+                    a.perspective,
                     "mandatory" if a.mandatory else "desirable",
-                    site_id,
-                    office.name if office else site_id,
+                    m.site,
+                    office.name if office else m.site,
                     office.state if office else "",
-                    score,
-                    band.label if band else "",
+                    m.value,
+                    m.band.label if m.band else "",
                 )
             )
 
     nodes: list[Sequence[Any]] = [
         ("code", "title", "level", "site", "site name", "mean", "band", "scored", "total")
     ]
-    for row in (*report.results.overall, *report.results.nodes):
-        node = report.node(row.code)
-        nodes.append(
-            (
-                row.code,
-                report.title_of(row.code),
-                node.level if node else "standard",
-                row.site or "(across sites)",
-                report.site_name(row.site) if row.site else "",
-                _num(row.mean),
-                row.band.label if row.band else "",
-                row.scored,
-                row.total,
+    for row in (table.overall, *table.nodes):
+        for cell in row.cells:
+            nodes.append(
+                (
+                    row.code,
+                    row.title,
+                    row.level,
+                    cell.site or "(across sites)",
+                    report.site_name(cell.site) if cell.site else "",
+                    _num(cell.value),
+                    cell.band.label if cell.band else "",
+                    cell.scored,
+                    cell.total,
+                )
             )
-        )
 
     gap_rows: list[Sequence[Any]] = [("attribute", "title", "expected", "actual", "gap")]
     gap_rows += [

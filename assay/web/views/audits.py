@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -32,9 +31,10 @@ from assay.audits.certificates import (
     certificate_withdraw,
     reminders_send,
 )
+from assay.audits.reference_answers import PublicCertificateOut
+from assay.audits.results_table import Mark, mark
 from assay.engines.audit.charts import radar_svg
-from assay.engines.audit.model import Attribute, Band, Node, Standard
-from assay.engines.audit.scoring import NodeResult, display_mean
+from assay.engines.audit.model import Attribute, Node, Standard
 from assay.errors import InvalidInput, NotFound
 from assay.web.audit_forms import (
     AdvanceForm,
@@ -79,23 +79,9 @@ def tree_rows(standard: Standard) -> list[TreeRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Cell:
+def cell(standard: Standard, value: float | None) -> Mark:
     """A score or mean as shown: rounded down (never a band it has not reached) with its band."""
-
-    text: str
-    band: Band | None
-
-
-def cell(standard: Standard, value: float | None) -> Cell:
-    if value is None:
-        return Cell("—", None)
-    shown = display_mean(value) if isinstance(value, float) else str(value)
-    return Cell(shown, standard.scale.band_of_mean(value))
-
-
-def node_cell(standard: Standard, result: NodeResult) -> Cell:
-    return cell(standard, result.mean)
+    return mark(standard.scale, value)
 
 
 def _entry_errors(errors: Mapping[str, str], codes: Sequence[str]) -> dict[str, str]:
@@ -424,58 +410,6 @@ def site_evidence_file(request: AuthedRequest, pk: int, file_pk: int) -> FileRes
 # --- results and reports -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    depth: int
-    code: str
-    title: str
-    mandatory: bool | None  # None for a node
-    cells: list[Cell]
-    across: Cell
-    weakest: str = ""
-    expected: Cell | None = None
-
-
-def _result_rows(page: pages.ResultsPage) -> list[ResultRow]:
-    r = page.results
-    st = r.standard
-    rows = []
-    for t in tree_rows(st):
-        if t.node is not None:
-            n = t.node
-            rows.append(
-                ResultRow(
-                    t.depth,
-                    n.code,
-                    n.title,
-                    None,
-                    [node_cell(st, r.results.node(n.code, site)) for site in r.sites],
-                    node_cell(st, r.results.node(n.code)),
-                )
-            )
-        elif t.attribute is not None:
-            a = t.attribute
-            res = r.results.attribute(a.code)
-            by_site = dict(res.by_site)
-            weakest = ""
-            if res.weakest is not None and res.weakest_site is not None:
-                band = st.scale.band_of(res.weakest)
-                weakest = f"{res.weakest} at {res.weakest_site} ({band.label})"
-            rows.append(
-                ResultRow(
-                    t.depth,
-                    a.code,
-                    a.title,
-                    a.mandatory,
-                    [cell(st, by_site.get(site)) for site in r.sites],
-                    cell(st, res.mean),
-                    weakest,
-                    cell(st, r.self_assessment.get(a.code)),
-                )
-            )
-    return rows
-
-
 def _radar(page: pages.ResultsPage) -> str:
     st = page.results.standard
     profile = page.results.profile
@@ -502,14 +436,11 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
     page = pages.results_page(request.user, pk)
     r = page.results
     st = r.standard
-    overall = {n.site: n for n in r.results.overall}
     context = {
         "page": page,
         "audit": r.audit,
         "standard": st,
-        "rows": _result_rows(page),
-        "overall_cells": [node_cell(st, overall[site]) for site in r.sites],
-        "overall": node_cell(st, overall[None]),
+        "table": r.table,
         # The engine escapes every text it draws into the SVG.
         "radar": mark_safe(_radar(page)),
         "gaps": [
@@ -532,12 +463,12 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "comparison": [
             (
                 other,
-                [node_cell(st, res.results.node(n.code)) for n in st.top_nodes()],
-                node_cell(st, next(o for o in res.results.overall if o.site is None)),
+                [res.table.node(n.code).across for n in st.top_nodes()],
+                res.table.overall.across,
             )
             for other, res in page.comparison
         ],
-        "this_row": [node_cell(st, r.results.node(n.code)) for n in st.top_nodes()],
+        "this_row": [r.table.node(n.code).across for n in st.top_nodes()],
         "perspectives": st.top_nodes(),
     }
     return render(request, "web/audits/results.html", context)
@@ -691,7 +622,7 @@ def renewals_send(request: AuthedRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """The public register: anyone checks a certificate number and sees only public fields."""
     form = RegisterForm(request.GET or None)
-    found: dict[str, Any] | None = None
+    found: PublicCertificateOut | None = None
     problem = ""
     if form.is_valid():
         try:
