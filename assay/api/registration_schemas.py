@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from assay.api.schemas import Decision
+from assay.catalogue.planning import PlanDecision
 
 JobKindName = Literal["paid", "voluntary", "none"]
 StatusName = Literal[
@@ -140,7 +140,9 @@ class PlanUnitOut(Schema):
 
 class PlanOut(Schema):
     units: list[PlanUnitOut]
-    check: Decision = Field(description="Rules of combination over planned and accepted RPL units")
+    check: PlanDecision = Field(
+        description="Rules of combination over planned and accepted RPL units"
+    )
 
 
 class HistoryEntry(Schema):
@@ -272,7 +274,7 @@ class PlanIn(Schema):
 class PlanSetOut(Schema):
     units: list[PlanUnitIn]
     internal_verifier_id: int | None
-    check: Decision
+    check: PlanDecision
 
 
 class SignatureIn(Schema):

@@ -6,11 +6,13 @@ imports them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any, NoReturn
 
 import click
+from pydantic import BaseModel
 
 
 def fail(message: str) -> NoReturn:
@@ -19,5 +21,15 @@ def fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def _plain(value: Any) -> Any:
+    """A read model as its fields; dates and times as ISO text (``isoformat``, as before)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """Print JSON: plain data or the domain's read models (the API's response schemas)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))

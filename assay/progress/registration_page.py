@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from assay.catalogue.planning import plan_check
+from assay.catalogue.planning import PlanDecision, plan_check
 from assay.catalogue.selectors import (
     units_without_content,
 )
@@ -108,7 +108,7 @@ class RegistrationPage:
     next_statuses: list[StatusOption]
     extensions: list[Extension]
     plan: list[PlanRow]
-    plan_decision: dict[str, Any]
+    plan_decision: PlanDecision
     accepted_rpl: list[str]
     rpl_claims: list[RplClaim]
     unit_choices: list[tuple[str, str]]

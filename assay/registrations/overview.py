@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from assay.catalogue.models import Qualification, Unit
-from assay.catalogue.planning import plan_check, plan_complete
+from assay.catalogue.planning import PlanCompletion, PlanDecision, plan_check, plan_complete
 from assay.catalogue.selectors import (
     qualification_engine_spec,
     qualification_get,
@@ -349,7 +349,7 @@ class PlanEditor:
     planned: dict[str, PlanUnit]
     assessors: list[AssessorChoice]
     verifiers: list[Any]
-    decision: dict[str, Any]
+    decision: PlanDecision
     accepted_rpl: list[str]
     without_content: frozenset[str] = frozenset()
 
@@ -393,8 +393,8 @@ class PlanPreview:
     registration: Registration
     units: list[str]
     accepted_rpl: list[str]
-    decision: dict[str, Any] | None = None
-    completion: dict[str, Any] | None = None
+    decision: PlanDecision | None = None
+    completion: PlanCompletion | None = None
     suggested: list[Any] | None = None
 
 
@@ -429,5 +429,5 @@ def plan_suggestion(
     except NotFound as exc:
         raise InvalidInput({"unit": str(exc)}) from exc
     known = units_by_number(registration.qualification)
-    suggested = [known[n] for n in completion["add"]]
+    suggested = [known[n] for n in completion.add]
     return PlanPreview(registration, units, rpl, completion=completion, suggested=suggested)
