@@ -38,7 +38,7 @@ def centre_index(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard(
-    request: HttpRequest, dashboard: overview.CentreDashboard, form: SiteForm, status: int = 200
+    request: HttpRequest, dashboard: overview.CentreDashboardPage, form: SiteForm, status: int = 200
 ) -> HttpResponse:
     context = {"d": dashboard, "site_form": form}
     return render(request, "web/centres/dashboard.html", context, status=status)
@@ -49,7 +49,7 @@ def _dashboard(
 def centre_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Candidates by status, staff A/V deadlines, approvals, sites and (for administrators)
     refusals and registrations due to expire."""
-    dashboard = overview.centre_dashboard(request.user, pk, clock.today())
+    dashboard = overview.centre_dashboard_page(request.user, pk, clock.today())
     return _dashboard(request, dashboard, SiteForm())
 
 
@@ -69,7 +69,7 @@ def centre_anchors(request: HttpRequest, pk: int) -> HttpResponse:
 @member_view
 def sites_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a site of the centre (``site_add``)."""
-    dashboard = overview.centre_dashboard(request.user, pk, clock.today())
+    dashboard = overview.centre_dashboard_page(request.user, pk, clock.today())
     form = SiteForm(request.POST)
     if form.is_valid():
         try:
