@@ -27,9 +27,11 @@ def _known(qual: Qualification, units: Iterable[str]) -> list[str]:
     return wanted
 
 
-class RuleState(BaseModel):
-    """One rule of combination: met or not, why, and the amounts counted and needed."""
+# The read models say what they are in comments: a docstring would become API text.
 
+
+# One rule of combination: met or not, why, and the amounts counted and needed.
+class RuleState(BaseModel):
     # The engine's result with its typed rule rides along unserialised, so a page asks it what
     # kind of rule this is instead of re-reading the spec.
 
@@ -65,9 +67,8 @@ class RuleState(BaseModel):
         return "cap" if self._result is not None and self._result.is_cap else "progress"
 
 
+# Whether the units achieve the qualification, rule by rule, with a summary.
 class PlanDecision(BaseModel):
-    """Whether the units achieve the qualification, rule by rule, with a summary."""
-
     model_config = ConfigDict(frozen=True)
 
     met: bool
@@ -87,9 +88,8 @@ class PlanDecision(BaseModel):
         )
 
 
+# The units to add, or why none exist, and the decision they reach.
 class PlanCompletion(BaseModel):
-    """The units to add, or why none exist, and the decision they reach."""
-
     model_config = ConfigDict(frozen=True)
 
     feasible: bool

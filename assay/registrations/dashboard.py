@@ -201,11 +201,9 @@ class RegistrationCounts(ReadModel):
     by_status: dict[str, int]
 
 
+# A centre's figures as the caller may see them: the one description that the dashboard page,
+# the API and `assay centre show` all read (a comment: a docstring would become API text).
 class CentreDashboard(ReadModel):
-    """A centre's figures as the caller may see them."""
-
-    # The one description: the dashboard page, the API and `assay centre show` all read it.
-
     centre: CentreSummary
     today: dt.date
     registrations: RegistrationCounts = Field(description="Candidates the caller may see")
