@@ -12,7 +12,6 @@ import sys
 from typing import Any, NoReturn
 
 import click
-from pydantic import BaseModel
 
 
 def fail(message: str) -> NoReturn:
@@ -23,6 +22,8 @@ def fail(message: str) -> NoReturn:
 
 def _plain(value: Any) -> Any:
     """A read model as its fields; dates and times as ISO text (``isoformat``, as before)."""
+    from pydantic import BaseModel  # only when there is a read model to print: fast start
+
     if isinstance(value, BaseModel):
         return value.model_dump()
     if isinstance(value, dt.date | dt.datetime):
