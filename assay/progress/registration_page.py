@@ -17,11 +17,11 @@ from assay.centres.models import (
     Role,
 )
 from assay.centres.permissions import (
-    STAFF_ROLES,
     AnyUser,
     can_administer,
     can_change_status,
     roles_at,
+    sees_personal_details,
 )
 from assay.engines.registration.lifecycle import FINAL, MEANINGS, allowed_targets, expiry_due
 from assay.engines.registration.lifecycle import Status as LifeStatus
@@ -252,10 +252,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         employer_contacts=[m.user for m in centre_staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
         if admin
         else [],
-        sees_personal_details=admin
-        or registration.candidate.user_id == user.pk
-        or bool(roles & set(STAFF_ROLES))
-        or bool(getattr(user, "is_superuser", False)),
+        sees_personal_details=sees_personal_details(user, centre, registration.candidate.user_id),
         without_content=units_without_content(registration.qualification),
         can_record_credit_transfer=admin
         or (Role.ASSESSOR in roles and any(u.assessor_id == user.pk for u in plan_units)),
