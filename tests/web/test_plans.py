@@ -195,3 +195,16 @@ def test_plan_urls_take_the_right_methods(client: Client, cg4430: Qualification)
     assert client.get(COMPLETE).status_code == 405
     assert client.post("/plans/4430-04/").status_code == 405
     assert client.post("/plans/nope/check", {"unit": ["401"]}).status_code == 404
+
+
+def test_a_cap_is_drawn_as_a_limit_from_the_engines_rule(client: Client, catalogue: None) -> None:
+    """The rule's kind comes with the engine's decision (AtMost), not from the spec JSON."""
+    from assay.catalogue.selectors import qualification_get
+
+    decision = plan_check(qualification_get("EDEXCEL-L3-NVQ-CS"), [])
+    kinds = {r.rule: r.meter for r in decision.rules}
+    assert kinds["level-2-cap"] == "cap"
+    body = client.post("/plans/EDEXCEL-L3-NVQ-CS/check", headers=HTMX).content.decode()
+    cap = re.search(r'data-rule="level-2-cap".*?</li>', body, re.S)
+    assert cap is not None
+    assert "0 counted, at most 3 allowed" in cap.group(0) and "<progress" not in cap.group(0)
