@@ -39,10 +39,6 @@ class ReadModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-def iso(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 class Person(ReadModel):
     id: int
     username: str
