@@ -61,10 +61,11 @@ class RuleState(BaseModel):
     @property
     def meter(self) -> str:
         """How to draw the counts: "progress" towards a minimum, "cap" for a maximum (a bar
-        would read as progress), or "" when there is nothing to draw."""
-        if self.have is None or not self.need:
+        would read as progress), or "" when there is nothing to draw or the rule's kind is
+        unknown (a state read back from JSON carries no engine result)."""
+        if self._result is None or self.have is None or not self.need:
             return ""
-        return "cap" if self._result is not None and self._result.is_cap else "progress"
+        return "cap" if self._result.is_cap else "progress"
 
 
 # Whether the units achieve the qualification, rule by rule, with a summary.
