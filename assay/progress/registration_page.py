@@ -36,13 +36,13 @@ from assay.registrations.models import (
     Signature,
     SignatureDocument,
     Status,
-    StatusChange,
 )
 from assay.registrations.overview import centre_staff, units_by_number
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
+from assay.registrations.shapes import HistoryEntry, InitialAssessmentOut, RplOut
 
 # --- Registration (candidate) page -----------------------------------------------------------
 
@@ -110,11 +110,11 @@ class RegistrationPage:
     plan: list[PlanRow]
     plan_decision: PlanDecision
     accepted_rpl: list[str]
-    rpl_claims: list[RplClaim]
+    rpl_claims: list[RplOut]
     unit_choices: list[tuple[str, str]]
-    initial_assessment: InitialAssessment | None
+    initial_assessment: InitialAssessmentOut | None
     documents: list[DocumentView]
-    history: list[StatusChange]
+    history: list[HistoryEntry]
     held: list[str]
     can_change_status: bool
     can_edit_plan: bool
@@ -200,6 +200,9 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         .order_by("created_at", "pk")
     )
     signatures = list(registration.signatures.all())
+    assessment = (
+        InitialAssessment.objects.filter(registration=registration).select_related("by").first()
+    )
     documents = []
     for value, label in SignatureDocument.choices:
         text = document_text(registration, value)
@@ -234,13 +237,11 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
             registration.qualification, [u.unit_number for u in plan_units] + rpl
         ),
         accepted_rpl=rpl,
-        rpl_claims=claims,
+        rpl_claims=[RplOut.of(claim) for claim in claims],
         unit_choices=[(n, f"{n} {u.title}") for n, u in units.items()],
-        initial_assessment=InitialAssessment.objects.filter(registration=registration)
-        .select_related("by")
-        .first(),
+        initial_assessment=None if assessment is None else InitialAssessmentOut.of(assessment),
         documents=documents,
-        history=list(registration.history.all()),
+        history=[HistoryEntry.of(h) for h in registration.history.select_related("by")],
         held=list(registration.candidate.held.values_list("qualification_code", flat=True)),
         can_change_status=change,
         can_edit_plan=admin,

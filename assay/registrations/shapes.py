@@ -24,6 +24,7 @@ from assay.registrations.models import (
     Registration,
     RplClaim,
     Signature,
+    Status,
     StatusChange,
 )
 
@@ -137,6 +138,15 @@ class HistoryEntry(ReadModel):
     reason: str
     by: Person | None
     at: dt.datetime
+
+    @property
+    def from_label(self) -> str:
+        """The statuses as people read them ("In progress"); "" for the first entry."""
+        return "" if self.from_status is None else str(Status(self.from_status).label)
+
+    @property
+    def to_label(self) -> str:
+        return str(Status(self.to_status).label)
 
     @classmethod
     def of(cls, change: StatusChange) -> HistoryEntry:
