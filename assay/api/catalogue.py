@@ -9,7 +9,7 @@ from ninja import Router
 
 from assay.api import schemas as s
 from assay.catalogue import selectors
-from assay.catalogue.planning import plan_check, plan_complete
+from assay.catalogue.planning import PlanCompletion, PlanDecision, plan_check, plan_complete
 
 router = Router(tags=["catalogue"])
 ERRORS: dict[int, type[s.Error]] = {404: s.Error, 422: s.Error}
@@ -53,14 +53,14 @@ def criteria(request: HttpRequest, q: str) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("plans/check", response={200: s.Decision, **ERRORS}, tags=["plans"])
-def check(request: HttpRequest, body: s.PlanCheckIn) -> dict[str, Any]:
+@router.post("plans/check", response={200: PlanDecision, **ERRORS}, tags=["plans"])
+def check(request: HttpRequest, body: s.PlanCheckIn) -> PlanDecision:
     """Decide whether the achieved units achieve the qualification, rule by rule."""
     return plan_check(selectors.qualification_get(body.qualification), body.units)
 
 
-@router.post("plans/complete", response={200: s.PlanCompleteOut, **ERRORS}, tags=["plans"])
-def complete(request: HttpRequest, body: s.PlanCompleteIn) -> dict[str, Any]:
+@router.post("plans/complete", response={200: PlanCompletion, **ERRORS}, tags=["plans"])
+def complete(request: HttpRequest, body: s.PlanCompleteIn) -> PlanCompletion:
     """The optimal units to add (fewest guided learning hours by default), or why none exist."""
     qual = selectors.qualification_get(body.qualification)
     return plan_complete(

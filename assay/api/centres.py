@@ -23,13 +23,15 @@ from assay.errors import NotAllowed
 from assay.portfolios import anchors
 from assay.registrations import bulk
 from assay.registrations.dashboard import (
+    CentreDashboard,
+    CentreSummary,
     centre_candidates,
     centre_dashboard,
     centre_get,
     centre_list,
 )
 from assay.registrations.services import CandidateInput, registration_check, registration_create
-from assay.registrations.shapes import registration_detail, registration_summary
+from assay.registrations.shapes import EntryCheckOut, RegistrationDetail, RegistrationSummary
 
 router = Router(tags=["centres"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
@@ -58,14 +60,14 @@ def _must_administer(request: HttpRequest, centre_id: int) -> Any:
     return user, centre
 
 
-@router.get("centres", response={200: list[r.CentreSummary], **ERRORS})
-def centres(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("centres", response={200: list[CentreSummary], **ERRORS})
+def centres(request: HttpRequest) -> list[CentreSummary]:
     """The centres the caller works at (staff roles), with their roles there."""
     return centre_list(who(request))
 
 
-@router.get("centres/{centre_id}", response={200: r.CentreDashboard, **ERRORS})
-def centre(request: HttpRequest, centre_id: int) -> dict[str, Any]:
+@router.get("centres/{centre_id}", response={200: CentreDashboard, **ERRORS})
+def centre(request: HttpRequest, centre_id: int) -> CentreDashboard:
     """Dashboard figures: candidates by status, approvals, staff A/V deadlines."""
     user = who(request)
     return centre_dashboard(user, centre_get(user, centre_id))
@@ -83,18 +85,19 @@ def centre_anchors(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]
 
 @router.get(
     "centres/{centre_id}/registrations",
-    response={200: list[r.RegistrationSummary], **ERRORS},
+    response={200: list[RegistrationSummary], **ERRORS},
     tags=["registrations"],
 )
-def centre_registrations(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
+def centre_registrations(request: HttpRequest, centre_id: int) -> list[RegistrationSummary]:
     """The centre's registrations the caller may see (an assessor: their own candidates)."""
     user = who(request)
-    return [registration_summary(x) for x in centre_candidates(user, centre_get(user, centre_id))]
+    found = centre_candidates(user, centre_get(user, centre_id))
+    return [RegistrationSummary.of(x) for x in found]
 
 
 @router.post(
     "centres/{centre_id}/registrations",
-    response={201: r.RegistrationDetail, **ERRORS},
+    response={201: RegistrationDetail, **ERRORS},
     tags=["registrations"],
 )
 def register(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> Status[Any]:
@@ -108,15 +111,15 @@ def register(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> St
         candidate_input=_candidate(body),
         registered_on=body.registered_on,
     )
-    return Status(201, registration_detail(registration))
+    return Status(201, RegistrationDetail.of(registration))
 
 
 @router.post(
     "centres/{centre_id}/registrations/check",
-    response={200: r.EntryCheckOut, **ERRORS},
+    response={200: EntryCheckOut, **ERRORS},
     tags=["registrations"],
 )
-def check(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> dict[str, Any]:
+def check(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> EntryCheckOut:
     """The entry rules' decision for these details, without saving or logging anything."""
     _, centre = _must_administer(request, centre_id)
     decision = registration_check(
@@ -125,10 +128,7 @@ def check(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> dict[
         candidate=_candidate(body),
         registered_on=body.registered_on,
     )
-    return {
-        "allowed": decision.allowed,
-        "reasons": [{"code": x.code, "message": x.message} for x in decision.reasons],
-    }
+    return EntryCheckOut.of(decision)
 
 
 @router.post(

@@ -13,20 +13,19 @@ from ninja import Router, Status
 
 from assay import clock
 from assay.api import people_schemas as p
-from assay.api import registration_schemas as r
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.centres.people import competence_achieved, competence_record, cpd_record
 from assay.centres.selectors import competence_get, person_at
 from assay.centres.services import competence_decision, site_add
-from assay.registrations.dashboard import centre_get, competence_state, cpd_dict, site_dict
+from assay.registrations.dashboard import CompetenceState, CpdOut, SiteOut, centre_get
 
 router = Router(tags=["centres"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 PERSON = "centres/{centre_id}/people/{user_id}"
 
 
-@router.post(f"{PERSON}/competence", response={201: r.CompetenceState, **ERRORS})
+@router.post(f"{PERSON}/competence", response={201: CompetenceState, **ERRORS})
 def record_competence(
     request: HttpRequest, centre_id: int, user_id: int, body: p.CompetenceIn
 ) -> Status[Any]:
@@ -43,26 +42,26 @@ def record_competence(
         started_on=body.started_on,
         achieved_on=body.achieved_on,
     )
-    return Status(201, competence_state(row, competence_decision(row, clock.today())))
+    return Status(201, CompetenceState.of(row, competence_decision(row, clock.today())))
 
 
 @router.post(
     f"{PERSON}/competence/{{competence_id}}/achieved",
-    response={200: r.CompetenceState, **ERRORS},
+    response={200: CompetenceState, **ERRORS},
 )
 def mark_achieved(
     request: HttpRequest, centre_id: int, user_id: int, competence_id: int, body: p.AchievedIn
-) -> dict[str, Any]:
+) -> CompetenceState:
     """Mark an A/V unit achieved, once: not before the start, not after today."""
     user = who(request)
     person = person_at(centre_get(user, centre_id), user_id)
     row = competence_achieved(
         by=user, competence=competence_get(person, competence_id), achieved_on=body.achieved_on
     )
-    return competence_state(row, competence_decision(row, clock.today()))
+    return CompetenceState.of(row, competence_decision(row, clock.today()))
 
 
-@router.post(f"{PERSON}/cpd", response={201: p.CpdOut, **ERRORS})
+@router.post(f"{PERSON}/cpd", response={201: CpdOut, **ERRORS})
 def log_cpd(request: HttpRequest, centre_id: int, user_id: int, body: p.CpdIn) -> Status[Any]:
     """Add an entry to the person's CPD log (the person themselves or a centre
     administrator): hours more than 0, a date not after today."""
@@ -74,14 +73,14 @@ def log_cpd(request: HttpRequest, centre_id: int, user_id: int, body: p.CpdIn) -
         hours=body.hours,
         activity=body.activity,
     )
-    return Status(201, cpd_dict(entry))
+    return Status(201, CpdOut.of(entry))
 
 
-@router.post("centres/{centre_id}/sites", response={201: r.SiteOut, **ERRORS})
+@router.post("centres/{centre_id}/sites", response={201: SiteOut, **ERRORS})
 def add_site(request: HttpRequest, centre_id: int, body: p.SiteIn) -> Status[Any]:
     """Add a site of the centre (centre administrators); names are unique per centre."""
     user = who(request)
     site = site_add(
         by=user, centre=centre_get(user, centre_id), name=body.name, address=body.address
     )
-    return Status(201, site_dict(site))
+    return Status(201, SiteOut.of(site))

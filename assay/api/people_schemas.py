@@ -9,8 +9,6 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from assay.api.registration_schemas import Person
-
 CompetenceRoleName = Literal["assessor", "internal_verifier", "external_verifier"]
 
 
@@ -29,15 +27,6 @@ class CpdIn(Schema):
     on: dt.date = Field(description="Not after today")
     hours: Decimal = Field(description="More than 0, to one decimal place")
     activity: str = Field(max_length=20000)
-
-
-class CpdOut(Schema):
-    id: int
-    person: Person
-    on: dt.date
-    hours: float
-    activity: str
-    recorded_at: dt.datetime
 
 
 class SiteIn(Schema):

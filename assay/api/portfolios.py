@@ -18,7 +18,7 @@ from ninja import File, Router, Status, UploadedFile
 from assay.api import portfolio_schemas as p
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
-from assay.catalogue.planning import decision_dict, plan_complete
+from assay.catalogue.planning import PlanCompletion, plan_complete
 from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.errors import NotFound
 from assay.files.digest import text_sha256
@@ -51,11 +51,11 @@ ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 42
 
 @router.post(
     "registrations/{registration_id}/plan/complete",
-    response={200: s.PlanCompleteOut, **ERRORS},
+    response={200: PlanCompletion, **ERRORS},
 )
 def complete_plan(
     request: HttpRequest, registration_id: int, body: p.RegistrationPlanCompleteIn
-) -> dict[str, Any]:
+) -> PlanCompletion:
     """The optimal units to add to this registration's qualification. With ``most-reuse``
     (the default) units whose criteria the portfolio already evidences are preferred."""
     user = who(request)
@@ -121,15 +121,14 @@ def portfolio(request: HttpRequest, registration_id: int) -> dict[str, Any]:
     user = who(request)
     coverage, progress = portfolio_summary(user, registration_id)
     states = {u.unit: u for u in progress.units}
-    decision = decision_dict(progress.decision)
     return {
         "registration_id": registration_id,
         "last_seq": last_seq(user, registration_id),
         "credits_achieved": progress.credits_achieved,
         "signed_off": list(progress.signed_off),
         "credited": list(progress.credited),
-        "rules_met": decision["met"],
-        "summary": decision["summary"],
+        "rules_met": progress.decision.met,
+        "summary": progress.decision.summary,
         "units": [_unit(cov, states.get(number)) for number, cov in coverage.items()],
     }
 

@@ -1,4 +1,7 @@
-"""Schemas of the centre and registration endpoints (pydantic, through django-ninja)."""
+"""Request schemas of the centre and registration endpoints (pydantic, through django-ninja),
+and the few answers made here (a saved plan, a bulk file's report). Every other answer is a
+domain read model (``registrations.shapes``, ``registrations.dashboard``), described there once.
+"""
 
 from __future__ import annotations
 
@@ -8,195 +11,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from assay.api.schemas import Decision
-
-JobKindName = Literal["paid", "voluntary", "none"]
-StatusName = Literal[
-    "registered", "in_progress", "withdrawn", "transferred", "completed", "expired"
-]
-
-
-class Person(Schema):
-    id: int
-    username: str
-    name: str
-
-
-# --- centres --------------------------------------------------------------------------------
-
-
-class CentreSummary(Schema):
-    id: int
-    number: str = Field(description="Awarding body centre number")
-    name: str
-    address: str
-    employer_direct_model: bool
-    edm_approved_on: dt.date | None
-    roles: list[str] = Field(description="The caller's roles at this centre")
-
-
-class ApprovalEntry(Schema):
-    status: str
-    since: dt.date
-    until: dt.date | None
-    reason: str
-    recorded_by: str | None
-    recorded_at: dt.datetime
-
-
-class ApprovalState(Schema):
-    qualification: str
-    status: str | None = Field(description="The decision in force today (None: none yet)")
-    since: dt.date | None
-    until: dt.date | None
-    reason: str
-    in_force: bool = Field(description="Approved today: the centre may register candidates")
-    history: list[ApprovalEntry]
-
-
-class CompetenceState(Schema):
-    id: int
-    role: str
-    av_unit: str
-    started_on: dt.date
-    achieved_on: dt.date | None
-    status: Literal["qualified", "on_track", "due_soon", "overdue"]
-    deadline: dt.date | None
-    days_left: int | None
-    can_take_new_candidates: bool
-    message: str
-
-
-class StaffMember(Schema):
-    person: Person
-    roles: list[str]
-    competence: list[CompetenceState]
-    can_take_new_candidates: bool
-
-
-class SiteOut(Schema):
-    id: int
-    name: str
-    address: str
-
-
-class RegistrationCounts(Schema):
-    total: int
-    by_status: dict[str, int]
-
-
-class CentreDashboard(Schema):
-    centre: CentreSummary
-    today: dt.date
-    registrations: RegistrationCounts = Field(description="Candidates the caller may see")
-    approvals: list[ApprovalState]
-    sites: list[SiteOut]
-    staff: list[StaffMember]
-    warnings: list[str] = Field(description="A/V deadlines due soon or missed")
-    refusals: int = Field(description="Refused registrations logged (centre administrators)")
-    due_to_expire: int = Field(
-        description="Unfinished registrations past their end date (centre administrators)"
-    )
-
-
-# --- registrations --------------------------------------------------------------------------
-
-
-class CandidateOut(Schema):
-    id: int
-    first_name: str
-    last_name: str
-    date_of_birth: dt.date | None = Field(description="null for an employer contact")
-    email: str
-    phone: str | None = Field(description="null for an employer contact")
-    employer: str
-    job_role: str
-    job_kind: JobKindName
-    held_qualifications: list[str]
-
-
-class QualificationRef(Schema):
-    code: str
-    title: str
-    level: int
-    version: str
-
-
-class RegistrationSummary(Schema):
-    id: int
-    centre_id: int
-    candidate: CandidateOut
-    qualification: QualificationRef
-    status: StatusName
-    registered_on: dt.date
-    end_date: dt.date = Field(description="Assessment must be complete by this date")
-
-
-class PlanUnitOut(Schema):
-    unit: str
-    assessor: Person | None
-    target_date: dt.date | None
-
-
-class PlanOut(Schema):
-    units: list[PlanUnitOut]
-    check: Decision = Field(description="Rules of combination over planned and accepted RPL units")
-
-
-class HistoryEntry(Schema):
-    from_status: StatusName | None
-    to_status: StatusName
-    reason: str
-    by: Person | None
-    at: dt.datetime
-
-
-class SignatureOut(Schema):
-    id: int
-    document: Literal["induction", "learning_contract"]
-    capacity: Literal["candidate", "assessor", "employer"]
-    signer: Person
-    text: str
-    text_sha256: str
-    ip_address: str | None
-    at: dt.datetime
-
-
-class RplOut(Schema):
-    id: int
-    registration_id: int
-    unit: str
-    kind: Literal["rpl", "credit_transfer"] = Field(
-        description="credit_transfer: achieved elsewhere, accepted on its certificate"
-    )
-    certificate_reference: str = Field(description="The certificate of a credit transfer")
-    evidence: str
-    accepted: bool | None = Field(description="None until an assessor decides")
-    decided_by: Person | None
-    decided_at: dt.datetime | None
-    created_at: dt.datetime
-
-
-class InitialAssessmentOut(Schema):
-    training_needs: str
-    support_needs: str
-    job_role: dict[str, bool]
-    recommended_level: int | None
-    reasons: list[str]
-    by: Person | None
-    at: dt.datetime
-
-
-class RegistrationDetail(RegistrationSummary):
-    end_date_explanation: str
-    next_statuses: list[StatusName]
-    internal_verifier: Person | None
-    plan: PlanOut
-    history: list[HistoryEntry]
-    signatures: list[SignatureOut]
-    rpl_claims: list[RplOut]
-    initial_assessment: InitialAssessmentOut | None
-
+from assay.catalogue.planning import PlanDecision
+from assay.registrations.shapes import JobKindName, StatusName
 
 # --- requests -------------------------------------------------------------------------------
 
@@ -220,16 +36,6 @@ class RegistrationIn(CandidateIn):
     registered_on: dt.date | None = Field(None, description="Default: today (the Assay clock)")
 
 
-class ReasonOut(Schema):
-    code: str
-    message: str
-
-
-class EntryCheckOut(Schema):
-    allowed: bool
-    reasons: list[ReasonOut] = Field(description="Every entry rule that refuses, in rule order")
-
-
 class StatusIn(Schema):
     status: StatusName
     reason: str = Field(
@@ -243,14 +49,6 @@ class StatusIn(Schema):
 class ExtensionIn(Schema):
     new_end: dt.date = Field(description="The new end date of the period of registration")
     reason: str = Field("", max_length=2000, description="Required: why the period is extended")
-
-
-class ExtensionOut(Schema):
-    previous_end: dt.date
-    new_end: dt.date
-    reason: str
-    by: Person | None
-    at: dt.datetime
 
 
 class PlanUnitIn(Schema):
@@ -272,7 +70,7 @@ class PlanIn(Schema):
 class PlanSetOut(Schema):
     units: list[PlanUnitIn]
     internal_verifier_id: int | None
-    check: Decision
+    check: PlanDecision
 
 
 class SignatureIn(Schema):
@@ -289,12 +87,6 @@ class EmployerContactIn(Schema):
     user_id: int | None = Field(
         description="An employer contact at the candidate's centre (null: none)"
     )
-
-
-class CandidateLinksOut(Schema):
-    candidate_id: int
-    account: Person | None = Field(description="The candidate's own sign-in")
-    employer_contact: Person | None
 
 
 class RplIn(Schema):

@@ -23,7 +23,6 @@ from assay.registrations.links import (
     candidate_employer_contact_set,
     user_by_id,
 )
-from assay.registrations.models import Candidate
 from assay.registrations.selectors import registration_get, rpl_claim_get
 from assay.registrations.services import (
     PlanUnitInput,
@@ -35,29 +34,30 @@ from assay.registrations.services import (
     signature_record,
 )
 from assay.registrations.shapes import (
-    assessment_dict,
-    history_entry,
-    person,
-    registration_detail,
-    rpl_dict,
-    signature_dict,
+    CandidateLinksOut,
+    ExtensionOut,
+    HistoryEntry,
+    InitialAssessmentOut,
+    RegistrationDetail,
+    RplOut,
+    SignatureOut,
 )
 
 router = Router(tags=["registrations"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 
 
-@router.get("registrations/{registration_id}", response={200: r.RegistrationDetail, **ERRORS})
-def registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+@router.get("registrations/{registration_id}", response={200: RegistrationDetail, **ERRORS})
+def registration(request: HttpRequest, registration_id: int) -> RegistrationDetail:
     """One registration with its plan (and rules check), history, signatures and RPL."""
     user = who(request)
     found = registration_get(user, registration_id)
     personal = sees_personal_details(user, found.centre, found.candidate.user_id)
-    return registration_detail(found, personal)
+    return RegistrationDetail.of(found, personal)
 
 
-@router.post("registrations/{registration_id}/status", response={200: r.HistoryEntry, **ERRORS})
-def change_status(request: HttpRequest, registration_id: int, body: r.StatusIn) -> dict[str, Any]:
+@router.post("registrations/{registration_id}/status", response={200: HistoryEntry, **ERRORS})
+def change_status(request: HttpRequest, registration_id: int, body: r.StatusIn) -> HistoryEntry:
     """Move the registration through its lifecycle (centre administrator or lead IQA)."""
     user = who(request)
     change = registration_transition(
@@ -67,13 +67,11 @@ def change_status(request: HttpRequest, registration_id: int, body: r.StatusIn) 
         reason=body.reason,
         confirmed=body.confirm,
     )
-    return history_entry(change)
+    return HistoryEntry.of(change)
 
 
-@router.post("registrations/{registration_id}/extensions", response={201: r.ExtensionOut, **ERRORS})
-def extend(
-    request: HttpRequest, registration_id: int, body: r.ExtensionIn
-) -> Status[dict[str, Any]]:
+@router.post("registrations/{registration_id}/extensions", response={201: ExtensionOut, **ERRORS})
+def extend(request: HttpRequest, registration_id: int, body: r.ExtensionIn) -> Status[ExtensionOut]:
     """Extend the period of registration to a later end date, with a reason (centre
     administrator). Refused when the registration is final, the date is not later or is after
     the last certification date."""
@@ -84,16 +82,7 @@ def extend(
         new_end=body.new_end,
         reason=body.reason,
     )
-    return Status(
-        201,
-        {
-            "previous_end": extension.previous_end,
-            "new_end": extension.new_end,
-            "reason": extension.reason,
-            "by": person(extension.by),
-            "at": extension.at,
-        },
-    )
+    return Status(201, ExtensionOut.of(extension))
 
 
 @router.put("registrations/{registration_id}/plan", response={200: r.PlanSetOut, **ERRORS})
@@ -115,7 +104,7 @@ def set_plan(request: HttpRequest, registration_id: int, body: r.PlanIn) -> dict
     }
 
 
-@router.post("registrations/{registration_id}/signatures", response={201: r.SignatureOut, **ERRORS})
+@router.post("registrations/{registration_id}/signatures", response={201: SignatureOut, **ERRORS})
 def sign(request: HttpRequest, registration_id: int, body: r.SignatureIn) -> Status[Any]:
     """Sign the induction checklist or learning contract as the candidate, one of their
     assessors or their employer. A signature is an immutable event: who, when, text, from where."""
@@ -129,10 +118,10 @@ def sign(request: HttpRequest, registration_id: int, body: r.SignatureIn) -> Sta
         ip_address=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.headers.get("User-Agent", ""),
     )
-    return Status(201, signature_dict(signature))
+    return Status(201, SignatureOut.of(signature))
 
 
-@router.post("registrations/{registration_id}/rpl", response={201: r.RplOut, **ERRORS})
+@router.post("registrations/{registration_id}/rpl", response={201: RplOut, **ERRORS})
 def claim_rpl(request: HttpRequest, registration_id: int, body: r.RplIn) -> Status[Any]:
     """Claim recognition of prior learning for a unit (the candidate or a centre
     administrator); it counts in the rules once an assessor accepts it."""
@@ -143,10 +132,10 @@ def claim_rpl(request: HttpRequest, registration_id: int, body: r.RplIn) -> Stat
         unit=body.unit,
         evidence=body.evidence,
     )
-    return Status(201, rpl_dict(claim))
+    return Status(201, RplOut.of(claim))
 
 
-@router.post("registrations/{registration_id}/credit-transfers", response={201: r.RplOut, **ERRORS})
+@router.post("registrations/{registration_id}/credit-transfers", response={201: RplOut, **ERRORS})
 def record_credit_transfer(
     request: HttpRequest, registration_id: int, body: r.CreditTransferIn
 ) -> Status[Any]:
@@ -161,24 +150,24 @@ def record_credit_transfer(
         certificate_reference=body.certificate_reference,
         note=body.note,
     )
-    return Status(201, rpl_dict(record))
+    return Status(201, RplOut.of(record))
 
 
-@router.post("rpl/{claim_id}/decision", response={200: r.RplOut, **ERRORS})
-def decide_rpl(request: HttpRequest, claim_id: int, body: r.RplDecisionIn) -> dict[str, Any]:
+@router.post("rpl/{claim_id}/decision", response={200: RplOut, **ERRORS})
+def decide_rpl(request: HttpRequest, claim_id: int, body: r.RplDecisionIn) -> RplOut:
     """Accept or reject an RPL claim (an assessor of the candidate, once)."""
     user = who(request)
     claim = rpl_decide(by=user, claim=rpl_claim_get(user, claim_id), accept=body.accept)
-    return rpl_dict(claim)
+    return RplOut.of(claim)
 
 
 @router.post(
     "registrations/{registration_id}/initial-assessment",
-    response={200: r.InitialAssessmentOut, **ERRORS},
+    response={200: InitialAssessmentOut, **ERRORS},
 )
 def initial_assessment(
     request: HttpRequest, registration_id: int, body: r.InitialAssessmentIn
-) -> dict[str, Any]:
+) -> InitialAssessmentOut:
     """Record training and support needs; the answer recommends a level from the job role
     (the Edexcel logbook's descriptions of who Levels 1–4 are for)."""
     user = who(request)
@@ -189,21 +178,13 @@ def initial_assessment(
         support_needs=body.support_needs,
         job_role_facts=body.job_role.model_dump(),
     )
-    return assessment_dict(assessment)
+    return InitialAssessmentOut.of(assessment)
 
 
-def _links(candidate: Candidate) -> dict[str, Any]:
-    return {
-        "candidate_id": candidate.pk,
-        "account": person(candidate.user),
-        "employer_contact": person(candidate.employer_contact),
-    }
-
-
-@router.put(
-    "registrations/{registration_id}/account", response={200: r.CandidateLinksOut, **ERRORS}
-)
-def link_account(request: HttpRequest, registration_id: int, body: r.AccountIn) -> dict[str, Any]:
+@router.put("registrations/{registration_id}/account", response={200: CandidateLinksOut, **ERRORS})
+def link_account(
+    request: HttpRequest, registration_id: int, body: r.AccountIn
+) -> CandidateLinksOut:
     """Give the candidate a sign-in of their own (a centre administrator): they then see only
     their own record. Refused for an account that is already another candidate's or that
     holds a staff role at the centre."""
@@ -212,16 +193,16 @@ def link_account(request: HttpRequest, registration_id: int, body: r.AccountIn) 
     candidate = candidate_account_link(
         by=user, candidate=registration.candidate, user=user_by_id(body.user_id)
     )
-    return _links(candidate)
+    return CandidateLinksOut.of(candidate)
 
 
 @router.put(
     "registrations/{registration_id}/employer-contact",
-    response={200: r.CandidateLinksOut, **ERRORS},
+    response={200: CandidateLinksOut, **ERRORS},
 )
 def set_employer_contact(
     request: HttpRequest, registration_id: int, body: r.EmployerContactIn
-) -> dict[str, Any]:
+) -> CandidateLinksOut:
     """Name the candidate's employer contact (an employer contact at the centre), or none."""
     user = who(request)
     registration = registration_get(user, registration_id)
@@ -229,4 +210,4 @@ def set_employer_contact(
     candidate = candidate_employer_contact_set(
         by=user, candidate=registration.candidate, user=contact
     )
-    return _links(candidate)
+    return CandidateLinksOut.of(candidate)

@@ -101,23 +101,6 @@ class PlanCheckIn(Schema):
     units: list[str] = Field(default_factory=list, description="Achieved units, as printed")
 
 
-class RuleState(Schema):
-    rule: str
-    text: str
-    met: bool
-    explanation: str
-    have: int | None
-    need: int | None
-
-
-class Decision(Schema):
-    met: bool
-    total_credits: int | None
-    counted_units: list[str]
-    summary: str
-    rules: list[RuleState]
-
-
 class PlanCompleteIn(Schema):
     qualification: str
     have: list[str] = Field(default_factory=list)
@@ -126,15 +109,6 @@ class PlanCompleteIn(Schema):
     allow_without_content: bool = Field(
         False, description="Suggest units whose content is not in the catalogue (ADR 0010)"
     )
-
-
-class PlanCompleteOut(Schema):
-    feasible: bool
-    add: list[str]
-    added_glh: int | None
-    objective: str
-    reason: str | None
-    decision: Decision | None
 
 
 class CriterionHit(Schema):

@@ -42,7 +42,6 @@ from assay.audits.models import (
     SiteScore,
     StandardVersion,
 )
-from assay.audits.permissions import AnyUser
 from assay.audits.selectors import (
     AuditResults,
     _results_of,
@@ -60,6 +59,7 @@ from assay.engines.audit.gaps import change, trend
 from assay.engines.audit.model import Standard
 from assay.errors import NotAllowed, NotFound
 from assay.files.storage import open_evidence
+from assay.users import AnyUser
 
 # --- the audits index -------------------------------------------------------------------------
 

@@ -44,7 +44,6 @@ from assay.audits.models import (
     SiteScore,
     StandardVersion,
 )
-from assay.audits.permissions import AnyUser
 from assay.audits.records import audit_problems
 from assay.audits.reference_answers import PublicCertificateOut, StandardOut
 from assay.audits.results_table import ResultsTable, results_table
@@ -56,6 +55,7 @@ from assay.engines.audit.sampling import Office as SampleOffice
 from assay.engines.audit.sampling import draw_sample
 from assay.engines.audit.scoring import Results, results
 from assay.errors import NotFound
+from assay.users import AnyUser
 
 # --- standards ---------------------------------------------------------------------------------
 

@@ -6,11 +6,14 @@ ID is the centre's awarding-body number or its id. A/V units, CPD and sites are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from assay.cli.acting import acting, as_option, date_option_value, domain_errors, user_named
+
+if TYPE_CHECKING:
+    from assay.registrations.dashboard import CentreDashboard
 
 APPROVAL_STATUSES = ["approved", "suspended", "withdrawn"]
 ROLES = [
@@ -43,8 +46,8 @@ def list_(as_user: str | None, as_json: bool) -> None:
         emit_json(rows)
         return
     for row in rows:
-        roles = f"  [{', '.join(row['roles'])}]" if row["roles"] else ""
-        click.echo(f"{row['id']:>4}  {row['number']:<10} {row['name']}{roles}")
+        roles = f"  [{', '.join(row.roles)}]" if row.roles else ""
+        click.echo(f"{row.id:>4}  {row.number:<10} {row.name}{roles}")
 
 
 @centre.command()
@@ -65,34 +68,33 @@ def show(centre_id: str, as_user: str | None, as_json: bool) -> None:
     _print_dashboard(data)
 
 
-def _print_dashboard(data: dict[str, Any]) -> None:
-    c, counts = data["centre"], data["registrations"]
-    click.echo(f"{c['name']} ({c['number']}), id {c['id']}; today {data['today']}")
-    by_status = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts["by_status"].items())
-    click.echo(f"Candidates: {counts['total']} ({by_status})")
+def _print_dashboard(data: CentreDashboard) -> None:
+    c, counts = data.centre, data.registrations
+    click.echo(f"{c.name} ({c.number}), id {c.id}; today {data.today.isoformat()}")
+    by_status = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.by_status.items())
+    click.echo(f"Candidates: {counts.total} ({by_status})")
     click.echo("Approvals:")
-    for a in data["approvals"]:
-        state = a["status"] or "none yet"
-        since = f" since {a['since']}" if a["since"] else ""
-        until = f" until {a['until']}" if a["until"] else ""
-        reason = f" ({a['reason']})" if a["reason"] else ""
-        flag = "in force" if a["in_force"] else "NOT in force"
-        click.echo(f"  {a['qualification']:<20} {state}{since}{until}{reason} [{flag}]")
-    click.echo("Sites:" if data["sites"] else "Sites: none recorded")
-    for site in data["sites"]:
-        click.echo(f"  {site['name']}" + (f", {site['address']}" if site["address"] else ""))
+    for a in data.approvals:
+        decided = a.status or "none yet"
+        since = f" since {a.since.isoformat()}" if a.since else ""
+        until = f" until {a.until.isoformat()}" if a.until else ""
+        reason = f" ({a.reason})" if a.reason else ""
+        flag = "in force" if a.in_force else "NOT in force"
+        click.echo(f"  {a.qualification:<20} {decided}{since}{until}{reason} [{flag}]")
+    click.echo("Sites:" if data.sites else "Sites: none recorded")
+    for site in data.sites:
+        click.echo(f"  {site.name}" + (f", {site.address}" if site.address else ""))
     click.echo("Staff:")
-    for member in data["staff"]:
-        roles = ", ".join(member["roles"])
-        click.echo(f"  {member['person']['name']} ({roles})")
-        for state in member["competence"]:
-            click.echo(f"    {state['av_unit']}: {state['status']}; {state['message']}")
-    for warning in data["warnings"]:
+    for member in data.staff:
+        click.echo(f"  {member.person.name} ({', '.join(member.roles)})")
+        for state in member.competence:
+            click.echo(f"    {state.av_unit}: {state.status}; {state.message}")
+    for warning in data.warnings:
         click.echo(f"warning: {warning}")
-    if data["refusals"]:
-        click.echo(f"Refused registrations logged: {data['refusals']}")
-    if data["due_to_expire"]:
-        click.echo(f"Registrations due to expire: {data['due_to_expire']} (assay register expire)")
+    if data.refusals:
+        click.echo(f"Refused registrations logged: {data.refusals}")
+    if data.due_to_expire:
+        click.echo(f"Registrations due to expire: {data.due_to_expire} (assay register expire)")
 
 
 @centre.command()

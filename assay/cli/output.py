@@ -6,6 +6,7 @@ imports them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any, NoReturn
@@ -19,17 +20,17 @@ def fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def _plain(value: Any) -> Any:
+    """A read model as its fields; dates and times as ISO text (``isoformat``, as before)."""
+    from pydantic import BaseModel  # only when there is a read model to print: fast start
+
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def emit_json(data: Any) -> None:
-    """``data`` as indented JSON; a typed answer (a pydantic model, or a list of them) is
-    printed as the API gives it."""
-    click.echo(json.dumps(_plain(data), indent=2, ensure_ascii=False))
-
-
-def _plain(data: Any) -> Any:
-    from pydantic import BaseModel
-
-    if isinstance(data, BaseModel):
-        return data.model_dump(mode="json")
-    if isinstance(data, list):
-        return [_plain(item) for item in data]
-    return data
+    """Print JSON: plain data or the domain's read models (the API's response schemas)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))

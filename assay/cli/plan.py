@@ -32,9 +32,9 @@ def check(qual: str, units: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    click.echo(result["summary"])
-    for rule in result["rules"]:
-        click.echo(f"  [{'x' if rule['met'] else ' '}] {rule['rule']}: {rule['explanation']}")
+    click.echo(result.summary)
+    for rule in result.rules:
+        click.echo(f"  [{'x' if rule.met else ' '}] {rule.rule}: {rule.explanation}")
 
 
 @plan.command()
@@ -103,11 +103,12 @@ def complete(
             allow_without_content=allow_without_content,
         )
     if as_json:
-        emit_json({k: result[k] for k in ("feasible", "add", "added_glh", "reason", "objective")})
+        keys = ("feasible", "add", "added_glh", "reason", "objective")
+        emit_json({k: getattr(result, k) for k in keys})
         return
-    if not result["feasible"]:
-        click.echo(f"Cannot be completed: {result['reason']}")
+    if not result.feasible:
+        click.echo(f"Cannot be completed: {result.reason}")
         return
-    added = ", ".join(result["add"]) or "nothing"
-    glh = "" if result["added_glh"] is None else f" ({result['added_glh']} GLH)"
+    added = ", ".join(result.add) or "nothing"
+    glh = "" if result.added_glh is None else f" ({result.added_glh} GLH)"
     click.echo(f"Add {added}{glh}")

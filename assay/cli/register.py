@@ -118,7 +118,7 @@ def add(as_user: str, as_json: bool, **options: Any) -> None:
     from assay.cli.output import emit_json
     from assay.registrations.dashboard import centre_find
     from assay.registrations.services import registration_create
-    from assay.registrations.shapes import registration_detail
+    from assay.registrations.shapes import RegistrationDetail
 
     user = user_named(as_user)
     with domain_errors():
@@ -130,7 +130,7 @@ def add(as_user: str, as_json: bool, **options: Any) -> None:
             registered_on=date_option_value(options["registered_on"], "--registered-on"),
         )
     if as_json:
-        emit_json(registration_detail(registration))
+        emit_json(RegistrationDetail.of(registration))
         return
     click.echo(
         f"registration {registration.pk}: {registration.candidate} on "

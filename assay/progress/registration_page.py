@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from assay.catalogue.planning import plan_check
+from assay.catalogue.planning import PlanDecision, plan_check
 from assay.catalogue.selectors import (
     units_without_content,
 )
@@ -16,10 +16,10 @@ from assay.centres.models import (
     Role,
 )
 from assay.centres.permissions import (
-    STAFF_ROLES,
     can_administer,
     can_change_status,
     roles_at,
+    sees_personal_details,
 )
 from assay.engines.registration.lifecycle import FINAL, MEANINGS, allowed_targets, expiry_due
 from assay.engines.registration.lifecycle import Status as LifeStatus
@@ -35,13 +35,13 @@ from assay.registrations.models import (
     Signature,
     SignatureDocument,
     Status,
-    StatusChange,
 )
 from assay.registrations.overview import centre_staff, units_by_number
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
+from assay.registrations.shapes import HistoryEntry, InitialAssessmentOut, RplOut
 from assay.users import AnyUser, User
 
 # --- Registration (candidate) page -----------------------------------------------------------
@@ -108,13 +108,13 @@ class RegistrationPage:
     next_statuses: list[StatusOption]
     extensions: list[Extension]
     plan: list[PlanRow]
-    plan_decision: dict[str, Any]
+    plan_decision: PlanDecision
     accepted_rpl: list[str]
-    rpl_claims: list[RplClaim]
+    rpl_claims: list[RplOut]
     unit_choices: list[tuple[str, str]]
-    initial_assessment: InitialAssessment | None
+    initial_assessment: InitialAssessmentOut | None
     documents: list[DocumentView]
-    history: list[StatusChange]
+    history: list[HistoryEntry]
     held: list[str]
     can_change_status: bool
     can_edit_plan: bool
@@ -200,6 +200,9 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         .order_by("created_at", "pk")
     )
     signatures = list(registration.signatures.all())
+    assessment = (
+        InitialAssessment.objects.filter(registration=registration).select_related("by").first()
+    )
     documents = []
     for value, label in SignatureDocument.choices:
         text = document_text(registration, value)
@@ -234,13 +237,11 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
             registration.qualification, [u.unit_number for u in plan_units] + rpl
         ),
         accepted_rpl=rpl,
-        rpl_claims=claims,
+        rpl_claims=[RplOut.of(claim) for claim in claims],
         unit_choices=[(n, f"{n} {u.title}") for n, u in units.items()],
-        initial_assessment=InitialAssessment.objects.filter(registration=registration)
-        .select_related("by")
-        .first(),
+        initial_assessment=None if assessment is None else InitialAssessmentOut.of(assessment),
         documents=documents,
-        history=list(registration.history.all()),
+        history=[HistoryEntry.of(h) for h in registration.history.select_related("by")],
         held=list(registration.candidate.held.values_list("qualification_code", flat=True)),
         can_change_status=change,
         can_edit_plan=admin,
@@ -252,10 +253,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         employer_contacts=[m.user for m in centre_staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
         if admin
         else [],
-        sees_personal_details=admin
-        or registration.candidate.user_id == user.pk
-        or bool(roles & set(STAFF_ROLES))
-        or bool(getattr(user, "is_superuser", False)),
+        sees_personal_details=sees_personal_details(user, centre, registration.candidate.user_id),
         without_content=units_without_content(registration.qualification),
         can_record_credit_transfer=admin
         or (Role.ASSESSOR in roles and any(u.assessor_id == user.pk for u in plan_units)),

@@ -1,4 +1,6 @@
-"""Reads for a centre's dashboard: which centres a person sees, and the figures of one.
+"""Reads for a centre's dashboard: which centres a person sees, and the figures of one, as
+read models (pydantic) that the page, the API (its response schemas) and the CLI's ``--json``
+share.
 
 Everything is narrowed to what the user may see: centres through ``centres_visible_to``
 (a centre outside it is NotFound, exactly like a missing one) and candidate counts through
@@ -9,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
+from pydantic import Field
 
 from assay import clock
 from assay.centres.models import (
@@ -24,17 +27,18 @@ from assay.centres.models import (
     Role,
     Site,
 )
-from assay.centres.permissions import AnyUser, can_administer, centres_visible_to, roles_at
-from assay.centres.services import competence_decisions
-from assay.engines.competence.deadlines import Competence as Decision
+from assay.centres.permissions import can_administer, centres_visible_to, roles_at
+from assay.centres.services import competence_decision
+from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import approval_problem
 from assay.errors import NotFound
 from assay.registrations.expiry import due_to_expire_count
-from assay.registrations.facts import current_approval
+from assay.registrations.facts import approval_fact
 from assay.registrations.models import Registration, Status
 from assay.registrations.selectors import refusals_at, registrations_visible_to
-from assay.registrations.shapes import iso, person
+from assay.registrations.shapes import Person, ReadModel, person
+from assay.users import AnyUser
 
 STAFF_WITH_DEADLINES = (
     Role.ASSESSOR,
@@ -63,51 +67,201 @@ def centre_find(user: AnyUser, key: str) -> Centre:
     return centre
 
 
-def centre_summary(centre: Centre, user: AnyUser | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": centre.pk,
-        "number": centre.number,
-        "name": centre.name,
-        "address": centre.address,
-        "employer_direct_model": centre.employer_direct_model,
-        "edm_approved_on": iso(centre.edm_approved_on),
-        "roles": sorted(roles_at(user, centre)) if user is not None else [],
-    }
-    return data
+class CentreSummary(ReadModel):
+    id: int
+    number: str = Field(description="Awarding body centre number")
+    name: str
+    address: str
+    employer_direct_model: bool
+    edm_approved_on: dt.date | None
+    roles: list[str] = Field(description="The caller's roles at this centre")
+
+    @classmethod
+    def of(cls, centre: Centre, user: AnyUser | None = None) -> CentreSummary:
+        return cls(
+            id=centre.pk,
+            number=centre.number,
+            name=centre.name,
+            address=centre.address,
+            employer_direct_model=centre.employer_direct_model,
+            edm_approved_on=centre.edm_approved_on,
+            roles=sorted(roles_at(user, centre)) if user is not None else [],
+        )
 
 
-def centre_list(user: AnyUser) -> list[dict[str, Any]]:
+def centre_list(user: AnyUser) -> list[CentreSummary]:
     """Every centre the user may open, with the roles they hold there."""
-    return [centre_summary(c, user) for c in centres_visible_to(user)]
+    return [CentreSummary.of(c, user) for c in centres_visible_to(user)]
 
 
-def centre_dashboard(user: AnyUser, centre: Centre, today: dt.date | None = None) -> dict[str, Any]:
+class ApprovalEntry(ReadModel):
+    status: str
+    since: dt.date
+    until: dt.date | None
+    reason: str
+    recorded_by: str | None
+    recorded_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: QualificationApproval) -> ApprovalEntry:
+        return cls(
+            status=row.status,
+            since=row.since,
+            until=row.until,
+            reason=row.reason,
+            recorded_by=row.recorded_by.get_username() if row.recorded_by else None,
+            recorded_at=row.recorded_at,
+        )
+
+
+class ApprovalState(ReadModel):
+    qualification: str
+    status: str | None = Field(description="The decision in force today (None: none yet)")
+    since: dt.date | None
+    until: dt.date | None
+    reason: str
+    in_force: bool = Field(description="Approved today: the centre may register candidates")
+    history: list[ApprovalEntry]
+
+
+class CompetenceState(ReadModel):
+    id: int
+    role: str
+    av_unit: str
+    started_on: dt.date
+    achieved_on: dt.date | None
+    status: Literal["qualified", "on_track", "due_soon", "overdue"]
+    deadline: dt.date | None
+    days_left: int | None
+    can_take_new_candidates: bool
+    message: str
+
+    @classmethod
+    def of(cls, row: Competence, decision: CompetenceDecision) -> CompetenceState:
+        """An A/V unit record with the engine's verdict on its deadline."""
+        return cls(
+            id=row.pk,
+            role=row.role,
+            av_unit=row.av_unit,
+            started_on=row.started_on,
+            achieved_on=row.achieved_on,
+            status=decision.status.value,
+            deadline=decision.deadline,
+            days_left=decision.days_left,
+            can_take_new_candidates=decision.can_take_new_candidates,
+            message=decision.message,
+        )
+
+
+class StaffMember(ReadModel):
+    person: Person
+    roles: list[str]
+    competence: list[CompetenceState]
+    can_take_new_candidates: bool
+
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as people read them ("Internal verifier")."""
+        return [str(Role(role).label) for role in self.roles]
+
+
+class SiteOut(ReadModel):
+    id: int
+    name: str
+    address: str
+
+    @classmethod
+    def of(cls, site: Site) -> SiteOut:
+        return cls(id=site.pk, name=site.name, address=site.address)
+
+
+class CpdOut(ReadModel):
+    id: int
+    person: Person
+    on: dt.date
+    hours: float
+    activity: str
+    recorded_at: dt.datetime
+
+    @classmethod
+    def of(cls, entry: CpdEntry) -> CpdOut:
+        who = person(entry.user)
+        assert who is not None  # an entry is always someone's
+        return cls(
+            id=entry.pk,
+            person=who,
+            on=entry.on,
+            hours=float(entry.hours),
+            activity=entry.activity,
+            recorded_at=entry.recorded_at,
+        )
+
+
+class RegistrationCounts(ReadModel):
+    total: int
+    by_status: dict[str, int]
+
+
+# A centre's figures as the caller may see them: the one description that the dashboard page,
+# the API and `assay centre show` all read (a comment: a docstring would become API text).
+class CentreDashboard(ReadModel):
+    centre: CentreSummary
+    today: dt.date
+    registrations: RegistrationCounts = Field(description="Candidates the caller may see")
+    approvals: list[ApprovalState]
+    sites: list[SiteOut]
+    staff: list[StaffMember]
+    warnings: list[str] = Field(description="A/V deadlines due soon or missed")
+    refusals: int = Field(description="Refused registrations logged (centre administrators)")
+    due_to_expire: int = Field(
+        description="Unfinished registrations past their end date (centre administrators)"
+    )
+
+    @property
+    def deadlines(self) -> list[tuple[StaffMember, CompetenceState]]:
+        """Every staff A/V unit record, the most urgent first (overdue, due soon, on track,
+        qualified); ties keep the staff order."""
+        rows = [(member, state) for member in self.staff for state in member.competence]
+        return sorted(rows, key=lambda row: _URGENCY[row[1].status])
+
+
+# Most urgent first on the dashboard.
+_URGENCY: dict[str, int] = {
+    CompetenceStatus.OVERDUE: 0,
+    CompetenceStatus.DUE_SOON: 1,
+    CompetenceStatus.ON_TRACK: 2,
+    CompetenceStatus.QUALIFIED: 3,
+}
+
+
+def centre_dashboard(
+    user: AnyUser, centre: Centre, today: dt.date | None = None
+) -> CentreDashboard:
     """Candidates by status, approvals per qualification, sites, staff A/V deadlines, and for
     administrators the refusals logged and the registrations due to expire."""
     on = today or clock.today()
     staff = _staff(centre, on)
     warnings = [
-        f"{member['person']['name']}: {state['message']}"
+        f"{member.person.name}: {state.message}"
         for member in staff
-        for state in member["competence"]
-        if state["status"] in (CompetenceStatus.DUE_SOON, CompetenceStatus.OVERDUE)
+        for state in member.competence
+        if state.status in (CompetenceStatus.DUE_SOON, CompetenceStatus.OVERDUE)
     ]
-    refusals = refusals_at(user, centre)
     admin = can_administer(user, centre)
-    return {
-        "centre": centre_summary(centre, user),
-        "today": on.isoformat(),
-        "registrations": _counts(user, centre),
-        "approvals": _approvals(centre, on),
-        "sites": [site_dict(site) for site in centre.sites.all()],
-        "staff": staff,
-        "warnings": warnings,
-        "refusals": refusals.count(),
-        "due_to_expire": due_to_expire_count(centre, on) if admin else 0,
-    }
+    return CentreDashboard(
+        centre=CentreSummary.of(centre, user),
+        today=on,
+        registrations=_counts(user, centre),
+        approvals=_approvals(centre, on),
+        sites=[SiteOut.of(site) for site in centre.sites.all()],
+        staff=staff,
+        warnings=warnings,
+        refusals=refusals_at(user, centre).count(),
+        due_to_expire=due_to_expire_count(centre, on) if admin else 0,
+    )
 
 
-def _counts(user: AnyUser, centre: Centre) -> dict[str, Any]:
+def _counts(user: AnyUser, centre: Centre) -> RegistrationCounts:
     rows = (
         registrations_visible_to(user)
         .filter(centre=centre)
@@ -118,10 +272,10 @@ def _counts(user: AnyUser, centre: Centre) -> dict[str, Any]:
     by_status = {status: 0 for status in Status.values}
     for row in rows:
         by_status[row["status"]] = row["n"]
-    return {"total": sum(by_status.values()), "by_status": by_status}
+    return RegistrationCounts(total=sum(by_status.values()), by_status=by_status)
 
 
-def _approvals(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
+def _approvals(centre: Centre, on: dt.date) -> list[ApprovalState]:
     history: dict[str, list[QualificationApproval]] = defaultdict(list)
     for row in QualificationApproval.objects.filter(centre=centre).select_related("recorded_by"):
         history[row.qualification_code].append(row)
@@ -130,81 +284,48 @@ def _approvals(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
         rows = history[code]
         started = [r for r in rows if r.since <= on]
         current = max(started, key=lambda r: (r.since, r.recorded_at, r.pk), default=None)
-        in_force = approval_problem(current_approval(centre, code, on), code, on) is None
+        fact = None if current is None else approval_fact(current)
+        in_force = approval_problem(fact, code, on) is None
         result.append(
-            {
-                "qualification": code,
-                "status": current.status if current else None,
-                "since": iso(current.since) if current else None,
-                "until": iso(current.until) if current else None,
-                "reason": current.reason if current else "",
-                "in_force": in_force,
-                "history": [
-                    {
-                        "status": r.status,
-                        "since": iso(r.since),
-                        "until": iso(r.until),
-                        "reason": r.reason,
-                        "recorded_by": r.recorded_by.get_username() if r.recorded_by else None,
-                        "recorded_at": r.recorded_at.isoformat(),
-                    }
-                    for r in rows
-                ],
-            }
+            ApprovalState(
+                qualification=code,
+                status=current.status if current else None,
+                since=current.since if current else None,
+                until=current.until if current else None,
+                reason=current.reason if current else "",
+                in_force=in_force,
+                history=[ApprovalEntry.of(r) for r in rows],
+            )
         )
     return result
 
 
-def _staff(centre: Centre, on: dt.date) -> list[dict[str, Any]]:
+def _staff(centre: Centre, on: dt.date) -> list[StaffMember]:
     roles: dict[int, set[str]] = defaultdict(set)
     for user_id, role in Membership.objects.filter(
         centre=centre, active=True, role__in=STAFF_WITH_DEADLINES
     ).values_list("user_id", "role"):
         roles[user_id].add(role)
     users = get_user_model().objects.filter(pk__in=roles).order_by("last_name", "username")
+    records: dict[int, list[Competence]] = defaultdict(list)
+    for row in Competence.objects.filter(user_id__in=roles):
+        records[row.user_id].append(row)
     staff = []
     for member in users:
-        states = [competence_state(row, d) for row, d in competence_decisions(member, on)]
+        states = [
+            CompetenceState.of(row, competence_decision(row, on)) for row in records[member.pk]
+        ]
+        who = person(member)
+        assert who is not None
         staff.append(
-            {
-                "person": person(member),
-                "roles": sorted(roles[member.pk]),
-                "competence": states,
-                "can_take_new_candidates": all(s["can_take_new_candidates"] for s in states),
-            }
+            StaffMember(
+                person=who,
+                roles=sorted(roles[member.pk]),
+                competence=states,
+                can_take_new_candidates=all(s.can_take_new_candidates for s in states),
+            )
         )
     return staff
-
-
-def competence_state(row: Competence, decision: Decision) -> dict[str, Any]:
-    """An A/V unit record with the engine's verdict on its deadline."""
-    return {
-        "id": row.pk,
-        "role": row.role,
-        "av_unit": row.av_unit,
-        "started_on": iso(row.started_on),
-        "achieved_on": iso(row.achieved_on),
-        "status": str(decision.status),
-        "deadline": iso(decision.deadline),
-        "days_left": decision.days_left,
-        "can_take_new_candidates": decision.can_take_new_candidates,
-        "message": decision.message,
-    }
-
-
-def cpd_dict(entry: CpdEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "person": person(entry.user),
-        "on": iso(entry.on),
-        "hours": float(entry.hours),
-        "activity": entry.activity,
-        "recorded_at": entry.recorded_at.isoformat(),
-    }
-
-
-def site_dict(site: Site) -> dict[str, Any]:
-    return {"id": site.pk, "name": site.name, "address": site.address}
 
 
 def centre_candidates(user: AnyUser, centre: Centre) -> QuerySet[Registration]:

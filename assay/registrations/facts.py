@@ -36,6 +36,9 @@ def current_approval(centre: Centre, code: str, on: dt.date) -> CentreApproval |
         .order_by("-since", "-recorded_at", "-pk")
         .first()
     )
-    if row is None:
-        return None
+    return None if row is None else approval_fact(row)
+
+
+def approval_fact(row: QualificationApproval) -> CentreApproval:
+    """One recorded approval decision as the entry rules read it."""
     return CentreApproval(Approval(row.status), row.since, row.until, row.reason)

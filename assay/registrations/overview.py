@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from assay.catalogue.models import Qualification, Unit
-from assay.catalogue.planning import plan_check, plan_complete
+from assay.catalogue.planning import PlanCompletion, PlanDecision, plan_check, plan_complete
 from assay.catalogue.selectors import (
     qualification_engine_spec,
     qualification_get,
@@ -32,24 +32,17 @@ from assay.centres.models import (
     CompetenceRole,
     CpdEntry,
     Membership,
-    QualificationApproval,
     Role,
-    Site,
 )
 from assay.centres.permissions import (
     STAFF_ROLES,
-    AnyUser,
     can_administer,
-    roles_at,
 )
 from assay.centres.services import can_take_new_candidates, competence_decisions
 from assay.engines.competence.deadlines import Competence as CompetenceDecision
-from assay.engines.competence.deadlines import CompetenceStatus
-from assay.engines.entry.rules import CentreApproval, EntryDecision, PeriodEnd
+from assay.engines.entry.rules import EntryDecision, PeriodEnd
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from assay.registrations.dashboard import centre_get
-from assay.registrations.expiry import due_to_expire_count
-from assay.registrations.facts import current_approval
+from assay.registrations.dashboard import CentreDashboard, centre_dashboard, centre_get
 from assay.registrations.models import (
     PlanUnit,
     Refusal,
@@ -63,14 +56,8 @@ from assay.registrations.services import (
     registration_check,
     registration_period,
 )
+from assay.users import AnyUser
 
-# Most urgent first on the dashboard.
-_URGENCY = {
-    CompetenceStatus.OVERDUE: 0,
-    CompetenceStatus.DUE_SOON: 1,
-    CompetenceStatus.ON_TRACK: 2,
-    CompetenceStatus.QUALIFIED: 3,
-}
 IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
 
 
@@ -90,47 +77,25 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
 class StatusGroup:
     status: str
     label: str
+    count: int
     registrations: list[Registration]
 
-    @property
-    def count(self) -> int:
-        return len(self.registrations)
-
 
 @dataclass(frozen=True, slots=True)
-class StaffDeadline:
-    person: Any
-    roles: list[str]
-    competence: Competence
-    decision: CompetenceDecision
+class CentreDashboardPage:
+    """The dashboard's figures (``dashboard.CentreDashboard``, the read model the API and the
+    CLI answer with) and what only the page lists: each status's candidates, the refusals log
+    for administrators, and which actions to offer."""
 
-
-@dataclass(frozen=True, slots=True)
-class ApprovalInForce:
-    qualification_code: str
-    approval: CentreApproval | None
-
-
-@dataclass(frozen=True, slots=True)
-class CentreDashboard:
     centre: Centre
-    today: dt.date
-    roles: frozenset[str]
+    figures: CentreDashboard
     can_administer: bool
     statuses: list[StatusGroup]
-    deadlines: list[StaffDeadline]
-    approvals: list[ApprovalInForce]
     refusals: list[Refusal]
-    sites: list[Site]
-    due_to_expire: int  # registrations past their end date (counted for administrators only)
 
     @property
-    def total(self) -> int:
-        return sum(group.count for group in self.statuses)
-
-    @property
-    def read_only(self) -> bool:
-        return not self.can_administer
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.figures.centre.roles)
 
     @property
     def external_verifier(self) -> bool:
@@ -142,12 +107,12 @@ class CentreDashboard:
         return self.can_administer or bool(self.roles & {Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
 
 
-def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
-    """Candidates by status (only those the user may see), staff A/V deadlines, approvals in
-    force today, sites, and for administrators the refusals log and how many registrations
-    are due to expire."""
+def centre_dashboard_page(user: AnyUser, pk: int, today: dt.date) -> CentreDashboardPage:
+    """The centre's figures (only candidates the user may see) with the candidates of each
+    status listed, and for administrators the refusals log."""
     centre = centre_get(user, pk)
     admin = can_administer(user, centre)
+    figures = centre_dashboard(user, centre, today)
     visible = list(
         registrations_visible_to(user)
         .filter(centre=centre)
@@ -155,46 +120,13 @@ def centre_dashboard(user: AnyUser, pk: int, today: dt.date) -> CentreDashboard:
         .select_related("candidate", "qualification")
         .order_by("candidate__last_name", "candidate__first_name", "pk")
     )
+    counts = figures.registrations.by_status
     statuses = [
-        StatusGroup(value, str(label), [r for r in visible if r.status == value])
+        StatusGroup(value, str(label), counts[value], [r for r in visible if r.status == value])
         for value, label in Status.choices
     ]
-    return CentreDashboard(
-        centre=centre,
-        today=today,
-        roles=frozenset(roles_at(user, centre)),
-        can_administer=admin,
-        statuses=statuses,
-        deadlines=_deadlines(centre, today),
-        approvals=_approvals(centre, today),
-        refusals=list(refusals_at(user, centre).select_related("by")),
-        sites=list(centre.sites.all()),
-        due_to_expire=due_to_expire_count(centre, today) if admin else 0,
-    )
-
-
-def _deadlines(centre: Centre, today: dt.date) -> list[StaffDeadline]:
-    roles: dict[int, list[str]] = {}
-    people: dict[int, Any] = {}
-    for membership in centre_staff(centre).filter(role__in=STAFF_ROLES):
-        people[membership.user_id] = membership.user
-        roles.setdefault(membership.user_id, []).append(membership.get_role_display())
-    rows = [
-        StaffDeadline(person, roles[pk], competence, decision)
-        for pk, person in people.items()
-        for competence, decision in competence_decisions(person, today)
-    ]
-    return sorted(rows, key=lambda row: _URGENCY[row.decision.status])
-
-
-def _approvals(centre: Centre, today: dt.date) -> list[ApprovalInForce]:
-    codes = (
-        QualificationApproval.objects.filter(centre=centre)
-        .order_by("qualification_code")
-        .values_list("qualification_code", flat=True)
-        .distinct()
-    )
-    return [ApprovalInForce(code, current_approval(centre, code, today)) for code in codes]
+    refusals = list(refusals_at(user, centre).select_related("by")) if admin else []
+    return CentreDashboardPage(centre, figures, admin, statuses, refusals)
 
 
 # --- People and roles -----------------------------------------------------------------------
@@ -346,7 +278,7 @@ class PlanEditor:
     planned: dict[str, PlanUnit]
     assessors: list[AssessorChoice]
     verifiers: list[Any]
-    decision: dict[str, Any]
+    decision: PlanDecision
     accepted_rpl: list[str]
     without_content: frozenset[str] = frozenset()
 
@@ -390,8 +322,8 @@ class PlanPreview:
     registration: Registration
     units: list[str]
     accepted_rpl: list[str]
-    decision: dict[str, Any] | None = None
-    completion: dict[str, Any] | None = None
+    decision: PlanDecision | None = None
+    completion: PlanCompletion | None = None
     suggested: list[Any] | None = None
 
 
@@ -426,5 +358,5 @@ def plan_suggestion(
     except NotFound as exc:
         raise InvalidInput({"unit": str(exc)}) from exc
     known = units_by_number(registration.qualification)
-    suggested = [known[n] for n in completion["add"]]
+    suggested = [known[n] for n in completion.add]
     return PlanPreview(registration, units, rpl, completion=completion, suggested=suggested)

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from assay import clock
 from assay.catalogue.models import Qualification
-from assay.catalogue.planning import plan_check
+from assay.catalogue.planning import PlanDecision, plan_check
 from assay.catalogue.selectors import (
     qualification_engine_spec,
     qualification_get,
@@ -262,7 +262,7 @@ def plan_set(
     units: Sequence[PlanUnitInput],
     internal_verifier_id: int | None = None,
     allow_units_without_content: bool | None = None,
-) -> dict[str, Any]:
+) -> PlanDecision:
     """Replace the learning plan; returns the rules engine's check of the planned units.
 
     Assessors must hold the assessor role at the centre and be within their A/V deadline; the

@@ -9,18 +9,26 @@ import pkgutil
 from collections import defaultdict
 
 from django.test import Client
-from ninja import Schema
+from pydantic import BaseModel
 
 import assay.api
 
+# Domain read models the API answers with (its response schemas), beside assay/api's own.
+READ_MODELS = (
+    "assay.catalogue.planning",
+    "assay.registrations.dashboard",
+    "assay.registrations.shapes",
+)
 
-def schema_classes() -> dict[str, set[type[Schema]]]:
-    """Every ninja schema defined in assay/api, by name: the classes that carry it."""
-    found: dict[str, set[type[Schema]]] = defaultdict(set)
-    for info in pkgutil.iter_modules(assay.api.__path__, "assay.api."):
-        module = importlib.import_module(info.name)
+
+def schema_classes() -> dict[str, set[type[BaseModel]]]:
+    """Every schema defined in assay/api or a read model module, by name: the classes."""
+    found: dict[str, set[type[BaseModel]]] = defaultdict(set)
+    names = [info.name for info in pkgutil.iter_modules(assay.api.__path__, "assay.api.")]
+    for module_name in [*names, *READ_MODELS]:
+        module = importlib.import_module(module_name)
         for name, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, Schema) and value.__module__ == module.__name__:
+            if issubclass(value, BaseModel) and value.__module__ == module.__name__:
                 found[name].add(value)
     return found
 

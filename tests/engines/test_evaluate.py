@@ -190,3 +190,9 @@ def test_specs_naming_what_they_lack_are_rejected() -> None:
     ):
         with pytest.raises(InvalidSpec):
             evaluate(Spec("bad", units, (bad,)), [])
+
+
+def test_each_result_carries_its_rule_so_a_cap_is_known_as_one() -> None:
+    d = evaluate(ED, [])
+    assert [r.rule for r in d.rules] == list(ED.rules)
+    assert {r.rule_id for r in d.rules if r.is_cap} == {"l2"}

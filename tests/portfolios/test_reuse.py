@@ -59,7 +59,7 @@ def test_partly_evidenced_unit_is_preferred(world: dict[str, Any]) -> None:
         objective="most-reuse",
         reuse=portfolio_reuse(w["dan"], reg.pk),
         allow_without_content=True,
-    )
+    ).model_dump()
     assert "405" not in before["add"]
     evidence_405(w)
     scores = portfolio_reuse(w["dan"], reg.pk)
@@ -70,7 +70,7 @@ def test_partly_evidenced_unit_is_preferred(world: dict[str, Any]) -> None:
         objective="most-reuse",
         reuse=scores,
         allow_without_content=True,
-    )
+    ).model_dump()
     assert after["feasible"] and "405" in after["add"]
     assert after["objective"] == "most_reuse" and len(after["add"]) == len(before["add"])
 

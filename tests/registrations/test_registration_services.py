@@ -221,7 +221,7 @@ def test_plan_checks_assessors_verifier_and_units(world: dict[str, Any]) -> None
         units=[PlanUnitInput(u, alice.pk) for u in units],
         internal_verifier_id=ian.pk,
     )
-    assert result["met"] is True
+    assert result.met is True
     assert reg.plan_units.count() == 7
     with pytest.raises(InvalidInput) as bad:
         plan_set(by=world["carol"], registration=reg, units=[PlanUnitInput("401", bob.pk)])
@@ -264,7 +264,7 @@ def test_accepted_rpl_counts_in_the_rules(world: dict[str, Any]) -> None:
         registration=reg,
         units=[PlanUnitInput(u, world["alice"].pk) for u in plan],
     )
-    assert result["met"] is True and "412" in result["counted_units"]
+    assert result.met is True and "412" in result.counted_units
 
 
 def test_signatures_are_events_of_the_right_people(world: dict[str, Any]) -> None:

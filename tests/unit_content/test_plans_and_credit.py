@@ -63,10 +63,10 @@ def test_a_credited_unit_may_stay_on_a_plan_that_does_not_allow_them(world: Worl
 
 def test_the_planner_leaves_them_out_unless_allowed(world: World) -> None:
     qual = qualification_get("4430-04")
-    assert not set(plan_complete(qual)["add"]) & EMPTY
-    assert "310" in plan_complete(qual, allow_without_content=True)["add"]
+    assert not set(plan_complete(qual).model_dump()["add"]) & EMPTY
+    assert "310" in plan_complete(qual, allow_without_content=True).model_dump()["add"]
     # A unit already held (say, credited) counts whatever its content.
-    held = plan_complete(qual, have=["303"])
+    held = plan_complete(qual, have=["303"]).model_dump()
     assert held["feasible"] and "303" in held["decision"]["counted_units"]
 
 

@@ -83,9 +83,9 @@ def _errors(page: Page, expected: frozenset[int] = frozenset()) -> list[str]:
 def test_tick_units_see_rules_update_then_complete_the_plan(
     live_server: Any, cg4430: Qualification, browser: Browser
 ) -> None:
-    decision = plan_check(cg4430, TICKED)
+    decision = plan_check(cg4430, TICKED).model_dump()
     rules = {r["rule"]: r for r in decision["rules"]}
-    completion = plan_complete(cg4430, have=TICKED)
+    completion = plan_complete(cg4430, have=TICKED).model_dump()
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = _errors(page)
@@ -121,7 +121,7 @@ def test_tick_units_see_rules_update_then_complete_the_plan(
 def test_builder_works_without_javascript(
     live_server: Any, cg4430: Qualification, browser: Browser
 ) -> None:
-    expected = plan_check(cg4430, ["401", "402"])
+    expected = plan_check(cg4430, ["401", "402"]).model_dump()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/plans/4430-04/")

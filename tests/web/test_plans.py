@@ -50,7 +50,9 @@ def test_builder_lists_units_as_labelled_checkboxes_wired_to_htmx(
     assert "Level 4 · 10 credits · 65 GLH" in body
     assert "Optional Units - Development and Improvement" in body
     # The empty plan is checked on arrival: every rule is listed, none met.
-    assert rule_states(body) == {r["rule"]: r["met"] for r in plan_check(cg4430, [])["rules"]}
+    assert rule_states(body) == {
+        r["rule"]: r["met"] for r in plan_check(cg4430, []).model_dump()["rules"]
+    }
 
 
 def test_htmx_check_returns_only_the_panel_matching_plan_check(
@@ -61,7 +63,7 @@ def test_htmx_check_returns_only_the_panel_matching_plan_check(
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and "<form" not in body
-    decision = plan_check(cg4430, units)
+    decision = plan_check(cg4430, units).model_dump()
     assert rule_states(body) == {r["rule"]: r["met"] for r in decision["rules"]}
     assert escape(decision["summary"]) in body
     for rule in decision["rules"]:
@@ -74,7 +76,7 @@ def test_progress_bars_take_have_and_need_from_the_rule_results(
 ) -> None:
     units = ["401", "402", "303"]
     body = client.post(CHECK, {"unit": units}, headers=HTMX).content.decode()
-    rules = {r["rule"]: r for r in plan_check(cg4430, units)["rules"]}
+    rules = {r["rule"]: r for r in plan_check(cg4430, units).model_dump()["rules"]}
     for rule_id in ("minimum-credit", "level-4-credit"):
         have, need = rules[rule_id]["have"], rules[rule_id]["need"]
         assert f'<progress max="{need}" value="{have}"' in body
@@ -91,14 +93,16 @@ def test_plain_post_check_returns_the_whole_page_with_ticks_kept(
     assert "<html" in body and 'id="plan-form"' in body
     assert 'value="401" checked' in body and 'value="402" checked' in body
     assert 'value="303" checked' not in body
-    assert rule_states(body) == {r["rule"]: r["met"] for r in plan_check(cg4430, units)["rules"]}
+    assert rule_states(body) == {
+        r["rule"]: r["met"] for r in plan_check(cg4430, units).model_dump()["rules"]
+    }
 
 
 def test_a_complete_plan_is_shown_as_achieved(client: Client, cg4430: Qualification) -> None:
     have = ["401", "402", "303"]
-    added = plan_complete(cg4430, have=have)["add"]
+    added = plan_complete(cg4430, have=have).model_dump()["add"]
     units = have + added
-    assert plan_check(cg4430, units)["met"]
+    assert plan_check(cg4430, units).model_dump()["met"]
     body = client.post(CHECK, {"unit": units}, headers=HTMX).content.decode()
     assert 'class="decision" data-met="true"' in body
     assert "Qualification achieved" in body
@@ -116,7 +120,7 @@ def test_htmx_complete_shows_the_optimal_units_and_added_glh(
     client: Client, cg4430: Qualification, page_text: Text
 ) -> None:
     have = ["401", "402", "303"]
-    expected = plan_complete(cg4430, have=have)
+    expected = plan_complete(cg4430, have=have).model_dump()
     assert expected["feasible"] and expected["add"]
     response = client.post(COMPLETE, {"unit": have}, headers=HTMX)
     assert response.status_code == 200
@@ -133,9 +137,11 @@ def test_complete_honours_excluded_units_and_the_objective(
     client: Client, cg4430: Qualification
 ) -> None:
     have = ["401", "402"]
-    first = plan_complete(cg4430, have=have)["add"]
+    first = plan_complete(cg4430, have=have).model_dump()["add"]
     excluded = first[:1]
-    expected = plan_complete(cg4430, have=have, exclude=excluded, objective="fewest_units")
+    expected = plan_complete(
+        cg4430, have=have, exclude=excluded, objective="fewest_units"
+    ).model_dump()
     body = client.post(
         COMPLETE, {"unit": have, "exclude": excluded, "objective": "fewest_units"}, headers=HTMX
     ).content.decode()
@@ -148,7 +154,7 @@ def test_complete_says_why_when_no_completion_exists(
     client: Client, cg4430: Qualification, page_text: Text
 ) -> None:
     handling_problems = ["310", "311", "312", "410"]
-    expected = plan_complete(cg4430, have=["401"], exclude=handling_problems)
+    expected = plan_complete(cg4430, have=["401"], exclude=handling_problems).model_dump()
     assert not expected["feasible"]
     response = client.post(COMPLETE, {"unit": ["401"], "exclude": handling_problems}, headers=HTMX)
     assert response.status_code == 200
@@ -189,3 +195,16 @@ def test_plan_urls_take_the_right_methods(client: Client, cg4430: Qualification)
     assert client.get(COMPLETE).status_code == 405
     assert client.post("/plans/4430-04/").status_code == 405
     assert client.post("/plans/nope/check", {"unit": ["401"]}).status_code == 404
+
+
+def test_a_cap_is_drawn_as_a_limit_from_the_engines_rule(client: Client, catalogue: None) -> None:
+    """The rule's kind comes with the engine's decision (AtMost), not from the spec JSON."""
+    from assay.catalogue.selectors import qualification_get
+
+    decision = plan_check(qualification_get("EDEXCEL-L3-NVQ-CS"), [])
+    kinds = {r.rule: r.meter for r in decision.rules}
+    assert kinds["level-2-cap"] == "cap"
+    body = client.post("/plans/EDEXCEL-L3-NVQ-CS/check", headers=HTMX).content.decode()
+    cap = re.search(r'data-rule="level-2-cap".*?</li>', body, re.S)
+    assert cap is not None
+    assert "0 counted, at most 3 allowed" in cap.group(0) and "<progress" not in cap.group(0)

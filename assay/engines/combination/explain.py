@@ -19,6 +19,7 @@ from .model import (
     Exactly,
     Mandatory,
     Measure,
+    Rule,
     Where,
 )
 from .select import Selection
@@ -28,7 +29,7 @@ from .select import Selection
 class RuleResult:
     """One rule on the counted units. For floors ``have``/``need`` are amounts counted and
     required (groups met/groups for EachGroup, units present/listed for Mandatory); for caps
-    ``need`` is the limit."""
+    ``need`` is the limit. ``rule`` is the rule itself, so readers need not look it up again."""
 
     rule_id: str
     text: str
@@ -36,6 +37,12 @@ class RuleResult:
     explanation: str
     have: int | None
     need: int | None
+    rule: Rule
+
+    @property
+    def is_cap(self) -> bool:
+        """A maximum: ``have`` counts towards a limit, not progress towards a goal."""
+        return isinstance(self.rule, AtMost)
 
 
 def join(items: Sequence[str]) -> str:
@@ -106,7 +113,7 @@ class _Reader:
     def result(self, at: int) -> RuleResult:
         rule = self.lin.spec.rules[at]
         met, text, have, need = self._describe(at)
-        return RuleResult(rule.id, rule.text, met, text, have, need)
+        return RuleResult(rule.id, rule.text, met, text, have, need, rule)
 
     def _describe(self, at: int) -> tuple[bool, str, int | None, int | None]:
         rule = self.lin.spec.rules[at]

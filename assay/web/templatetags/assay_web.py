@@ -9,7 +9,6 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from assay import clock
-from assay.catalogue.models import Qualification
 from assay.users import User
 
 register = template.Library()
@@ -74,17 +73,6 @@ def simulation_label(allowed: str) -> str:
 def lookup(mapping: dict[str, Any] | None, key: str) -> Any:
     """``mapping[key]`` for templates, or an empty list when absent."""
     return (mapping or {}).get(key, [])
-
-
-@register.filter
-def meter(rule: dict[str, Any], qual: Qualification) -> str:
-    """How to draw a rule result's counts: "progress" towards a minimum, "cap" for a maximum
-    (a bar would read as progress), or "" when the result carries no counts."""
-    have, need = rule.get("have"), rule.get("need")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (have, need)) or not need:
-        return ""
-    kinds = {r.get("id"): r.get("type") for r in qual.spec.content.get("rules", [])}
-    return "cap" if kinds.get(rule.get("rule")) == "at_most" else "progress"
 
 
 @register.simple_tag

@@ -38,7 +38,10 @@ def centre_index(request: AuthedRequest) -> HttpResponse:
 
 
 def _dashboard(
-    request: AuthedRequest, dashboard: overview.CentreDashboard, form: SiteForm, status: int = 200
+    request: AuthedRequest,
+    dashboard: overview.CentreDashboardPage,
+    form: SiteForm,
+    status: int = 200,
 ) -> HttpResponse:
     context = {"d": dashboard, "site_form": form}
     return render(request, "web/centres/dashboard.html", context, status=status)
@@ -49,7 +52,7 @@ def _dashboard(
 def centre_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     """Candidates by status, staff A/V deadlines, approvals, sites and (for administrators)
     refusals and registrations due to expire."""
-    dashboard = overview.centre_dashboard(request.user, pk, clock.today())
+    dashboard = overview.centre_dashboard_page(request.user, pk, clock.today())
     return _dashboard(request, dashboard, SiteForm())
 
 
@@ -69,7 +72,7 @@ def centre_anchors(request: AuthedRequest, pk: int) -> HttpResponse:
 @member_view
 def sites_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a site of the centre (``site_add``)."""
-    dashboard = overview.centre_dashboard(request.user, pk, clock.today())
+    dashboard = overview.centre_dashboard_page(request.user, pk, clock.today())
 
     def act(data: dict[str, Any]) -> HttpResponse:
         site = site_add(

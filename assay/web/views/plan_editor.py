@@ -103,7 +103,7 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     except InvalidInput as exc:
         return _render(request, editor, choice, exc.errors, status=400)
-    messages.success(request, f"Learning plan saved. {result['summary']}")
+    messages.success(request, f"Learning plan saved. {result.summary}")
     return redirect("registration", pk=pk)
 
 
@@ -135,7 +135,7 @@ def plan_suggest(request: AuthedHtmxRequest, pk: int) -> HttpResponse:
         return render(request, "web/plans/_error.html", {"message": exc.errors["unit"]}, status=400)
     assert preview.completion is not None
     if not request.htmx:
-        added = [PlanUnitInput(n) for n in preview.completion["add"]]
+        added = [PlanUnitInput(n) for n in preview.completion.add]
         ticked = PlanChoice(
             [*choice.units, *added], choice.internal_verifier_id, {}, choice.allow_without_content
         )

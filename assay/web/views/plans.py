@@ -125,8 +125,8 @@ def plan_complete(request: HtmxRequest, key: str) -> HttpResponse:
     except (BadPlan, NotFound) as exc:
         return _bad_request(request, qual, exc)
     spec = selectors.qualification_engine_spec(qual)
-    suggested: list[EngineUnit] = [spec.unit(n) for n in completion["add"]]
-    apply_url = _builder_url(qual, [*choice.units, *completion["add"]])
+    suggested: list[EngineUnit] = [spec.unit(n) for n in completion.add]
+    apply_url = _builder_url(qual, [*choice.units, *completion.add])
     return _render(
         request, qual, choice, completion=completion, suggested=suggested, apply_url=apply_url
     )

@@ -74,7 +74,7 @@ def _forms(
         {
             "training_needs": ia.training_needs,
             "support_needs": ia.support_needs,
-            **ia.job_role_facts,
+            **ia.job_role,
         }
         if ia
         else None
