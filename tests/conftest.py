@@ -17,6 +17,9 @@ from hypothesis import settings as hypothesis_settings
 
 from assay.catalogue.services import catalogue_import_library
 
+# The browser fixtures (Chromium through Playwright) for the ``browser``-marked tests.
+pytest_plugins = ["tests.browser"]
+
 # Property tests are deterministic like every other test: the same examples on every run and
 # machine (a failure found once is found again); no deadline, since CI machines are shared.
 hypothesis_settings.register_profile("assay", derandomize=True, deadline=None)
