@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from assay.reviews.models import ReviewSignature
 from tests.browser import page_errors
 from tests.reviews.test_pages import seed_plan
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}

@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from assay.centres.models import Competence
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.registrations.models import Candidate, Refusal, Registration, StatusChange
-from tests.fixtures_centre import CG, ROLES, World, tokens, world  # noqa: F401
+from tests.factories import CG
+from tests.fixtures_centre import ROLES, World, tokens, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Schemathesis against the API's own OpenAPI document: 0 server errors, 0 schema violations.
 
 The document is loaded from the app (WSGI, no network). Every operation is called with a real
-bearer token on the web role world (tests/web/world.py, plus one evidence file), with generated
+bearer token on the web role world (tests/world.py, plus one evidence file), with generated
 path ids (mostly missing: 404s; staff user only) and with the world's own ids (Dan's
 registration, Northgate, his evidence, unit 401) so that success responses are checked too. Valid
 requests as the staff user and as the candidate; invalid ones (negative mode) as the centre admin.
@@ -39,7 +39,7 @@ from assay.api.api import api
 from assay.config.wsgi import application
 from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach
-from tests.web.world import TODAY, World, build_world
+from tests.world import TODAY, World, build_world
 
 # Server errors, status codes the document does not list, content types it does not list,
 # bodies that do not match the documented schema, and invalid input answered with a success.

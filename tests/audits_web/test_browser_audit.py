@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from assay.audits.models import Audit, Certificate, SelfAssessment, SiteScore
 from assay.audits.standards import standard_of
-from tests.audits.conftest import AuditWorld, build_world
+from tests.audits.world import AuditWorld, build_world
 from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -19,8 +19,6 @@ from playwright.sync_api import Browser, expect
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.services import evidence_add
 from tests.browser import page_errors
-from tests.notifications.conftest import w  # noqa: F401 - fixture
-from tests.portfolios.conftest import world  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +31,7 @@ WITNESSES = [
 
 def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
     live_server: Any,
-    w: dict[str, Any],  # noqa: F811
+    w: dict[str, Any],
     browser: Browser,
 ) -> None:
     item = evidence_add(

@@ -17,7 +17,7 @@ from assay.portfolios.models import Decision
 from assay.records.services import records_verify
 from assay.registrations.models import Registration
 from tests.browser import page_errors
-from tests.web.world import World
+from tests.world import World
 
 PHONE = {"width": 390, "height": 844}
 
