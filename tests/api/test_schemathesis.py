@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +38,7 @@ from assay.api.api import api
 from assay.config.wsgi import application
 from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach
-from tests.world import TODAY, World, build_world
+from tests.world import World
 
 # Server errors, status codes the document does not list, content types it does not list,
 # bodies that do not match the documented schema, and invalid input answered with a success.
@@ -69,13 +68,13 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
-    settings.ASSAY_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
-    w = build_world()
+def world(world: World) -> World:
+    """The shared world (``tests/conftest.py``), with a file on Dan's evidence item."""
     upload = SimpleUploadedFile("notes.txt", b"notes\n")
-    evidence_file_attach(by=w.user("dan"), item=w.item, upload=upload, original_name="notes.txt")
-    return w
+    evidence_file_attach(
+        by=world.user("dan"), item=world.item, upload=upload, original_name="notes.txt"
+    )
+    return world
 
 
 def real_ids(w: World) -> dict[str, Any]:
