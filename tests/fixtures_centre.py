@@ -1,7 +1,10 @@
-"""A centre world built through the services, for API, CLI and bulk tests.
+"""The role world, built through the services, for API, CLI and bulk tests: each person is
+named after the one role they hold (``centre_admin``, ``assessor_assigned``…), which is what
+the role matrices iterate. The shared world of named people is ``tests/world.py``; the
+factories used here are in ``tests/factories.py``.
 
-Plain helpers (``make_user``, ``make_centre``, ``register``…) and pytest fixtures (``world``,
-``tokens``). Import the fixtures where needed::
+Pytest fixtures ``world`` and ``tokens``; import them where needed (they replace the shared
+``world`` in that module)::
 
     from tests.fixtures_centre import tokens, world  # noqa: F401
 
