@@ -1,9 +1,10 @@
-"""Shared fixtures: the shipped catalogue imported into the test database, fast hashing, and
-derandomised property tests."""
+"""Shared fixtures: the shipped catalogue imported once into the test database, fast hashing,
+derandomised property tests, and (from ``tests/browser.py``) the browser fixtures."""
 
 from __future__ import annotations
 
 import fcntl
+import html
 import os
 import shutil
 import subprocess
@@ -13,9 +14,26 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.http import HttpResponse
 from hypothesis import settings as hypothesis_settings
 
+from assay.catalogue.models import (
+    Criterion,
+    CrosswalkEntry,
+    EvidenceRequirement,
+    NosArea,
+    NosFunction,
+    Outcome,
+    Qualification,
+    SpecFile,
+    Unit,
+    UnitGroup,
+)
 from assay.catalogue.services import catalogue_import_library
+from tests.world import TODAY, World, build_world
+
+# The browser fixtures (Chromium through Playwright) for the ``browser``-marked tests.
+pytest_plugins = ["tests.browser"]
 
 # Property tests are deterministic like every other test: the same examples on every run and
 # machine (a failure found once is found again); no deadline, since CI machines are shared.
@@ -42,10 +60,76 @@ def _own_anchor_log(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     settings.ASSAY_ANCHOR_LOG = tmp_path_factory.mktemp("anchors") / "anchors.log"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, with the library's specification files imported once: every
+    database test starts with the catalogue, kept because each test's changes roll back."""
+    with django_db_blocker.unblock():
+        catalogue_import_library()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    """Whether pytest-django runs this test without a rollback (tables flushed afterwards)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request: pytest.FixtureRequest) -> None:
+    """A transactional test (live server, browser) flushes every table when it ends; the next
+    one imports the catalogue again, so that it too starts with it."""
+    if _transactional(request) and "no_catalogue" not in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        if not SpecFile.objects.exists():
+            catalogue_import_library()
+
+
 @pytest.fixture
 def catalogue(db: None) -> None:
-    """The library's specification files, imported."""
-    catalogue_import_library()
+    """The library's specification files, imported (once per test database: see
+    ``django_db_setup``; this fixture only says a test relies on them)."""
+
+
+@pytest.fixture
+def no_catalogue(db: None) -> None:
+    """An empty catalogue, for tests of importing and of the empty state (the deletion rolls
+    back with the test)."""
+    for model in (
+        Criterion,
+        EvidenceRequirement,
+        Outcome,
+        Unit,
+        UnitGroup,
+        Qualification,
+        NosFunction,
+        NosArea,
+        CrosswalkEntry,
+        SpecFile,
+    ):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
+    """The shared world (``tests/world.py``: Northgate and Southgate, a named person in every
+    role) on the pinned date 01/03/2013; evidence files go to a temporary directory."""
+    settings.ASSAY_TODAY = TODAY
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+@pytest.fixture
+def page_text() -> object:
+    """The response body with HTML entities decoded, so verbatim texts compare as printed."""
+
+    def decode(response: HttpResponse) -> str:
+        return html.unescape(response.content.decode())
+
+    return decode
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,10 @@
-"""A centre world built through the services, for API, CLI and bulk tests.
+"""The role world, built through the services, for API, CLI and bulk tests: each person is
+named after the one role they hold (``centre_admin``, ``assessor_assigned``…), which is what
+the role matrices iterate. The shared world of named people is ``tests/world.py``; the
+factories used here are in ``tests/factories.py``.
 
-Plain helpers (``make_user``, ``make_centre``, ``register``…) and pytest fixtures (``world``,
-``tokens``). Import the fixtures where needed::
+Pytest fixtures ``world`` and ``tokens``; import them where needed (they replace the shared
+``world`` in that module)::
 
     from tests.fixtures_centre import tokens, world  # noqa: F401
 
@@ -21,20 +24,17 @@ from django.contrib.auth.models import User
 from assay.accounts.services import token_create, token_revoke
 from assay.centres.models import Centre
 from assay.centres.people import competence_record
-from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.centres.services import membership_grant
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
 from assay.registrations.services import (
-    CandidateInput,
     PlanUnitInput,
     plan_set,
-    registration_create,
     rpl_claim_create,
 )
+from tests.factories import CG, EDEXCEL, make_centre, make_user, register
 
 TODAY = "2013-03-01"
-CG = "4430-04"
-EDEXCEL = "EDEXCEL-L3-NVQ-CS"
 
 # Every role the role matrix tries, each a different person.
 ROLES = (
@@ -53,48 +53,6 @@ ROLES = (
     "admin_other_centre",
     "awarding_body",
 )
-
-
-def make_user(username: str, **extra: Any) -> User:
-    """A user without a password (no slow hashing); ``extra`` sets fields such as names."""
-    first, _, last = username.partition("_")
-    defaults = {"first_name": first.title(), "last_name": last.title()}
-    return User.objects.create_user(username=username, password=None, **{**defaults, **extra})
-
-
-def make_centre(
-    by: User,
-    number: str,
-    name: str,
-    quals: tuple[str, ...] = (CG, EDEXCEL),
-    since: dt.date = dt.date(2012, 1, 1),
-) -> Centre:
-    """A centre approved for ``quals`` since ``since`` (recorded by the awarding body)."""
-    centre = Centre.objects.create(number=number, name=name)
-    for code in quals:
-        approval_record(by=by, centre=centre, approval=ApprovalInput(code, "approved", since))
-    return centre
-
-
-def candidate(**overrides: Any) -> CandidateInput:
-    """Details of an adult in a paid customer-service job; ``overrides`` change any field."""
-    values: dict[str, Any] = {
-        "first_name": "Alice",
-        "last_name": "Archer",
-        "date_of_birth": dt.date(1980, 5, 1),
-        "email": "alice@example.org",
-        "employer": "Acme Ltd",
-        "job_role": "Customer service manager",
-        "job_kind": "paid",
-    }
-    values.update(overrides)
-    return CandidateInput(**values)
-
-
-def register(by: User, centre: Centre, qual: str = CG, **details: Any) -> Registration:
-    return registration_create(
-        by=by, centre=centre, qualification_key=qual, candidate_input=candidate(**details)
-    )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.core import mail
 
 from assay.registrations.models import Registration
 from assay.registrations.services import registration_create
-from tests.web.world import TODAY, World, adult, build_world
+from tests.world import World, adult
 
 LINK = re.compile(r"https?://\S+/invitation/([\w-]+)/")
 
@@ -21,14 +21,6 @@ def token_in_last_email() -> str:
     found = LINK.search(mail.outbox[-1].body)
     assert found, mail.outbox[-1].body
     return found.group(1)
-
-
-@pytest.fixture
-def world(catalogue: None, settings: Any, tmp_path: Any) -> World:
-    """The web tests' world (see ``tests.web.world``) on the pinned date 01/03/2013."""
-    settings.ASSAY_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.test import Client
 from assay.accounts.invitations import invitation_accept
 from assay.accounts.models import AccountEvent, Invitation
 from assay.centres.models import Membership
-from tests.web.world import World
+from tests.world import World
 
 PASSWORD = "a-long-Harbour-pass-42"
 

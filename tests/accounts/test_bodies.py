@@ -33,7 +33,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.files.digest import text_sha256
 from tests.accounts.conftest import token_in_last_email
 from tests.cli.test_centre_cli import assert_fails, run
-from tests.fixtures_centre import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-Harbour-pass-42"

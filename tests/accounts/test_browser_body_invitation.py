@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from assay.audits import services as svc
 from assay.audits.models import BodyMembership, CertifyingBody
 from tests.accounts.conftest import LINK
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +36,11 @@ def csi(settings: Any) -> CertifyingBody:
 def test_body_admin_invites_an_auditor_who_sets_a_password_and_lands_on_their_audits(
     live_server: Any,
     csi: CertifyingBody,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     width: int,
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": 900})
-    errors = _errors(page)
+    errors = page_errors(page)
     base = live_server.url
 
     page.goto(f"{base}/accounts/login/")

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from assay.reviews.models import ReviewSignature
+from tests.browser import page_errors
 from tests.reviews.test_pages import seed_plan
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -21,7 +21,7 @@ PHONE = {"width": 390, "height": 844}
 def test_the_employer_signs_a_review_from_their_home_on_a_phone(
     live_server: Any,
     world: World,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     ed = world.user("ed")
     ed.set_password("ed-password-1")
@@ -29,7 +29,7 @@ def test_the_employer_signs_a_review_from_their_home_on_a_phone(
     review = seed_plan(world, kind="review")
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("ed")

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 from assay.centres.models import Centre, Membership, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from tests.accounts.conftest import LINK
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,11 +39,11 @@ def northgate(catalogue: None, settings: Any) -> Centre:
 def test_admin_invites_an_assessor_who_sets_a_password_and_lands_on_the_caseload(
     live_server: Any,
     northgate: Centre,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     width: int,
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": 900})
-    errors = _errors(page, expected=frozenset({410}))  # the reused link, on purpose
+    errors = page_errors(page, expected=frozenset({410}))  # the reused link, on purpose
     base = live_server.url
 
     page.goto(f"{base}/accounts/login/")

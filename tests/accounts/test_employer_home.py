@@ -14,15 +14,14 @@ from assay.registrations.links import candidate_employer_contact_set
 from assay.registrations.models import SignatureDocument
 from assay.registrations.services import registration_create, signature_record
 from assay.reviews.services import plan_sign
-from tests.accounts.conftest import world  # noqa: F401 - fixture
 from tests.reviews.test_pages import seed_plan
 from tests.unit_content.conftest import signed_in
-from tests.web.world import World, adult
+from tests.world import World, adult
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_review_waiting_for_the_employer_is_listed_until_signed(world: World) -> None:  # noqa: F811
+def test_a_review_waiting_for_the_employer_is_listed_until_signed(world: World) -> None:
     review = seed_plan(world, kind="review")
     ed = signed_in(world.user("ed"))
     page = ed.get(reverse("employer-signatures")).content.decode()
@@ -33,7 +32,7 @@ def test_a_review_waiting_for_the_employer_is_listed_until_signed(world: World) 
 
 
 def test_many_employees_come_a_page_at_a_time_waiting_first(
-    world: World,  # noqa: F811
+    world: World,
     django_assert_max_num_queries: Any,
 ) -> None:
     carol, ed = world.user("carol"), world.user("ed")

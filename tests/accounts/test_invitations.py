@@ -24,7 +24,7 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.files.digest import text_sha256
 from assay.registrations.models import Registration
 from tests.accounts.conftest import token_in_last_email
-from tests.web.world import World
+from tests.world import World
 
 PASSWORD = "a-long-Harbour-pass-42"
 

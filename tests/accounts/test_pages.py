@@ -16,7 +16,7 @@ from assay.audits.services import body_create, body_role_grant
 from assay.centres.models import Membership, Role
 from assay.centres.services import membership_grant
 from tests.accounts.conftest import token_in_last_email
-from tests.web.world import World
+from tests.world import World
 
 PASSWORD = "a-long-Harbour-pass-42"
 

@@ -11,7 +11,7 @@ from assay.accounts.standing import account_deactivate, account_reactivate, role
 from assay.centres.models import Membership, Role
 from assay.centres.services import membership_grant
 from assay.errors import InvalidInput, NotAllowed
-from tests.web.world import World
+from tests.world import World
 
 
 def test_deactivated_people_cannot_use_their_tokens_until_reactivated(world: World) -> None:

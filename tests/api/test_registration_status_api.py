@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assay.registrations.models import Extension, Registration, StatusChange
-from tests.api.test_registrations_api import CSV_OK, bulk_post, new_candidate, post
+from tests.api.calls import CSV_OK, bulk_post, new_candidate, post
 from tests.fixtures_centre import World, tokens, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

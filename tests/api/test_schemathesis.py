@@ -1,7 +1,7 @@
 """Schemathesis against the API's own OpenAPI document: 0 server errors, 0 schema violations.
 
 The document is loaded from the app (WSGI, no network). Every operation is called with a real
-bearer token on the web role world (tests/web/world.py, plus one evidence file), with generated
+bearer token on the web role world (tests/world.py, plus one evidence file), with generated
 path ids (mostly missing: 404s; staff user only) and with the world's own ids (Dan's
 registration, Northgate, his evidence, unit 401) so that success responses are checked too. Valid
 requests as the staff user and as the candidate; invalid ones (negative mode) as the centre admin.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +38,7 @@ from assay.api.api import api
 from assay.config.wsgi import application
 from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach
-from tests.web.world import TODAY, World, build_world
+from tests.world import World
 
 # Server errors, status codes the document does not list, content types it does not list,
 # bodies that do not match the documented schema, and invalid input answered with a success.
@@ -69,13 +68,13 @@ def _keep_the_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
-    settings.ASSAY_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
-    w = build_world()
+def world(world: World) -> World:
+    """The shared world (``tests/conftest.py``), with a file on Dan's evidence item."""
     upload = SimpleUploadedFile("notes.txt", b"notes\n")
-    evidence_file_attach(by=w.user("dan"), item=w.item, upload=upload, original_name="notes.txt")
-    return w
+    evidence_file_attach(
+        by=world.user("dan"), item=world.item, upload=upload, original_name="notes.txt"
+    )
+    return world
 
 
 def real_ids(w: World) -> dict[str, Any]:

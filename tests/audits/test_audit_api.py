@@ -17,7 +17,7 @@ from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
 from assay.audits.models import BodyMembership, Certificate, SiteScore
-from tests.audits.conftest import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"

@@ -38,7 +38,7 @@ from assay.engines.audit.decision import decide
 from assay.errors import InvalidInput
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
-from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from assay.audits.models import Audit, Office, SiteScore
 from assay.audits.specfile import LIBRARY_DIR
 from assay.audits.standards import standard_of
 from assay.cli.main import main
-from tests.audits.conftest import SEED, AuditWorld
+from tests.audits.world import SEED, AuditWorld
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +136,7 @@ def test_certificate_check_and_remind(aw: AuditWorld, tmp_path: Path, settings: 
 
 
 def test_score_csv_is_all_or_nothing(aw: AuditWorld, tmp_path: Path) -> None:
-    from tests.audits.conftest import to_fieldwork
+    from tests.audits.world import to_fieldwork
 
     to_fieldwork(aw)
     path = tmp_path / "bad.csv"

@@ -39,7 +39,7 @@ from assay.audits.selectors import (
     score_history,
 )
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from tests.audits.conftest import SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from assay.audits.models import (
 )
 from assay.audits.selectors import audit_get, organisation_get
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from tests.audits.conftest import AuditWorld
+from tests.audits.world import AuditWorld
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from assay.audits.reports.pdf import render_pdf
 from assay.audits.reports.report_json import report_json
 from assay.audits.standards import standard_of
 from assay.errors import NotFound
-from tests.audits.conftest import SEED, AuditWorld, score_all, to_fieldwork
+from tests.audits.world import SEED, AuditWorld, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from tests.audits.conftest import AuditWorld, aw  # noqa: F401  (re-exported fixture)
+from tests.audits.world import AuditWorld, aw  # noqa: F401  (re-exported fixture)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from assay.audits.models import Audit, Certificate, SelfAssessment, SiteScore
 from assay.audits.standards import standard_of
-from tests.audits.conftest import AuditWorld, build_world
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.audits.world import AuditWorld, build_world
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +33,9 @@ def world(settings: Any, tmp_path: Path) -> AuditWorld:
     return w
 
 
-def signed_in(browser: Browser, base: str, username: str, path: str) -> tuple[Page, list[str]]:  # noqa: F811
+def signed_in(browser: Browser, base: str, username: str, path: str) -> tuple[Page, list[str]]:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(f"{base}/accounts/login/?next={path}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(f"{username}-password-1")
@@ -46,7 +46,7 @@ def signed_in(browser: Browser, base: str, username: str, path: str) -> tuple[Pa
 def test_full_certification_cycle(
     live_server: Any,
     world: AuditWorld,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     base = live_server.url
 
@@ -120,7 +120,7 @@ def test_full_certification_cycle(
 
     # Anyone, signed in or not, checks the number on the public register.
     page = browser.new_context().new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(f"{base}/register/certificates/")
     page.get_by_label("Certificate number").fill(number)
     page.get_by_role("button", name="Check").click()

@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from assay.audits import services as svc
 from assay.audits.certificates import MARK, certificate_issue
 from assay.audits.models import Certificate, CertificateReminder, Organisation
-from tests.audits.conftest import AuditWorld, score_all, to_fieldwork
-from tests.fixtures_centre import make_user
+from tests.audits.world import AuditWorld, score_all, to_fieldwork
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from assay.audits.models import (
 )
 from assay.audits.pages import audit_overview
 from assay.audits.standards import standard_of
-from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from assay.audits import services as svc
 from assay.audits.models import Audit
 from assay.audits.selectors import standard_get
 from assay.audits.standards import standard_of
-from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

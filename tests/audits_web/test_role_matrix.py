@@ -24,7 +24,7 @@ from assay.accounts.invitations import InviteInput, body_invitation_send
 from assay.audits import services as svc
 from assay.audits.models import AuditDecision, BodyMembership, Certificate
 from assay.audits.standards import standard_of
-from tests.audits.conftest import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,11 @@
-"""The web role world (tests/web/world.py) for the caseload pages, plus helpers that grow
+"""The web role world (tests/world.py) for the caseload pages, plus helpers that grow
 Alice's caseload for the query-count tests."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -16,14 +14,7 @@ from assay.portfolios.records import decision_append, registration_lock
 from assay.portfolios.services import evidence_add, evidence_file_attach
 from assay.registrations.models import Registration
 from assay.registrations.services import PlanUnitInput, plan_set, registration_create
-from tests.web.world import TODAY, World, adult, build_world
-
-
-@pytest.fixture
-def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
-    settings.ASSAY_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
+from tests.world import World, adult
 
 
 def grow_caseload(w: World, n: int, *, files: bool = True) -> list[Registration]:

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from assay.accounts.services import token_create
 from assay.cli.main import main
 from tests.caseload.conftest import attach, grow_caseload
-from tests.web.world import ROLES, World
+from tests.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ from assay.progress.completion import registration_transition
 from assay.registrations.models import PlanUnit
 from assay.registrations.services import PlanUnitInput, plan_set
 from tests.caseload.conftest import attach, grow_caseload, sign_off
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2013, 3, 1)

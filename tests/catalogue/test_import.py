@@ -38,6 +38,7 @@ def test_reimporting_the_same_version_changes_nothing(tmp_path: Path) -> None:
     assert (SpecFile.objects.count(), Unit.objects.count(), Criterion.objects.count()) == before
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 def test_a_new_version_is_kept_beside_the_old(tmp_path: Path) -> None:
     catalogue_import(paths=[write(tmp_path, "v1.yaml", MINI)])
     v2 = MINI.replace('version: "1"', 'version: "2"').replace("First unit", "First unit, revised")
@@ -56,6 +57,7 @@ def test_changed_content_under_the_same_version_is_refused(tmp_path: Path) -> No
     assert qualification_get("MINI-1").units.get(number="1").title == "First unit"
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 def test_one_bad_file_means_nothing_is_imported(tmp_path: Path) -> None:
     good = write(tmp_path, "good.yaml", MINI)
     bad = write(tmp_path, "bad.yaml", MINI.replace("id: mini-qual", "id: Bad Id"))

@@ -164,6 +164,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 @pytest.mark.django_db
 @pytest.mark.parametrize("command", ["catalogue", "audits"])
 def test_import_commands_answer_one_line_and_import_nothing(command: str, tmp_path: Path) -> None:

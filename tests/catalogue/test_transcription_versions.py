@@ -16,6 +16,7 @@ from assay.catalogue.services import catalogue_import
 LIBRARY = Path(__file__).resolve().parents[2] / "assay" / "catalogue" / "library"
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 @pytest.mark.django_db
 def test_the_library_imports_over_the_first_transcription(tmp_path: Path) -> None:
     data = yaml.safe_load((LIBRARY / "cg-4430-04.yaml").read_text(encoding="utf-8"))

@@ -30,7 +30,8 @@ from assay.registrations.services import (
     rpl_decide,
     signature_record,
 )
-from tests.fixtures_centre import World, make_user, register, tokens, world  # noqa: F401
+from tests.factories import register
+from tests.fixtures_centre import World, tokens, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 def test_validate_reports_every_error_with_file_path_and_line(tmp_path: Path) -> None:
     text = MINI.replace("credit: 4", "credit: -4").replace("level: 3\nsource", "level: 0\nsource")
     bad = tmp_path / "bad.yaml"
@@ -54,6 +55,7 @@ def test_import_is_idempotent(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("no_catalogue")  # counts or imports the library afresh
 def test_import_of_a_bad_file_loads_nothing(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(MINI)

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from assay.centres.models import Membership, QualificationApproval
 from assay.cli.main import main
 from assay.registrations.models import Candidate, Refusal, Registration
-from tests.fixtures_centre import World, make_user, world  # noqa: F401
+from tests.factories import make_user
+from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
     from assay.portfolios.assessment import criterion_judge
     from assay.portfolios.selectors import decisions_of, portfolio_coverage
     from assay.registrations.services import PlanUnitInput, plan_set
-    from tests.fixtures_centre import make_centre, make_user, register
+    from tests.factories import make_centre, make_user, register
 
     assert connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]).startswith(
         data_dir

@@ -1,4 +1,4 @@
-"""The portfolio world of ``tests/portfolios/conftest.py`` (Dan the candidate, Alice assessing
+"""The portfolio world of ``tests/portfolios/world.py`` (Dan the candidate, Alice assessing
 403, Bob assessing 401, Lena the lead IQA, Carol the centre administrator), with email
 addresses for everyone but Carol, and ``commit``: run a block as one committed transaction."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.portfolios.conftest import world  # noqa: F401 (the fixture)
+from tests.portfolios.world import world  # noqa: F401 (the fixture)
 
 EMAILS = {name: f"{name}@example.com" for name in ("dan", "alice", "bob", "lena", "sam")}
 

@@ -18,9 +18,7 @@ from playwright.sync_api import Browser, expect
 
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.services import evidence_add
-from tests.notifications.conftest import w  # noqa: F401 - fixture
-from tests.portfolios.conftest import world  # noqa: F401 - fixture
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +31,8 @@ WITNESSES = [
 
 def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
     live_server: Any,
-    w: dict[str, Any],  # noqa: F811
-    browser: Browser,  # noqa: F811
+    w: dict[str, Any],
+    browser: Browser,
 ) -> None:
     item = evidence_add(
         by=w["dan"],
@@ -47,7 +45,7 @@ def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
     add = f"/registrations/{w['reg'].pk}/portfolio/evidence/{item.pk}/witness"
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    seen = _errors(page)
+    seen = page_errors(page)
     page.goto(f"{live_server.url}/accounts/login/?next={add}")
     page.get_by_label("Username").fill("dan")
     page.get_by_label("Password").fill("x-dan")
@@ -76,7 +74,7 @@ def test_candidate_names_two_witnesses_and_each_confirms_from_their_email(
         path = re.sub(r"^https?://[^/]+", "", links[email])
         phone = browser.new_context(viewport=PHONE, is_mobile=True)
         witness = phone.new_page()
-        seen = _errors(witness)
+        seen = page_errors(witness)
         witness.goto(live_server.url + path)
         expect(witness.get_by_text(statement)).to_be_visible()
         assert witness.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -24,7 +24,8 @@ from assay.registrations.bulk import (
 )
 from assay.registrations.dashboard import centre_candidates
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
-from tests.fixtures_centre import World, register, world  # noqa: F401
+from tests.factories import register
+from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

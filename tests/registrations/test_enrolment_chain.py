@@ -301,7 +301,7 @@ def test_reconciling_takes_the_same_queries_whatever_the_number_of_registrations
 
     from assay.records.services import chain_records
     from assay.registrations.enrolment import reconcile
-    from tests.fixtures_centre import register
+    from tests.factories import register
 
     def queries() -> int:
         names = ChainRecord.objects.filter(chain__startswith="enrolment:").values_list(

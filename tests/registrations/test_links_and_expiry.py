@@ -15,7 +15,8 @@ from assay.registrations.expiry import registrations_due_to_expire, registration
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Registration, StatusChange
 from assay.registrations.selectors import registrations_visible_to
-from tests.fixtures_centre import World, make_user, register, world  # noqa: F401
+from tests.factories import make_user, register
+from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 D = dt.date

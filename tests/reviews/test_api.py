@@ -10,7 +10,7 @@ from django.test import Client
 
 from assay.accounts.services import token_create
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignatur
 from assay.reviews.services import ActivityInput, PlanInput, plan_create, plan_sign, plan_text
 from tests.reviews.routes import REVIEW_ROUTES
 from tests.web.test_role_matrix import SEES_DAN, Endpoint, expect, statuses
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

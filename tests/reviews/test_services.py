@@ -26,7 +26,7 @@ from assay.reviews.services import (
     plan_text,
     plan_update,
 )
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -1,27 +1,18 @@
-"""The web role world (tests/web/world.py), plus one Northgate registration per unit of every
+"""The web role world (tests/world.py), plus one Northgate registration per unit of every
 catalogue qualification, that unit alone on its learning plan and assessed by Alice."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from assay.accounts.services import token_create
 from assay.catalogue.selectors import qualification_list, units_overview
 from assay.registrations.models import Registration
 from assay.registrations.services import PlanUnitInput, plan_set, registration_create
-from tests.web.world import TODAY, World, adult, build_world
-
-
-@pytest.fixture
-def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
-    settings.ASSAY_TODAY = TODAY
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
+from tests.world import World, adult
 
 
 def every_unit() -> list[tuple[str, str]]:

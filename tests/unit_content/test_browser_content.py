@@ -11,20 +11,19 @@ from playwright.sync_api import Browser, expect
 
 from assay.engines.coverage import NO_CONTENT
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
-from tests.web.test_browser_portfolio import registration, sign_in  # noqa: F401 - fixture
+from tests.browser import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_portfolio_with_unit_310(
     live_server: Any,
-    registration: Registration,  # noqa: F811
-    browser: Browser,  # noqa: F811
+    dana: Registration,
+    browser: Browser,
 ) -> None:
-    pk = registration.pk
+    pk = dana.pk
     wide = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = _errors(wide, expected=frozenset({400}))
+    errors = page_errors(wide, expected=frozenset({400}))
 
     # The administrator plans 310: refused with the reason, then allowed and saved.
     sign_in(wide, live_server.url, "carol", f"/registrations/{pk}/plan/")
@@ -37,12 +36,12 @@ def test_a_portfolio_with_unit_310(
     wide.get_by_label("Allow units without content on this plan").check()
     wide.get_by_role("button", name="Save the plan").click()
     expect(wide.get_by_text("Learning plan saved.")).to_be_visible()
-    assert set(registration.plan_units.values_list("unit_number", flat=True)) == {"403", "310"}
+    assert set(dana.plan_units.values_list("unit_number", flat=True)) == {"403", "310"}
     wide.get_by_role("button", name="Sign out").click()
 
     # The candidate on a phone: the unit is shown as what it is, nothing to propose for it.
     phone = browser.new_page(viewport={"width": 390, "height": 844})
-    phone_errors = _errors(phone)
+    phone_errors = page_errors(phone)
     sign_in(phone, live_server.url, "dan", f"/registrations/{pk}/portfolio/")
     card = phone.locator("#unit-310")
     expect(card.locator('[data-content-notice="310"]')).to_contain_text(NO_CONTENT)
@@ -56,7 +55,7 @@ def test_a_portfolio_with_unit_310(
     expect(wide.locator('[data-content-notice="310"]')).to_contain_text(NO_CONTENT)
     expect(wide.get_by_role("button", name="Sign off unit 310")).to_have_count(0)
 
-    # Credit transfer on the registration page; the portfolio then shows 310 credited.
+    # Credit transfer on the dana page; the portfolio then shows 310 credited.
     wide.goto(f"{live_server.url}/registrations/{pk}/")
     wide.get_by_text("Record a unit achieved elsewhere").click()
     wide.locator("#credit-unit").select_option("310")

@@ -16,7 +16,7 @@ from assay.catalogue.selectors import qualification_get, units_without_content
 from assay.cli.main import main
 from assay.engines.coverage import NO_CONTENT
 from tests.unit_content.conftest import api_client, every_unit, plan_one_unit, signed_in
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from assay.catalogue.selectors import qualification_list
 from assay.engines.coverage import NO_CONTENT
 from assay.registrations.services import registration_create
 from tests.unit_content.conftest import api_client, signed_in
-from tests.web.world import World, adult
+from tests.world import World, adult
 
 pytestmark = pytest.mark.django_db
 

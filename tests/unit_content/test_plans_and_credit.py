@@ -22,7 +22,7 @@ from assay.portfolios.services import mapping_propose
 from assay.registrations.models import PriorKind, RplClaim
 from assay.registrations.services import PlanUnitInput, credit_transfer_record, plan_set
 from tests.unit_content.conftest import api_client, signed_in
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 EMPTY = {str(n) for n in range(303, 319)}
@@ -244,7 +244,7 @@ def test_a_newer_specification_with_the_content_is_assessed_on_new_registrations
     from assay.catalogue.services import catalogue_import
     from assay.portfolios.coverage import refuse_without_content, unit_spec, unit_targets
     from assay.registrations.services import registration_create
-    from tests.web.world import adult
+    from tests.world import adult
 
     library = Path(__file__).resolve().parents[2] / "assay" / "catalogue" / "library"
     data = yaml.safe_load((library / "cg-4430-04.yaml").read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from assay.portfolios.assessment import criterion_judge, mapping_decide
 from assay.portfolios.models import Decision
 from assay.records.services import records_verify
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
-from tests.web.world import World
+from tests.browser import page_errors
+from tests.world import World
 
 PHONE = {"width": 390, "height": 844}
 
@@ -101,7 +101,7 @@ def test_the_link_is_shown_only_to_those_who_may_download(world: World) -> None:
 def test_the_external_verifier_downloads_the_anchors_on_a_phone(
     live_server: Any,
     world: World,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     tmp_path: Path,
 ) -> None:
     assessed(world)
@@ -110,7 +110,7 @@ def test_the_external_verifier_downloads_the_anchors_on_a_phone(
     eve.save()
     context = browser.new_context(viewport=PHONE, is_mobile=True, accept_downloads=True)
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("eve")
     page.get_by_label("Password").fill("eve-password-1")

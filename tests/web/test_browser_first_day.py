@@ -21,7 +21,7 @@ from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import WitnessStatement
 from assay.portfolios.records import signed_off_units
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,13 +91,13 @@ def test_first_day_at_a_new_centre(
     live_server: Any,
     northgate: Centre,
     settings: Any,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     width: int,
 ) -> None:
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
 
     # The administrator: signs in to the centre's dashboard and invites an assessor.
     sign_in(page, base, "carol", "carol-password-1")

@@ -13,8 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from playwright.sync_api import Browser
 
-from assay.demo.load import demo_load
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,19 +30,11 @@ WIDE = """(() => [...document.querySelectorAll('main *')]
   .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')))()"""
 
 
-@pytest.fixture
-def demo(settings: Any, tmp_path: Any) -> None:
-    settings.ASSAY_TODAY = "2013-03-01"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    for _ in demo_load():
-        pass
-
-
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_a_role_reaches_fits_a_phone(
     live_server: Any,
-    demo: None,
-    browser: Browser,  # noqa: F811
+    demo_loaded: None,
+    browser: Browser,
     username: str,
 ) -> None:
     client = Client()
@@ -53,7 +44,7 @@ def test_every_page_a_role_reaches_fits_a_phone(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     queue, seen, kinds, wide = ["/me/"], set(), {}, []
     while queue and len(seen) < PER_ROLE:
         path = queue.pop(0)

@@ -4,95 +4,31 @@ evidence period and signs the unit off."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from assay.centres.models import Centre, Competence, Role
-from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, EvidenceFile
 from assay.portfolios.records import signed_off_units
-from assay.registrations.links import candidate_account_link
 from assay.registrations.models import Registration
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-)
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def registration(catalogue: None, settings: Any, tmp_path: Path) -> Registration:
-    """Dana (signs in as dan) on 4430-04 at Northgate, unit 403 assessed by Alice."""
-    settings.ASSAY_TODAY = "2013-03-01"
-    settings.MEDIA_ROOT = tmp_path / "media"
-    users = get_user_model()
-    sam = users.objects.create_superuser("sam", password="sam-password-1")
-    people = {
-        name: users.objects.create_user(name, password=f"{name}-password-1")
-        for name in ("carol", "alice", "dan")
-    }
-    north = Centre.objects.create(number="0042", name="Northgate Training Centre")
-    approval_record(
-        by=sam, centre=north, approval=ApprovalInput("4430-04", "approved", dt.date(2011, 9, 1))
-    )
-    membership_grant(by=sam, centre=north, user=people["carol"], role=Role.CENTRE_ADMIN)
-    membership_grant(by=sam, centre=north, user=people["alice"], role=Role.ASSESSOR)
-    Competence.objects.create(
-        user=people["alice"],
-        role="assessor",
-        av_unit="A1",
-        started_on=dt.date(2010, 1, 1),
-        achieved_on=dt.date(2010, 6, 1),
-    )
-    reg = registration_create(
-        by=people["carol"],
-        centre=north,
-        qualification_key="4430-04",
-        candidate_input=CandidateInput(
-            first_name="Dana",
-            last_name="Reyes",
-            date_of_birth=dt.date(1980, 5, 17),
-            job_role="Customer service manager",
-        ),
-        registered_on=dt.date(2012, 12, 1),
-    )
-    candidate_account_link(by=people["carol"], candidate=reg.candidate, user=people["dan"])
-    plan_set(
-        by=people["carol"],
-        registration=reg,
-        units=[PlanUnitInput("403", assessor_id=people["alice"].pk)],
-    )
-    return reg
-
-
-def sign_in(page: Page, base: str, username: str, path: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={path}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(f"{username}-password-1")
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_unit_403_from_empty_to_signed_off(
     live_server: Any,
-    registration: Registration,
-    browser: Browser,  # noqa: F811
+    dana: Registration,
+    browser: Browser,
 ) -> None:
-    targets = unit_targets(unit_spec(registration, "403"))
+    targets = unit_targets(unit_spec(dana, "403"))
     criteria = [t for t in targets if "." in t]
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors = _errors(page)
-    portfolio = f"/registrations/{registration.pk}/portfolio/"
+    errors = page_errors(page)
+    portfolio = f"/registrations/{dana.pk}/portfolio/"
 
     # The candidate: evidence with a file, then every criterion and range item proposed.
     sign_in(page, live_server.url, "dan", portfolio)
@@ -123,7 +59,7 @@ def test_unit_403_from_empty_to_signed_off(
     page.get_by_role("button", name="Sign out").click()
 
     # The assessor: confirm each mapping, judge each criterion, record the span, sign off.
-    sign_in(page, live_server.url, "alice", f"/registrations/{registration.pk}/units/403/")
+    sign_in(page, live_server.url, "alice", f"/registrations/{dana.pk}/units/403/")
     expect(page.get_by_role("heading", name="Unit 403: Dana Reyes")).to_be_visible()
     confirm = page.get_by_role("button", name=re.compile(r"^Confirm evidence"))
     for left in range(len(targets), 0, -1):
@@ -139,7 +75,7 @@ def test_unit_403_from_empty_to_signed_off(
     expect(page.get_by_text("recorded as sufficient")).to_be_visible()
     page.get_by_role("button", name="Sign the declaration and sign off unit 403").click()
     expect(page.get_by_text("This unit is signed off and locked.")).to_be_visible()
-    assert signed_off_units(registration) == ["403"]
+    assert signed_off_units(dana) == ["403"]
     page.goto(f"{live_server.url}{portfolio}")
     expect(page.locator("#unit-403")).to_contain_text("Signed off")
     expect(page.locator("#unit-403")).to_contain_text("100%")

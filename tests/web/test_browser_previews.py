@@ -12,8 +12,7 @@ from django.test import Client
 from playwright.sync_api import Browser, expect
 
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
-from tests.web.test_browser_phone_crawl import demo  # noqa: F401 - fixture
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("width", [390, 1366])
 def test_pdf_image_and_audio_preview_beside_the_criteria(
     live_server: Any,
-    demo: None,  # noqa: F811
-    browser: Browser,  # noqa: F811
+    demo_loaded: None,
+    browser: Browser,
     width: int,
 ) -> None:
     priya = Registration.objects.get(candidate__first_name="Priya", candidate__last_name="Shah")
@@ -33,7 +32,7 @@ def test_pdf_image_and_audio_preview_beside_the_criteria(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page = context.new_page()
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(f"{live_server.url}/registrations/{priya.pk}/units/410/")
     expect(page.get_by_role("heading", name="Unit 410: Priya Shah")).to_be_visible()
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from assay.centres.models import Centre, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,10 +34,10 @@ def centre(catalogue: None, settings: Any) -> Centre:
 def test_centre_administrator_registers_a_candidate(
     live_server: Any,
     centre: Centre,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors = _errors(page)
+    errors = page_errors(page)
     page.goto(f"{live_server.url}/accounts/login/?next=/centres/")
     page.get_by_label("Username").fill("carol")
     page.get_by_label("Password").fill("carol-password-1")

@@ -16,7 +16,7 @@ from assay.centres.models import Centre, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.registrations.models import Registration, StatusChange
 from assay.registrations.services import CandidateInput, registration_create
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
+from tests.browser import page_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,12 +61,12 @@ def no_sideways_scroll(page: Page) -> None:
 def test_status_change_needs_choice_reason_and_confirmation(
     live_server: Any,
     registration: Registration,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     width: int,
     height: int,
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": height})
-    errors = _errors(page, expected=frozenset({400}))
+    errors = page_errors(page, expected=frozenset({400}))
     sign_in(page, live_server.url, f"/registrations/{registration.pk}/")
     expect(page.get_by_role("heading", name="Dana Reyes")).to_be_visible()
     radios = page.locator('input[name="status"]')
@@ -113,7 +113,7 @@ def test_status_change_needs_choice_reason_and_confirmation(
 def test_bulk_registration_shows_every_row_and_imports_all_or_nothing(
     live_server: Any,
     registration: Registration,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     tmp_path: Path,
     width: int,
     height: int,
@@ -122,7 +122,7 @@ def test_bulk_registration_shows_every_row_and_imports_all_or_nothing(
     bad.write_text(BAD, encoding="utf-8")
     good.write_text(GOOD, encoding="utf-8")
     page = browser.new_page(viewport={"width": width, "height": height})
-    errors = _errors(page, expected=frozenset({422}))
+    errors = page_errors(page, expected=frozenset({422}))
     sign_in(page, live_server.url, f"/centres/{registration.centre_id}/")
     page.get_by_role("link", name="Register from a file").click()
     expect(page.get_by_role("heading", name="Register candidates from a file")).to_be_visible()

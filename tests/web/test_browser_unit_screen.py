@@ -20,8 +20,7 @@ from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.registrations.models import Registration
-from tests.web.test_browser import _errors, browser, chromium_path  # noqa: F401 - fixtures
-from tests.web.test_browser_portfolio import registration, sign_in  # noqa: F401 - fixtures
+from tests.browser import page_errors, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,21 +66,21 @@ def fits(page: Page, width: int) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_confirm_in_place_bulk_acts_and_preview(
     live_server: Any,
-    registration: Registration,  # noqa: F811
-    browser: Browser,  # noqa: F811
+    dana: Registration,
+    browser: Browser,
     width: int,
 ) -> None:
-    first = item_for(registration, ["1.1"])
+    first = item_for(dana, ["1.1"])
     evidence_file_attach(
         by=person("dan"),
         item=first,
         upload=SimpleUploadedFile("chart.png", PNG),
         original_name="chart.png",
     )
-    second = item_for(registration, ["1.2", "1.3", "2.1"], day=9)
+    second = item_for(dana, ["1.2", "1.3", "2.1"], day=9)
     page = browser.new_page(viewport={"width": width, "height": 800})
-    errors = _errors(page, expected=frozenset({400}))
-    sign_in(page, live_server.url, "alice", f"/registrations/{registration.pk}/units/403/")
+    errors = page_errors(page, expected=frozenset({400}))
+    sign_in(page, live_server.url, "alice", f"/registrations/{dana.pk}/units/403/")
     expect(page.get_by_role("heading", name="Unit 403: Dana Reyes")).to_be_visible()
     fits(page, width)
 
@@ -129,24 +128,22 @@ def test_confirm_in_place_bulk_acts_and_preview(
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sign_off_with_the_declaration(
     live_server: Any,
-    registration: Registration,  # noqa: F811
-    browser: Browser,  # noqa: F811
+    dana: Registration,
+    browser: Browser,
     width: int,
 ) -> None:
     alice = person("alice")
-    targets = list(unit_targets(unit_spec(registration, "403")))
-    item_for(registration, targets)
+    targets = list(unit_targets(unit_spec(dana, "403")))
+    item_for(dana, targets)
     for mapping in CriterionMapping.objects.all():
         mapping_decide(by=alice, mapping=mapping, confirm=True)
     for target in targets:
         if "." in target:
-            criterion_judge(
-                by=alice, registration=registration, unit="403", criterion=target, met=True
-            )
-    span_record(by=alice, registration=registration, unit="403", sufficient_days=0)
+            criterion_judge(by=alice, registration=dana, unit="403", criterion=target, met=True)
+    span_record(by=alice, registration=dana, unit="403", sufficient_days=0)
     page = browser.new_page(viewport={"width": width, "height": 800})
-    errors = _errors(page)
-    sign_in(page, live_server.url, "alice", f"/registrations/{registration.pk}/units/403/")
+    errors = page_errors(page)
+    sign_in(page, live_server.url, "alice", f"/registrations/{dana.pk}/units/403/")
     declaration = page.locator("blockquote.declaration")
     declaration.scroll_into_view_if_needed()
     expect(declaration).to_contain_text("valid")

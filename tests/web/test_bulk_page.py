@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from assay.registrations.models import Registration
 from tests.web.test_centre_pages import plain
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from assay.centres.models import Membership, Role
 from assay.centres.services import ApprovalInput, approval_record
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
 from assay.registrations.services import PlanUnitInput, plan_set, registration_create
-from tests.web.world import World, adult
+from tests.world import World, adult
 
 pytestmark = pytest.mark.django_db
 

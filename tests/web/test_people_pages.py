@@ -13,7 +13,7 @@ from django.test import Client
 from assay.centres.models import Competence, CpdEntry, Site
 from assay.registrations.models import Candidate, Registration
 from tests.web.test_centre_pages import plain
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

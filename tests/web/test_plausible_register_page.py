@@ -9,7 +9,7 @@ import pytest
 
 from assay.registrations.models import Refusal
 from tests.web.test_centre_pages import counts, register_form, signed_in
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.registrations.services import PlanUnitInput, plan_set
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

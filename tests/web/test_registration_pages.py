@@ -23,7 +23,7 @@ from assay.registrations.models import (
     StatusChange,
 )
 from tests.web.test_centre_pages import add_candidates, plain
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

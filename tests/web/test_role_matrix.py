@@ -1,6 +1,6 @@
 """Every centre and registration page and form × every role: the exact status each one gets.
 
-Rows are the roles of ``tests/web/world.py``; a forbidden object answers 404 exactly like a
+Rows are the roles of ``tests/world.py``; a forbidden object answers 404 exactly like a
 missing one, an action the role may not take on a visible object answers 403, and a sign-in is
 needed for everything (302 to the sign-in page). Each request runs in a savepoint that is rolled
 back, so every role meets the same world.
@@ -21,7 +21,7 @@ from django.test import Client
 from assay.accounts.invitations import InviteInput, invitation_send
 from assay.centres.models import Competence, Membership
 from tests.reviews.routes import REVIEW_ROUTES
-from tests.web.world import ROLES, World
+from tests.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from assay.portfolios.assessment import (
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
-from tests.web.world import World
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,81 @@
+"""A portfolio world: Northgate centre, 4430-04 approved, Carol (centre admin), Alice (assessor
+of unit 403 for Dana), Bob (assessor, not Dana's), Lena (lead IQA), Dan (Dana's sign-in)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from assay.centres.models import Centre, Competence, Role
+from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.registrations.links import candidate_account_link
+from assay.registrations.services import (
+    CandidateInput,
+    PlanUnitInput,
+    plan_set,
+    registration_create,
+)
+
+TODAY = "2013-03-01"
+
+
+def person(username: str, **extra: Any) -> AbstractBaseUser:
+    return get_user_model().objects.create_user(
+        username=username, password="x-" + username, **extra
+    )
+
+
+@pytest.fixture
+def world(catalogue: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.ASSAY_TODAY = TODAY
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.FILE_UPLOAD_TEMP_DIR = None
+    sam = person("sam", is_superuser=True, is_staff=True)
+    centre = Centre.objects.create(number="0042", name="Northgate")
+    approval_record(
+        by=sam, centre=centre, approval=ApprovalInput("4430-04", "approved", dt.date(2011, 9, 1))
+    )
+    people = {name: person(name) for name in ("carol", "alice", "bob", "lena", "dan")}
+    membership_grant(by=sam, centre=centre, user=people["carol"], role=Role.CENTRE_ADMIN)
+    for name, role in [
+        ("alice", Role.ASSESSOR),
+        ("bob", Role.ASSESSOR),
+        ("lena", Role.LEAD_IQA),
+    ]:
+        membership_grant(by=people["carol"], centre=centre, user=people[name], role=role)
+    for name in ("alice", "bob"):
+        Competence.objects.create(
+            user=people[name],
+            role="assessor",
+            av_unit="A1",
+            started_on=dt.date(2010, 1, 1),
+            achieved_on=dt.date(2010, 6, 1),
+        )
+    reg = registration_create(
+        by=people["carol"],
+        centre=centre,
+        qualification_key="4430-04",
+        candidate_input=CandidateInput(
+            first_name="Dana",
+            last_name="Reyes",
+            date_of_birth=dt.date(1980, 5, 17),
+            job_role="Customer service manager",
+        ),
+        registered_on=dt.date(2012, 12, 1),
+    )
+    candidate_account_link(by=people["carol"], candidate=reg.candidate, user=people["dan"])
+    plan_set(
+        by=people["carol"],
+        registration=reg,
+        units=[
+            PlanUnitInput("403", assessor_id=people["alice"].pk),
+            PlanUnitInput("401", assessor_id=people["bob"].pk),
+        ],
+    )
+    reg.refresh_from_db()
+    return {"sam": sam, "centre": centre, "reg": reg, **people}
