@@ -36,12 +36,13 @@ from assay.registrations.models import (
     SignatureDocument,
     Status,
 )
-from assay.registrations.overview import centre_staff, units_by_number
+from assay.registrations.overview import units_by_number
 from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
 from assay.registrations.shapes import HistoryEntry, InitialAssessmentOut, RplOut
+from assay.registrations.staff import centre_staff
 from assay.users import AnyUser, User
 
 # --- Registration (candidate) page -----------------------------------------------------------

@@ -21,6 +21,7 @@ from assay import clock
 from assay.centres.models import (
     Centre,
     Competence,
+    CompetenceRole,
     CpdEntry,
     Membership,
     QualificationApproval,
@@ -151,6 +152,11 @@ class CompetenceState(ReadModel):
             can_take_new_candidates=decision.can_take_new_candidates,
             message=decision.message,
         )
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it ("Internal verifier")."""
+        return str(CompetenceRole(self.role).label)
 
 
 class StaffMember(ReadModel):

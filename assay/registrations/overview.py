@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
-
-from django.db.models import QuerySet
 
 from assay.catalogue.models import Qualification, Unit
 from assay.catalogue.planning import PlanCompletion, PlanDecision, plan_check, plan_complete
@@ -30,16 +27,14 @@ from assay.centres.models import (
     Centre,
     Competence,
     CompetenceRole,
-    CpdEntry,
-    Membership,
     Role,
 )
 from assay.centres.permissions import (
     STAFF_ROLES,
     can_administer,
 )
-from assay.centres.services import can_take_new_candidates, competence_decisions
-from assay.engines.competence.deadlines import Competence as CompetenceDecision
+from assay.centres.selectors import competence_get
+from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import EntryDecision, PeriodEnd
 from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.registrations.dashboard import CentreDashboard, centre_dashboard, centre_get
@@ -56,18 +51,10 @@ from assay.registrations.services import (
     registration_check,
     registration_period,
 )
+from assay.registrations.staff import PersonAtCentre, centre_staff, people_at
 from assay.users import AnyUser
 
 IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
-
-
-def centre_staff(centre: Centre) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(centre=centre, active=True)
-        .exclude(role=Role.CANDIDATE)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username", "role", "pk")
-    )
 
 
 # --- Centre dashboard -----------------------------------------------------------------------
@@ -134,23 +121,18 @@ def centre_dashboard_page(user: AnyUser, pk: int, today: dt.date) -> CentreDashb
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    user: Any
-    memberships: list[Membership]
-    competences: list[tuple[Competence, CompetenceDecision | None]]
-    cpd: list[CpdEntry]
-    can_record_competence: bool  # offer the A/V unit forms (the services decide)
-    can_log_cpd: bool  # offer the CPD form: their own, or a centre administrator's
+    """Someone on the people page: their read model (``staff.PersonAtCentre``, whose A/V
+    units and CPD entries are the API's ``CompetenceState`` and ``CpdOut``), the account the
+    forms act on, and which forms to offer (the services decide)."""
 
-    @property
-    def cpd_hours(self) -> Decimal:
-        return sum((entry.hours for entry in self.cpd), Decimal(0))
+    user: Any
+    facts: PersonAtCentre
+    can_record_competence: bool  # offer the A/V unit forms
+    can_log_cpd: bool  # offer the CPD form: their own, or a centre administrator's
 
     def competence(self, pk: int) -> Competence:
         """One of this person's A/V unit records, or NotFound."""
-        for row, _ in self.competences:
-            if row.pk == pk:
-                return row
-        raise NotFound(f"no A/V unit record {pk} for {self.user.get_username()}")
+        return competence_get(self.user, pk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,33 +154,19 @@ class CentrePeople:
 
 def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
     """Everyone holding a role at the centre (candidates aside), with their competence
-    records (A/V deadline decisions where the services give one) and CPD log, and which
-    forms to offer: A/V units for administrators, CPD for oneself and administrators."""
+    records (with the engine's A/V deadline verdict) and CPD log, and which forms to offer:
+    A/V units for administrators, CPD for oneself and administrators."""
     centre = centre_get(user, pk)
     admin = can_administer(user, centre)
-    memberships: dict[int, list[Membership]] = {}
-    users: dict[int, Any] = {}
-    for membership in centre_staff(centre):
-        users[membership.user_id] = membership.user
-        memberships.setdefault(membership.user_id, []).append(membership)
-    competences: dict[int, list[Competence]] = {}
-    for row in Competence.objects.filter(user_id__in=users).order_by("user", "role", "pk"):
-        competences.setdefault(row.user_id, []).append(row)
-    cpd: dict[int, list[CpdEntry]] = {}
-    for entry in CpdEntry.objects.filter(user_id__in=users):
-        cpd.setdefault(entry.user_id, []).append(entry)
     people = []
-    for pk_, person in users.items():
-        decided = {row.pk: d for row, d in competence_decisions(person, today)}
-        staff = any(m.role in STAFF_ROLES for m in memberships[pk_])
+    for account, facts in people_at(centre, today):
+        staff = any(role.role in STAFF_ROLES for role in facts.roles)
         people.append(
             Person(
-                person,
-                memberships[pk_],
-                [(row, decided.get(row.pk)) for row in competences.get(pk_, [])],
-                cpd.get(pk_, []),
+                account,
+                facts,
                 can_record_competence=admin and staff,
-                can_log_cpd=staff and (admin or pk_ == user.pk),
+                can_log_cpd=staff and (admin or account.pk == user.pk),
             )
         )
     codes = sorted({q.code for q in qualification_list()})

@@ -22,6 +22,7 @@ from assay.centres.people import competence_achieved, competence_record, cpd_rec
 from assay.centres.services import membership_grant
 from assay.errors import NotAllowed
 from assay.registrations import overview
+from assay.registrations.dashboard import CompetenceState
 from assay.web.flow import done, submit
 from assay.web.forms import GrantForm
 from assay.web.people_forms import AchievedForm, CompetenceForm, CpdForm
@@ -40,7 +41,7 @@ class PersonRow:
     person: overview.Person
     competence_form: CompetenceForm | None
     cpd_form: CpdForm | None
-    competences: list[tuple[Any, Any, AchievedForm | None]]
+    competences: list[tuple[CompetenceState, AchievedForm | None]]
 
 
 def _form(bound: Bound, kind: str, pk: int, form_class: type[F]) -> F:
@@ -60,13 +61,12 @@ def _rows(page: overview.CentrePeople, bound: Bound) -> list[PersonRow]:
         cpd = _form(bound, "cpd", pk, CpdForm) if person.can_log_cpd else None
         competences = [
             (
-                row,
-                decision,
-                _form(bound, "achieved", row.pk, AchievedForm)
-                if allowed and row.achieved_on is None
+                state,
+                _form(bound, "achieved", state.id, AchievedForm)
+                if allowed and state.achieved_on is None
                 else None,
             )
-            for row, decision in person.competences
+            for state in person.facts.competence
         ]
         rows.append(PersonRow(person, competence, cpd, competences))
     return rows

@@ -1,0 +1,86 @@
+"""A centre's people as read models: each person's roles there, A/V unit records with the
+engine's deadline verdict, and CPD log.
+
+The people page shows these, and the API's people endpoints answer with the same
+``CompetenceState`` and ``CpdOut`` for the record they have just written, so a unit or an
+entry reads the same wherever it is seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from pydantic import Field
+
+from assay.centres.models import Centre, Competence, CpdEntry, Membership, Role
+from assay.centres.services import competence_decision
+from assay.registrations.dashboard import CompetenceState, CpdOut
+from assay.registrations.shapes import Person, ReadModel, person
+from assay.users import User
+
+
+class RoleHeld(ReadModel):
+    role: str
+    qualification_code: str = Field(description="Empty: every qualification")
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it ("Internal verifier")."""
+        return str(Role(self.role).label)
+
+
+class PersonAtCentre(ReadModel):
+    person: Person
+    roles: list[RoleHeld]
+    competence: list[CompetenceState]
+    cpd: list[CpdOut]
+
+    @property
+    def cpd_hours(self) -> Decimal:
+        """The CPD log's total, summed as decimals (hours have one decimal place)."""
+        return sum((Decimal(str(entry.hours)) for entry in self.cpd), Decimal(0))
+
+
+def centre_staff(centre: Centre) -> QuerySet[Membership]:
+    """The centre's active roles other than candidate, by person then role."""
+    return (
+        Membership.objects.filter(centre=centre, active=True)
+        .exclude(role=Role.CANDIDATE)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "role", "pk")
+    )
+
+
+def people_at(centre: Centre, today: dt.date) -> list[tuple[User, PersonAtCentre]]:
+    """Everyone holding a role at the centre (candidates aside), in name order, each with the
+    account the page's forms act on and their read model; three queries whatever the size."""
+    users: dict[int, User] = {}
+    roles: dict[int, list[RoleHeld]] = defaultdict(list)
+    for membership in centre_staff(centre):
+        users[membership.user_id] = membership.user
+        roles[membership.user_id].append(
+            RoleHeld(role=membership.role, qualification_code=membership.qualification_code)
+        )
+    states = _competence(users, today)
+    cpd: dict[int, list[CpdOut]] = defaultdict(list)
+    for entry in CpdEntry.objects.filter(user_id__in=users):
+        entry.user = users[entry.user_id]  # already read: no query per entry
+        cpd[entry.user_id].append(CpdOut.of(entry))
+    people = []
+    for pk, user in users.items():
+        who = person(user)
+        assert who is not None
+        facts = PersonAtCentre(person=who, roles=roles[pk], competence=states[pk], cpd=cpd[pk])
+        people.append((user, facts))
+    return people
+
+
+def _competence(user_ids: Iterable[int], today: dt.date) -> dict[int, list[CompetenceState]]:
+    states: dict[int, list[CompetenceState]] = defaultdict(list)
+    for row in Competence.objects.filter(user_id__in=list(user_ids)).order_by("user", "role", "pk"):
+        states[row.user_id].append(CompetenceState.of(row, competence_decision(row, today)))
+    return states
