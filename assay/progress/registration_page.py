@@ -41,7 +41,7 @@ from assay.registrations.selectors import registration_get
 from assay.registrations.services import (
     accepted_rpl,
 )
-from assay.registrations.shapes import HistoryEntry, InitialAssessmentOut, RplOut
+from assay.registrations.shapes import CandidateOut, HistoryEntry, InitialAssessmentOut, RplOut
 from assay.registrations.staff import centre_staff
 from assay.users import AnyUser, User
 
@@ -116,7 +116,7 @@ class RegistrationPage:
     initial_assessment: InitialAssessmentOut | None
     documents: list[DocumentView]
     history: list[HistoryEntry]
-    held: list[str]
+    facts: CandidateOut  # the API's candidate: no date of birth or phone unless seen
     can_change_status: bool
     can_edit_plan: bool
     can_assess_initially: bool
@@ -218,6 +218,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         )
     status = LifeStatus(registration.status)
     change = can_change_status(user, centre)
+    personal = sees_personal_details(user, centre, registration.candidate.user_id)
     return RegistrationPage(
         registration=registration,
         candidate=registration.candidate,
@@ -243,7 +244,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         initial_assessment=None if assessment is None else InitialAssessmentOut.of(assessment),
         documents=documents,
         history=[HistoryEntry.of(h) for h in registration.history.select_related("by")],
-        held=list(registration.candidate.held.values_list("qualification_code", flat=True)),
+        facts=CandidateOut.of(registration.candidate, personal=personal),
         can_change_status=change,
         can_edit_plan=admin,
         can_assess_initially=admin or Role.TUTOR in roles,
@@ -254,7 +255,7 @@ def registration_page(user: AnyUser, pk: int, today: dt.date) -> RegistrationPag
         employer_contacts=[m.user for m in centre_staff(centre).filter(role=Role.EMPLOYER_CONTACT)]
         if admin
         else [],
-        sees_personal_details=sees_personal_details(user, centre, registration.candidate.user_id),
+        sees_personal_details=personal,
         without_content=units_without_content(registration.qualification),
         can_record_credit_transfer=admin
         or (Role.ASSESSOR in roles and any(u.assessor_id == user.pk for u in plan_units)),

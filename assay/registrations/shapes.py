@@ -20,6 +20,7 @@ from assay.registrations.models import (
     Candidate,
     Extension,
     InitialAssessment,
+    JobKind,
     Registration,
     RplClaim,
     Signature,
@@ -81,6 +82,11 @@ class CandidateOut(ReadModel):
             job_kind=candidate.job_kind,  # type: ignore[arg-type]  # choices of the column
             held_qualifications=sorted(h.qualification_code for h in candidate.held.all()),
         )
+
+    @property
+    def job_kind_label(self) -> str:
+        """The kind of job as people read it ("No real job")."""
+        return str(JobKind(self.job_kind).label)
 
 
 class QualificationRef(ReadModel):
