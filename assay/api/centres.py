@@ -22,6 +22,7 @@ from assay.centres.permissions import can_administer
 from assay.errors import NotAllowed
 from assay.portfolios import anchors
 from assay.registrations import bulk
+from assay.registrations.bulk_results import BulkImported, BulkReport
 from assay.registrations.dashboard import (
     CentreDashboard,
     CentreSummary,
@@ -133,7 +134,7 @@ def check(request: HttpRequest, centre_id: int, body: r.RegistrationIn) -> Entry
 
 @router.post(
     "centres/{centre_id}/bulk",
-    response={200: r.BulkReport, 201: r.BulkImported, **ERRORS},
+    response={200: BulkReport, 201: BulkImported, **ERRORS},
     tags=["registrations"],
 )
 def bulk_register(
@@ -148,11 +149,8 @@ def bulk_register(
     user, centre = _must_administer(request, centre_id)
     rows = bulk.read_rows(file, name=file.name or "")
     if dry_run:
-        results = bulk.bulk_check(by=user, centre=centre, rows=rows)
-        errors = [{"row": x.row_number, "errors": x.errors} for x in results if x.errors]
-        return Status(200, {"dry_run": True, "rows": len(rows), "ok": not errors, "errors": errors})
-    created = bulk.bulk_import(by=user, centre=centre, rows=rows)
-    return Status(201, {"imported": len(created), "registrations": [x.pk for x in created]})
+        return Status(200, BulkReport.of(bulk.bulk_check(by=user, centre=centre, rows=rows)))
+    return Status(201, BulkImported.of(bulk.bulk_import(by=user, centre=centre, rows=rows)))
 
 
 @router.get(

@@ -117,20 +117,3 @@ class InitialAssessmentIn(Schema):
     training_needs: str = Field("", max_length=20000)
     support_needs: str = Field("", max_length=20000)
     job_role: JobRoleIn = Field(default_factory=JobRoleIn)
-
-
-class RowErrors(Schema):
-    row: int = Field(description="Row number in the file; the header is row 1")
-    errors: list[str]
-
-
-class BulkReport(Schema):
-    dry_run: bool
-    rows: int
-    ok: bool
-    errors: list[RowErrors] = Field(description="Every row that cannot be registered")
-
-
-class BulkImported(Schema):
-    imported: int
-    registrations: list[int]

@@ -155,6 +155,7 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
     from assay.cli.output import fail
     from assay.errors import InvalidInput
     from assay.registrations import bulk as bulk_rows
+    from assay.registrations.bulk_results import BulkImported, BulkReport
     from assay.registrations.dashboard import centre_find
 
     if not dry_run and not as_user:
@@ -166,15 +167,14 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
             rows = bulk_rows.read_rows(stream, name=file.name)
     if dry_run:
         with domain_errors():
-            results = bulk_rows.bulk_check(by=user, centre=centre, rows=rows)
-        bad = [r for r in results if r.errors]
-        for result in bad:
-            for error in result.errors:
-                click.echo(f"{file}: row {result.row_number}: {error}", err=True)
-        if bad:
-            click.echo(f"{len(bad)} of {len(rows)} row(s) have errors", err=True)
+            report = BulkReport.of(bulk_rows.bulk_check(by=user, centre=centre, rows=rows))
+        for bad in report.errors:
+            for error in bad.errors:
+                click.echo(f"{file}: row {bad.row}: {error}", err=True)
+        if not report.ok:
+            click.echo(f"{len(report.errors)} of {report.rows} row(s) have errors", err=True)
             raise SystemExit(1)
-        click.echo(f"{len(rows)} row(s) can be registered at {centre.number}")
+        click.echo(f"{report.rows} row(s) can be registered at {centre.number}")
         return
     with domain_errors(), ExitStack() as stack:
         bars: list[Any] = []
@@ -195,7 +195,7 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
                 click.echo(f"{file}: {where}: {message}", err=True)
             click.echo(f"{len(exc.errors)} row(s) have errors; nothing was registered", err=True)
             raise SystemExit(1) from exc
-    click.echo(f"registered {len(created)} candidate(s) at {centre.number}")
+    click.echo(f"registered {BulkImported.of(created).imported} candidate(s) at {centre.number}")
 
 
 @register.command()
