@@ -18,7 +18,8 @@ from assay.api.auth import AUTH, who
 from assay.centres.people import competence_achieved, competence_record, cpd_record
 from assay.centres.selectors import competence_get, person_at
 from assay.centres.services import competence_decision, site_add
-from assay.registrations.dashboard import CompetenceState, CpdOut, SiteOut, centre_get
+from assay.registrations.dashboard import SiteOut, centre_get
+from assay.registrations.staff import CompetenceState, CpdOut
 
 router = Router(tags=["centres"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}

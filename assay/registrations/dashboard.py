@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
@@ -20,17 +19,12 @@ from pydantic import Field
 from assay import clock
 from assay.centres.models import (
     Centre,
-    Competence,
-    CompetenceRole,
-    CpdEntry,
     Membership,
     QualificationApproval,
     Role,
     Site,
 )
 from assay.centres.permissions import can_administer, centres_visible_to, roles_at
-from assay.centres.services import competence_decision
-from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import approval_problem
 from assay.errors import NotFound
@@ -39,6 +33,7 @@ from assay.registrations.facts import approval_fact
 from assay.registrations.models import Registration, Status
 from assay.registrations.selectors import refusals_at, registrations_visible_to
 from assay.registrations.shapes import Person, ReadModel, person
+from assay.registrations.staff import CompetenceState, competence_states
 from assay.users import AnyUser
 
 STAFF_WITH_DEADLINES = (
@@ -125,40 +120,6 @@ class ApprovalState(ReadModel):
     history: list[ApprovalEntry]
 
 
-class CompetenceState(ReadModel):
-    id: int
-    role: str
-    av_unit: str
-    started_on: dt.date
-    achieved_on: dt.date | None
-    status: Literal["qualified", "on_track", "due_soon", "overdue"]
-    deadline: dt.date | None
-    days_left: int | None
-    can_take_new_candidates: bool
-    message: str
-
-    @classmethod
-    def of(cls, row: Competence, decision: CompetenceDecision) -> CompetenceState:
-        """An A/V unit record with the engine's verdict on its deadline."""
-        return cls(
-            id=row.pk,
-            role=row.role,
-            av_unit=row.av_unit,
-            started_on=row.started_on,
-            achieved_on=row.achieved_on,
-            status=decision.status.value,
-            deadline=decision.deadline,
-            days_left=decision.days_left,
-            can_take_new_candidates=decision.can_take_new_candidates,
-            message=decision.message,
-        )
-
-    @property
-    def role_label(self) -> str:
-        """The role as people read it ("Internal verifier")."""
-        return str(CompetenceRole(self.role).label)
-
-
 class StaffMember(ReadModel):
     person: Person
     roles: list[str]
@@ -179,28 +140,6 @@ class SiteOut(ReadModel):
     @classmethod
     def of(cls, site: Site) -> SiteOut:
         return cls(id=site.pk, name=site.name, address=site.address)
-
-
-class CpdOut(ReadModel):
-    id: int
-    person: Person
-    on: dt.date
-    hours: float
-    activity: str
-    recorded_at: dt.datetime
-
-    @classmethod
-    def of(cls, entry: CpdEntry) -> CpdOut:
-        who = person(entry.user)
-        assert who is not None  # an entry is always someone's
-        return cls(
-            id=entry.pk,
-            person=who,
-            on=entry.on,
-            hours=float(entry.hours),
-            activity=entry.activity,
-            recorded_at=entry.recorded_at,
-        )
 
 
 class RegistrationCounts(ReadModel):
@@ -313,14 +252,10 @@ def _staff(centre: Centre, on: dt.date) -> list[StaffMember]:
     ).values_list("user_id", "role"):
         roles[user_id].add(role)
     users = get_user_model().objects.filter(pk__in=roles).order_by("last_name", "username")
-    records: dict[int, list[Competence]] = defaultdict(list)
-    for row in Competence.objects.filter(user_id__in=roles):
-        records[row.user_id].append(row)
+    records = competence_states(roles, on)
     staff = []
     for member in users:
-        states = [
-            CompetenceState.of(row, competence_decision(row, on)) for row in records[member.pk]
-        ]
+        states = records[member.pk]
         who = person(member)
         assert who is not None
         staff.append(

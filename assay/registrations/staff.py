@@ -1,9 +1,10 @@
 """A centre's people as read models: each person's roles there, A/V unit records with the
 engine's deadline verdict, and CPD log.
 
-The people page shows these, and the API's people endpoints answer with the same
-``CompetenceState`` and ``CpdOut`` for the record they have just written, so a unit or an
-entry reads the same wherever it is seen.
+The people page shows these; the API's people endpoints answer with the same
+``CompetenceState`` and ``CpdOut`` for the record they have just written, and the dashboard's
+staff deadlines (``dashboard.StaffMember``) are ``CompetenceState`` too, so a unit or an entry
+reads the same wherever it is seen.
 """
 
 from __future__ import annotations
@@ -12,15 +13,72 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import QuerySet
 from pydantic import Field
 
-from assay.centres.models import Centre, Competence, CpdEntry, Membership, Role
+from assay.centres.models import Centre, Competence, CompetenceRole, CpdEntry, Membership, Role
 from assay.centres.services import competence_decision
-from assay.registrations.dashboard import CompetenceState, CpdOut
+from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.registrations.shapes import Person, ReadModel, person
 from assay.users import User
+
+
+class CompetenceState(ReadModel):
+    id: int
+    role: str
+    av_unit: str
+    started_on: dt.date
+    achieved_on: dt.date | None
+    status: Literal["qualified", "on_track", "due_soon", "overdue"]
+    deadline: dt.date | None
+    days_left: int | None
+    can_take_new_candidates: bool
+    message: str
+
+    @classmethod
+    def of(cls, row: Competence, decision: CompetenceDecision) -> CompetenceState:
+        """An A/V unit record with the engine's verdict on its deadline."""
+        return cls(
+            id=row.pk,
+            role=row.role,
+            av_unit=row.av_unit,
+            started_on=row.started_on,
+            achieved_on=row.achieved_on,
+            status=decision.status.value,
+            deadline=decision.deadline,
+            days_left=decision.days_left,
+            can_take_new_candidates=decision.can_take_new_candidates,
+            message=decision.message,
+        )
+
+    @property
+    def role_label(self) -> str:
+        """The role as people read it ("Internal verifier")."""
+        return str(CompetenceRole(self.role).label)
+
+
+class CpdOut(ReadModel):
+    id: int
+    person: Person
+    on: dt.date
+    hours: float
+    activity: str
+    recorded_at: dt.datetime
+
+    @classmethod
+    def of(cls, entry: CpdEntry) -> CpdOut:
+        who = person(entry.user)
+        assert who is not None  # an entry is always someone's
+        return cls(
+            id=entry.pk,
+            person=who,
+            on=entry.on,
+            hours=float(entry.hours),
+            activity=entry.activity,
+            recorded_at=entry.recorded_at,
+        )
 
 
 class RoleHeld(ReadModel):
@@ -65,7 +123,7 @@ def people_at(centre: Centre, today: dt.date) -> list[tuple[User, PersonAtCentre
         roles[membership.user_id].append(
             RoleHeld(role=membership.role, qualification_code=membership.qualification_code)
         )
-    states = _competence(users, today)
+    states = competence_states(users, today)
     cpd: dict[int, list[CpdOut]] = defaultdict(list)
     for entry in CpdEntry.objects.filter(user_id__in=users):
         entry.user = users[entry.user_id]  # already read: no query per entry
@@ -79,7 +137,8 @@ def people_at(centre: Centre, today: dt.date) -> list[tuple[User, PersonAtCentre
     return people
 
 
-def _competence(user_ids: Iterable[int], today: dt.date) -> dict[int, list[CompetenceState]]:
+def competence_states(user_ids: Iterable[int], today: dt.date) -> dict[int, list[CompetenceState]]:
+    """Each person's A/V unit records with the engine's verdict on ``today``, by role."""
     states: dict[int, list[CompetenceState]] = defaultdict(list)
     for row in Competence.objects.filter(user_id__in=list(user_ids)).order_by("user", "role", "pk"):
         states[row.user_id].append(CompetenceState.of(row, competence_decision(row, today)))

@@ -22,7 +22,7 @@ from assay.centres.people import competence_achieved, competence_record, cpd_rec
 from assay.centres.services import membership_grant
 from assay.errors import NotAllowed
 from assay.registrations import overview
-from assay.registrations.dashboard import CompetenceState
+from assay.registrations.staff import CompetenceState
 from assay.web.flow import done, submit
 from assay.web.forms import GrantForm
 from assay.web.people_forms import AchievedForm, CompetenceForm, CpdForm
