@@ -28,12 +28,8 @@ from assay.centres.services import ApprovalInput, approval_record, membership_gr
 from assay.demo.load import demo_load
 from assay.registrations.links import candidate_account_link
 from assay.registrations.models import Registration
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.services import CandidateInput, registration_create
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -27,11 +27,8 @@ from assay.centres.people import competence_record
 from assay.centres.services import membership_grant
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
-from assay.registrations.services import (
-    PlanUnitInput,
-    plan_set,
-    rpl_claim_create,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import rpl_claim_create
 from tests.factories import CG, EDEXCEL, make_centre, make_user, register
 
 TODAY = "2013-03-01"

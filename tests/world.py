@@ -25,13 +25,9 @@ from assay.portfolios.models import CriterionMapping, EvidenceItem
 from assay.portfolios.services import evidence_add, mapping_propose
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Registration, RplClaim
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-    rpl_claim_create,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import rpl_claim_create
+from assay.registrations.services import CandidateInput, registration_create
 
 TODAY = "2013-03-01"
 

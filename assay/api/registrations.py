@@ -18,21 +18,15 @@ from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.centres.permissions import sees_personal_details
 from assay.progress.completion import registration_extend, registration_transition
+from assay.registrations.induction import initial_assessment_record, signature_record
 from assay.registrations.links import (
     candidate_account_link,
     candidate_employer_contact_set,
     user_by_id,
 )
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import credit_transfer_record, rpl_claim_create, rpl_decide
 from assay.registrations.selectors import registration_get, rpl_claim_get
-from assay.registrations.services import (
-    PlanUnitInput,
-    credit_transfer_record,
-    initial_assessment_record,
-    plan_set,
-    rpl_claim_create,
-    rpl_decide,
-    signature_record,
-)
 from assay.registrations.shapes import (
     CandidateLinksOut,
     ExtensionOut,

@@ -34,13 +34,9 @@ from assay.portfolios.selectors import (
     registration_summary,
 )
 from assay.registrations.models import Registration
+from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.selectors import registration_get
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-)
+from assay.registrations.services import CandidateInput, registration_create
 from assay.users import AnyUser
 
 QUALIFICATION = "4430-04"

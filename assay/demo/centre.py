@@ -25,18 +25,12 @@ from assay.centres.services import ApprovalInput, approval_record, membership_gr
 from assay.errors import RegistrationRefused
 from assay.progress.completion import registration_transition
 from assay.progress.registration_page import document_text
+from assay.registrations.induction import initial_assessment_record, signature_record
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
 from assay.registrations.models import Candidate, Refusal, Registration
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    initial_assessment_record,
-    plan_set,
-    registration_create,
-    rpl_claim_create,
-    rpl_decide,
-    signature_record,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import rpl_claim_create, rpl_decide
+from assay.registrations.services import CandidateInput, registration_create
 
 DEMO_DATE = dt.date(2013, 3, 1)
 PASSWORD = "assay-demo"

@@ -37,10 +37,8 @@ from assay.registrations.models import (
     Status,
 )
 from assay.registrations.overview import units_by_number
+from assay.registrations.prior_learning import accepted_rpl
 from assay.registrations.selectors import registration_get
-from assay.registrations.services import (
-    accepted_rpl,
-)
 from assay.registrations.shapes import CandidateOut, HistoryEntry, InitialAssessmentOut, RplOut
 from assay.registrations.staff import centre_staff
 from assay.users import AnyUser, User

@@ -44,13 +44,9 @@ from assay.registrations.models import (
     Registration,
     Status,
 )
+from assay.registrations.prior_learning import accepted_rpl
 from assay.registrations.selectors import refusals_at, registration_get, registrations_visible_to
-from assay.registrations.services import (
-    CandidateInput,
-    accepted_rpl,
-    registration_check,
-    registration_period,
-)
+from assay.registrations.services import CandidateInput, registration_check, registration_period
 from assay.registrations.staff import PersonAtCentre, centre_staff, people_at
 from assay.users import AnyUser
 

@@ -1,33 +1,27 @@
-"""Writes for registrations: every one checks the user's role and relation first.
+"""Registering candidates: the entry rules' check, the period of registration, and the
+registration itself (checks the user's role first).
 
 Entry refusals save nothing of the registration; the attempt and its reasons are logged as a
-``Refusal`` so the centre can explain them. Status changes and signatures are append-only.
+``Refusal`` so the centre can explain them. The learning plan's writes are in ``plans.py``,
+prior learning (RPL, credit transfer) in ``prior_learning.py``, the initial assessment and the
+signed documents in ``induction.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assay import clock
 from assay.catalogue.models import Qualification
-from assay.catalogue.planning import PlanDecision, plan_check
 from assay.catalogue.selectors import (
-    qualification_engine_spec,
     qualification_get,
-    units_without_content,
 )
-from assay.centres.models import Centre, Role
-from assay.centres.permissions import can_administer, roles_at
-from assay.centres.services import can_take_new_candidates
-from assay.engines.accounts import duties
-from assay.engines.coverage import NO_CONTENT
+from assay.centres.models import Centre
+from assay.centres.permissions import can_administer
 from assay.engines.entry.rules import (
     CandidateFacts,
     CentreApproval,
@@ -39,31 +33,20 @@ from assay.engines.entry.rules import (
 from assay.engines.plausible import birth_date_problem, business_date_problem, text_problem
 from assay.engines.text import visible
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
-from assay.files.digest import text_sha256
 from assay.registrations.enrolment import (
     enrolment_append,
-    enrolment_lock,
-    plan_stored,
     registration_stored,
 )
 from assay.registrations.facts import current_approval, qualification_facts
 from assay.registrations.models import (
     Candidate,
     HeldQualification,
-    InitialAssessment,
     JobKind,
-    PlanUnit,
-    PriorKind,
     Refusal,
     Registration,
-    RplClaim,
-    Signature,
-    SignatureDocument,
     Status,
     StatusChange,
 )
-from assay.registrations.selectors import credited_units
-from assay.registrations.signing import USER_AGENT_MAX
 from assay.users import User
 
 
@@ -246,298 +229,3 @@ def registration_create(
             rows={"status_change": [first]},
         )
     return registration
-
-
-@dataclass(frozen=True, slots=True)
-class PlanUnitInput:
-    unit: str
-    assessor_id: int | None = None
-    target_date: dt.date | None = None
-
-
-def plan_set(
-    *,
-    by: User,
-    registration: Registration,
-    units: Sequence[PlanUnitInput],
-    internal_verifier_id: int | None = None,
-    allow_units_without_content: bool | None = None,
-) -> PlanDecision:
-    """Replace the learning plan; returns the rules engine's check of the planned units.
-
-    Assessors must hold the assessor role at the centre and be within their A/V deadline; the
-    internal verifier must hold an IV role and never verify a unit they assess. A unit whose
-    content is not in the catalogue is refused unless the plan allows such units
-    (``allow_units_without_content``; None keeps the registration's choice) or the unit is
-    already credited: it can only be achieved by credit transfer (ADR 0010).
-    """
-    centre = registration.centre
-    if not can_administer(by, centre):
-        raise NotAllowed("only a centre administrator can change the learning plan")
-    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
-    allow = (
-        registration.allow_units_without_content
-        if allow_units_without_content is None
-        else allow_units_without_content
-    )
-    blocked = set() if allow else units_without_content(registration.qualification)
-    blocked -= set(credited_units(registration)) if blocked else set()
-    errors: dict[str, str] = {}
-    today = clock.today()
-    user_model = get_user_model()
-    for item in units:
-        if item.unit not in numbers:
-            errors[f"unit {item.unit}"] = (
-                f"unknown unit {item.unit!r} in {registration.qualification.code}"
-            )
-        elif item.unit in blocked:
-            errors[f"unit {item.unit}"] = without_content_refusal(item.unit)
-        if item.assessor_id is not None:
-            assessor = user_model.objects.filter(pk=item.assessor_id).first()
-            if assessor is not None and (refusal := _own_duty(registration, "assessor", assessor)):
-                errors[f"assessor {item.unit}"] = refusal
-            elif assessor is None or Role.ASSESSOR not in roles_at(assessor, centre):
-                errors[f"assessor {item.unit}"] = "not an assessor at this centre"
-            elif not _already_assessing(
-                registration, item, assessor
-            ) and not can_take_new_candidates(assessor, today):
-                errors[f"assessor {item.unit}"] = (
-                    f"{assessor} is past their A/V unit deadline and cannot be given new candidates"
-                )
-    if internal_verifier_id is not None:
-        iv = user_model.objects.filter(pk=internal_verifier_id).first()
-        if iv is not None and (refusal := _own_duty(registration, "internal_verifier", iv)):
-            errors["internal_verifier"] = refusal
-        elif iv is None or not roles_at(iv, centre) & {Role.INTERNAL_VERIFIER, Role.LEAD_IQA}:
-            errors["internal_verifier"] = "not an internal verifier at this centre"
-        elif any(u.assessor_id == internal_verifier_id for u in units):
-            errors["internal_verifier"] = (
-                "an internal verifier must never verify their own assessments"
-            )
-    if errors:
-        raise InvalidInput(errors)
-    with transaction.atomic():
-        enrolment_lock(registration)
-        registration.plan_units.all().delete()
-        PlanUnit.objects.bulk_create(
-            PlanUnit(
-                registration=registration,
-                unit_number=u.unit,
-                assessor_id=u.assessor_id,
-                target_date=u.target_date,
-            )
-            for u in units
-        )
-        registration.internal_verifier_id = internal_verifier_id
-        registration.allow_units_without_content = allow
-        registration.save(update_fields=["internal_verifier", "allow_units_without_content"])
-        enrolment_append(
-            registration.pk,
-            "plan_set",
-            by=by,
-            columns={
-                "internal_verifier": internal_verifier_id,
-                "allow_units_without_content": allow,
-            },
-            plan=plan_stored(registration.pk),
-        )
-    return plan_check(
-        registration.qualification, [u.unit for u in units] + accepted_rpl(registration)
-    )
-
-
-def _own_duty(registration: Registration, duty: str, user: User) -> str:
-    """The refusal when ``user`` is the registration's own candidate (separation of duties)."""
-    decision = duties.may_take_duty(
-        duty=duty,
-        own_registration=registration.candidate.user_id == user.pk,
-        name=user.get_username(),
-    )
-    return decision.reason
-
-
-def _refuse_own(by: User, registration: Registration) -> None:
-    """The last line of the separation of duties: no assessor's act on one's own registration."""
-    decision = duties.may_act_on(own_registration=registration.candidate.user_id == by.pk)
-    if not decision.allowed:
-        raise NotAllowed(decision.reason)
-
-
-def _already_assessing(registration: Registration, item: PlanUnitInput, assessor: Any) -> bool:
-    return registration.plan_units.filter(unit_number=item.unit, assessor=assessor).exists()
-
-
-def without_content_refusal(unit: str) -> str:
-    """Why a unit without content cannot go on a plan that does not allow such units."""
-    return (
-        f"unit {unit}: {NO_CONTENT}; this learning plan does not allow units without content "
-        "(tick “allow units without content” to plan it for credit transfer)"
-    )
-
-
-def accepted_rpl(registration: Registration) -> list[str]:
-    return list(registration.rpl_claims.filter(accepted=True).values_list("unit_number", flat=True))
-
-
-def initial_assessment_record(
-    *,
-    by: User,
-    registration: Registration,
-    training_needs: str,
-    support_needs: str,
-    job_role_facts: dict[str, bool],
-) -> InitialAssessment:
-    """Record training and support needs and the recommended level from the job role."""
-    from assay.engines.entry.level import JobRole, recommend_level
-
-    if not can_administer(by, registration.centre) and Role.TUTOR not in roles_at(
-        by, registration.centre
-    ):
-        raise NotAllowed("only a centre administrator or tutor records the initial assessment")
-    recommendation = recommend_level(JobRole(**job_role_facts))
-    assessment, _ = InitialAssessment.objects.update_or_create(
-        registration=registration,
-        defaults={
-            "training_needs": training_needs,
-            "support_needs": support_needs,
-            "job_role_facts": job_role_facts,
-            "recommended_level": recommendation.level,
-            "recommendation_reasons": list(recommendation.reasons),
-            "by": by,
-        },
-    )
-    return assessment
-
-
-def rpl_claim_create(*, by: User, registration: Registration, unit: str, evidence: str) -> RplClaim:
-    if not can_administer(by, registration.centre) and not (
-        registration.candidate.user_id == by.pk
-    ):
-        raise NotAllowed("only the candidate or a centre administrator can claim RPL")
-    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
-    if unit not in numbers:
-        raise InvalidInput({"unit": f"unknown unit {unit!r} in {registration.qualification.code}"})
-    if not evidence.strip():
-        raise InvalidInput({"evidence": "describe the prior learning and its evidence"})
-    with transaction.atomic():
-        enrolment_lock(registration)
-        claim = RplClaim.objects.create(
-            registration=registration, unit_number=unit, evidence=evidence
-        )
-        enrolment_append(registration.pk, "rpl_claimed", by=by, rows={"claim": [claim]})
-    return claim
-
-
-def credit_transfer_record(
-    *,
-    by: User,
-    registration: Registration,
-    unit: str,
-    certificate_reference: str,
-    note: str = "",
-) -> RplClaim:
-    """Record a unit achieved elsewhere (credit transfer): who, when and the certificate it
-    is on. Accepted as recorded, since the certificate is the evidence; it counts as achieved
-    in progress and the rules of combination, and is never changed afterwards (ADR 0010).
-
-    A centre administrator or an assessor of the candidate records it, having seen the
-    certificate. A unit already credited is refused; one already signed off here stays
-    signed off (progress shows the sign-off, the decision of record).
-    """
-    _refuse_own(by, registration)
-    assessor = Role.ASSESSOR in roles_at(by, registration.centre) and (
-        registration.plan_units.filter(assessor_id=by.pk).exists()
-    )
-    if not can_administer(by, registration.centre) and not assessor:
-        raise NotAllowed(
-            "only a centre administrator or an assessor of this candidate records credit transfer"
-        )
-    numbers = {u.number for u in qualification_engine_spec(registration.qualification).units}
-    reference = certificate_reference.strip()
-    with transaction.atomic():
-        enrolment_lock(registration)  # two people crediting one unit: the second is refused
-        errors: dict[str, str] = {}
-        if unit not in numbers:
-            errors["unit"] = f"unknown unit {unit!r} in {registration.qualification.code}"
-        elif unit in credited_units(registration):
-            errors["unit"] = f"unit {unit} is already credited"
-        if not reference:
-            errors["certificate_reference"] = (
-                "enter the reference of the certificate the unit was achieved on"
-            )
-        if errors:
-            raise InvalidInput(errors)
-        claim = RplClaim.objects.create(
-            registration=registration,
-            unit_number=unit,
-            kind=PriorKind.CREDIT_TRANSFER,
-            certificate_reference=reference[:120],
-            evidence=note.strip() or f"Credit transfer: certificate {reference}",
-            accepted=True,
-            decided_by_id=by.pk,
-            decided_at=clock.now(),
-        )
-        enrolment_append(registration.pk, "credit_transferred", by=by, rows={"claim": [claim]})
-    return claim
-
-
-def rpl_decide(*, by: User, claim: RplClaim, accept: bool) -> RplClaim:
-    """An assessor of the candidate accepts or rejects RPL; accepted units count in the rules."""
-    registration = claim.registration
-    _refuse_own(by, registration)
-    if Role.ASSESSOR not in roles_at(by, registration.centre) or not (
-        registration.plan_units.filter(assessor_id=by.pk).exists()
-    ):
-        raise NotAllowed("only an assessor of this candidate can decide on RPL")
-    with transaction.atomic():
-        enrolment_lock(registration)
-        current = RplClaim.objects.get(pk=claim.pk)
-        if current.accepted is not None:
-            raise InvalidInput({"claim": "this RPL claim has already been decided"})
-        claim.accepted = accept
-        claim.decided_by_id = by.pk
-        claim.decided_at = clock.now()
-        claim.save(update_fields=["accepted", "decided_by", "decided_at"])
-        enrolment_append(registration.pk, "rpl_decided", by=by, rows={"claim": [claim]})
-    return claim
-
-
-def signature_record(
-    *,
-    by: User,
-    registration: Registration,
-    document: str,
-    capacity: str,
-    text: str,
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> Signature:
-    """Sign the induction checklist or learning contract as candidate, assessor or employer."""
-    if document not in SignatureDocument.values:
-        raise InvalidInput({"document": f"unknown document {document!r}"})
-    own = registration.candidate.user_id == by.pk  # signs as the candidate, never for others
-    allowed = {
-        "candidate": own,
-        "assessor": not own and registration.plan_units.filter(assessor_id=by.pk).exists(),
-        "employer": not own and registration.candidate.employer_contact_id == by.pk,
-    }
-    if capacity not in allowed:
-        raise InvalidInput({"capacity": "sign as candidate, assessor or employer"})
-    if not allowed[capacity]:
-        raise NotAllowed(f"you cannot sign as the {capacity} of this registration")
-    if not text.strip():
-        raise InvalidInput({"text": "the signed text is empty"})
-    with transaction.atomic():
-        enrolment_lock(registration)
-        signature = Signature.objects.create(
-            registration=registration,
-            document=document,
-            signer_id=by.pk,
-            capacity=capacity,
-            text=text,
-            text_sha256=text_sha256(text),
-            ip_address=ip_address,
-            user_agent=user_agent[:USER_AGENT_MAX],
-        )
-        enrolment_append(registration.pk, "signed", by=by, rows={"signature": [signature]})
-    return signature

@@ -15,7 +15,8 @@ from assay.catalogue.models import Qualification
 from assay.centres.models import Role
 from assay.engines.entry.level import JobRole
 from assay.registrations.models import JobKind, SignatureDocument, Status
-from assay.registrations.services import CandidateInput, PlanUnitInput
+from assay.registrations.plans import PlanUnitInput
+from assay.registrations.services import CandidateInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from assay.registrations.induction import signature_record
 from assay.registrations.links import candidate_employer_contact_set
 from assay.registrations.models import SignatureDocument
-from assay.registrations.services import registration_create, signature_record
+from assay.registrations.services import registration_create
 from assay.reviews.services import plan_sign
 from tests.reviews.test_pages import seed_plan
 from tests.unit_content.conftest import signed_in

@@ -13,7 +13,8 @@ from assay.portfolios.models import CriterionMapping, DecisionKind, EvidenceItem
 from assay.portfolios.records import decision_append, registration_lock
 from assay.portfolios.services import evidence_add, evidence_file_attach
 from assay.registrations.models import Registration
-from assay.registrations.services import PlanUnitInput, plan_set, registration_create
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.services import registration_create
 from tests.world import World, adult
 
 

@@ -33,7 +33,7 @@ from assay.progress.caseload import (
 )
 from assay.progress.completion import registration_transition
 from assay.registrations.models import PlanUnit
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
 from tests.caseload.conftest import attach, grow_caseload, sign_off
 from tests.world import World
 

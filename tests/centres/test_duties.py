@@ -21,15 +21,11 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.assessment import criterion_judge, mapping_decide, unit_sign_off
 from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.services import evidence_add, is_assessor_of, mapping_propose
+from assay.registrations.induction import signature_record
 from assay.registrations.links import candidate_account_link
 from assay.registrations.models import Candidate, PlanUnit, Registration
-from assay.registrations.services import (
-    PlanUnitInput,
-    credit_transfer_record,
-    plan_set,
-    rpl_decide,
-    signature_record,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import credit_transfer_record, rpl_decide
 from tests.factories import register
 from tests.fixtures_centre import World, tokens, world  # noqa: F401
 

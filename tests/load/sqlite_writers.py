@@ -31,7 +31,7 @@ def main(data_dir: str, writers: int, readers: int, rounds: int) -> dict[str, ob
     from assay.centres.services import membership_grant
     from assay.portfolios.assessment import criterion_judge
     from assay.portfolios.selectors import decisions_of, portfolio_coverage
-    from assay.registrations.services import PlanUnitInput, plan_set
+    from assay.registrations.plans import PlanUnitInput, plan_set
     from tests.factories import make_centre, make_user, register
 
     assert connection.vendor == "sqlite" and str(connection.settings_dict["NAME"]).startswith(

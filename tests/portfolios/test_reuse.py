@@ -17,7 +17,7 @@ from assay.portfolios.assessment import mapping_decide
 from assay.portfolios.models import CriterionMapping
 from assay.portfolios.selectors import portfolio_reuse
 from assay.portfolios.services import evidence_add, mapping_propose
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
 
 pytestmark = pytest.mark.django_db
 

@@ -214,7 +214,7 @@ def test_an_assessor_cannot_judge_a_candidate_not_theirs(world: dict[str, Any]) 
 
 
 def test_an_assessor_of_another_candidate_sees_nothing(world: dict[str, Any]) -> None:
-    from assay.registrations.services import PlanUnitInput, plan_set
+    from assay.registrations.plans import PlanUnitInput, plan_set
 
     w, reg = world, world["reg"]
     plan_set(by=w["carol"], registration=reg, units=[PlanUnitInput("403", w["alice"].pk)])

@@ -14,12 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from assay.centres.models import Centre, Competence, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.registrations.links import candidate_account_link
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.services import CandidateInput, registration_create
 
 TODAY = "2013-03-01"
 

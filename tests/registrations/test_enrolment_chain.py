@@ -15,6 +15,7 @@ from assay.progress.completion import registration_extend, registration_transiti
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
 from assay.registrations.expiry import registrations_expire
+from assay.registrations.induction import signature_record
 from assay.registrations.models import (
     Extension,
     PlanUnit,
@@ -23,13 +24,8 @@ from assay.registrations.models import (
     Signature,
     StatusChange,
 )
-from assay.registrations.services import (
-    PlanUnitInput,
-    credit_transfer_record,
-    plan_set,
-    rpl_decide,
-    signature_record,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import credit_transfer_record, rpl_decide
 from tests.fixtures_centre import TODAY, build_world
 
 pytestmark = pytest.mark.django_db

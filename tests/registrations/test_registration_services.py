@@ -18,16 +18,11 @@ from assay.centres.models import Centre, Competence, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.progress.completion import registration_transition
+from assay.registrations.induction import signature_record
 from assay.registrations.models import Refusal, Registration, Signature, StatusChange
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-    rpl_claim_create,
-    rpl_decide,
-    signature_record,
-)
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import rpl_claim_create, rpl_decide
+from assay.registrations.services import CandidateInput, registration_create
 
 pytestmark = pytest.mark.django_db
 TODAY = "2013-03-01"

@@ -13,13 +13,9 @@ from assay.centres.models import Centre, Competence, Role
 from assay.centres.permissions import centres_visible_to
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.errors import NotFound
+from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.selectors import registration_get, registrations_visible_to
-from assay.registrations.services import (
-    CandidateInput,
-    PlanUnitInput,
-    plan_set,
-    registration_create,
-)
+from assay.registrations.services import CandidateInput, registration_create
 
 pytestmark = pytest.mark.django_db
 

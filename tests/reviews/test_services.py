@@ -12,7 +12,7 @@ import pytest
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.digest import text_sha256
 from assay.portfolios.assessment import criterion_judge, mapping_decide
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.signing import Origin
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
 from assay.reviews.selectors import open_activity_targets, registration_reviews

@@ -11,7 +11,8 @@ from django.test import Client
 from assay.accounts.services import token_create
 from assay.catalogue.selectors import qualification_list, units_overview
 from assay.registrations.models import Registration
-from assay.registrations.services import PlanUnitInput, plan_set, registration_create
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.services import registration_create
 from tests.world import World, adult
 
 

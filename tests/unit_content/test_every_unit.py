@@ -100,7 +100,7 @@ def test_every_unit_in_a_plan_renders_every_page_and_read(world: World, tmp_path
 
 def test_the_candidate_sees_what_the_unit_is_and_no_form_to_map_to_it(world: World) -> None:
     """Dan's own portfolio with 310 beside 401: the notice, no "propose for unit 310" form."""
-    from assay.registrations.services import PlanUnitInput, plan_set
+    from assay.registrations.plans import PlanUnitInput, plan_set
 
     carol, alice = world.user("carol"), world.user("alice")
     plan_set(

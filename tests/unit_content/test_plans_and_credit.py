@@ -20,7 +20,8 @@ from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.selectors import portfolio_progress
 from assay.portfolios.services import mapping_propose
 from assay.registrations.models import PriorKind, RplClaim
-from assay.registrations.services import PlanUnitInput, credit_transfer_record, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.prior_learning import credit_transfer_record
 from tests.unit_content.conftest import api_client, signed_in
 from tests.world import World
 

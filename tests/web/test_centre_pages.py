@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from assay.centres.models import Membership, Role
 from assay.centres.services import ApprovalInput, approval_record
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
-from assay.registrations.services import PlanUnitInput, plan_set, registration_create
+from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.services import registration_create
 from tests.world import World, adult
 
 pytestmark = pytest.mark.django_db

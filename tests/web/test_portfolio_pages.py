@@ -25,7 +25,7 @@ from assay.portfolios.assessment import (
 from assay.portfolios.coverage import unit_spec, unit_targets
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assay import clock
 from assay.errors import InvalidInput
 from assay.registrations import overview
-from assay.registrations.services import PlanUnitInput, plan_set
+from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.web.forms import PlanChoice, plan_choice
 from assay.web.requests import AuthedHtmxRequest, AuthedRequest
 from assay.web.views.access import member_view

@@ -21,15 +21,10 @@ from assay.centres.permissions import can_administer
 from assay.errors import NotAllowed
 from assay.progress import registration_page
 from assay.progress.completion import registration_extend, registration_transition
+from assay.registrations.induction import initial_assessment_record, signature_record
 from assay.registrations.links import candidate_account_link, candidate_employer_contact_set
+from assay.registrations.prior_learning import credit_transfer_record, rpl_claim_create, rpl_decide
 from assay.registrations.selectors import registration_get
-from assay.registrations.services import (
-    credit_transfer_record,
-    initial_assessment_record,
-    rpl_claim_create,
-    rpl_decide,
-    signature_record,
-)
 from assay.web.flow import done, submit
 from assay.web.forms import (
     CreditTransferForm,
