@@ -17,7 +17,7 @@ from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.centres.people import competence_achieved, competence_record, cpd_record
 from assay.centres.selectors import competence_get, person_at
-from assay.centres.services import competence_decision, site_add
+from assay.centres.services import site_add
 from assay.registrations.dashboard import SiteOut, centre_get
 from assay.registrations.staff import CompetenceState, CpdOut
 
@@ -43,7 +43,7 @@ def record_competence(
         started_on=body.started_on,
         achieved_on=body.achieved_on,
     )
-    return Status(201, CompetenceState.of(row, competence_decision(row, clock.today())))
+    return Status(201, CompetenceState.of(row, clock.today()))
 
 
 @router.post(
@@ -59,7 +59,7 @@ def mark_achieved(
     row = competence_achieved(
         by=user, competence=competence_get(person, competence_id), achieved_on=body.achieved_on
     )
-    return CompetenceState.of(row, competence_decision(row, clock.today()))
+    return CompetenceState.of(row, clock.today())
 
 
 @router.post(f"{PERSON}/cpd", response={201: CpdOut, **ERRORS})

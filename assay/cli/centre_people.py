@@ -53,7 +53,7 @@ def competence_add(
     external verifier's units: the awarding body). Prints the deadline."""
     from assay import clock
     from assay.centres.people import competence_record
-    from assay.centres.services import competence_decision
+    from assay.registrations.staff import CompetenceState
 
     by = user_named(as_user)
     centre, person = _person(by, centre_id, username)
@@ -70,7 +70,7 @@ def competence_add(
             achieved_on=date_option_value(achieved, "--achieved"),
         )
     click.echo(f"{username} {row.av_unit} ({row.role}), record {row.pk}: ", nl=False)
-    click.echo(competence_decision(row, clock.today()).message)
+    click.echo(CompetenceState.of(row, clock.today()).message)
 
 
 @competence.command(name="achieved")

@@ -20,7 +20,6 @@ from pydantic import Field
 
 from assay.centres.models import Centre, Competence, CompetenceRole, CpdEntry, Membership, Role
 from assay.centres.services import competence_decision
-from assay.engines.competence.deadlines import Competence as CompetenceDecision
 from assay.registrations.shapes import Person, ReadModel, person
 from assay.users import User
 
@@ -38,8 +37,9 @@ class CompetenceState(ReadModel):
     message: str
 
     @classmethod
-    def of(cls, row: Competence, decision: CompetenceDecision) -> CompetenceState:
-        """An A/V unit record with the engine's verdict on its deadline."""
+    def of(cls, row: Competence, today: dt.date) -> CompetenceState:
+        """An A/V unit record with the engine's verdict on its deadline as of ``today``."""
+        decision = competence_decision(row, today)
         return cls(
             id=row.pk,
             role=row.role,
@@ -141,5 +141,5 @@ def competence_states(user_ids: Iterable[int], today: dt.date) -> dict[int, list
     """Each person's A/V unit records with the engine's verdict on ``today``, by role."""
     states: dict[int, list[CompetenceState]] = defaultdict(list)
     for row in Competence.objects.filter(user_id__in=list(user_ids)).order_by("user", "role", "pk"):
-        states[row.user_id].append(CompetenceState.of(row, competence_decision(row, today)))
+        states[row.user_id].append(CompetenceState.of(row, today))
     return states
