@@ -9,24 +9,25 @@ page never offers a button the service would refuse for the role.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
+from django.db.models import Prefetch
 
 from assay.audits import permissions as perm
-from assay.audits.certificates import (
-    REMIND_DAYS,
-    ReminderDue,
-    mark_entitled,
-    reminders_due,
-    status_of,
+from assay.audits.answers import (
+    AuditDecisionOut,
+    SampleOut,
+    decision_answer,
+    sample_answer,
 )
+from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due
 from assay.audits.inputs import latest_scores, sampled_sites
 from assay.audits.models import (
     Audit,
-    AuditDecision,
     AuditStatus,
     AuditStatusChange,
     BodyMembership,
@@ -42,6 +43,7 @@ from assay.audits.models import (
     SiteScore,
     StandardVersion,
 )
+from assay.audits.reference_answers import CertificateOut, certificate_answer
 from assay.audits.selectors import (
     AuditResults,
     _results_of,
@@ -173,13 +175,17 @@ def new_audit_choices(user: AnyUser) -> NewAuditChoices:
 
 @dataclass(frozen=True)
 class AuditOverview:
+    """One audit's page: its sample, decision and certificate as the API answers them; the
+    audit itself, its history and the auditors stay rows because the page names people and
+    statuses in words (the answers carry usernames and codes)."""
+
     audit: Audit
     history: list[AuditStatusChange]
     auditors: list[Any]
     body_auditors: list[Any]  # who an administrator may assign
-    sample: SampleDraw | None
-    decision: AuditDecision | None
-    certificate: Certificate | None
+    sample: SampleOut | None
+    decision: AuditDecisionOut | None
+    certificate: CertificateOut | None
     acts: frozenset[str]
 
 
@@ -222,13 +228,9 @@ def audit_overview(user: AnyUser, pk: int) -> AuditOverview:
     """One audit: status history, auditors, sample, decision, certificate, and the acts open to
     this user now."""
     audit = audit_get(user, pk)
-    sample = (
-        SampleDraw.objects.filter(audit=audit)
-        .select_related("drawn_by")
-        .prefetch_related("picks__office")
-        .first()
-    )
-    certificate = Certificate.objects.filter(audit=audit).first()
+    sample = _draw_of(audit)
+    certificate = Certificate.objects.filter(audit=audit).select_related("organisation").first()
+    decision = latest_decision(audit)
     admin = perm.can_administer(user, audit.body_id)
     body_auditors = (
         [
@@ -245,9 +247,9 @@ def audit_overview(user: AnyUser, pk: int) -> AuditOverview:
         history=list(audit.status_history.select_related("changed_by")),
         auditors=[a.auditor for a in audit.assignments.select_related("auditor")],
         body_auditors=body_auditors,
-        sample=sample,
-        decision=latest_decision(audit),
-        certificate=certificate,
+        sample=sample_answer(sample) if sample else None,
+        decision=decision_answer(decision) if decision else None,
+        certificate=certificate_answer(certificate) if certificate else None,
         acts=_acts(user, audit, sample is not None, certificate is not None),
     )
 
@@ -266,21 +268,39 @@ def assignable_auditors(user: AnyUser, pk: int) -> tuple[Audit, list[Any]]:
 
 @dataclass(frozen=True)
 class SamplePage:
+    """The stored draw as the API answers it; the page alone names who drew it (the answer
+    gives the username) and offers the draw when the user may make it."""
+
     audit: Audit
-    draw: SampleDraw | None
-    picks: list[SamplePick]
+    sample: SampleOut | None
+    drawn_by: Any  # the User, for the page's full name
     may_draw: bool
+
+
+def _draw_of(audit: Audit) -> SampleDraw | None:
+    """The audit's draw with its drawer and every pick with its office (two queries)."""
+    picks = Prefetch("picks", queryset=SamplePick.objects.select_related("office"))
+    return (
+        SampleDraw.objects.filter(audit=audit)
+        .select_related("drawn_by")
+        .prefetch_related(picks)
+        .first()
+    )
 
 
 def sample_page(user: AnyUser, pk: int) -> SamplePage:
     """The stored draw with every pick and its reason (seed, per-state counts)."""
     audit = audit_get(user, pk)
-    draw = SampleDraw.objects.filter(audit=audit).select_related("drawn_by").first()
-    picks = list(draw.picks.select_related("office")) if draw else []
+    draw = _draw_of(audit)
     may_draw = draw is None and (
         perm.can_administer(user, audit.body_id) or perm.is_assigned_auditor(user, audit)
     )
-    return SamplePage(audit, draw, picks, may_draw)
+    return SamplePage(
+        audit,
+        sample_answer(draw) if draw else None,
+        draw.drawn_by if draw else None,
+        may_draw,
+    )
 
 
 # --- self-assessment and site scores -----------------------------------------------------------
@@ -413,12 +433,16 @@ def results_page(user: AnyUser, pk: int) -> ResultsPage:
 @dataclass(frozen=True)
 class DecisionPreview:
     """The engine's answer on the latest scores before a decision maker confirms it, the
-    recorded decision once there is one, and why this user may not record it (None: may)."""
+    recorded decision once there is one (as the API answers it), and why this user may not
+    record it (None: may). The page alone names the decider and shows the local time of the
+    record (the answer carries the username and the stored moment as text)."""
 
     audit: Audit
     preview: Decision | None
-    recorded: AuditDecision | None
+    recorded: AuditDecisionOut | None
     refusal: str | None
+    decided_by: Any = None  # the User who decided, for the page's full name
+    decided_at: dt.datetime | None = None
 
 
 def decision_preview(user: AnyUser, pk: int) -> DecisionPreview:
@@ -441,23 +465,30 @@ def decision_preview(user: AnyUser, pk: int) -> DecisionPreview:
     preview = None
     if recorded is None and audit.status == AuditStatus.FIELDWORK:
         preview = decide(standard_of(audit.standard), latest_scores(audit), sampled_sites(audit))
-    return DecisionPreview(audit, preview, recorded, refusal)
+    if recorded is None:
+        return DecisionPreview(audit, preview, None, refusal)
+    return DecisionPreview(
+        audit,
+        preview,
+        decision_answer(recorded),
+        refusal,
+        decided_by=recorded.decided_by,
+        decided_at=recorded.decided_at,
+    )
 
 
 @dataclass(frozen=True)
 class CertificatePage:
-    certificate: Certificate
-    status: str
-    mark: bool
+    """The certificate as the API answers it, and whether this user may withdraw it."""
+
+    certificate: CertificateOut
     may_withdraw: bool
 
 
 def certificate_page(user: AnyUser, number: str) -> CertificatePage:
     certificate = certificate_get(user, number)
     return CertificatePage(
-        certificate=certificate,
-        status=status_of(certificate),
-        mark=mark_entitled(certificate),
+        certificate=certificate_answer(certificate),
         may_withdraw=(
             certificate.withdrawn_on is None
             and perm.can_administer(user, certificate.audit.body_id)
