@@ -43,7 +43,13 @@ from assay.audits.models import (
     SiteScore,
     StandardVersion,
 )
-from assay.audits.reference_answers import CertificateOut, certificate_answer
+from assay.audits.reference_answers import (
+    CertificateOut,
+    OfficeOut,
+    OrganisationOut,
+    certificate_answer,
+    organisation_answer,
+)
 from assay.audits.selectors import (
     AuditResults,
     _results_of,
@@ -123,8 +129,13 @@ def _administered_bodies(user: AnyUser, roles: frozenset[str]) -> list[Certifyin
 
 @dataclass(frozen=True)
 class OrganisationPage:
-    organisation: Organisation
-    offices_by_state: list[tuple[str, list[Office]]]
+    """The organisation as the API answers it, its offices grouped by state or territory with
+    the name of each one's division (the answer gives its id), and what the page alone lists:
+    the body it is a client of, its audits and certificates, whether the user may plan."""
+
+    organisation: OrganisationOut
+    body_name: str
+    offices_by_state: list[tuple[str, list[tuple[OfficeOut, str]]]]
     audits: list[Audit]
     certificates: list[Certificate]
     can_plan: bool
@@ -132,16 +143,20 @@ class OrganisationPage:
 
 def organisation_page(user: AnyUser, pk: int) -> OrganisationPage:
     """An organisation with its divisions and its offices grouped by state or territory."""
-    organisation = organisation_get(user, pk)
-    by_state: dict[str, list[Office]] = defaultdict(list)
-    for office in organisation.offices.all():
-        by_state[office.state].append(office)
+    row = organisation_get(user, pk)
+    organisation = organisation_answer(row)
+    division_names = {d.id: d.name for d in organisation.divisions}
+    by_state: dict[str, list[tuple[OfficeOut, str]]] = defaultdict(list)
+    for office in organisation.offices:
+        division = division_names.get(office.division, "") if office.division else ""
+        by_state[office.state].append((office, division))
     return OrganisationPage(
         organisation=organisation,
+        body_name=row.body.name,
         offices_by_state=sorted(by_state.items()),
-        audits=list(audits_visible_to(user).filter(organisation=organisation)),
-        certificates=list(certificates_visible_to(user).filter(organisation=organisation)),
-        can_plan=perm.can_administer(user, organisation.body_id),
+        audits=list(audits_visible_to(user).filter(organisation=row)),
+        certificates=list(certificates_visible_to(user).filter(organisation=row)),
+        can_plan=perm.can_administer(user, row.body_id),
     )
 
 
