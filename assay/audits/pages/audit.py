@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch
 
@@ -28,7 +27,7 @@ from assay.audits.selectors import audit_get, certificate_get, latest_decision
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import Decision, decide
 from assay.errors import NotAllowed
-from assay.users import AnyUser
+from assay.users import AnyUser, User
 
 # --- one audit ---------------------------------------------------------------------------------
 
@@ -41,8 +40,8 @@ class AuditOverview:
 
     audit: Audit
     history: list[AuditStatusChange]
-    auditors: list[Any]
-    body_auditors: list[Any]  # who an administrator may assign
+    auditors: list[User]
+    body_auditors: list[User]  # who an administrator may assign
     sample: SampleOut | None
     decision: AuditDecisionOut | None
     certificate: CertificateOut | None
@@ -110,7 +109,7 @@ def audit_overview(user: AnyUser, pk: int) -> AuditOverview:
     )
 
 
-def assignable_auditors(user: AnyUser, pk: int) -> tuple[Audit, list[Any]]:
+def assignable_auditors(user: AnyUser, pk: int) -> tuple[Audit, list[User]]:
     """The audit and the body's auditors an administrator may assign to it (others:
     NotAllowed, so a refused role never learns who the body's auditors are)."""
     audit = audit_get(user, pk)
@@ -129,7 +128,7 @@ class SamplePage:
 
     audit: Audit
     sample: SampleOut | None
-    drawn_by: Any  # the User, for the page's full name
+    drawn_by: User | None  # named in full on the page
     may_draw: bool
 
 
@@ -170,7 +169,7 @@ class DecisionPreview:
     preview: Decision | None
     recorded: AuditDecisionOut | None
     refusal: str | None
-    decided_by: Any = None  # the User who decided, for the page's full name
+    decided_by: User | None = None  # named in full on the page
     decided_at: dt.datetime | None = None
 
 
