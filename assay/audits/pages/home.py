@@ -13,12 +13,17 @@ from assay.audits.models import (
     AuditStatus,
     BodyMembership,
     BodyRole,
-    Certificate,
     CertifyingBody,
     Organisation,
     StandardVersion,
 )
-from assay.audits.reference_answers import OfficeOut, OrganisationOut, organisation_answer
+from assay.audits.reference_answers import (
+    CertificateOut,
+    OfficeOut,
+    OrganisationOut,
+    certificate_answer,
+    organisation_answer,
+)
 from assay.audits.selectors import (
     audits_visible_to,
     certificates_visible_to,
@@ -38,7 +43,7 @@ class AuditsHome:
 
     organisations: list[Organisation]
     audits: list[Audit]
-    certificates: list[Certificate]
+    certificates: list[CertificateOut]
     can_plan: bool
     roles: frozenset[str]
     can_remind: bool = False
@@ -64,7 +69,10 @@ def audits_home(user: AnyUser) -> AuditsHome:
     return AuditsHome(
         organisations=list(organisations_visible_to(user).order_by("name")),
         audits=list(audits_visible_to(user).order_by("-created_on", "-pk")),
-        certificates=list(certificates_visible_to(user).order_by("-issued_on", "-pk")),
+        certificates=[
+            certificate_answer(c)
+            for c in certificates_visible_to(user).order_by("-issued_on", "-pk")
+        ],
         can_plan=BodyRole.ADMINISTRATOR in roles,
         roles=roles,
         can_remind=BodyRole.ADMINISTRATOR in roles,
@@ -96,7 +104,7 @@ class OrganisationPage:
     body_name: str
     offices_by_state: list[tuple[str, list[tuple[OfficeOut, str]]]]
     audits: list[Audit]
-    certificates: list[Certificate]
+    certificates: list[CertificateOut]
     can_plan: bool
 
 
@@ -114,7 +122,9 @@ def organisation_page(user: AnyUser, pk: int) -> OrganisationPage:
         body_name=row.body.name,
         offices_by_state=sorted(by_state.items()),
         audits=list(audits_visible_to(user).filter(organisation=row)),
-        certificates=list(certificates_visible_to(user).filter(organisation=row)),
+        certificates=[
+            certificate_answer(c) for c in certificates_visible_to(user).filter(organisation=row)
+        ],
         can_plan=perm.can_administer(user, row.body_id),
     )
 
