@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from assay.audits.pages import NewAuditChoices
+from assay.audits.pages.home import NewAuditChoices
 from assay.audits.services import SelfScoreInput, SiteScoreInput
 from assay.engines.audit.model import Standard
 

@@ -28,6 +28,6 @@ def on_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: A
     """``user_logged_in`` receiver (connected in ``WebConfig.ready``)."""
     if request is None or not hasattr(request, "session"):
         return
-    from assay.audits.pages import audit_roles
+    from assay.audits.pages.home import audit_roles
 
     remember_audit_roles(request, audit_roles(user))

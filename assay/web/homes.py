@@ -29,7 +29,7 @@ class Home:
 
 
 def _audit_roles(user: AnyUser) -> frozenset[str]:
-    from assay.audits.pages import audit_roles
+    from assay.audits.pages.home import audit_roles
 
     return audit_roles(user)
 

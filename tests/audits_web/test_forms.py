@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assay.engines.audit.model import THREE_I, Attribute, Node, Standard
 from assay.web.audit_forms import parse_self_scores, parse_site_scores
-from assay.web.views.audits import tree_rows
+from assay.web.views.audits.present import tree_rows
 
 STANDARD = Standard(
     code="T",

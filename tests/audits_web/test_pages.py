@@ -20,7 +20,7 @@ from assay.audits.models import (
     SiteEvidenceFile,
     SiteScore,
 )
-from assay.audits.pages import audit_overview
+from assay.audits.pages.audit import audit_overview
 from assay.audits.standards import standard_of
 from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 

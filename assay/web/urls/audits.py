@@ -2,15 +2,16 @@
 
 from django.urls import path
 
-from assay.web.views import audits, body_accounts
+from assay.web.views import body_accounts
+from assay.web.views.audits import audit, certificates, home, scores
 
 A = "audits/<int:pk>/"
 B = "audits/bodies/<int:pk>/accounts/"
 
 urlpatterns = [
-    path("audits/", audits.audit_index, name="audits"),
-    path("audits/standards/", audits.standard_index, name="audits-standards"),
-    path("audits/new", audits.audit_new, name="audits-new"),
+    path("audits/", home.audit_index, name="audits"),
+    path("audits/standards/", home.standard_index, name="audits-standards"),
+    path("audits/new", home.audit_new, name="audits-new"),
     path(B, body_accounts.body_accounts, name="body-accounts"),
     path(B + "invite", body_accounts.invite, name="body-accounts-invite"),
     path(
@@ -24,29 +25,33 @@ urlpatterns = [
         name="body-invitation-cancel",
     ),
     path(B + "roles/<int:membership_pk>/revoke", body_accounts.revoke, name="body-role-revoke"),
-    path("audits/organisations/<int:pk>/", audits.organisation_detail, name="audits-organisation"),
-    path("audits/certificates/<str:number>/", audits.certificate_detail, name="audit-certificate"),
+    path("audits/organisations/<int:pk>/", home.organisation_detail, name="audits-organisation"),
+    path(
+        "audits/certificates/<str:number>/",
+        certificates.certificate_detail,
+        name="audit-certificate",
+    ),
     path(
         "audits/certificates/<str:number>/withdraw",
-        audits.certificate_withdraw_view,
+        certificates.certificate_withdraw_view,
         name="audit-certificate-withdraw",
     ),
-    path("audits/renewals/", audits.renewals, name="audits-renewals"),
-    path("audits/renewals/send", audits.renewals_send, name="audits-renewals-send"),
-    path(A, audits.audit_detail, name="audit"),
-    path(A + "advance", audits.audit_advance, name="audit-advance"),
-    path(A + "auditors", audits.audit_assign, name="audit-assign"),
-    path(A + "recertify", audits.audit_recertify, name="audit-recertify"),
-    path(A + "sample/", audits.sample, name="audit-sample"),
-    path(A + "sample/verify", audits.sample_verify, name="audit-sample-verify"),
-    path(A + "self-assessment/", audits.self_assessment, name="audit-self-assessment"),
-    path(A + "sites/<int:office_pk>/", audits.site_scores, name="audit-site"),
-    path(A + "sites/<int:office_pk>/evidence", audits.site_evidence, name="audit-site-evidence"),
-    path(A + "evidence/<int:file_pk>/", audits.site_evidence_file, name="audit-evidence-file"),
-    path(A + "results/", audits.results, name="audit-results"),
-    path(A + "report.pdf", audits.report_pdf, name="audit-report-pdf"),
-    path(A + "report.xlsx", audits.report_xlsx, name="audit-report-xlsx"),
-    path(A + "decision/", audits.decision, name="audit-decision"),
-    path(A + "certificate", audits.certificate_new, name="audit-certificate-new"),
-    path("register/certificates/", audits.register, name="register-certificates"),
+    path("audits/renewals/", home.renewals, name="audits-renewals"),
+    path("audits/renewals/send", home.renewals_send, name="audits-renewals-send"),
+    path(A, audit.audit_detail, name="audit"),
+    path(A + "advance", audit.audit_advance, name="audit-advance"),
+    path(A + "auditors", audit.audit_assign, name="audit-assign"),
+    path(A + "recertify", audit.audit_recertify, name="audit-recertify"),
+    path(A + "sample/", audit.sample, name="audit-sample"),
+    path(A + "sample/verify", audit.sample_verify, name="audit-sample-verify"),
+    path(A + "self-assessment/", scores.self_assessment, name="audit-self-assessment"),
+    path(A + "sites/<int:office_pk>/", scores.site_scores, name="audit-site"),
+    path(A + "sites/<int:office_pk>/evidence", scores.site_evidence, name="audit-site-evidence"),
+    path(A + "evidence/<int:file_pk>/", scores.site_evidence_file, name="audit-evidence-file"),
+    path(A + "results/", scores.results, name="audit-results"),
+    path(A + "report.pdf", scores.report_pdf, name="audit-report-pdf"),
+    path(A + "report.xlsx", scores.report_xlsx, name="audit-report-xlsx"),
+    path(A + "decision/", certificates.decision, name="audit-decision"),
+    path(A + "certificate", certificates.certificate_new, name="audit-certificate-new"),
+    path("register/certificates/", certificates.register, name="register-certificates"),
 ]

@@ -1,0 +1,177 @@
+"""Reads for the audits index, an organisation, planning a new audit and renewals (what a
+signed-in user finds before opening one audit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from assay.audits import permissions as perm
+from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due
+from assay.audits.models import (
+    Audit,
+    AuditStatus,
+    BodyMembership,
+    BodyRole,
+    CertifyingBody,
+    Organisation,
+    StandardVersion,
+)
+from assay.audits.reference_answers import (
+    CertificateOut,
+    OfficeOut,
+    OrganisationOut,
+    certificate_answer,
+    organisation_answer,
+)
+from assay.audits.selectors import (
+    audits_visible_to,
+    certificates_visible_to,
+    organisation_get,
+    organisations_visible_to,
+)
+from assay.errors import NotAllowed
+from assay.users import AnyUser
+
+# --- the audits index -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditsHome:
+    """What the signed-in user has to do with audits: their organisations, audits and
+    certificates, and whether they may plan audits (a body administrator)."""
+
+    organisations: list[Organisation]
+    audits: list[Audit]
+    certificates: list[CertificateOut]
+    can_plan: bool
+    roles: frozenset[str]
+    can_remind: bool = False
+    administered_bodies: list[CertifyingBody] = field(default_factory=list)  # accounts links
+
+
+def audit_roles(user: AnyUser) -> frozenset[str]:
+    """The audit roles a user holds anywhere (the nav link shows for any of them)."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = set(
+        BodyMembership.objects.filter(user_id=user.pk, active=True).values_list("role", flat=True)
+    )
+    if perm.contact_organisation_ids(user):
+        roles.add("contact")
+    if perm.is_operator(user):
+        roles.add(BodyRole.ADMINISTRATOR)
+    return frozenset(roles)
+
+
+def audits_home(user: AnyUser) -> AuditsHome:
+    roles = audit_roles(user)
+    return AuditsHome(
+        organisations=list(organisations_visible_to(user).order_by("name")),
+        audits=list(audits_visible_to(user).order_by("-created_on", "-pk")),
+        certificates=[
+            certificate_answer(c)
+            for c in certificates_visible_to(user).order_by("-issued_on", "-pk")
+        ],
+        can_plan=BodyRole.ADMINISTRATOR in roles,
+        roles=roles,
+        can_remind=BodyRole.ADMINISTRATOR in roles,
+        administered_bodies=_administered_bodies(user, roles),
+    )
+
+
+def _administered_bodies(user: AnyUser, roles: frozenset[str]) -> list[CertifyingBody]:
+    """The bodies whose accounts page the user may open: their administrators' (the
+    operator's: every body)."""
+    if BodyRole.ADMINISTRATOR not in roles:
+        return []
+    rows = CertifyingBody.objects.order_by("name")
+    if perm.is_operator(user):
+        return list(rows)
+    return list(rows.filter(pk__in=perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)))
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    """The organisation as the API answers it, its offices grouped by state or territory with
+    the name of each one's division (the answer gives its id), and what the page alone lists:
+    the body it is a client of, its audits and certificates, whether the user may plan."""
+
+    organisation: OrganisationOut
+    body_name: str
+    offices_by_state: list[tuple[str, list[tuple[OfficeOut, str]]]]
+    audits: list[Audit]
+    certificates: list[CertificateOut]
+    can_plan: bool
+
+
+def organisation_page(user: AnyUser, pk: int) -> OrganisationPage:
+    """An organisation with its divisions and its offices grouped by state or territory."""
+    row = organisation_get(user, pk)
+    organisation = organisation_answer(row)
+    division_names = {d.id: d.name for d in organisation.divisions}
+    by_state: dict[str, list[tuple[OfficeOut, str]]] = defaultdict(list)
+    for office in organisation.offices:
+        division = division_names.get(office.division, "") if office.division else ""
+        by_state[office.state].append((office, division))
+    return OrganisationPage(
+        organisation=organisation,
+        body_name=row.body.name,
+        offices_by_state=sorted(by_state.items()),
+        audits=list(audits_visible_to(user).filter(organisation=row)),
+        certificates=[
+            certificate_answer(c) for c in certificates_visible_to(user).filter(organisation=row)
+        ],
+        can_plan=perm.can_administer(user, row.body_id),
+    )
+
+
+@dataclass(frozen=True)
+class NewAuditChoices:
+    """What an administrator may choose from when planning an audit."""
+
+    organisations: list[Organisation]
+    standards: list[StandardVersion]
+    previous: list[Audit]  # decided audits without a re-certification yet
+
+
+def new_audit_choices(user: AnyUser) -> NewAuditChoices:
+    bodies = perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)
+    orgs = organisations_visible_to(user).prefetch_related("divisions")
+    audits = audits_visible_to(user).filter(status=AuditStatus.DECIDED, next_audits__isnull=True)
+    if not perm.is_operator(user):
+        if not bodies:
+            raise NotAllowed("only the certifying body's administrators plan audits")
+        orgs = orgs.filter(body_id__in=bodies)
+        audits = audits.filter(body_id__in=bodies)
+    return NewAuditChoices(
+        organisations=list(orgs.order_by("name")),
+        standards=list(StandardVersion.objects.order_by("code", "-version")),
+        previous=list(audits.order_by("organisation__name", "created_on")),
+    )
+
+
+# --- renewals ----------------------------------------------------------------------------------
+
+
+def may_remind(user: AnyUser) -> None:
+    """Renewal reminders are the certifying body's administrators' (the service only ever
+    lists the certificates of bodies the user administers); anybody else is NotAllowed."""
+    if not (perm.is_operator(user) or perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)):
+        raise NotAllowed("only the certifying body's administrators send renewal reminders")
+
+
+@dataclass(frozen=True)
+class RenewalsPage:
+    within_days: int
+    due: list[ReminderDue]
+
+
+def renewals_page(user: AnyUser, within_days: int = REMIND_DAYS) -> RenewalsPage:
+    """Valid certificates of the user's bodies expiring within ``within_days``, with who
+    would be reminded and whether they already were (``reminders_due``, the CLI's read)."""
+    may_remind(user)
+    return RenewalsPage(within_days, reminders_due(user, within_days=within_days))  # type: ignore[arg-type]

@@ -1,0 +1,132 @@
+"""The audits index, the standards, an organisation, planning an audit and the renewals due."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assay.audits import selectors as sel
+from assay.audits import services as svc
+from assay.audits.certificates import REMIND_DAYS, reminders_send
+from assay.audits.pages import home as home_pages
+from assay.errors import InvalidInput
+from assay.web.audit_forms import NewAuditForm, RenewalsForm
+from assay.web.audit_nav import remember_audit_roles
+from assay.web.requests import AuthedRequest
+from assay.web.views.access import member_view
+from assay.web.views.audits.present import tree_rows
+
+# --- index, standards, organisations ------------------------------------------------------------
+
+
+@require_GET
+@member_view
+def audit_index(request: AuthedRequest) -> HttpResponse:
+    """The user's organisations, audits and certificates (narrowed to what they may see)."""
+    home = home_pages.audits_home(request.user)
+    remember_audit_roles(request, home.roles)
+    return render(request, "web/audits/index.html", {"home": home})
+
+
+@require_GET
+@member_view
+def standard_index(request: AuthedRequest) -> HttpResponse:
+    """Every imported standard version as a tree, with the 3 I scale."""
+    standards = [
+        (row, sel.standard_of(row), tree_rows(sel.standard_of(row))) for row in sel.standards_list()
+    ]
+    return render(request, "web/audits/standards.html", {"standards": standards})
+
+
+@require_GET
+@member_view
+def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render(
+        request,
+        "web/audits/organisation.html",
+        {"page": home_pages.organisation_page(request.user, pk)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def audit_new(request: AuthedRequest) -> HttpResponse:
+    """Plan an audit: initial (whole organisation or one division) or a re-certification."""
+    choices = home_pages.new_audit_choices(request.user)
+    form = NewAuditForm(choices, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == "recertification":
+                previous = sel.audit_get(request.user, data["previous"])
+                audit = svc.audit_recertify(by=request.user, previous=previous)
+            else:
+                organisation = sel.organisation_get(request.user, data["organisation"])
+                division = (
+                    organisation.divisions.filter(pk=data["division"]).first()
+                    if data["division"]
+                    else None
+                )
+                if data["division"] and division is None:
+                    raise InvalidInput(
+                        {"division": f"that division is not one of {organisation.name}'s"}
+                    )
+                standard = next(s for s in choices.standards if s.pk == data["standard"])
+                audit = svc.audit_create(
+                    by=request.user, organisation=organisation, standard=standard, division=division
+                )
+        except InvalidInput as exc:
+            for key, message in exc.errors.items():
+                form.add_error(key if key in form.fields else None, message)
+        else:
+            messages.success(request, f"Audit {audit.pk} planned: {audit.scope_text}.")
+            return redirect("audit", pk=audit.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/audits/new.html", {"form": form}, status=status)
+
+
+# --- renewals ----------------------------------------------------------------------------------
+
+
+def _within(form: RenewalsForm) -> int:
+    within = form.cleaned_data.get("within")
+    return REMIND_DAYS if within is None else within
+
+
+@require_GET
+@member_view
+def renewals(request: AuthedRequest) -> HttpResponse:
+    """Certificates due for renewal within N days (the body's administrators), with who would
+    be reminded and whether they already were."""
+    form = RenewalsForm(request.GET or {"within": str(REMIND_DAYS)})
+    if not form.is_valid():
+        home_pages.may_remind(request.user)
+        context = {"form": form, "page": None}
+        return render(request, "web/audits/renewals.html", context, status=400)
+    page = home_pages.renewals_page(request.user, _within(form))
+    return render(request, "web/audits/renewals.html", {"form": form, "page": page})
+
+
+@require_POST
+@member_view
+def renewals_send(request: AuthedRequest) -> HttpResponse:
+    """Email reminders through ``reminders_send``, the service ``assay audits remind --send``
+    uses (each certificate once); report what was sent."""
+    home_pages.may_remind(request.user)
+    form = RenewalsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/audits/renewals.html", {"form": form, "page": None}, status=400)
+    within = _within(form)
+    sent = reminders_send(by=request.user, within_days=within)
+    for due in sent:
+        to = ", ".join(due.recipients) or "no contact e-mail"
+        messages.success(request, f"Reminder for {due.certificate.number} sent to {to}.")
+    messages.info(
+        request,
+        f"{len(sent)} reminder(s) sent for certificates expiring within {within} days; "
+        "certificates already reminded were not reminded again.",
+    )
+    return redirect(f"{reverse('audits-renewals')}?within={within}")
