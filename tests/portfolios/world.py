@@ -25,8 +25,10 @@ TODAY = "2013-03-01"
 
 
 def person(username: str, **extra: Any) -> User:
-    """A user whose password is ``x-<username>`` (the browser tests sign in with it)."""
-    return make_user(username, password="x-" + username, **extra)
+    """A user whose password is ``x-<username>`` (the browser tests sign in with it), known by
+    the username alone (no first or last name: notifications quote it)."""
+    names = {"first_name": "", "last_name": ""}
+    return make_user(username, password="x-" + username, **{**names, **extra})
 
 
 @pytest.fixture

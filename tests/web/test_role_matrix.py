@@ -26,6 +26,14 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 
+
+@pytest.fixture
+def world(module_world: World, db: None) -> World:
+    """The shared world, built once for this module: every request here runs in a rolled-back
+    savepoint and every test in its own transaction, so each test sees it as built."""
+    return module_world
+
+
 # Who may open Northgate's centre pages: every staff role there, nobody else.
 CENTRE_STAFF = {
     "assessor-assigned",
