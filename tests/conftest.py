@@ -9,12 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db import transaction
 from django.http import HttpResponse
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from assay.catalogue.models import (
@@ -120,6 +123,33 @@ def world(catalogue: None, settings: Any, tmp_path: Path) -> World:
     settings.ASSAY_TODAY = TODAY
     settings.MEDIA_ROOT = tmp_path / "media"
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The shared world built once for a module whose tests leave it as they found it (each
+    test's changes roll back to it, and none changes its objects in memory), in a transaction
+    rolled back after the module's last test. A module uses it by overriding ``world``::
+
+        @pytest.fixture
+        def world(module_world: World, db: None) -> World:
+            return module_world
+    """
+    with (
+        override_settings(
+            ASSAY_TODAY=TODAY,
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["tests.conftest.FastArgon2PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        if not SpecFile.objects.exists():  # after a transactional test's flush
+            catalogue_import_library()
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ CG = "4430-04"
 EDEXCEL = "EDEXCEL-L3-NVQ-CS"
 
 
-def make_user(username: str, **extra: Any) -> User:
-    """A user without a password (no slow hashing); ``extra`` sets fields such as names."""
+def make_user(username: str, password: str | None = None, **extra: Any) -> User:
+    """A user, without a password unless a test signs in with one (hashing is slow);
+    ``extra`` sets fields such as names."""
     first, _, last = username.partition("_")
     defaults = {"first_name": first.title(), "last_name": last.title()}
-    return User.objects.create_user(username=username, password=None, **{**defaults, **extra})
+    return User.objects.create_user(username=username, password=password, **{**defaults, **extra})
 
 
 def make_centre(

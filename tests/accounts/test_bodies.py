@@ -32,7 +32,7 @@ from assay.centres.models import Centre, Membership
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.digest import text_sha256
 from tests.accounts.conftest import token_in_last_email
-from tests.cli.test_centre_cli import assert_fails, run
+from tests.cli.helpers import assert_fails, run
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from assay.reviews.models import ReviewSignature
 from tests.browser import page_errors
-from tests.reviews.test_pages import seed_plan
+from tests.reviews.helpers import seed_plan
 from tests.world import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ import pytest
 from assay.accounts.invitations import invitation_accept
 from assay.accounts.models import AccountEvent, Invitation
 from assay.centres.models import Membership
-from tests.cli.test_centre_cli import assert_fails, run
+from tests.cli.helpers import assert_fails, run
 from tests.world import World
 
 PASSWORD = "a-long-Harbour-pass-42"

@@ -15,7 +15,7 @@ from assay.registrations.links import candidate_employer_contact_set
 from assay.registrations.models import SignatureDocument
 from assay.registrations.services import registration_create
 from assay.reviews.services import plan_sign
-from tests.reviews.test_pages import seed_plan
+from tests.reviews.helpers import seed_plan
 from tests.unit_content.conftest import signed_in
 from tests.world import World, adult
 

@@ -13,31 +13,11 @@ from assay.audits.selectors import standard_get
 from assay.audits.specfile import LIBRARY_DIR, load_standard_file, load_standard_text
 from assay.audits.standards import StandardImportError, standard_import, standard_of
 from assay.catalogue.specfile import load_text
+from tests.audits.mini import MINI
 
 SEED = Path("/work/shared/seeds/002_ba5b1b3600fce32c.txt")
 ICSS = LIBRARY_DIR / "icss-illustrative.yaml"
 FLAT = LIBRARY_DIR / "icss-flat-illustrative.yaml"
-
-MINI = """\
-format: assay-standard/1
-code: mini
-version: 1
-title: Mini standard
-illustrative: true
-notice: written for a test
-scale:
-  bands:
-  - {key: low, label: Low, low: 0, high: 4, description: not yet}
-  - {key: high, label: High, low: 5, high: 10, description: done}
-  failing_bands: [low]
-nodes:
-- code: A
-  title: Area A
-  level: perspective
-  attributes:
-  - {code: A1, title: One, category: mandatory}
-  - {code: A2, title: Two, category: desirable}
-"""
 
 
 def _normal(text: str) -> str:

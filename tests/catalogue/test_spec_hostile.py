@@ -14,7 +14,7 @@ from assay.audits.specfile import load_standard_file, load_standard_text
 from assay.catalogue.models import SpecFile
 from assay.catalogue.specfile import MAX_BYTES, MAX_DEPTH, load_file, load_text
 from assay.cli.main import main
-from tests.audits.test_standard_spec import MINI as MINI_STANDARD
+from tests.audits.mini import MINI as MINI_STANDARD
 from tests.catalogue.mini import MINI
 
 ALIAS = "YAML anchors and aliases (&name, *name) are not allowed in spec files"

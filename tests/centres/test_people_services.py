@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 
-from assay.centres.models import Centre, Competence, CpdEntry, Role, Site
+from assay.centres.models import Competence, CpdEntry, Role, Site
 from assay.centres.people import competence_achieved, competence_record, cpd_record
 from assay.centres.services import can_take_new_candidates, membership_grant, site_add
 from assay.errors import InvalidInput, NotAllowed
+from tests.factories import make_centre, make_user
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -38,14 +38,14 @@ GRANTS = [
 @pytest.fixture
 def w(settings: Any) -> dict[str, Any]:
     settings.ASSAY_TODAY = TODAY.isoformat()
-    sam = User.objects.create_user("sam", is_superuser=True)
+    sam = make_user("sam", is_superuser=True)
     centres = {
-        "north": Centre.objects.create(number="0042", name="Northgate"),
-        "south": Centre.objects.create(number="0043", name="Southgate"),
+        "north": make_centre(sam, "0042", "Northgate", quals=()),
+        "south": make_centre(sam, "0043", "Southgate", quals=()),
     }
     people: dict[str, Any] = {"sam": sam, **centres}
     for centre, name, role in GRANTS:
-        people[name] = User.objects.create_user(name)
+        people[name] = make_user(name)
         membership_grant(by=sam, centre=centres[centre], user=people[name], role=role)
     people["a1"] = competence_record(
         by=people["carol"],

@@ -10,42 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from assay.centres.models import Membership, QualificationApproval
-from assay.cli.main import main
 from assay.registrations.models import Candidate, Refusal, Registration
+from tests.cli.helpers import ALICE, assert_fails, run
 from tests.factories import make_user
 from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-ALICE = [
-    "--centre",
-    "N1001",
-    "--first-name",
-    "Dan",
-    "--last-name",
-    "Dixon",
-    "--dob",
-    "03/02/1975",
-    "--job-kind",
-    "paid",
-    "--qualification",
-    "4430-04",
-]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_fails(args: list[str], message: str) -> None:
-    code, out, err = run(*args)
-    assert (code, out) == (2, ""), err
-    assert err == f"assay: error: {message}\n"
 
 
 def test_centre_list_as_operator_and_as_a_person(world: World) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from assay.centres.models import Competence, CpdEntry, Site
 from assay.registrations.models import Registration, StatusChange
-from tests.cli.test_centre_cli import assert_fails, run
+from tests.cli.helpers import assert_fails, run
 from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

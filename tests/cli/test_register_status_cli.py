@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from assay.registrations.models import Extension, Registration, StatusChange
-from tests.cli.test_centre_cli import ALICE, assert_fails, run
+from tests.cli.helpers import ALICE, assert_fails, run
 from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from assay.portfolios.assessment import (
 from assay.portfolios.models import CriterionMapping
 from assay.portfolios.services import evidence_add, evidence_file_attach, mapping_propose
 from assay.portfolios.witnesses import witness_confirm, witness_request
-from tests.portfolios.test_services import CRITERIA_403, ready_portfolio
+from tests.portfolios.helpers import CRITERIA_403, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 

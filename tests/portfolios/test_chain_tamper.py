@@ -22,7 +22,7 @@ from assay.portfolios.services import evidence_file_attach
 from assay.records.models import ChainRecord, Checkpoint
 from assay.records.services import checkpoint_export_lines, checkpoint_write, records_verify
 from assay.registrations.models import Registration
-from tests.portfolios.test_services import CRITERIA_403, TEXT, ready_portfolio
+from tests.portfolios.helpers import CRITERIA_403, TEXT, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_a_clean_chain_verifies_with_every_head_anchored(assessed: dict[str, Any
 
 def test_a_file_attached_before_confirmation_is_vouched_for(world: dict[str, Any]) -> None:
     """Confirmation snapshots the item's files: deleting the file row afterwards is named."""
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     evidence_file_attach(by=world["dan"], item=item, upload=io.BytesIO(TEXT), original_name="a.txt")
@@ -165,7 +165,7 @@ def test_confirmed_mapping_edited_is_named(assessed: dict[str, Any], status: str
 
 def test_mapping_confirmed_without_a_record_is_named(world: dict[str, Any]) -> None:
     from assay.portfolios.services import mapping_propose
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     mapping = mapping_propose(by=world["dan"], item=item, unit="403", target="1.1")
@@ -260,7 +260,7 @@ def test_cli_names_the_problem_and_exits_1(assessed: dict[str, Any], tmp_path: P
 def test_files_option_names_altered_stored_bytes(world: dict[str, Any]) -> None:
     from django.core.files.storage import default_storage
 
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     stored = evidence_file_attach(

@@ -18,7 +18,7 @@ from assay.errors import NotFound
 from assay.portfolios.export import portfolio_export_zip
 from assay.portfolios.models import EvidenceFile
 from assay.portfolios.services import evidence_file_attach, mapping_propose
-from tests.portfolios.test_services import PNG, TEXT, add, ready_portfolio
+from tests.portfolios.helpers import PNG, TEXT, add, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 

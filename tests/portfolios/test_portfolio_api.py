@@ -10,15 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from assay.accounts.services import token_create
+from tests.portfolios.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 
 TEXT = b"Reflective account: I briefed the senior team on the new returns policy.\n"
-
-
-def client_for(user: Any) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='t')[1]}")
 
 
 def test_candidate_and_assessor_through_the_api(world: dict[str, Any]) -> None:
@@ -104,7 +100,7 @@ def test_candidate_and_assessor_through_the_api(world: dict[str, Any]) -> None:
 
 def test_bad_uploads_and_strangers_change_nothing(world: dict[str, Any], settings: Any) -> None:
     from assay.portfolios.models import EvidenceFile
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     dan = client_for(world["dan"])
@@ -138,7 +134,7 @@ def test_bad_uploads_and_strangers_change_nothing(world: dict[str, Any], setting
 
 def test_sign_off_lock_and_reopen_through_the_api(world: dict[str, Any]) -> None:
     from assay.portfolios.assessment import criterion_judge
-    from tests.portfolios.test_services import CRITERIA_403, LOCKED, ready_portfolio
+    from tests.portfolios.helpers import CRITERIA_403, LOCKED, ready_portfolio
 
     w, reg = world, world["reg"]
     a, _ = ready_portfolio(w)

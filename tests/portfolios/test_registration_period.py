@@ -20,7 +20,7 @@ from assay.portfolios.assessment import (
 from assay.portfolios.models import CriterionMapping, Decision
 from assay.progress.completion import registration_extend
 from assay.registrations.models import Registration
-from tests.portfolios.test_services import CRITERIA_403, ready_portfolio
+from tests.portfolios.helpers import CRITERIA_403, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import Client
 from assay.errors import InvalidInput
 from assay.portfolios.assessment import criterion_judge, span_record, unit_reopen, unit_sign_off
 from assay.portfolios.models import Decision
-from tests.portfolios.test_portfolio_api import client_for
-from tests.portfolios.test_services import CRITERIA_403, ready_portfolio
+from tests.portfolios.helpers import CRITERIA_403, client_for, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import struct
 from typing import Any
 
 import pytest
@@ -25,47 +24,16 @@ from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, Ev
 from assay.portfolios.selectors import decisions_of, evidence_of, portfolio_coverage
 from assay.portfolios.services import (
     authenticity_declare,
-    evidence_add,
     evidence_file_attach,
     mapping_propose,
 )
+from tests.portfolios.helpers import CRITERIA_403, LOCKED, PNG, RANGES_A, TEXT, add, ready_portfolio
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1, 1) + bytes(200)
-TEXT = b"Reflective account: I briefed the senior team on the new returns policy.\n"
-CRITERIA_403 = [f"1.{n}" for n in range(1, 6)] + [f"2.{n}" for n in range(1, 8)]
-CRITERIA_403 += [f"3.{n}" for n in range(1, 10)]
-RANGES_A = ["4a", "4b", "5a", "5b", "5c", "6a", "7a", "7b", "7c"]
-LOCKED = "unit 403 is signed off; a lead IQA or centre administrator must reopen it"
-
-
-def add(w: dict[str, Any], by: str = "dan", **overrides: Any) -> EvidenceItem:
-    data: dict[str, Any] = {
-        "method": "reflective_account",
-        "started_on": dt.date(2013, 1, 1),
-        "ended_on": dt.date(2013, 1, 10),
-        "place": "Head office",
-        "description": "Briefing the senior team on the returns policy",
-        "context": "real_job",
-    }
-    return evidence_add(by=w[by], registration=w["reg"], **{**data, **overrides})
 
 
 def verify(*args: str) -> Any:
     return CliRunner().invoke(main, ["records", "verify", *args])
-
-
-def ready_portfolio(w: dict[str, Any]) -> tuple[EvidenceItem, EvidenceItem]:
-    """Two real-job items mapped to everything in 403, all confirmed."""
-    a = add(w)
-    b = add(w, method="product", started_on=dt.date(2013, 2, 20), ended_on=None)
-    for target in CRITERIA_403 + RANGES_A:
-        mapping_propose(by=w["dan"], item=a, unit="403", target=target)
-    mapping_propose(by=w["dan"], item=b, unit="403", target="6c")
-    for mapping in CriterionMapping.objects.all():
-        mapping_decide(by=w["alice"], mapping=mapping, confirm=True)
-    return a, b
 
 
 def test_unit_403_from_empty_to_signed_off_and_reopened(world: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from assay.portfolios.models import CriterionMapping, Decision
 from assay.portfolios.records import chains_verify
 from assay.portfolios.services import evidence_file_attach, mapping_propose
 from assay.portfolios.unit_screen import evidence_file_preview, preview_kind, unit_screen
-from tests.portfolios.test_services import CRITERIA_403, PNG, add, ready_portfolio
+from tests.portfolios.helpers import CRITERIA_403, PNG, add, ready_portfolio
 
 pytestmark = pytest.mark.django_db
 
@@ -257,7 +257,7 @@ def test_preview_is_for_the_units_assessor_and_safe_types_only(world: dict[str, 
 
 
 def test_api_bulk_acts_declaration_and_reasons(world: dict[str, Any]) -> None:
-    from tests.portfolios.test_portfolio_api import client_for
+    from tests.portfolios.helpers import client_for
 
     w, reg = world, world["reg"]
     item = proposed(w, ["1.1", "1.2"])

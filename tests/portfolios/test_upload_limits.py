@@ -129,7 +129,7 @@ def test_an_anonymous_150_mib_post_to_the_sign_in_page_is_refused_unread(temp_di
 def test_a_body_over_the_cap_to_the_api_is_refused_unread(
     world: dict[str, Any], temp_dir: Path, settings: Any
 ) -> None:
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     settings.ASSAY_EVIDENCE_MAX_BYTES = 8 * MIB
@@ -158,7 +158,7 @@ def test_an_evidence_file_over_the_limit_is_stopped_while_streaming(
     world: dict[str, Any], temp_dir: Path, settings: Any
 ) -> None:
     from assay.portfolios.models import EvidenceFile
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     settings.ASSAY_EVIDENCE_MAX_BYTES = 3 * MIB  # above FILE_UPLOAD_MAX_MEMORY_SIZE: spooled
@@ -194,7 +194,7 @@ def test_the_web_form_refuses_at_the_limit_and_keeps_no_item(
 def test_a_file_under_the_limit_is_spooled_and_stored(
     world: dict[str, Any], temp_dir: Path, settings: Any
 ) -> None:
-    from tests.portfolios.test_services import add
+    from tests.portfolios.helpers import add
 
     item = add(world)
     settings.ASSAY_EVIDENCE_MAX_BYTES = 4 * MIB

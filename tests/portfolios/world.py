@@ -8,22 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
-from assay.centres.models import Centre, Competence, Role
-from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.centres.models import Competence, Role
+from assay.centres.services import membership_grant
 from assay.registrations.links import candidate_account_link
 from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.services import CandidateInput, registration_create
+from tests.factories import CG, make_centre, make_user
 
 TODAY = "2013-03-01"
 
 
-def person(username: str, **extra: Any) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(
-        username=username, password="x-" + username, **extra
-    )
+def person(username: str, **extra: Any) -> User:
+    """A user whose password is ``x-<username>`` (the browser tests sign in with it), known by
+    the username alone (no first or last name: notifications quote it)."""
+    names = {"first_name": "", "last_name": ""}
+    return make_user(username, password="x-" + username, **{**names, **extra})
 
 
 @pytest.fixture
@@ -32,10 +33,7 @@ def world(catalogue: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.FILE_UPLOAD_TEMP_DIR = None
     sam = person("sam", is_superuser=True, is_staff=True)
-    centre = Centre.objects.create(number="0042", name="Northgate")
-    approval_record(
-        by=sam, centre=centre, approval=ApprovalInput("4430-04", "approved", dt.date(2011, 9, 1))
-    )
+    centre = make_centre(sam, "0042", "Northgate", quals=(CG,), since=dt.date(2011, 9, 1))
     people = {name: person(name) for name in ("carol", "alice", "bob", "lena", "dan")}
     membership_grant(by=sam, centre=centre, user=people["carol"], role=Role.CENTRE_ADMIN)
     for name, role in [

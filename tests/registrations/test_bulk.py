@@ -9,10 +9,9 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.bulk import (
@@ -26,45 +25,15 @@ from assay.registrations.dashboard import centre_candidates
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
 from tests.factories import register
 from tests.fixtures_centre import World, world  # noqa: F401
+from tests.registrations.helpers import HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "email",
-    "job_kind",
-    "qualification",
-    "registered_on",
-    "held_qualifications",
-]
 GOOD = [
     ["Dan", "Dixon", "1975-02-03", "dan@example.org", "paid", "4430-04", "", ""],
     ["Erin", "Ellis", "14/09/1988", "", "voluntary", "cg-4430-04", "2013-02-01", ""],
     ["Finn", "Ford", "1990-01-01", "", "paid", "EDEXCEL-L3-NVQ-CS", "", "4430-04; X-9"],
 ]
-
-
-def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> io.BytesIO:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return io.BytesIO(out.getvalue().encode("utf-8"))
-
-
-def xlsx_bytes(rows: list[list[Any]], header: list[str] = HEADER) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    return out
 
 
 def counts() -> tuple[int, int, int, int]:

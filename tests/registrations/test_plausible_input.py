@@ -20,7 +20,7 @@ from django.test import Client
 from assay.errors import InvalidInput
 from assay.registrations.bulk import bulk_check, bulk_import, read_rows
 from assay.registrations.models import Candidate, Refusal, Registration
-from tests.cli.test_centre_cli import ALICE, run
+from tests.cli.helpers import ALICE, run
 from tests.fixtures_centre import World, tokens, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db

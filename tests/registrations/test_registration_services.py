@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 
-from assay.centres.models import Centre, Competence, Role
+from assay.centres.models import Competence, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.progress.completion import registration_transition
@@ -23,29 +22,18 @@ from assay.registrations.models import Refusal, Registration, Signature, StatusC
 from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.prior_learning import rpl_claim_create, rpl_decide
 from assay.registrations.services import CandidateInput, registration_create
+from tests.factories import make_centre, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = "2013-03-01"
 
 
-def person(username: str, **extra: Any) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(
-        username=username, password="x-" + username, **extra
-    )
-
-
 @pytest.fixture
 def world(catalogue: None, settings: Any) -> dict[str, Any]:
     settings.ASSAY_TODAY = TODAY
-    sam = person("sam", is_superuser=True, is_staff=True)
-    centre = Centre.objects.create(number="0042", name="Northgate")
-    for code in ("4430-04", "EDEXCEL-L3-NVQ-CS"):
-        approval_record(
-            by=sam,
-            centre=centre,
-            approval=ApprovalInput(code, "approved", dt.date(2011, 9, 1)),
-        )
-    people = {name: person(name) for name in ("carol", "alice", "bob", "ian", "eve", "dan")}
+    sam = make_user("sam", is_superuser=True, is_staff=True)
+    centre = make_centre(sam, "0042", "Northgate", since=dt.date(2011, 9, 1))
+    people = {name: make_user(name) for name in ("carol", "alice", "bob", "ian", "eve", "dan")}
     membership_grant(by=sam, centre=centre, user=people["carol"], role=Role.CENTRE_ADMIN)
     for name, role in [
         ("alice", Role.ASSESSOR),

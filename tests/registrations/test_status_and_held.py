@@ -21,7 +21,7 @@ from assay.registrations.bulk import bulk_check, bulk_import, read_rows
 from assay.registrations.models import Extension, Registration, RplClaim, StatusChange
 from assay.registrations.services import CandidateInput, registration_check
 from tests.fixtures_centre import World, world  # noqa: F401
-from tests.registrations.test_bulk import csv_bytes
+from tests.registrations.helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.test import Client
 
 from assay.files.digest import text_sha256
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
-from assay.reviews.services import ActivityInput, PlanInput, plan_create, plan_sign, plan_text
+from assay.reviews.services import plan_sign, plan_text
+from tests.reviews.helpers import seed_plan
 from tests.reviews.routes import REVIEW_ROUTES
-from tests.web.test_role_matrix import SEES_DAN, Endpoint, expect, statuses
+from tests.web.role_matrix import SEES_DAN, Endpoint, expect, statuses
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -33,25 +34,6 @@ FORM = {
     "targets": ["401:1.1, 401:1.2", "401:2.1"],
     "target_date": ["2013-04-30", "2013-05-31"],
 }
-
-
-def seed_plan(
-    world: World, kind: str = "plan", met_on: dt.date = dt.date(2013, 2, 28)
-) -> AssessmentPlan:
-    return plan_create(
-        by=world.user("alice"),
-        registration=world.dan,
-        data=PlanInput(
-            kind=kind,
-            met_on=met_on,
-            summary="Observe and question on 401",
-            activities=(
-                ActivityInput(
-                    "Observe the briefing", "observation", ("401:1.1",), dt.date(2013, 4, 30)
-                ),
-            ),
-        ),
-    )
 
 
 def the_plan(w: World) -> AssessmentPlan:

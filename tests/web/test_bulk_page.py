@@ -14,7 +14,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from assay.registrations.models import Registration
-from tests.web.test_centre_pages import plain
+from tests.web.helpers import plain
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

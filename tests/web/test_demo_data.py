@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 
+from assay.catalogue.models import SpecFile
+from assay.catalogue.services import catalogue_import_library
 from assay.centres.models import Centre, Competence, CpdEntry, Membership, Site
 from assay.demo.centre import CANDIDATES, demo_centre_load
 from assay.registrations.models import Candidate, Refusal, Registration, Signature, StatusChange
@@ -19,12 +22,29 @@ pytestmark = pytest.mark.django_db
 Text = Callable[..., str]
 
 
+@pytest.fixture(scope="module")
+def demo_centre(django_db_setup: None, django_db_blocker: Any) -> Iterator[Centre]:
+    """The demo centre, loaded once for the module (each test's changes roll back to it);
+    rolled back after the module's last test."""
+    with (
+        override_settings(
+            ASSAY_TODAY="2013-03-01",
+            PASSWORD_HASHERS=["tests.conftest.FastArgon2PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        if not SpecFile.objects.exists():  # after a transactional test's flush
+            catalogue_import_library()
+        get_user_model().objects.create_superuser("admin", password="assay-demo-admin")
+        list(demo_centre_load())
+        yield Centre.objects.get(number="0042")
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(catalogue: None, settings: Any) -> Centre:
-    settings.ASSAY_TODAY = "2013-03-01"
-    get_user_model().objects.create_superuser("admin", password="assay-demo-admin")
-    list(demo_centre_load())
-    return Centre.objects.get(number="0042")
+def demo(demo_centre: Centre, db: None) -> Centre:
+    return demo_centre
 
 
 def snapshot() -> tuple[int, ...]:

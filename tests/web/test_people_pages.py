@@ -12,7 +12,7 @@ from django.test import Client
 
 from assay.centres.models import Competence, CpdEntry, Site
 from assay.registrations.models import Candidate, Registration
-from tests.web.test_centre_pages import plain
+from tests.web.helpers import plain
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

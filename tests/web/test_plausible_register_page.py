@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from assay.registrations.models import Refusal
-from tests.web.test_centre_pages import counts, register_form, signed_in
+from tests.web.helpers import counts, register_form, signed_in
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from assay.registrations.models import (
     Signature,
     StatusChange,
 )
-from tests.web.test_centre_pages import add_candidates, plain
+from tests.web.helpers import add_candidates, plain
 from tests.world import World
 
 pytestmark = pytest.mark.django_db

@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 
 from assay.accounts.invitations import InviteInput, invitation_send
 from assay.centres.models import Competence, Membership
 from tests.reviews.routes import REVIEW_ROUTES
+from tests.web.role_matrix import SEES_DAN, Endpoint, expect, statuses
 from tests.world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def world(module_world: World, db: None) -> World:
+    """The shared world, built once for this module: every request here runs in a rolled-back
+    savepoint and every test in its own transaction, so each test sees it as built."""
+    return module_world
+
 
 # Who may open Northgate's centre pages: every staff role there, nobody else.
 CENTRE_STAFF = {
@@ -38,39 +45,6 @@ CENTRE_STAFF = {
     "tutor",
     "ev-assigned",
 }
-# Who may see Dan's registration (ADR 0006).
-SEES_DAN = {
-    "candidate-self",
-    "assessor-assigned",
-    "iv-assigned",
-    "lead-iqa",
-    "centre-admin",
-    "tutor",
-    "employer-of-candidate",
-    "ev-assigned",
-}
-
-
-def expect(visible: set[str], allowed: set[str], ok: int) -> dict[str, int]:
-    """302 for anonymous, 404 outside ``visible``, ``ok`` for ``allowed``, else 403."""
-    table = {}
-    for role in ROLES:
-        if role == "anonymous":
-            table[role] = 302
-        elif role not in visible:
-            table[role] = 404
-        else:
-            table[role] = ok if role in allowed else 403
-    return table
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str, int]
-    data: Callable[[World], dict[str, Any]] = lambda w: {}
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def north(path: str = "") -> Callable[[World], str]:
@@ -465,24 +439,6 @@ ENDPOINTS: dict[str, Endpoint] = {
         lambda w: {"reason": "Sampling found a gap", "expected_seq": 0},
     ),
 }
-
-
-def statuses(world: World, endpoint: Endpoint) -> dict[str, int]:
-    """Each role's status for one request, each in a rolled-back savepoint."""
-    got = {}
-    for role, username in ROLES.items():
-        client = Client()
-        with transaction.atomic():
-            if username:
-                client.force_login(world.user(username))
-            send = getattr(client, endpoint.method)
-            response = send(endpoint.url(world), endpoint.data(world), headers=endpoint.headers)
-            transaction.set_rollback(True)
-        if username is None:
-            assert response.status_code == 302
-            assert response["Location"].startswith("/accounts/login/?next=")
-        got[role] = response.status_code
-    return got
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)
