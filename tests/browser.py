@@ -23,13 +23,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
-from assay.centres.models import Centre, Competence, Role
+from assay.centres.models import Centre, Role
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.demo.load import demo_load
-from assay.registrations.links import candidate_account_link
 from assay.registrations.models import Registration
-from assay.registrations.plans import PlanUnitInput, plan_set
-from assay.registrations.services import CandidateInput, registration_create
+from tests.factories import assessor_qualified, enrol_dana
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -121,29 +119,6 @@ def dana(catalogue: None, settings: Any, tmp_path: Path) -> Registration:
     )
     membership_grant(by=sam, centre=north, user=people["carol"], role=Role.CENTRE_ADMIN)
     membership_grant(by=sam, centre=north, user=people["alice"], role=Role.ASSESSOR)
-    Competence.objects.create(
-        user=people["alice"],
-        role="assessor",
-        av_unit="A1",
-        started_on=dt.date(2010, 1, 1),
-        achieved_on=dt.date(2010, 6, 1),
-    )
-    reg = registration_create(
-        by=people["carol"],
-        centre=north,
-        qualification_key="4430-04",
-        candidate_input=CandidateInput(
-            first_name="Dana",
-            last_name="Reyes",
-            date_of_birth=dt.date(1980, 5, 17),
-            job_role="Customer service manager",
-        ),
-        registered_on=dt.date(2012, 12, 1),
-    )
-    candidate_account_link(by=people["carol"], candidate=reg.candidate, user=people["dan"])
-    plan_set(
-        by=people["carol"],
-        registration=reg,
-        units=[PlanUnitInput("403", assessor_id=people["alice"].pk)],
-    )
+    assessor_qualified(people["alice"])
+    reg = enrol_dana(people["carol"], north, people["dan"], {"403": people["alice"]})
     return reg

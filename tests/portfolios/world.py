@@ -10,12 +10,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from assay.centres.models import Competence, Role
+from assay.centres.models import Role
 from assay.centres.services import membership_grant
-from assay.registrations.links import candidate_account_link
-from assay.registrations.plans import PlanUnitInput, plan_set
-from assay.registrations.services import CandidateInput, registration_create
-from tests.factories import CG, make_centre, make_user
+from tests.factories import CG, assessor_qualified, enrol_dana, make_centre, make_user
 
 TODAY = "2013-03-01"
 
@@ -43,33 +40,9 @@ def world(catalogue: None, settings: Any, tmp_path: Path) -> dict[str, Any]:
     ]:
         membership_grant(by=people["carol"], centre=centre, user=people[name], role=role)
     for name in ("alice", "bob"):
-        Competence.objects.create(
-            user=people[name],
-            role="assessor",
-            av_unit="A1",
-            started_on=dt.date(2010, 1, 1),
-            achieved_on=dt.date(2010, 6, 1),
-        )
-    reg = registration_create(
-        by=people["carol"],
-        centre=centre,
-        qualification_key="4430-04",
-        candidate_input=CandidateInput(
-            first_name="Dana",
-            last_name="Reyes",
-            date_of_birth=dt.date(1980, 5, 17),
-            job_role="Customer service manager",
-        ),
-        registered_on=dt.date(2012, 12, 1),
-    )
-    candidate_account_link(by=people["carol"], candidate=reg.candidate, user=people["dan"])
-    plan_set(
-        by=people["carol"],
-        registration=reg,
-        units=[
-            PlanUnitInput("403", assessor_id=people["alice"].pk),
-            PlanUnitInput("401", assessor_id=people["bob"].pk),
-        ],
+        assessor_qualified(people[name])
+    reg = enrol_dana(
+        people["carol"], centre, people["dan"], {"403": people["alice"], "401": people["bob"]}
     )
     reg.refresh_from_db()
     return {"sam": sam, "centre": centre, "reg": reg, **people}
