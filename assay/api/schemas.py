@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Schema
 from pydantic import Field
+
+T = TypeVar("T")
 
 
 class ErrorBody(Schema):
@@ -126,3 +128,21 @@ class AnchorHead(Schema):
     length: int
     hash: str
     at: str
+
+
+class PageQuery(Schema):
+    """Keyset paging of every API list: ``cursor`` from the previous answer's ``next`` or
+    ``previous``, ``size`` rows (1–200, default 50)."""
+
+    cursor: str | None = Field(default=None, max_length=4096)
+    size: int = Field(default=50, ge=1, le=200)
+
+
+class PageOut(Schema, Generic[T]):
+    """One page of a list: ``items``, and the cursors of the next and previous pages (null at
+    either end). Pass a cursor back as ``?cursor=`` to read that page."""
+
+    items: list[T]
+    next: str | None
+    previous: str | None
+    size: int

@@ -97,3 +97,29 @@ def duration_words(span: dt.timedelta) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' * (hours != 1)}"
     return f"{minutes} minute{'s' * (minutes != 1)}"
+
+
+@register.inclusion_tag("web/_pager.html", takes_context=True)
+def pager(context: dict[str, Any], page: Any, param: str = "cursor") -> dict[str, Any]:
+    """Previous/next links of a keyset page (``assay.keyset.Page``), keeping the list's other
+    query parameters (filters, size) and replacing only the cursor."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+
+    def link(cursor: str | None) -> str | None:
+        if cursor is None or query is None:
+            return None
+        q = query.copy()
+        q[param] = cursor
+        return "?" + q.urlencode()
+
+    first = None
+    if query is not None and param in query:
+        q = query.copy()
+        del q[param]
+        first = "?" + q.urlencode()
+    return {
+        "previous": link(getattr(page, "previous", None)),
+        "next": link(getattr(page, "next", None)),
+        "first": first if getattr(page, "previous", None) else None,
+    }
