@@ -254,3 +254,56 @@ def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
         click.echo(line)
     if result.total.errors:
         sys.exit(1)
+
+
+@bench.command()
+@click.option(
+    "--registrations",
+    "n",
+    type=click.IntRange(min=10),
+    default=2000,
+    show_default=True,
+    help="Learners at the first measurement; the second is N × factor.",
+)
+@click.option("--factor", type=click.IntRange(min=2), default=10, show_default=True)
+@click.option(
+    "--evidence",
+    type=click.IntRange(min=0),
+    default=6,
+    show_default=True,
+    help="Evidence items each learner's assessor adds.",
+)
+@click.option(
+    "--judged",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Criteria judged per learner.",
+)
+@click.option(
+    "--units",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Units on each learning plan.",
+)
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
+def scale(n: int, factor: int, evidence: int, judged: int, units: int, repeat: int) -> None:
+    """Build a centre of N learners through the real services (bulk import included), then
+    N × factor, and time every list page, API list and export at both sizes.
+
+    Each read is requested through Django's test client as a user opens it: its median time,
+    its queries and the peak memory it allocated (tracemalloc), then the ratio between the two
+    sizes. Runs on the configured database (DATABASE_URL) inside a transaction that is rolled
+    back: nothing is left behind.
+    """
+    from assay.bench.scale import report, scale_bench
+    from assay.cli.output import fail
+    from assay.errors import NotFound
+
+    try:
+        result = scale_bench(n, factor, evidence, judged, units, repeat, say=click.echo)
+    except NotFound as exc:
+        fail(f"{exc} (run `assay catalogue import --library` first)")
+    for line in report(result):
+        click.echo(line)
