@@ -4,6 +4,15 @@
 entry-rule refusals, the same candidate twice in the file or already registered) and nothing
 changes, not even the refusal log. ``bulk_import`` is all-or-nothing: any row with a problem
 refuses the whole file; otherwise every row is registered in one transaction.
+
+Built for files of tens of thousands of rows (docs/performance.md, ``assay bench import``):
+rows are read as a stream (``iter_rows``); the qualifications the file names, their entry
+facts, period of registration and the centre's approvals are resolved once per file; each
+row's entry rules are checked once; a row that passes keeps only what its insert needs; and
+the rows are inserted a chunk at a time (candidates, held qualifications, registrations, first
+status changes and the ``registered`` record that starts each enrolment chain) in one
+transaction. Each row gets exactly the rows and the chained record ``registration_create``
+writes for one registration.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -24,14 +34,28 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
-from assay.engines.entry.rules import CentreApproval
+from assay.engines.entry.rules import CentreApproval, PeriodEnd, QualificationFacts, entry_decision
 from assay.engines.plausible import business_date_problem
-from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
-from assay.registrations.models import JobKind, Registration, Status
-from assay.registrations.services import CandidateInput, registration_check, registration_create
+from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.registrations.enrolment import enrolment_register_many
+from assay.registrations.facts import approvals_in_force, qualification_facts
+from assay.registrations.models import (
+    Candidate,
+    HeldQualification,
+    JobKind,
+    Registration,
+    Status,
+    StatusChange,
+)
+from assay.registrations.services import (
+    CandidateInput,
+    candidate_facts,
+    registration_period,
+)
 from assay.registrations.tabular import (
     Row,
     csv_chunks,
+    iter_table,
     read_table,
     write_csv,
 )
@@ -57,16 +81,22 @@ EXPORT_ONLY = ("registration_id", "status", "end_date")
 LENGTHS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
 LENGTHS |= {"employer": 200, "job_role": 200}
 ACTIVE = (Status.REGISTERED, Status.IN_PROGRESS)
+# Rows inserted per round trip: big enough that the per-statement cost vanishes, small enough
+# that the objects of one chunk stay a few megabytes.
+CHUNK = 1000
 
 __all__ = [
     "COLUMNS",
     "Row",
     "RowResult",
     "bulk_check",
+    "bulk_check_and_import",
     "bulk_import",
+    "bulk_import_ids",
     "export_csv",
     "export_csv_chunks",
     "export_xlsx",
+    "iter_rows",
     "parse_date",
     "read_rows",
 ]
@@ -84,6 +114,16 @@ class RowResult:
         return not self.errors
 
 
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    """A row that passed every check: what its insert needs and nothing more."""
+
+    number: int
+    candidate: CandidateInput
+    qualification: Qualification
+    registered_on: dt.date
+
+
 @dataclass(slots=True)
 class _Prepared:
     number: int
@@ -98,53 +138,80 @@ def read_rows(stream: IO[bytes], *, name: str = "") -> list[Row]:
     return read_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
 
 
-def bulk_check(*, by: User, centre: Centre, rows: Sequence[Row]) -> list[RowResult]:
+def iter_rows(stream: IO[bytes], *, name: str = "") -> Iterator[Row]:
+    """``read_rows`` one row at a time (the header is checked before this returns)."""
+    return iter_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
+
+
+def bulk_check(*, by: User, centre: Centre, rows: Iterable[Row]) -> list[RowResult]:
     """Every row with its errors; changes nothing and logs no refusal."""
     _authorise(by, centre)
-    return [RowResult(p.number, p.errors) for p in _prepare(centre, rows)]
+    return [RowResult(number, errors) for number, errors, _ in _Checker(centre).check(rows)]
+
+
+def bulk_import_ids(
+    *,
+    by: User,
+    centre: Centre,
+    rows: Iterable[Row],
+    progress: Callable[[int], None] | None = None,
+    checked: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Register every row in one transaction, or none: InvalidInput lists each bad row.
+    Returns the new registrations' ids in the file's order.
+
+    ``checked`` is called once every row has passed, with the number about to be registered;
+    ``progress`` with the number of rows registered so far."""
+    _authorise(by, centre)
+    ready: list[_Ready] = []
+    bad: dict[str, str] = {}
+    for number, errors, item in _Checker(centre).check(rows):
+        if errors:
+            bad[f"row {number}"] = "; ".join(errors)
+        elif item is not None and not bad:  # once a row is bad, nothing will be inserted
+            ready.append(item)
+    if bad:
+        raise InvalidInput(bad)
+    if not ready:
+        raise InvalidInput({"file": "there are no candidates in the file"})
+    if checked is not None:
+        checked(len(ready))
+    return _insert(by, centre, ready, progress)
 
 
 def bulk_import(
     *,
     by: User,
     centre: Centre,
-    rows: Sequence[Row],
+    rows: Iterable[Row],
     progress: Callable[[int], None] | None = None,
 ) -> list[Registration]:
-    """Register every row in one transaction, or none: InvalidInput lists each bad row.
+    """``bulk_import_ids`` answering the registrations themselves (with their candidates):
+    for a few rows; a front door that only counts or lists ids uses ``bulk_import_ids``.
 
     ``progress`` is called with the number of rows registered so far.
     """
+    ids = bulk_import_ids(by=by, centre=centre, rows=rows, progress=progress)
+    found = Registration.objects.select_related("candidate").in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def bulk_check_and_import(
+    *, by: User, centre: Centre, rows: Iterable[Row], commit: bool
+) -> tuple[list[RowResult], list[int]]:
+    """Every row's result and, with ``commit`` when no row has an error, the registrations'
+    ids (all or nothing, as ``bulk_import``): the browser's check and import in one pass, so
+    each row is checked once."""
     _authorise(by, centre)
-    prepared = _prepare(centre, rows)
-    bad = {f"row {p.number}": "; ".join(p.errors) for p in prepared if p.errors}
-    if bad:
-        raise InvalidInput(bad)
-    if not prepared:
-        raise InvalidInput({"file": "there are no candidates in the file"})
-    created: list[Registration] = []
-    with transaction.atomic():
-        for done, p in enumerate(prepared, start=1):
-            assert p.candidate is not None and p.qualification is not None
-            try:
-                created.append(
-                    registration_create(
-                        by=by,
-                        centre=centre,
-                        qualification_key=p.qualification.code,
-                        candidate_input=p.candidate,
-                        registered_on=p.registered_on,
-                        log_refusal=False,
-                    )
-                )
-            except RegistrationRefused as exc:
-                messages = "; ".join(f"{code}: {message}" for code, message in exc.reasons)
-                raise InvalidInput({f"row {p.number}": messages}) from exc
-            except InvalidInput as exc:
-                raise InvalidInput({f"row {p.number}": str(exc)}) from exc
-            if progress is not None:
-                progress(done)
-    return created
+    results: list[RowResult] = []
+    ready: list[_Ready] = []
+    for number, errors, item in _Checker(centre).check(rows):
+        results.append(RowResult(number, errors))
+        if commit and item is not None:
+            ready.append(item)
+    if not commit or not results or any(r.errors for r in results):
+        return results, []
+    return results, _insert(by, centre, ready, None)
 
 
 def _authorise(by: User, centre: Centre) -> None:
@@ -152,52 +219,81 @@ def _authorise(by: User, centre: Centre) -> None:
         raise NotAllowed("only a centre administrator can register candidates")
 
 
-def _prepare(centre: Centre, rows: Sequence[Row]) -> list[_Prepared]:
-    quals: dict[str, Qualification | None] = {}
-    today = clock.today()
-    active = _active_registrations(centre)
-    first_seen: dict[tuple[str, str, dt.date, str], int] = {}
-    approvals: dict[tuple[str, dt.date], CentreApproval | None] = {}
-    prepared = []
-    for row in rows:
-        p = _parse(row, quals, today)
-        if p.candidate is not None and p.qualification is not None:
-            key = (
-                p.candidate.first_name.casefold(),
-                p.candidate.last_name.casefold(),
-                p.candidate.date_of_birth,
-                p.qualification.code,
-            )
-            if key in first_seen:
-                p.errors.append(
-                    f"duplicate of row {first_seen[key]} (same candidate, date of birth "
-                    "and qualification)"
-                )
+# --- checking ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Checker:
+    """What a file's rows are checked against, resolved once per file: the qualifications it
+    names (by the key written in the file), their entry facts and the centre's approvals in
+    force, the centre's active registrations, and the candidates seen in earlier rows."""
+
+    centre: Centre
+    today: dt.date = field(default_factory=clock.today)
+    quals: dict[str, Qualification | None] = field(default_factory=dict)
+    facts: dict[int, QualificationFacts] = field(default_factory=dict)
+    approvals: dict[str, Callable[[dt.date], CentreApproval | None]] = field(default_factory=dict)
+    active: dict[tuple[str, str, dt.date, str], int] | None = None
+    first_seen: dict[tuple[str, str, dt.date, str], int] = field(default_factory=dict)
+
+    def check(self, rows: Iterable[Row]) -> Iterator[tuple[int, list[str], _Ready | None]]:
+        """Each row's number, errors and (when it has none) what its insert needs."""
+        if self.active is None:
+            self.active = _active_registrations(self.centre)
+        for row in rows:
+            p = _parse(row, self.quals, self.today)
+            if p.candidate is not None and p.qualification is not None:
+                self._duplicates(p)
+                self._entry_rules(p)
+            if p.errors or p.candidate is None or p.qualification is None:
+                yield p.number, p.errors, None
             else:
-                first_seen[key] = row.number
-            if key in active:
-                p.errors.append(
-                    f"{p.candidate.first_name} {p.candidate.last_name} is already registered "
-                    f"for {p.qualification.code} at this centre (registration {active[key]})"
+                assert p.registered_on is not None
+                yield (
+                    p.number,
+                    p.errors,
+                    _Ready(p.number, p.candidate, p.qualification, p.registered_on),
                 )
-        if p.candidate is not None:
-            _entry_rules(p, centre, approvals)
-        prepared.append(p)
-    return prepared
 
+    def _duplicates(self, p: _Prepared) -> None:
+        assert p.candidate is not None and p.qualification is not None
+        assert self.active is not None
+        key = (
+            p.candidate.first_name.casefold(),
+            p.candidate.last_name.casefold(),
+            p.candidate.date_of_birth,
+            p.qualification.code,
+        )
+        if key in self.first_seen:
+            p.errors.append(
+                f"duplicate of row {self.first_seen[key]} (same candidate, date of birth "
+                "and qualification)"
+            )
+        else:
+            self.first_seen[key] = p.number
+        if key in self.active:
+            p.errors.append(
+                f"{p.candidate.first_name} {p.candidate.last_name} is already registered "
+                f"for {p.qualification.code} at this centre (registration {self.active[key]})"
+            )
 
-def _entry_rules(
-    p: _Prepared, centre: Centre, approvals: dict[tuple[str, dt.date], CentreApproval | None]
-) -> None:
-    assert p.candidate is not None and p.qualification is not None
-    decision = registration_check(
-        centre=centre,
-        qualification=p.qualification,
-        candidate=p.candidate,
-        registered_on=p.registered_on,
-        approvals=approvals,
-    )
-    p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
+    def _entry_rules(self, p: _Prepared) -> None:
+        """The entry rules' decision, once per row, on the facts resolved once per file (the
+        plausibility checks ``registration_check`` repeats were made by ``_parse``)."""
+        assert p.candidate is not None and p.qualification is not None
+        assert p.registered_on is not None
+        qual = p.qualification
+        if qual.pk not in self.facts:
+            self.facts[qual.pk] = qualification_facts(qual)
+        if qual.code not in self.approvals:
+            self.approvals[qual.code] = approvals_in_force(self.centre, qual.code)
+        decision = entry_decision(
+            candidate=candidate_facts(p.candidate),
+            qualification=self.facts[qual.pk],
+            approval=self.approvals[qual.code](p.registered_on),
+            registered_on=p.registered_on,
+        )
+        p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
 
 
 def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str], int]:
@@ -209,6 +305,80 @@ def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str],
         "pk",
     )
     return {(f.casefold(), la.casefold(), dob, code): pk for f, la, dob, code, pk in rows}
+
+
+# --- inserting ---------------------------------------------------------------------------
+
+
+def _insert(
+    by: User, centre: Centre, ready: list[_Ready], progress: Callable[[int], None] | None
+) -> list[int]:
+    """Insert the rows a chunk at a time in one transaction; the ids in the file's order."""
+    periods: dict[tuple[int, dt.date], PeriodEnd] = {}
+    ids: list[int] = []
+    with transaction.atomic():
+        it = iter(ready)
+        while chunk := list(islice(it, CHUNK)):
+            ids.extend(_insert_chunk(by, centre, chunk, periods))
+            if progress is not None:
+                for done in range(len(ids) - len(chunk) + 1, len(ids) + 1):
+                    progress(done)
+    return ids
+
+
+def _insert_chunk(
+    by: User,
+    centre: Centre,
+    chunk: Sequence[_Ready],
+    periods: dict[tuple[int, dt.date], PeriodEnd],
+) -> list[int]:
+    candidates = Candidate.objects.bulk_create(
+        Candidate(
+            centre=centre,
+            first_name=r.candidate.first_name.strip(),
+            last_name=r.candidate.last_name.strip(),
+            date_of_birth=r.candidate.date_of_birth,
+            email=r.candidate.email,
+            phone=r.candidate.phone,
+            employer=r.candidate.employer,
+            job_role=r.candidate.job_role,
+            job_kind=r.candidate.job_kind,
+        )
+        for r in chunk
+    )
+    HeldQualification.objects.bulk_create(
+        HeldQualification(candidate=candidate, qualification_code=code)
+        for r, candidate in zip(chunk, candidates, strict=True)
+        for code in r.candidate.held
+    )
+    registrations = []
+    for r, candidate in zip(chunk, candidates, strict=True):
+        key = (r.qualification.pk, r.registered_on)
+        if key not in periods:
+            periods[key] = registration_period(r.qualification, r.registered_on)
+        period = periods[key]
+        registrations.append(
+            Registration(
+                candidate=candidate,
+                centre=centre,
+                qualification=r.qualification,
+                registered_on=r.registered_on,
+                end_date=period.end,
+                end_date_explanation=period.explanation,
+                created_by_id=by.pk,
+            )
+        )
+    Registration.objects.bulk_create(registrations)
+    firsts = StatusChange.objects.bulk_create(
+        StatusChange(registration=r, from_status="", to_status=Status.REGISTERED, by_id=by.pk)
+        for r in registrations
+    )
+    # Rows created in this transaction are invisible to others until commit: no lock needed.
+    enrolment_register_many(list(zip(registrations, firsts, strict=True)), by=by)
+    return [r.pk for r in registrations]
+
+
+# --- reading a row -----------------------------------------------------------------------
 
 
 def _parse(row: Row, quals: dict[str, Qualification | None], today: dt.date) -> _Prepared:
