@@ -316,10 +316,11 @@ def _insert(
     """Insert the rows a chunk at a time in one transaction; the ids in the file's order."""
     periods: dict[tuple[int, dt.date], PeriodEnd] = {}
     ids: list[int] = []
+    now = clock.now()  # one moment for the file's rows, as they are one act
     with transaction.atomic():
         it = iter(ready)
         while chunk := list(islice(it, CHUNK)):
-            ids.extend(_insert_chunk(by, centre, chunk, periods))
+            ids.extend(_insert_chunk(by, centre, chunk, periods, now))
             if progress is not None:
                 for done in range(len(ids) - len(chunk) + 1, len(ids) + 1):
                     progress(done)
@@ -331,6 +332,7 @@ def _insert_chunk(
     centre: Centre,
     chunk: Sequence[_Ready],
     periods: dict[tuple[int, dt.date], PeriodEnd],
+    now: dt.datetime,
 ) -> list[int]:
     candidates = Candidate.objects.bulk_create(
         Candidate(
@@ -343,6 +345,7 @@ def _insert_chunk(
             employer=r.candidate.employer,
             job_role=r.candidate.job_role,
             job_kind=r.candidate.job_kind,
+            created_at=now,
         )
         for r in chunk
     )
@@ -366,11 +369,14 @@ def _insert_chunk(
                 end_date=period.end,
                 end_date_explanation=period.explanation,
                 created_by_id=by.pk,
+                created_at=now,
             )
         )
     Registration.objects.bulk_create(registrations)
     firsts = StatusChange.objects.bulk_create(
-        StatusChange(registration=r, from_status="", to_status=Status.REGISTERED, by_id=by.pk)
+        StatusChange(
+            registration=r, from_status="", to_status=Status.REGISTERED, by_id=by.pk, at=now
+        )
         for r in registrations
     )
     # Rows created in this transaction are invisible to others until commit: no lock needed.
