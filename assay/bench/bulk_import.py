@@ -11,7 +11,11 @@ its registrations, so ``assay records verify`` can check the chains the import s
 
 ``build_and_import`` is the part other benchmarks call (``assay bench scale`` builds a centre
 of N learners through the real services): it writes the file and imports it at a centre they
-built, and answers the registrations' ids.
+built, and answers the registrations' ids. The import's columns hold no learning plan, so
+``assessors_add`` and ``plan_cohort`` follow it: A assessors with their A1, then K units per
+plan for every imported registration, each learner's units assessed by one assessor in turn
+(``registrations.plans_bulk.plans_set_many``, the same checks and chained records as
+``plan_set``, in bulk).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -34,10 +38,13 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from assay.catalogue.models import Qualification
-from assay.catalogue.selectors import qualification_get
+from assay.catalogue.selectors import qualification_get, units_without_content
 from assay.centres.models import Centre, Role
+from assay.centres.people import competence_record
 from assay.centres.services import ApprovalInput, approval_record, membership_grant
 from assay.registrations.bulk import COLUMNS, bulk_import_ids, iter_rows
+from assay.registrations.plans import PlanUnitInput
+from assay.registrations.plans_bulk import plans_set_many
 from assay.users import User
 
 QUALIFICATION = "4430-04"
@@ -66,6 +73,17 @@ class ImportRun:
         return self.rows / self.seconds if self.seconds else float("inf")
 
 
+@dataclass(frozen=True)
+class PlanRun:
+    """Plans set for the imported registrations: how many, units each, assessors, cost."""
+
+    plans: int
+    units: int
+    assessors: int
+    seconds: float
+    queries: int
+
+
 @dataclass
 class ImportBench:
     qualification: str
@@ -74,10 +92,19 @@ class ImportBench:
     kept: bool
     run: ImportRun
     centre_number: str = ""
-    notes: list[str] = field(default_factory=list)
+    plan: PlanRun | None = None
 
     def lines(self) -> list[str]:
         r, mb = self.run, 1024 * 1024
+        plan = (
+            [
+                f"  plans:      {self.plan.plans:,} × {self.plan.units} units, "
+                f"{self.plan.assessors} assessors: {self.plan.seconds:.2f} s, "
+                f"{self.plan.queries:,} queries"
+            ]
+            if self.plan is not None
+            else []
+        )
         return [
             f"bulk import: {r.rows:,} rows of {self.qualification} ({self.fmt}, "
             f"{r.file_bytes / mb:.1f} MB) on {self.database}",
@@ -86,6 +113,7 @@ class ImportBench:
             f"  peak RSS:   {r.rss_peak / mb:.0f} MB (ru_maxrss of this process; "
             f"{r.rss_before / mb:.0f} MB before the import, "
             f"+{(r.rss_peak - r.rss_before) / mb:.0f} MB)",
+            *plan,
             (
                 f"  kept:       centre {self.centre_number} and its registrations (committed)"
                 if self.kept
@@ -210,14 +238,91 @@ def import_world(qualification: Qualification) -> tuple[Centre, User]:
     return centre, admin
 
 
+def assessors_add(centre: Centre, admin: User, count: int, *, tag: str = "") -> list[User]:
+    """``count`` assessors at ``centre``, each with an achieved A1 (so they may take new
+    candidates), through the services."""
+    tag = tag or uuid.uuid4().hex[:6]
+    users = get_user_model().objects
+    made: list[User] = []
+    for i in range(count):
+        assessor = users.create_user(username=f"bench-assessor-{tag}-{i}")
+        membership_grant(by=admin, centre=centre, user=assessor, role=Role.ASSESSOR)
+        competence_record(
+            by=admin,
+            centre=centre,
+            user=assessor,
+            role="assessor",
+            av_unit="A1",
+            started_on=dt.date(2010, 1, 1),
+            achieved_on=dt.date(2010, 6, 1),
+        )
+        made.append(assessor)
+    return made
+
+
+def plan_units(qualification: Qualification, count: int) -> list[str]:
+    """The first ``count`` units of the qualification whose content the catalogue holds."""
+    without = units_without_content(qualification)
+    numbers = [
+        str(u["number"])
+        for u in qualification.spec.content.get("units") or ()
+        if str(u["number"]) not in without
+    ]
+    if len(numbers) < count:
+        raise ValueError(f"{qualification.code} has {len(numbers)} units with content")
+    return numbers[:count]
+
+
+def plan_cohort(
+    centre: Centre,
+    qualification: Qualification,
+    ids: list[int],
+    *,
+    by: User,
+    assessors: list[User],
+    units: int = 8,
+) -> PlanRun:
+    """Plan ``units`` units for every registration in ``ids``: the learner at position i is
+    assessed on all of them by ``assessors[i % len(assessors)]``."""
+    numbers = plan_units(qualification, units)
+    target = dt.date(2013, 12, 1)
+    with _counted() as queries:
+        start = time.perf_counter()
+        plans_set_many(
+            by=by,
+            centre=centre,
+            plans=(
+                (
+                    pk,
+                    [
+                        PlanUnitInput(
+                            n, assessor_id=assessors[i % len(assessors)].pk, target_date=target
+                        )
+                        for n in numbers
+                    ],
+                )
+                for i, pk in enumerate(ids)
+            ),
+        )
+        seconds = time.perf_counter() - start
+    return PlanRun(len(ids), len(numbers), len(assessors), seconds, queries[0])
+
+
 class _Rollback(Exception):
     pass
 
 
 def import_bench(
-    n: int, *, qualification: str = QUALIFICATION, fmt: Format = "csv", keep: bool = False
+    n: int,
+    *,
+    qualification: str = QUALIFICATION,
+    fmt: Format = "csv",
+    keep: bool = False,
+    units: int = 0,
+    assessors: int = 10,
 ) -> ImportBench:
-    """Build the centre, import N rows, and (unless ``keep``) roll everything back."""
+    """Build the centre, import N rows, plan ``units`` units for each (if any), and (unless
+    ``keep``) roll everything back."""
     database = f"{connection.vendor} {connection.settings_dict.get('NAME')}"
     result: ImportBench | None = None
     with tempfile.TemporaryDirectory() as scratch, override_settings(ASSAY_TODAY=TODAY):
@@ -225,18 +330,27 @@ def import_bench(
         log = {} if keep else {"ASSAY_ANCHOR_LOG": Path(scratch) / "anchors.log"}
         with override_settings(**log):
             if keep:  # the import commits inside the timed call, as it does for a user
-                qual = qualification_get(qualification)
-                centre, admin = import_world(qual)
-                run = build_and_import(centre, qual, n, by=admin, fmt=fmt)
-                return ImportBench(qual.code, fmt, database, keep, run, centre.number)
+                return _bench(n, qualification, fmt, database, keep, units, assessors)
             try:
                 with transaction.atomic():
-                    qual = qualification_get(qualification)
-                    centre, admin = import_world(qual)
-                    run = build_and_import(centre, qual, n, by=admin, fmt=fmt)
-                    result = ImportBench(qual.code, fmt, database, keep, run, centre.number)
+                    result = _bench(n, qualification, fmt, database, keep, units, assessors)
                     raise _Rollback
             except _Rollback:
                 pass
     assert result is not None
     return result
+
+
+def _bench(
+    n: int, qualification: str, fmt: Format, database: str, keep: bool, units: int, count: int
+) -> ImportBench:
+    qual = qualification_get(qualification)
+    centre, admin = import_world(qual)
+    staff = assessors_add(centre, admin, count) if units else []
+    run = build_and_import(centre, qual, n, by=admin, fmt=fmt)
+    plan = (
+        plan_cohort(centre, qual, run.ids, by=admin, assessors=staff, units=units)
+        if units
+        else None
+    )
+    return ImportBench(qual.code, fmt, database, keep, run, centre.number, plan)

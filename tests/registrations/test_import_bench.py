@@ -16,7 +16,7 @@ from assay.catalogue.selectors import qualification_get
 from assay.cli.main import main
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
-from assay.registrations.models import Candidate, Registration
+from assay.registrations.models import Candidate, PlanUnit, Registration
 from tests.fixtures_centre import World, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,22 @@ def test_build_and_import_registers_n_candidates_at_the_centre(world: World) -> 
     assert Candidate.objects.filter(registrations__in=registrations).distinct().count() == 12
     again = build_and_import(world.north, qual, 3, by=world["centre_admin"])
     assert not set(again.ids) & set(run.ids)
+
+
+def test_the_bench_plans_every_learner_with_one_assessor_in_turn(
+    catalogue: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_bench(6, units=8, assessors=3, keep=True)
+    assert result.plan is not None
+    assert (result.plan.plans, result.plan.units, result.plan.assessors) == (6, 8, 3)
+    units = PlanUnit.objects.filter(registration_id__in=result.run.ids)
+    assert units.count() == 6 * 8
+    per_learner = {
+        pk: set(units.filter(registration_id=pk).values_list("assessor_id", flat=True))
+        for pk in result.run.ids
+    }
+    assert all(len(a) == 1 for a in per_learner.values())
+    assert len(set().union(*per_learner.values())) == 3
+    assert any("plans:" in line for line in result.lines())
+    assert records_verify().ok
