@@ -334,6 +334,8 @@ def _insert_chunk(
     periods: dict[tuple[int, dt.date], PeriodEnd],
     now: dt.datetime,
 ) -> list[int]:
+    """What ``registration_create`` writes for one registration, for a chunk of rows (keep
+    the two in step: tests/registrations/test_bulk.py compares every table's growth)."""
     candidates = Candidate.objects.bulk_create(
         Candidate(
             centre=centre,
