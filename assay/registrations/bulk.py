@@ -9,24 +9,20 @@ Built for files of tens of thousands of rows (docs/performance.md, ``assay bench
 rows are read as a stream (``iter_rows``); the qualifications the file names, their entry
 facts, period of registration and the centre's approvals are resolved once per file; each
 row's entry rules are checked once; a row that passes keeps only what its insert needs; and
-the rows are inserted a chunk at a time (candidates, held qualifications, registrations, first
-status changes and the ``registered`` record that starts each enrolment chain) in one
-transaction. Each row gets exactly the rows and the chained record ``registration_create``
-writes for one registration.
+the rows are inserted a chunk at a time in one transaction (``bulk_insert.py``), each with
+exactly the rows and the chained record ``registration_create`` writes for one registration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import QuerySet
 
 from assay import clock
@@ -34,24 +30,13 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
-from assay.engines.entry.rules import CentreApproval, PeriodEnd, QualificationFacts, entry_decision
+from assay.engines.entry.rules import CentreApproval, QualificationFacts, entry_decision
 from assay.engines.plausible import business_date_problem
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from assay.registrations.enrolment import enrolment_register_many
+from assay.registrations.bulk_insert import ReadyRow, insert_rows
 from assay.registrations.facts import approvals_in_force, qualification_facts
-from assay.registrations.models import (
-    Candidate,
-    HeldQualification,
-    JobKind,
-    Registration,
-    Status,
-    StatusChange,
-)
-from assay.registrations.services import (
-    CandidateInput,
-    candidate_facts,
-    registration_period,
-)
+from assay.registrations.models import JobKind, Registration, Status
+from assay.registrations.services import CandidateInput, candidate_facts
 from assay.registrations.tabular import (
     Row,
     csv_chunks,
@@ -81,9 +66,6 @@ EXPORT_ONLY = ("registration_id", "status", "end_date")
 LENGTHS = {"first_name": 100, "last_name": 100, "email": 254, "phone": 40}
 LENGTHS |= {"employer": 200, "job_role": 200}
 ACTIVE = (Status.REGISTERED, Status.IN_PROGRESS)
-# Rows inserted per round trip: big enough that the per-statement cost vanishes, small enough
-# that the objects of one chunk stay a few megabytes.
-CHUNK = 1000
 
 __all__ = [
     "COLUMNS",
@@ -112,16 +94,6 @@ class RowResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-@dataclass(frozen=True, slots=True)
-class _Ready:
-    """A row that passed every check: what its insert needs and nothing more."""
-
-    number: int
-    candidate: CandidateInput
-    qualification: Qualification
-    registered_on: dt.date
 
 
 @dataclass(slots=True)
@@ -163,7 +135,7 @@ def bulk_import_ids(
     ``checked`` is called once every row has passed, with the number about to be registered;
     ``progress`` with the number of rows registered so far."""
     _authorise(by, centre)
-    ready: list[_Ready] = []
+    ready: list[ReadyRow] = []
     bad: dict[str, str] = {}
     for number, errors, item in _Checker(centre).check(rows):
         if errors:
@@ -176,7 +148,7 @@ def bulk_import_ids(
         raise InvalidInput({"file": "there are no candidates in the file"})
     if checked is not None:
         checked(len(ready))
-    return _insert(by, centre, ready, progress)
+    return insert_rows(by, centre, ready, progress)
 
 
 def bulk_import(
@@ -204,14 +176,14 @@ def bulk_check_and_import(
     each row is checked once."""
     _authorise(by, centre)
     results: list[RowResult] = []
-    ready: list[_Ready] = []
+    ready: list[ReadyRow] = []
     for number, errors, item in _Checker(centre).check(rows):
         results.append(RowResult(number, errors))
         if commit and item is not None:
             ready.append(item)
     if not commit or not results or any(r.errors for r in results):
         return results, []
-    return results, _insert(by, centre, ready, None)
+    return results, insert_rows(by, centre, ready, None)
 
 
 def _authorise(by: User, centre: Centre) -> None:
@@ -236,7 +208,7 @@ class _Checker:
     active: dict[tuple[str, str, dt.date, str], int] | None = None
     first_seen: dict[tuple[str, str, dt.date, str], int] = field(default_factory=dict)
 
-    def check(self, rows: Iterable[Row]) -> Iterator[tuple[int, list[str], _Ready | None]]:
+    def check(self, rows: Iterable[Row]) -> Iterator[tuple[int, list[str], ReadyRow | None]]:
         """Each row's number, errors and (when it has none) what its insert needs."""
         if self.active is None:
             self.active = _active_registrations(self.centre)
@@ -252,7 +224,7 @@ class _Checker:
                 yield (
                     p.number,
                     p.errors,
-                    _Ready(p.number, p.candidate, p.qualification, p.registered_on),
+                    ReadyRow(p.number, p.candidate, p.qualification, p.registered_on),
                 )
 
     def _duplicates(self, p: _Prepared) -> None:
@@ -305,85 +277,6 @@ def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str],
         "pk",
     )
     return {(f.casefold(), la.casefold(), dob, code): pk for f, la, dob, code, pk in rows}
-
-
-# --- inserting ---------------------------------------------------------------------------
-
-
-def _insert(
-    by: User, centre: Centre, ready: list[_Ready], progress: Callable[[int], None] | None
-) -> list[int]:
-    """Insert the rows a chunk at a time in one transaction; the ids in the file's order."""
-    periods: dict[tuple[int, dt.date], PeriodEnd] = {}
-    ids: list[int] = []
-    now = clock.now()  # one moment for the file's rows, as they are one act
-    with transaction.atomic():
-        it = iter(ready)
-        while chunk := list(islice(it, CHUNK)):
-            ids.extend(_insert_chunk(by, centre, chunk, periods, now))
-            if progress is not None:
-                for done in range(len(ids) - len(chunk) + 1, len(ids) + 1):
-                    progress(done)
-    return ids
-
-
-def _insert_chunk(
-    by: User,
-    centre: Centre,
-    chunk: Sequence[_Ready],
-    periods: dict[tuple[int, dt.date], PeriodEnd],
-    now: dt.datetime,
-) -> list[int]:
-    """What ``registration_create`` writes for one registration, for a chunk of rows (keep
-    the two in step: tests/registrations/test_bulk.py compares every table's growth)."""
-    candidates = Candidate.objects.bulk_create(
-        Candidate(
-            centre=centre,
-            first_name=r.candidate.first_name.strip(),
-            last_name=r.candidate.last_name.strip(),
-            date_of_birth=r.candidate.date_of_birth,
-            email=r.candidate.email,
-            phone=r.candidate.phone,
-            employer=r.candidate.employer,
-            job_role=r.candidate.job_role,
-            job_kind=r.candidate.job_kind,
-            created_at=now,
-        )
-        for r in chunk
-    )
-    HeldQualification.objects.bulk_create(
-        HeldQualification(candidate=candidate, qualification_code=code)
-        for r, candidate in zip(chunk, candidates, strict=True)
-        for code in r.candidate.held
-    )
-    registrations = []
-    for r, candidate in zip(chunk, candidates, strict=True):
-        key = (r.qualification.pk, r.registered_on)
-        if key not in periods:
-            periods[key] = registration_period(r.qualification, r.registered_on)
-        period = periods[key]
-        registrations.append(
-            Registration(
-                candidate=candidate,
-                centre=centre,
-                qualification=r.qualification,
-                registered_on=r.registered_on,
-                end_date=period.end,
-                end_date_explanation=period.explanation,
-                created_by_id=by.pk,
-                created_at=now,
-            )
-        )
-    Registration.objects.bulk_create(registrations)
-    firsts = StatusChange.objects.bulk_create(
-        StatusChange(
-            registration=r, from_status="", to_status=Status.REGISTERED, by_id=by.pk, at=now
-        )
-        for r in registrations
-    )
-    # Rows created in this transaction are invisible to others until commit: no lock needed.
-    enrolment_register_many(list(zip(registrations, firsts, strict=True)), by=by)
-    return [r.pk for r in registrations]
 
 
 # --- reading a row -----------------------------------------------------------------------
