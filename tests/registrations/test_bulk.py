@@ -35,6 +35,7 @@ from assay.registrations.bulk import (
 )
 from assay.registrations.dashboard import centre_candidates
 from assay.registrations.enrolment import chain_name, registration_fields, status_change_fields
+from assay.registrations.facts import approvals_in_force, current_approval
 from assay.registrations.models import (
     Candidate,
     HeldQualification,
@@ -341,3 +342,26 @@ def test_an_imported_row_writes_the_same_rows_as_registration_create(world: Worl
     added_bulk = {k: imported[k] - single[k] for k in single if imported[k] != single[k]}
     assert added_bulk == added_once
     assert added_once["registrations.Registration"] == 1
+
+
+def test_the_approval_history_read_once_answers_as_current_approval_on_every_day(
+    world: World,
+) -> None:
+    ab = world["awarding_body"]
+    for status, since, reason in [
+        ("suspended", dt.date(2012, 5, 1), "Staffing"),
+        ("approved", dt.date(2012, 5, 1), ""),  # same day, recorded later: it wins
+        ("withdrawn", dt.date(2013, 1, 10), "Closed"),
+        ("approved", dt.date(2013, 2, 1), ""),
+    ]:
+        approval_record(
+            by=ab,
+            centre=world.north,
+            approval=ApprovalInput("4430-04", status, since, None, reason),
+        )
+    in_force = approvals_in_force(world.north, "4430-04")
+    day = dt.date(2010, 1, 1)
+    while day < dt.date(2013, 6, 1):
+        assert in_force(day) == current_approval(world.north, "4430-04", day), day
+        day += dt.timedelta(days=9)
+    assert approvals_in_force(world.north, "NOPE")(day) is None
