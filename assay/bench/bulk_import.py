@@ -12,10 +12,10 @@ its registrations, so ``assay records verify`` can check the chains the import s
 ``build_and_import`` is the part other benchmarks call (``assay bench scale`` builds a centre
 of N learners through the real services): it writes the file and imports it at a centre they
 built, and answers the registrations' ids. The import's columns hold no learning plan, so
-``assessors_add`` and ``plan_cohort`` follow it: A assessors with their A1, then K units per
-plan for every imported registration, each learner's units assessed by one assessor in turn
-(``registrations.plans_bulk.plans_set_many``, the same checks and chained records as
-``plan_set``, in bulk).
+``build_cohort`` follows it with ``assessors_add`` and ``plan_cohort``: A assessors with their
+A1, then K units per plan for every imported registration, each learner's units assessed by
+one assessor in turn (``registrations.plans_bulk.plans_set_many``, the same checks and
+chained records as ``plan_set``, in bulk).
 """
 
 from __future__ import annotations
@@ -343,16 +343,41 @@ def import_bench(
     return result
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """What ``build_cohort`` made: the import, the plans and the assessors."""
+
+    run: ImportRun
+    plan: PlanRun
+    assessors: list[User]
+
+
+def build_cohort(
+    centre: Centre,
+    qualification: Qualification,
+    n: int,
+    *,
+    by: User,
+    assessors: int = 10,
+    units: int = 8,
+    fmt: Format = "csv",
+) -> Cohort:
+    """N learners at ``centre`` as ``bench scale`` wants them: registered by the bulk import,
+    ``assessors`` new assessors with their A1, and a plan of ``units`` units for every learner,
+    each learner with one assessor in turn (so each assessor has N / ``assessors``)."""
+    staff = assessors_add(centre, by, assessors)
+    run = build_and_import(centre, qualification, n, by=by, fmt=fmt)
+    plan = plan_cohort(centre, qualification, run.ids, by=by, assessors=staff, units=units)
+    return Cohort(run, plan, staff)
+
+
 def _bench(
     n: int, qualification: str, fmt: Format, database: str, keep: bool, units: int, count: int
 ) -> ImportBench:
     qual = qualification_get(qualification)
     centre, admin = import_world(qual)
-    staff = assessors_add(centre, admin, count) if units else []
+    if units:
+        cohort = build_cohort(centre, qual, n, by=admin, assessors=count, units=units, fmt=fmt)
+        return ImportBench(qual.code, fmt, database, keep, cohort.run, centre.number, cohort.plan)
     run = build_and_import(centre, qual, n, by=admin, fmt=fmt)
-    plan = (
-        plan_cohort(centre, qual, run.ids, by=admin, assessors=staff, units=units)
-        if units
-        else None
-    )
-    return ImportBench(qual.code, fmt, database, keep, run, centre.number, plan)
+    return ImportBench(qual.code, fmt, database, keep, run, centre.number)

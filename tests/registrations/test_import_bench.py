@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from assay.bench.bulk_import import build_and_import, import_bench
+from assay.bench.bulk_import import build_and_import, build_cohort, import_bench
 from assay.catalogue.selectors import qualification_get
 from assay.cli.main import main
 from assay.records.models import ChainRecord
@@ -76,4 +76,16 @@ def test_the_bench_plans_every_learner_with_one_assessor_in_turn(
     assert all(len(a) == 1 for a in per_learner.values())
     assert len(set().union(*per_learner.values())) == 3
     assert any("plans:" in line for line in result.lines())
+    assert records_verify().ok
+
+
+def test_build_cohort_gives_the_scale_bench_learners_with_plans_and_assessors(
+    world: World,
+) -> None:
+    qual = qualification_get("4430-04")
+    cohort = build_cohort(world.north, qual, 5, by=world["centre_admin"], assessors=2, units=3)
+    assert cohort.run.rows == 5 and len(cohort.assessors) == 2
+    units = PlanUnit.objects.filter(registration_id__in=cohort.run.ids)
+    assert units.count() == 15
+    assert set(units.values_list("assessor_id", flat=True)) == {a.pk for a in cohort.assessors}
     assert records_verify().ok
