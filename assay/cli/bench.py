@@ -226,7 +226,7 @@ def import_cmd(
     n_rows: int, qualification: str, fmt: str, units: int, assessors: int, keep: bool
 ) -> None:
     """Register ROWS candidates from one file through the bulk import, on the configured
-    database: rows, seconds, rows/s, queries and peak RSS.
+    database: rows, seconds, rows/s, CPU time, queries and peak RSS.
 
     A centre approved for the qualification and its administrator are made through the
     services, an N-row file in the import's columns is written to a temporary file (not
