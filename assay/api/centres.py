@@ -147,10 +147,10 @@ def bulk_register(
     `dry_run=true` lists every row's errors and changes nothing. Otherwise all or nothing:
     one bad row and 422 lists each bad row in `details`."""
     user, centre = _must_administer(request, centre_id)
-    rows = bulk.read_rows(file, name=file.name or "")
+    rows = bulk.iter_rows(file, name=file.name or "")
     if dry_run:
         return Status(200, BulkReport.of(bulk.bulk_check(by=user, centre=centre, rows=rows)))
-    return Status(201, BulkImported.of(bulk.bulk_import(by=user, centre=centre, rows=rows)))
+    return Status(201, BulkImported.of(bulk.bulk_import_ids(by=user, centre=centre, rows=rows)))
 
 
 @router.get(

@@ -196,6 +196,72 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
         click.echo(out, nl=False)
 
 
+@bench.command("import")
+@click.option("--rows", "n_rows", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--qualification", default="4430-04", show_default=True, help="Code or id.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--plan-units",
+    "units",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Then plan this many units for every learner (bulk plans, timed apart).",
+)
+@click.option(
+    "--assessors",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Assessors sharing the learners (with --plan-units).",
+)
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Commit the bench centre and its registrations (then `assay records verify`).",
+)
+def import_cmd(
+    n_rows: int, qualification: str, fmt: str, units: int, assessors: int, keep: bool
+) -> None:
+    """Register ROWS candidates from one file through the bulk import, on the configured
+    database: rows, seconds, rows/s, CPU time, queries and peak RSS.
+
+    A centre approved for the qualification and its administrator are made through the
+    services, an N-row file in the import's columns is written to a temporary file (not
+    timed), and `register bulk`'s service reads and imports it (the clock is pinned to
+    2013-03-01, inside the seed handbooks' registration window). Peak RSS is the process's
+    ru_maxrss (getrusage), printed with its value before the import. With --plan-units K,
+    A assessors (--assessors) get an A1 and every learner a plan of K units with one of them
+    as assessor, in bulk (what `bench scale` needs; the import's columns hold no plan).
+    Without --keep it all
+    happens in a transaction that is rolled back (the database is left as it was, and the
+    final COMMIT is not timed); with --keep the import commits as it does for a user.
+    """
+    from assay.bench.bulk_import import import_bench
+    from assay.cli.output import fail
+    from assay.errors import InvalidInput, NotFound
+
+    try:
+        result = import_bench(
+            n_rows,
+            qualification=qualification,
+            fmt="xlsx" if fmt == "xlsx" else "csv",
+            keep=keep,
+            units=units,
+            assessors=assessors,
+        )
+    except NotFound as exc:
+        fail(f"{exc} (run `assay catalogue import --library` first)")
+    except InvalidInput as exc:
+        fail("; ".join(f"{where}: {message}" for where, message in list(exc.errors.items())[:5]))
+    except ValueError as exc:
+        fail(str(exc))
+    for line in result.lines():
+        click.echo(line)
+
+
 @bench.command("records")
 @click.option("--chains", type=click.IntRange(min=1), default=2000, show_default=True)
 @click.option("--per-chain", type=click.IntRange(min=1), default=50, show_default=True)

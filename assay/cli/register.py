@@ -163,10 +163,9 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
     user = acting(as_user)
     with domain_errors():
         centre = centre_find(user, centre_id)
-        with file.open("rb") as stream:
-            rows = bulk_rows.read_rows(stream, name=file.name)
     if dry_run:
-        with domain_errors():
+        with domain_errors(), file.open("rb") as stream:
+            rows = bulk_rows.iter_rows(stream, name=file.name)
             report = BulkReport.of(bulk_rows.bulk_check(by=user, centre=centre, rows=rows))
         for bad in report.errors:
             for error in bad.errors:
@@ -179,15 +178,23 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
     with domain_errors(), ExitStack() as stack:
         bars: list[Any] = []
 
-        def step(done: int) -> None:
+        def checked(total: int) -> None:
             # The bar starts with the first registration, after every row has been checked.
-            if not bars:
-                bar = click.progressbar(length=len(rows), label="Registering", file=sys.stderr)
-                bars.append(stack.enter_context(bar))
+            bar = click.progressbar(length=total, label="Registering", file=sys.stderr)
+            bars.append(stack.enter_context(bar))
+
+        def step(done: int) -> None:
             bars[0].update(1)
 
         try:
-            created = bulk_rows.bulk_import(by=user, centre=centre, rows=rows, progress=step)
+            stream = stack.enter_context(file.open("rb"))
+            created = bulk_rows.bulk_import_ids(
+                by=user,
+                centre=centre,
+                rows=bulk_rows.iter_rows(stream, name=file.name),
+                progress=step,
+                checked=checked,
+            )
         except InvalidInput as exc:
             if not all(where.startswith("row ") for where in exc.errors):
                 raise

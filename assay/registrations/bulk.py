@@ -4,19 +4,25 @@
 entry-rule refusals, the same candidate twice in the file or already registered) and nothing
 changes, not even the refusal log. ``bulk_import`` is all-or-nothing: any row with a problem
 refuses the whole file; otherwise every row is registered in one transaction.
+
+Built for files of tens of thousands of rows (docs/performance.md, ``assay bench import``):
+rows are read as a stream (``iter_rows``); the qualifications the file names, their entry
+facts, period of registration and the centre's approvals are resolved once per file; each
+row's entry rules are checked once; a row that passes keeps only what its insert needs; and
+the rows are inserted a chunk at a time in one transaction (``bulk_insert.py``), each with
+exactly the rows and the chained record ``registration_create`` writes for one registration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import QuerySet
 
 from assay import clock
@@ -24,14 +30,17 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
 from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
-from assay.engines.entry.rules import CentreApproval
+from assay.engines.entry.rules import CentreApproval, QualificationFacts, entry_decision
 from assay.engines.plausible import business_date_problem
-from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
+from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.registrations.bulk_insert import ReadyRow, insert_rows
+from assay.registrations.facts import approvals_in_force, qualification_facts
 from assay.registrations.models import JobKind, Registration, Status
-from assay.registrations.services import CandidateInput, registration_check, registration_create
+from assay.registrations.services import CandidateInput, candidate_facts
 from assay.registrations.tabular import (
     Row,
     csv_chunks,
+    iter_table,
     read_table,
     write_csv,
 )
@@ -63,10 +72,13 @@ __all__ = [
     "Row",
     "RowResult",
     "bulk_check",
+    "bulk_check_and_import",
     "bulk_import",
+    "bulk_import_ids",
     "export_csv",
     "export_csv_chunks",
     "export_xlsx",
+    "iter_rows",
     "parse_date",
     "read_rows",
 ]
@@ -98,53 +110,80 @@ def read_rows(stream: IO[bytes], *, name: str = "") -> list[Row]:
     return read_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
 
 
-def bulk_check(*, by: User, centre: Centre, rows: Sequence[Row]) -> list[RowResult]:
+def iter_rows(stream: IO[bytes], *, name: str = "") -> Iterator[Row]:
+    """``read_rows`` one row at a time (the header is checked before this returns)."""
+    return iter_table(stream, name=name, columns=COLUMNS + EXPORT_ONLY, required=REQUIRED)
+
+
+def bulk_check(*, by: User, centre: Centre, rows: Iterable[Row]) -> list[RowResult]:
     """Every row with its errors; changes nothing and logs no refusal."""
     _authorise(by, centre)
-    return [RowResult(p.number, p.errors) for p in _prepare(centre, rows)]
+    return [RowResult(number, errors) for number, errors, _ in _Checker(centre).check(rows)]
+
+
+def bulk_import_ids(
+    *,
+    by: User,
+    centre: Centre,
+    rows: Iterable[Row],
+    progress: Callable[[int], None] | None = None,
+    checked: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Register every row in one transaction, or none: InvalidInput lists each bad row.
+    Returns the new registrations' ids in the file's order.
+
+    ``checked`` is called once every row has passed, with the number about to be registered;
+    ``progress`` with the number of rows registered so far."""
+    _authorise(by, centre)
+    ready: list[ReadyRow] = []
+    bad: dict[str, str] = {}
+    for number, errors, item in _Checker(centre).check(rows):
+        if errors:
+            bad[f"row {number}"] = "; ".join(errors)
+        elif item is not None and not bad:  # once a row is bad, nothing will be inserted
+            ready.append(item)
+    if bad:
+        raise InvalidInput(bad)
+    if not ready:
+        raise InvalidInput({"file": "there are no candidates in the file"})
+    if checked is not None:
+        checked(len(ready))
+    return insert_rows(by, centre, ready, progress)
 
 
 def bulk_import(
     *,
     by: User,
     centre: Centre,
-    rows: Sequence[Row],
+    rows: Iterable[Row],
     progress: Callable[[int], None] | None = None,
 ) -> list[Registration]:
-    """Register every row in one transaction, or none: InvalidInput lists each bad row.
+    """``bulk_import_ids`` answering the registrations themselves (with their candidates):
+    for a few rows; a front door that only counts or lists ids uses ``bulk_import_ids``.
 
     ``progress`` is called with the number of rows registered so far.
     """
+    ids = bulk_import_ids(by=by, centre=centre, rows=rows, progress=progress)
+    found = Registration.objects.select_related("candidate").in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+def bulk_check_and_import(
+    *, by: User, centre: Centre, rows: Iterable[Row], commit: bool
+) -> tuple[list[RowResult], list[int]]:
+    """Every row's result and, with ``commit`` when no row has an error, the registrations'
+    ids (all or nothing, as ``bulk_import``): the browser's check and import in one pass, so
+    each row is checked once."""
     _authorise(by, centre)
-    prepared = _prepare(centre, rows)
-    bad = {f"row {p.number}": "; ".join(p.errors) for p in prepared if p.errors}
-    if bad:
-        raise InvalidInput(bad)
-    if not prepared:
-        raise InvalidInput({"file": "there are no candidates in the file"})
-    created: list[Registration] = []
-    with transaction.atomic():
-        for done, p in enumerate(prepared, start=1):
-            assert p.candidate is not None and p.qualification is not None
-            try:
-                created.append(
-                    registration_create(
-                        by=by,
-                        centre=centre,
-                        qualification_key=p.qualification.code,
-                        candidate_input=p.candidate,
-                        registered_on=p.registered_on,
-                        log_refusal=False,
-                    )
-                )
-            except RegistrationRefused as exc:
-                messages = "; ".join(f"{code}: {message}" for code, message in exc.reasons)
-                raise InvalidInput({f"row {p.number}": messages}) from exc
-            except InvalidInput as exc:
-                raise InvalidInput({f"row {p.number}": str(exc)}) from exc
-            if progress is not None:
-                progress(done)
-    return created
+    results: list[RowResult] = []
+    ready: list[ReadyRow] = []
+    for number, errors, item in _Checker(centre).check(rows):
+        results.append(RowResult(number, errors))
+        if commit and item is not None:
+            ready.append(item)
+    if not commit or not results or any(r.errors for r in results):
+        return results, []
+    return results, insert_rows(by, centre, ready, None)
 
 
 def _authorise(by: User, centre: Centre) -> None:
@@ -152,52 +191,81 @@ def _authorise(by: User, centre: Centre) -> None:
         raise NotAllowed("only a centre administrator can register candidates")
 
 
-def _prepare(centre: Centre, rows: Sequence[Row]) -> list[_Prepared]:
-    quals: dict[str, Qualification | None] = {}
-    today = clock.today()
-    active = _active_registrations(centre)
-    first_seen: dict[tuple[str, str, dt.date, str], int] = {}
-    approvals: dict[tuple[str, dt.date], CentreApproval | None] = {}
-    prepared = []
-    for row in rows:
-        p = _parse(row, quals, today)
-        if p.candidate is not None and p.qualification is not None:
-            key = (
-                p.candidate.first_name.casefold(),
-                p.candidate.last_name.casefold(),
-                p.candidate.date_of_birth,
-                p.qualification.code,
-            )
-            if key in first_seen:
-                p.errors.append(
-                    f"duplicate of row {first_seen[key]} (same candidate, date of birth "
-                    "and qualification)"
-                )
+# --- checking ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Checker:
+    """What a file's rows are checked against, resolved once per file: the qualifications it
+    names (by the key written in the file), their entry facts and the centre's approvals in
+    force, the centre's active registrations, and the candidates seen in earlier rows."""
+
+    centre: Centre
+    today: dt.date = field(default_factory=clock.today)
+    quals: dict[str, Qualification | None] = field(default_factory=dict)
+    facts: dict[int, QualificationFacts] = field(default_factory=dict)
+    approvals: dict[str, Callable[[dt.date], CentreApproval | None]] = field(default_factory=dict)
+    active: dict[tuple[str, str, dt.date, str], int] | None = None
+    first_seen: dict[tuple[str, str, dt.date, str], int] = field(default_factory=dict)
+
+    def check(self, rows: Iterable[Row]) -> Iterator[tuple[int, list[str], ReadyRow | None]]:
+        """Each row's number, errors and (when it has none) what its insert needs."""
+        if self.active is None:
+            self.active = _active_registrations(self.centre)
+        for row in rows:
+            p = _parse(row, self.quals, self.today)
+            if p.candidate is not None and p.qualification is not None:
+                self._duplicates(p)
+                self._entry_rules(p)
+            if p.errors or p.candidate is None or p.qualification is None:
+                yield p.number, p.errors, None
             else:
-                first_seen[key] = row.number
-            if key in active:
-                p.errors.append(
-                    f"{p.candidate.first_name} {p.candidate.last_name} is already registered "
-                    f"for {p.qualification.code} at this centre (registration {active[key]})"
+                assert p.registered_on is not None
+                yield (
+                    p.number,
+                    p.errors,
+                    ReadyRow(p.number, p.candidate, p.qualification, p.registered_on),
                 )
-        if p.candidate is not None:
-            _entry_rules(p, centre, approvals)
-        prepared.append(p)
-    return prepared
 
+    def _duplicates(self, p: _Prepared) -> None:
+        assert p.candidate is not None and p.qualification is not None
+        assert self.active is not None
+        key = (
+            p.candidate.first_name.casefold(),
+            p.candidate.last_name.casefold(),
+            p.candidate.date_of_birth,
+            p.qualification.code,
+        )
+        if key in self.first_seen:
+            p.errors.append(
+                f"duplicate of row {self.first_seen[key]} (same candidate, date of birth "
+                "and qualification)"
+            )
+        else:
+            self.first_seen[key] = p.number
+        if key in self.active:
+            p.errors.append(
+                f"{p.candidate.first_name} {p.candidate.last_name} is already registered "
+                f"for {p.qualification.code} at this centre (registration {self.active[key]})"
+            )
 
-def _entry_rules(
-    p: _Prepared, centre: Centre, approvals: dict[tuple[str, dt.date], CentreApproval | None]
-) -> None:
-    assert p.candidate is not None and p.qualification is not None
-    decision = registration_check(
-        centre=centre,
-        qualification=p.qualification,
-        candidate=p.candidate,
-        registered_on=p.registered_on,
-        approvals=approvals,
-    )
-    p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
+    def _entry_rules(self, p: _Prepared) -> None:
+        """The entry rules' decision, once per row, on the facts resolved once per file (the
+        plausibility checks ``registration_check`` repeats were made by ``_parse``)."""
+        assert p.candidate is not None and p.qualification is not None
+        assert p.registered_on is not None
+        qual = p.qualification
+        if qual.pk not in self.facts:
+            self.facts[qual.pk] = qualification_facts(qual)
+        if qual.code not in self.approvals:
+            self.approvals[qual.code] = approvals_in_force(self.centre, qual.code)
+        decision = entry_decision(
+            candidate=candidate_facts(p.candidate),
+            qualification=self.facts[qual.pk],
+            approval=self.approvals[qual.code](p.registered_on),
+            registered_on=p.registered_on,
+        )
+        p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
 
 
 def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str], int]:
@@ -209,6 +277,9 @@ def _active_registrations(centre: Centre) -> dict[tuple[str, str, dt.date, str],
         "pk",
     )
     return {(f.casefold(), la.casefold(), dob, code): pk for f, la, dob, code, pk in rows}
+
+
+# --- reading a row -----------------------------------------------------------------------
 
 
 def _parse(row: Row, quals: dict[str, Qualification | None], today: dt.date) -> _Prepared:

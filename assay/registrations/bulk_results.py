@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pydantic import Field
 
 from assay.registrations.bulk import RowResult
-from assay.registrations.models import Registration
 from assay.registrations.shapes import ReadModel
 
 
@@ -37,6 +36,6 @@ class BulkImported(ReadModel):
     registrations: list[int]
 
     @classmethod
-    def of(cls, created: Sequence[Registration]) -> BulkImported:
-        """What ``bulk.bulk_import`` registered, in the file's order."""
-        return cls(imported=len(created), registrations=[x.pk for x in created])
+    def of(cls, created: Sequence[int]) -> BulkImported:
+        """What ``bulk.bulk_import_ids`` registered (the ids), in the file's order."""
+        return cls(imported=len(created), registrations=list(created))

@@ -3,7 +3,8 @@ when asked and nothing is wrong, imports them all (``bulk.bulk_import``: all or 
 
 The page shows every row with its errors, so the centre fixes the whole file at once; the file
 itself is handed back base64-encoded for the "import these rows" step, so nothing is kept on the
-server between the check and the import (the import checks every row again).
+server between the check and the import (the import checks every row again, once:
+``bulk.bulk_check_and_import``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 from assay.centres.models import Centre
 from assay.errors import InvalidInput
 from assay.registrations import bulk
-from assay.registrations.models import Registration
 from assay.users import User
 
 # The browser's upload limit for a candidate list (a few thousand rows is well under this).
@@ -38,7 +38,7 @@ class BulkOutcome:
     name: str
     rows: list[BulkRow] = field(default_factory=list)
     content_b64: str = ""
-    imported: list[Registration] = field(default_factory=list)
+    imported: list[int] = field(default_factory=list)  # the new registrations' ids
 
     @property
     def bad(self) -> list[BulkRow]:
@@ -66,7 +66,8 @@ def bulk_upload(
     rows = bulk.read_rows(io.BytesIO(content), name=name)
     if not rows:
         raise InvalidInput({"file": "there are no candidates in the file"})
-    results = {r.row_number: r.errors for r in bulk.bulk_check(by=by, centre=centre, rows=rows)}
+    checked, imported = bulk.bulk_check_and_import(by=by, centre=centre, rows=rows, commit=commit)
+    results = {r.row_number: r.errors for r in checked}
     outcome = BulkOutcome(
         name=name,
         rows=[
@@ -79,7 +80,6 @@ def bulk_upload(
             for row in rows
         ],
         content_b64=base64.b64encode(content).decode("ascii"),
+        imported=imported,
     )
-    if commit and outcome.ok:
-        outcome.imported = bulk.bulk_import(by=by, centre=centre, rows=rows)
     return outcome

@@ -22,7 +22,7 @@ from assay.errors import NotAllowed
 from assay.files.digest import text_sha256
 from assay.records.models import ChainRecord
 from assay.records.registry import Problem, day_text, moment_text, only_id
-from assay.records.services import record_append
+from assay.records.services import record_append, record_append_many
 from assay.registrations.models import (
     Extension,
     PlanUnit,
@@ -163,6 +163,30 @@ def enrolment_append(
     if plan is not None:
         payload["replace"] = {"plan_unit": [plan_unit_fields(u) for u in plan]}
     return record_append(chain_name(registration_id), kind=kind, payload=payload, by=by)
+
+
+def enrolment_register_many(
+    registered: Sequence[tuple[Registration, StatusChange]], *, by: User | None
+) -> None:
+    """Start the chain of many registrations just inserted, each with the ``registered``
+    record ``registration_create`` appends (its columns and its first status change), in one
+    insert. The rows are not re-read: they were built in memory with every column set, and
+    the reconciler (``records verify``) compares the stored rows with these records."""
+    record_append_many(
+        [
+            (
+                chain_name(registration.pk),
+                engine.REGISTERED,
+                {
+                    "registration": registration.pk,
+                    "set": registration_fields(registration),
+                    "rows": {"status_change": [status_change_fields(first)]},
+                },
+            )
+            for registration, first in registered
+        ],
+        by=by,
+    )
 
 
 _MODELS: dict[str, Any] = {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from assay.catalogue.models import Qualification
@@ -37,6 +39,27 @@ def current_approval(centre: Centre, code: str, on: dt.date) -> CentreApproval |
         .first()
     )
     return None if row is None else approval_fact(row)
+
+
+def approvals_in_force(centre: Centre, code: str) -> Callable[[dt.date], CentreApproval | None]:
+    """``current_approval`` for any date, from one query: the centre's whole approval history
+    for ``code`` is read once (a bulk import asks for every row's registration date)."""
+    rows = QualificationApproval.objects.filter(centre=centre, qualification_code=code).order_by(
+        "since", "recorded_at", "pk"
+    )
+    starts: list[dt.date] = []
+    facts: list[CentreApproval] = []
+    for row in rows:
+        starts.append(row.since)
+        facts.append(approval_fact(row))
+
+    def on(day: dt.date) -> CentreApproval | None:
+        # The last decision starting on or before ``day`` in (since, recorded_at, pk) order is
+        # the first one ``current_approval`` finds in the reverse order.
+        index = bisect_right(starts, day)
+        return facts[index - 1] if index else None
+
+    return on
 
 
 def approval_fact(row: QualificationApproval) -> CentreApproval:

@@ -94,7 +94,8 @@ def registered_on_check(on: dt.date) -> None:
         raise InvalidInput({"registered_on": f"the registration date {problem}"})
 
 
-def _facts(data: CandidateInput | Candidate) -> CandidateFacts:
+def candidate_facts(data: CandidateInput | Candidate) -> CandidateFacts:
+    """The candidate as the entry rules read it (held codes, date of birth, real job)."""
     if isinstance(data, Candidate):
         held = frozenset(data.held.values_list("qualification_code", flat=True))
         return CandidateFacts(data.date_of_birth, held, data.real_job)
@@ -127,7 +128,7 @@ def registration_check(
     if key not in memo:
         memo[key] = current_approval(centre, qualification.code, on)
     return entry_decision(
-        candidate=_facts(candidate),
+        candidate=candidate_facts(candidate),
         qualification=qualification_facts(qualification),
         approval=memo[key],
         registered_on=on,

@@ -23,9 +23,9 @@ from assay.errors import InvalidInput
 from assay.spreadsheets import Cell
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-MAX_ROWS = 5000
+MAX_ROWS = 50_000
 MAX_LINE = 64 * 1024
-MAX_UNZIPPED = 100 * 1024 * 1024  # a workbook of 5000 candidates is far smaller; refuse bombs
+MAX_UNZIPPED = 100 * 1024 * 1024  # a workbook of 50,000 candidates is smaller; refuse bombs
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -48,6 +48,15 @@ def read_table(
 ) -> list[Row]:
     """The data rows of a CSV or XLSX file whose header names ``columns`` (``required`` ones
     must be there). Raises InvalidInput naming the file's problem."""
+    return list(iter_table(stream, name=name, columns=columns, required=required))
+
+
+def iter_table(
+    stream: IO[bytes], *, name: str, columns: Sequence[str], required: Sequence[str]
+) -> Iterator[Row]:
+    """``read_table`` one row at a time, for files too large to hold as rows (a bulk import
+    of 20,000 candidates): the file's format and header are checked before the first row is
+    yielded, and a problem further on is raised when the reader reaches it."""
     label = name or "the file"
     suffix = PurePath(name).suffix.lower()
     if suffix and suffix not in SUFFIXES:
@@ -63,32 +72,27 @@ def read_table(
         if suffix == ".xlsx":
             raise file_error(f"{label} is named .xlsx but is not an Excel workbook")
         lines = _csv_lines(stream, label)
-    return _rows(lines, label, columns, required)
-
-
-def _rows(
-    lines: Iterator[tuple[int, list[str]]],
-    label: str,
-    columns: Sequence[str],
-    required: Sequence[str],
-) -> list[Row]:
     first = next(lines, None)
     if first is None:
         raise file_error(f"{label} is empty: its first row must name the columns")
     header = _header(first[1], label, columns, required)
+    return _rows(lines, header, label)
+
+
+def _rows(lines: Iterator[tuple[int, list[str]]], header: list[str], label: str) -> Iterator[Row]:
     width = len(header)
-    rows: list[Row] = []
+    count = 0
     for number, cells in lines:
         if not any(cells):
             continue
-        if len(rows) == MAX_ROWS:
+        if count == MAX_ROWS:
             raise file_error(f"{label} has more than {MAX_ROWS} candidates; split it")
+        count += 1
         extra = [c for c in cells[width:] if c]
         problems = (f"{len(extra)} cell(s) beyond the last column",) if extra else ()
         padded = cells[:width] + [""] * (width - len(cells))
         values = {col: cell for col, cell in zip(header, padded, strict=True) if col}
-        rows.append(Row(number, values, problems))
-    return rows
+        yield Row(number, values, problems)
 
 
 def _header(
