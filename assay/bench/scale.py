@@ -20,94 +20,39 @@ as it was (PostgreSQL is the one to measure on; SQLite works too).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import statistics
+import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 
 from assay.accounts.services import token_create
+from assay.bench.bulk_import import (
+    QUALIFICATION,
+    TODAY,
+    assessors_add,
+    build_and_import,
+    import_world,
+    plan_cohort,
+    plan_units,
+)
+from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
-from assay.centres.models import Centre, Role
-from assay.centres.people import competence_record
-from assay.centres.services import ApprovalInput, approval_record, membership_grant
+from assay.centres.models import Centre
 from assay.portfolios.assessment import criterion_judge
-from assay.portfolios.coverage import unit_spec, unit_targets
+from assay.portfolios.coverage import unit_targets
 from assay.portfolios.services import evidence_add
-from assay.registrations import bulk
 from assay.registrations.models import Registration
-from assay.registrations.plans import PlanUnitInput, plan_set
 
-QUALIFICATION = "4430-04"
-TODAY = dt.date(2013, 3, 1)
-APPROVED_FROM = dt.date(2011, 9, 1)
 ASSESSORS = 10
-HEADER = [
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "email",
-    "phone",
-    "employer",
-    "job_role",
-    "job_kind",
-    "qualification",
-    "registered_on",
-    "held_qualifications",
-]
-LAST_NAMES = [
-    "Ahmed",
-    "Baker",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Fraser",
-    "Green",
-    "Hughes",
-    "Iqbal",
-    "Jones",
-    "Khan",
-    "Lewis",
-    "Morgan",
-    "Nolan",
-    "Owen",
-    "Patel",
-    "Quinn",
-    "Roberts",
-    "Singh",
-    "Taylor",
-    "Usman",
-    "Vaughan",
-    "Walsh",
-    "Young",
-    "Zielinski",
-]
-FIRST_NAMES = [
-    "Amira",
-    "Ben",
-    "Chloe",
-    "Dev",
-    "Ella",
-    "Finn",
-    "Grace",
-    "Harry",
-    "Isla",
-    "Jack",
-    "Kira",
-    "Leo",
-    "Maya",
-    "Noah",
-]
 
 
 @dataclass
@@ -153,140 +98,51 @@ class ScaleResult:
 
 @dataclass
 class World:
-    owner: Any
     admin: Any
-    verifier: Any
     assessors: list[Any]
     centre: Centre
-    units: list[str]
-    criteria: dict[str, list[str]]
+    qualification: Qualification
+    criteria: list[str]
     admin_token: str = ""
     assessor_token: str = ""
 
 
-def _world(plan_units: int) -> World:
-    """The centre, its approval and its staff, through the services (names carry a random tag
-    so that the world can sit beside other data until the rollback)."""
+def _world() -> World:
+    """The centre approved for the qualification, its administrator and ten assessors with
+    their A1, through the services (names carry a random tag)."""
     qual = qualification_get(QUALIFICATION)
-    tag = uuid.uuid4().hex[:8]
-    users = get_user_model().objects
-    owner = users.create_user(username=f"scale-ab-{tag}", is_superuser=True, is_staff=True)
-    admin = users.create_user(username=f"scale-admin-{tag}", first_name="Sam", last_name="Admin")
-    verifier = users.create_user(username=f"scale-iv-{tag}", first_name="Ivy", last_name="Verne")
-    centre = Centre.objects.create(number=f"S{tag[:6]}", name="Scale Training Ltd")
-    approval_record(
-        by=owner, centre=centre, approval=ApprovalInput(qual.code, "approved", APPROVED_FROM)
-    )
-    membership_grant(by=owner, centre=centre, user=admin, role=Role.CENTRE_ADMIN)
-    membership_grant(by=admin, centre=centre, user=verifier, role=Role.INTERNAL_VERIFIER)
-    competence_record(
-        by=admin,
-        centre=centre,
-        user=verifier,
-        role="internal_verifier",
-        av_unit="V1",
-        started_on=dt.date(2009, 1, 1),
-        achieved_on=dt.date(2009, 9, 1),
-    )
-    assessors = []
-    for i in range(ASSESSORS):
-        person = users.create_user(
-            username=f"scale-assessor{i}-{tag}", first_name=f"Assessor{i}", last_name="Scale"
-        )
-        membership_grant(by=admin, centre=centre, user=person, role=Role.ASSESSOR)
-        competence_record(
-            by=admin,
-            centre=centre,
-            user=person,
-            role="assessor",
-            av_unit="A1",
-            started_on=dt.date(2009, 1, 1),
-            achieved_on=dt.date(2009, 9, 1),
-        )
-        assessors.append(person)
-    detailed = [
-        str(u["number"])
-        for u in qual.spec.content.get("units") or ()
-        if any(o.get("criteria") for o in u.get("outcomes") or ())
-    ][:plan_units]
-    world = World(owner, admin, verifier, assessors, centre, detailed, {})
+    centre, admin = import_world(qual)
+    assessors = assessors_add(centre, admin, ASSESSORS)
+    unit = plan_units(qual, 1)[0]
+    criteria = [t for t in unit_targets(_unit(qual, unit)) if "." in t]
+    world = World(admin, assessors, centre, qual, criteria)
     world.admin_token = token_create(user=admin, name="scale bench")[1]
     world.assessor_token = token_create(user=assessors[0], name="scale bench")[1]
     return world
 
 
-def _rows(start: int, n: int) -> bytes:
-    """A bulk import file of ``n`` learners, numbered from ``start``."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for i in range(start, start + n):
-        born = dt.date(1970, 1, 1) + dt.timedelta(days=(i * 37) % 9000)
-        registered = dt.date(2012, 3, 1) + dt.timedelta(days=i % 300)
-        writer.writerow(
-            [
-                FIRST_NAMES[i % len(FIRST_NAMES)],
-                f"{LAST_NAMES[i % len(LAST_NAMES)]}{i:06d}",
-                born.isoformat(),
-                f"learner{i}@example.org",
-                f"01632 {i:06d}",
-                "Harbour Retail Ltd",
-                "Customer service team leader",
-                "paid",
-                QUALIFICATION,
-                registered.isoformat(),
-                "",
-            ]
-        )
-    return out.getvalue().encode()
+def _unit(qualification: Qualification, number: str) -> dict[str, Any]:
+    units = qualification.spec.content.get("units") or ()
+    return next(u for u in units if str(u["number"]) == number)
 
 
-def _import(world: World, start: int, n: int) -> tuple[list[Registration], float, float]:
-    """Register ``n`` learners with one file through the bulk import service."""
-    data = _rows(start, n)
-    tracemalloc.start()
-    began = time.perf_counter()
-    rows = bulk.read_rows(io.BytesIO(data), name="learners.csv")
-    made = bulk.bulk_import(by=world.admin, centre=world.centre, rows=rows)
-    seconds = time.perf_counter() - began
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return list(made), seconds, peak
-
-
-def _build(world: World, registrations: list[Registration], evidence: int, judged: int) -> None:
-    """Each learner's plan, evidence and judgements, through the services."""
-    for i, registration in enumerate(registrations):
-        registration = Registration.objects.get(pk=registration.pk)
-        plan_set(
-            by=world.admin,
-            registration=registration,
-            units=[
-                PlanUnitInput(
-                    unit,
-                    world.assessors[(i + k) % ASSESSORS].pk,
-                    registration.registered_on + dt.timedelta(days=90 * (k + 1)),
-                )
-                for k, unit in enumerate(world.units)
-            ],
-            internal_verifier_id=world.verifier.pk,
-        )
-        assessor = world.assessors[i % ASSESSORS]
+def _build(world: World, ids: list[int], evidence: int, judged: int) -> None:
+    """Each learner's evidence (added by their assessor) and judgements, through the services."""
+    unit = plan_units(world.qualification, 1)[0]
+    registrations = Registration.objects.in_bulk(ids)
+    for i, pk in enumerate(ids):
+        registration = registrations[pk]
+        assessor = world.assessors[i % ASSESSORS]  # plan_cohort's assignment
         for e in range(evidence):
             evidence_add(
                 by=assessor,
                 registration=registration,
                 method="observation",
-                started_on=registration.registered_on + dt.timedelta(days=7 * (e + 1)),
+                started_on=registration.registered_on + dt.timedelta(days=e),
                 description=f"Observed at work, session {e + 1}",
                 context="real_job",
             )
-        unit = world.units[0]
-        if unit not in world.criteria:
-            world.criteria[unit] = [
-                t for t in unit_targets(unit_spec(registration, unit)) if "." in t
-            ]
-        for criterion in world.criteria[unit][:judged]:
+        for criterion in world.criteria[:judged]:
             criterion_judge(
                 by=assessor,
                 registration=registration,
@@ -304,33 +160,32 @@ def _consume(response: Any) -> int:
 
 
 def _reads(world: World) -> list[tuple[str, Callable[[], Any]]]:
-    """Every read to measure: (label, a call that requests it and returns the response)."""
-    admin, assessor = Client(), Client()
+    """Every read to measure: (label, a call that requests it and returns the response). Pages
+    as a signed-in browser asks for them; the API with a bearer token and no session."""
+    admin, assessor, api = Client(), Client(), Client()
     admin.force_login(world.admin)
     assessor.force_login(world.assessors[0])
-    c = world.centre.pk
-    api_admin = {"HTTP_AUTHORIZATION": f"Bearer {world.admin_token}"}
-    api_assessor = {"HTTP_AUTHORIZATION": f"Bearer {world.assessor_token}"}
+    c = f"/centres/{world.centre.pk}"
+    as_admin = {"Authorization": f"Bearer {world.admin_token}"}
+    as_assessor = {"Authorization": f"Bearer {world.assessor_token}"}
+
+    def page(client: Client, url: str) -> Callable[[], Any]:
+        return lambda: client.get(url)
+
+    def call(url: str, headers: dict[str, str]) -> Callable[[], Any]:
+        return lambda: api.get("/api/v1" + url, headers=headers)
+
     return [
-        ("web centre dashboard", lambda: admin.get(f"/centres/{c}/")),
-        ("web centre progress", lambda: admin.get(f"/centres/{c}/progress/")),
-        ("web centre progress CSV", lambda: admin.get(f"/centres/{c}/progress/?format=csv")),
-        ("web centre progress XLSX", lambda: admin.get(f"/centres/{c}/progress/?format=xlsx")),
-        ("web caseload (assessor)", lambda: assessor.get("/caseload/")),
-        (
-            "API centre registrations",
-            lambda: admin.get(f"/api/v1/centres/{c}/registrations", **api_admin),
-        ),
-        ("API centre progress", lambda: admin.get(f"/api/v1/centres/{c}/progress", **api_admin)),
-        ("API caseload (assessor)", lambda: assessor.get("/api/v1/caseload", **api_assessor)),
-        (
-            "registrations export CSV",
-            lambda: admin.get(f"/api/v1/centres/{c}/registrations/export?format=csv", **api_admin),
-        ),
-        (
-            "registrations export XLSX",
-            lambda: admin.get(f"/api/v1/centres/{c}/registrations/export?format=xlsx", **api_admin),
-        ),
+        ("web centre dashboard", page(admin, f"{c}/")),
+        ("web centre progress", page(admin, f"{c}/progress/")),
+        ("web centre progress CSV", page(admin, f"{c}/progress/?format=csv")),
+        ("web centre progress XLSX", page(admin, f"{c}/progress/?format=xlsx")),
+        ("web caseload (assessor)", page(assessor, "/caseload/")),
+        ("API centre registrations", call(f"{c}/registrations", as_admin)),
+        ("API centre progress", call(f"{c}/progress", as_admin)),
+        ("API caseload (assessor)", call("/caseload", as_assessor)),
+        ("registrations export CSV", call(f"{c}/registrations/export?format=csv", as_admin)),
+        ("registrations export XLSX", call(f"{c}/registrations/export?format=xlsx", as_admin)),
     ]
 
 
@@ -362,21 +217,30 @@ def _measure(label: str, call: Callable[[], Any], repeat: int) -> Read:
 
 def _stage(
     world: World,
-    start: int,
     n: int,
     evidence: int,
     judged: int,
+    plan: int,
     repeat: int,
     total: int,
     say: Callable[[str], None],
 ) -> Stage:
-    made, seconds, peak = _import(world, start, n)
-    say(f"  imported {len(made):,} learners in {seconds:.1f} s (peak {peak:.0f} MB)")
+    run = build_and_import(world.centre, world.qualification, n, by=world.admin)
+    peak = run.rss_peak / 2**20
+    say(f"  bulk import: {run.rows:,} rows in {run.seconds:.1f} s (process peak RSS {peak:.0f} MB)")
     began = time.perf_counter()
-    _build(world, made, evidence, judged)
+    plan_cohort(
+        world.centre,
+        world.qualification,
+        run.ids,
+        by=world.admin,
+        assessors=world.assessors,
+        units=plan,
+    )
+    _build(world, run.ids, evidence, judged)
     built = time.perf_counter() - began
-    say(f"  plans, evidence and judgements for {len(made):,} learners in {built:.1f} s")
-    stage = Stage(total, len(made), seconds, peak, built)
+    say(f"  plans, evidence and judgements for {run.rows:,} learners in {built:.1f} s")
+    stage = Stage(total, run.rows, run.seconds, peak, built)
     for label, call in _reads(world):
         stage.reads.append(_measure(label, call, repeat))
         say(f"  {_line(stage.reads[-1])}")
@@ -401,16 +265,22 @@ def scale_bench(
 ) -> ScaleResult:
     """Measure at ``registrations`` learners, grow the centre to ``registrations × factor``,
     measure again; roll everything back."""
-    with override_settings(ASSAY_TODAY=TODAY.isoformat()), transaction.atomic():
-        world = _world(plan_units)
-        units = len(world.units)
-        say(f"centre {world.centre.number}: {units} units per plan, {ASSESSORS} assessors")
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        # Rolled back rows leave no anchors: the anchor log goes to a scratch file.
+        override_settings(ASSAY_TODAY=TODAY, ASSAY_ANCHOR_LOG=Path(scratch) / "anchors.log"),
+        transaction.atomic(),
+    ):
+        world = _world()
+        say(f"centre {world.centre.number}: {plan_units} units per plan, {ASSESSORS} assessors")
         say(f"{registrations:,} learners:")
-        small = _stage(world, 0, registrations, evidence, judged, repeat, registrations, say)
+        small = _stage(
+            world, registrations, evidence, judged, plan_units, repeat, registrations, say
+        )
         large_n = registrations * factor
         say(f"{large_n:,} learners:")
         large = _stage(
-            world, registrations, large_n - registrations, evidence, judged, repeat, large_n, say
+            world, large_n - registrations, evidence, judged, plan_units, repeat, large_n, say
         )
         transaction.set_rollback(True)
     return ScaleResult(small, large)
