@@ -11,6 +11,7 @@ Role summary:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -64,6 +65,16 @@ def centre_ids_with_role(user: AnyUser, *roles: str) -> set[int]:
 
 def roles_at(user: AnyUser, centre: Centre) -> set[str]:
     return set(_memberships(user).filter(centre=centre).values_list("role", flat=True))
+
+
+def roles_at_each(user: AnyUser, centre_ids: Iterable[int]) -> dict[int, set[str]]:
+    """``roles_at`` for several centres in one query (a page of centres)."""
+    roles: dict[int, set[str]] = {pk: set() for pk in centre_ids}
+    for centre_id, role in (
+        _memberships(user).filter(centre_id__in=list(roles)).values_list("centre_id", "role")
+    ):
+        roles[centre_id].add(role)
+    return roles
 
 
 def centres_visible_to(user: AnyUser) -> QuerySet[Centre]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from pydantic import Field
 
 from assay import clock
@@ -24,10 +25,16 @@ from assay.centres.models import (
     Role,
     Site,
 )
-from assay.centres.permissions import can_administer, centres_visible_to, roles_at
+from assay.centres.permissions import (
+    can_administer,
+    centres_visible_to,
+    roles_at,
+    roles_at_each,
+)
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import approval_problem
-from assay.errors import NotFound
+from assay.errors import InvalidInput, NotFound
+from assay.keyset import Page, paginate
 from assay.registrations.expiry import due_to_expire_count
 from assay.registrations.facts import approval_fact
 from assay.registrations.models import Registration, Status
@@ -88,6 +95,29 @@ class CentreSummary(ReadModel):
 def centre_list(user: AnyUser) -> list[CentreSummary]:
     """Every centre the user may open, with the roles they hold there."""
     return [CentreSummary.of(c, user) for c in centres_visible_to(user)]
+
+
+CENTRE_ORDER = ("name", "pk")
+
+
+def centre_page(
+    user: AnyUser, cursor: str | None = None, size: int | str | None = None
+) -> Page[CentreSummary]:
+    """One keyset page of the centres the user may open (by name), with the roles they hold
+    at each: two queries whatever the number of centres."""
+    page = paginate(centres_visible_to(user), CENTRE_ORDER, cursor, size)
+    roles = roles_at_each(user, [c.pk for c in page])
+    return page.map(
+        lambda c: CentreSummary(
+            id=c.pk,
+            number=c.number,
+            name=c.name,
+            address=c.address,
+            employer_direct_model=c.employer_direct_model,
+            edm_approved_on=c.edm_approved_on,
+            roles=sorted(roles[c.pk]),
+        )
+    )
 
 
 class ApprovalEntry(ReadModel):
@@ -269,11 +299,60 @@ def _staff(centre: Centre, on: dt.date) -> list[StaffMember]:
     return staff
 
 
-def centre_candidates(user: AnyUser, centre: Centre) -> QuerySet[Registration]:
-    """The registrations at ``centre`` the user may see (list, export), candidates prefetched."""
-    return (
-        registrations_visible_to(user)
-        .filter(centre=centre)
-        .prefetch_related("candidate__held")
-        .order_by("candidate__last_name", "candidate__first_name", "pk")
-    )
+# The candidate list's order: by name, the registration's id last so that every row has one
+# place (a keyset page's cursor is the last row's name and id).
+CANDIDATE_ORDER = ("candidate__last_name", "candidate__first_name", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFilter:
+    """What a candidate list is narrowed to: a status, a qualification code, a name (the
+    start of the first or last name, or part of the e-mail address)."""
+
+    status: str = ""
+    qualification: str = ""
+    search: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status and self.status not in Status.values:
+            raise InvalidInput(
+                {"status": f"unknown status {self.status!r}; one of {', '.join(Status.values)}"}
+            )
+
+    def apply(self, registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+        if self.status:
+            registrations = registrations.filter(status=self.status)
+        if self.qualification:
+            registrations = registrations.filter(qualification__code=self.qualification)
+        words = self.search.split()
+        for word in words:
+            registrations = registrations.filter(
+                Q(candidate__last_name__istartswith=word)
+                | Q(candidate__first_name__istartswith=word)
+                | Q(candidate__email__icontains=word)
+            )
+        return registrations
+
+
+def centre_candidates(
+    user: AnyUser, centre: Centre, narrow: CandidateFilter | None = None
+) -> QuerySet[Registration]:
+    """The registrations at ``centre`` the user may see, by name, candidate and qualification
+    joined (never the spec's content), narrowed by ``narrow``."""
+    found = registrations_visible_to(user).filter(centre=centre)
+    if narrow is not None:
+        found = narrow.apply(found)
+    return found.order_by(*CANDIDATE_ORDER)
+
+
+def centre_candidates_page(
+    user: AnyUser,
+    centre: Centre,
+    narrow: CandidateFilter | None = None,
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> Page[Registration]:
+    """One keyset page of ``centre_candidates``, with each candidate's held qualifications:
+    two queries whatever the number of registrations (InvalidInput for a bad cursor)."""
+    found = centre_candidates(user, centre, narrow).prefetch_related("candidate__held")
+    return paginate(found, CANDIDATE_ORDER, cursor, size)

@@ -17,11 +17,10 @@ from assay.errors import InvalidInput, NotAllowed
 from assay.registrations.bulk import (
     bulk_check,
     bulk_import,
-    export_csv,
-    export_xlsx,
     read_rows,
 )
 from assay.registrations.dashboard import centre_candidates
+from assay.registrations.export import export_csv, export_xlsx
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
 from tests.factories import register
 from tests.fixtures_centre import World, world  # noqa: F401
