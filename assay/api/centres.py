@@ -112,7 +112,7 @@ def centre_registrations(
     user = who(request)
     narrow = CandidateFilter(status=status or "", qualification=qualification or "")
     found = centre_candidates_page(
-        user, centre_get(user, centre_id), narrow, page.cursor, page.size
+        user, centre_get(user, centre_id), narrow, page.cursor, page.size, held=True
     )
     return found.map(RegistrationSummary.of)
 

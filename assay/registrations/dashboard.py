@@ -351,8 +351,13 @@ def centre_candidates_page(
     narrow: CandidateFilter | None = None,
     cursor: str | None = None,
     size: int | str | None = None,
+    *,
+    held: bool = False,
 ) -> Page[Registration]:
-    """One keyset page of ``centre_candidates``, with each candidate's held qualifications:
-    two queries whatever the number of registrations (InvalidInput for a bad cursor)."""
-    found = centre_candidates(user, centre, narrow).prefetch_related("candidate__held")
+    """One keyset page of ``centre_candidates`` (InvalidInput for a bad cursor or size), with
+    each candidate's held qualifications when ``held`` (the API's summaries show them): one
+    query, two with ``held``, whatever the number of registrations."""
+    found = centre_candidates(user, centre, narrow)
+    if held:
+        found = found.prefetch_related("candidate__held")
     return paginate(found, CANDIDATE_ORDER, cursor, size)
