@@ -7,7 +7,6 @@ that loads a qualification's spec content."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -27,49 +26,16 @@ from assay.registrations.dashboard import (
     centre_candidates,
     centre_candidates_page,
 )
-from assay.registrations.models import Candidate, HeldQualification, Registration, Status
+from assay.registrations.models import HeldQualification, Registration
 from assay.registrations.selectors import registration_get, registrations_visible_to
 from assay.registrations.tabular import write_csv
 from assay.spreadsheets import Cell, write_xlsx
 from tests.fixtures_centre import World, world  # noqa: F401
+from tests.registrations.helpers import crowd
 
 pytestmark = pytest.mark.django_db
 
 SPEC_CONTENT = f'"{SpecFile._meta.db_table}"."content"'
-
-
-def crowd(world: World, how_many: int) -> list[Registration]:
-    """``how_many`` more registrations at North on Alice's qualification, written in bulk (a
-    test's throwaway rows, not the service): shared surnames (so the order's later keys
-    decide), every status, some candidates holding qualifications."""
-    qual = world.registration.qualification
-    statuses = list(Status.values)
-    candidates = Candidate.objects.bulk_create(
-        Candidate(
-            centre=world.north,
-            first_name=f"First{n:03d}",
-            last_name=f"Surname{n % 7}",
-            date_of_birth=dt.date(1980, 1, 1) + dt.timedelta(days=n),
-            email=f"c{n}@example.com",
-        )
-        for n in range(how_many)
-    )
-    HeldQualification.objects.bulk_create(
-        HeldQualification(candidate=c, qualification_code=code)
-        for c in candidates[::3]
-        for code in ("Z-2", "A-1")
-    )
-    return Registration.objects.bulk_create(
-        Registration(
-            candidate=c,
-            centre=world.north,
-            qualification=qual,
-            registered_on=dt.date(2012, 1, 1) + dt.timedelta(days=n % 40),
-            end_date=dt.date(2015, 1, 1),
-            status=statuses[n % len(statuses)],
-        )
-        for n, c in enumerate(candidates)
-    )
 
 
 def walk(user: Any, world: World, size: int, narrow: CandidateFilter | None = None) -> list[int]:
@@ -91,7 +57,7 @@ def walk(user: Any, world: World, size: int, narrow: CandidateFilter | None = No
 
 
 def test_walking_every_page_lists_every_visible_registration_once(world: World) -> None:
-    crowd(world, 40)
+    crowd(world.north, world.registration.qualification, 40)
     admin = world["centre_admin"]
     everyone = list(centre_candidates(admin, world.north).values_list("pk", flat=True))
     assert len(everyone) == 42
@@ -103,7 +69,7 @@ def test_walking_every_page_lists_every_visible_registration_once(world: World) 
 
 
 def test_filters_narrow_the_pages(world: World) -> None:
-    crowd(world, 30)
+    crowd(world.north, world.registration.qualification, 30)
     admin = world["centre_admin"]
     withdrawn = CandidateFilter(status="withdrawn")
     listed = walk(admin, world, 4, withdrawn)
@@ -121,7 +87,7 @@ def test_filters_narrow_the_pages(world: World) -> None:
 
 def test_a_bad_cursor_is_refused_with_a_message(world: World) -> None:
     admin = world["centre_admin"]
-    crowd(world, 5)
+    crowd(world.north, world.registration.qualification, 5)
     page = centre_candidates_page(admin, world.north, size=2)
     assert page.next
     with pytest.raises(InvalidInput) as refused:
@@ -150,7 +116,7 @@ def test_a_page_reads_the_same_number_of_queries_at_any_size(world: World) -> No
 
     small = count(held=True), count()
     assert small[0] == small[1] + 1  # the held qualifications: one query for the page
-    crowd(world, 60)
+    crowd(world.north, world.registration.qualification, 60)
     large = count(held=True), count()
     assert small == large
     second = centre_candidates_page(admin, world.north, size=50).next
@@ -210,7 +176,7 @@ def test_the_export_is_todays_content_streamed(
     world: World, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(export, "CHUNK", chunk)
-    crowd(world, 12)
+    crowd(world.north, world.registration.qualification, 12)
     HeldQualification.objects.create(candidate=world.registration.candidate, qualification_code="X")
     for who in ("centre_admin", "assessor_other"):
         registrations = centre_candidates(world[who], world.north)
@@ -230,7 +196,7 @@ def test_the_export_is_todays_content_streamed(
 
 
 def test_the_export_never_reads_the_spec(world: World) -> None:
-    crowd(world, 10)
+    crowd(world.north, world.registration.qualification, 10)
     registrations = centre_candidates(world["centre_admin"], world.north)
     with CaptureQueriesContext(connection) as captured:
         text = "".join(export.export_csv_chunks(registrations))
@@ -242,7 +208,7 @@ def test_the_export_never_reads_the_spec(world: World) -> None:
 
 
 def test_export_order_is_the_list_order(world: World) -> None:
-    crowd(world, 9)
+    crowd(world.north, world.registration.qualification, 9)
     registrations = centre_candidates(world["centre_admin"], world.north)
     ids = [row[11] for row in list(export.export_rows(registrations))[1:]]
     assert ids == list(registrations.order_by(*CANDIDATE_ORDER).values_list("pk", flat=True))
