@@ -123,6 +123,15 @@ def registration_filter(user: AnyUser) -> Q:
     )
 
 
+def sees_all_registrations_at(user: AnyUser, centre: Centre) -> bool:
+    """Whether ``registration_filter`` lets the user read every registration at ``centre``
+    (the awarding body; a centre-wide role there): a list of that centre's registrations then
+    needs no per-row visibility test."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_at(user, centre) & set(CENTRE_WIDE))
+
+
 def sees_personal_details(user: AnyUser, centre: Centre, candidate_user_id: int | None) -> bool:
     """Date of birth and phone: the candidate, the centre's staff and the awarding body. An
     employer contact sees only what they need to follow and sign (not these)."""

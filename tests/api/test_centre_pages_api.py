@@ -49,8 +49,7 @@ def test_walking_the_registration_pages_lists_each_visible_one_once(
     rows = walk(world, "centre_admin", path + "?size=5", tokens)
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids)) == 25
-    names = [(r["candidate"]["last_name"], r["candidate"]["first_name"], r["id"]) for r in rows]
-    assert names == sorted(names)
+    assert ids == sorted(ids)  # the order they were made: a sync resumes from its cursor
     assert all(r["qualification"]["version"] for r in rows)
     held = next(r for r in rows if r["candidate"]["first_name"] == "First000")
     assert held["candidate"]["held_qualifications"] == ["A-1", "Z-2"]

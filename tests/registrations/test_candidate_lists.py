@@ -27,7 +27,11 @@ from assay.registrations.dashboard import (
     centre_candidates_page,
 )
 from assay.registrations.models import HeldQualification, Registration
-from assay.registrations.selectors import registration_get, registrations_visible_to
+from assay.registrations.selectors import (
+    registration_get,
+    registrations_at,
+    registrations_visible_to,
+)
 from assay.registrations.tabular import write_csv
 from assay.spreadsheets import Cell, write_xlsx
 from tests.fixtures_centre import World, world  # noqa: F401
@@ -212,3 +216,14 @@ def test_export_order_is_the_list_order(world: World) -> None:
     registrations = centre_candidates(world["centre_admin"], world.north)
     ids = [row[11] for row in list(export.export_rows(registrations))[1:]]
     assert ids == list(registrations.order_by(*CANDIDATE_ORDER).values_list("pk", flat=True))
+
+
+def test_a_centre_list_sees_exactly_what_the_visibility_rule_sees(world: World) -> None:
+    """``registrations_at`` skips the visibility subquery only for those who see the whole
+    centre: for every person, it lists exactly ``registrations_visible_to`` at the centre."""
+    crowd(world.north, world.registration.qualification, 5)
+    for name, user in world.people.items():
+        for centre in (world.north, world.south):
+            fast = set(registrations_at(user, centre).values_list("pk", flat=True))
+            rule = registrations_visible_to(user).filter(centre=centre)
+            assert fast == set(rule.values_list("pk", flat=True)), (name, centre.number)
