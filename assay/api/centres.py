@@ -45,6 +45,7 @@ from assay.registrations.shapes import (
 
 router = Router(tags=["centres"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+PAGED = {400: s.Error, **ERRORS}  # 400: a page cursor that is not valid (any more)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,7 +71,7 @@ def _must_administer(request: HttpRequest, centre_id: int) -> Any:
     return user, centre
 
 
-@router.get("centres", response={200: s.PageOut[CentreSummary], **ERRORS})
+@router.get("centres", response={200: s.PageOut[CentreSummary], **PAGED})
 def centres(request: HttpRequest, page: Query[s.PageQuery]) -> Page[CentreSummary]:
     """The centres the caller works at (staff roles), with their roles there, by name, one
     page at a time (`next`/`previous` are the cursors of the pages around it)."""
@@ -84,7 +85,7 @@ def centre(request: HttpRequest, centre_id: int) -> CentreDashboard:
     return centre_dashboard(user, centre_get(user, centre_id))
 
 
-@router.get("centres/{centre_id}/anchors", response={200: s.PageOut[s.AnchorHead], **ERRORS})
+@router.get("centres/{centre_id}/anchors", response={200: s.PageOut[s.AnchorHead], **PAGED})
 def centre_anchors(
     request: HttpRequest, centre_id: int, page: Query[s.PageQuery]
 ) -> Page[dict[str, Any]]:
@@ -98,7 +99,7 @@ def centre_anchors(
 
 @router.get(
     "centres/{centre_id}/registrations",
-    response={200: s.PageOut[RegistrationSummary], **ERRORS},
+    response={200: s.PageOut[RegistrationSummary], **PAGED},
     tags=["registrations"],
 )
 def centre_registrations(

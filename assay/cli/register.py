@@ -203,7 +203,8 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @as_option(required=False)
 def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -> None:
-    """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o)."""
+    """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o),
+    by name, written row by row from a database cursor (memory stays flat at any size)."""
     from assay.cli.output import fail
     from assay.registrations import export as bulk_rows
     from assay.registrations.dashboard import centre_candidates, centre_find
