@@ -23,13 +23,15 @@ from assay.keyset import Page
 from assay.portfolios import anchors
 from assay.registrations import bulk
 from assay.registrations.bulk_results import BulkImported, BulkReport
-from assay.registrations.dashboard import (
+from assay.registrations.candidate_list import (
     REGISTRATION_ORDER,
     CandidateFilter,
-    CentreDashboard,
-    CentreSummary,
     centre_candidates,
     centre_candidates_page,
+)
+from assay.registrations.dashboard import (
+    CentreDashboard,
+    CentreSummary,
     centre_dashboard,
     centre_get,
     centre_page,

@@ -207,7 +207,8 @@ def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -
     by name, written row by row from a database cursor (memory stays flat at any size)."""
     from assay.cli.output import fail
     from assay.registrations import export as bulk_rows
-    from assay.registrations.dashboard import centre_candidates, centre_find
+    from assay.registrations.candidate_list import centre_candidates
+    from assay.registrations.dashboard import centre_find
 
     user = acting(as_user)
     with domain_errors():

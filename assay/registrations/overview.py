@@ -38,13 +38,8 @@ from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import EntryDecision, PeriodEnd
 from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.keyset import Page, paginate
-from assay.registrations.dashboard import (
-    CandidateFilter,
-    CentreDashboard,
-    centre_candidates_page,
-    centre_dashboard,
-    centre_get,
-)
+from assay.registrations.candidate_list import CandidateFilter, centre_candidates_page
+from assay.registrations.dashboard import CentreDashboard, centre_dashboard, centre_get
 from assay.registrations.models import (
     PlanUnit,
     Refusal,

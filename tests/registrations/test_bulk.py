@@ -19,7 +19,7 @@ from assay.registrations.bulk import (
     bulk_import,
     read_rows,
 )
-from assay.registrations.dashboard import centre_candidates
+from assay.registrations.candidate_list import centre_candidates
 from assay.registrations.export import export_csv, export_xlsx
 from assay.registrations.models import Candidate, HeldQualification, Refusal, Registration
 from tests.factories import register

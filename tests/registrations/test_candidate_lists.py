@@ -20,7 +20,7 @@ from assay.catalogue.models import SpecFile
 from assay.errors import InvalidInput
 from assay.registrations import export
 from assay.registrations.bulk import COLUMNS, EXPORT_ONLY
-from assay.registrations.dashboard import (
+from assay.registrations.candidate_list import (
     CANDIDATE_ORDER,
     CandidateFilter,
     centre_candidates,

@@ -19,7 +19,7 @@ from assay.centres.services import site_add
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.portfolios import anchors
 from assay.registrations import overview
-from assay.registrations.dashboard import CandidateFilter
+from assay.registrations.candidate_list import CandidateFilter
 from assay.registrations.services import registration_create
 from assay.web.flow import done, submit
 from assay.web.forms import CandidateRegistrationForm
