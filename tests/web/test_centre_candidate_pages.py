@@ -164,3 +164,16 @@ def test_the_dashboard_reads_the_same_queries_and_rows_at_two_sizes(
     link = next_link(body)
     if link:
         assert queries(client, url + link)[0] == small
+
+
+def test_the_dashboard_links_the_streamed_export(world: World) -> None:
+    crowd(world.north, world.dan.qualification, 3)
+    client = signed_in(world, "alice")  # an assessor: their own candidates only
+    body = client.get(f"/centres/{world.north.pk}/").content.decode()
+    export = f"/api/v1/centres/{world.north.pk}/registrations/export"
+    assert f'href="{export}"' in body and f'href="{export}?format=xlsx"' in body
+    response = client.get(export)
+    assert response.status_code == 200 and response.streaming
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("Dan,Smith,")
+    assert signed_in(world, "sue").get(export).status_code == 404
