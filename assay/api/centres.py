@@ -6,13 +6,12 @@ Every endpoint needs a token or a signed-in session. A centre the caller may not
 
 from __future__ import annotations
 
-import io
-import json
 import re
+import tempfile
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from ninja import File, Router, Status, UploadedFile
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from ninja import File, Query, Router, Status, UploadedFile
 
 from assay.api import registration_schemas as r
 from assay.api import schemas as s
@@ -20,22 +19,35 @@ from assay.api.auth import AUTH, who
 from assay.catalogue.selectors import qualification_get
 from assay.centres.permissions import can_administer
 from assay.errors import NotAllowed
+from assay.keyset import Page
 from assay.portfolios import anchors
 from assay.registrations import bulk
 from assay.registrations.bulk_results import BulkImported, BulkReport
+from assay.registrations.candidate_list import (
+    REGISTRATION_ORDER,
+    CandidateFilter,
+    centre_candidates,
+    centre_candidates_page,
+)
 from assay.registrations.dashboard import (
     CentreDashboard,
     CentreSummary,
-    centre_candidates,
     centre_dashboard,
     centre_get,
-    centre_list,
+    centre_page,
 )
+from assay.registrations.export import export_csv_chunks, export_xlsx
 from assay.registrations.services import CandidateInput, registration_check, registration_create
-from assay.registrations.shapes import EntryCheckOut, RegistrationDetail, RegistrationSummary
+from assay.registrations.shapes import (
+    EntryCheckOut,
+    RegistrationDetail,
+    RegistrationSummary,
+    StatusName,
+)
 
 router = Router(tags=["centres"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+PAGED = {400: s.Error, **ERRORS}  # 400: a page cursor that is not valid (any more)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,10 +73,11 @@ def _must_administer(request: HttpRequest, centre_id: int) -> Any:
     return user, centre
 
 
-@router.get("centres", response={200: list[CentreSummary], **ERRORS})
-def centres(request: HttpRequest) -> list[CentreSummary]:
-    """The centres the caller works at (staff roles), with their roles there."""
-    return centre_list(who(request))
+@router.get("centres", response={200: s.PageOut[CentreSummary], **PAGED})
+def centres(request: HttpRequest, page: Query[s.PageQuery]) -> Page[CentreSummary]:
+    """The centres the caller works at (staff roles), with their roles there, by name, one
+    page at a time (`next`/`previous` are the cursors of the pages around it)."""
+    return centre_page(who(request), page.cursor, page.size)
 
 
 @router.get("centres/{centre_id}", response={200: CentreDashboard, **ERRORS})
@@ -74,26 +87,45 @@ def centre(request: HttpRequest, centre_id: int) -> CentreDashboard:
     return centre_dashboard(user, centre_get(user, centre_id))
 
 
-@router.get("centres/{centre_id}/anchors", response={200: list[s.AnchorHead], **ERRORS})
-def centre_anchors(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
+@router.get("centres/{centre_id}/anchors", response={200: s.PageOut[s.AnchorHead], **PAGED})
+def centre_anchors(
+    request: HttpRequest, centre_id: int, page: Query[s.PageQuery]
+) -> Page[dict[str, Any]]:
     """The current head of every decision and enrolment chain of the centre's registrations
-    (centre administrator, lead IQA, external verifier). Keep it: written one object per line,
+    (centre administrator, lead IQA, external verifier), a page of `size` registrations at a
+    time (up to two heads each). Keep them: written one object per line,
     `assay records verify --anchors FILE` proves later that nothing before it was deleted or
-    rewritten."""
-    _, lines = anchors.centre_anchors(who(request), centre_id)
-    return [json.loads(line) for line in lines]
+    rewritten (the web page's download holds every head in one file)."""
+    return anchors.centre_anchor_page(who(request), centre_id, page.cursor, page.size)
 
 
 @router.get(
     "centres/{centre_id}/registrations",
-    response={200: list[RegistrationSummary], **ERRORS},
+    response={200: s.PageOut[RegistrationSummary], **PAGED},
     tags=["registrations"],
 )
-def centre_registrations(request: HttpRequest, centre_id: int) -> list[RegistrationSummary]:
-    """The centre's registrations the caller may see (an assessor: their own candidates)."""
+def centre_registrations(
+    request: HttpRequest,
+    centre_id: int,
+    page: Query[s.PageQuery],
+    status: StatusName | None = None,
+    qualification: str | None = Query(None, max_length=64, description="A qualification code"),
+) -> Page[RegistrationSummary]:
+    """The centre's registrations the caller may see (an assessor: their own candidates), in
+    the order they were made (by id), one page at a time; optionally only one `status` or one
+    `qualification`. The export gives them all in one file, by name."""
     user = who(request)
-    found = centre_candidates(user, centre_get(user, centre_id))
-    return [RegistrationSummary.of(x) for x in found]
+    narrow = CandidateFilter(status=status or "", qualification=qualification or "")
+    found = centre_candidates_page(
+        user,
+        centre_get(user, centre_id),
+        narrow,
+        page.cursor,
+        page.size,
+        held=True,
+        ordering=REGISTRATION_ORDER,
+    )
+    return found.map(RegistrationSummary.of)
 
 
 @router.post(
@@ -171,21 +203,26 @@ def bulk_register(
 )
 def export(
     request: HttpRequest, centre_id: int, format: Literal["csv", "xlsx"] = "csv"
-) -> HttpResponse | StreamingHttpResponse:
-    """The centre's candidates the caller may see, as CSV (default) or XLSX."""
+) -> FileResponse | StreamingHttpResponse:
+    """The centre's candidates the caller may see, as CSV (default) or XLSX, streamed."""
     user = who(request)
     centre = centre_get(user, centre_id)
     registrations = centre_candidates(user, centre)
     filename = f"candidates-{re.sub(r'[^A-Za-z0-9_-]', '', centre.number)}.{format}"
     if format == "xlsx":
-        out = io.BytesIO()
-        bulk.export_xlsx(registrations, out)
-        response: HttpResponse | StreamingHttpResponse = HttpResponse(
-            out.getvalue(), content_type=XLSX
-        )
+        # Written row by row into a file on disk, then sent from it: memory stays flat
+        # whatever the number of candidates (the file is deleted once closed).
+        out = tempfile.TemporaryFile()  # noqa: SIM115  (the response closes it once sent)
+        try:
+            export_xlsx(registrations, out)
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        response: FileResponse | StreamingHttpResponse = FileResponse(out, content_type=XLSX)
     else:
         response = StreamingHttpResponse(
-            bulk.export_csv_chunks(registrations), content_type="text/csv; charset=utf-8"
+            export_csv_chunks(registrations), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -11,6 +11,7 @@ Role summary:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -66,6 +67,16 @@ def roles_at(user: AnyUser, centre: Centre) -> set[str]:
     return set(_memberships(user).filter(centre=centre).values_list("role", flat=True))
 
 
+def roles_at_each(user: AnyUser, centre_ids: Iterable[int]) -> dict[int, set[str]]:
+    """``roles_at`` for several centres in one query (a page of centres)."""
+    roles: dict[int, set[str]] = {pk: set() for pk in centre_ids}
+    for centre_id, role in (
+        _memberships(user).filter(centre_id__in=list(roles)).values_list("centre_id", "role")
+    ):
+        roles[centre_id].add(role)
+    return roles
+
+
 def centres_visible_to(user: AnyUser) -> QuerySet[Centre]:
     """Centres whose dashboard the user may open (staff roles only; never another centre)."""
     if user.is_authenticated and getattr(user, "is_superuser", False):
@@ -110,6 +121,15 @@ def registration_filter(user: AnyUser) -> Q:
             centre_id__in=centre_ids_with_role(user, Role.EMPLOYER_CONTACT),
         )
     )
+
+
+def sees_all_registrations_at(user: AnyUser, centre: Centre) -> bool:
+    """Whether ``registration_filter`` lets the user read every registration at ``centre``
+    (the awarding body; a centre-wide role there): a list of that centre's registrations then
+    needs no per-row visibility test."""
+    if user.is_authenticated and getattr(user, "is_superuser", False):
+        return True
+    return bool(roles_at(user, centre) & set(CENTRE_WIDE))
 
 
 def sees_personal_details(user: AnyUser, centre: Centre, candidate_user_id: int | None) -> bool:

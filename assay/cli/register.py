@@ -8,7 +8,6 @@ ID is the centre's awarding-body number or its id; dates are YYYY-MM-DD or DD/MM
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -211,10 +210,12 @@ def bulk(centre_id: str, file: Path, dry_run: bool, as_user: str | None) -> None
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @as_option(required=False)
 def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -> None:
-    """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o)."""
+    """Export the centre's candidate list in the bulk import columns (CSV to stdout unless -o),
+    by name, written row by row from a database cursor (memory stays flat at any size)."""
     from assay.cli.output import fail
-    from assay.registrations import bulk as bulk_rows
-    from assay.registrations.dashboard import centre_candidates, centre_find
+    from assay.registrations import export as bulk_rows
+    from assay.registrations.candidate_list import centre_candidates
+    from assay.registrations.dashboard import centre_find
 
     user = acting(as_user)
     with domain_errors():
@@ -225,9 +226,8 @@ def export(centre_id: str, fmt: str, output: Path | None, as_user: str | None) -
         with output.open("wb") as binary:
             count = bulk_rows.export_xlsx(registrations, binary)
     elif output is None:
-        buffer = io.StringIO()
-        bulk_rows.export_csv(registrations, buffer)
-        click.echo(buffer.getvalue(), nl=False)
+        for chunk in bulk_rows.export_csv_chunks(registrations):
+            click.echo(chunk, nl=False)
     else:
         with output.open("w", encoding="utf-8", newline="") as text:
             count = bulk_rows.export_csv(registrations, text)

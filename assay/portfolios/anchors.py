@@ -4,9 +4,14 @@ later hand to ``assay records verify --anchors`` (docs/records.md)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
 from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_administer, roles_at
 from assay.errors import NotAllowed
+from assay.keyset import Page, paginate
 from assay.portfolios.records import chain_name as decisions_chain
 from assay.records.services import anchor_lines
 from assay.registrations import enrolment
@@ -17,15 +22,36 @@ from assay.users import AnyUser
 KEEPERS = frozenset({Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
 
 
-def centre_anchors(user: AnyUser, pk: int) -> tuple[Centre, list[str]]:
-    """(centre, JSON lines). Strangers get the centre's 404; staff other than administrators,
-    lead IQAs and external verifiers are refused: the file is the centre's evidence."""
+def _keeper_centre(user: AnyUser, pk: int) -> Centre:
+    """The centre, if the user may keep its anchors. Strangers get the centre's 404; staff
+    other than administrators, lead IQAs and external verifiers are refused: the file is the
+    centre's evidence."""
     centre = centre_get(user, pk)
     if not (can_administer(user, centre) or roles_at(user, centre) & KEEPERS):
         raise NotAllowed(
             "only a centre administrator, lead IQA or external verifier can download the "
             "record anchors"
         )
+    return centre
+
+
+def _chains(ids: Sequence[int]) -> list[str]:
+    return [decisions_chain(i) for i in ids] + [enrolment.chain_name(i) for i in ids]
+
+
+def centre_anchors(user: AnyUser, pk: int) -> tuple[Centre, list[str]]:
+    """(centre, JSON lines) of every chain of the centre (see ``_keeper_centre``)."""
+    centre = _keeper_centre(user, pk)
     ids = list(Registration.objects.filter(centre=centre).values_list("pk", flat=True))
-    names = [decisions_chain(i) for i in ids] + [enrolment.chain_name(i) for i in ids]
-    return centre, list(anchor_lines(names))
+    return centre, list(anchor_lines(_chains(ids)))
+
+
+def centre_anchor_page(
+    user: AnyUser, pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[dict[str, Any]]:
+    """The heads of the chains of one keyset page of the centre's registrations (by id), up
+    to two a registration (decisions, enrolment): a few queries whatever the centre's size."""
+    centre = _keeper_centre(user, pk)
+    page = paginate(Registration.objects.filter(centre=centre).only("pk"), ("pk",), cursor, size)
+    heads = [json.loads(line) for line in anchor_lines(_chains([r.pk for r in page]))]
+    return Page(heads, page.next, page.previous, page.size)

@@ -1,4 +1,4 @@
-"""Bulk registration from a CSV or XLSX file, and the candidate list export.
+"""Bulk registration from a CSV or XLSX file (the candidate list export is ``export.py``).
 
 ``bulk_check`` is the dry run: every row's problems (unreadable values, unknown qualification,
 entry-rule refusals, the same candidate twice in the file or already registered) and nothing
@@ -23,7 +23,6 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import QuerySet
 
 from assay import clock
 from assay.catalogue.models import Qualification
@@ -39,12 +38,9 @@ from assay.registrations.models import JobKind, Registration, Status
 from assay.registrations.services import CandidateInput, candidate_facts
 from assay.registrations.tabular import (
     Row,
-    csv_chunks,
     iter_table,
     read_table,
-    write_csv,
 )
-from assay.spreadsheets import Cell, write_xlsx
 from assay.users import User
 
 COLUMNS = (
@@ -75,9 +71,6 @@ __all__ = [
     "bulk_check_and_import",
     "bulk_import",
     "bulk_import_ids",
-    "export_csv",
-    "export_csv_chunks",
-    "export_xlsx",
     "iter_rows",
     "parse_date",
     "read_rows",
@@ -382,44 +375,3 @@ def _held(value: str, quals: dict[str, Qualification | None]) -> tuple[str, ...]
             known = _qualification(key, quals)
             codes.append(known.code if known else key)
     return tuple(dict.fromkeys(codes))
-
-
-# --- export -------------------------------------------------------------------------------
-
-
-def export_rows(registrations: QuerySet[Registration]) -> Iterator[list[Cell]]:
-    """The header, then one row per registration in the import columns (plus id, status, end);
-    dates stay dates and the id a number, so the XLSX sorts and filters as such and reads back
-    through the import."""
-    yield [*COLUMNS, *EXPORT_ONLY]
-    for r in registrations.iterator(chunk_size=500):
-        c = r.candidate
-        yield [
-            c.first_name,
-            c.last_name,
-            c.date_of_birth,
-            c.email,
-            c.phone,
-            c.employer,
-            c.job_role,
-            c.job_kind,
-            r.qualification.code,
-            r.registered_on,
-            ";".join(sorted(h.qualification_code for h in c.held.all())),
-            r.pk,
-            r.status,
-            r.end_date,
-        ]
-
-
-def export_csv(registrations: QuerySet[Registration], out: IO[str]) -> int:
-    """Write the candidate list as CSV; returns the number of registrations written."""
-    return write_csv(export_rows(registrations), out)
-
-
-def export_csv_chunks(registrations: QuerySet[Registration]) -> Iterable[str]:
-    return csv_chunks(export_rows(registrations))
-
-
-def export_xlsx(registrations: QuerySet[Registration], out: IO[bytes]) -> int:
-    return write_xlsx(export_rows(registrations), out, title="Candidates")

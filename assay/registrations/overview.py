@@ -37,6 +37,8 @@ from assay.centres.selectors import competence_get
 from assay.centres.services import can_take_new_candidates
 from assay.engines.entry.rules import EntryDecision, PeriodEnd
 from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.keyset import Page, paginate
+from assay.registrations.candidate_list import CandidateFilter, centre_candidates_page
 from assay.registrations.dashboard import CentreDashboard, centre_dashboard, centre_get
 from assay.registrations.models import (
     PlanUnit,
@@ -45,7 +47,7 @@ from assay.registrations.models import (
     Status,
 )
 from assay.registrations.prior_learning import accepted_rpl
-from assay.registrations.selectors import refusals_at, registration_get, registrations_visible_to
+from assay.registrations.selectors import refusals_at, registration_get
 from assay.registrations.services import CandidateInput, registration_check, registration_period
 from assay.registrations.staff import PersonAtCentre, centre_staff, people_at
 from assay.users import AnyUser
@@ -57,24 +59,39 @@ IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
 
 
 @dataclass(frozen=True, slots=True)
-class StatusGroup:
+class StatusCount:
     status: str
     label: str
     count: int
-    registrations: list[Registration]
+
+
+REFUSALS_PAGE = 20
 
 
 @dataclass(frozen=True, slots=True)
 class CentreDashboardPage:
     """The dashboard's figures (``dashboard.CentreDashboard``, the read model the API and the
-    CLI answer with) and what only the page lists: each status's candidates, the refusals log
-    for administrators, and which actions to offer."""
+    CLI answer with) and what only the page shows: the count of each status, one keyset page
+    of the candidates (narrowed by ``narrow``), one page of the refusals log for
+    administrators, and which actions to offer. Nothing on it grows with the number of
+    learners (issue 12)."""
 
     centre: Centre
     figures: CentreDashboard
     can_administer: bool
-    statuses: list[StatusGroup]
-    refusals: list[Refusal]
+    statuses: list[StatusCount]
+    narrow: CandidateFilter
+    candidates: Page[Registration]
+    refusals: Page[Refusal]
+
+    @property
+    def qualifications(self) -> list[str]:
+        """The codes a candidate list can be narrowed to: the centre's approvals."""
+        return [row.qualification for row in self.figures.approvals]
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.narrow.status or self.narrow.qualification or self.narrow.search)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -90,26 +107,33 @@ class CentreDashboardPage:
         return self.can_administer or bool(self.roles & {Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
 
 
-def centre_dashboard_page(user: AnyUser, pk: int, today: dt.date) -> CentreDashboardPage:
-    """The centre's figures (only candidates the user may see) with the candidates of each
-    status listed, and for administrators the refusals log."""
+def centre_dashboard_page(
+    user: AnyUser,
+    pk: int,
+    today: dt.date,
+    narrow: CandidateFilter | None = None,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    refusals_cursor: str | None = None,
+) -> CentreDashboardPage:
+    """The centre's figures (only candidates the user may see), one page of its candidates
+    (``cursor``, ``size``; InvalidInput for a bad one) and for administrators one page of the
+    refusals log (``refusals_cursor``). A constant number of queries whatever the centre's
+    size: counts come from aggregates, lists from keyset pages."""
     centre = centre_get(user, pk)
     admin = can_administer(user, centre)
     figures = centre_dashboard(user, centre, today)
-    visible = list(
-        registrations_visible_to(user)
-        .filter(centre=centre)
-        .select_related(None)
-        .select_related("candidate", "qualification")
-        .order_by("candidate__last_name", "candidate__first_name", "pk")
-    )
+    narrow = narrow or CandidateFilter()
+    candidates = centre_candidates_page(user, centre, narrow, cursor, size)
     counts = figures.registrations.by_status
-    statuses = [
-        StatusGroup(value, str(label), counts[value], [r for r in visible if r.status == value])
-        for value, label in Status.choices
-    ]
-    refusals = list(refusals_at(user, centre).select_related("by")) if admin else []
-    return CentreDashboardPage(centre, figures, admin, statuses, refusals)
+    statuses = [StatusCount(value, str(label), counts[value]) for value, label in Status.choices]
+    refusals = paginate(
+        refusals_at(user, centre).select_related("by"),
+        ("-at", "-pk"),
+        refusals_cursor if admin else None,
+        REFUSALS_PAGE,
+    )
+    return CentreDashboardPage(centre, figures, admin, statuses, narrow, candidates, refusals)
 
 
 # --- People and roles -----------------------------------------------------------------------

@@ -7,7 +7,11 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, QuerySet
 
 from assay.centres.models import Centre
-from assay.centres.permissions import can_administer, registration_filter
+from assay.centres.permissions import (
+    can_administer,
+    registration_filter,
+    sees_all_registrations_at,
+)
 from assay.errors import NotFound
 from assay.registrations.models import (
     Candidate,
@@ -20,12 +24,40 @@ from assay.registrations.models import (
 )
 from assay.users import AnyUser
 
+# A qualification's spec row is joined for its version; its content (the whole spec, ~112 KB of
+# JSON) stays in the database on every list read: decoded once a row it cost a centre of 20,000
+# learners 12.9 GB (issue 12). Reads of one registration that need it ask for it (``with_spec``).
+SPEC_CONTENT = "qualification__spec__content"
+
 
 def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
+    """The registrations the user may see, with candidate, centre, qualification (and its
+    spec's version, not its content) and internal verifier joined."""
     visible = Registration.objects.filter(registration_filter(user)).values("pk")
-    return Registration.objects.filter(pk__in=visible).select_related(
-        "candidate", "centre", "qualification", "qualification__spec", "internal_verifier"
+    return (
+        Registration.objects.filter(pk__in=visible)
+        .select_related("candidate", "centre", "qualification__spec", "internal_verifier")
+        .defer(SPEC_CONTENT)
     )
+
+
+def registrations_at(user: AnyUser, centre: Centre) -> QuerySet[Registration]:
+    """``registrations_visible_to(user)`` at ``centre``, joined the same way. Someone who sees
+    the whole centre (``sees_all_registrations_at``) gets the centre's rows without the
+    visibility subquery, which reads every registration of every centre to answer."""
+    if not sees_all_registrations_at(user, centre):
+        return registrations_visible_to(user).filter(centre=centre)
+    return (
+        Registration.objects.filter(centre=centre)
+        .select_related("candidate", "centre", "qualification__spec", "internal_verifier")
+        .defer(SPEC_CONTENT)
+    )
+
+
+def with_spec(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """``registrations`` with the qualification's spec content read in the same query: for
+    reads of one registration that check its plan or units against the spec."""
+    return registrations.defer(None)
 
 
 def own_registrations(user: AnyUser) -> QuerySet[Registration]:
@@ -42,7 +74,7 @@ def own_registrations(user: AnyUser) -> QuerySet[Registration]:
 def registration_get(user: AnyUser, pk: int) -> Registration:
     """One registration with its plan and history, or NotFound for missing and not-yours alike."""
     registration = (
-        registrations_visible_to(user)
+        with_spec(registrations_visible_to(user))
         .prefetch_related(
             Prefetch("plan_units", queryset=PlanUnit.objects.select_related("assessor")),
             Prefetch("history", queryset=StatusChange.objects.select_related("by")),
@@ -63,9 +95,12 @@ def candidates_visible_to(user: AnyUser) -> QuerySet[Candidate]:
 
 
 def centre_registrations(centre: Centre) -> QuerySet[Registration]:
-    """Every registration at a centre (callers have checked the user may see the centre)."""
-    return Registration.objects.filter(centre=centre).select_related(
-        "candidate", "qualification", "qualification__spec"
+    """Every registration at a centre (callers have checked the user may see the centre),
+    without the spec content (``SPEC_CONTENT``)."""
+    return (
+        Registration.objects.filter(centre=centre)
+        .select_related("candidate", "qualification__spec")
+        .defer(SPEC_CONTENT)
     )
 
 

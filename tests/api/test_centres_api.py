@@ -16,13 +16,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 def test_centre_lists_follow_the_roles(world: World, tokens: dict[str, str]) -> None:
     def names(role: str) -> list[str]:
-        return [c["name"] for c in get(world, role, "/api/v1/centres", tokens).json()]
+        return [c["name"] for c in get(world, role, "/api/v1/centres", tokens).json()["items"]]
 
     assert names("centre_admin") == ["North Training"]
     assert names("admin_other_centre") == ["South Skills"]
     assert names("candidate_self") == [] and names("employer_contact") == []
     assert names("awarding_body") == ["North Training", "South Skills"]
-    row = get(world, "iv_assigned", "/api/v1/centres", tokens).json()[0]
+    row = get(world, "iv_assigned", "/api/v1/centres", tokens).json()["items"][0]
     assert row["roles"] == ["internal_verifier"] and row["number"] == "N1001"
 
 
@@ -32,7 +32,8 @@ def test_candidate_list_is_narrowed_to_the_callers_candidates(
     path = f"/api/v1/centres/{world.north.pk}/registrations"
 
     def who_is_listed(role: str) -> set[str]:
-        return {r["candidate"]["first_name"] for r in get(world, role, path, tokens).json()}
+        page = get(world, role, path, tokens).json()
+        return {r["candidate"]["first_name"] for r in page["items"]}
 
     assert who_is_listed("centre_admin") == {"Alice", "Bob"}
     assert who_is_listed("ev_assigned") == {"Alice", "Bob"}

@@ -199,7 +199,9 @@ def test_export_csv_and_xlsx(world: World, tokens: dict[str, str]) -> None:
     mine = get(world, "assessor_assigned", path, tokens)
     assert len(list(csv.DictReader(io.StringIO(b"".join(mine.streaming_content).decode())))) == 1
     xlsx = get(world, "centre_admin", path + "?format=xlsx", tokens)
-    sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
+    assert 'filename="candidates-N1001.xlsx"' in xlsx["Content-Disposition"]
+    content = b"".join(xlsx.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "first_name" and values[1][0] == "Alice" and len(values) == 3
 

@@ -28,13 +28,12 @@ from assay.registrations.bulk import (
     bulk_check,
     bulk_import,
     bulk_import_ids,
-    export_csv,
-    export_xlsx,
     iter_rows,
     read_rows,
 )
-from assay.registrations.dashboard import centre_candidates
+from assay.registrations.candidate_list import centre_candidates
 from assay.registrations.enrolment import chain_name, registration_fields, status_change_fields
+from assay.registrations.export import export_csv, export_xlsx
 from assay.registrations.facts import approvals_in_force, current_approval
 from assay.registrations.models import (
     Candidate,

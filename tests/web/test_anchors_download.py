@@ -143,7 +143,7 @@ def test_the_api_gives_the_same_heads_and_the_same_refusals(world: World) -> Non
             f"/api/v1/centres/{world.north.pk}/anchors", HTTP_AUTHORIZATION=f"Bearer {token}"
         )
 
-    heads = api("eve").json()
+    heads = api("eve").json()["items"]
     page = [json.loads(line) for line in download(world, "eve").content.decode().splitlines()]
     assert [(h["chain"], h["length"], h["hash"]) for h in heads] == [
         (h["chain"], h["length"], h["hash"]) for h in page

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,12 +19,13 @@ from assay.centres.services import site_add
 from assay.errors import InvalidInput, NotAllowed, RegistrationRefused
 from assay.portfolios import anchors
 from assay.registrations import overview
+from assay.registrations.candidate_list import CandidateFilter
 from assay.registrations.services import registration_create
 from assay.web.flow import done, submit
 from assay.web.forms import CandidateRegistrationForm
 from assay.web.people_forms import SiteForm
 from assay.web.requests import AuthedHtmxRequest, AuthedRequest
-from assay.web.views.access import member_view
+from assay.web.views.access import member_view, sentence
 
 
 @require_GET
@@ -42,17 +43,42 @@ def _dashboard(
     dashboard: overview.CentreDashboardPage,
     form: SiteForm,
     status: int = 200,
+    list_error: str = "",
 ) -> HttpResponse:
-    context = {"d": dashboard, "site_form": form}
+    context = {"d": dashboard, "site_form": form, "list_error": list_error}
     return render(request, "web/centres/dashboard.html", context, status=status)
+
+
+def _narrow(query: QueryDict) -> CandidateFilter:
+    """The candidate list's filters from the query string (InvalidInput for an unknown status)."""
+    return CandidateFilter(
+        status=query.get("status", "").strip(),
+        qualification=query.get("qualification", "").strip()[:64],
+        search=query.get("q", "").strip()[:100],
+    )
 
 
 @require_GET
 @member_view
 def centre_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Candidates by status, staff A/V deadlines, approvals, sites and (for administrators)
-    refusals and registrations due to expire."""
-    dashboard = overview.centre_dashboard_page(request.user, pk, clock.today())
+    """Candidates by status (counts, and one page of the list with its filters), staff A/V
+    deadlines, approvals, sites and (for administrators) refusals and registrations due to
+    expire. A bad page link or filter shows the first page with the error (400)."""
+    today, query = clock.today(), request.GET
+    try:
+        dashboard = overview.centre_dashboard_page(
+            request.user,
+            pk,
+            today,
+            _narrow(query),
+            cursor=query.get("cursor"),
+            size=query.get("size"),
+            refusals_cursor=query.get("refusals"),
+        )
+    except InvalidInput as exc:
+        dashboard = overview.centre_dashboard_page(request.user, pk, today)
+        error = sentence("; ".join(exc.errors.values()))
+        return _dashboard(request, dashboard, SiteForm(), status=400, list_error=error)
     return _dashboard(request, dashboard, SiteForm())
 
 
