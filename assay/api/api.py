@@ -130,6 +130,8 @@ def _forbidden(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidInput)
 def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     details = [{"field": field, "message": message} for field, message in exc.errors.items()]
+    if set(exc.errors) == {"cursor"}:  # an edited, truncated or foreign page link: bad request
+        return error_response(request, 400, "bad_request", str(exc), details)
     return error_response(request, 422, "invalid", str(exc), details)
 
 
