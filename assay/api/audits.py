@@ -221,12 +221,14 @@ def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[
 
 
 @router.get(
-    "audits/{audit_id}/self-assessment", response={200: list[out.SelfAssessmentOut], **ERRORS}
+    "audits/{audit_id}/self-assessment",
+    response={200: s.PageOut[out.SelfAssessmentOut], 400: s.Error, **ERRORS},
 )
-def self_assessment(request: HttpRequest, audit_id: int) -> list[out.SelfAssessmentOut]:
-    return [
-        out.self_assessment_answer(r) for r in sel.self_assessment_history(who(request), audit_id)
-    ]
+def self_assessment(request: HttpRequest, audit_id: int, page: Query[s.PageQuery]) -> Page[Any]:
+    """Every self-assessment entry (append-only history: the latest per attribute counts), by
+    attribute, one page at a time."""
+    found = sel.self_assessment_page(who(request), audit_id, page.cursor, page.size)
+    return found.map(out.self_assessment_answer)
 
 
 @router.post("audits/{audit_id}/scores", response={201: out.RecordedOut, **ERRORS})
@@ -241,11 +243,14 @@ def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status
     return Status(201, out.RecordedOut(recorded=len(rows)))
 
 
-@router.get("audits/{audit_id}/scores", response={200: list[out.SiteScoreOut], **ERRORS})
-def scores(request: HttpRequest, audit_id: int) -> list[out.SiteScoreOut]:
-    """Every score row, oldest first (append-only history: the latest per site and attribute
-    counts)."""
-    return [out.site_score_answer(r) for r in sel.score_history(who(request), audit_id)]
+@router.get(
+    "audits/{audit_id}/scores", response={200: s.PageOut[out.SiteScoreOut], 400: s.Error, **ERRORS}
+)
+def scores(request: HttpRequest, audit_id: int, page: Query[s.PageQuery]) -> Page[Any]:
+    """Every score row, oldest first, one page at a time (append-only history: the latest per
+    site and attribute counts)."""
+    found = sel.score_page(who(request), audit_id, page.cursor, page.size)
+    return found.map(out.site_score_answer)
 
 
 @router.post("audits/{audit_id}/evidence", response={201: out.SiteEvidenceOut, **ERRORS})

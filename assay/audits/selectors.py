@@ -64,6 +64,8 @@ STANDARD_ORDER = ("code", "version", "pk")
 ORGANISATION_ORDER = ("name", "pk")
 AUDIT_ORDER = ("-created_on", "-pk")  # newest first
 CERTIFICATE_ORDER = ("-issued_on", "-pk")  # newest first
+SELF_ASSESSMENT_ORDER = ("attribute", "recorded_at", "pk")
+SCORE_ORDER = ("pk",)  # the order they were recorded
 
 # --- standards ---------------------------------------------------------------------------------
 
@@ -182,6 +184,14 @@ def self_assessment_history(user: AnyUser, pk: int) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.filter(audit=audit_get(user, pk)).select_related("recorded_by")
 
 
+def self_assessment_page(
+    user: AnyUser, pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[SelfAssessment]:
+    """One page of an audit's self-assessment history (append-only: each re-entry adds a
+    row), by attribute, oldest entry first."""
+    return paginate(self_assessment_history(user, pk), SELF_ASSESSMENT_ORDER, cursor, size)
+
+
 def score_history(
     user: AnyUser, pk: int, *, office_id: int | None = None, attribute: str | None = None
 ) -> QuerySet[SiteScore]:
@@ -195,6 +205,13 @@ def score_history(
     if attribute is not None:
         rows = rows.filter(attribute=attribute)
     return rows.order_by("pk")
+
+
+def score_page(
+    user: AnyUser, pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[SiteScore]:
+    """One page of ``score_history`` (append-only: each re-score adds a row), oldest first."""
+    return paginate(score_history(user, pk), SCORE_ORDER, cursor, size)
 
 
 def evidence_files(user: AnyUser, pk: int) -> QuerySet[SiteEvidenceFile]:

@@ -11,8 +11,15 @@ from django.test import Client
 
 from assay.accounts.services import token_create
 from assay.audits import services as svc
-from assay.audits.models import Audit, AuditDecision, Certificate, Organisation
-from tests.audits.world import AuditWorld
+from assay.audits.models import (
+    Audit,
+    AuditDecision,
+    Certificate,
+    Organisation,
+    SelfAssessment,
+    SiteScore,
+)
+from tests.audits.world import AuditWorld, score_all, to_fieldwork
 from tests.factories import make_user
 from tests.keyset_walk import BAD_CURSORS, api_queries, page_queries, walk_api, walk_pages
 
@@ -250,3 +257,66 @@ def test_the_organisation_page_pages_its_audits(aw: AuditWorld) -> None:
     url = f"/audits/organisations/{aw.acme.pk}/?size=2"
     listed = walk_pages(client, url, AUDIT_LINK, "audits")
     assert sorted(int(pk) for pk in listed) == sorted(aw.acme.audits.values_list("pk", flat=True))
+
+
+# --- an audit's append-only histories: self-assessment and site scores ---------------------------
+
+
+def _histories(aw: AuditWorld, rescore: bool = False) -> Audit:
+    audit = to_fieldwork(aw)
+    score_all(aw, 6)
+    if rescore:
+        score_all(aw, 7)
+    return audit
+
+
+def test_walking_the_score_history_returns_each_row_once(aw: AuditWorld) -> None:
+    audit = _histories(aw, rescore=True)
+    headers = bearer(aw["contact"])
+    rows = walk_api(Client(), f"{API}audits/{audit.pk}/scores", 17, **headers)
+    expected = SiteScore.objects.filter(audit=audit).order_by("pk")
+    assert [(r["office"], r["attribute"], r["score"]) for r in rows] == [
+        (s.office_id, s.attribute, s.score) for s in expected
+    ]
+    assert len(rows) > 17 * 2
+
+
+def test_walking_the_self_assessment_history(aw: AuditWorld) -> None:
+    svc.audit_advance(by=aw["body_admin"], audit=aw.audit, to="self_assessment")
+    for score in (5, 8):
+        svc.self_assessment_record(
+            by=aw["contact"],
+            audit=aw.audit,
+            entries=[svc.SelfScoreInput(a, score, "") for a in ("S1.1", "S1.2", "S2.1")],
+        )
+    rows = walk_api(
+        Client(), f"{API}audits/{aw.audit.pk}/self-assessment", 2, **bearer(aw["contact"])
+    )
+    expected = SelfAssessment.objects.filter(audit=aw.audit).order_by(
+        "attribute", "recorded_at", "pk"
+    )
+    assert [r["attribute"] for r in rows] == [r.attribute for r in expected]
+    assert len(rows) == 6
+
+
+@pytest.mark.parametrize("path", ["scores", "self-assessment"])
+def test_an_audits_history_is_not_read_by_others_whatever_the_cursor(
+    aw: AuditWorld, path: str
+) -> None:
+    audit = _histories(aw)
+    first = Client().get(f"{API}audits/{audit.pk}/{path}?size=1", **bearer(aw["contact"]))
+    cursor = first.json()["next"] or ""
+    for role in ("contact_other", "auditor_other", "nobody"):
+        url = f"{API}audits/{audit.pk}/{path}?cursor={cursor}"
+        assert Client().get(url, **bearer(aw[role])).status_code == 404, role
+    bad = Client().get(f"{API}audits/{audit.pk}/{path}?cursor=junk", **bearer(aw["contact"]))
+    assert bad.status_code == 400
+
+
+def test_the_score_history_page_costs_the_same_queries_for_few_or_many(aw: AuditWorld) -> None:
+    audit = _histories(aw)
+    headers = bearer(aw["contact"])
+    url = f"{API}audits/{audit.pk}/scores?size=200"
+    few = api_queries(Client(), url, **headers)
+    score_all(aw, 8)
+    assert api_queries(Client(), url, **headers) == few
