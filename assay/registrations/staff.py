@@ -113,12 +113,28 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
     )
 
 
-def people_at(centre: Centre, today: dt.date) -> list[tuple[User, PersonAtCentre]]:
-    """Everyone holding a role at the centre (candidates aside), in name order, each with the
-    account the page's forms act on and their read model; three queries whatever the size."""
+STAFF_ORDER = ("last_name", "first_name", "username", "pk")
+
+
+def staff_users(centre: Centre) -> QuerySet[User]:
+    """The people holding an active role other than candidate at the centre (one row each),
+    for a keyset page in ``STAFF_ORDER``."""
+    held = Membership.objects.filter(centre=centre, active=True).exclude(role=Role.CANDIDATE)
+    return User.objects.filter(pk__in=held.values("user_id"))
+
+
+def people_at(
+    centre: Centre, today: dt.date, among: Iterable[int] | None = None
+) -> list[tuple[User, PersonAtCentre]]:
+    """Everyone holding a role at the centre (candidates aside; of ``among`` only, a page of
+    them, when given), in name order, each with the account the page's forms act on and their
+    read model; three queries whatever the size."""
     users: dict[int, User] = {}
     roles: dict[int, list[RoleHeld]] = defaultdict(list)
-    for membership in centre_staff(centre):
+    memberships = centre_staff(centre)
+    if among is not None:
+        memberships = memberships.filter(user_id__in=list(among))
+    for membership in memberships:
         users[membership.user_id] = membership.user
         roles[membership.user_id].append(
             RoleHeld(role=membership.role, qualification_code=membership.qualification_code)
