@@ -320,3 +320,26 @@ def test_the_score_history_page_costs_the_same_queries_for_few_or_many(aw: Audit
     few = api_queries(Client(), url, **headers)
     score_all(aw, 8)
     assert api_queries(Client(), url, **headers) == few
+
+
+# --- renewals ------------------------------------------------------------------------------------
+
+
+def test_the_renewals_page_pages_the_certificates_due(aw: AuditWorld, settings: object) -> None:
+    more_clients(aw, 5)
+    other_body(aw)
+    settings.ASSAY_TODAY = "2016-02-01"  # type: ignore[attr-defined]  # a month before expiry
+    admin = Client()
+    admin.force_login(aw["body_admin"])
+    due = walk_pages(admin, "/audits/renewals/?size=2", CERT_LINK)
+    expected = Certificate.objects.order_by("expires_on", "pk").values_list("number", flat=True)
+    assert due == list(expected) and len(due) == 5
+    few = page_queries(admin, "/audits/renewals/?size=200")
+    _bulk_audits(aw, 10)
+    assert page_queries(admin, "/audits/renewals/?size=200") == few
+    cursor = admin.get("/audits/renewals/?size=1").context["page"].due.next
+    stranger = Client()
+    stranger.force_login(User.objects.get(username="stranger_admin"))
+    page = stranger.get(f"/audits/renewals/?cursor={cursor}")
+    assert page.status_code == 200 and list(page.context["page"].due) == []
+    assert admin.get("/audits/renewals/?cursor=junk").status_code == 400

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assay.audits import permissions as perm
-from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due
+from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due_page
 from assay.audits.models import (
     Audit,
     AuditStatus,
@@ -187,11 +187,18 @@ def may_remind(user: AnyUser) -> None:
 @dataclass(frozen=True)
 class RenewalsPage:
     within_days: int
-    due: list[ReminderDue]
+    due: Page[ReminderDue]
 
 
-def renewals_page(user: AnyUser, within_days: int = REMIND_DAYS) -> RenewalsPage:
-    """Valid certificates of the user's bodies expiring within ``within_days``, with who
-    would be reminded and whether they already were (``reminders_due``, the CLI's read)."""
+def renewals_page(
+    user: AnyUser,
+    within_days: int = REMIND_DAYS,
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> RenewalsPage:
+    """A keyset page of the valid certificates of the user's bodies expiring within
+    ``within_days``, soonest first, with who would be reminded and whether they already were
+    (``reminders_due``, the CLI's read, one page at a time)."""
     may_remind(user)
-    return RenewalsPage(within_days, reminders_due(user, within_days=within_days))  # type: ignore[arg-type]
+    due = reminders_due_page(user, within_days=within_days, cursor=cursor, size=size)  # type: ignore[arg-type]
+    return RenewalsPage(within_days, due)

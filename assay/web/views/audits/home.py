@@ -116,7 +116,9 @@ def renewals(request: AuthedRequest) -> HttpResponse:
         home_pages.may_remind(request.user)
         context = {"form": form, "page": None}
         return render(request, "web/audits/renewals.html", context, status=400)
-    page = home_pages.renewals_page(request.user, _within(form))
+    page = home_pages.renewals_page(
+        request.user, _within(form), request.GET.get("cursor"), request.GET.get("size")
+    )
     return render(request, "web/audits/renewals.html", {"form": form, "page": page})
 
 
