@@ -343,3 +343,19 @@ def test_the_renewals_page_pages_the_certificates_due(aw: AuditWorld, settings: 
     page = stranger.get(f"/audits/renewals/?cursor={cursor}")
     assert page.status_code == 200 and list(page.context["page"].due) == []
     assert admin.get("/audits/renewals/?cursor=junk").status_code == 400
+
+
+def test_no_list_reads_a_standards_content(aw: AuditWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    more_clients(aw, 2)
+    client, headers = Client(), bearer(aw["body_admin"])
+    web = Client()
+    web.force_login(aw["body_admin"])
+    with CaptureQueriesContext(connection) as captured:
+        for path in ("audits", "standards", "certificates", "organisations"):
+            assert client.get(API + path, **headers).status_code == 200
+        assert web.get("/audits/").status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sql and not [q for q in sql if '"audits_standardversion"."content"' in q]
