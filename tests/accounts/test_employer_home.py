@@ -74,3 +74,31 @@ def test_many_employees_come_a_page_at_a_time_waiting_first(
     # Another employer contact reads none of Ed's employees, whatever the cursor.
     edna = signed_in(world.user("edna")).get(reverse("employer-signatures") + f"?cursor={cursor}")
     assert edna.status_code == 200 and edna.context["home"].rows == []
+
+
+def _employees(world: World, start: int, n: int) -> None:
+    carol, ed = world.user("carol"), world.user("ed")
+    for i in range(start, start + n):
+        reg = registration_create(
+            by=carol,
+            centre=world.north,
+            qualification_key="4430-04",
+            candidate_input=adult(f"Worker{i:02d}", "Aaron"),
+            registered_on=dt.date(2012, 9, 3),
+        )
+        candidate_employer_contact_set(by=carol, candidate=reg.candidate, user=ed)
+
+
+def test_walking_the_pages_shows_each_employee_once_in_the_same_queries(world: World) -> None:
+    from tests.keyset_walk import page_queries, walk_pages
+
+    ed = signed_in(world.user("ed"))
+    url = reverse("employer-signatures") + "?size=200"
+    _employees(world, 0, 2)
+    few = page_queries(ed, url)
+    _employees(world, 2, 20)
+    assert page_queries(ed, url) == few
+    shown = walk_pages(ed, reverse("employer-signatures") + "?size=4", r'data-registration="(\d+)"')
+    home = ed.get(url).context["home"]
+    assert len(shown) == len(set(shown)) == len(home.rows) >= 22
+    assert [int(pk) for pk in shown] == [row.registration.pk for row in home.rows]

@@ -359,3 +359,31 @@ def test_no_list_reads_a_standards_content(aw: AuditWorld) -> None:
         assert web.get("/audits/").status_code == 200
     sql = [q["sql"] for q in captured.captured_queries]
     assert sql and not [q for q in sql if '"audits_standardversion"."content"' in q]
+
+
+def test_the_organisation_page_costs_the_same_queries_for_few_or_many_audits(
+    aw: AuditWorld,
+) -> None:
+    client = Client()
+    client.force_login(aw["body_admin"])
+    url = f"/audits/organisations/{aw.acme.pk}/?size=100"
+    few = page_queries(client, url)
+    for _ in range(12):
+        svc.audit_create(by=aw["body_admin"], organisation=aw.acme, standard=aw.standard)
+    assert page_queries(client, url) == few
+
+
+def test_the_self_assessment_history_costs_the_same_queries(aw: AuditWorld) -> None:
+    svc.audit_advance(by=aw["body_admin"], audit=aw.audit, to="self_assessment")
+    url = f"{API}audits/{aw.audit.pk}/self-assessment?size=200"
+    headers = bearer(aw["contact"])
+    entry = [svc.SelfScoreInput("S1.1", 5, "")]
+    svc.self_assessment_record(by=aw["contact"], audit=aw.audit, entries=entry)
+    few = api_queries(Client(), url, **headers)
+    for score in range(6, 10):
+        svc.self_assessment_record(
+            by=aw["contact"],
+            audit=aw.audit,
+            entries=[svc.SelfScoreInput(a, score, "") for a in ("S1.1", "S1.2", "S2.1")],
+        )
+    assert api_queries(Client(), url, **headers) == few
