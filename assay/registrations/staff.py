@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from pydantic import Field
 
 from assay.centres.models import Centre, Competence, CompetenceRole, CpdEntry, Membership, Role
@@ -95,12 +96,22 @@ class PersonAtCentre(ReadModel):
     person: Person
     roles: list[RoleHeld]
     competence: list[CompetenceState]
-    cpd: list[CpdOut]
+    cpd: list[CpdOut] = Field(description="The newest entries of the CPD log (CPD_SHOWN at most)")
+    cpd_count: int | None = Field(None, description="Entries in the whole log")
+    cpd_total: Decimal | None = Field(None, description="Hours in the whole log")
 
     @property
     def cpd_hours(self) -> Decimal:
-        """The CPD log's total, summed as decimals (hours have one decimal place)."""
+        """The CPD log's total, summed as decimals (hours have one decimal place): counted in
+        the database over the whole log, or over ``cpd`` when no count was read."""
+        if self.cpd_total is not None:
+            return self.cpd_total
         return sum((Decimal(str(entry.hours)) for entry in self.cpd), Decimal(0))
+
+    @property
+    def cpd_earlier(self) -> int:
+        """How many older entries of the log are not in ``cpd``."""
+        return max(0, (self.cpd_count or 0) - len(self.cpd))
 
 
 def centre_staff(centre: Centre) -> QuerySet[Membership]:
@@ -114,6 +125,8 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
 
 
 STAFF_ORDER = ("last_name", "first_name", "username", "pk")
+CPD_SHOWN = 10  # the newest entries of each person's CPD log on the people page
+TOTAL_HOURS = DecimalField(max_digits=12, decimal_places=1)  # a whole log's sum
 
 
 def staff_users(centre: Centre) -> QuerySet[User]:
@@ -128,7 +141,8 @@ def people_at(
 ) -> list[tuple[User, PersonAtCentre]]:
     """Everyone holding a role at the centre (candidates aside; of ``among`` only, a page of
     them, when given), in name order, each with the account the page's forms act on and their
-    read model; three queries whatever the size."""
+    read model (the newest ``CPD_SHOWN`` CPD entries, with the whole log's count and hours);
+    four queries whatever the size."""
     users: dict[int, User] = {}
     roles: dict[int, list[RoleHeld]] = defaultdict(list)
     memberships = centre_staff(centre)
@@ -141,14 +155,38 @@ def people_at(
         )
     states = competence_states(users, today)
     cpd: dict[int, list[CpdOut]] = defaultdict(list)
-    for entry in CpdEntry.objects.filter(user_id__in=users):
+    newest = Window(
+        RowNumber(), partition_by=[F("user_id")], order_by=[F("on").desc(), F("pk").desc()]
+    )
+    shown = (
+        CpdEntry.objects.filter(user_id__in=users)
+        .annotate(rank=newest)
+        .filter(rank__lte=CPD_SHOWN)
+        .order_by("user_id", "-on", "-pk")
+    )
+    for entry in shown:
         entry.user = users[entry.user_id]  # already read: no query per entry
         cpd[entry.user_id].append(CpdOut.of(entry))
+    totals = {
+        row["user_id"]: (row["n"], row["hours"])
+        for row in CpdEntry.objects.filter(user_id__in=users)
+        .values("user_id")
+        .annotate(n=Count("pk"), hours=Sum("hours", output_field=TOTAL_HOURS))
+        .order_by()
+    }
     people = []
     for pk, user in users.items():
         who = person(user)
         assert who is not None
-        facts = PersonAtCentre(person=who, roles=roles[pk], competence=states[pk], cpd=cpd[pk])
+        count, hours = totals.get(pk, (0, Decimal(0)))
+        facts = PersonAtCentre(
+            person=who,
+            roles=roles[pk],
+            competence=states[pk],
+            cpd=cpd[pk],
+            cpd_count=count,
+            cpd_total=Decimal(str(hours)),
+        )
         people.append((user, facts))
     return people
 

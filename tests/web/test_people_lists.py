@@ -108,3 +108,29 @@ def test_a_form_posted_from_a_later_page_comes_back_to_it(world: World) -> None:
     )
     assert posted.status_code == 302
     assert CpdEntry.objects.filter(user_id=other, activity="x").count() == 1
+
+
+def test_a_long_cpd_log_shows_its_newest_entries_and_the_whole_total(world: World) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from assay.centres.people import cpd_record
+
+    client = signed_in(world, "carol")
+    few = page_queries(client, f"{url(world)}?size=200")
+    alice = world.user("alice")
+    before = sum((e.hours for e in CpdEntry.objects.filter(user=alice)), Decimal(0))
+    for day in range(1, 14):
+        cpd_record(
+            by=alice, user=alice, on=dt.date(2013, 1, day), hours=Decimal("1.5"), activity=f"d{day}"
+        )
+    assert page_queries(client, f"{url(world)}?size=200") == few
+    body = client.get(url(world)).content.decode()
+    alice_part = re.search(r'data-user="alice">.*?</section>', body, re.S)
+    assert alice_part
+    text = alice_part.group(0)
+    count = CpdEntry.objects.filter(user=alice).count()
+    assert text.count("<li><time") == 10
+    assert f'data-cpd-earlier="{count - 10}"' in text
+    assert f"{before + Decimal('19.5')} hours" in text
+    assert "d13" in text and "d1<" not in text  # the newest shown, the oldest not
