@@ -126,7 +126,8 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
 
 STAFF_ORDER = ("last_name", "first_name", "username", "pk")
 CPD_SHOWN = 10  # the newest entries of each person's CPD log on the people page
-TOTAL_HOURS = DecimalField(max_digits=12, decimal_places=1)  # a whole log's sum
+# The sum of a whole CPD log (wider than one entry's hours).
+TOTAL_HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
 
 
 def staff_users(centre: Centre) -> QuerySet[User]:
