@@ -126,6 +126,7 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
 
 STAFF_ORDER = ("last_name", "first_name", "username", "pk")
 CPD_SHOWN = 10  # the newest entries of each person's CPD log on the people page
+TENTH = Decimal("0.1")
 # The sum of a whole CPD log (wider than one entry's hours).
 TOTAL_HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
 
@@ -186,7 +187,7 @@ def people_at(
             competence=states[pk],
             cpd=cpd[pk],
             cpd_count=count,
-            cpd_total=Decimal(str(hours)),
+            cpd_total=Decimal(str(hours)).quantize(TENTH),  # SQLite sums "3", not "3.0"
         )
         people.append((user, facts))
     return people
