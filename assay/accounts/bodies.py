@@ -5,37 +5,35 @@ As for centres (ADR 0006): a body the user holds no role at answers NotFound lik
 one where they hold a role without administering it answers NotAllowed. Revoking keeps the
 ``BodyMembership`` row (inactive), needs a reason, is appended to the account's history
 (``AccountEvent``), and follows the engine's ``may_remove``: never one's own role, never the
-body's last administrator. One page costs a fixed number of queries however many people it
-lists.
+body's last administrator. People and invitations are keyset pages: one page costs a fixed
+number of queries however many people and invitations there are.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 
-from assay.accounts.invitations import state_of
 from assay.accounts.models import AccountEvent, AccountEventKind, Invitation
-from assay.accounts.selectors import InvitationRow
+from assay.accounts.selectors import PEOPLE_ORDER, InvitationRow, invitation_rows
 from assay.accounts.standing import reason_text
 from assay.audits import permissions as perm
 from assay.audits.models import BodyMembership, BodyRole, CertifyingBody
 from assay.engines.accounts import rules
 from assay.errors import InvalidInput, NotAllowed, NotFound
+from assay.keyset import Page, paginate
 from assay.users import AnyUser, User
-
-PER_PAGE = 25
 
 
 @dataclass(frozen=True, slots=True)
 class BodyAccounts:
     body: CertifyingBody
-    people: Page  # users, each with ``body_roles`` (their roles here, active or not)
-    invitations: list[InvitationRow]  # not accepted: pending, expired and cancelled
+    people: Page[Any]  # users, each with ``body_roles`` (their roles here, active or not)
+    invitations: Page[InvitationRow]  # not accepted: pending, expired and cancelled
 
 
 def administered_body(user: AnyUser, body_id: int) -> CertifyingBody:
@@ -51,25 +49,30 @@ def administered_body(user: AnyUser, body_id: int) -> CertifyingBody:
     return body
 
 
-def body_accounts(user: AnyUser, body_id: int, page: int | str | None = 1) -> BodyAccounts:
+def body_accounts(
+    user: AnyUser,
+    body_id: int,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    invitations_cursor: str | None = None,
+) -> BodyAccounts:
+    """A page of the body's people (by name; ``cursor``) and a page of its invitations not
+    yet accepted (newest first; ``invitations_cursor``), ``size`` rows each."""
     body = administered_body(user, body_id)
     here = BodyMembership.objects.filter(body=body).order_by("role", "pk")
     people = (
         get_user_model()
-        .objects.filter(body_memberships__body=body)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
+        .objects.filter(pk__in=BodyMembership.objects.filter(body=body).values("user_id"))
         .prefetch_related(Prefetch("body_memberships", queryset=here, to_attr="body_roles"))
     )
-    invitations = (
-        Invitation.objects.filter(body=body, accepted_at__isnull=True)
-        .select_related("invited_by")
-        .order_by("-sent_at", "-pk")[:100]
+    invitations = Invitation.objects.filter(body=body, accepted_at__isnull=True).select_related(
+        "invited_by"
     )
     return BodyAccounts(
         body=body,
-        people=Paginator(people, PER_PAGE).get_page(page),
-        invitations=[InvitationRow(i, state_of(i)) for i in invitations],
+        people=paginate(people, PEOPLE_ORDER, cursor, size),
+        invitations=invitation_rows(invitations, invitations_cursor, size),
     )
 
 

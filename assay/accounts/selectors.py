@@ -2,8 +2,10 @@
 invitations. Only centre administrators and the awarding body read them.
 
 A centre the user may not see answers NotFound like a missing one; a centre they see without
-administering it answers NotAllowed (ADR 0006). One page costs a fixed number of queries
-however many people it lists (memberships prefetched, invitations with their inviter).
+administering it answers NotAllowed (ADR 0006). People and invitations are keyset pages
+(``assay.keyset``, issue 12): one page costs a fixed number of queries however many people and
+invitations there are (memberships prefetched, invitations with their inviter), and the centre
+is narrowed before any cursor applies.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from assay.accounts.invitations import state_of
 from assay.accounts.models import Invitation
@@ -21,10 +22,12 @@ from assay.centres.models import Centre, Membership
 from assay.centres.permissions import can_administer
 from assay.engines.accounts.rules import InvitationState
 from assay.errors import NotAllowed, NotFound
+from assay.keyset import Page, paginate
 from assay.registrations.dashboard import centre_get
 from assay.users import AnyUser
 
-PER_PAGE = 25
+PEOPLE_ORDER = ("last_name", "first_name", "username", "pk")
+INVITATION_ORDER = ("-sent_at", "-pk")  # newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +39,8 @@ class InvitationRow:
 @dataclass(frozen=True, slots=True)
 class CentreAccounts:
     centre: Centre
-    people: Page  # users, each with ``centre_memberships`` (their roles here, active or not)
-    invitations: list[InvitationRow]  # not accepted: pending, expired and cancelled
+    people: Page[Any]  # users, each with ``centre_memberships`` (their roles here, active or not)
+    invitations: Page[InvitationRow]  # not accepted: pending, expired and cancelled
 
 
 def administered_centre(user: AnyUser, centre_id: int) -> Centre:
@@ -48,25 +51,38 @@ def administered_centre(user: AnyUser, centre_id: int) -> Centre:
     return centre
 
 
-def centre_accounts(user: AnyUser, centre_id: int, page: int | str | None = 1) -> CentreAccounts:
+def invitation_rows(
+    invitations: QuerySet[Invitation], cursor: str | None, size: int | str | None
+) -> Page[InvitationRow]:
+    """One page of invitations, newest first, each with its state."""
+    found = paginate(invitations, INVITATION_ORDER, cursor, size)
+    return found.map(lambda i: InvitationRow(i, state_of(i)))
+
+
+def centre_accounts(
+    user: AnyUser,
+    centre_id: int,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    invitations_cursor: str | None = None,
+) -> CentreAccounts:
+    """A page of the centre's people (by name; ``cursor``) and a page of its invitations not
+    yet accepted (newest first; ``invitations_cursor``), ``size`` rows each."""
     centre = administered_centre(user, centre_id)
-    here = Membership.objects.filter(centre=centre).order_by("role", "qualification_code")
+    here = Membership.objects.filter(centre=centre).order_by("role", "qualification_code", "pk")
     people = (
         get_user_model()
-        .objects.filter(memberships__centre=centre)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
+        .objects.filter(pk__in=Membership.objects.filter(centre=centre).values("user_id"))
         .prefetch_related(Prefetch("memberships", queryset=here, to_attr="centre_memberships"))
     )
-    invitations = (
-        Invitation.objects.filter(centre=centre, accepted_at__isnull=True)
-        .select_related("invited_by", "registration__candidate")
-        .order_by("-sent_at", "-pk")[:100]
+    invitations = Invitation.objects.filter(centre=centre, accepted_at__isnull=True).select_related(
+        "invited_by", "registration__candidate"
     )
     return CentreAccounts(
         centre=centre,
-        people=Paginator(people, PER_PAGE).get_page(page),
-        invitations=[InvitationRow(i, state_of(i)) for i in invitations],
+        people=paginate(people, PEOPLE_ORDER, cursor, size),
+        invitations=invitation_rows(invitations, invitations_cursor, size),
     )
 
 

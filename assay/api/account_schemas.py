@@ -8,6 +8,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from assay.api.schemas import PageOut, PageQuery
+
 InviteRole = Literal[
     "assessor",
     "internal_verifier",
@@ -78,21 +80,24 @@ class AccountOut(Schema):
     roles: list[RoleOut]
 
 
+class AccountsQuery(PageQuery):
+    """``cursor`` pages the people, ``invitations_cursor`` the invitations (each from the
+    answer's ``people`` or ``invitations``); ``size`` serves both."""
+
+    invitations_cursor: str | None = Field(default=None, max_length=4096)
+
+
 class CentreAccountsOut(Schema):
-    people: list[AccountOut]
-    page: int
-    pages: int
-    invitations: list[InvitationOut] = Field(
-        description="Not accepted: pending, expired, cancelled"
+    people: PageOut[AccountOut] = Field(description="By name, with their roles at the centre")
+    invitations: PageOut[InvitationOut] = Field(
+        description="Not accepted: pending, expired, cancelled; newest first"
     )
 
 
 class BodyAccountsOut(Schema):
-    people: list[AccountOut] = Field(description="With their roles at the body")
-    page: int
-    pages: int
-    invitations: list[InvitationOut] = Field(
-        description="Not accepted: pending, expired, cancelled"
+    people: PageOut[AccountOut] = Field(description="By name, with their roles at the body")
+    invitations: PageOut[InvitationOut] = Field(
+        description="Not accepted: pending, expired, cancelled; newest first"
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from assay.accounts import bodies, selectors
 from assay.accounts.invitations import (
@@ -31,20 +31,30 @@ from assay.api.auth import AUTH, who
 
 router = Router(tags=["accounts"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, **ERRORS}
 CENTRE = "centres/{centre_id}"
 
 
-@router.get(f"{CENTRE}/accounts", response={200: a.CentreAccountsOut, **ERRORS})
-def accounts(request: HttpRequest, centre_id: int, page: int = 1) -> dict[str, Any]:
-    """People who hold or held a role at the centre (25 a page) and the invitations not yet
-    accepted."""
-    found = selectors.centre_accounts(who(request), centre_id, page)
+def _pages(found: selectors.CentreAccounts | bodies.BodyAccounts) -> dict[str, Any]:
     return {
-        "people": [account_dict(u) for u in found.people],
-        "page": found.people.number,
-        "pages": found.people.paginator.num_pages,
-        "invitations": [invitation_dict(r.invitation) for r in found.invitations],
+        "people": found.people.map(account_dict),
+        "invitations": found.invitations.map(lambda r: invitation_dict(r.invitation)),
     }
+
+
+@router.get(f"{CENTRE}/accounts", response={200: a.CentreAccountsOut, **LIST_ERRORS})
+def accounts(request: HttpRequest, centre_id: int, page: Query[a.AccountsQuery]) -> dict[str, Any]:
+    """A page of the people who hold or held a role at the centre (by name) and a page of
+    the invitations not yet accepted (newest first): ``cursor`` pages the people,
+    ``invitations_cursor`` the invitations, ``size`` (1–200, default 50) both."""
+    found = selectors.centre_accounts(
+        who(request),
+        centre_id,
+        page.cursor,
+        page.size,
+        invitations_cursor=page.invitations_cursor,
+    )
+    return _pages(found)
 
 
 @router.post(f"{CENTRE}/invitations", response={201: a.InvitationOut, **ERRORS})
@@ -135,17 +145,16 @@ def revoke(
 BODY = "bodies/{body_id}"
 
 
-@router.get(f"{BODY}/accounts", response={200: a.BodyAccountsOut, **ERRORS})
-def body_accounts(request: HttpRequest, body_id: int, page: int = 1) -> dict[str, Any]:
-    """People who hold or held a role at the certifying body (25 a page) and the invitations
-    not yet accepted."""
-    found = bodies.body_accounts(who(request), body_id, page)
-    return {
-        "people": [account_dict(u) for u in found.people],
-        "page": found.people.number,
-        "pages": found.people.paginator.num_pages,
-        "invitations": [invitation_dict(r.invitation) for r in found.invitations],
-    }
+@router.get(f"{BODY}/accounts", response={200: a.BodyAccountsOut, **LIST_ERRORS})
+def body_accounts(
+    request: HttpRequest, body_id: int, page: Query[a.AccountsQuery]
+) -> dict[str, Any]:
+    """A page of the people who hold or held a role at the certifying body (by name) and a
+    page of the invitations not yet accepted (newest first), paged as the centre's."""
+    found = bodies.body_accounts(
+        who(request), body_id, page.cursor, page.size, invitations_cursor=page.invitations_cursor
+    )
+    return _pages(found)
 
 
 @router.post(f"{BODY}/invitations", response={201: a.InvitationOut, **ERRORS})

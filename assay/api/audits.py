@@ -8,9 +8,11 @@ a missing one; seeing it without the role to act answers 403; bad input 422 and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from assay.api import schemas as s
@@ -22,10 +24,12 @@ from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
 from assay.audits.reports.report_json import ReportOut
 from assay.errors import InvalidInput, NotFound
+from assay.keyset import Page
 
 router = Router(tags=["audits"], auth=AUTH)
 public = Router(tags=["audits"])
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, 401: s.Error, 422: s.Error}
 
 
 class AuditIn(Schema):
@@ -76,10 +80,15 @@ class WithdrawIn(Schema):
 # --- standards (public) ------------------------------------------------------------------------
 
 
-@public.get("standards", response=list[ref.StandardSummaryOut])
-def standards(request: HttpRequest) -> list[ref.StandardSummaryOut]:
-    """Every imported version of every audit standard (illustrative ones say so)."""
-    return [ref.standard_summary_answer(r) for r in sel.standards_list()]
+@public.get(
+    "standards",
+    response={200: s.PageOut[ref.StandardSummaryOut], 400: s.Error, 422: s.Error},
+)
+def standards(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
+    """Every imported version of every audit standard (illustrative ones say so), by code and
+    version, one page at a time."""
+    found = sel.standards_page(page.cursor, page.size)
+    return found.map(ref.standard_summary_answer)
 
 
 @public.get("standards/{code}", response={200: ref.StandardOut, 404: s.Error})
@@ -98,10 +107,11 @@ def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificat
 # --- organisations -------------------------------------------------------------------------------
 
 
-@router.get("organisations", response={200: list[ref.OrganisationSummaryOut], 401: s.Error})
-def organisations(request: HttpRequest) -> list[ref.OrganisationSummaryOut]:
-    user = who(request)
-    return [ref.organisation_summary_answer(o) for o in sel.organisations_visible_to(user)]
+@router.get("organisations", response={200: s.PageOut[ref.OrganisationSummaryOut], **LIST_ERRORS})
+def organisations(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
+    """The organisations the caller may see, by name, one page at a time."""
+    found = sel.organisations_page(who(request), page.cursor, page.size)
+    return found.map(ref.organisation_summary_answer)
 
 
 @router.get("organisations/{org_id}", response={200: ref.OrganisationOut, **ERRORS})
@@ -112,9 +122,11 @@ def organisation(request: HttpRequest, org_id: int) -> ref.OrganisationOut:
 # --- audits --------------------------------------------------------------------------------------
 
 
-@router.get("audits", response={200: list[out.AuditOut], 401: s.Error})
-def audits(request: HttpRequest) -> list[out.AuditOut]:
-    return [out.audit_answer(a) for a in sel.audits_visible_to(who(request))]
+@router.get("audits", response={200: s.PageOut[out.AuditOut], **LIST_ERRORS})
+def audits(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
+    """The audits the caller may see, newest first, one page at a time."""
+    found = sel.audits_page(who(request), page.cursor, page.size)
+    return found.map(out.audit_answer)
 
 
 @router.post("audits", response={201: out.AuditOut, **ERRORS})
@@ -209,12 +221,14 @@ def self_assess(request: HttpRequest, audit_id: int, body: EntriesIn) -> Status[
 
 
 @router.get(
-    "audits/{audit_id}/self-assessment", response={200: list[out.SelfAssessmentOut], **ERRORS}
+    "audits/{audit_id}/self-assessment",
+    response={200: s.PageOut[out.SelfAssessmentOut], 400: s.Error, **ERRORS},
 )
-def self_assessment(request: HttpRequest, audit_id: int) -> list[out.SelfAssessmentOut]:
-    return [
-        out.self_assessment_answer(r) for r in sel.self_assessment_history(who(request), audit_id)
-    ]
+def self_assessment(request: HttpRequest, audit_id: int, page: Query[s.PageQuery]) -> Page[Any]:
+    """Every self-assessment entry (append-only history: the latest per attribute counts), by
+    attribute, one page at a time."""
+    found = sel.self_assessment_page(who(request), audit_id, page.cursor, page.size)
+    return found.map(out.self_assessment_answer)
 
 
 @router.post("audits/{audit_id}/scores", response={201: out.RecordedOut, **ERRORS})
@@ -229,11 +243,14 @@ def scores_record(request: HttpRequest, audit_id: int, body: ScoresIn) -> Status
     return Status(201, out.RecordedOut(recorded=len(rows)))
 
 
-@router.get("audits/{audit_id}/scores", response={200: list[out.SiteScoreOut], **ERRORS})
-def scores(request: HttpRequest, audit_id: int) -> list[out.SiteScoreOut]:
-    """Every score row, oldest first (append-only history: the latest per site and attribute
-    counts)."""
-    return [out.site_score_answer(r) for r in sel.score_history(who(request), audit_id)]
+@router.get(
+    "audits/{audit_id}/scores", response={200: s.PageOut[out.SiteScoreOut], 400: s.Error, **ERRORS}
+)
+def scores(request: HttpRequest, audit_id: int, page: Query[s.PageQuery]) -> Page[Any]:
+    """Every score row, oldest first, one page at a time (append-only history: the latest per
+    site and attribute counts)."""
+    found = sel.score_page(who(request), audit_id, page.cursor, page.size)
+    return found.map(out.site_score_answer)
 
 
 @router.post("audits/{audit_id}/evidence", response={201: out.SiteEvidenceOut, **ERRORS})
@@ -311,9 +328,11 @@ def issue(request: HttpRequest, audit_id: int) -> Status[ref.CertificateOut]:
 # --- certificates -------------------------------------------------------------------------------
 
 
-@router.get("certificates", response={200: list[ref.CertificateOut], 401: s.Error})
-def certificates(request: HttpRequest) -> list[ref.CertificateOut]:
-    return [ref.certificate_answer(c) for c in sel.certificates_visible_to(who(request))]
+@router.get("certificates", response={200: s.PageOut[ref.CertificateOut], **LIST_ERRORS})
+def certificates(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
+    """The certificates of the audits the caller may see, newest first, one page at a time."""
+    found = sel.certificates_page(who(request), page.cursor, page.size)
+    return found.map(ref.certificate_answer)
 
 
 @router.get("certificates/{number}", response={200: ref.CertificateOut, **ERRORS})

@@ -5,20 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from assay.api import schemas as s
 from assay.catalogue import selectors
+from assay.catalogue.models import Criterion
 from assay.catalogue.planning import PlanCompletion, PlanDecision, plan_check, plan_complete
+from assay.keyset import Page
 
 router = Router(tags=["catalogue"])
 ERRORS: dict[int, type[s.Error]] = {404: s.Error, 422: s.Error}
+LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, 422: s.Error}
 
 
-@router.get("qualifications", response=list[s.QualificationSummary])
-def qualifications(request: HttpRequest) -> list[dict[str, Any]]:
-    """The newest version of every qualification."""
-    return [selectors.qualification_summary(q) for q in selectors.qualification_list()]
+@router.get("qualifications", response={200: s.PageOut[s.QualificationSummary], **LIST_ERRORS})
+def qualifications(request: HttpRequest, page: Query[s.PageQuery]) -> Page[dict[str, Any]]:
+    """The newest version of every qualification, by code, one page at a time."""
+    found = selectors.qualifications_page(page.cursor, page.size)
+    return found.map(selectors.qualification_summary)
 
 
 @router.get("qualifications/{key}", response={200: s.QualificationOut, **ERRORS})
@@ -39,18 +43,20 @@ def unit(request: HttpRequest, key: str, number: str) -> dict[str, Any]:
     return selectors.unit_dict(selectors.unit_get(qual, number))
 
 
-@router.get("criteria", response=list[s.CriterionHit])
-def criteria(request: HttpRequest, q: str) -> list[dict[str, Any]]:
-    """Search assessment criteria (and Edexcel elements) containing every word of ``q``."""
-    return [
-        {
-            "qualification": c.unit.qualification.code,
-            "unit": c.unit.number,
-            "number": c.number,
-            "text": c.text,
-        }
-        for c in selectors.criteria_search(q)
-    ]
+def _hit(c: Criterion) -> dict[str, Any]:
+    return {
+        "qualification": c.unit.qualification.code,
+        "unit": c.unit.number,
+        "number": c.number,
+        "text": c.text,
+    }
+
+
+@router.get("criteria", response={200: s.PageOut[s.CriterionHit], **LIST_ERRORS})
+def criteria(request: HttpRequest, q: str, page: Query[s.PageQuery]) -> Page[dict[str, Any]]:
+    """Search assessment criteria (and Edexcel elements) containing every word of ``q``, by
+    qualification, unit and number, one page at a time."""
+    return selectors.criteria_page(q, page.cursor, page.size).map(_hit)
 
 
 @router.post("plans/check", response={200: PlanDecision, **ERRORS}, tags=["plans"])

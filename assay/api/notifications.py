@@ -14,12 +14,14 @@ from ninja import Query, Router, Schema
 
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.keyset import Page
 from assay.notifications.models import Notification
-from assay.notifications.selectors import notifications_of
+from assay.notifications.selectors import notifications_page
 from assay.notifications.services import notification_read
 
 router = Router(tags=["notifications"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 404: s.Error, 422: s.Error}
+LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, 401: s.Error, 422: s.Error}
 
 
 class NotificationOut(Schema):
@@ -36,7 +38,6 @@ class NotificationOut(Schema):
 
 class NotificationFilter(Schema):
     unread: bool = False
-    limit: int = 100
 
 
 def _out(row: Notification) -> dict[str, Any]:
@@ -53,14 +54,14 @@ def _out(row: Notification) -> dict[str, Any]:
     }
 
 
-@router.get("notifications", response={200: list[NotificationOut], **ERRORS})
-def notifications(request: HttpRequest, filters: Query[NotificationFilter]) -> list[dict[str, Any]]:
-    """The caller's notifications, newest first (``unread=true``: unread only; at most
-    ``limit``, 1–500)."""
-    rows = notifications_of(who(request))
-    if filters.unread:
-        rows = rows.filter(read_at__isnull=True)
-    return [_out(row) for row in rows[: max(1, min(filters.limit, 500))]]
+@router.get("notifications", response={200: s.PageOut[NotificationOut], **LIST_ERRORS})
+def notifications(
+    request: HttpRequest, filters: Query[NotificationFilter], page: Query[s.PageQuery]
+) -> Page[dict[str, Any]]:
+    """The caller's notifications, newest first, one page at a time (``unread=true``: unread
+    only; ``size`` 1–200, ``cursor`` from the answer's ``next`` or ``previous``)."""
+    found = notifications_page(who(request), page.cursor, page.size, unread=filters.unread)
+    return found.map(_out)
 
 
 @router.post("notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from assay.api import review_schemas as r
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.keyset import Page
 from assay.registrations.selectors import registration_get
 from assay.registrations.signing import origin_of
 from assay.reviews.models import PlannedActivity, ReviewSignature
@@ -22,7 +23,7 @@ from assay.reviews.selectors import (
     PlanView,
     activity_get,
     plan_get,
-    registration_reviews,
+    plan_view,
     reviews_of,
 )
 from assay.reviews.services import (
@@ -105,11 +106,14 @@ def _plan(v: PlanView) -> dict[str, Any]:
     }
 
 
-@router.get(BASE, response={200: list[r.ReviewPlanOut], **ERRORS})
-def list_reviews(request: HttpRequest, registration_id: int) -> list[dict[str, Any]]:
-    """Every assessment plan and progress review, oldest first, with activities, signatures,
-    the exact signed text and (for a review) the progress since the record before it."""
-    return [_plan(v) for v in reviews_of(who(request), registration_id)]
+@router.get(BASE, response={200: s.PageOut[r.ReviewPlanOut], 400: s.Error, **ERRORS})
+def list_reviews(
+    request: HttpRequest, registration_id: int, page: Query[s.PageQuery]
+) -> Page[dict[str, Any]]:
+    """The assessment plans and progress reviews, oldest first, one page at a time, with
+    activities, signatures, the exact signed text and (for a review) the progress since the
+    record before it (on the page or before it)."""
+    return reviews_of(who(request), registration_id, page.cursor, page.size).map(_plan)
 
 
 @router.post(BASE, response={201: r.ReviewPlanOut, **ERRORS})
@@ -130,8 +134,7 @@ def create_review(request: HttpRequest, registration_id: int, body: r.ReviewPlan
         ),
     )
     plan = plan_create(by=user, registration=registration, data=data)
-    view = next(v for v in registration_reviews(registration) if v.plan.pk == plan.pk)
-    return Status(201, _plan(view))
+    return Status(201, _plan(plan_view(registration, plan.pk)))
 
 
 @router.post(f"{BASE}/{{plan_id}}/signatures", response={201: r.ReviewSignatureOut, **ERRORS})

@@ -14,6 +14,7 @@ in the OpenAPI document (issue 10).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -264,6 +265,15 @@ class AuditOut(Answer):
     history: list[AuditStatusOut]
 
 
+def _history(audit: Audit) -> Any:
+    """The audit's status changes with who made them: prefetched by list reads
+    (``selectors.audit_list_rows``), else one query."""
+    cached = getattr(audit, "_prefetched_objects_cache", {}).get("status_history")
+    if cached is not None:
+        return cached
+    return audit.status_history.select_related("changed_by")
+
+
 def audit_answer(audit: Audit) -> AuditOut:
     return AuditOut(
         id=audit.pk,
@@ -290,7 +300,7 @@ def audit_answer(audit: Audit) -> AuditOut:
                 by=h.changed_by.get_username(),
                 at=h.changed_at.isoformat(),
             )
-            for h in audit.status_history.select_related("changed_by")
+            for h in _history(audit)
         ],
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from assay.audits import answers, reference_answers
 from assay.audits import permissions as perm
@@ -36,6 +36,7 @@ from assay.audits.inputs import (
 from assay.audits.models import (
     Audit,
     AuditDecision,
+    AuditStatusChange,
     Certificate,
     Organisation,
     SampleDraw,
@@ -55,14 +56,30 @@ from assay.engines.audit.sampling import Office as SampleOffice
 from assay.engines.audit.sampling import draw_sample
 from assay.engines.audit.scoring import Results, results
 from assay.errors import NotFound
+from assay.keyset import Page, paginate
 from assay.users import AnyUser
+
+# The orders of the keyset lists (each ends in the primary key; no column may be NULL).
+STANDARD_ORDER = ("code", "version", "pk")
+ORGANISATION_ORDER = ("name", "pk")
+AUDIT_ORDER = ("-created_on", "-pk")  # newest first
+CERTIFICATE_ORDER = ("-issued_on", "-pk")  # newest first
+SELF_ASSESSMENT_ORDER = ("attribute", "recorded_at", "pk")
+SCORE_ORDER = ("pk",)  # the order they were recorded
 
 # --- standards ---------------------------------------------------------------------------------
 
 
 def standards_list() -> list[StandardVersion]:
     """Every imported version of every standard (standards are public, like the catalogue)."""
-    return list(StandardVersion.objects.order_by("code", "version"))
+    return list(StandardVersion.objects.defer("content").order_by(*STANDARD_ORDER))
+
+
+def standards_page(
+    cursor: str | None = None, size: int | str | None = None
+) -> Page[StandardVersion]:
+    """One page of ``standards_list`` (without each version's content: a list shows none)."""
+    return paginate(StandardVersion.objects.defer("content"), STANDARD_ORDER, cursor, size)
 
 
 def standard_get(code: str, version: int | None = None) -> StandardVersion:
@@ -87,6 +104,14 @@ def standard_answer(row: StandardVersion) -> StandardOut:
 def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
     visible = Organisation.objects.filter(perm.organisation_filter(user)).values("pk")
     return Organisation.objects.filter(pk__in=visible).select_related("body")
+
+
+def organisations_page(
+    user: AnyUser, cursor: str | None = None, size: int | str | None = None
+) -> Page[Organisation]:
+    """One page of the organisations ``user`` may see, by name. The narrowing applies before
+    the cursor, so no cursor can reach another body's clients."""
+    return paginate(organisations_visible_to(user), ORGANISATION_ORDER, cursor, size)
 
 
 def organisation_get(user: AnyUser, pk: int) -> Organisation:
@@ -116,6 +141,31 @@ def audits_visible_to(user: AnyUser) -> QuerySet[Audit]:
     )
 
 
+def audit_list_rows(user: AnyUser) -> QuerySet[Audit]:
+    """``audits_visible_to`` for lists: without the standard's content (a list shows only its
+    code and version) and with every audit's status history and its people in one query."""
+    history = AuditStatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
+    return (
+        audits_visible_to(user)
+        .defer("standard__content")
+        .prefetch_related(Prefetch("status_history", queryset=history))
+    )
+
+
+def audits_page(
+    user: AnyUser,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    organisation: Organisation | None = None,
+) -> Page[Audit]:
+    """One page of the audits ``user`` may see (of one organisation), newest first."""
+    rows = audit_list_rows(user)
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    return paginate(rows, AUDIT_ORDER, cursor, size)
+
+
 def audit_get(user: AnyUser, pk: int) -> Audit:
     """One audit the user may see, or NotFound for missing and not-yours alike."""
     audit = audits_visible_to(user).filter(pk=pk).first()
@@ -134,6 +184,14 @@ def self_assessment_history(user: AnyUser, pk: int) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.filter(audit=audit_get(user, pk)).select_related("recorded_by")
 
 
+def self_assessment_page(
+    user: AnyUser, pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[SelfAssessment]:
+    """One page of an audit's self-assessment history (append-only: each re-entry adds a
+    row), by attribute, oldest entry first."""
+    return paginate(self_assessment_history(user, pk), SELF_ASSESSMENT_ORDER, cursor, size)
+
+
 def score_history(
     user: AnyUser, pk: int, *, office_id: int | None = None, attribute: str | None = None
 ) -> QuerySet[SiteScore]:
@@ -147,6 +205,13 @@ def score_history(
     if attribute is not None:
         rows = rows.filter(attribute=attribute)
     return rows.order_by("pk")
+
+
+def score_page(
+    user: AnyUser, pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[SiteScore]:
+    """One page of ``score_history`` (append-only: each re-score adds a row), oldest first."""
+    return paginate(score_history(user, pk), SCORE_ORDER, cursor, size)
 
 
 def evidence_files(user: AnyUser, pk: int) -> QuerySet[SiteEvidenceFile]:
@@ -398,6 +463,20 @@ def certificates_visible_to(user: AnyUser) -> QuerySet[Certificate]:
     return Certificate.objects.filter(perm.certificate_filter(user)).select_related(
         "organisation", "division", "audit", "audit__body"
     )
+
+
+def certificates_page(
+    user: AnyUser,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    organisation: Organisation | None = None,
+) -> Page[Certificate]:
+    """One page of the certificates ``user`` may see (of one organisation), newest first."""
+    rows = certificates_visible_to(user)
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    return paginate(rows, CERTIFICATE_ORDER, cursor, size)
 
 
 def certificate_get(user: AnyUser, number: str) -> Certificate:

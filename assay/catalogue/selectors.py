@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from assay.catalogue.combination import engine_spec
 from assay.catalogue.models import (
@@ -21,14 +21,34 @@ from assay.catalogue.models import (
 from assay.engines.combination.model import Spec
 from assay.engines.coverage import has_content
 from assay.errors import NotFound
+from assay.keyset import Page, paginate
+
+QUALIFICATION_ORDER = ("code", "pk")
+CRITERION_ORDER = ("unit__qualification__code", "unit__position", "position", "pk")
+
+
+def newest_qualifications() -> QuerySet[Qualification]:
+    """The newest imported version of each qualification (no later spec file carries its
+    code), with its spec file's header but not its content: a list shows none of it."""
+    newer = Qualification.objects.filter(code=OuterRef("code")).filter(
+        Q(spec__pk__gt=OuterRef("spec__pk"))
+        | Q(spec__pk=OuterRef("spec__pk"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        Qualification.objects.filter(~Exists(newer)).select_related("spec").defer("spec__content")
+    )
 
 
 def qualification_list() -> list[Qualification]:
     """The newest imported version of each qualification, by code."""
-    latest: dict[str, Qualification] = {}
-    for qual in Qualification.objects.select_related("spec").order_by("spec__pk", "pk"):
-        latest[qual.code] = qual
-    return sorted(latest.values(), key=lambda q: q.code)
+    return list(newest_qualifications().order_by(*QUALIFICATION_ORDER))
+
+
+def qualifications_page(
+    cursor: str | None = None, size: int | str | None = None
+) -> Page[Qualification]:
+    """One page of ``qualification_list``."""
+    return paginate(newest_qualifications(), QUALIFICATION_ORDER, cursor, size)
 
 
 def qualification_get(key: str, *, version: str | None = None) -> Qualification:
@@ -173,15 +193,22 @@ def units_without_content(qual: Qualification) -> frozenset[str]:
     return _without_content_for(qual.spec.pk, qual.spec.sha256)
 
 
-def criteria_search(text: str, *, limit: int = 50) -> QuerySet[Criterion]:
-    """Criteria (and elements) whose text contains every word of ``text``."""
+def _criteria_matching(text: str) -> QuerySet[Criterion]:
     qs = Criterion.objects.select_related("unit__qualification", "outcome")
     words = [w for w in text.split() if w]
     if not words:
         return qs.none()
     for word in words:
         qs = qs.filter(text__icontains=word)
-    return qs.order_by("unit__qualification__code", "unit__position", "position")[:limit]
+    return qs
+
+
+def criteria_page(
+    text: str, cursor: str | None = None, size: int | str | None = None
+) -> Page[Criterion]:
+    """One page of the criteria (and elements) whose text contains every word of ``text``:
+    by qualification code, unit and criterion."""
+    return paginate(_criteria_matching(text), CRITERION_ORDER, cursor, size)
 
 
 def nos_map() -> tuple[list[NosArea], dict[str, list[tuple[str, str, CrosswalkEntry]]]]:

@@ -58,10 +58,11 @@ def import_(files: tuple[Path, ...], library: bool) -> None:
 
 @audits.command()
 def standards() -> None:
-    """List the imported standards (every version)."""
-    from assay.audits.selectors import standards_list
+    """List the imported standards (every version), read a page at a time."""
+    from assay.audits.selectors import standards_page
+    from assay.cli.output import every_row
 
-    for row in standards_list():
+    for row in every_row(standards_page):
         mark = "  [illustrative]" if row.illustrative else ""
         click.echo(f"{row.code} v{row.version}  {row.title}{mark}")
 
@@ -70,13 +71,15 @@ def standards() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @as_option(required=False)
 def list_(as_json: bool, as_user: str | None) -> None:
-    """The audits you may see: id, organisation and scope, standard, kind, status."""
+    """The audits you may see, newest first: id, organisation and scope, standard, kind,
+    status. Read from the database a page at a time (the whole list is printed)."""
     from assay.audits.answers import audit_answer
-    from assay.audits.selectors import audits_visible_to
+    from assay.audits.selectors import audits_page
     from assay.cli.acting import acting
-    from assay.cli.output import emit_json
+    from assay.cli.output import emit_json, every_row
 
-    rows = list(audits_visible_to(acting(as_user)))
+    user = acting(as_user)
+    rows = every_row(lambda cursor, size: audits_page(user, cursor, size))
     if as_json:
         emit_json([audit_answer(a) for a in rows])
         return

@@ -34,3 +34,16 @@ def _plain(value: Any) -> Any:
 def emit_json(data: Any) -> None:
     """Print JSON: plain data or the domain's read models (the API's response schemas)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_plain))
+
+
+def every_row(read_page: Any, size: int = 200) -> Any:
+    """Every row of a keyset list, read ``size`` rows a page (``read_page(cursor, size)``
+    returns an ``assay.keyset.Page``): the commands that list print all of it, each page in
+    the same few queries, never the whole list in memory at once."""
+    cursor = None
+    while True:
+        page = read_page(cursor, size)
+        yield from page.items
+        if page.next is None:
+            return
+        cursor = page.next

@@ -171,15 +171,27 @@ def _centre_invite(by: Any, centre_id: str, data: Any) -> Any:
 
 @user.command(name="list")
 @click.argument("centre_id", metavar="[ID]", required=False)
-@click.option("--page", default=1, show_default=True, help="25 people a page.")
+@click.option("--size", default=50, show_default=True, help="People (and invitations) a page.")
+@click.option("--cursor", help="The people's page to show: the cursor a previous list printed.")
+@click.option(
+    "--invitations-cursor", help="The invitations' page to show (as printed by a previous list)."
+)
 @BODY_OPTION
 @as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_(
-    centre_id: str | None, page: int, body_id: str | None, as_user: str | None, as_json: bool
+    centre_id: str | None,
+    size: int,
+    cursor: str | None,
+    invitations_cursor: str | None,
+    body_id: str | None,
+    as_user: str | None,
+    as_json: bool,
 ) -> None:
-    """People with a role (active or revoked) at centre ID (or at --body BODY), and
-    invitations not yet accepted."""
+    """People with a role (active or revoked) at centre ID (or at --body BODY), by name, and
+    invitations not yet accepted, newest first: one page of each (--size rows). The cursor of
+    the next page is printed on stderr (in --json: "next" and "invitations_next"); pass it
+    back as --cursor (or --invitations-cursor) to read on."""
     from assay.accounts.bodies import body_accounts
     from assay.accounts.selectors import centre_accounts
     from assay.accounts.shapes import account_dict, invitation_dict
@@ -192,24 +204,35 @@ def list_(
             fail("give a centre ID or --body BODY, not both")
         body = _body(by, body_id)
         with domain_errors():
-            found = body_accounts(by, body.pk, page)
+            found = body_accounts(by, body.pk, cursor, size, invitations_cursor=invitations_cursor)
     else:
         if centre_id is None:
             fail("give the centre ID (or --body BODY)")
         centre = _centre(by, centre_id)
         with domain_errors():
-            found = centre_accounts(by, centre.pk, page)
+            found = centre_accounts(
+                by, centre.pk, cursor, size, invitations_cursor=invitations_cursor
+            )
     people = [account_dict(u) for u in found.people]
     invitations = [invitation_dict(r.invitation) for r in found.invitations]
     if as_json:
-        emit_json({"people": people, "invitations": invitations, "page": found.people.number})
+        emit_json(
+            {
+                "people": people,
+                "invitations": invitations,
+                "next": found.people.next,
+                "invitations_next": found.invitations.next,
+            }
+        )
         return
     for p in people:
         roles = ", ".join(r["role"] + ("" if r["active"] else " (revoked)") for r in p["roles"])
         state = "active" if p["active"] else "DEACTIVATED"
         click.echo(f"{p['username']:<28} {state:<12} {p['name']:<24} {roles}")
-    pages = found.people.paginator.num_pages
-    click.echo(f"page {found.people.number} of {pages}", err=True)
+    if found.people.next:
+        click.echo(f"more people: --cursor {found.people.next}", err=True)
+    if found.invitations.next:
+        click.echo(f"more invitations: --invitations-cursor {found.invitations.next}", err=True)
     for i in invitations:
         click.echo(
             f"invitation {i['id']:>4}  {i['state']:<9} {i['email']:<28} {i['role']:<18} "

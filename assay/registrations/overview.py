@@ -49,7 +49,13 @@ from assay.registrations.models import (
 from assay.registrations.prior_learning import accepted_rpl
 from assay.registrations.selectors import refusals_at, registration_get
 from assay.registrations.services import CandidateInput, registration_check, registration_period
-from assay.registrations.staff import PersonAtCentre, centre_staff, people_at
+from assay.registrations.staff import (
+    STAFF_ORDER,
+    PersonAtCentre,
+    centre_staff,
+    people_at,
+    staff_users,
+)
 from assay.users import AnyUser
 
 IV_ROLES = (Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
@@ -159,10 +165,11 @@ class Person:
 class CentrePeople:
     centre: Centre
     today: dt.date
-    people: list[Person]
+    people: list[Person]  # one keyset page of them (``pages``), by name
     can_grant: bool
     qualification_codes: list[str]
     competence_roles: list[tuple[str, str]]  # an EV's units: the awarding body only
+    pages: Page[Any] | None = None  # the cursors around ``people``
 
     def person(self, user_id: int) -> Person:
         """Someone on this page, or NotFound (missing and not-here alike)."""
@@ -172,14 +179,28 @@ class CentrePeople:
         raise NotFound(f"no person {user_id} at centre {self.centre.number}")
 
 
-def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
-    """Everyone holding a role at the centre (candidates aside), with their competence
-    records (with the engine's A/V deadline verdict) and CPD log, and which forms to offer:
-    A/V units for administrators, CPD for oneself and administrators."""
+def centre_people(
+    user: AnyUser,
+    pk: int,
+    today: dt.date,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    person_id: int | None = None,
+) -> CentrePeople:
+    """A keyset page of the people holding a role at the centre (candidates aside), by name,
+    with their competence records (with the engine's A/V deadline verdict) and CPD log, and
+    which forms to offer: A/V units for administrators, CPD for oneself and administrators.
+    ``person_id``: a form posted for that person from this page; they are shown even if the
+    page moved on meanwhile (someone was added before them)."""
     centre = centre_get(user, pk)
     admin = can_administer(user, centre)
+    found = paginate(staff_users(centre), STAFF_ORDER, cursor, size)
+    among = [u.pk for u in found.items]
+    if person_id is not None and person_id not in among:
+        among.append(person_id)  # narrowed to the centre's staff by ``people_at``
     people = []
-    for account, facts in people_at(centre, today):
+    for account, facts in people_at(centre, today, among):
         staff = any(role.role in STAFF_ROLES for role in facts.roles)
         people.append(
             Person(
@@ -196,7 +217,7 @@ def centre_people(user: AnyUser, pk: int, today: dt.date) -> CentrePeople:
         for value, label in CompetenceRole.choices
         if superuser or value != CompetenceRole.EXTERNAL_VERIFIER
     ]
-    return CentrePeople(centre, today, people, admin, codes, roles)
+    return CentrePeople(centre, today, people, admin, codes, roles, found)
 
 
 # --- Registration wizard ---------------------------------------------------------------------

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import QuerySet
+from django.db.models import Count, DecimalField, F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from pydantic import Field
 
 from assay.centres.models import Centre, Competence, CompetenceRole, CpdEntry, Membership, Role
@@ -95,12 +96,22 @@ class PersonAtCentre(ReadModel):
     person: Person
     roles: list[RoleHeld]
     competence: list[CompetenceState]
-    cpd: list[CpdOut]
+    cpd: list[CpdOut] = Field(description="The newest entries of the CPD log (CPD_SHOWN at most)")
+    cpd_count: int | None = Field(None, description="Entries in the whole log")
+    cpd_total: Decimal | None = Field(None, description="Hours in the whole log")
 
     @property
     def cpd_hours(self) -> Decimal:
-        """The CPD log's total, summed as decimals (hours have one decimal place)."""
+        """The CPD log's total, summed as decimals (hours have one decimal place): counted in
+        the database over the whole log, or over ``cpd`` when no count was read."""
+        if self.cpd_total is not None:
+            return self.cpd_total
         return sum((Decimal(str(entry.hours)) for entry in self.cpd), Decimal(0))
+
+    @property
+    def cpd_earlier(self) -> int:
+        """How many older entries of the log are not in ``cpd``."""
+        return max(0, (self.cpd_count or 0) - len(self.cpd))
 
 
 def centre_staff(centre: Centre) -> QuerySet[Membership]:
@@ -113,26 +124,71 @@ def centre_staff(centre: Centre) -> QuerySet[Membership]:
     )
 
 
-def people_at(centre: Centre, today: dt.date) -> list[tuple[User, PersonAtCentre]]:
-    """Everyone holding a role at the centre (candidates aside), in name order, each with the
-    account the page's forms act on and their read model; three queries whatever the size."""
+STAFF_ORDER = ("last_name", "first_name", "username", "pk")
+CPD_SHOWN = 10  # the newest entries of each person's CPD log on the people page
+TENTH = Decimal("0.1")
+# The sum of a whole CPD log (wider than one entry's hours).
+TOTAL_HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=12, decimal_places=1)
+
+
+def staff_users(centre: Centre) -> QuerySet[User]:
+    """The people holding an active role other than candidate at the centre (one row each),
+    for a keyset page in ``STAFF_ORDER``."""
+    held = Membership.objects.filter(centre=centre, active=True).exclude(role=Role.CANDIDATE)
+    return User.objects.filter(pk__in=held.values("user_id"))
+
+
+def people_at(
+    centre: Centre, today: dt.date, among: Iterable[int] | None = None
+) -> list[tuple[User, PersonAtCentre]]:
+    """Everyone holding a role at the centre (candidates aside; of ``among`` only, a page of
+    them, when given), in name order, each with the account the page's forms act on and their
+    read model (the newest ``CPD_SHOWN`` CPD entries, with the whole log's count and hours);
+    four queries whatever the size."""
     users: dict[int, User] = {}
     roles: dict[int, list[RoleHeld]] = defaultdict(list)
-    for membership in centre_staff(centre):
+    memberships = centre_staff(centre)
+    if among is not None:
+        memberships = memberships.filter(user_id__in=list(among))
+    for membership in memberships:
         users[membership.user_id] = membership.user
         roles[membership.user_id].append(
             RoleHeld(role=membership.role, qualification_code=membership.qualification_code)
         )
     states = competence_states(users, today)
     cpd: dict[int, list[CpdOut]] = defaultdict(list)
-    for entry in CpdEntry.objects.filter(user_id__in=users):
+    newest = Window(
+        RowNumber(), partition_by=[F("user_id")], order_by=[F("on").desc(), F("pk").desc()]
+    )
+    shown = (
+        CpdEntry.objects.filter(user_id__in=users)
+        .annotate(rank=newest)
+        .filter(rank__lte=CPD_SHOWN)
+        .order_by("user_id", "-on", "-pk")
+    )
+    for entry in shown:
         entry.user = users[entry.user_id]  # already read: no query per entry
         cpd[entry.user_id].append(CpdOut.of(entry))
+    totals = {
+        row["user_id"]: (row["n"], row["hours"])
+        for row in CpdEntry.objects.filter(user_id__in=users)
+        .values("user_id")
+        .annotate(n=Count("pk"), hours=Sum("hours", output_field=TOTAL_HOURS))
+        .order_by()
+    }
     people = []
     for pk, user in users.items():
         who = person(user)
         assert who is not None
-        facts = PersonAtCentre(person=who, roles=roles[pk], competence=states[pk], cpd=cpd[pk])
+        count, hours = totals.get(pk, (0, Decimal(0)))
+        facts = PersonAtCentre(
+            person=who,
+            roles=roles[pk],
+            competence=states[pk],
+            cpd=cpd[pk],
+            cpd_count=count,
+            cpd_total=Decimal(str(hours)).quantize(TENTH),  # SQLite sums "3", not "3.0"
+        )
         people.append((user, facts))
     return people
 

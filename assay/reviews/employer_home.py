@@ -1,13 +1,13 @@
 """The employer contact's home: for each employee they follow, the registration documents and
-the assessment plans and progress reviews still waiting for their signature. Paginated in the
-database, waiting first, so a contact who follows hundreds of employees gets a page at a time."""
+the assessment plans and progress reviews still waiting for their signature. Keyset pages in the
+database (issue 12), waiting first, so a contact who follows hundreds of employees gets a page
+at a time in the same queries whatever the page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
@@ -23,11 +23,13 @@ from django.db.models.functions import Coalesce
 
 from assay.centres.models import Role
 from assay.centres.permissions import centre_ids_with_role
+from assay.keyset import Page, paginate
 from assay.registrations.models import Registration, Signature, SignatureDocument
 from assay.reviews.models import AssessmentPlan
 from assay.users import AnyUser
 
 PAGE_SIZE = 25
+ORDER = ("done", "candidate__last_name", "candidate__first_name", "pk")  # waiting first
 DOCUMENTS = len(SignatureDocument.choices)
 
 
@@ -42,7 +44,7 @@ class EmployerRow:
 @dataclass(frozen=True, slots=True)
 class EmployerHome:
     rows: list[EmployerRow]
-    page: Page[Any]
+    page: Page[Any]  # the registrations of ``rows``, with the cursors of the pages around
     waiting: int  # employees with something to sign, over every page
 
 
@@ -50,7 +52,9 @@ def _unsigned_plans() -> Any:
     return AssessmentPlan.objects.exclude(signatures__capacity="employer")
 
 
-def employer_home(user: AnyUser, page: int | str | None = 1) -> EmployerHome:
+def employer_home(
+    user: AnyUser, cursor: str | None = None, size: int | str | None = PAGE_SIZE
+) -> EmployerHome:
     """The employees ``user`` follows as employer contact, those with anything to sign first."""
     if not user.is_authenticated:
         followed = Registration.objects.none()
@@ -82,25 +86,22 @@ def employer_home(user: AnyUser, page: int | str | None = 1) -> EmployerHome:
         )
     )
     waiting = rows.filter(done=0).count()
-    ordered = (
-        rows.select_related("candidate", "qualification", "centre")
-        .prefetch_related(
-            Prefetch(
-                "signatures",
-                queryset=Signature.objects.filter(signer_id=user.pk, capacity="employer"),
-                to_attr="employer_signatures",
-            ),
-            Prefetch(
-                "assessment_plans",
-                queryset=_unsigned_plans().order_by("met_on", "pk"),
-                to_attr="plans_to_sign",
-            ),
-        )
-        .order_by("done", "candidate__last_name", "candidate__first_name", "pk")
+    ordered = rows.select_related("candidate", "qualification", "centre").prefetch_related(
+        Prefetch(
+            "signatures",
+            queryset=Signature.objects.filter(signer_id=user.pk, capacity="employer"),
+            to_attr="employer_signatures",
+        ),
+        Prefetch(
+            "assessment_plans",
+            queryset=_unsigned_plans().order_by("met_on", "pk"),
+            to_attr="plans_to_sign",
+        ),
     )
-    current = Paginator(ordered, PAGE_SIZE).get_page(page)
+    current = paginate(ordered, ORDER, cursor, size or PAGE_SIZE)
     result = []
-    for reg in current.object_list:
+    on_page: list[Any] = current.items  # with the prefetched ``employer_signatures`` etc.
+    for reg in on_page:
         done = {s.document for s in reg.employer_signatures}
         result.append(
             EmployerRow(

@@ -2,7 +2,8 @@
 
 ``registration_reviews`` reads a registration's plans, activities and signatures in a fixed
 number of queries, whatever their count, and pairs each review with the progress since the
-record before it. ``open_activity_targets`` serves the assessor caseload.
+record before it; ``reviews_page`` reads one keyset page of them (issue 12).
+``open_activity_targets`` serves the assessor caseload.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
 from assay.engines.reviews import UnitChange, UnitSnapshot, canonical_text, progress_between
 from assay.errors import NotFound
 from assay.files.digest import text_sha256
+from assay.keyset import Page, paginate
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.reviews.models import AssessmentPlan, PlannedActivity, ReviewSignature
@@ -57,20 +59,41 @@ def snapshot_of(plan: AssessmentPlan) -> tuple[UnitSnapshot, ...]:
     )
 
 
-def registration_reviews(registration: Registration) -> list[PlanView]:
-    """Every plan and review of a registration already got from ``registration_get``, oldest
-    first, each review with its progress since the record before it."""
-    plans = list(
+ORDER = ("met_on", "pk")  # oldest first
+
+
+def _plans(registration: Registration) -> QuerySet[AssessmentPlan]:
+    return (
         AssessmentPlan.objects.filter(registration_id=registration.pk)
         .select_related("created_by", "edited_by")
         .prefetch_related(
             Prefetch("activities", queryset=PlannedActivity.objects.select_related("completed_by")),
             Prefetch("signatures", queryset=ReviewSignature.objects.select_related("signer")),
         )
-        .order_by("met_on", "pk")
     )
+
+
+def _snapshot_before(
+    registration: Registration, plan: AssessmentPlan
+) -> tuple[UnitSnapshot, ...] | None:
+    """The snapshot of the record just before ``plan`` (None for the first): what a review
+    at the top of a page compares with (one query)."""
+    earlier = (
+        AssessmentPlan.objects.filter(registration_id=registration.pk)
+        .filter(Q(met_on__lt=plan.met_on) | Q(met_on=plan.met_on, pk__lt=plan.pk))
+        .order_by("-met_on", "-pk")
+        .only("pk", "coverage")
+        .first()
+    )
+    return None if earlier is None else snapshot_of(earlier)
+
+
+def _views(
+    plans: list[AssessmentPlan],
+    registration: Registration,
+    previous: tuple[UnitSnapshot, ...] | None,
+) -> list[PlanView]:
     views: list[PlanView] = []
-    previous: tuple[UnitSnapshot, ...] | None = None
     for plan in plans:
         plan.registration = registration  # the caller's, already narrowed and loaded
         activities = list(plan.activities.all())
@@ -96,9 +119,37 @@ def registration_reviews(registration: Registration) -> list[PlanView]:
     return views
 
 
-def reviews_of(user: AnyUser, registration_pk: int) -> list[PlanView]:
-    """``registration_reviews`` of a registration the user may see (NotFound otherwise)."""
-    return registration_reviews(registration_get(user, registration_pk))
+def registration_reviews(registration: Registration) -> list[PlanView]:
+    """Every plan and review of a registration already got from ``registration_get``, oldest
+    first, each review with its progress since the record before it."""
+    return _views(list(_plans(registration).order_by(*ORDER)), registration, None)
+
+
+def reviews_page(
+    registration: Registration, cursor: str | None = None, size: int | str | None = None
+) -> Page[PlanView]:
+    """One page of ``registration_reviews`` (oldest first): the same queries whatever the
+    number of records, the first review of the page compared with the record before it."""
+    found = paginate(_plans(registration), ORDER, cursor, size)
+    previous = _snapshot_before(registration, found.items[0]) if found.items else None
+    return Page(_views(found.items, registration, previous), found.next, found.previous, found.size)
+
+
+def plan_view(registration: Registration, plan_pk: int) -> PlanView:
+    """One plan or review of the registration as the list shows it (NotFound otherwise)."""
+    plan = _plans(registration).filter(pk=plan_pk).first()
+    if plan is None:
+        raise NotFound(f"no plan {plan_pk} in registration {registration.pk}")
+    (view,) = _views([plan], registration, _snapshot_before(registration, plan))
+    return view
+
+
+def reviews_of(
+    user: AnyUser, registration_pk: int, cursor: str | None = None, size: int | str | None = None
+) -> Page[PlanView]:
+    """``reviews_page`` of a registration the user may see (NotFound otherwise): the
+    registration is narrowed before the cursor applies."""
+    return reviews_page(registration_get(user, registration_pk), cursor, size)
 
 
 def plan_get(user: AnyUser, registration_pk: int, plan_pk: int) -> AssessmentPlan:

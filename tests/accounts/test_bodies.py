@@ -211,8 +211,8 @@ def test_the_page_lists_people_and_invitations_in_bounded_queries(
         person = make_user(f"auditor{n:02d}")
         svc.body_role_grant(by=bw["ada"], body=bw.csi, user=person, role="auditor")
     with django_assert_max_num_queries(11):
-        page = client.get(url).content.decode()
-    assert "Page 1 of 2" in page and page.count("data-user=") == 25
+        page = client.get(url + "?size=25").content.decode()
+    assert 'rel="next"' in page and page.count("data-user=") == 25
 
 
 def test_invite_through_the_page_and_errors_change_nothing(bw: Bodies, sending: Any) -> None:
@@ -282,8 +282,8 @@ def test_the_api_invites_lists_and_revokes(bw: Bodies, sending: Any) -> None:
         and "/invitation/" in data["link"]
     )
     listed = api(bw, "ada", "get", f"bodies/{bw.csi.pk}/accounts").json()
-    assert [i["email"] for i in listed["invitations"]] == ["zoe@example.org"]
-    roles = {p["username"]: [r["role"] for r in p["roles"]] for p in listed["people"]}
+    assert [i["email"] for i in listed["invitations"]["items"]] == ["zoe@example.org"]
+    roles = {p["username"]: [r["role"] for r in p["roles"]] for p in listed["people"]["items"]}
     assert roles == {"ada": ["administrator"], "aud": ["auditor"], "dm": ["decision_maker"]}
     mid = bw.role("ada", "administrator").pk
     last = api(bw, "operator", "post", f"bodies/{bw.csi.pk}/roles/{mid}/revoke", {"reason": "x"})

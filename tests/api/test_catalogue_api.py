@@ -35,7 +35,7 @@ def test_api_docs_page_loads_no_remote_assets(client: Client) -> None:
 
 
 def test_list_and_read(client: Client, catalogue: None) -> None:
-    codes = {q["code"] for q in client.get("/api/v1/qualifications").json()}
+    codes = {q["code"] for q in client.get("/api/v1/qualifications").json()["items"]}
     assert codes == {"4430-04", "EDEXCEL-L3-NVQ-CS"}
     qual = client.get("/api/v1/qualifications/4430-04").json()
     assert len(qual["units"]) == 33 and qual["accreditation_number"] == "500/8817/8"
@@ -98,5 +98,5 @@ def test_plan_complete(client: Client, catalogue: None) -> None:
 
 
 def test_criteria_search(client: Client, catalogue: None) -> None:
-    hits = client.get("/api/v1/criteria", {"q": "emergency drills"}).json()
+    hits = client.get("/api/v1/criteria", {"q": "emergency drills"}).json()["items"]
     assert [(h["unit"], h["number"]) for h in hits] == [("405", "2.7")]

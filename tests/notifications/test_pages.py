@@ -152,7 +152,9 @@ def bearer(user: Any) -> dict[str, str]:
 def test_api_lists_and_marks_only_ones_own(noted: dict[str, Any]) -> None:
     client = Client()
     dan = bearer(noted["dan"])
-    listed = client.get("/api/v1/notifications", headers=dan).json()
+    answer = client.get("/api/v1/notifications", headers=dan).json()
+    assert answer["next"] is None and answer["previous"] is None and answer["size"] == 50
+    listed = answer["items"]
     assert [n["lines"] for n in listed] == [
         ["Unit 403 criterion 1.2: not yet met — Show it at work"],
         ["Unit 403 criterion 1.1: not yet met — Show it at work"],
@@ -160,7 +162,7 @@ def test_api_lists_and_marks_only_ones_own(noted: dict[str, Any]) -> None:
     assert listed[0]["registration_id"] == noted["reg"].pk and listed[0]["read_at"] is None
     marked = client.post(f"/api/v1/notifications/{listed[0]['id']}/read", headers=dan)
     assert marked.status_code == 200 and marked.json()["read_at"] is not None
-    unread = client.get("/api/v1/notifications?unread=true", headers=dan).json()
+    unread = client.get("/api/v1/notifications?unread=true", headers=dan).json()["items"]
     assert [n["id"] for n in unread] == [listed[1]["id"]]
 
     alices = Notification.objects.get(recipient=noted["alice"])

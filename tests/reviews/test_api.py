@@ -71,7 +71,7 @@ def test_record_list_sign_and_complete(world: World) -> None:
         alice, f"{base(world)}/activities/{activity_id}/complete", {"completed_on": "2013-03-01"}
     )
     assert done.status_code == 200 and done.json()["completed_on"] == "2013-03-01"
-    listed = dan.get(base(world)).json()
+    listed = dan.get(base(world)).json()["items"]
     assert [s["capacity"] for s in listed[0]["signatures"]] == ["candidate", "employer"]
     assert listed[0]["activities"][0]["completed_by"] == "Alice Test"
 

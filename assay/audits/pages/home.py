@@ -4,10 +4,11 @@ signed-in user finds before opening one audit)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assay.audits import permissions as perm
-from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due
+from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due_page
 from assay.audits.models import (
     Audit,
     AuditStatus,
@@ -25,13 +26,20 @@ from assay.audits.reference_answers import (
     organisation_answer,
 )
 from assay.audits.selectors import (
+    audits_page,
     audits_visible_to,
-    certificates_visible_to,
+    certificates_page,
     organisation_get,
+    organisations_page,
     organisations_visible_to,
 )
 from assay.errors import NotAllowed
+from assay.keyset import Page
 from assay.users import AnyUser
+
+# The query parameters that carry each list's cursor on the pages (``?audits=<cursor>``); one
+# ``size`` serves them all.
+ORGANISATIONS, AUDITS, CERTIFICATES = "organisations", "audits", "certificates"
 
 # --- the audits index -------------------------------------------------------------------------
 
@@ -39,11 +47,12 @@ from assay.users import AnyUser
 @dataclass(frozen=True)
 class AuditsHome:
     """What the signed-in user has to do with audits: their organisations, audits and
-    certificates, and whether they may plan audits (a body administrator)."""
+    certificates (one keyset page of each), and whether they may plan audits (a body
+    administrator)."""
 
-    organisations: list[Organisation]
-    audits: list[Audit]
-    certificates: list[CertificateOut]
+    organisations: Page[Organisation]
+    audits: Page[Audit]
+    certificates: Page[CertificateOut]
     can_plan: bool
     roles: frozenset[str]
     can_remind: bool = False
@@ -64,15 +73,19 @@ def audit_roles(user: AnyUser) -> frozenset[str]:
     return frozenset(roles)
 
 
-def audits_home(user: AnyUser) -> AuditsHome:
+def audits_home(
+    user: AnyUser, cursors: Mapping[str, str | None] | None = None, size: int | str | None = None
+) -> AuditsHome:
+    """The index: ``cursors`` maps ``ORGANISATIONS``, ``AUDITS`` and ``CERTIFICATES`` to the
+    page of each list to show (the first when absent)."""
+    cursors = cursors or {}
     roles = audit_roles(user)
     return AuditsHome(
-        organisations=list(organisations_visible_to(user).order_by("name")),
-        audits=list(audits_visible_to(user).order_by("-created_on", "-pk")),
-        certificates=[
-            certificate_answer(c)
-            for c in certificates_visible_to(user).order_by("-issued_on", "-pk")
-        ],
+        organisations=organisations_page(user, cursors.get(ORGANISATIONS), size),
+        audits=audits_page(user, cursors.get(AUDITS), size),
+        certificates=certificates_page(user, cursors.get(CERTIFICATES), size).map(
+            certificate_answer
+        ),
         can_plan=BodyRole.ADMINISTRATOR in roles,
         roles=roles,
         can_remind=BodyRole.ADMINISTRATOR in roles,
@@ -103,13 +116,20 @@ class OrganisationPage:
     organisation: OrganisationOut
     body_name: str
     offices_by_state: list[tuple[str, list[tuple[OfficeOut, str]]]]
-    audits: list[Audit]
-    certificates: list[CertificateOut]
+    audits: Page[Audit]
+    certificates: Page[CertificateOut]
     can_plan: bool
 
 
-def organisation_page(user: AnyUser, pk: int) -> OrganisationPage:
-    """An organisation with its divisions and its offices grouped by state or territory."""
+def organisation_page(
+    user: AnyUser,
+    pk: int,
+    cursors: Mapping[str, str | None] | None = None,
+    size: int | str | None = None,
+) -> OrganisationPage:
+    """An organisation with its divisions and its offices grouped by state or territory, and
+    a page of its audits and of its certificates (``cursors`` as for ``audits_home``)."""
+    cursors = cursors or {}
     row = organisation_get(user, pk)
     organisation = organisation_answer(row)
     division_names = {d.id: d.name for d in organisation.divisions}
@@ -121,10 +141,10 @@ def organisation_page(user: AnyUser, pk: int) -> OrganisationPage:
         organisation=organisation,
         body_name=row.body.name,
         offices_by_state=sorted(by_state.items()),
-        audits=list(audits_visible_to(user).filter(organisation=row)),
-        certificates=[
-            certificate_answer(c) for c in certificates_visible_to(user).filter(organisation=row)
-        ],
+        audits=audits_page(user, cursors.get(AUDITS), size, organisation=row),
+        certificates=certificates_page(user, cursors.get(CERTIFICATES), size, organisation=row).map(
+            certificate_answer
+        ),
         can_plan=perm.can_administer(user, row.body_id),
     )
 
@@ -167,11 +187,18 @@ def may_remind(user: AnyUser) -> None:
 @dataclass(frozen=True)
 class RenewalsPage:
     within_days: int
-    due: list[ReminderDue]
+    due: Page[ReminderDue]
 
 
-def renewals_page(user: AnyUser, within_days: int = REMIND_DAYS) -> RenewalsPage:
-    """Valid certificates of the user's bodies expiring within ``within_days``, with who
-    would be reminded and whether they already were (``reminders_due``, the CLI's read)."""
+def renewals_page(
+    user: AnyUser,
+    within_days: int = REMIND_DAYS,
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> RenewalsPage:
+    """A keyset page of the valid certificates of the user's bodies expiring within
+    ``within_days``, soonest first, with who would be reminded and whether they already were
+    (``reminders_due``, the CLI's read, one page at a time)."""
     may_remind(user)
-    return RenewalsPage(within_days, reminders_due(user, within_days=within_days))  # type: ignore[arg-type]
+    due = reminders_due_page(user, within_days=within_days, cursor=cursor, size=size)  # type: ignore[arg-type]
+    return RenewalsPage(within_days, due)

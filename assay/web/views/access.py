@@ -13,9 +13,10 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
 
-from assay.errors import NotAllowed, NotFound
+from assay.errors import InvalidInput, NotAllowed, NotFound
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -29,7 +30,10 @@ def sentence(message: str) -> str:
 
 
 def member_view(view: View) -> View:
-    """Signed in only; NotFound → 404 page, NotAllowed → 403 page with its message."""
+    """Signed in only; NotFound → 404 page, NotAllowed → 403 page with its message, and an
+    InvalidInput that reached the view's edge (a list's edited or stale page link, a page size
+    out of range) → 400 page with its message, never a 500. Forms catch their own InvalidInput
+    before this and show it on their fields."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,5 +43,13 @@ def member_view(view: View) -> View:
             raise Http404(str(exc)) from exc
         except NotAllowed as exc:
             raise PermissionDenied(sentence(str(exc))) from exc
+        except InvalidInput as exc:
+            return bad_request(args[0], exc)
 
     return cast(View, login_required(wrapper))
+
+
+def bad_request(request: HttpRequest, exc: InvalidInput) -> Any:
+    """The 400 page with the input's messages (``400.html``)."""
+    problems = [sentence(message) for message in exc.errors.values()]
+    return render(request, "400.html", {"problems": problems}, status=400)

@@ -60,7 +60,13 @@ def _invite_form(request: AuthedRequest, centre: Any, data: Any = None) -> Invit
 def _page(
     request: AuthedRequest, pk: int, form: InviteForm | None = None, status: int = 200
 ) -> Any:
-    page = selectors.centre_accounts(request.user, pk, request.GET.get("page"))
+    page = selectors.centre_accounts(
+        request.user,
+        pk,
+        request.GET.get("cursor"),
+        request.GET.get("size"),
+        invitations_cursor=request.GET.get("invitations"),
+    )
     context = {"page": page, "form": form or _invite_form(request, page.centre)}
     return render(request, "web/accounts/centre.html", context, status=status)
 

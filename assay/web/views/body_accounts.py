@@ -35,7 +35,13 @@ BACK = "body-accounts"
 def _page(
     request: AuthedRequest, pk: int, form: BodyInviteForm | None = None, status: int = 200
 ) -> HttpResponse:
-    page = bodies.body_accounts(request.user, pk, request.GET.get("page"))
+    page = bodies.body_accounts(
+        request.user,
+        pk,
+        request.GET.get("cursor"),
+        request.GET.get("size"),
+        invitations_cursor=request.GET.get("invitations"),
+    )
     context = {"page": page, "form": form or BodyInviteForm()}
     return render(request, "web/accounts/body.html", context, status=status)
 

@@ -6,12 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assay.catalogue import selectors
-from assay.errors import NotFound
+from assay.errors import InvalidInput, NotFound
 from assay.registrations.selectors import own_registrations
 from assay.web.requests import HtmxRequest
+from assay.web.views.access import bad_request
 from assay.web.views.common import qualification_or_404, units_by_group
-
-SEARCH_LIMIT = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -53,10 +52,18 @@ def unit_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
 
 
 def criteria_search(request: HtmxRequest) -> HttpResponse:
-    """Criteria containing every word typed; htmx asks for just the results as you type."""
+    """Criteria containing every word typed, a page at a time (``?cursor=…``); htmx asks for
+    just the results as you type. An edited page link answers 400 with a message."""
     query = request.GET.get("q", "").strip()
-    hits = list(selectors.criteria_search(query, limit=SEARCH_LIMIT)) if query else []
-    context = {"query": query, "hits": hits, "limit": SEARCH_LIMIT}
+    try:
+        hits = (
+            selectors.criteria_page(query, request.GET.get("cursor"), request.GET.get("size"))
+            if query
+            else None
+        )
+    except InvalidInput as exc:
+        return bad_request(request, exc)
+    context = {"query": query, "hits": hits}
     if request.htmx:
         return render(request, "web/catalogue/_search_results.html", context)
     return render(request, "web/catalogue/search.html", context)

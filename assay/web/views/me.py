@@ -8,9 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from assay.errors import InvalidInput
 from assay.reviews.employer_home import employer_home
 from assay.web.homes import homes_of, remember_nav
 from assay.web.requests import AuthedRequest
+from assay.web.views.access import bad_request
 
 
 @require_GET
@@ -29,5 +31,8 @@ def me(request: AuthedRequest) -> HttpResponse:
 def employer_signatures(request: AuthedRequest) -> HttpResponse:
     """The employees an employer contact follows: documents, plans and reviews awaiting their
     signature first, a page at a time."""
-    home = employer_home(request.user, request.GET.get("page"))
+    try:
+        home = employer_home(request.user, request.GET.get("cursor"), request.GET.get("size"))
+    except InvalidInput as exc:  # an edited page link or size
+        return bad_request(request, exc)
     return render(request, "web/accounts/signatures.html", {"home": home})

@@ -1,4 +1,5 @@
-"""The signed-in person's notifications: the list, newest first, and marking them read.
+"""The signed-in person's notifications: the list, newest first, a page at a time, and
+marking them read.
 
 Only ever one's own: another person's notification answers 404 exactly like a missing one.
 With htmx the marked row (or the whole list) is swapped in place, and the nav's unread count
@@ -11,17 +12,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from assay.notifications.selectors import notifications_of, unread_count
+from assay.notifications.selectors import notifications_page, unread_count
 from assay.notifications.services import notification_read, notifications_read_all
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
-PAGE = 100  # the newest; older ones stay in the database (and the API)
-
 
 def _list(request: AuthedRequest, status: int = 200) -> HttpResponse:
+    """One page of the list (``?cursor=…&size=…``; marking all read shows the first)."""
     user = request.user
-    rows = list(notifications_of(user)[:PAGE])
+    rows = notifications_page(user, request.GET.get("cursor"), request.GET.get("size"))
     context = {"rows": rows, "unread": unread_count(user)}
     template = (
         "web/notifications/_marked.html"

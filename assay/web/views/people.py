@@ -110,18 +110,31 @@ def _again(
     return again
 
 
+def _page(request: AuthedRequest, pk: int, person_id: int | None = None) -> overview.CentrePeople:
+    """The page of people the request names (``?cursor=…&size=…``: the forms post back to the
+    page they are on), with ``person_id`` on it when a form was posted for them."""
+    return overview.centre_people(
+        request.user,
+        pk,
+        clock.today(),
+        request.GET.get("cursor"),
+        request.GET.get("size"),
+        person_id=person_id,
+    )
+
+
 @require_GET
 @member_view
 def people(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff with their roles, competence records and CPD; the forms each viewer may use."""
-    return _people_page(request, overview.centre_people(request.user, pk, clock.today()))
+    return _people_page(request, _page(request, pk))
 
 
 @require_POST
 @member_view
 def people_grant(request: AuthedRequest, pk: int) -> HttpResponse:
     """Grant a role at the centre (``membership_grant``)."""
-    page = overview.centre_people(request.user, pk, clock.today())
+    page = _page(request, pk)
 
     def act(data: dict[str, Any]) -> HttpResponse:
         membership = membership_grant(
@@ -146,7 +159,7 @@ def people_grant(request: AuthedRequest, pk: int) -> HttpResponse:
 @member_view
 def people_competence(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Record an A/V unit the person holds or is working towards (``competence_record``)."""
-    page = overview.centre_people(request.user, pk, clock.today())
+    page = _page(request, pk, user_pk)
     person = page.person(user_pk)
 
     def act(data: dict[str, Any]) -> HttpResponse:
@@ -172,7 +185,7 @@ def people_achieved(
     request: AuthedRequest, pk: int, user_pk: int, competence_pk: int
 ) -> HttpResponse:
     """Mark an A/V unit achieved (``competence_achieved``)."""
-    page = overview.centre_people(request.user, pk, clock.today())
+    page = _page(request, pk, user_pk)
     person = page.person(user_pk)
     competence = person.competence(competence_pk)
 
@@ -191,7 +204,7 @@ def people_achieved(
 @member_view
 def people_cpd(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
     """Add an entry to the person's CPD log (``cpd_record``)."""
-    page = overview.centre_people(request.user, pk, clock.today())
+    page = _page(request, pk, user_pk)
     person = page.person(user_pk)
 
     def act(data: dict[str, Any]) -> HttpResponse:

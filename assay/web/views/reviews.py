@@ -22,7 +22,7 @@ from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
 from assay.registrations.signing import origin_of
 from assay.reviews.models import Capacity, Kind
-from assay.reviews.selectors import activity_get, plan_get, registration_reviews
+from assay.reviews.selectors import activity_get, plan_get, plan_view, reviews_page
 from assay.reviews.services import (
     activity_complete,
     capacities_of,
@@ -48,7 +48,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    views = registration_reviews(registration)
+    views = reviews_page(registration, request.GET.get("cursor"), request.GET.get("size"))
     capacities = capacities_of(user, registration)
     labels = dict(Capacity.choices)
     cards = [
@@ -62,6 +62,7 @@ def _page(
     context = {
         "reg": registration,
         "cards": cards,
+        "views": views,
         "can_write": can_write,
         "plan_form": plan_form or PlanForm(initial={"kind": Kind.PLAN}),
         "rows": rows if rows is not None else [ActivityForm()],
@@ -190,7 +191,7 @@ def sign(request: AuthedRequest, pk: int, plan_pk: int) -> HttpResponse:
     capacities = capacities_of(request.user, registration)
     if not capacities:
         raise NotAllowed("only the candidate, one of their assessors or their employer can sign")
-    view = next(v for v in registration_reviews(registration) if v.plan.pk == plan.pk)
+    view = plan_view(registration, plan.pk)
     labels = dict(Capacity.choices)
     choices = [(c, labels[c]) for c in capacities if c not in view.signed_capacities]
     form = SignForm(

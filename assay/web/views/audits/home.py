@@ -22,11 +22,17 @@ from assay.web.views.audits.present import tree_rows
 # --- index, standards, organisations ------------------------------------------------------------
 
 
+def _cursors(request: AuthedRequest) -> dict[str, str | None]:
+    """Each list's cursor from the query (``?audits=…``); a bad one answers 400 (member_view)."""
+    names = (home_pages.ORGANISATIONS, home_pages.AUDITS, home_pages.CERTIFICATES)
+    return {name: request.GET.get(name) for name in names}
+
+
 @require_GET
 @member_view
 def audit_index(request: AuthedRequest) -> HttpResponse:
     """The user's organisations, audits and certificates (narrowed to what they may see)."""
-    home = home_pages.audits_home(request.user)
+    home = home_pages.audits_home(request.user, _cursors(request), request.GET.get("size"))
     remember_audit_roles(request, home.roles)
     return render(request, "web/audits/index.html", {"home": home})
 
@@ -47,7 +53,11 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "web/audits/organisation.html",
-        {"page": home_pages.organisation_page(request.user, pk)},
+        {
+            "page": home_pages.organisation_page(
+                request.user, pk, _cursors(request), request.GET.get("size")
+            )
+        },
     )
 
 
@@ -106,7 +116,9 @@ def renewals(request: AuthedRequest) -> HttpResponse:
         home_pages.may_remind(request.user)
         context = {"form": form, "page": None}
         return render(request, "web/audits/renewals.html", context, status=400)
-    page = home_pages.renewals_page(request.user, _within(form))
+    page = home_pages.renewals_page(
+        request.user, _within(form), request.GET.get("cursor"), request.GET.get("size")
+    )
     return render(request, "web/audits/renewals.html", {"form": form, "page": page})
 
 
