@@ -14,7 +14,9 @@ short of the real thing shows that, so this:
    padding), hashing it as it goes: neither side ever holds the file;
 4. samples the server's resident memory (``VmRSS`` of it and any children it forks, and its
    ``VmHWM`` high-water mark) before and during the upload;
-5. asks the child process which file the item now holds and hashes the stored bytes.
+5. asks the child process which file the item now holds and hashes the stored bytes;
+6. writes the same bytes to a file in the same folder and times ``cp`` of it plus ``sync``
+   (the disk's own speed for one copy made durable): the upload's time as a share of that.
 
 Everything is removed afterwards. Figures are printed, never asserted on time.
 """
@@ -163,6 +165,16 @@ def tree_rss(pid: int) -> int:
     return sum(_status(p).get("VmRSS", 0) for p in process_tree(pid))
 
 
+def tree_loaded(pid: int, library: str) -> bool:
+    """Whether any process of the tree has mapped a file of ``library`` (e.g. ``numpy``)."""
+    marker = f"/{library}/"
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            if marker in Path(f"/proc/{p}/maps").read_text():
+                return True
+    return False
+
+
 def tree_hwm(pid: int) -> int:
     """The largest high-water mark of any one process of the tree."""
     return max((_status(p).get("VmHWM", 0) for p in process_tree(pid)), default=0)
@@ -276,6 +288,14 @@ class UploadResult:
     stored_sha256: str
     stored_size: int
     message: str = ""
+    copy_seconds: float = 0.0
+    synced_seconds: float = 0.0  # the upload's time plus a ``sync`` after the answer
+    numpy_loaded: bool = False
+
+    @property
+    def share_of_copy(self) -> float:
+        """The upload's speed as a share of ``cp`` + ``sync`` of the same bytes on that disk."""
+        return self.copy_seconds / self.synced_seconds if self.synced_seconds else 0.0
 
     @property
     def growth(self) -> int:
@@ -365,6 +385,24 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def copy_seconds(folder: Path, size: int) -> float:
+    """Seconds for ``cp`` of a ``size``-byte file (the upload's bytes) plus ``sync``, in
+    ``folder``; the source is written and synced first, both files are removed after."""
+    source, copy = folder / "cp-source.wav", folder / "cp-copy.wav"
+    try:
+        with source.open("wb") as fh:
+            for part in wav_content(size):
+                fh.write(part)
+        os.sync()
+        start = time.perf_counter()
+        subprocess.run(["cp", str(source), str(copy)], check=True)
+        os.sync()
+        return time.perf_counter() - start
+    finally:
+        for path in (source, copy):
+            path.unlink(missing_ok=True)
+
+
 def upload_bench(
     size: int, *, server: str = "runserver", endpoint: str = "web", keep: bool = False
 ) -> UploadResult:
@@ -419,6 +457,10 @@ def upload_bench(
         baseline = tree_rss(proc.pid)
         with MemoryWatch(proc.pid) as watch:
             status, text, client_sha, seconds = _send(port, path, headers, body)
+            start = time.perf_counter()
+            os.sync()  # the stored bytes on the disk, as `cp` + `sync` has them
+            synced = seconds + time.perf_counter() - start
+        numpy_loaded = tree_loaded(proc.pid, "numpy")
         # The kernel updates VmRSS and VmHWM lazily; the peak is at least every figure seen.
         peak = max(baseline, watch.peak, tree_hwm(proc.pid))
         files = _child(env, "files", str(world["item"]))
@@ -431,6 +473,7 @@ def upload_bench(
             if stored_sha != row["sha256"]:
                 stored_sha = f"{stored_sha or 'missing'} (database: {row['sha256']})"
         message = "" if status in {201, 302} else text[:500]
+        copy = copy_seconds(root, size)
         return UploadResult(
             size,
             endpoint,
@@ -443,6 +486,9 @@ def upload_bench(
             stored_sha,
             stored_size,
             message,
+            copy,
+            synced,
+            numpy_loaded,
         )
     finally:
         if proc is not None:

@@ -64,7 +64,7 @@ ASSAY_REQUEST_MAX_BYTES = int(os.environ.get("ASSAY_REQUEST_MAX_BYTES", str(5 * 
 FILE_UPLOAD_HANDLERS = [
     "assay.web.upload_limits.LimitedUploadHandler",  # first: stops a file at its limit
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "assay.files.uploads.InspectingUploadHandler",  # spools to disk, hashing as it writes
 ]
 # Upload temporary files (Django's and store_upload's) in a folder the app owns, on the same
 # disk as MEDIA_ROOT (storing is then one rename). `assay files sweep` (also run by `assay
