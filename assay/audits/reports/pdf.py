@@ -23,6 +23,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from assay.audits.reports.report_data import AuditReport
 from assay.audits.results_table import NodeRow
@@ -195,7 +196,7 @@ class _Pdf(FPDF):
             if first or self.y + height > self.page_break_trigger:
                 need = head_height + height if first else height
                 if self.y + need > self.page_break_trigger:
-                    self.add_page(orientation=self.cur_orientation)
+                    self.add_page(orientation=str(self.cur_orientation.value))
                     first = True
                 if first:
                     self._grid_row(head, head_lines, widths, head_height, line, size)
@@ -221,16 +222,16 @@ class _Pdf(FPDF):
             if "\n" not in text and self.get_string_width(text) <= room:
                 out.append([text] if text else [])
             else:
-                out.append(
-                    self.multi_cell(
-                        width,
-                        size * 0.5,
-                        text,
-                        padding=GRID_PADDING,
-                        dry_run=True,
-                        output="LINES",
-                    )
+                broken = self.multi_cell(
+                    width,
+                    size * 0.5,
+                    text,
+                    padding=Padding.new(GRID_PADDING),
+                    dry_run=True,
+                    output="LINES",
                 )
+                assert isinstance(broken, list)
+                out.append(broken)
         return out
 
     @staticmethod
