@@ -89,12 +89,12 @@ def compile_spec(spec: Spec, *, lookup: bool = True) -> CompiledSpec:
     single = [
         i
         for i, f in enumerate(lin.floors)
-        if isinstance(lin.spec.rules[f.rule], Mandatory) and f.coef.sum() == 1
+        if isinstance(lin.spec.rules[f.rule], Mandatory) and sum(f.coef) == 1
     ]
     floors: list[tuple[Ints, int]] = []
     if single:
         floors.append((lin.floor_matrix[single].sum(axis=0), len(single)))
-    floors += [(f.coef, f.need) for i, f in enumerate(lin.floors) if i not in single]
+    floors += [(lin.floor_matrix[i], f.need) for i, f in enumerate(lin.floors) if i not in single]
     never = any(t > coef.sum() for coef, t in floors)
     capped = np.flatnonzero((lin.cap_matrix > 0).any(axis=0))
     contested = np.flatnonzero((lin.floor_matrix[:, capped] > 0).any(axis=1))
@@ -105,7 +105,9 @@ def compile_spec(spec: Spec, *, lookup: bool = True) -> CompiledSpec:
         bits[capped, 0] = 2.0 ** np.arange(len(capped) - 1, -1, -1)
     signature = np.ascontiguousarray(np.hstack([bits, other]))
     table = _table(lin, capped, contested) if len(capped) <= TABLE_UP_TO else None
-    caps = [(c.coef, c.limit + 1) for c in lin.caps if c.limit + 1 <= c.coef.sum()]
+    caps = [
+        (lin.cap_matrix[j], c.limit + 1) for j, c in enumerate(lin.caps) if c.limit < sum(c.coef)
+    ]
     need = np.maximum(lin.need[contested], 0)
     found = _lookup(table, signature, need, caps) if lookup and table is not None and caps else None
     rows: list[Floats] = []
