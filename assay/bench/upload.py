@@ -161,6 +161,17 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the tree has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 def tree_rss(pid: int) -> int:
     return sum(_status(p).get("VmRSS", 0) for p in process_tree(pid))
 
@@ -291,6 +302,7 @@ class UploadResult:
     copy_seconds: float = 0.0
     synced_seconds: float = 0.0  # the upload's time plus a ``sync`` after the answer
     numpy_loaded: bool = False
+    cpu_seconds: float = 0.0  # the server's CPU time during the upload
 
     @property
     def share_of_copy(self) -> float:
@@ -455,12 +467,14 @@ def upload_bench(
             headers = {"Authorization": f"Bearer {world['token']}"}
         body = multipart(size)
         baseline = tree_rss(proc.pid)
+        cpu_before = tree_cpu(proc.pid)
         with MemoryWatch(proc.pid) as watch:
             status, text, client_sha, seconds = _send(port, path, headers, body)
             start = time.perf_counter()
             os.sync()  # the stored bytes on the disk, as `cp` + `sync` has them
             synced = seconds + time.perf_counter() - start
         numpy_loaded = tree_loaded(proc.pid, "numpy")
+        cpu = tree_cpu(proc.pid) - cpu_before
         # The kernel updates VmRSS and VmHWM lazily; the peak is at least every figure seen.
         peak = max(baseline, watch.peak, tree_hwm(proc.pid))
         files = _child(env, "files", str(world["item"]))
@@ -489,6 +503,7 @@ def upload_bench(
             copy,
             synced,
             numpy_loaded,
+            cpu,
         )
     finally:
         if proc is not None:

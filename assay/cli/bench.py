@@ -143,6 +143,7 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     click.echo(f"  response:        HTTP {r.status}{' ' + r.message if r.message else ''}")
     click.echo(f"  time:            {r.seconds:.1f} s ({r.throughput / mb:.0f} MB/s)")
     click.echo(f"  with sync:       {r.synced_seconds:.1f} s (the answer, then `sync`)")
+    click.echo(f"  server CPU:      {r.cpu_seconds:.1f} s (user + system, during the upload)")
     click.echo(
         f"  cp + sync:       {r.copy_seconds:.1f} s ({r.size / r.copy_seconds / mb:.0f} MB/s); "
         f"the upload + sync at {r.share_of_copy:.1%} of its speed"
