@@ -122,10 +122,10 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     A throwaway data folder (SQLite, media) is prepared in a child process, `assay serve`
     starts on a free 127.0.0.1 port, and the candidate's multipart POST of a WAV file is
     generated on the fly and hashed as it is sent. The server's RSS (with any children) is
-    sampled before and during the upload; the upload plus a `sync` is then compared with `cp`
-    of the same bytes plus `sync` on the same disk. Exits 1 when the upload fails or the
-    stored file's SHA-256 differs from the one sent; prints whether the peak stayed under
-    100 MB and whether the server has loaded NumPy.
+    sampled before and during the upload; the upload plus an fsync of the stored file is then
+    compared with `cp` of the same bytes plus an fsync of the copy, on the same disk. Exits 1
+    when the upload fails or the stored file's SHA-256 differs from the one sent; prints
+    whether the peak stayed under 100 MB and whether the server has loaded NumPy.
     """
     from assay.bench.upload import LIMIT_BYTES, parse_size, upload_bench
     from assay.cli.output import fail
@@ -142,11 +142,11 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     click.echo(f"upload: {r.size:,} bytes ({r.size / 1024**3:.2f} GiB) via {endpoint} on {server}")
     click.echo(f"  response:        HTTP {r.status}{' ' + r.message if r.message else ''}")
     click.echo(f"  time:            {r.seconds:.1f} s ({r.throughput / mb:.0f} MB/s)")
-    click.echo(f"  with sync:       {r.synced_seconds:.1f} s (the answer, then `sync`)")
+    click.echo(f"  with fsync:      {r.synced_seconds:.1f} s (the answer, then the stored file's)")
     click.echo(f"  server CPU:      {r.cpu_seconds:.1f} s (user + system, during the upload)")
     click.echo(
-        f"  cp + sync:       {r.copy_seconds:.1f} s ({r.size / r.copy_seconds / mb:.0f} MB/s); "
-        f"the upload + sync at {r.share_of_copy:.1%} of its speed"
+        f"  cp + fsync:      {r.copy_seconds:.1f} s ({r.size / r.copy_seconds / mb:.0f} MB/s); "
+        f"the upload + fsync at {r.share_of_copy:.1%} of its speed"
     )
     click.echo(
         f"  server RSS:      {r.baseline_rss / mb:.1f} MB before, peak {r.peak_rss / mb:.1f} MB"

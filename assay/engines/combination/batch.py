@@ -257,30 +257,36 @@ def decide_many(compiled: CompiledSpec, plans: npt.ArrayLike) -> Bools:
     for start, block in _blocks(array):
         n = len(block)
         ok = out[start : start + n]
-        ok[:] = True
         binding = binds[:n]
-        binding[:] = False
+        if capped or lookup is not None:
+            binding[:] = False
         row, word, test_hit = total[:n], bits[:n], hit[:n]
+        first = True
         for weights, test in columns:
             np.matmul(block, weights, out=row)
+            # The first floor's answer goes straight into ``ok``; the others are and-ed in.
+            target = ok if first and not test.cap else test_hit
             if test.threshold is not None:
-                np.greater_equal(row, test.threshold, out=test_hit)
+                np.greater_equal(row, test.threshold, out=target)
             else:
-                row += test.bias
-                np.copyto(word, row, casting="unsafe")  # exact: totals stay below 2**24
+                # Biased and cast in one pass (exact: totals stay below 2**24).
+                np.add(row, test.bias, out=word, casting="unsafe")
                 word &= test.guard
                 if test.cap:
-                    np.not_equal(word, 0, out=test_hit)
+                    np.not_equal(word, 0, out=target)
                 else:
-                    np.equal(word, test.guard, out=test_hit)
+                    np.equal(word, test.guard, out=target)
             if test.cap:
                 binding |= test_hit
+            elif first:
+                first = False
             else:
                 ok &= test_hit
+        if first:  # no floor column: every floor already holds
+            ok[:] = True
         if lookup is not None:
             np.matmul(block, lookup.weights, out=row)
-            row += lookup.bias
-            np.copyto(word, row, casting="unsafe")  # the key: signature and cap fields
+            np.add(row, lookup.bias, out=word, casting="unsafe")  # the key: signature, caps
             cap_bits = spare[:n]
             np.bitwise_and(word, lookup.guard, out=cap_bits)
             np.not_equal(cap_bits, 0, out=binding)
