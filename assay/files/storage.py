@@ -2,12 +2,14 @@
 
 Uploads can be hours of audio or video of a professional discussion, so nothing here reads a
 whole file into memory: the stream is copied in 64 KiB chunks to a temporary file while it is
-hashed and counted. A large web upload arrives already spooled and inspected
-(``assay.files.uploads``: Django's temporary file, hashed as it was written); that one file is
-then hard-linked to its content address, neither read nor written again. Only when the whole stream has arrived, within the size limit, and its type
+hashed and counted. Only when the whole stream has arrived, within the size limit, and its type
 (sniffed from the content, never from the name) is allowed, is it saved under its content
 address ``evidence/ab/cd/<sha256>`` through Django's storage API, so object storage can replace
 the local disk. An upload that fails or is cut off half-way never reaches the storage.
+
+A large web upload arrives already spooled and inspected (``assay.files.uploads``: Django's
+temporary file, hashed as it was written). With a local file-system storage that one file is
+hard-linked to its content address after the same checks, neither read nor written again.
 
 The same content is stored once: a second upload of it finds the object already there and
 leaves it untouched (``created=False``). The size, type and original name are returned for the
