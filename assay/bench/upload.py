@@ -14,7 +14,11 @@ short of the real thing shows that, so this:
    padding), hashing it as it goes: neither side ever holds the file;
 4. samples the server's resident memory (``VmRSS`` of it and any children it forks, and its
    ``VmHWM`` high-water mark) before and during the upload;
-5. asks the child process which file the item now holds and hashes the stored bytes.
+5. asks the child process which file the item now holds and hashes the stored bytes;
+6. writes the same bytes to a file in the same folder and times ``cp`` of it plus an
+   ``fsync`` of the copy (the disk's own speed for one copy made durable), against the upload
+   plus an ``fsync`` of the stored file. ``fsync`` of the one file rather than ``sync``: on a
+   shared machine ``sync`` also waits for everyone else's writes.
 
 Everything is removed afterwards. Figures are printed, never asserted on time.
 """
@@ -38,6 +42,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from assay.files.storage import content_address
 
 MIB = 1024 * 1024
 LIMIT_BYTES = 100 * 1000 * 1000  # "under 100 MB"
@@ -159,8 +165,29 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the tree has used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 def tree_rss(pid: int) -> int:
     return sum(_status(p).get("VmRSS", 0) for p in process_tree(pid))
+
+
+def tree_loaded(pid: int, library: str) -> bool:
+    """Whether any process of the tree has mapped a file of ``library`` (e.g. ``numpy``)."""
+    marker = f"/{library}/"
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            if marker in Path(f"/proc/{p}/maps").read_text():
+                return True
+    return False
 
 
 def tree_hwm(pid: int) -> int:
@@ -276,6 +303,16 @@ class UploadResult:
     stored_sha256: str
     stored_size: int
     message: str = ""
+    copy_seconds: float = 0.0
+    synced_seconds: float = 0.0  # the upload's time plus ``fsync`` of the stored file
+    numpy_loaded: bool = False
+    cpu_seconds: float = 0.0  # the server's CPU time during the upload
+
+    @property
+    def share_of_copy(self) -> float:
+        """The upload's speed (with ``fsync``) as a share of ``cp`` + ``fsync`` of the same
+        bytes on that disk."""
+        return self.copy_seconds / self.synced_seconds if self.synced_seconds else 0.0
 
     @property
     def growth(self) -> int:
@@ -365,6 +402,30 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def flush(path: Path) -> None:
+    """Wait until ``path``'s bytes are on the disk (``fsync``); nothing when it is missing."""
+    with contextlib.suppress(FileNotFoundError), path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def copy_seconds(folder: Path, size: int) -> float:
+    """Seconds for ``cp`` of a ``size``-byte file (the upload's bytes) plus ``fsync`` of the
+    copy, in ``folder``; the source is written and flushed first, both are removed after."""
+    source, copy = folder / "cp-source.wav", folder / "cp-copy.wav"
+    try:
+        with source.open("wb") as fh:
+            for part in wav_content(size):
+                fh.write(part)
+        flush(source)
+        start = time.perf_counter()
+        subprocess.run(["cp", str(source), str(copy)], check=True)
+        flush(copy)
+        return time.perf_counter() - start
+    finally:
+        for path in (source, copy):
+            path.unlink(missing_ok=True)
+
+
 def upload_bench(
     size: int, *, server: str = "runserver", endpoint: str = "web", keep: bool = False
 ) -> UploadResult:
@@ -417,8 +478,14 @@ def upload_bench(
             headers = {"Authorization": f"Bearer {world['token']}"}
         body = multipart(size)
         baseline = tree_rss(proc.pid)
+        cpu_before = tree_cpu(proc.pid)
         with MemoryWatch(proc.pid) as watch:
             status, text, client_sha, seconds = _send(port, path, headers, body)
+            start = time.perf_counter()
+            flush(Path(world["media_root"]) / content_address(client_sha))  # as `cp` + fsync
+            synced = seconds + time.perf_counter() - start
+        numpy_loaded = tree_loaded(proc.pid, "numpy")
+        cpu = tree_cpu(proc.pid) - cpu_before
         # The kernel updates VmRSS and VmHWM lazily; the peak is at least every figure seen.
         peak = max(baseline, watch.peak, tree_hwm(proc.pid))
         files = _child(env, "files", str(world["item"]))
@@ -431,6 +498,7 @@ def upload_bench(
             if stored_sha != row["sha256"]:
                 stored_sha = f"{stored_sha or 'missing'} (database: {row['sha256']})"
         message = "" if status in {201, 302} else text[:500]
+        copy = copy_seconds(root, size)
         return UploadResult(
             size,
             endpoint,
@@ -443,6 +511,10 @@ def upload_bench(
             stored_sha,
             stored_size,
             message,
+            copy,
+            synced,
+            numpy_loaded,
+            cpu,
         )
     finally:
         if proc is not None:

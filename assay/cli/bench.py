@@ -18,18 +18,31 @@ def bench() -> None:
 )
 @click.option("--qualification", "quals", multiple=True, help="Code or id (repeat); default all.")
 @click.option("--seed", type=int, default=2026, show_default=True)
-def rules(n_plans: int, quals: tuple[str, ...], seed: int) -> None:
+@click.option("--rounds", type=click.IntRange(min=1), default=7, show_default=True)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads for the products (OpenBLAS); default: as NumPy started.",
+)
+def rules(
+    n_plans: int, quals: tuple[str, ...], seed: int, rounds: int, threads: int | None
+) -> None:
     """Decide N random plans per qualification; compare with a credit-sum-only pass (the floor).
 
-    The floor is one vectorised pass that only sums each plan's credits; the full decision
-    applies every rule of combination, exactly. Times are the best of three runs.
+    The floor converts each block of plans to float32 and sums its credits in one product;
+    the full decision applies every rule of combination, exactly, on the same 4,096-row
+    blocks. Decision and floor run in turn for --rounds rounds; the figures are medians (the
+    ratio is the median of each round's ratio). Prints the threads the products used.
     """
+    from assay.bench.blas import blas_threads, set_blas_threads
     from assay.catalogue.selectors import (
         qualification_engine_spec,
         qualification_get,
         qualification_list,
     )
     from assay.cli.output import fail
+    from assay.engines.combination.batch import CHUNK
     from assay.engines.combination.batch import bench as run_bench
     from assay.errors import NotFound
 
@@ -39,12 +52,19 @@ def rules(n_plans: int, quals: tuple[str, ...], seed: int) -> None:
         fail(str(exc))
     if not targets:
         fail("no qualifications imported; run `assay catalogue import --library`")
+    if threads is not None and not set_blas_threads(threads):
+        fail("cannot set the BLAS threads here (not OpenBLAS); use OPENBLAS_NUM_THREADS")
+    used = blas_threads()
+    click.echo(
+        f"threads: {used if used is not None else 'unknown'} for the products (OpenBLAS), "
+        f"1 for the element-wise steps; blocks of {CHUNK:,} plans; {rounds} rounds"
+    )
     for qual in targets:
-        result = run_bench(qualification_engine_spec(qual), n_plans, seed)
+        result = run_bench(qualification_engine_spec(qual), n_plans, seed, rounds)
         click.echo(
-            f"{qual.code}: {result.n:,} plans; full decision {result.decide_seconds:.3f} s "
+            f"{qual.code}: {result.n:,} plans; full decision {result.decide_seconds:.4f} s "
             f"({result.plans_per_second:,.0f} decisions/s); credit-sum floor "
-            f"{result.floor_seconds:.3f} s; ratio {result.ratio:.2f}x; "
+            f"{result.floor_seconds:.4f} s; median ratio {result.ratio:.2f}x; "
             f"{result.achieved:,} achieved"
         )
 
@@ -102,8 +122,10 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     A throwaway data folder (SQLite, media) is prepared in a child process, `assay serve`
     starts on a free 127.0.0.1 port, and the candidate's multipart POST of a WAV file is
     generated on the fly and hashed as it is sent. The server's RSS (with any children) is
-    sampled before and during the upload. Exits 1 when the upload fails or the stored file's
-    SHA-256 differs from the one sent; prints whether the peak stayed under 100 MB.
+    sampled before and during the upload; the upload plus an fsync of the stored file is then
+    compared with `cp` of the same bytes plus an fsync of the copy, on the same disk. Exits 1
+    when the upload fails or the stored file's SHA-256 differs from the one sent; prints
+    whether the peak stayed under 100 MB and whether the server has loaded NumPy.
     """
     from assay.bench.upload import LIMIT_BYTES, parse_size, upload_bench
     from assay.cli.output import fail
@@ -120,10 +142,17 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     click.echo(f"upload: {r.size:,} bytes ({r.size / 1024**3:.2f} GiB) via {endpoint} on {server}")
     click.echo(f"  response:        HTTP {r.status}{' ' + r.message if r.message else ''}")
     click.echo(f"  time:            {r.seconds:.1f} s ({r.throughput / mb:.0f} MB/s)")
+    click.echo(f"  with fsync:      {r.synced_seconds:.1f} s (the answer, then the stored file's)")
+    click.echo(f"  server CPU:      {r.cpu_seconds:.1f} s (user + system, during the upload)")
+    click.echo(
+        f"  cp + fsync:      {r.copy_seconds:.1f} s ({r.size / r.copy_seconds / mb:.0f} MB/s); "
+        f"the upload + fsync at {r.share_of_copy:.1%} of its speed"
+    )
     click.echo(
         f"  server RSS:      {r.baseline_rss / mb:.1f} MB before, peak {r.peak_rss / mb:.1f} MB"
     )
     click.echo(f"  RSS growth:      {r.growth / mb:.1f} MB")
+    click.echo(f"  NumPy loaded:    {'yes' if r.numpy_loaded else 'no'}")
     click.echo(f"  client SHA-256:  {r.client_sha256}")
     click.echo(f"  stored SHA-256:  {r.stored_sha256 or '(no file stored)'}")
     click.echo(f"  hash matches:    {'yes' if r.hash_matches else 'NO'}")

@@ -64,12 +64,12 @@ ASSAY_REQUEST_MAX_BYTES = int(os.environ.get("ASSAY_REQUEST_MAX_BYTES", str(5 * 
 FILE_UPLOAD_HANDLERS = [
     "assay.web.upload_limits.LimitedUploadHandler",  # first: stops a file at its limit
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "assay.files.uploads.InspectingUploadHandler",  # spools to disk, hashing as it writes
 ]
 # Upload temporary files (Django's and store_upload's) in a folder the app owns, on the same
-# disk as MEDIA_ROOT (storing is then one rename). `assay files sweep` (also run by `assay
-# serve` at start) removes files there older than ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES: what a
-# killed server left behind.
+# disk as MEDIA_ROOT (storing is then one hard link of Django's temporary file). `assay files
+# sweep` (also run by `assay serve` at start) removes files there older than
+# ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES: what a killed server left behind.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp-uploads")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES = float(os.environ.get("ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES", "60"))

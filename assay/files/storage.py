@@ -7,6 +7,10 @@ hashed and counted. Only when the whole stream has arrived, within the size limi
 address ``evidence/ab/cd/<sha256>`` through Django's storage API, so object storage can replace
 the local disk. An upload that fails or is cut off half-way never reaches the storage.
 
+A large web upload arrives already spooled and inspected (``assay.files.uploads``: Django's
+temporary file, hashed as it was written). With a local file-system storage that one file is
+hard-linked to its content address after the same checks, neither read nor written again.
+
 The same content is stored once: a second upload of it finds the object already there and
 leaves it untouched (``created=False``). The size, type and original name are returned for the
 caller to keep beside the address; the storage holds the bytes only.
@@ -32,7 +36,7 @@ import olefile
 import puremagic
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
 from assay.errors import InvalidInput
 
@@ -278,6 +282,30 @@ class _Spooled(File):
         return self._path
 
 
+class Inspection:
+    """What storing needs to know of a stream, learnt chunk by chunk as it passes: its size,
+    SHA-256, first ``HEAD`` bytes (for the sniffer) and whether it is still plain text. Feeding
+    never refuses anything (an upload handler must not fail half-way through a request);
+    ``store_upload`` judges the result."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.head = b""
+        self.text = _TextCheck()
+        self._digest = hashlib.sha256()
+
+    def feed(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self._digest.update(chunk)
+        if len(self.head) < HEAD:
+            self.head += chunk[: HEAD - len(self.head)]
+        self.text.feed(chunk)  # stops looking at the first byte that is not text
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
 def _refuse(message: str) -> InvalidInput:
     return InvalidInput({"file": message})
 
@@ -305,6 +333,99 @@ def store_upload(
     if expected_size is not None and expected_size > limit:
         raise _refuse(f"{name} is {expected_size:,} bytes; the limit is {limit:,} bytes")
 
+    inspected = getattr(stream, "inspection", None)
+    spooled = _temporary_path(stream)
+    if isinstance(inspected, Inspection) and spooled and isinstance(target, FileSystemStorage):
+        linked = _store_inspected(inspected, spooled, name, limit, allowed, target, expected_size)
+        if linked is not None:
+            return linked
+    return _store_stream(stream, name, limit, allowed, target, expected_size)
+
+
+def _check_size(name: str, size: int, limit: int, expected_size: int | None) -> None:
+    if size > limit:
+        raise _refuse(f"{name} is larger than the limit of {limit:,} bytes")
+    if size == 0:
+        raise _refuse(f"{name} is empty")
+    if expected_size is not None and size != expected_size:
+        raise _refuse(
+            f"{name} arrived with {size:,} of {expected_size:,} bytes: the upload was "
+            "cut off or is not the file announced; send it again"
+        )
+
+
+def _temporary_path(stream: object) -> str | None:
+    """The path of an upload Django spooled to disk (``TemporaryUploadedFile``), else None."""
+    method = getattr(stream, "temporary_file_path", None)
+    if method is None:
+        return None
+    path = method()
+    return path if isinstance(path, str) and os.path.isfile(path) else None
+
+
+def _store_inspected(
+    inspected: Inspection,
+    path: str,
+    name: str,
+    limit: int,
+    allowed: frozenset[str],
+    target: FileSystemStorage,
+    expected_size: int | None,
+) -> StoredFile | None:
+    """An upload hashed while Django spooled it (``assay.files.uploads``): check it as
+    ``_store_stream`` would, then hard-link that one temporary file to its content address (no
+    second write, no second read). ``os.link`` never replaces an existing name, so content
+    already stored stays as it is. None when the link is impossible (another file system, no
+    hard links): the caller then copies."""
+    _check_size(name, inspected.size, limit, expected_size)
+    head, head_type, text = inspected.head, None, None
+    if len(head) >= HEAD:
+        head_type, text = _classify_head(head, allowed, name)
+        if text is not None:
+            text = inspected.text  # the whole stream, followed as it arrived
+    media_type = _final_type(path, head, head_type, text)
+    if media_type not in allowed:
+        raise _refuse(_type_message(name, media_type))
+    sha256 = inspected.sha256
+    address = content_address(sha256)
+    final = target.path(address)
+    if os.path.exists(final):
+        return StoredFile(sha256, inspected.size, media_type, name, address, False)
+    _make_directory(target, os.path.dirname(final))
+    try:
+        os.link(path, final)
+    except FileExistsError:  # someone stored the same content a moment ago; theirs is identical
+        return StoredFile(sha256, inspected.size, media_type, name, address, False)
+    except OSError:
+        return None
+    if target.file_permissions_mode is not None:
+        os.chmod(final, target.file_permissions_mode)  # the temporary file was private (0600)
+    return StoredFile(sha256, inspected.size, media_type, name, address, True)
+
+
+def _make_directory(target: FileSystemStorage, directory: str) -> None:
+    """The address's folders, with the storage's folder permissions (as ``_save`` makes them)."""
+    mode = target.directory_permissions_mode
+    if mode is None:
+        os.makedirs(directory, exist_ok=True)
+        return
+    old = os.umask(0o777 & ~mode)
+    try:
+        os.makedirs(directory, mode, exist_ok=True)
+    finally:
+        os.umask(old)
+
+
+def _store_stream(
+    stream: IO[bytes] | File,
+    name: str,
+    limit: int,
+    allowed: frozenset[str],
+    target: Storage,
+    expected_size: int | None,
+) -> StoredFile:
+    """Copy ``stream`` to a spool file while hashing and sniffing it, then save the spool
+    under its content address (a rename on a local disk)."""
     fd, path = tempfile.mkstemp(
         prefix="assay-evidence-", suffix=".part", dir=settings.FILE_UPLOAD_TEMP_DIR
     )
@@ -330,13 +451,7 @@ def store_upload(
                     chunk = chunk[take:]
                 if text is not None and chunk:
                     text.feed(chunk)
-            if size == 0:
-                raise _refuse(f"{name} is empty")
-            if expected_size is not None and size != expected_size:
-                raise _refuse(
-                    f"{name} arrived with {size:,} of {expected_size:,} bytes: the upload was "
-                    "cut off or is not the file announced; send it again"
-                )
+            _check_size(name, size, limit, expected_size)
             spool.flush()
             media_type = _final_type(path, head, head_type, text)
             if media_type not in allowed:

@@ -1,8 +1,9 @@
 """Sweeping the upload temporary folder (``FILE_UPLOAD_TEMP_DIR``).
 
-Django spools an upload's file parts there, and ``storage.store_upload`` its ``.part`` copy
-while hashing. Both are deleted when the request ends, however it ends, except when the
-process itself dies (``kill -9``, out of memory, power loss): then the partial files stay.
+Django spools an upload's file parts there (hashed as they are written, then hard-linked to
+their content address), and ``storage.store_upload`` its ``.part`` copy of any other stream.
+Both are deleted when the request ends, however it ends, except when the process itself dies
+(``kill -9``, out of memory, power loss): then the partial files stay.
 ``upload_temp_sweep`` removes regular files there older than a number of minutes. A file still
 being written has a fresh modification time, so a live upload is never swept unless it has
 stalled for that long. Only the app's own folder is swept: with no ``FILE_UPLOAD_TEMP_DIR``

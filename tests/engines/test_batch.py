@@ -67,6 +67,8 @@ def test_credit_floor_and_bench() -> None:
     np.testing.assert_array_equal(credit_floor(compiled, plans), plans @ credits)
     result = bench(spec, 2000, seed=1)
     assert result.n == 2000 and result.decide_seconds > 0 and result.floor_seconds > 0
+    assert result.rounds == 7 and result.ratio > 0
+    assert bench(spec, 2000, seed=1, rounds=2).rounds == 2
     assert result.achieved == int(decide_many(compiled, random_plans(spec, 2000, 1)).sum())
     with pytest.raises(ValueError, match="shape"):
         decide_many(compiled, plans[:, :5])

@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assay.engines.combination import select as select_module
 from assay.engines.combination.batch import compile_spec, decide_many
 from assay.engines.combination.evaluate import evaluate
 from assay.engines.combination.linear import linearise
@@ -55,6 +56,24 @@ def test_enumeration_and_program_choose_the_same(data: st.DataObject) -> None:
     by_program = select(lin, held, enumerate_up_to=0)
     assert by_subsets.met == by_program.met == met(lin, held) == met(lin, held, enumerate_up_to=0)
     np.testing.assert_array_equal(by_subsets.counted, by_program.counted)
+
+
+@FAST
+@given(st.data())
+def test_plain_and_numpy_enumeration_choose_the_same(data: st.DataObject) -> None:
+    """Up to PLAIN_UP_TO competing units are searched in plain Python (no NumPy for one plan),
+    more with NumPy: both rank the same way."""
+    spec = data.draw(specs())
+    lin = linearise(spec)
+    held = lin.mask(data.draw(subsets(spec)))
+    plain = select(lin, held), met(lin, held)
+    saved = select_module.PLAIN_UP_TO
+    select_module.PLAIN_UP_TO = 0
+    try:
+        dense = select(lin, held), met(lin, held)
+    finally:
+        select_module.PLAIN_UP_TO = saved
+    assert plain[0] == dense[0] and plain[1] == dense[1]
 
 
 @FAST

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from assay.audits.reports.report_data import AuditReport
 from assay.audits.results_table import NodeRow
@@ -38,6 +39,7 @@ HEAD_FILL = (225, 230, 238)
 NODE_FILL = (242, 242, 242)
 # Band shading from the lowest band (red) through the middle (amber) to the highest (green).
 PALETTE = ((248, 210, 205), (252, 234, 196), (211, 236, 211))
+GRID_PADDING = 0.8  # mm around a table cell's text
 
 _LATIN1 = str.maketrans(
     {
@@ -176,26 +178,90 @@ class _Pdf(FPDF):
         *,
         size: float = 8,
     ) -> None:
-        self.set_font(self.face, "", size)
-        with self.table(
-            col_widths=tuple(widths),
-            width=sum(widths),
-            align="LEFT",
-            text_align="LEFT",
-            line_height=size * 0.5,
-            headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-            padding=0.8,
-            repeat_headings=1,
-        ) as table:
-            head = table.row()
-            for text in header:
-                head.cell(text)
-            for values in rows:
-                row = table.row()
-                for text, style in values:
-                    row.cell(text, style=style)
+        """A bordered table from the left margin, the header repeated on every page it spans.
+
+        Drawn cell by cell rather than through ``FPDF.table``, which line-breaks every cell
+        twice (to measure, then to draw): a cell whose text fits its width on one line (every
+        figure, most codes) is one ``cell`` call; only longer text goes through ``multi_cell``.
+        """
+        line = size * 0.5
+        head_style = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
+        head = [(text, head_style) for text in header]
+        head_lines = self._grid_lines(head, widths, size)
+        head_height = self._grid_height(head_lines, line)
+        first = True
+        for values in rows:
+            lines = self._grid_lines(values, widths, size)
+            height = self._grid_height(lines, line)
+            if first or self.y + height > self.page_break_trigger:
+                need = head_height + height if first else height
+                if self.y + need > self.page_break_trigger:
+                    self.add_page(orientation=str(self.cur_orientation.value))
+                    first = True
+                if first:
+                    self._grid_row(head, head_lines, widths, head_height, line, size)
+                first = False
+            self._grid_row(values, lines, widths, height, line, size)
+        if first:  # no rows: the header alone
+            self._grid_row(head, head_lines, widths, head_height, line, size)
         self.ln(3)
         self.set_font(self.face, "", 9.5)
+
+    def _grid_font(self, style: FontFace | None, size: float) -> None:
+        bold = style is not None and style.emphasis is not None and "B" in style.emphasis.style
+        self.set_font(self.face, "B" if bold else "", size)
+
+    def _grid_lines(
+        self, values: Sequence[tuple[str, FontFace | None]], widths: Sequence[float], size: float
+    ) -> list[list[str]]:
+        """Each cell's text as the lines it is drawn in."""
+        out = []
+        for (text, style), width in zip(values, widths, strict=True):
+            self._grid_font(style, size)
+            room = width - 2 * GRID_PADDING
+            if "\n" not in text and self.get_string_width(text) <= room:
+                out.append([text] if text else [])
+            else:
+                broken = self.multi_cell(
+                    width,
+                    size * 0.5,
+                    text,
+                    padding=Padding.new(GRID_PADDING),
+                    dry_run=True,
+                    output="LINES",
+                )
+                assert isinstance(broken, list)
+                out.append(broken)
+        return out
+
+    @staticmethod
+    def _grid_height(lines: Sequence[Sequence[str]], line: float) -> float:
+        return max(1, *(len(cell) for cell in lines)) * line + 2 * GRID_PADDING
+
+    def _grid_row(
+        self,
+        values: Sequence[tuple[str, FontFace | None]],
+        lines: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        height: float,
+        line: float,
+        size: float,
+    ) -> None:
+        x, y = self.l_margin, self.y
+        margin, self.c_margin = self.c_margin, 0  # the padding is the only space in a cell
+        for (_text, style), cell_lines, width in zip(values, lines, widths, strict=True):
+            fill = style.fill_color if style is not None else None
+            if fill is not None:
+                self.set_fill_color(fill)
+            self.rect(x, y, width, height, style="DF" if fill is not None else "D")
+            self._grid_font(style, size)
+            top = y + (height - len(cell_lines) * line) / 2  # centred, as fpdf2's tables are
+            for number, text_line in enumerate(cell_lines):
+                self.set_xy(x + GRID_PADDING, top + number * line)
+                self.cell(width - 2 * GRID_PADDING, line, text_line)
+            x += width
+        self.c_margin = margin
+        self.set_xy(self.l_margin, y + height)
 
 
 def _plain(*texts: str) -> list[tuple[str, FontFace | None]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .explain import RuleResult, explain
-from .linear import linearise
+from .linear import dot, linearise
 from .model import Spec, UnknownUnit
 from .select import select
 
@@ -41,7 +41,7 @@ def evaluate(spec: Spec, achieved: Iterable[str]) -> Decision:
     rules, summary = explain(lin, held, selection)
     return Decision(
         met=selection.met,
-        total_credits=int(lin.credit @ selection.counted) if lin.has_credit else None,
+        total_credits=dot(lin.credits, selection.counted) if lin.has_credit else None,
         counted_units=lin.names(selection.counted),
         rules=rules,
         summary=summary,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .linear import Bools, Linear
+from .linear import Linear, Mask, dot
 from .model import (
     AtLeast,
     AtMost,
@@ -93,7 +93,7 @@ def _filter(where: Where) -> str:
 class _Reader:
     """Sums over the counted and the achieved units for one decision."""
 
-    def __init__(self, lin: Linear, achieved: Bools, selection: Selection) -> None:
+    def __init__(self, lin: Linear, achieved: Mask, selection: Selection) -> None:
         self.lin, self.achieved, self.selection = lin, achieved, selection
         self.counted = selection.counted
         self.clauses: list[tuple[int, str]] = []  # (rule index, summary clause)
@@ -102,12 +102,12 @@ class _Reader:
     def floors(self, at: int) -> list[tuple[str, int, int, int]]:
         """(key, counted, achieved, need) for each floor of rule ``at``."""
         return [
-            (f.key, int(f.coef @ self.counted), int(f.coef @ self.achieved), f.need)
+            (f.key, dot(f.coef, self.counted), dot(f.coef, self.achieved), f.need)
             for f in self.lin.floors
             if f.rule == at
         ]
 
-    def units(self, numbers: Sequence[str], mask: Bools) -> list[str]:
+    def units(self, numbers: Sequence[str], mask: Mask) -> list[str]:
         return [n for n in numbers if mask[self.lin.index[n]]]
 
     def result(self, at: int) -> RuleResult:
@@ -210,7 +210,7 @@ class _Reader:
 
     def _at_most(self, at: int, rule: AtMost) -> tuple[bool, str, int | None, int | None]:
         [cap] = [c for c in self.lin.caps if c.rule == at]
-        have, held = int(cap.coef @ self.counted), int(cap.coef @ self.achieved)
+        have, held = dot(cap.coef, self.counted), dot(cap.coef, self.achieved)
         m, w = rule.measure, rule.where
         if held > rule.value:
             text = f"{phrase(held, m, w)} achieved; only {rule.value} can count"
@@ -232,7 +232,8 @@ class _Reader:
         if self.selection.met:
             counted = lin.names(self.counted)
             text = f"Achieved with units {', '.join(counted)}" if counted else "Achieved"
-            spare = lin.names(self.achieved & ~self.counted)
+            pairs = zip(self.achieved, self.counted, strict=True)
+            spare = lin.names([held and not counted for held, counted in pairs])
             return text + (f"; not counted: {', '.join(spare)}." if spare else ".")
         clauses = dict.fromkeys(c for _, c in sorted(self.clauses + self._shortfall_clauses()))
         text = f"Not yet achieved: {'; '.join(clauses)}."
@@ -267,7 +268,7 @@ class _Reader:
 
 
 def explain(
-    lin: Linear, achieved: Bools, selection: Selection
+    lin: Linear, achieved: Mask, selection: Selection
 ) -> tuple[tuple[RuleResult, ...], str]:
     """Rule results in spec order and the summary sentence."""
     reader = _Reader(lin, achieved, selection)

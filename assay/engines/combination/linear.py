@@ -3,16 +3,20 @@
 Every rule is a *floor* (sum >= need: more counted units only help) or a *cap* (sum <= limit:
 it decides which achieved units may count). Evaluation, planning and batch decisions all read
 this one form, so they cannot disagree about what a rule means.
+
+Deciding one plan (every page that shows a qualification's progress) needs only small sums,
+so the form is plain Python tuples and NumPy is not imported for it (it costs a web process
+about 15 MB). The matrices the batch decisions and the planner work on are built from the
+tuples the first time one of them is asked for (``floor_matrix``, ``cap_matrix``, ``credit``,
+``need``, ``limit``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-import numpy as np
-import numpy.typing as npt
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .model import (
     AtLeast,
@@ -31,8 +35,23 @@ from .model import (
     measure_of,
 )
 
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints: TypeAlias = npt.NDArray[np.int64]
+    Bools: TypeAlias = npt.NDArray[np.bool_]
+else:  # the aliases name NumPy types without importing NumPy
+    Ints = Bools = Any
+
+Vector: TypeAlias = tuple[int, ...]
+Mask: TypeAlias = tuple[bool, ...]
+"""Which units: one flag per unit in spec order (a NumPy boolean row is accepted too)."""
+
+
+def dot(coef: Sequence[int], mask: Sequence[bool] | Sequence[int]) -> int:
+    """``coef . mask`` in plain Python."""
+    return sum(c for c, m in zip(coef, mask, strict=True) if m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +60,7 @@ class Floor:
 
     rule: int
     key: str
-    coef: Ints
+    coef: Vector
     need: int
 
 
@@ -50,25 +69,21 @@ class Cap:
     """``coef . counted <= limit``."""
 
     rule: int
-    coef: Ints
+    coef: Vector
     limit: int
 
 
 @dataclass(frozen=True, eq=False)
 class Linear:
-    """A spec compiled once: unit order is the spec's, matrices are dense (specs are small)."""
+    """A spec compiled once: unit order is the spec's, rows are dense (specs are small)."""
 
     spec: Spec
     numbers: tuple[str, ...]
     index: Mapping[str, int]
-    credit: Ints
+    credits: Vector
     has_credit: bool
     floors: tuple[Floor, ...]
     caps: tuple[Cap, ...]
-    floor_matrix: Ints
-    need: Ints
-    cap_matrix: Ints
-    limit: Ints
     equivalents: tuple[tuple[int, ...], ...]
 
     @property
@@ -76,34 +91,70 @@ class Linear:
         """Number of units in the spec."""
         return len(self.numbers)
 
-    def mask(self, numbers: Iterable[str]) -> Bools:
-        """Units as a boolean vector; duplicates are harmless, unknown numbers raise."""
+    def mask(self, numbers: Iterable[str]) -> Mask:
+        """Units as flags; duplicates are harmless, unknown numbers raise."""
         if isinstance(numbers, str):
             raise TypeError("pass an iterable of unit numbers, not a single string")
-        out = np.zeros(self.size, dtype=bool)
+        out = [False] * self.size
         for number in numbers:
             position = self.index.get(number)
             if position is None:
                 raise UnknownUnit(number)
             out[position] = True
-        return out
+        return tuple(out)
 
-    def names(self, mask: Bools) -> tuple[str, ...]:
-        """Unit numbers in spec order for a boolean vector."""
-        return tuple(self.numbers[i] for i in np.flatnonzero(mask))
+    def names(self, mask: Sequence[bool] | Bools) -> tuple[str, ...]:
+        """Unit numbers in spec order for a mask (flags or a NumPy boolean row)."""
+        return tuple(self.numbers[i] for i, held in enumerate(mask) if held)
 
-    def binding(self, achieved: Bools) -> Bools:
+    def binding(self, achieved: Sequence[bool]) -> Mask:
         """Caps that the achieved units overrun, so a choice of what counts is needed."""
-        return np.asarray(self.cap_matrix @ achieved > self.limit, dtype=bool)
+        return tuple(dot(c.coef, achieved) > c.limit for c in self.caps)
 
-    def floors_met(self, counted: Bools) -> Bools:
+    def floors_met(self, counted: Sequence[bool]) -> Mask:
         """Which floors the counted units satisfy."""
-        return np.asarray(self.floor_matrix @ counted >= self.need, dtype=bool)
+        return tuple(dot(f.coef, counted) >= f.need for f in self.floors)
+
+    def caps_held(self, counted: Sequence[bool]) -> bool:
+        """Every cap holds for the counted units."""
+        return all(dot(c.coef, counted) <= c.limit for c in self.caps)
+
+    # The same rows as NumPy arrays, for the batch decisions and the planner (built once).
+
+    @cached_property
+    def credit(self) -> Ints:
+        return _frozen(self.credits)
+
+    @cached_property
+    def floor_matrix(self) -> Ints:
+        return _frozen([f.coef for f in self.floors], width=self.size)
+
+    @cached_property
+    def need(self) -> Ints:
+        return _frozen([f.need for f in self.floors])
+
+    @cached_property
+    def cap_matrix(self) -> Ints:
+        return _frozen([c.coef for c in self.caps], width=self.size)
+
+    @cached_property
+    def limit(self) -> Ints:
+        return _frozen([c.limit for c in self.caps])
 
 
-def _where_vector(spec: Spec, where: Where, measure: Measure) -> Ints:
-    values = [measure_of(u, measure) if where.matches(u) else 0 for u in spec.units]
-    return np.asarray(values, dtype=np.int64)
+def _frozen(values: Sequence[Any], width: int | None = None) -> Ints:
+    """An int64 array, read-only (shared through the cache); ``width`` shapes an empty matrix."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=np.int64)
+    if width is not None and not len(values):
+        array = np.zeros((0, width), dtype=np.int64)
+    array.flags.writeable = False
+    return array
+
+
+def _where_vector(spec: Spec, where: Where, measure: Measure) -> Vector:
+    return tuple(measure_of(u, measure) if where.matches(u) else 0 for u in spec.units)
 
 
 def _check(spec: Spec) -> None:
@@ -159,9 +210,8 @@ def _compile_rule(
     if isinstance(rule, Mandatory):
         floors = []
         for number in dict.fromkeys(rule.units):
-            coef = np.zeros(n, dtype=np.int64)
-            coef[list(classes[index[number]])] = 1
-            floors.append(Floor(at, number, coef, 1))
+            members = set(classes[index[number]])
+            floors.append(Floor(at, number, tuple(int(i in members) for i in range(n)), 1))
         return floors, []
     if isinstance(rule, AtLeast):
         return [Floor(at, "", _where_vector(spec, rule.where, rule.measure), rule.value)], []
@@ -175,9 +225,8 @@ def _compile_rule(
             Floor(at, group, _where_vector(spec, Where(group=group), rule.measure), rule.value)
             for group in dict.fromkeys(rule.groups)
         ], []
-    coef = np.zeros(n, dtype=np.int64)
-    coef[[index[u] for u in rule.units]] = 1
-    return [], [Cap(at, coef, 1)]
+    barred = {index[u] for u in rule.units}
+    return [], [Cap(at, tuple(int(i in barred) for i in range(n)), 1)]
 
 
 @lru_cache(maxsize=128)
@@ -192,26 +241,13 @@ def linearise(spec: Spec) -> Linear:
         more_floors, more_caps = _compile_rule(spec, at, rule, index, classes)
         floors += more_floors
         caps += more_caps
-    n = len(spec.units)
-
-    def stack(rows: list[Ints]) -> Ints:
-        return frozen(np.vstack(rows) if rows else np.zeros((0, n), dtype=np.int64))
-
-    def frozen(array: Ints) -> Ints:
-        array.flags.writeable = False  # shared through the cache
-        return array
-
     return Linear(
         spec=spec,
         numbers=tuple(index),
         index=index,
-        credit=frozen(np.asarray([u.credit or 0 for u in spec.units], dtype=np.int64)),
+        credits=tuple(u.credit or 0 for u in spec.units),
         has_credit=any(u.credit is not None for u in spec.units),
         floors=tuple(floors),
         caps=tuple(caps),
-        floor_matrix=stack([f.coef for f in floors]),
-        need=frozen(np.asarray([f.need for f in floors], dtype=np.int64)),
-        cap_matrix=stack([c.coef for c in caps]),
-        limit=frozen(np.asarray([c.limit for c in caps], dtype=np.int64)),
         equivalents=classes,
     )

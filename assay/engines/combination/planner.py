@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .evaluate import Decision, evaluate
 from .explain import join, phrase
 from .linear import Bools, Linear, linearise
@@ -33,6 +31,8 @@ from .model import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .milp import BinaryProgram
 
 
@@ -69,9 +69,11 @@ def complete(
     units score 0) are used by MOST_REUSE. Maximising their plain sum would add every partly
     evidenced unit, so the program minimises the work left, ``sum(1 - reuse)``, instead.
     """
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     lin = linearise(spec)
-    held = lin.mask(have)
-    excluded = lin.mask(exclude) & ~held
+    held = np.asarray(lin.mask(have), dtype=bool)
+    excluded = np.asarray(lin.mask(exclude), dtype=bool) & ~held
     scores = _scores(lin, reuse or {})
     addable = np.flatnonzero(~held & ~excluded)
     objective = Objective(objective)
@@ -93,6 +95,8 @@ def complete(
 
 
 def _scores(lin: Linear, reuse: Mapping[str, float]) -> np.ndarray:
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     out = np.zeros(lin.size)
     for number, score in reuse.items():
         if number not in lin.index:
@@ -105,6 +109,8 @@ def _scores(lin: Linear, reuse: Mapping[str, float]) -> np.ndarray:
 
 def _program(lin: Linear, held: Bools, addable: np.ndarray, floors: Iterable[int]) -> BinaryProgram:
     """Variables: add (one per addable unit) then count (one per unit held or addable)."""
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     usable = np.flatnonzero(held | np.isin(np.arange(lin.size), addable))
     p, v = len(addable), len(usable)
     from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
@@ -134,6 +140,8 @@ def _optimise(
     glh: list[int | None],
     scores: np.ndarray,
 ) -> list[int] | None:
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     program = _program(lin, held, addable, range(len(lin.floors)))
     pad = np.zeros(program.n - len(addable))
     ones = np.concatenate([np.ones(len(addable)), pad])
@@ -154,6 +162,8 @@ def _optimise(
 def _why(lin: Linear, held: Bools, excluded: Bools) -> str:
     """Name the rules at fault: floors that the available units cannot meet even alone, else
     floors the caps keep short, else a minimal set of floors that conflict under the caps."""
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     available = ~excluded
     after = " after exclusions" if excluded.any() else ""
     most = lin.floor_matrix @ available
@@ -182,6 +192,8 @@ def _why(lin: Linear, held: Bools, excluded: Bools) -> str:
 
 def _most(lin: Linear, available: Bools, f: int) -> int:
     """The largest total floor ``f`` can reach from the available units within every cap."""
+    import numpy as np  # loaded when a plan is completed, not with the module
+
     from .milp import BinaryProgram  # HiGHS loads only when a solve is needed
 
     program = BinaryProgram(lin.size)
