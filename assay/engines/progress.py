@@ -250,7 +250,8 @@ def rag_valid_until(p: Progress) -> date | None:
     target and end dates come closer and then pass. So it can change only on the days a rule's
     outcome changes — a target entering its DUE_SOON_DAYS, passing, passing by TARGET_RED_DAYS;
     the end entering END_SOON_DAYS and passing; the lag crossing AMBER_BEHIND or RED_BEHIND —
-    and the first of those days (after today) whose colour differs ends the stored one. A
+    and the first of those days (after today) whose colour differs ends the stored one (found by
+    bisection: once a day's colour differs, every later one does). A
     materialised colour (``assay.progress``) is recomputed once this day has gone.
     """
     if p.closed or _complete(p):
@@ -265,7 +266,14 @@ def rag_valid_until(p: Progress) -> date | None:
             _plus(due, TARGET_RED_DAYS + 1),
         ]
     candidates += [_plus(p.end, -END_SOON_DAYS + 1), p.end, _plus(p.end, 1), *_pace_crossings(p)]
-    for day in sorted({d for d in candidates if d is not None and d > p.today}):
-        if rag_status(replace(p, today=day)).status is not status:
-            return day - timedelta(days=1)
-    return None
+    days = sorted({d for d in candidates if d is not None and d > p.today})
+    # Worse once means worse after: "changed" is false then true along the days, so a binary
+    # search finds the first change in a handful of evaluations instead of one per day.
+    lo, hi = 0, len(days)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rag_status(replace(p, today=days[mid])).status is not status:
+            hi = mid
+        else:
+            lo = mid + 1
+    return days[lo] - timedelta(days=1) if lo < len(days) else None

@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from assay import clock
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import centre_ids_with_role
+from assay.centres.permissions import CENTRE_WIDE, centre_ids_with_role
 from assay.engines.progress import Rag, RagStatus, rag_status
 from assay.errors import InvalidInput
 from assay.keyset import Page, paginate
@@ -45,7 +45,7 @@ from assay.users import AnyUser
 
 # Red first, then the nearest end date, then by name; pk makes every row's place unique.
 ORDER = ("rag_rank", "end_date", "last_name", "first_name", "pk")
-EXPORT_CHUNK = 2000
+EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +143,29 @@ def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
     return value
 
 
-def _rows_of(scope: QuerySet[Registration]) -> QuerySet[RegistrationProgress]:
-    """The materialised rows of ``scope`` with the registration, its candidate and its
-    qualification's columns (never the specification content)."""
-    return RegistrationProgress.objects.filter(registration__in=scope.values("pk")).select_related(
-        "registration__candidate", "registration__qualification"
+def _with_columns(rows: QuerySet[RegistrationProgress]) -> QuerySet[RegistrationProgress]:
+    """The rows with the registration, its candidate and its qualification's columns (never
+    the specification content)."""
+    return rows.select_related("registration__candidate", "registration__qualification")
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """A list's stored rows, and the same registrations (to find those without a row)."""
+
+    rows: QuerySet[RegistrationProgress]
+    registrations: QuerySet[Registration]
+
+
+def _narrowed(registrations: QuerySet[Registration]) -> _Scope:
+    return _Scope(
+        RegistrationProgress.objects.filter(registration__in=registrations.values("pk")),
+        registrations,
     )
 
 
 def _list(
-    scope: QuerySet[Registration],
+    scope: _Scope,
     today: dt.date,
     *,
     cursor: str | None,
@@ -163,14 +176,14 @@ def _list(
 ) -> ProgressList:
     rag = _choice("rag", rag, (r.value for r in Rag))
     status = _choice("status", status, Status.values)
-    ensure_fresh(scope, today)
-    rows = _rows_of(scope)
+    ensure_fresh(scope.rows, scope.registrations, today)
+    rows = scope.rows
     if status:
         rows = rows.filter(status=status)
     counts = {colour: n for colour, n in rows.order_by().values_list("rag").annotate(n=Count("pk"))}
     if rag:
         rows = rows.filter(rag=rag)
-    page = paginate(rows, ORDER, cursor, size)
+    page = paginate(_with_columns(rows), ORDER, cursor, size)
     mine: dict[int, list[str]] = defaultdict(list)
     if assessor_pk is not None and page.items:
         for registration_id, unit in (
@@ -187,8 +200,20 @@ def _list(
     )
 
 
-def _caseload_scope(user: AnyUser) -> QuerySet[Registration]:
-    return registrations_visible_to(user).filter(_assessed_by(user), status__in=OPEN)
+def _caseload_scope(user: AnyUser) -> _Scope:
+    """The open registrations with a plan unit assigned to the user at a centre where they
+    assess — a subset of what they may read, so the stored rows are filtered directly (by the
+    plan units' assessor index and the copied centre and status columns)."""
+    if not user.is_authenticated:
+        return _Scope(RegistrationProgress.objects.none(), Registration.objects.none())
+    assessed = PlanUnit.objects.filter(assessor_id=user.pk).values("registration_id")
+    centres = centre_ids_with_role(user, Role.ASSESSOR)
+    return _Scope(
+        RegistrationProgress.objects.filter(pk__in=assessed, centre_id__in=centres).filter(
+            status__in=OPEN
+        ),
+        Registration.objects.filter(_assessed_by(user), status__in=OPEN),
+    )
 
 
 def assessor_caseload(
@@ -207,13 +232,21 @@ def assessor_caseload(
     )
 
 
-def _centre_scope(user: AnyUser, centre_pk: int) -> tuple[Centre, QuerySet[Registration]]:
+def _centre_scope(user: AnyUser, centre_pk: int) -> tuple[Centre, _Scope]:
     """The centre must be one the user works at (staff roles; candidates, employer contacts
     and other centres' staff get NotFound). The rows are then narrowed like every other read:
-    centre administrators, lead IQAs, tutors and the centre's external verifier see all, an
-    internal verifier the candidates they verify, an assessor the candidates they assess."""
+    centre administrators, lead IQAs, tutors and the centre's external verifier see all (the
+    stored rows filtered by their copied centre column, an index), an internal verifier the
+    candidates they verify, an assessor the candidates they assess."""
     centre = centre_get(user, centre_pk)
-    return centre, registrations_visible_to(user).filter(centre=centre)
+    if getattr(user, "is_superuser", False) or centre.pk in centre_ids_with_role(
+        user, *CENTRE_WIDE
+    ):
+        return centre, _Scope(
+            RegistrationProgress.objects.filter(centre_id=centre.pk),
+            Registration.objects.filter(centre_id=centre.pk),
+        )
+    return centre, _narrowed(registrations_visible_to(user).filter(centre=centre))
 
 
 def centre_progress(
@@ -238,8 +271,8 @@ def centre_progress_rows(
     """Every row of ``centre_progress`` for the exports (CSV, XLSX, the CLI), in the page's
     order, streamed from a server-side cursor so that memory does not grow with the list."""
     centre, scope = _centre_scope(user, centre_pk)
-    ensure_fresh(scope, today)
-    rows = _rows_of(scope).order_by(*ORDER).iterator(chunk_size=EXPORT_CHUNK)
+    ensure_fresh(scope.rows, scope.registrations, today)
+    rows = _with_columns(scope.rows).order_by(*ORDER).iterator(chunk_size=EXPORT_CHUNK)
     return centre, (_row(p, today) for p in rows)
 
 

@@ -83,6 +83,20 @@ def mark_dirty(registration_ids: Iterable[int]) -> None:
         )
 
 
+def registration_changed(r: Registration) -> None:
+    """A saved registration: its row is dirty, and the copied columns the lists filter on
+    (centre, status, dates) are set at once, so no list misses it meanwhile."""
+    updated = RegistrationProgress.objects.filter(pk=r.pk).update(
+        dirty=True,
+        centre_id=r.centre_id,
+        status=r.status,
+        registered_on=r.registered_on,
+        end_date=r.end_date,
+    )
+    if not updated:
+        mark_dirty([r.pk])
+
+
 def mark_dirty_where(rows: QuerySet[RegistrationProgress]) -> None:
     """``mark_dirty`` for the rows a query names (a candidate's, a qualification's)."""
     rows.update(dirty=True)
@@ -265,20 +279,18 @@ def stale(today: dt.date) -> Q:
     return Q(dirty=True) | Q(rag_from__isnull=True) | Q(rag_from__gt=today) | Q(rag_until__lt=today)
 
 
-def ensure_fresh(registrations: QuerySet[Registration], today: dt.date) -> None:
-    """Bring the rows of ``registrations`` up to date before a read: two queries when none is
-    stale, a fixed number per chunk otherwise."""
-    scope = registrations.values("pk")
+def ensure_fresh(
+    rows: QuerySet[RegistrationProgress], registrations: QuerySet[Registration], today: dt.date
+) -> None:
+    """Bring a list up to date before it is read: ``rows`` are its stored rows, and
+    ``registrations`` the same registrations (for those without a row yet). Two queries when
+    nothing is stale, a fixed number per chunk otherwise."""
     missing = list(
-        Registration.objects.filter(pk__in=scope, progress_row__isnull=True).values_list(
-            "pk", flat=True
-        )
+        registrations.filter(progress_row__isnull=True).order_by().values_list("pk", flat=True)
     )
     recompute, recolour = list(missing), list[int]()
     for pk, dirty, since in (
-        RegistrationProgress.objects.filter(registration__in=scope)
-        .filter(stale(today))
-        .values_list("pk", "dirty", "rag_from")
+        rows.filter(stale(today)).order_by().values_list("pk", "dirty", "rag_from")
     ):
         (recompute if dirty or since is None else recolour).append(pk)
     if recompute:
@@ -294,4 +306,5 @@ __all__ = [
     "progress_of",
     "refresh_centre",
     "refresh_progress",
+    "registration_changed",
 ]

@@ -18,7 +18,12 @@ from django.db.models.signals import post_delete, post_save
 
 from assay.catalogue.models import Qualification, SpecFile
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceItem
-from assay.progress.materialise import mark_dirty, mark_dirty_where, placeholder
+from assay.progress.materialise import (
+    mark_dirty,
+    mark_dirty_where,
+    placeholder,
+    registration_changed,
+)
 from assay.progress.models import RegistrationProgress
 from assay.registrations.models import Candidate, PlanUnit, Registration, RplClaim
 from assay.registrations.signals import progress_inputs_changed
@@ -33,7 +38,7 @@ def _registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> N
     if kwargs.get("created"):  # its row, dirty until the first read computes it
         RegistrationProgress.objects.bulk_create([placeholder(instance)], ignore_conflicts=True)
     else:
-        mark_dirty([instance.pk])
+        registration_changed(instance)
 
 
 def _by_registration(sender: Any, instance: Any, **kwargs: Any) -> None:
