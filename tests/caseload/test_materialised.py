@@ -395,3 +395,36 @@ def test_the_queue_pages_each_list(world: World) -> None:
     ids = {m["mapping_id"] for m in first["mappings"]["items"] + more.json()["mappings"]["items"]}
     proposed = CriterionMapping.objects.filter(status="proposed").count()
     assert len(ids) == proposed == 4
+
+
+def test_the_api_export_streams_every_row_the_caller_may_see(world: World) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    grow_caseload(world, 3)
+
+    def client(name: str) -> Client:
+        return Client(
+            HTTP_AUTHORIZATION=f"Bearer {token_create(user=world.user(name), name='t')[1]}"
+        )
+
+    url = f"/api/v1/centres/{world.north.pk}/progress/export"
+    answer = client("carol").get(url)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(answer.streaming_content).decode())))
+    assert len(rows) == 5 and "Dora Smith" in {r["candidate"] for r in rows}
+    mine = client("alice").get(url)
+    names = {
+        r["candidate"]
+        for r in csv.DictReader(io.StringIO(b"".join(mine.streaming_content).decode()))
+    }
+    assert "Dora Smith" not in names and "Dan Smith" in names
+    xlsx = client("carol").get(url + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True).worksheets[
+        0
+    ]
+    assert len(list(sheet.iter_rows(values_only=True))) == 6
+    assert client("sue").get(url).status_code == 404
+    assert client("carol").get(url + "?format=pdf").status_code == 422
