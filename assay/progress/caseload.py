@@ -182,7 +182,7 @@ def _list(
         rows = rows.filter(status=status)
     counts = {colour: n for colour, n in rows.order_by().values_list("rag").annotate(n=Count("pk"))}
     if rag:
-        rows = rows.filter(rag=rag)
+        rows = rows.filter(rag_rank=Rag(rag).rank)  # the ordering index's first column
     page = paginate(_with_columns(rows), ORDER, cursor, size)
     mine: dict[int, list[str]] = defaultdict(list)
     if assessor_pk is not None and page.items:

@@ -62,7 +62,15 @@ class RegistrationProgress(models.Model):
                 name="progress_centre_order",
             ),
             models.Index(
-                fields=["centre", "status", "rag_rank", "end_date", "registration"],
+                fields=[
+                    "centre",
+                    "status",
+                    "rag_rank",
+                    "end_date",
+                    "last_name",
+                    "first_name",
+                    "registration",
+                ],
                 name="progress_centre_status",
             ),
             models.Index(
