@@ -428,3 +428,24 @@ def test_the_api_export_streams_every_row_the_caller_may_see(world: World) -> No
     assert len(list(sheet.iter_rows(values_only=True))) == 6
     assert client("sue").get(url).status_code == 404
     assert client("carol").get(url + "?format=pdf").status_code == 422
+
+
+def test_the_web_pages_link_the_next_page_and_the_colour_filters(world: World) -> None:
+    import re
+
+    grow_caseload(world, 2)
+    page = Client()
+    page.force_login(world.user("carol"))
+    url = f"/centres/{world.north.pk}/progress/"
+    first = page.get(url + "?size=2").content.decode()
+    assert 'data-count="all">4<' in first and 'href="?rag=amber"' in first
+    found = re.search(r'href="(\?[^"]*cursor=[^"]*)" rel="next"', first)
+    assert found is not None
+    second = page.get(url + found.group(1).replace("&amp;", "&")).content.decode()
+    shown_first = set(re.findall(r'data-registration="(\d+)"', first))
+    shown_second = set(re.findall(r'data-registration="(\d+)"', second))
+    assert len(shown_first) == len(shown_second) == 2 and not shown_first & shown_second
+    alice = Client()
+    alice.force_login(world.user("alice"))
+    mine = alice.get("/caseload/?size=1").content.decode()
+    assert 'rel="next"' in mine and len(re.findall(r'data-registration="', mine)) == 1
