@@ -275,8 +275,9 @@ def _recolour(ids: Sequence[int], today: dt.date) -> None:
 
 
 def stale(today: dt.date) -> Q:
-    """Rows to recompute (dirty, never computed) or recolour (colour not valid on today)."""
-    return Q(dirty=True) | Q(rag_from__isnull=True) | Q(rag_from__gt=today) | Q(rag_until__lt=today)
+    """Rows to recompute (dirty; a row is never clean without a colour) or recolour (colour
+    not valid on today)."""
+    return Q(dirty=True) | Q(rag_from__gt=today) | Q(rag_until__lt=today)
 
 
 def ensure_fresh(
@@ -289,9 +290,19 @@ def ensure_fresh(
         registrations.filter(progress_row__isnull=True).order_by().values_list("pk", flat=True)
     )
     recompute, recolour = list(missing), list[int]()
-    for pk, dirty, since in (
-        rows.filter(stale(today)).order_by().values_list("pk", "dirty", "rag_from")
-    ):
+    # One query, as a union of three index ranges ((centre, dirty), (centre, rag_from),
+    # (centre, rag_until)) rather than one OR that reads every row of the list.
+    columns = ("pk", "dirty", "rag_from")
+    found = (
+        rows.filter(dirty=True)
+        .order_by()
+        .values_list(*columns)
+        .union(
+            rows.filter(rag_from__gt=today).order_by().values_list(*columns),
+            rows.filter(rag_until__lt=today).order_by().values_list(*columns),
+        )
+    )
+    for pk, dirty, since in found:
         (recompute if dirty or since is None else recolour).append(pk)
     if recompute:
         refresh_progress(recompute, today=today)

@@ -77,7 +77,10 @@ class RegistrationProgress(models.Model):
                 fields=["rag_rank", "end_date", "last_name", "first_name", "registration"],
                 name="progress_order",
             ),
+            # What ensure_fresh looks for: dirty rows, colours not valid on today.
             models.Index(fields=["centre", "dirty"], name="progress_centre_dirty"),
+            models.Index(fields=["centre", "rag_from"], name="progress_centre_rag_from"),
+            models.Index(fields=["centre", "rag_until"], name="progress_centre_rag_until"),
         ]
 
     def __str__(self) -> str:
