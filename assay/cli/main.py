@@ -60,6 +60,7 @@ from assay.cli import (  # noqa: E402
     files,
     plan,
     portfolio,
+    progress,
     records,
     register,
     server,
@@ -78,6 +79,7 @@ main.add_command(centre.centre)
 main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(portfolio.portfolio)
+main.add_command(progress.progress)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)

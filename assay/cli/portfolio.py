@@ -43,6 +43,14 @@ def export(registration_id: int, output: Path, as_user: str | None) -> None:
     click.echo(f"wrote {output}: index.html and {len(names) - 1} evidence files")
 
 
+class _Echo:
+    """A text stream that hands every write to ``click.echo`` (standard output)."""
+
+    def write(self, text: str) -> int:
+        click.echo(text, nl=False)
+        return len(text)
+
+
 @portfolio.command("progress")
 @click.option("--centre", "centre_key", required=True, metavar="CODE", help="Centre number or id.")
 @click.option(
@@ -63,42 +71,47 @@ def export(registration_id: int, output: Path, as_user: str | None) -> None:
 def progress(centre_key: str, fmt: str, output: Path | None, as_user: str | None) -> None:
     """Progress across the centre's candidates with red/amber/green and its reasons, red
     first: criteria met, units signed off, next target date (ADR 0008)."""
-    import io
+    import contextlib
 
     from assay import clock
     from assay.cli.acting import acting, domain_errors
     from assay.cli.output import fail
-    from assay.progress.caseload import centre_progress, progress_csv, progress_xlsx
+    from assay.progress.caseload import centre_progress_rows, progress_csv, progress_xlsx
     from assay.registrations.dashboard import centre_find
 
     if fmt == "xlsx" and output is None:
         fail("--format xlsx needs --output FILE")
     with domain_errors():
         user = acting(as_user)
-        _, rows = centre_progress(user, centre_find(user, centre_key).pk, clock.today())
+        _, rows = centre_progress_rows(user, centre_find(user, centre_key).pk, clock.today())
     if fmt == "xlsx":
         assert output is not None
         with output.open("wb") as binary:
             count = progress_xlsx(rows, binary)
     elif fmt == "csv":
-        buffer = io.StringIO()
-        count = progress_csv(rows, buffer)
+        # Streamed row by row: memory stays flat however many registrations the centre has.
         if output is None:
-            click.echo(buffer.getvalue(), nl=False)
+            count = progress_csv(rows, _Echo())  # type: ignore[arg-type]  # only write() is used
         else:
-            output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+            with output.open("w", encoding="utf-8", newline="") as text_out:
+                count = progress_csv(rows, text_out)
     else:
-        text = "\n".join(
-            f"{row.rag.status.value.upper():<8} {row.registration.candidate!s:<24} "
-            f"{row.registration.qualification.code:<18} ends {row.registration.end_date:%d/%m/%Y} "
-            f"criteria {row.percent_met:>3}% units {row.units_signed_off}/{row.units_planned}"
-            f"\n         " + "\n         ".join(row.rag.reasons)
-            for row in rows
-        )
-        count = len(rows)
-        if output is None:
-            click.echo(text or "no registrations you can see at this centre")
-        else:
-            output.write_text(text + "\n", encoding="utf-8")
+        count = 0
+        with contextlib.ExitStack() as stack:
+            out = None
+            if output is not None:
+                out = stack.enter_context(output.open("w", encoding="utf-8"))
+            for row in rows:
+                line = (
+                    f"{row.rag.status.value.upper():<8} {row.registration.candidate!s:<24} "
+                    f"{row.registration.qualification.code:<18} "
+                    f"ends {row.registration.end_date:%d/%m/%Y} "
+                    f"criteria {row.percent_met:>3}% units {row.units_signed_off}/"
+                    f"{row.units_planned}\n         " + "\n         ".join(row.rag.reasons)
+                )
+                click.echo(line, file=out)
+                count += 1
+            if not count and out is None:
+                click.echo("no registrations you can see at this centre")
     if output is not None:
         click.echo(f"wrote {count} registration(s) to {output}", err=True)

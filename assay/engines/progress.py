@@ -9,8 +9,8 @@ as text a person can act on, so a colour is never shown without its "why".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -30,6 +30,7 @@ __all__ = [
     "elapsed_fraction",
     "progress_fraction",
     "rag_status",
+    "rag_valid_until",
 ]
 
 # Points (as a fraction) by which the work done may trail the period gone before it shows.
@@ -216,3 +217,63 @@ def _measure(p: Progress) -> str:
     if credits > criteria:
         return f"{_pct(credits)} of planned credits signed off"
     return f"{_pct(criteria)} of criteria met"
+
+
+def _plus(day: date, days: int) -> date | None:
+    """``day`` moved by ``days``, or None past the calendar's ends."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _pace_crossings(p: Progress) -> list[date | None]:
+    """The first days on which the lag (period gone minus work done) exceeds AMBER_BEHIND and
+    RED_BEHIND: gone = (d - start) / length, so lag > x from the first whole day after
+    start + length * (done + x) — solved exactly, never by stepping through days."""
+    length = (p.end - p.start).days
+    if length <= 0:
+        return []  # the period counts as all gone from the end date on: a candidate below
+    done = progress_fraction(p)
+    out: list[date | None] = []
+    for limit in (AMBER_BEHIND, RED_BEHIND):
+        edge = length * (done + limit)
+        out.append(_plus(p.start, edge.numerator // edge.denominator + 1))
+    return out
+
+
+def rag_valid_until(p: Progress) -> date | None:
+    """The last day on which ``rag_status`` gives the colour it gives on ``p.today`` when only
+    the date moves on (the inputs fixed); None when it never changes.
+
+    With fixed inputs a colour only gets worse with time: the lag behind the period grows, and
+    target and end dates come closer and then pass. So it can change only on the days a rule's
+    outcome changes — a target entering its DUE_SOON_DAYS, passing, passing by TARGET_RED_DAYS;
+    the end entering END_SOON_DAYS and passing; the lag crossing AMBER_BEHIND or RED_BEHIND —
+    and the first of those days (after today) whose colour differs ends the stored one (found by
+    bisection: once a day's colour differs, every later one does). A
+    materialised colour (``assay.progress``) is recomputed once this day has gone.
+    """
+    if p.closed or _complete(p):
+        return None
+    status = rag_status(p).status
+    dues = [t.due for t in p.unit_targets] + list(p.activity_targets)
+    candidates: list[date | None] = []
+    for due in dues:
+        candidates += [
+            _plus(due, -DUE_SOON_DAYS + 1),
+            _plus(due, 1),
+            _plus(due, TARGET_RED_DAYS + 1),
+        ]
+    candidates += [_plus(p.end, -END_SOON_DAYS + 1), p.end, _plus(p.end, 1), *_pace_crossings(p)]
+    days = sorted({d for d in candidates if d is not None and d > p.today})
+    # Worse once means worse after: "changed" is false then true along the days, so a binary
+    # search finds the first change in a handful of evaluations instead of one per day.
+    lo, hi = 0, len(days)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if rag_status(replace(p, today=days[mid])).status is not status:
+            hi = mid
+        else:
+            lo = mid + 1
+    return days[lo] - timedelta(days=1) if lo < len(days) else None

@@ -125,12 +125,33 @@ def coverages_of(
             judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
         else:
             spans[reg][unit] = int(payload["sufficient_days"])
+    # Each unit's requirements are built once per specification, not once per registration.
+    requirements: dict[tuple[int, str], UnitRequirements | None] = {}
     return {
         r.pk: _unit_coverages(
-            r, units.get(r.pk, ()), evidence[r.pk], mappings[r.pk], judged[r.pk], spans[r.pk]
+            r,
+            units.get(r.pk, ()),
+            evidence[r.pk],
+            mappings[r.pk],
+            judged[r.pk],
+            spans[r.pk],
+            requirements,
         )
         for r in registrations
     }
+
+
+def _requirements(
+    registration: Registration,
+    number: str,
+    known: dict[tuple[int, str], UnitRequirements | None],
+) -> UnitRequirements | None:
+    """The unit's requirements (None: no content), from ``known`` when already built."""
+    key = (registration.qualification.spec_id, number)
+    if key not in known:
+        spec = unit_spec(registration, number)
+        known[key] = requirements_from_spec(spec) if has_content(spec) else None
+    return known[key]
 
 
 def _unit_coverages(
@@ -140,6 +161,7 @@ def _unit_coverages(
     mappings: list[Mapping],
     judged: dict[tuple[str, str], bool],
     spans: dict[str, int],
+    known: dict[tuple[int, str], UnitRequirements | None] | None = None,
 ) -> dict[str, UnitCoverage]:
     judgements = [Judgement(u, c, met) for (u, c), met in judged.items()]
     # Each unit gets only its own mappings and the evidence they name (the engine ignores the
@@ -149,11 +171,10 @@ def _unit_coverages(
         by_unit[m.unit].append(m)
     out = {}
     for number in numbers:
-        spec = unit_spec(registration, number)
-        if not has_content(spec):
+        req = _requirements(registration, number, {} if known is None else known)
+        if req is None:
             out[number] = coverage_without_content(number)  # ADR 0010: reported, not raised
             continue
-        req: UnitRequirements = requirements_from_spec(spec)
         mine = by_unit.get(number, [])
         named = [by_id[i] for i in dict.fromkeys(m.evidence_id for m in mine)]
         out[number] = unit_coverage(req, named, mine, judgements, spans.get(number))

@@ -2,41 +2,50 @@
 and a centre's progress over every candidate the user may see (issue 4).
 
 Every read is narrowed the ADR 0006 way (an assessor sees the candidates with a plan unit
-assigned to them; a centre another centre's staff may not see answers NotFound) and runs a
-fixed number of queries whatever the caseload's size: the rows of all registrations are loaded
-in bulk (``coverage.coverages_of``, ``records.signed_off_of``) and the colour is decided by the
-pure ``engines.progress.rag_status``.
+assigned to them; a centre another centre's staff may not see answers NotFound) and reads one
+materialised row per registration (``RegistrationProgress``, ADR 0014): ``ensure_fresh`` first
+recomputes the rows of the scope that changed, then one keyset page is read, ordered red first
+by an index. The colour's reasons (which say "N days ago") are decided at read time by the pure
+``engines.progress.rag_status`` from the stored inputs. Exports stream every row from a
+server-side cursor. The number of queries never depends on the number of candidates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import IO
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from assay import clock
-from assay.catalogue.models import Qualification
-from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre, Role
-from assay.centres.permissions import centre_ids_with_role
-from assay.engines.coverage import UnitCoverage
-from assay.engines.progress import Progress, Rag, RagStatus, UnitTarget, rag_status
-from assay.portfolios.coverage import coverages_of
-from assay.portfolios.models import CriterionMapping, EvidenceItem, MappingStatus
-from assay.portfolios.records import signed_off_of
+from assay.centres.permissions import CENTRE_WIDE, centre_ids_with_role
+from assay.engines.progress import Rag, RagStatus, rag_status
+from assay.errors import InvalidInput
+from assay.keyset import Page, paginate
+from assay.portfolios.models import (
+    CriterionMapping,
+    Decision,
+    DecisionKind,
+    EvidenceFile,
+    EvidenceItem,
+    MappingStatus,
+)
+from assay.progress.materialise import OPEN, ensure_fresh, progress_of
+from assay.progress.models import RegistrationProgress
 from assay.registrations.dashboard import centre_get
 from assay.registrations.models import PlanUnit, Registration, Status
-from assay.registrations.selectors import credited_of, registrations_visible_to
+from assay.registrations.selectors import registrations_visible_to
 from assay.registrations.tabular import csv_chunks, write_csv
-from assay.reviews.selectors import open_activity_targets
 from assay.spreadsheets import Cell, write_xlsx
 from assay.users import AnyUser
 
-OPEN = (Status.REGISTERED, Status.IN_PROGRESS)
+# Red first, then the nearest end date, then by name; pk makes every row's place unique.
+ORDER = ("rag_rank", "end_date", "last_name", "first_name", "pk")
+EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,19 @@ class CaseloadRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgressList:
+    """One page of a caseload or centre progress list, and how many registrations of each
+    colour the whole list holds (its filters applied, the colour filter excepted)."""
+
+    rows: Page[CaseloadRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
 class QueuedMapping:
     """A candidate's proposal on one of the assessor's units, waiting for confirm/reject since
     it was proposed."""
@@ -83,8 +105,8 @@ class QueuedItem:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceQueue:
-    mappings: list[QueuedMapping]
-    items: list[QueuedItem]
+    mappings: Page[QueuedMapping]
+    items: Page[QueuedItem]
 
 
 def _assessed_by(user: AnyUser) -> Q:
@@ -98,158 +120,178 @@ def _assessed_by(user: AnyUser) -> Q:
     )
 
 
-def _caseload_rows(
-    registrations: Sequence[Registration], today: dt.date, assessor_pk: int | None = None
-) -> list[CaseloadRow]:
-    """Figures and colour of each registration: seven queries whatever their number (the
-    seventh reads credit transfers, ADR 0010)."""
-    plans: dict[int, list[PlanUnit]] = defaultdict(list)
-    for unit in PlanUnit.objects.filter(registration__in=[r.pk for r in registrations]).order_by(
-        "registration_id", "pk"
-    ):
-        plans[unit.registration_id].append(unit)
-    coverage = coverages_of(
-        registrations, {r.pk: [u.unit_number for u in plans[r.pk]] for r in registrations}
-    )
-    signed = signed_off_of(r.pk for r in registrations)
-    credited = credited_of(r.pk for r in registrations)
-    activities = open_activity_targets([r.pk for r in registrations])
-    rows = [
-        _row(
-            r,
-            plans[r.pk],
-            coverage[r.pk],
-            set(signed.get(r.pk, ())) | set(credited.get(r.pk, ())),
-            tuple(activities.get(r.pk, ())),
-            today,
-            assessor_pk,
-        )
-        for r in registrations
-    ]
-    return sorted(
-        rows,
-        key=lambda row: (
-            row.rag.status.rank,
-            row.registration.end_date,
-            row.registration.candidate.last_name,
-            row.registration.candidate.first_name,
-            row.registration.pk,
-        ),
-    )
-
-
-def _row(
-    registration: Registration,
-    plan: list[PlanUnit],
-    coverage: dict[str, UnitCoverage],
-    signed: set[str],
-    activity_targets: tuple[dt.date, ...],
-    today: dt.date,
-    assessor_pk: int | None,
-) -> CaseloadRow:
-    """``signed`` holds the signed-off and credited units: both are achieved. A planned unit
-    without content that is neither counts no criteria and is a reason (ADR 0010)."""
-    spec = qualification_engine_spec(registration.qualification)
-    met = planned = 0
-    credits_planned = credits_signed = 0
-    for unit in plan:
-        cov = coverage[unit.unit_number]
-        total = len(cov.criteria)
-        planned += total
-        done = unit.unit_number in signed
-        met += total if done else sum(c.done for c in cov.criteria)
-        credit = spec.unit(unit.unit_number).credit or 0
-        credits_planned += credit
-        credits_signed += credit if done else 0
-    open_targets = tuple(
-        UnitTarget(u.unit_number, u.target_date)
-        for u in plan
-        if u.target_date is not None and u.unit_number not in signed
-    )
-    blocked = tuple(
-        u.unit_number
-        for u in plan
-        if not coverage[u.unit_number].assessable and u.unit_number not in signed
-    )
-    status = registration.status
-    rag = rag_status(
-        Progress(
-            today=today,
-            start=registration.registered_on,
-            end=registration.end_date,
-            criteria_met=met,
-            criteria_planned=planned,
-            credits_signed_off=credits_signed,
-            credits_planned=credits_planned,
-            units_signed_off=sum(u.unit_number in signed for u in plan),
-            units_planned=len(plan),
-            unit_targets=open_targets,
-            activity_targets=activity_targets,
-            closed=None if status in OPEN else registration.get_status_display().lower(),
-            not_assessable=blocked,
-        )
-    )
+def _row(p: RegistrationProgress, today: dt.date, my_units: tuple[str, ...] = ()) -> CaseloadRow:
     return CaseloadRow(
-        registration=registration,
-        criteria_met=met,
-        criteria_planned=planned,
-        units_signed_off=sum(u.unit_number in signed for u in plan),
-        units_planned=len(plan),
-        next_target=min([*(t.due for t in open_targets), *activity_targets], default=None),
-        rag=rag,
-        not_assessable=blocked,
-        my_units=tuple(u.unit_number for u in plan if u.assessor_id == assessor_pk)
-        if assessor_pk is not None
-        else (),
+        registration=p.registration,
+        criteria_met=p.criteria_met,
+        criteria_planned=p.criteria_planned,
+        units_signed_off=p.units_signed_off,
+        units_planned=p.units_planned,
+        next_target=p.next_target,
+        rag=rag_status(progress_of(p, today)),
+        my_units=my_units,
+        not_assessable=tuple(p.not_assessable),
     )
 
 
-def _ordered(registrations: QuerySet[Registration]) -> list[Registration]:
-    """The registrations by name, sharing one qualification (and its spec content) per
-    qualification: the spec is large JSON, read and parsed once, not once a candidate."""
-    rows = list(
-        registrations.select_related(None)
-        .select_related("candidate", "centre")
-        .order_by("candidate__last_name", "candidate__first_name", "pk")
-    )
-    shared = Qualification.objects.select_related("spec").in_bulk(
-        {r.qualification_id for r in rows}
-    )
-    for r in rows:
-        r.qualification = shared[r.qualification_id]
-    return rows
+def _choice(name: str, value: str | None, allowed: Iterable[str]) -> str | None:
+    if value in (None, ""):
+        return None
+    allowed = list(allowed)
+    if value not in allowed:
+        raise InvalidInput({name: f"{name} must be one of {', '.join(allowed)}"})
+    return value
 
 
-def assessor_caseload(user: AnyUser, today: dt.date) -> list[CaseloadRow]:
+def _with_columns(rows: QuerySet[RegistrationProgress]) -> QuerySet[RegistrationProgress]:
+    """The rows with the registration, its candidate and its qualification's columns (never
+    the specification content)."""
+    return rows.select_related("registration__candidate", "registration__qualification")
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """A list's stored rows, and the same registrations (to find those without a row)."""
+
+    rows: QuerySet[RegistrationProgress]
+    registrations: QuerySet[Registration]
+
+
+def _narrowed(registrations: QuerySet[Registration]) -> _Scope:
+    return _Scope(
+        RegistrationProgress.objects.filter(registration__in=registrations.values("pk")),
+        registrations,
+    )
+
+
+def _list(
+    scope: _Scope,
+    today: dt.date,
+    *,
+    cursor: str | None,
+    size: int | str | None,
+    rag: str | None,
+    status: str | None = None,
+    assessor_pk: int | None = None,
+) -> ProgressList:
+    rag = _choice("rag", rag, (r.value for r in Rag))
+    status = _choice("status", status, Status.values)
+    ensure_fresh(scope.rows, scope.registrations, today)
+    rows = scope.rows
+    if status:
+        rows = rows.filter(status=status)
+    counts = {colour: n for colour, n in rows.order_by().values_list("rag").annotate(n=Count("pk"))}
+    if rag:
+        rows = rows.filter(rag_rank=Rag(rag).rank)  # the ordering index's first column
+    page = paginate(_with_columns(rows), ORDER, cursor, size)
+    mine: dict[int, list[str]] = defaultdict(list)
+    if assessor_pk is not None and page.items:
+        for registration_id, unit in (
+            PlanUnit.objects.filter(
+                registration_id__in=[p.pk for p in page.items], assessor_id=assessor_pk
+            )
+            .order_by("registration_id", "pk")
+            .values_list("registration_id", "unit_number")
+        ):
+            mine[registration_id].append(unit)
+    return ProgressList(
+        page.map(lambda p: _row(p, today, tuple(mine.get(p.pk, ())))),
+        {r.value: counts.get(r.value, 0) for r in Rag},
+    )
+
+
+def _caseload_scope(user: AnyUser) -> _Scope:
+    """The open registrations with a plan unit assigned to the user at a centre where they
+    assess — a subset of what they may read, so the stored rows are filtered directly (by the
+    plan units' assessor index and the copied centre and status columns)."""
+    if not user.is_authenticated:
+        return _Scope(RegistrationProgress.objects.none(), Registration.objects.none())
+    assessed = PlanUnit.objects.filter(assessor_id=user.pk).values("registration_id")
+    centres = centre_ids_with_role(user, Role.ASSESSOR)
+    return _Scope(
+        RegistrationProgress.objects.filter(pk__in=assessed, centre_id__in=centres).filter(
+            status__in=OPEN
+        ),
+        Registration.objects.filter(_assessed_by(user), status__in=OPEN),
+    )
+
+
+def assessor_caseload(
+    user: AnyUser,
+    today: dt.date,
+    *,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    rag: str | None = None,
+) -> ProgressList:
     """The open registrations (registered or in progress) where the user assesses at least
-    one plan unit, red first. Closed registrations have nothing left to chase."""
-    visible = registrations_visible_to(user).filter(_assessed_by(user), status__in=OPEN)
-    return _caseload_rows(_ordered(visible), today, assessor_pk=user.pk)
+    one plan unit, red first, one page at a time. Closed registrations have nothing left to
+    chase."""
+    return _list(
+        _caseload_scope(user), today, cursor=cursor, size=size, rag=rag, assessor_pk=user.pk
+    )
+
+
+def _centre_scope(user: AnyUser, centre_pk: int) -> tuple[Centre, _Scope]:
+    """The centre must be one the user works at (staff roles; candidates, employer contacts
+    and other centres' staff get NotFound). The rows are then narrowed like every other read:
+    centre administrators, lead IQAs, tutors and the centre's external verifier see all (the
+    stored rows filtered by their copied centre column, an index), an internal verifier the
+    candidates they verify, an assessor the candidates they assess."""
+    centre = centre_get(user, centre_pk)
+    if getattr(user, "is_superuser", False) or centre.pk in centre_ids_with_role(
+        user, *CENTRE_WIDE
+    ):
+        return centre, _Scope(
+            RegistrationProgress.objects.filter(centre_id=centre.pk),
+            Registration.objects.filter(centre_id=centre.pk),
+        )
+    return centre, _narrowed(registrations_visible_to(user).filter(centre=centre))
 
 
 def centre_progress(
-    user: AnyUser, centre_pk: int, today: dt.date
-) -> tuple[Centre, list[CaseloadRow]]:
-    """Every registration at the centre that the user may see, with the caseload figures.
+    user: AnyUser,
+    centre_pk: int,
+    today: dt.date,
+    *,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    rag: str | None = None,
+    status: str | None = None,
+) -> tuple[Centre, ProgressList]:
+    """Every registration at the centre that the user may see, with the caseload figures, red
+    first, one page at a time (``rag`` and ``status`` narrow it)."""
+    centre, scope = _centre_scope(user, centre_pk)
+    return centre, _list(scope, today, cursor=cursor, size=size, rag=rag, status=status)
 
-    The centre must be one the user works at (staff roles; candidates, employer contacts and
-    other centres' staff get NotFound). The rows are then narrowed like every other read:
-    centre administrators, lead IQAs, tutors and the centre's external verifier see all, an
-    internal verifier the candidates they verify, an assessor the candidates they assess."""
-    centre = centre_get(user, centre_pk)
-    visible = registrations_visible_to(user).filter(centre=centre)
-    return centre, _caseload_rows(_ordered(visible), today)
+
+def centre_progress_rows(
+    user: AnyUser, centre_pk: int, today: dt.date
+) -> tuple[Centre, Iterator[CaseloadRow]]:
+    """Every row of ``centre_progress`` for the exports (CSV, XLSX, the CLI), in the page's
+    order, streamed from a server-side cursor so that memory does not grow with the list."""
+    centre, scope = _centre_scope(user, centre_pk)
+    ensure_fresh(scope.rows, scope.registrations, today)
+    rows = _with_columns(scope.rows).order_by(*ORDER).iterator(chunk_size=EXPORT_CHUNK)
+    return centre, (_row(p, today) for p in rows)
 
 
 def _waited(since: dt.datetime, today: dt.date) -> int:
     return max((today - since.date()).days, 0)
 
 
-def evidence_queue(user: AnyUser, today: dt.date | None = None) -> EvidenceQueue:
-    """What waits for this assessor across all their open registrations: proposed mappings on
-    units assigned to them (oldest first), then evidence with files but no mapping decided yet
-    (oldest upload first); proposals on a unit already signed off are left out, since it is
-    locked. Four queries whatever the number of candidates."""
+def evidence_queue(
+    user: AnyUser,
+    today: dt.date | None = None,
+    *,
+    mapping_cursor: str | None = None,
+    item_cursor: str | None = None,
+    size: int | str | None = None,
+) -> EvidenceQueue:
+    """What waits for this assessor across all their open registrations, a page of each list:
+    proposed mappings on units assigned to them (oldest first), then evidence with files but no
+    mapping decided yet (oldest upload first); proposals on a unit already signed off are left
+    out, since it is locked. Five queries whatever the number of candidates."""
     today = today or clock.today()
     mine = Registration.objects.filter(_assessed_by(user), status__in=OPEN).values("pk")
     my_unit = PlanUnit.objects.filter(
@@ -257,43 +299,61 @@ def evidence_queue(user: AnyUser, today: dt.date | None = None) -> EvidenceQueue
         unit_number=OuterRef("unit_number"),
         assessor_id=user.pk,
     )
-    proposals = list(
+    # A signed-off unit is locked: its leftover proposals cannot be decided until reopened.
+    unit_state = (
+        Decision.objects.filter(
+            registration_id=OuterRef("item__registration_id"),
+            unit_number=OuterRef("unit_number"),
+            kind__in=[DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED],
+        )
+        .order_by("-seq")
+        .values("kind")[:1]
+    )
+    proposals = (
         CriterionMapping.objects.filter(status=MappingStatus.PROPOSED, item__registration__in=mine)
         .filter(Exists(my_unit))
+        .annotate(unit_state=Subquery(unit_state))
+        .filter(Q(unit_state__isnull=True) | Q(unit_state=DecisionKind.UNIT_REOPENED))
         .select_related("item__registration__candidate", "item__registration__qualification")
-        .order_by("proposed_at", "pk")
     )
-    # A signed-off unit is locked: its leftover proposals cannot be decided until it is reopened.
-    locked = signed_off_of({m.item.registration_id for m in proposals})
-    proposals = [
-        m for m in proposals if m.unit_number not in locked.get(m.item.registration_id, ())
-    ]
     decided = CriterionMapping.objects.filter(item_id=OuterRef("pk")).exclude(
         status=MappingStatus.PROPOSED
     )
-    items = list(
-        EvidenceItem.objects.filter(registration__in=mine, files__isnull=False)
+    first_upload = (
+        EvidenceFile.objects.filter(item_id=OuterRef("pk"))
+        .order_by("uploaded_at", "pk")
+        .values("uploaded_at")[:1]
+    )
+    items = (
+        EvidenceItem.objects.filter(registration__in=mine)
+        .filter(Exists(EvidenceFile.objects.filter(item_id=OuterRef("pk"))))
         .exclude(Exists(decided))
-        .annotate(first_upload=Min("files__uploaded_at"))
+        .annotate(first_upload=Subquery(first_upload))
         .select_related("registration__candidate", "registration__qualification")
-        .order_by("first_upload", "pk")
     )
-    counts = _proposal_counts(i.pk for i in items)
+    mapping_page = paginate(proposals, ("proposed_at", "pk"), mapping_cursor, size)
+    item_page = paginate(items, ("first_upload", "pk"), item_cursor, size)
+    counts = _proposal_counts(i.pk for i in item_page.items)
     return EvidenceQueue(
-        mappings=[
-            QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today)) for m in proposals
-        ],
-        items=[
-            QueuedItem(i, i.first_upload, _waited(i.first_upload, today), counts.get(i.pk, 0))
-            for i in items
-        ],
+        mappings=mapping_page.map(
+            lambda m: QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today))
+        ),
+        items=item_page.map(lambda i: _queued_item(i, today, counts.get(i.pk, 0))),
     )
+
+
+def _queued_item(item: EvidenceItem, today: dt.date, proposals: int) -> QueuedItem:
+    since: dt.datetime = item.first_upload  # type: ignore[attr-defined]  # annotated
+    return QueuedItem(item, since, _waited(since, today), proposals)
 
 
 def _proposal_counts(item_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(item_ids)
     counts: dict[int, int] = defaultdict(int)
+    if not ids:
+        return counts
     for item_id in CriterionMapping.objects.filter(
-        item_id__in=list(item_ids), status=MappingStatus.PROPOSED
+        item_id__in=ids, status=MappingStatus.PROPOSED
     ).values_list("item_id", flat=True):
         counts[item_id] += 1
     return counts
@@ -353,13 +413,16 @@ def progress_xlsx(rows: Iterable[CaseloadRow], out: IO[bytes]) -> int:
 
 __all__ = [
     "COLUMNS",
+    "ORDER",
     "CaseloadRow",
     "EvidenceQueue",
+    "ProgressList",
     "QueuedItem",
     "QueuedMapping",
     "Rag",
     "assessor_caseload",
     "centre_progress",
+    "centre_progress_rows",
     "evidence_queue",
     "progress_csv",
     "progress_csv_chunks",

@@ -22,6 +22,7 @@ from assay.engines.registration.lifecycle import Status as LifeStatus
 from assay.errors import NotAllowed
 from assay.registrations.enrolment import enrolment_append
 from assay.registrations.models import Registration, Status, StatusChange
+from assay.registrations.signals import progress_changed
 from assay.users import User
 
 UNFINISHED = [status.value for status in LifeStatus if status not in FINAL]
@@ -85,6 +86,7 @@ def registrations_expire(*, by: User, today: dt.date | None = None) -> list[Regi
             if transition(LifeStatus(r.status), LifeStatus.EXPIRED).allowed
         ]
         Registration.objects.filter(pk__in=[r.pk for r in due]).update(status=Status.EXPIRED)
+        progress_changed(r.pk for r in due)  # queryset.update sends no model signal
         for r in due:
             change = StatusChange.objects.create(
                 registration=r,

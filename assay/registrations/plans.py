@@ -37,6 +37,7 @@ from assay.registrations.models import (
 )
 from assay.registrations.prior_learning import accepted_rpl
 from assay.registrations.selectors import credited_units
+from assay.registrations.signals import progress_changed
 from assay.users import User
 
 
@@ -120,6 +121,7 @@ def plan_set(
             )
             for u in units
         )
+        progress_changed([registration.pk])  # bulk_create sends no model signal
         registration.internal_verifier_id = internal_verifier_id
         registration.allow_units_without_content = allow
         registration.save(update_fields=["internal_verifier", "allow_units_without_content"])

@@ -35,6 +35,7 @@ from assay.portfolios.models import Method
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.services import is_assessor_of, is_candidate
 from assay.registrations.models import Registration
+from assay.registrations.signals import progress_changed
 from assay.registrations.signing import Origin
 from assay.reviews.models import (
     AssessmentPlan,
@@ -178,6 +179,7 @@ def _write_activities(plan: AssessmentPlan, content: PlanContent) -> None:
         )
         for number, a in enumerate(content.activities, start=1)
     )
+    progress_changed([plan.registration_id])  # bulk_create sends no model signal
 
 
 def plan_create(*, by: User, registration: Registration, data: PlanInput) -> AssessmentPlan:

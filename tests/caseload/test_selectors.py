@@ -27,6 +27,7 @@ from assay.progress.caseload import (
     COLUMNS,
     assessor_caseload,
     centre_progress,
+    centre_progress_rows,
     evidence_queue,
     progress_csv,
     progress_xlsx,
@@ -46,7 +47,7 @@ def criteria_of_401(w: World) -> int:
 
 
 def test_alice_sees_dan_amber_with_its_reason(world: World) -> None:
-    rows = assessor_caseload(world.user("alice"), TODAY)
+    rows = assessor_caseload(world.user("alice"), TODAY).rows.items
     assert [r.registration.pk for r in rows] == [world.dan.pk]
     row = rows[0]
     # Registered 03/09/2012 for 24 months: 179 of 730 days gone; nothing judged yet.
@@ -62,7 +63,7 @@ def test_alice_sees_dan_amber_with_its_reason(world: World) -> None:
 
 def test_only_assessors_of_a_plan_unit_have_a_caseload(world: World) -> None:
     for name in ("arthur", "carol", "linda", "ian", "tom", "eve", "dan", "ed", "sue", "nina"):
-        assert assessor_caseload(world.user(name), TODAY) == [], name
+        assert assessor_caseload(world.user(name), TODAY).rows.items == [], name
 
 
 def test_red_first_and_progress_counts(world: World) -> None:
@@ -71,7 +72,7 @@ def test_red_first_and_progress_counts(world: World) -> None:
     PlanUnit.objects.filter(registration=late).update(target_date=dt.date(2013, 1, 12))
     mapping_decide(by=alice, mapping=world.mapping, confirm=True)
     criterion_judge(by=alice, registration=world.dan, unit="401", criterion="1.1", met=True)
-    rows = assessor_caseload(alice, TODAY)
+    rows = assessor_caseload(alice, TODAY).rows.items
     assert [r.registration.pk for r in rows] == [late.pk, world.dan.pk]
     assert rows[0].rag.status is Rag.RED
     assert rows[0].rag.reasons[0] == "unit 401 target date 12/01/2013 passed 48 days ago"
@@ -82,22 +83,22 @@ def test_red_first_and_progress_counts(world: World) -> None:
 def test_signed_off_is_complete_and_closed_registrations_leave_the_caseload(world: World) -> None:
     alice, carol = world.user("alice"), world.user("carol")
     sign_off(alice, world.dan, "401")
-    row = assessor_caseload(alice, TODAY)[0]
+    row = assessor_caseload(alice, TODAY).rows.items[0]
     assert row.rag.status is Rag.COMPLETE
     assert row.criteria_met == row.criteria_planned and row.units_signed_off == 1
     registration_transition(
         by=carol, registration=world.dan, to="withdrawn", reason="moved away", confirmed=True
     )
-    assert assessor_caseload(alice, TODAY) == []
-    assert evidence_queue(alice, TODAY).mappings == []  # nothing to judge for a closed one
-    _, rows = centre_progress(carol, world.north.pk, TODAY)
+    assert assessor_caseload(alice, TODAY).rows.items == []
+    assert evidence_queue(alice, TODAY).mappings.items == []  # nothing to judge for a closed one
+    rows = centre_progress(carol, world.north.pk, TODAY)[1].rows.items
     closed = next(r for r in rows if r.registration.pk == world.dan.pk)
     assert closed.rag.status is Rag.CLOSED and rows[-1] is closed  # closed sorts last
 
 
 def test_centre_progress_is_narrowed_per_role(world: World) -> None:
     def seen(name: str) -> set[str]:
-        _, rows = centre_progress(world.user(name), world.north.pk, TODAY)
+        rows = centre_progress(world.user(name), world.north.pk, TODAY)[1].rows
         return {r.registration.candidate.first_name for r in rows}
 
     for name in ("carol", "linda", "tom", "eve"):
@@ -107,7 +108,7 @@ def test_centre_progress_is_narrowed_per_role(world: World) -> None:
     assert seen("arthur") == seen("iris") == set()
     dora = next(
         r
-        for r in centre_progress(world.user("carol"), world.north.pk, TODAY)[1]
+        for r in centre_progress(world.user("carol"), world.north.pk, TODAY)[1].rows
         if r.registration.pk == world.dora.pk
     )
     assert "no units on the learning plan" in dora.rag.reasons
@@ -140,23 +141,29 @@ def test_queue_holds_proposals_on_my_units_oldest_proposal_first(world: World) -
         CriterionMapping.objects.filter(pk=pk).update(proposed_at=when)
     queue = evidence_queue(alice, TODAY)
     # Oldest proposal first, however old its evidence item is.
-    assert [q.mapping.pk for q in queue.mappings] == [world.mapping.pk, on_newer.pk, on_older.pk]
-    assert [q.waited_days for q in queue.mappings] == [28, 19, 9]
-    assert queue.items == []  # no files yet
+    assert [q.mapping.pk for q in queue.mappings.items] == [
+        world.mapping.pk,
+        on_newer.pk,
+        on_older.pk,
+    ]
+    assert [q.waited_days for q in queue.mappings.items] == [28, 19, 9]
+    assert queue.items.items == []  # no files yet
     for name in ("arthur", "carol", "ian", "dan", "sue"):
-        assert evidence_queue(world.user(name), TODAY).mappings == [], name
+        assert evidence_queue(world.user(name), TODAY).mappings.items == [], name
 
 
 def test_queue_lists_files_until_a_mapping_is_decided(world: World) -> None:
     alice = world.user("alice")
     attach(alice, world.item)
     queue = evidence_queue(alice, TODAY)
-    assert [(q.item.pk, q.proposals) for q in queue.items] == [(world.item.pk, 1)]
-    assert queue.items[0].waited_days == 0  # uploaded "now", after the pinned day: not negative
+    assert [(q.item.pk, q.proposals) for q in queue.items.items] == [(world.item.pk, 1)]
+    assert (
+        queue.items.items[0].waited_days == 0
+    )  # uploaded "now", after the pinned day: not negative
     mapping_decide(by=alice, mapping=world.mapping, confirm=True)
     queue = evidence_queue(alice, TODAY)
-    assert queue.items == [] and queue.mappings == []
-    assert evidence_queue(world.user("arthur"), TODAY).items == []
+    assert queue.items.items == [] and queue.mappings.items == []
+    assert evidence_queue(world.user("arthur"), TODAY).items.items == []
 
 
 def test_proposals_on_another_assessors_unit_are_not_mine(world: World) -> None:
@@ -181,14 +188,14 @@ def test_proposals_on_another_assessors_unit_are_not_mine(world: World) -> None:
         internal_verifier_id=world.user("ian").pk,
     )
     mapping_propose(by=world.user("dan"), item=world.item, unit="403", target="1.1")
-    mine = evidence_queue(world.user("alice"), TODAY).mappings
-    theirs = evidence_queue(arthur, TODAY).mappings
+    mine = evidence_queue(world.user("alice"), TODAY).mappings.items
+    theirs = evidence_queue(arthur, TODAY).mappings.items
     assert [q.mapping.unit_number for q in mine] == ["401"]
     assert [q.mapping.unit_number for q in theirs] == ["403"]
 
 
 def test_exports_read_back(world: World) -> None:
-    _, rows = centre_progress(world.user("carol"), world.north.pk, TODAY)
+    rows = list(centre_progress_rows(world.user("carol"), world.north.pk, TODAY)[1])
     text = io.StringIO()
     assert progress_csv(rows, text) == 2
     read = list(csv.DictReader(io.StringIO(text.getvalue())))
@@ -211,7 +218,7 @@ def test_export_cells_never_become_formulas(world: World) -> None:
     world.dan.candidate.__class__.objects.filter(pk=world.dan.candidate.pk).update(
         first_name="=HYPERLINK(1)"
     )
-    _, rows = centre_progress(world.user("carol"), world.north.pk, TODAY)
+    rows = list(centre_progress_rows(world.user("carol"), world.north.pk, TODAY)[1])
     text = io.StringIO()
     progress_csv(rows, text)
     assert "'=HYPERLINK(1) Smith" in text.getvalue()
@@ -235,8 +242,8 @@ def test_query_counts_do_not_grow_with_the_caseload(world: World) -> None:
         read()  # warm the engine-spec cache
     small = {name: count(read) for name, read in reads.items()}
     grow_caseload(world, 18)  # 20 candidates for Alice
-    assert len(assessor_caseload(alice, TODAY)) == 20
-    assert len(evidence_queue(alice, TODAY).items) == 19
+    assert len(assessor_caseload(alice, TODAY).rows.items) == 20
+    assert len(evidence_queue(alice, TODAY).items.items) == 19
     large = {name: count(read) for name, read in reads.items()}
     assert large == small, (small, large)
 
@@ -271,7 +278,7 @@ def test_an_overdue_planned_activity_colours_the_caseload(world: World) -> None:
         target_date=dt.date(2012, 11, 1),
         completed_on=dt.date(2012, 11, 1),
     )
-    row = assessor_caseload(alice, TODAY)[0]
+    row = assessor_caseload(alice, TODAY).rows.items[0]
     assert row.rag.status is Rag.RED
     assert row.rag.reasons[0] == "planned activity target date 20/01/2013 passed 40 days ago"
     assert row.next_target == late
@@ -281,8 +288,8 @@ def test_proposals_on_a_signed_off_unit_leave_the_queue_until_it_is_reopened(wor
     from assay.portfolios.assessment import unit_reopen
 
     alice = world.user("alice")
-    assert [q.mapping.pk for q in evidence_queue(alice, TODAY).mappings] == [world.mapping.pk]
+    assert [q.mapping.pk for q in evidence_queue(alice, TODAY).mappings.items] == [world.mapping.pk]
     sign_off(alice, world.dan, "401")
-    assert evidence_queue(alice, TODAY).mappings == []
+    assert evidence_queue(alice, TODAY).mappings.items == []
     unit_reopen(by=world.user("linda"), registration=world.dan, unit="401", reason="Sampled")
-    assert [q.mapping.pk for q in evidence_queue(alice, TODAY).mappings] == [world.mapping.pk]
+    assert [q.mapping.pk for q in evidence_queue(alice, TODAY).mappings.items] == [world.mapping.pk]

@@ -83,7 +83,9 @@ def test_every_unit_in_a_plan_renders_every_page_and_read(world: World, tmp_path
     assert flagged == expected
     xlsx_answer = as_carol.get(progress + "?format=xlsx")
     assert xlsx_answer.status_code == 200
-    sheet = load_workbook(io.BytesIO(xlsx_answer.content), read_only=True).worksheets[0]
+    sheet = load_workbook(
+        io.BytesIO(b"".join(xlsx_answer.streaming_content)), read_only=True
+    ).worksheets[0]
     values = [r for r in sheet.iter_rows(values_only=True)]
     reasons = values[0].index("reasons")
     assert {r[0] for r in values[1:] if NO_CONTENT in (r[reasons] or "")} == expected
