@@ -26,6 +26,7 @@ from assay.registrations.models import (
     StatusChange,
 )
 from assay.registrations.services import CandidateInput, registration_period
+from assay.registrations.signals import progress_changed
 from assay.users import User
 
 # Rows inserted per round trip: big enough that the per-statement cost vanishes, small enough
@@ -116,4 +117,6 @@ def _insert_chunk(
     )
     # Rows created in this transaction are invisible to others until commit: no lock needed.
     enrolment_register_many(list(zip(registrations, firsts, strict=True)), by=by)
-    return [r.pk for r in registrations]
+    ids = [r.pk for r in registrations]
+    progress_changed(ids)  # bulk_create sends no model signal: their progress rows, dirty
+    return ids

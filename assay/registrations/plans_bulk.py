@@ -32,6 +32,7 @@ from assay.registrations.enrolment import chain_name, plan_unit_fields
 from assay.registrations.models import PlanUnit, Registration
 from assay.registrations.plans import PlanUnitInput, without_content_refusal
 from assay.registrations.selectors import credited_of
+from assay.registrations.signals import progress_changed
 from assay.users import User
 
 CHUNK = 1000
@@ -181,6 +182,7 @@ def _write_chunk(
         for pk, units in chunk
         for u in units
     )
+    progress_changed(ids)  # bulk_create sends no model signal
     by_registration: dict[int, list[PlanUnit]] = {}
     for unit in written:
         by_registration.setdefault(unit.registration_id, []).append(unit)

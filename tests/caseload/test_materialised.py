@@ -24,12 +24,15 @@ from assay.progress.caseload import assessor_caseload, centre_progress
 from assay.progress.completion import registration_extend, registration_transition
 from assay.progress.materialise import refresh_progress
 from assay.progress.models import RegistrationProgress
+from assay.registrations.bulk import bulk_import_ids, read_rows
 from assay.registrations.expiry import registrations_expire
 from assay.registrations.models import Candidate, PlanUnit, Registration
 from assay.registrations.plans import PlanUnitInput, plan_set
+from assay.registrations.plans_bulk import plans_set_many
 from assay.registrations.prior_learning import credit_transfer_record, rpl_decide
 from assay.reviews.services import ActivityInput, PlanInput, activity_complete, plan_create
 from tests.caseload.conftest import grow_caseload, sign_off
+from tests.registrations.helpers import csv_bytes
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +182,28 @@ def _evidence(w: World) -> None:
     criterion_judge(by=w.user("alice"), registration=w.dan, unit="401", criterion="1.2", met=True)
 
 
+def _bulk_import(w: World) -> list[int]:
+    """A learner registered by a file: bulk inserts send no model signal."""
+    rows = read_rows(
+        csv_bytes([["Ivy", "Irwin", "1990-01-01", "", "paid", "4430-04", "2013-02-01", ""]]),
+        name="rows.csv",
+    )
+    return bulk_import_ids(by=w.user("carol"), centre=w.north, rows=rows)
+
+
+def _bulk_plans(w: World) -> None:
+    """A cohort's first plans set in bulk (plans_set_many): nothing was planned before, so
+    no plan unit is deleted (whose signal would mark the row) — the bulk write must say so."""
+    (ivy,) = _bulk_import(w)
+    assert_current(w)
+    alice = w.user("alice").pk
+    plans_set_many(
+        by=w.user("carol"),
+        centre=w.north,
+        plans=[(ivy, [PlanUnitInput("401", alice, dt.date(2013, 6, 30))])],
+    )
+
+
 def _content(w: World) -> None:
     """The qualification's specification content changed in place (an administrator's repair):
     unit 401 loses a criterion, so every registration on it is planned one criterion fewer."""
@@ -211,6 +236,8 @@ ACTS: dict[str, Callable[[World], None]] = {
     "registrations expired": _expire,
     "evidence judged": _evidence,
     "content changed": _content,
+    "bulk import": _bulk_import,
+    "bulk plans": _bulk_plans,
 }
 # Acts that leave the figures as they were (they must still be shown right); reopening and
 # completing the activity undo the step before them, which changed the figures.
