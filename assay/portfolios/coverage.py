@@ -2,6 +2,13 @@
 
 The latest judgement of each criterion and the latest evidence period of each unit are read
 from the decision record, so what the engine sees is exactly what was decided, in order.
+
+Coverage is computed from aggregated rows (issue 12): per unit, target, status and context a
+count and the earliest few evidence ids (one windowed query), per unit and context the number
+of items relied on with their earliest start and latest end (one GROUP BY), and only the
+earliest few items relied on from a context a unit does not accept. Its cost does not grow with
+the number of evidence items. ``coverages_by_items`` is the item-by-item path it is tested
+against (tests/portfolios/test_coverage_aggregated.py).
 """
 
 from __future__ import annotations
@@ -11,15 +18,25 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from typing import Any
 
+from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models.functions import DenseRank, RowNumber
+
 from assay.engines.coverage import (
+    EXAMPLES,
     NO_CONTENT,
     Context,
     Evidence,
+    Example,
     Judgement,
     Mapping,
     MappingStatus,
+    RelianceTally,
+    Relied,
+    TargetTally,
     UnitCoverage,
     UnitRequirements,
+    accepts,
+    coverage_from_tallies,
     coverage_without_content,
     has_content,
     requirements_from_spec,
@@ -41,6 +58,7 @@ CONTEXTS = {
     "realistic_environment": Context.REALISTIC_ENVIRONMENT,
     "simulation": Context.SIMULATION,
 }
+_CONTEXT_NAMES = {engine: name for name, engine in CONTEXTS.items()}
 
 
 def unit_spec(registration: Registration, unit: str) -> dict[str, Any]:
@@ -90,8 +108,219 @@ def registration_coverage(
 def coverages_of(
     registrations: Sequence[Registration], units: AbcMapping[int, Iterable[str]]
 ) -> dict[int, dict[str, UnitCoverage]]:
-    """Coverage of ``units[registration.pk]`` for many registrations at once: three queries
-    whatever their number (evidence, mappings, judgements and spans), for caseload pages."""
+    """Coverage of ``units[registration.pk]`` for many registrations at once, from aggregated
+    rows: three queries whatever their number and the number of their evidence items (tallies,
+    reliance, judgements and spans), one more when evidence is relied on from a context a unit
+    does not accept."""
+    ids = [r.pk for r in registrations]
+    wanted = {pk: list(numbers) for pk, numbers in units.items()}
+    numbers = {n for ns in wanted.values() for n in ns}
+    reqs = _requirements(registrations, wanted)
+    tallies: dict[int, list[TargetTally]] = defaultdict(list)
+    reliance: dict[int, list[RelianceTally]] = defaultdict(list)
+    relied: dict[int, list[Relied]] = defaultdict(list)
+    if numbers and any(reqs.values()):
+        mappings = CriterionMapping.objects.filter(
+            item__registration_id__in=ids, unit_number__in=numbers
+        )
+        tallies = _tallies(mappings)
+        reliance = _reliance(mappings)
+        relied = _relied(mappings, reqs, reliance)
+    judged, spans = _judged_and_spans(ids)
+    out: dict[int, dict[str, UnitCoverage]] = {}
+    for r in registrations:
+        mine: dict[str, UnitCoverage] = {}
+        for number in wanted.get(r.pk, ()):
+            req = reqs[r.pk].get(number)
+            if req is None:
+                mine[number] = coverage_without_content(number)  # ADR 0010: reported
+                continue
+            mine[number] = coverage_from_tallies(
+                req,
+                tallies[r.pk],
+                reliance[r.pk],
+                relied[r.pk],
+                [Judgement(u, c, met) for (u, c), met in judged[r.pk].items() if u == number],
+                spans[r.pk].get(number),
+            )
+        out[r.pk] = mine
+    return out
+
+
+_GROUP = (
+    "item__registration_id",
+    "unit_number",
+    "target",
+    "status",
+    "item__context",
+    "item__simulation_exception",
+)
+
+
+def _requirements(
+    registrations: Sequence[Registration], wanted: AbcMapping[int, list[str]]
+) -> dict[int, dict[str, UnitRequirements]]:
+    """Each wanted unit's requirements (a unit without content is left out; unit_spec raises
+    InvalidInput for a unit the qualification does not have)."""
+    out: dict[int, dict[str, UnitRequirements]] = {}
+    for r in registrations:
+        out[r.pk] = {}
+        for number in wanted.get(r.pk, ()):
+            spec = unit_spec(r, number)
+            if has_content(spec):
+                out[r.pk][number] = requirements_from_spec(spec)
+    return out
+
+
+def _tallies(mappings: Any) -> dict[int, list[TargetTally]]:
+    """One row per example: the earliest EXAMPLES items of each (registration, unit, target,
+    status, context, exception) group, each row carrying its group's count."""
+    group = [F(name) for name in _GROUP]
+    rows = (
+        mappings.annotate(
+            n=Window(Count("pk"), partition_by=group),
+            rank=Window(
+                RowNumber(),
+                partition_by=group,
+                order_by=[F("item__started_on").asc(), F("item_id").asc()],
+            ),
+        )
+        .filter(rank__lte=EXAMPLES)
+        .values_list(*_GROUP, "n", "item_id", "item__started_on")
+        .order_by()
+    )
+    grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
+    for *key, n, item, started in rows:
+        grouped.setdefault(tuple(key), (n, []))[1].append(Example(str(item), started))
+    out: dict[int, list[TargetTally]] = defaultdict(list)
+    for (reg, unit, target, status, context, exception), (n, examples) in grouped.items():
+        examples.sort(key=lambda e: (e.start, int(e.id)))
+        out[reg].append(
+            TargetTally(
+                unit,
+                target,
+                MappingStatus(status),
+                CONTEXTS[context],
+                bool(exception),
+                int(n),
+                tuple(examples),
+            )
+        )
+    return out
+
+
+def _reliance(mappings: Any) -> dict[int, list[RelianceTally]]:
+    """Per registration, unit and context: the items confirmed for the unit, their earliest
+    start and latest end (GROUP BY)."""
+    rows = (
+        mappings.filter(status=Status.CONFIRMED)
+        .values(
+            "item__registration_id", "unit_number", "item__context", "item__simulation_exception"
+        )
+        .annotate(
+            items=Count("item_id", distinct=True),
+            start=Min("item__started_on"),
+            end=Max("item__ended_on"),
+        )
+        .order_by()
+    )
+    out: dict[int, list[RelianceTally]] = defaultdict(list)
+    for row in rows:
+        out[row["item__registration_id"]].append(
+            RelianceTally(
+                row["unit_number"],
+                CONTEXTS[row["item__context"]],
+                bool(row["item__simulation_exception"]),
+                int(row["items"]),
+                row["start"],
+                row["end"],
+            )
+        )
+    return out
+
+
+def _relied(
+    mappings: Any,
+    reqs: dict[int, dict[str, UnitRequirements]],
+    reliance: dict[int, list[RelianceTally]],
+) -> dict[int, list[Relied]]:
+    """The earliest EXAMPLES items per registration and unit confirmed from a context the unit
+    does not accept, with their targets: one query, and none when there are none."""
+    groups = [
+        Q(
+            item__registration_id=reg,
+            unit_number=r.unit,
+            item__context=_CONTEXT_NAMES[r.context],
+            item__simulation_exception=r.simulation_exception,
+        )
+        for reg, rows in reliance.items()
+        for r in rows
+        if (req := reqs.get(reg, {}).get(r.unit)) is not None
+        and not accepts(req, r.context, r.simulation_exception)
+    ]
+    out: dict[int, list[Relied]] = defaultdict(list)
+    if not groups:
+        return out
+    outside = groups[0]
+    for q in groups[1:]:
+        outside |= q
+    rows = (
+        mappings.filter(outside, status=Status.CONFIRMED)
+        .annotate(
+            rank=Window(
+                DenseRank(),
+                partition_by=[F("item__registration_id"), F("unit_number")],
+                order_by=[F("item__started_on").asc(), F("item_id").asc()],
+            )
+        )
+        .filter(rank__lte=EXAMPLES)
+        .values_list(
+            "item__registration_id",
+            "unit_number",
+            "item_id",
+            "target",
+            "item__context",
+            "item__started_on",
+            "item__ended_on",
+            "item__simulation_exception",
+        )
+        .order_by()
+    )
+    found: dict[tuple[int, str, int], tuple[Evidence, list[str]]] = {}
+    for reg, unit, item, target, context, started, ended, exception in rows:
+        evidence = Evidence(str(item), CONTEXTS[context], started, ended, bool(exception))
+        found.setdefault((reg, unit, item), (evidence, []))[1].append(target)
+    for (reg, unit, _), (evidence, targets) in found.items():
+        out[reg].append(Relied(evidence, unit, tuple(targets)))
+    return out
+
+
+def _judged_and_spans(
+    ids: list[int],
+) -> tuple[dict[int, dict[tuple[str, str], bool]], dict[int, dict[str, int]]]:
+    """The latest judgement of each criterion and the latest sufficient span of each unit."""
+    judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
+    spans: dict[int, dict[str, int]] = defaultdict(dict)
+    for reg, kind, unit, payload in (
+        Decision.objects.filter(
+            registration_id__in=ids,
+            kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
+        )
+        .order_by("registration_id", "seq")
+        .values_list("registration_id", "kind", "unit_number", "payload")
+    ):
+        if kind == DecisionKind.CRITERION_JUDGED:
+            judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
+        else:
+            spans[reg][unit] = int(payload["sufficient_days"])
+    return judged, spans
+
+
+def coverages_by_items(
+    registrations: Sequence[Registration], units: AbcMapping[int, Iterable[str]]
+) -> dict[int, dict[str, UnitCoverage]]:
+    """``coverages_of`` item by item (every evidence item and mapping loaded): the reference
+    the aggregated read is tested against, not for pages."""
     ids = [r.pk for r in registrations]
     evidence: dict[int, dict[str, Evidence]] = defaultdict(dict)
     for pk, reg, context, started, ended, exception in EvidenceItem.objects.filter(
@@ -111,20 +340,7 @@ def coverages_of(
         item__registration_id__in=ids
     ).values_list("item__registration_id", "item_id", "unit_number", "target", "status"):
         mappings[reg].append(Mapping(str(item), unit, target, MappingStatus(status)))
-    judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
-    spans: dict[int, dict[str, int]] = defaultdict(dict)
-    for reg, kind, unit, payload in (
-        Decision.objects.filter(
-            registration_id__in=ids,
-            kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
-        )
-        .order_by("registration_id", "seq")
-        .values_list("registration_id", "kind", "unit_number", "payload")
-    ):
-        if kind == DecisionKind.CRITERION_JUDGED:
-            judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
-        else:
-            spans[reg][unit] = int(payload["sufficient_days"])
+    judged, spans = _judged_and_spans(ids)
     return {
         r.pk: _unit_coverages(
             r, units.get(r.pk, ()), evidence[r.pk], mappings[r.pk], judged[r.pk], spans[r.pk]
