@@ -3,7 +3,9 @@ mapped or proposed for this unit, the files that can be previewed inline, the as
 declaration and the sign-off and reopening history.
 
 Built by ``unit_screen`` in a fixed number of queries whatever the size of the portfolio (the
-page, the htmx card swaps and the API's declaration read use it).
+page, the htmx card swaps and the API's declaration read use it). The evidence comes a page at
+a time (``cursor``, issue 12): the cards list the mappings of that page's items and count the
+rest from the aggregated coverage.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
+from django.db.models import Prefetch
 
 from assay.centres.permissions import can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
 from assay.errors import NotAllowed, NotFound
 from assay.files.digest import text_sha256
 from assay.files.storage import open_evidence
+from assay.keyset import Page, paginate
 from assay.portfolios.assessment import person_name, sign_off_declaration
 from assay.portfolios.coverage import registration_coverage, unit_spec
 from assay.portfolios.models import (
@@ -90,9 +94,11 @@ class CriterionCard:
     def judgeable(self) -> bool:
         return self.kind != "range"
 
+    confirmed: bool = False  # any confirmed mapping, on this page of evidence or another
+
     @property
     def has_confirmed(self) -> bool:
-        return any(m.status == MappingStatus.CONFIRMED for m in self.mappings)
+        return self.confirmed or any(m.status == MappingStatus.CONFIRMED for m in self.mappings)
 
 
 @dataclass
@@ -127,7 +133,7 @@ class UnitScreen:
     can_assess: bool
     can_reopen: bool
     cards: list[CriterionCard]
-    items: list[ItemView]
+    items: Page[ItemView]
     history: list[HistoryLine]
     declaration: str
     credited: bool = False  # a unit without content, achieved by credit transfer (ADR 0010)
@@ -154,9 +160,19 @@ def _names(decisions: list[Decision]) -> dict[int, str]:
     return {d.actor_id: person_name(d.actor) for d in decisions}
 
 
-def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | None:
+EVIDENCE_ORDER = ("started_on", "pk")
+
+
+def unit_screen(
+    user: User,
+    registration_pk: int,
+    unit: str,
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> UnitScreen | None:
     """The unit screen of a registration the user may see (NotFound otherwise); None when
-    ``unit`` is not on its learning plan."""
+    ``unit`` is not on its learning plan. The evidence mapped or proposed for the unit comes
+    a page at a time (``cursor``, ``size``; a bad cursor raises InvalidInput)."""
     registration = registration_get(user, registration_pk)
     coverage = registration_coverage(registration).get(unit)
     if coverage is None:
@@ -188,15 +204,25 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
                     d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
                 )
             )
-    items = list(
-        EvidenceItem.objects.filter(registration=registration, mappings__unit_number=unit)
+    mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
+    items = paginate(
+        EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
+            "files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")
+        ),
+        EVIDENCE_ORDER,
+        cursor,
+        size,
+    )
+    confirmed = set(
+        mapped.filter(status=MappingStatus.CONFIRMED)
+        .values_list("target", flat=True)
         .distinct()
-        .prefetch_related("files", "mappings")
+        .order_by()
     )
     by_target: dict[str, list[CriterionMapping]] = {}
     views = []
     for item in items:
-        mine = [m for m in item.mappings.all() if m.unit_number == unit]
+        mine = list(item.unit_mappings)  # type: ignore[attr-defined]
         for m in mine:
             m.item = item  # the card shows the item; no query per mapping
             by_target.setdefault(m.target, []).append(m)
@@ -212,6 +238,7 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
             judged.get(s.target),
             by_target.get(s.target, []),
             rejected,
+            s.target in confirmed,
         )
         for s in unit_statements(spec)
     ]
@@ -226,7 +253,7 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
         can_assess=coverage.assessable and is_assessor_of(user, registration, unit),
         can_reopen=can_change_status(user, registration.centre),
         cards=cards,
-        items=views,
+        items=Page(views, items.next, items.previous, items.size),
         history=history,
         declaration=sign_off_declaration(user, registration, unit),
         credited=not coverage.assessable and unit in credited_units(registration),
