@@ -4,9 +4,9 @@ The latest judgement of each criterion and the latest evidence period of each un
 from the decision record, so what the engine sees is exactly what was decided, in order.
 
 Coverage is computed from aggregated rows (issue 12): per unit, target, status and context a
-count and the earliest few evidence ids (one windowed query), per unit and context the number
-of items relied on with their earliest start and latest end (one GROUP BY), and only the
-earliest few items relied on from a context a unit does not accept. Its cost does not grow with
+count, the earliest start and latest end and the earliest few evidence ids (one windowed
+query), and only when some evidence is relied on from a context a unit does not accept, the
+earliest few such items and their number (one more). Its cost does not grow with
 the number of evidence items. ``coverages_by_items`` is the item-by-item path it is tested
 against (tests/portfolios/test_coverage_aggregated.py).
 """
@@ -119,13 +119,13 @@ def coverages_of(
     tallies: dict[int, list[TargetTally]] = defaultdict(list)
     reliance: dict[int, list[RelianceTally]] = defaultdict(list)
     relied: dict[int, list[Relied]] = defaultdict(list)
+    outside: dict[tuple[int, str], int] = defaultdict(int)
     if numbers and any(reqs.values()):
         mappings = CriterionMapping.objects.filter(
             item__registration_id__in=ids, unit_number__in=numbers
         )
-        tallies = _tallies(mappings)
-        reliance = _reliance(mappings)
-        relied = _relied(mappings, reqs, reliance)
+        tallies, reliance = _tallies(mappings)
+        relied, outside = _relied(mappings, reqs, reliance)
     judged, spans = _judged_and_spans(ids)
     out: dict[int, dict[str, UnitCoverage]] = {}
     for r in registrations:
@@ -140,6 +140,7 @@ def coverages_of(
                 tallies[r.pk],
                 reliance[r.pk],
                 relied[r.pk],
+                outside[(r.pk, number)],
                 [Judgement(u, c, met) for (u, c), met in judged[r.pk].items() if u == number],
                 spans[r.pk].get(number),
             )
@@ -172,13 +173,18 @@ def _requirements(
     return out
 
 
-def _tallies(mappings: Any) -> dict[int, list[TargetTally]]:
+def _tallies(
+    mappings: Any,
+) -> tuple[dict[int, list[TargetTally]], dict[int, list[RelianceTally]]]:
     """One row per example: the earliest EXAMPLES items of each (registration, unit, target,
-    status, context, exception) group, each row carrying its group's count."""
+    status, context, exception) group, each row carrying its group's count, earliest start and
+    latest end; the confirmed groups' dates give each unit's reliance per context."""
     group = [F(name) for name in _GROUP]
     rows = (
         mappings.annotate(
             n=Window(Count("pk"), partition_by=group),
+            first=Window(Min("item__started_on"), partition_by=group),
+            last=Window(Max("item__ended_on"), partition_by=group),
             rank=Window(
                 RowNumber(),
                 partition_by=group,
@@ -186,66 +192,45 @@ def _tallies(mappings: Any) -> dict[int, list[TargetTally]]:
             ),
         )
         .filter(rank__lte=EXAMPLES)
-        .values_list(*_GROUP, "n", "item_id", "item__started_on")
+        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
         .order_by()
     )
     grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
-    for *key, n, item, started in rows:
-        grouped.setdefault(tuple(key), (n, []))[1].append(Example(str(item), started))
-    out: dict[int, list[TargetTally]] = defaultdict(list)
+    spans: dict[tuple[int, str, str, bool], tuple[Any, Any]] = {}
+    for reg, unit, target, status, context, exception, n, first, last, item, started in rows:
+        key = (reg, unit, target, status, context, bool(exception))
+        grouped.setdefault(key, (n, []))[1].append(Example(str(item), started))
+        if status == Status.CONFIRMED:
+            was = spans.get((reg, unit, context, bool(exception)), (first, last))
+            spans[(reg, unit, context, bool(exception))] = (min(was[0], first), max(was[1], last))
+    tallies: dict[int, list[TargetTally]] = defaultdict(list)
     for (reg, unit, target, status, context, exception), (n, examples) in grouped.items():
         examples.sort(key=lambda e: (e.start, int(e.id)))
-        out[reg].append(
+        tallies[reg].append(
             TargetTally(
                 unit,
                 target,
                 MappingStatus(status),
                 CONTEXTS[context],
-                bool(exception),
+                exception,
                 int(n),
                 tuple(examples),
             )
         )
-    return out
-
-
-def _reliance(mappings: Any) -> dict[int, list[RelianceTally]]:
-    """Per registration, unit and context: the items confirmed for the unit, their earliest
-    start and latest end (GROUP BY)."""
-    rows = (
-        mappings.filter(status=Status.CONFIRMED)
-        .values(
-            "item__registration_id", "unit_number", "item__context", "item__simulation_exception"
-        )
-        .annotate(
-            items=Count("item_id", distinct=True),
-            start=Min("item__started_on"),
-            end=Max("item__ended_on"),
-        )
-        .order_by()
-    )
-    out: dict[int, list[RelianceTally]] = defaultdict(list)
-    for row in rows:
-        out[row["item__registration_id"]].append(
-            RelianceTally(
-                row["unit_number"],
-                CONTEXTS[row["item__context"]],
-                bool(row["item__simulation_exception"]),
-                int(row["items"]),
-                row["start"],
-                row["end"],
-            )
-        )
-    return out
+    reliance: dict[int, list[RelianceTally]] = defaultdict(list)
+    for (reg, unit, context, exception), (start, end) in spans.items():
+        reliance[reg].append(RelianceTally(unit, CONTEXTS[context], exception, start, end))
+    return tallies, reliance
 
 
 def _relied(
     mappings: Any,
     reqs: dict[int, dict[str, UnitRequirements]],
     reliance: dict[int, list[RelianceTally]],
-) -> dict[int, list[Relied]]:
+) -> tuple[dict[int, list[Relied]], dict[tuple[int, str], int]]:
     """The earliest EXAMPLES items per registration and unit confirmed from a context the unit
-    does not accept, with their targets: one query, and none when there are none."""
+    does not accept, with their targets, and how many such items there are (the two dense
+    ranks of a row add up to that number plus one): one query, none when there are none."""
     groups = [
         Q(
             item__registration_id=reg,
@@ -259,22 +244,31 @@ def _relied(
         and not accepts(req, r.context, r.simulation_exception)
     ]
     out: dict[int, list[Relied]] = defaultdict(list)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
     if not groups:
-        return out
+        return out, counts
     outside = groups[0]
     for q in groups[1:]:
         outside |= q
+    per_unit = [F("item__registration_id"), F("unit_number")]
     rows = (
         mappings.filter(outside, status=Status.CONFIRMED)
         .annotate(
             rank=Window(
                 DenseRank(),
-                partition_by=[F("item__registration_id"), F("unit_number")],
+                partition_by=per_unit,
                 order_by=[F("item__started_on").asc(), F("item_id").asc()],
-            )
+            ),
+            back=Window(
+                DenseRank(),
+                partition_by=per_unit,
+                order_by=[F("item__started_on").desc(), F("item_id").desc()],
+            ),
         )
         .filter(rank__lte=EXAMPLES)
         .values_list(
+            "rank",
+            "back",
             "item__registration_id",
             "unit_number",
             "item_id",
@@ -287,12 +281,13 @@ def _relied(
         .order_by()
     )
     found: dict[tuple[int, str, int], tuple[Evidence, list[str]]] = {}
-    for reg, unit, item, target, context, started, ended, exception in rows:
+    for rank, back, reg, unit, item, target, context, started, ended, exception in rows:
+        counts[(reg, unit)] = rank + back - 1
         evidence = Evidence(str(item), CONTEXTS[context], started, ended, bool(exception))
         found.setdefault((reg, unit, item), (evidence, []))[1].append(target)
     for (reg, unit, _), (evidence, targets) in found.items():
         out[reg].append(Relied(evidence, unit, tuple(targets)))
-    return out
+    return out, counts
 
 
 def _judged_and_spans(

@@ -17,6 +17,7 @@ from assay.engines.coverage import (
     MappingStatus,
     RangeRequirement,
     UnitRequirements,
+    admissible,
     coverage_from_tallies,
     tally,
     unit_coverage,
@@ -82,8 +83,10 @@ def test_aggregated_equals_item_by_item(
 ) -> None:
     evidence, mappings = portfolio
     tallies, reliance, relied = tally(evidence, mappings)
+    outside = sum(1 for r in relied if r.unit == "301" and not admissible(req, r.evidence))
     expected = unit_coverage(req, evidence, mappings, judged, span_days)
-    assert coverage_from_tallies(req, tallies, reliance, relied, judged, span_days) == expected
+    found = coverage_from_tallies(req, tallies, reliance, relied, outside, judged, span_days)
+    assert found == expected
 
 
 def test_many_proposals_are_counted_not_listed() -> None:

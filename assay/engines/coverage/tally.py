@@ -1,13 +1,13 @@
 """Coverage of one unit from aggregated rows, so that its cost does not grow with the number
 of evidence items (issue 12).
 
-A database answers ``GROUP BY unit, target, status, context`` with a count and the earliest
-few evidence ids of each group (``TargetTally``), and ``GROUP BY unit, context`` over the
-confirmed mappings with the number of items and their earliest start and latest end
-(``RelianceTally``). With the earliest few items relied on from a context the unit does not
-accept (``Relied``), that is everything ``unit_coverage`` decides from: the decisions are
-exactly those of the item-by-item path (a property test holds the two equal), and
-``tally`` turns items and mappings into the same rows for that test.
+A database answers per unit, target, status and context with a count and the earliest few
+evidence ids of each group (``TargetTally``), and per unit and context with the earliest start
+and latest end of the confirmed items (``RelianceTally``). With the earliest few items relied
+on from a context the unit does not accept (``Relied``) and how many there are, that is
+everything ``unit_coverage`` decides from: the decisions are exactly those of the item-by-item
+path (a property test holds the two equal), and ``tally`` turns items and mappings into the
+same rows for that test.
 """
 
 from __future__ import annotations
@@ -66,13 +66,12 @@ class TargetTally:
 
 @dataclass(frozen=True, slots=True)
 class RelianceTally:
-    """The evidence items confirmed for any target of one unit, from one context: how many
-    items, the earliest start and the latest end among them."""
+    """Evidence items confirmed for a target of one unit, from one context (at least one):
+    the earliest start and the latest end among them."""
 
     unit: str
     context: Context
     simulation_exception: bool
-    items: int
     start: date
     end: date
 
@@ -92,14 +91,16 @@ def coverage_from_tallies(
     tallies: Iterable[TargetTally],
     reliance: Iterable[RelianceTally],
     relied_outside: Iterable[Relied],
+    outside_items: int,
     judgements: Iterable[Judgement],
     sufficient_span_days: int | None,
 ) -> UnitCoverage:
     """``unit_coverage`` of ``req`` from aggregated rows (rows of other units are ignored).
 
     ``relied_outside`` must hold the earliest ``EXAMPLES`` items (fewer when there are fewer)
-    confirmed for the unit from contexts it does not accept. A tally naming a target the unit
-    does not have raises ValueError, as the item-by-item path does.
+    confirmed for the unit from contexts it does not accept, and ``outside_items`` how many
+    such items there are. A tally naming a target the unit does not have raises ValueError, as
+    the item-by-item path does.
     """
     judged = _judgements(req, judgements)
     known = _targets(req)
@@ -143,9 +144,11 @@ def coverage_from_tallies(
             RangeState(rr.requirement, rr.select, covered, short, short == 0, explanation)
         )
 
-    mine = [r for r in reliance if r.unit == req.number and r.items]
-    used = [r for r in mine if accepts(req, r.context, r.simulation_exception)]
-    outside = sum(r.items for r in mine if not accepts(req, r.context, r.simulation_exception))
+    used = [
+        r
+        for r in reliance
+        if r.unit == req.number and accepts(req, r.context, r.simulation_exception)
+    ]
     shown = sorted(
         (
             r
@@ -155,7 +158,7 @@ def coverage_from_tallies(
         ),
         key=lambda r: evidence_order(r.evidence.start, r.evidence.id),
     )[:EXAMPLES]
-    problems = context_problems(req, [(r.evidence, r.targets) for r in shown], outside)
+    problems = context_problems(req, [(r.evidence, r.targets) for r in shown], outside_items)
     span = Span(min(r.start for r in used), max(r.end for r in used)) if used else None
     return assemble(req, criteria, ranges, problems, span, sufficient_span_days)
 
@@ -183,9 +186,7 @@ def tally(
         e = items[evidence_id]
         by_group[(unit, e.context, e.simulation_exception)].append(e)
     reliance = [
-        RelianceTally(
-            unit, context, exception, len(es), min(e.start for e in es), max(e.end for e in es)
-        )
+        RelianceTally(unit, context, exception, min(e.start for e in es), max(e.end for e in es))
         for (unit, context, exception), es in by_group.items()
     ]
     everyone = [
