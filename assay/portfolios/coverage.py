@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Q, Window
+from django.db import connection
+from django.db.models import Count, F, Func, Max, Min, Q, Window
 from django.db.models.functions import DenseRank, RowNumber
 
 from assay.engines.coverage import (
@@ -176,30 +177,17 @@ def _requirements(
 def _tallies(
     mappings: Any,
 ) -> tuple[dict[int, list[TargetTally]], dict[int, list[RelianceTally]]]:
-    """One row per example: the earliest EXAMPLES items of each (registration, unit, target,
-    status, context, exception) group, each row carrying its group's count, earliest start and
-    latest end; the confirmed groups' dates give each unit's reliance per context."""
-    group = [F(name) for name in _GROUP]
-    rows = (
-        mappings.annotate(
-            n=Window(Count("pk"), partition_by=group),
-            first=Window(Min("item__started_on"), partition_by=group),
-            last=Window(Max("item__ended_on"), partition_by=group),
-            rank=Window(
-                RowNumber(),
-                partition_by=group,
-                order_by=[F("item__started_on").asc(), F("item_id").asc()],
-            ),
-        )
-        .filter(rank__lte=EXAMPLES)
-        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
-        .order_by()
-    )
+    """Per (registration, unit, target, status, context, exception) group: its count, earliest
+    start, latest end and earliest EXAMPLES items; the confirmed groups' dates give each
+    unit's reliance per context."""
+    postgresql = connection.vendor == "postgresql"
+    rows = _tally_rows_postgresql(mappings) if postgresql else _tally_rows(mappings)
     grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
     spans: dict[tuple[int, str, str, bool], tuple[Any, Any]] = {}
-    for reg, unit, target, status, context, exception, n, first, last, item, started in rows:
+    for reg, unit, target, status, context, exception, n, first, last, earliest in rows:
         key = (reg, unit, target, status, context, bool(exception))
-        grouped.setdefault(key, (n, []))[1].append(Example(str(item), started))
+        found = grouped.setdefault(key, (n, []))[1]
+        found += [Example(str(item), started) for item, started in earliest]
         if status == Status.CONFIRMED:
             was = spans.get((reg, unit, context, bool(exception)), (first, last))
             spans[(reg, unit, context, bool(exception))] = (min(was[0], first), max(was[1], last))
@@ -221,6 +209,52 @@ def _tallies(
     for (reg, unit, context, exception), (start, end) in spans.items():
         reliance[reg].append(RelianceTally(unit, CONTEXTS[context], exception, start, end))
     return tallies, reliance
+
+
+def _tally_rows(mappings: Any) -> list[tuple[Any, ...]]:
+    """Per group: its key, count, earliest start, latest end and [(item, start)] of its
+    earliest EXAMPLES items, from one windowed query (one row per example)."""
+    group = [F(name) for name in _GROUP]
+    rows = (
+        mappings.annotate(
+            n=Window(Count("pk"), partition_by=group),
+            first=Window(Min("item__started_on"), partition_by=group),
+            last=Window(Max("item__ended_on"), partition_by=group),
+            rank=Window(
+                RowNumber(),
+                partition_by=group,
+                order_by=[F("item__started_on").asc(), F("item_id").asc()],
+            ),
+        )
+        .filter(rank__lte=EXAMPLES)
+        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
+        .order_by()
+    )
+    return [(*row[:-2], [(row[-2], row[-1])]) for row in rows]
+
+
+def _tally_rows_postgresql(mappings: Any) -> list[tuple[Any, ...]]:
+    """``_tally_rows`` as one GROUP BY on PostgreSQL, the earliest items as ordered arrays
+    cut to EXAMPLES: a plain aggregate, about twice as fast there as the windows."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    def earliest(column: str) -> Func:
+        ordered = ArrayAgg(column, order_by=("item__started_on", "item_id"))
+        return Func(ordered, template=f"(%(expressions)s)[1:{EXAMPLES}]")
+
+    rows = (
+        mappings.values(*_GROUP)
+        .annotate(
+            n=Count("pk"),
+            first=Min("item__started_on"),
+            last=Max("item__ended_on"),
+            items=earliest("item_id"),
+            starts=earliest("item__started_on"),
+        )
+        .values_list(*_GROUP, "n", "first", "last", "items", "starts")
+        .order_by()
+    )
+    return [(*row[:-2], list(zip(row[-2], row[-1], strict=True))) for row in rows]
 
 
 def _relied(
