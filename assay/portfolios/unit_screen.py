@@ -32,7 +32,7 @@ from assay.portfolios.models import (
     EvidenceItem,
     MappingStatus,
 )
-from assay.portfolios.selectors import registration_decisions
+from assay.portfolios.selectors import registration_decisions, standing_rejections
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
@@ -178,25 +178,30 @@ def unit_screen(
     if coverage is None:
         return None
     spec = unit_spec(registration, unit)
-    decisions = list(registration_decisions(registration))
+    # This unit's judgements, sign-offs and reopenings; not the confirmations, which grow
+    # with the portfolio (a standing rejection's reason is read from standing_rejections).
+    decisions = list(
+        registration_decisions(registration)
+        .filter(unit_number=unit)
+        .exclude(kind__in=[DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED])
+    )
+    last = (
+        Decision.objects.filter(registration=registration)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
     names = _names(decisions)
     judged: dict[str, Judged] = {}
-    rejected: dict[int, str] = {}
     history: list[HistoryLine] = []
     signed = False
     for d in decisions:
-        if d.unit_number != unit:
-            continue
         at = d.at[:16].replace("T", " ")
         if d.kind == DecisionKind.CRITERION_JUDGED:
             p: dict[str, Any] = d.payload
             judged[p["criterion"]] = Judged(
                 bool(p["met"]), p.get("feedback", ""), names[d.actor_id], at
             )
-        elif d.kind == DecisionKind.MAPPING_REJECTED:
-            rejected[d.payload["mapping"]] = d.payload.get("reason", "")
-        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
-            rejected.pop(d.payload["mapping"], None)
         elif d.kind in (DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED):
             signed = d.kind == DecisionKind.UNIT_SIGNED_OFF
             history.append(
@@ -204,6 +209,9 @@ def unit_screen(
                     d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
                 )
             )
+    rejected = {
+        pk: d.payload.get("reason", "") for pk, d in standing_rejections(registration).items()
+    }
     mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
     items = paginate(
         EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
@@ -248,7 +256,7 @@ def unit_screen(
         title=str(spec.get("title", "")),
         coverage=coverage,
         signed_off=signed,
-        seq=decisions[-1].seq if decisions else 0,
+        seq=last or 0,
         # A unit without content is not assessed here (ADR 0010): no acts, only its notice.
         can_assess=coverage.assessable and is_assessor_of(user, registration, unit),
         can_reopen=can_change_status(user, registration.centre),

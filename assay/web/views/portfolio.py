@@ -34,6 +34,7 @@ from assay.portfolios.selectors import (
     evidence_of,
     registration_decisions,
     registration_evidence,
+    standing_rejections,
 )
 from assay.portfolios.services import (
     authenticity_declare,
@@ -65,18 +66,16 @@ def _feedback(
     registration: Registration,
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Any], dict[int, Any]]:
     """The latest judgement per (unit, criterion), reopenings, and the rejection (with its
-    reason) of each mapping whose latest decision is a rejection."""
-    judged, reopened, rejected = {}, [], {}
-    for d in registration_decisions(registration):
+    reason) of each mapping that stands rejected. Confirmations are not read: the record
+    holds one per confirmed mapping and grows with the portfolio."""
+    judged, reopened = {}, []
+    kinds = [DecisionKind.CRITERION_JUDGED, DecisionKind.UNIT_REOPENED]
+    for d in registration_decisions(registration).filter(kind__in=kinds):
         if d.kind == DecisionKind.CRITERION_JUDGED:
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
-        elif d.kind == DecisionKind.UNIT_REOPENED:
+        else:
             reopened.append(d)
-        elif d.kind == DecisionKind.MAPPING_REJECTED:
-            rejected[d.payload["mapping"]] = d
-        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
-            rejected.pop(d.payload["mapping"], None)
-    return judged, reopened, rejected
+    return judged, reopened, standing_rejections(registration)
 
 
 @dataclass
