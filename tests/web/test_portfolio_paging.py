@@ -189,3 +189,15 @@ def test_api_pages_evidence_ids_and_decisions(world: World) -> None:
     assert decisions["items"] == [] and decisions["next"] is None
     assert client_for(world, "dora").get(f"{base}/portfolio").status_code == 404
     assert client_for(world, "dora").get(f"{base}/decisions").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["dora", "arthur", "sue"])
+@pytest.mark.parametrize("path", ["portfolio/", "units/401/"])
+def test_a_page_link_gives_strangers_nothing(world: World, who: str, path: str) -> None:
+    many(world, world.dan, 60)
+    body = client_for(world, "alice").get(url(world.dan, path)).content.decode()
+    cursor = re.search(r'href="\?[^"]*cursor=([^"&]+)', body)
+    assert cursor is not None
+    stranger = client_for(world, who)
+    assert stranger.get(url(world.dan, path) + "?cursor=" + cursor.group(1)).status_code == 404
+    assert stranger.get(url(world.dan, path) + "?cursor=bad").status_code == 404
