@@ -89,20 +89,18 @@ def registration_decisions(registration: Registration) -> QuerySet[Decision]:
 
 def standing_rejections(registration: Registration) -> dict[int, Decision]:
     """The rejection (with its reason) of each mapping that stands rejected now: the latest
-    ``mapping_rejected`` decision of each mapping whose status is rejected. Read without the
-    confirmations, so its cost follows the rejections, not the size of the portfolio."""
-    rejected = set(
-        CriterionMapping.objects.filter(
-            item__registration=registration, status=MappingStatus.REJECTED
-        ).values_list("pk", flat=True)
-    )
-    if not rejected:
-        return {}
-    out: dict[int, Decision] = {}
+    ``mapping_rejected`` decision of each mapping whose status is still rejected. Read
+    without the confirmations (and without scanning the mappings), so its cost follows the
+    rejections, not the size of the portfolio."""
+    latest: dict[int, Decision] = {}
     for d in registration_decisions(registration).filter(kind=DecisionKind.MAPPING_REJECTED):
-        if d.payload.get("mapping") in rejected:
-            out[d.payload["mapping"]] = d
-    return out
+        latest[d.payload["mapping"]] = d
+    if not latest:
+        return {}
+    standing = CriterionMapping.objects.filter(
+        pk__in=list(latest), status=MappingStatus.REJECTED
+    ).values_list("pk", flat=True)
+    return {pk: latest[pk] for pk in standing}
 
 
 def evidence_of(user: AnyUser, registration_pk: int) -> QuerySet[EvidenceItem]:
