@@ -221,12 +221,17 @@ def unit_screen(
         cursor,
         size,
     )
-    confirmed = set(
-        mapped.filter(status=MappingStatus.CONFIRMED)
-        .values_list("target", flat=True)
-        .distinct()
-        .order_by()
-    )
+    # Criteria with a confirmed mapping: the coverage counts them, unless some confirmed
+    # evidence is from a context the unit does not accept (then the rows say).
+    if coverage.context_problems:
+        confirmed = set(
+            mapped.filter(status=MappingStatus.CONFIRMED)
+            .values_list("target", flat=True)
+            .distinct()
+            .order_by()
+        )
+    else:
+        confirmed = {c.number for c in coverage.criteria if c.evidenced}
     by_target: dict[str, list[CriterionMapping]] = {}
     views = []
     for item in items:
