@@ -341,7 +341,7 @@ def test_reopen_form_carries_the_pages_seq_and_a_stale_page_is_refused(
 # unread notifications for base.html (1). The assessor's portfolio page adds the check that
 # they assess this candidate (2).
 PORTFOLIO_QUERIES = 22
-UNIT_QUERIES = 25  # the unit's decisions and the record's head, not the whole record
+UNIT_QUERIES = 24
 ASSESSOR_CHECK = 2
 
 

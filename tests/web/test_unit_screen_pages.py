@@ -31,10 +31,8 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 1, 1) + bytes(200)
 # The number of queries the old matrix page made for this world (measured on the commit before
-# the unit screen), plus one: the page now reads this unit's decisions and the record's head
-# instead of the whole record, which grows with every confirmation (issue 12). The cards must
-# not need more, however much evidence there is.
-QUERIES_BEFORE = 25
+# the unit screen); the cards must not need more, however much evidence there is.
+QUERIES_BEFORE = 24
 
 
 def client_for(world: World, username: str) -> Client:
