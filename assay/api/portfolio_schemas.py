@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from assay.api.schemas import PageOut
+
 
 class RegistrationPlanCompleteIn(Schema):
     have: list[str] = Field(default_factory=list, description="Units already achieved")
@@ -24,8 +26,12 @@ class RegistrationPlanCompleteIn(Schema):
 
 class CriterionOut(Schema):
     number: str
-    evidenced_by: list[str]
-    proposed_by: list[str]
+    evidenced_by: list[str] = Field(
+        description="The earliest 5 items confirmed for it from accepted contexts"
+    )
+    proposed_by: list[str] = Field(description="The earliest 5 items proposed for it")
+    evidenced_count: int = Field(description="How many items are confirmed for it, in all")
+    proposed_count: int = Field(description="How many items are proposed for it, in all")
     judged_met: bool | None
     done: bool
     missing: str | None
@@ -71,6 +77,10 @@ class PortfolioOut(Schema):
     rules_met: bool
     summary: str
     units: list[UnitCoverageOut]
+    evidence_count: int = Field(description="Evidence items in the portfolio")
+    evidence: PageOut[int] = Field(
+        description="A page of the evidence item ids, newest first (?cursor=, ?size=)"
+    )
 
 
 MethodName = Literal[

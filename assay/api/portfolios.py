@@ -13,7 +13,7 @@ import tempfile
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Status, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from assay.api import portfolio_schemas as p
 from assay.api import schemas as s
@@ -22,6 +22,7 @@ from assay.catalogue.planning import PlanCompletion, plan_complete
 from assay.engines.coverage import UnitCoverage, UnitProgress
 from assay.errors import NotFound
 from assay.files.digest import text_sha256
+from assay.keyset import paginate
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -87,6 +88,8 @@ def _unit(cov: UnitCoverage, progress: UnitProgress | None) -> dict[str, Any]:
                 "number": c.number,
                 "evidenced_by": list(c.evidenced_by),
                 "proposed_by": list(c.proposed_by),
+                "evidenced_count": c.evidenced,
+                "proposed_count": c.proposed,
                 "judged_met": c.judged_met,
                 "done": c.done,
                 "missing": c.missing,
@@ -115,14 +118,21 @@ def _unit(cov: UnitCoverage, progress: UnitProgress | None) -> dict[str, Any]:
 
 
 @router.get("registrations/{registration_id}/portfolio", response={200: p.PortfolioOut, **ERRORS})
-def portfolio(request: HttpRequest, registration_id: int) -> dict[str, Any]:
-    """Coverage of every planned unit: criteria and range states, what is missing, progress,
-    and the qualification over the signed-off units."""
+def portfolio(
+    request: HttpRequest, registration_id: int, page: Query[s.PageQuery]
+) -> dict[str, Any]:
+    """Coverage of every planned unit (criteria and range states with counts and the earliest
+    evidence ids, what is missing, progress), the qualification over the signed-off units,
+    and a page of the portfolio's evidence ids, newest first (``?cursor=``, ``?size=``)."""
     user = who(request)
     coverage, progress = portfolio_summary(user, registration_id)
     states = {u.unit: u for u in progress.units}
+    items = EvidenceItem.objects.filter(registration_id=registration_id)
+    ids = paginate(items.only("pk", "started_on"), ("-started_on", "-pk"), page.cursor, page.size)
     return {
         "registration_id": registration_id,
+        "evidence_count": items.count(),
+        "evidence": ids.map(lambda item: item.pk),
         "last_seq": last_seq(user, registration_id),
         "credits_achieved": progress.credits_achieved,
         "signed_off": list(progress.signed_off),
@@ -359,11 +369,14 @@ def reopen(request: HttpRequest, registration_id: int, unit: str, body: p.Reopen
 
 
 @router.get(
-    "registrations/{registration_id}/decisions", response={200: list[p.DecisionOut], **ERRORS}
+    "registrations/{registration_id}/decisions",
+    response={200: s.PageOut[p.DecisionOut], **ERRORS},
 )
-def decisions(request: HttpRequest, registration_id: int) -> list[dict[str, Any]]:
-    """The registration's append-only, hash-chained decision record, oldest first."""
-    return [_decision(row) for row in decisions_of(who(request), registration_id)]
+def decisions(request: HttpRequest, registration_id: int, page: Query[s.PageQuery]) -> Any:
+    """The registration's append-only, hash-chained decision record, oldest first, a page at a
+    time (``?cursor=`` from ``next`` or ``previous``, ``?size=`` 1–200)."""
+    rows = decisions_of(who(request), registration_id)
+    return paginate(rows, ("seq", "pk"), page.cursor, page.size).map(_decision)
 
 
 @router.get(

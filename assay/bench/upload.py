@@ -228,7 +228,6 @@ class MemoryWatch:
 def prepare_world() -> dict[str, Any]:
     """Migrate, import the catalogue, build the world; return what the client needs."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
 
@@ -237,13 +236,11 @@ def prepare_world() -> dict[str, Any]:
     from assay.catalogue.services import catalogue_import_library
     from assay.clock import today
     from assay.portfolios.services import evidence_add
-    from assay.registrations.links import candidate_account_link
 
     call_command("migrate", interactive=False, verbosity=0)
     catalogue_import_library()
     world = bench_world()
-    candidate = get_user_model().objects.create_user(username="bench-candidate")
-    candidate_account_link(by=world.admin, candidate=world.registration.candidate, user=candidate)
+    candidate = world.candidate  # the candidate's sign-in
     item = evidence_add(
         by=candidate,
         registration=world.registration,

@@ -2,6 +2,13 @@
 
 The latest judgement of each criterion and the latest evidence period of each unit are read
 from the decision record, so what the engine sees is exactly what was decided, in order.
+
+Coverage is computed from aggregated rows (issue 12): per unit, target, status and context a
+count, the earliest start and latest end and the earliest few evidence ids (one windowed
+query), and only when some evidence is relied on from a context a unit does not accept, the
+earliest few such items and their number (one more). Its cost does not grow with
+the number of evidence items. ``coverages_by_items`` is the item-by-item path it is tested
+against (tests/portfolios/test_coverage_aggregated.py).
 """
 
 from __future__ import annotations
@@ -11,15 +18,26 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from typing import Any
 
+from django.db import connection
+from django.db.models import Count, F, Func, Max, Min, Q, Window
+from django.db.models.functions import DenseRank, RowNumber
+
 from assay.engines.coverage import (
+    EXAMPLES,
     NO_CONTENT,
     Context,
     Evidence,
+    Example,
     Judgement,
     Mapping,
     MappingStatus,
+    RelianceTally,
+    Relied,
+    TargetTally,
     UnitCoverage,
     UnitRequirements,
+    accepts,
+    coverage_from_tallies,
     coverage_without_content,
     has_content,
     requirements_from_spec,
@@ -41,6 +59,7 @@ CONTEXTS = {
     "realistic_environment": Context.REALISTIC_ENVIRONMENT,
     "simulation": Context.SIMULATION,
 }
+_CONTEXT_NAMES = {engine: name for name, engine in CONTEXTS.items()}
 
 
 def unit_spec(registration: Registration, unit: str) -> dict[str, Any]:
@@ -90,8 +109,249 @@ def registration_coverage(
 def coverages_of(
     registrations: Sequence[Registration], units: AbcMapping[int, Iterable[str]]
 ) -> dict[int, dict[str, UnitCoverage]]:
-    """Coverage of ``units[registration.pk]`` for many registrations at once: three queries
-    whatever their number (evidence, mappings, judgements and spans), for caseload pages."""
+    """Coverage of ``units[registration.pk]`` for many registrations at once, from aggregated
+    rows: three queries whatever their number and the number of their evidence items (tallies,
+    reliance, judgements and spans), one more when evidence is relied on from a context a unit
+    does not accept."""
+    ids = [r.pk for r in registrations]
+    wanted = {pk: list(numbers) for pk, numbers in units.items()}
+    numbers = {n for ns in wanted.values() for n in ns}
+    reqs = _requirements(registrations, wanted)
+    tallies: dict[int, list[TargetTally]] = defaultdict(list)
+    reliance: dict[int, list[RelianceTally]] = defaultdict(list)
+    relied: dict[int, list[Relied]] = defaultdict(list)
+    outside: dict[tuple[int, str], int] = defaultdict(int)
+    if numbers and any(reqs.values()):
+        mappings = CriterionMapping.objects.filter(
+            item__registration_id__in=ids, unit_number__in=numbers
+        )
+        tallies, reliance = _tallies(mappings)
+        relied, outside = _relied(mappings, reqs, reliance)
+    judged, spans = _judged_and_spans(ids)
+    out: dict[int, dict[str, UnitCoverage]] = {}
+    for r in registrations:
+        mine: dict[str, UnitCoverage] = {}
+        for number in wanted.get(r.pk, ()):
+            req = reqs[r.pk].get(number)
+            if req is None:
+                mine[number] = coverage_without_content(number)  # ADR 0010: reported
+                continue
+            mine[number] = coverage_from_tallies(
+                req,
+                tallies[r.pk],
+                reliance[r.pk],
+                relied[r.pk],
+                outside[(r.pk, number)],
+                [Judgement(u, c, met) for (u, c), met in judged[r.pk].items() if u == number],
+                spans[r.pk].get(number),
+            )
+        out[r.pk] = mine
+    return out
+
+
+_GROUP = (
+    "item__registration_id",
+    "unit_number",
+    "target",
+    "status",
+    "item__context",
+    "item__simulation_exception",
+)
+
+
+def _requirements(
+    registrations: Sequence[Registration], wanted: AbcMapping[int, list[str]]
+) -> dict[int, dict[str, UnitRequirements]]:
+    """Each wanted unit's requirements (a unit without content is left out; unit_spec raises
+    InvalidInput for a unit the qualification does not have), built once per specification
+    and unit, not once per registration: a centre's learners share a handful of units."""
+    known: dict[tuple[int, str], UnitRequirements | None] = {}
+    out: dict[int, dict[str, UnitRequirements]] = {}
+    for r in registrations:
+        out[r.pk] = {}
+        for number in wanted.get(r.pk, ()):
+            req = _unit_requirements(r, number, known)
+            if req is not None:
+                out[r.pk][number] = req
+    return out
+
+
+def _tallies(
+    mappings: Any,
+) -> tuple[dict[int, list[TargetTally]], dict[int, list[RelianceTally]]]:
+    """Per (registration, unit, target, status, context, exception) group: its count, earliest
+    start, latest end and earliest EXAMPLES items; the confirmed groups' dates give each
+    unit's reliance per context."""
+    postgresql = connection.vendor == "postgresql"
+    rows = _tally_rows_postgresql(mappings) if postgresql else _tally_rows(mappings)
+    grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
+    spans: dict[tuple[int, str, str, bool], tuple[Any, Any]] = {}
+    for reg, unit, target, status, context, exception, n, first, last, earliest in rows:
+        key = (reg, unit, target, status, context, bool(exception))
+        found = grouped.setdefault(key, (n, []))[1]
+        found += [Example(str(item), started) for item, started in earliest]
+        if status == Status.CONFIRMED:
+            was = spans.get((reg, unit, context, bool(exception)), (first, last))
+            spans[(reg, unit, context, bool(exception))] = (min(was[0], first), max(was[1], last))
+    tallies: dict[int, list[TargetTally]] = defaultdict(list)
+    for (reg, unit, target, status, context, exception), (n, examples) in grouped.items():
+        examples.sort(key=lambda e: (e.start, int(e.id)))
+        tallies[reg].append(
+            TargetTally(
+                unit,
+                target,
+                MappingStatus(status),
+                CONTEXTS[context],
+                exception,
+                int(n),
+                tuple(examples),
+            )
+        )
+    reliance: dict[int, list[RelianceTally]] = defaultdict(list)
+    for (reg, unit, context, exception), (start, end) in spans.items():
+        reliance[reg].append(RelianceTally(unit, CONTEXTS[context], exception, start, end))
+    return tallies, reliance
+
+
+def _tally_rows(mappings: Any) -> list[tuple[Any, ...]]:
+    """Per group: its key, count, earliest start, latest end and [(item, start)] of its
+    earliest EXAMPLES items, from one windowed query (one row per example)."""
+    group = [F(name) for name in _GROUP]
+    rows = (
+        mappings.annotate(
+            n=Window(Count("pk"), partition_by=group),
+            first=Window(Min("item__started_on"), partition_by=group),
+            last=Window(Max("item__ended_on"), partition_by=group),
+            rank=Window(
+                RowNumber(),
+                partition_by=group,
+                order_by=[F("item__started_on").asc(), F("item_id").asc()],
+            ),
+        )
+        .filter(rank__lte=EXAMPLES)
+        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
+        .order_by()
+    )
+    return [(*row[:-2], [(row[-2], row[-1])]) for row in rows]
+
+
+def _tally_rows_postgresql(mappings: Any) -> list[tuple[Any, ...]]:
+    """``_tally_rows`` as one GROUP BY on PostgreSQL, the earliest items as ordered arrays
+    cut to EXAMPLES: a plain aggregate, about twice as fast there as the windows."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    def earliest(column: str) -> Func:
+        ordered = ArrayAgg(column, order_by=("item__started_on", "item_id"))
+        return Func(ordered, template=f"(%(expressions)s)[1:{EXAMPLES}]")
+
+    rows = (
+        mappings.values(*_GROUP)
+        .annotate(
+            n=Count("pk"),
+            first=Min("item__started_on"),
+            last=Max("item__ended_on"),
+            items=earliest("item_id"),
+            starts=earliest("item__started_on"),
+        )
+        .values_list(*_GROUP, "n", "first", "last", "items", "starts")
+        .order_by()
+    )
+    return [(*row[:-2], list(zip(row[-2], row[-1], strict=True))) for row in rows]
+
+
+def _relied(
+    mappings: Any,
+    reqs: dict[int, dict[str, UnitRequirements]],
+    reliance: dict[int, list[RelianceTally]],
+) -> tuple[dict[int, list[Relied]], dict[tuple[int, str], int]]:
+    """The earliest EXAMPLES items per registration and unit confirmed from a context the unit
+    does not accept, with their targets, and how many such items there are (the two dense
+    ranks of a row add up to that number plus one): one query, none when there are none."""
+    groups = [
+        Q(
+            item__registration_id=reg,
+            unit_number=r.unit,
+            item__context=_CONTEXT_NAMES[r.context],
+            item__simulation_exception=r.simulation_exception,
+        )
+        for reg, rows in reliance.items()
+        for r in rows
+        if (req := reqs.get(reg, {}).get(r.unit)) is not None
+        and not accepts(req, r.context, r.simulation_exception)
+    ]
+    out: dict[int, list[Relied]] = defaultdict(list)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    if not groups:
+        return out, counts
+    outside = groups[0]
+    for q in groups[1:]:
+        outside |= q
+    per_unit = [F("item__registration_id"), F("unit_number")]
+    rows = (
+        mappings.filter(outside, status=Status.CONFIRMED)
+        .annotate(
+            rank=Window(
+                DenseRank(),
+                partition_by=per_unit,
+                order_by=[F("item__started_on").asc(), F("item_id").asc()],
+            ),
+            back=Window(
+                DenseRank(),
+                partition_by=per_unit,
+                order_by=[F("item__started_on").desc(), F("item_id").desc()],
+            ),
+        )
+        .filter(rank__lte=EXAMPLES)
+        .values_list(
+            "rank",
+            "back",
+            "item__registration_id",
+            "unit_number",
+            "item_id",
+            "target",
+            "item__context",
+            "item__started_on",
+            "item__ended_on",
+            "item__simulation_exception",
+        )
+        .order_by()
+    )
+    found: dict[tuple[int, str, int], tuple[Evidence, list[str]]] = {}
+    for rank, back, reg, unit, item, target, context, started, ended, exception in rows:
+        counts[(reg, unit)] = rank + back - 1
+        evidence = Evidence(str(item), CONTEXTS[context], started, ended, bool(exception))
+        found.setdefault((reg, unit, item), (evidence, []))[1].append(target)
+    for (reg, unit, _), (evidence, targets) in found.items():
+        out[reg].append(Relied(evidence, unit, tuple(targets)))
+    return out, counts
+
+
+def _judged_and_spans(
+    ids: list[int],
+) -> tuple[dict[int, dict[tuple[str, str], bool]], dict[int, dict[str, int]]]:
+    """The latest judgement of each criterion and the latest sufficient span of each unit."""
+    judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
+    spans: dict[int, dict[str, int]] = defaultdict(dict)
+    for reg, kind, unit, payload in (
+        Decision.objects.filter(
+            registration_id__in=ids,
+            kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
+        )
+        .order_by("registration_id", "seq")
+        .values_list("registration_id", "kind", "unit_number", "payload")
+    ):
+        if kind == DecisionKind.CRITERION_JUDGED:
+            judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
+        else:
+            spans[reg][unit] = int(payload["sufficient_days"])
+    return judged, spans
+
+
+def coverages_by_items(
+    registrations: Sequence[Registration], units: AbcMapping[int, Iterable[str]]
+) -> dict[int, dict[str, UnitCoverage]]:
+    """``coverages_of`` item by item (every evidence item and mapping loaded): the reference
+    the aggregated read is tested against, not for pages."""
     ids = [r.pk for r in registrations]
     evidence: dict[int, dict[str, Evidence]] = defaultdict(dict)
     for pk, reg, context, started, ended, exception in EvidenceItem.objects.filter(
@@ -111,20 +371,7 @@ def coverages_of(
         item__registration_id__in=ids
     ).values_list("item__registration_id", "item_id", "unit_number", "target", "status"):
         mappings[reg].append(Mapping(str(item), unit, target, MappingStatus(status)))
-    judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
-    spans: dict[int, dict[str, int]] = defaultdict(dict)
-    for reg, kind, unit, payload in (
-        Decision.objects.filter(
-            registration_id__in=ids,
-            kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
-        )
-        .order_by("registration_id", "seq")
-        .values_list("registration_id", "kind", "unit_number", "payload")
-    ):
-        if kind == DecisionKind.CRITERION_JUDGED:
-            judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
-        else:
-            spans[reg][unit] = int(payload["sufficient_days"])
+    judged, spans = _judged_and_spans(ids)
     # Each unit's requirements are built once per specification, not once per registration.
     requirements: dict[tuple[int, str], UnitRequirements | None] = {}
     return {
@@ -141,7 +388,7 @@ def coverages_of(
     }
 
 
-def _requirements(
+def _unit_requirements(
     registration: Registration,
     number: str,
     known: dict[tuple[int, str], UnitRequirements | None],
@@ -171,7 +418,7 @@ def _unit_coverages(
         by_unit[m.unit].append(m)
     out = {}
     for number in numbers:
-        req = _requirements(registration, number, {} if known is None else known)
+        req = _unit_requirements(registration, number, {} if known is None else known)
         if req is None:
             out[number] = coverage_without_content(number)  # ADR 0010: reported, not raised
             continue

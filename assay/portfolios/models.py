@@ -52,6 +52,10 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["registration", "started_on", "pk"]
+        # A portfolio's pages of evidence (newest or oldest first) read straight from it.
+        indexes = [
+            models.Index(fields=["registration", "started_on", "id"], name="evidence_item_page")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.started_on}"

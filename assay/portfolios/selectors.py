@@ -15,7 +15,14 @@ from assay.engines.coverage import (
 from assay.errors import NotFound
 from assay.files.storage import open_evidence
 from assay.portfolios.coverage import registration_coverage
-from assay.portfolios.models import CriterionMapping, Decision, EvidenceFile, EvidenceItem
+from assay.portfolios.models import (
+    CriterionMapping,
+    Decision,
+    DecisionKind,
+    EvidenceFile,
+    EvidenceItem,
+    MappingStatus,
+)
 from assay.portfolios.records import signed_off_units
 from assay.registrations.models import Registration
 from assay.registrations.selectors import (
@@ -78,6 +85,22 @@ def registration_decisions(registration: Registration) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(registration=registration).select_related("actor").order_by("seq")
     )
+
+
+def standing_rejections(registration: Registration) -> dict[int, Decision]:
+    """The rejection (with its reason) of each mapping that stands rejected now: the latest
+    ``mapping_rejected`` decision of each mapping whose status is still rejected. Read
+    without the confirmations (and without scanning the mappings), so its cost follows the
+    rejections, not the size of the portfolio."""
+    latest: dict[int, Decision] = {}
+    for d in registration_decisions(registration).filter(kind=DecisionKind.MAPPING_REJECTED):
+        latest[d.payload["mapping"]] = d
+    if not latest:
+        return {}
+    standing = CriterionMapping.objects.filter(
+        pk__in=list(latest), status=MappingStatus.REJECTED
+    ).values_list("pk", flat=True)
+    return {pk: latest[pk] for pk in standing}
 
 
 def evidence_of(user: AnyUser, registration_pk: int) -> QuerySet[EvidenceItem]:

@@ -3,7 +3,9 @@ mapped or proposed for this unit, the files that can be previewed inline, the as
 declaration and the sign-off and reopening history.
 
 Built by ``unit_screen`` in a fixed number of queries whatever the size of the portfolio (the
-page, the htmx card swaps and the API's declaration read use it).
+page, the htmx card swaps and the API's declaration read use it). The evidence comes a page at
+a time (``cursor``, issue 12): the cards list the mappings of that page's items and count the
+rest from the aggregated coverage.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
+from django.db.models import Prefetch
 
 from assay.centres.permissions import can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
 from assay.errors import NotAllowed, NotFound
 from assay.files.digest import text_sha256
 from assay.files.storage import open_evidence
+from assay.keyset import Page, paginate
 from assay.portfolios.assessment import person_name, sign_off_declaration
 from assay.portfolios.coverage import registration_coverage, unit_spec
 from assay.portfolios.models import (
@@ -28,7 +32,7 @@ from assay.portfolios.models import (
     EvidenceItem,
     MappingStatus,
 )
-from assay.portfolios.selectors import registration_decisions
+from assay.portfolios.selectors import registration_decisions, standing_rejections
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
@@ -90,9 +94,11 @@ class CriterionCard:
     def judgeable(self) -> bool:
         return self.kind != "range"
 
+    confirmed: bool = False  # any confirmed mapping, on this page of evidence or another
+
     @property
     def has_confirmed(self) -> bool:
-        return any(m.status == MappingStatus.CONFIRMED for m in self.mappings)
+        return self.confirmed or any(m.status == MappingStatus.CONFIRMED for m in self.mappings)
 
 
 @dataclass
@@ -127,7 +133,7 @@ class UnitScreen:
     can_assess: bool
     can_reopen: bool
     cards: list[CriterionCard]
-    items: list[ItemView]
+    items: Page[ItemView]
     history: list[HistoryLine]
     declaration: str
     credited: bool = False  # a unit without content, achieved by credit transfer (ADR 0010)
@@ -154,33 +160,48 @@ def _names(decisions: list[Decision]) -> dict[int, str]:
     return {d.actor_id: person_name(d.actor) for d in decisions}
 
 
-def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | None:
+EVIDENCE_ORDER = ("started_on", "pk")
+
+
+def unit_screen(
+    user: User,
+    registration_pk: int,
+    unit: str,
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> UnitScreen | None:
     """The unit screen of a registration the user may see (NotFound otherwise); None when
-    ``unit`` is not on its learning plan."""
+    ``unit`` is not on its learning plan. The evidence mapped or proposed for the unit comes
+    a page at a time (``cursor``, ``size``; a bad cursor raises InvalidInput)."""
     registration = registration_get(user, registration_pk)
     coverage = registration_coverage(registration).get(unit)
     if coverage is None:
         return None
     spec = unit_spec(registration, unit)
-    decisions = list(registration_decisions(registration))
+    # This unit's judgements, sign-offs and reopenings; not the confirmations, which grow
+    # with the portfolio (a standing rejection's reason is read from standing_rejections).
+    decisions = list(
+        registration_decisions(registration)
+        .filter(unit_number=unit)
+        .exclude(kind__in=[DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED])
+    )
+    last = (
+        Decision.objects.filter(registration=registration)
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
     names = _names(decisions)
     judged: dict[str, Judged] = {}
-    rejected: dict[int, str] = {}
     history: list[HistoryLine] = []
     signed = False
     for d in decisions:
-        if d.unit_number != unit:
-            continue
         at = d.at[:16].replace("T", " ")
         if d.kind == DecisionKind.CRITERION_JUDGED:
             p: dict[str, Any] = d.payload
             judged[p["criterion"]] = Judged(
                 bool(p["met"]), p.get("feedback", ""), names[d.actor_id], at
             )
-        elif d.kind == DecisionKind.MAPPING_REJECTED:
-            rejected[d.payload["mapping"]] = d.payload.get("reason", "")
-        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
-            rejected.pop(d.payload["mapping"], None)
         elif d.kind in (DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED):
             signed = d.kind == DecisionKind.UNIT_SIGNED_OFF
             history.append(
@@ -188,15 +209,33 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
                     d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
                 )
             )
-    items = list(
-        EvidenceItem.objects.filter(registration=registration, mappings__unit_number=unit)
-        .distinct()
-        .prefetch_related("files", "mappings")
+    rejected = {
+        pk: d.payload.get("reason", "") for pk, d in standing_rejections(registration).items()
+    }
+    mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
+    items = paginate(
+        EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
+            "files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")
+        ),
+        EVIDENCE_ORDER,
+        cursor,
+        size,
     )
+    # Criteria with a confirmed mapping: the coverage counts them, unless some confirmed
+    # evidence is from a context the unit does not accept (then the rows say).
+    if coverage.context_problems:
+        confirmed = set(
+            mapped.filter(status=MappingStatus.CONFIRMED)
+            .values_list("target", flat=True)
+            .distinct()
+            .order_by()
+        )
+    else:
+        confirmed = {c.number for c in coverage.criteria if c.evidenced}
     by_target: dict[str, list[CriterionMapping]] = {}
     views = []
     for item in items:
-        mine = [m for m in item.mappings.all() if m.unit_number == unit]
+        mine = list(item.unit_mappings)  # type: ignore[attr-defined]
         for m in mine:
             m.item = item  # the card shows the item; no query per mapping
             by_target.setdefault(m.target, []).append(m)
@@ -212,6 +251,7 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
             judged.get(s.target),
             by_target.get(s.target, []),
             rejected,
+            s.target in confirmed,
         )
         for s in unit_statements(spec)
     ]
@@ -221,12 +261,12 @@ def unit_screen(user: User, registration_pk: int, unit: str) -> UnitScreen | Non
         title=str(spec.get("title", "")),
         coverage=coverage,
         signed_off=signed,
-        seq=decisions[-1].seq if decisions else 0,
+        seq=last or 0,
         # A unit without content is not assessed here (ADR 0010): no acts, only its notice.
         can_assess=coverage.assessable and is_assessor_of(user, registration, unit),
         can_reopen=can_change_status(user, registration.centre),
         cards=cards,
-        items=views,
+        items=Page(views, items.next, items.previous, items.size),
         history=history,
         declaration=sign_off_declaration(user, registration, unit),
         credited=not coverage.assessable and unit in credited_units(registration),

@@ -93,7 +93,7 @@ def test_candidate_and_assessor_through_the_api(world: dict[str, Any]) -> None:
     assert unit["state"] == "in-progress" and unit["reasons"] and unit["ranges"]
     assert portfolio["last_seq"] == seq + 2 and portfolio["signed_off"] == []
 
-    record = dan.get(f"{base}/decisions").json()
+    record = dan.get(f"{base}/decisions").json()["items"]
     assert [d["kind"] for d in record][-2:] == ["mapping_confirmed", "criterion_judged"]
     assert record[-1]["prev_hash"] == record[-2]["hash"]
 

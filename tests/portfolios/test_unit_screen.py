@@ -291,3 +291,20 @@ def test_api_bulk_acts_declaration_and_reasons(world: dict[str, Any]) -> None:
     assert "valid" in declared["text"] and "sufficient" in declared["text"]
     wrong = alice.post(f"{base}/sign-off", {"declaration_sha256": "0" * 64}, content_type=json)
     assert wrong.status_code == 422 and "declaration changed" in wrong.text
+
+
+def test_meetable_counts_confirmed_evidence_from_any_context(world: dict[str, Any]) -> None:
+    """A criterion confirmed only with evidence from a context 403 does not accept is still
+    offered for the bulk "met" (the service then refuses it with the context problem), as when
+    every mapping was read; with admissible evidence the coverage's counts say the same."""
+    w = world
+    from assay.portfolios.assessment import mapping_decide
+
+    drill = add(w, context="simulation")
+    real = add(w)
+    for item, target in ((drill, "1.1"), (real, "1.2")):
+        mapping = mapping_propose(by=w["dan"], item=item, unit="403", target=target)
+        mapping_decide(by=w["alice"], mapping=mapping, confirm=True)
+    screen = unit_screen(w["alice"], w["reg"].pk, "403")
+    assert screen is not None and screen.coverage.context_problems
+    assert [c.target for c in screen.meetable] == ["1.1", "1.2"]

@@ -164,6 +164,8 @@ def test_first_day_at_a_new_centre(
     page.get_by_role("button", name="Add evidence").click()
     expect(page.get_by_role("link", name="account.txt")).to_be_visible()
     targets = unit_targets(unit_spec(registration, "403"))
+    # The proposal form is loaded for this one item when the candidate opens it.
+    page.get_by_role("link", name=re.compile(r"^Propose criteria for evidence")).first.click()
     page.get_by_text("Propose for unit 403").first.click()
     form = page.locator("form", has=page.get_by_role("button", name="Propose mappings to unit 403"))
     boxes = form.get_by_role("checkbox")

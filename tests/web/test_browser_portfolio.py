@@ -47,7 +47,9 @@ def test_unit_403_from_empty_to_signed_off(
     expect(page.get_by_role("link", name="account.txt")).to_be_visible()
     assert EvidenceFile.objects.get().original_name == "account.txt"
 
-    page.get_by_text("Propose for unit 403").click()
+    # The proposal form is loaded for this one item when the candidate opens it.
+    page.get_by_role("link", name=re.compile(r"^Propose criteria for evidence")).first.click()
+    page.get_by_text("Propose for unit 403").first.click()
     form = page.locator("form", has=page.get_by_role("button", name="Propose mappings to unit 403"))
     boxes = form.get_by_role("checkbox")
     assert boxes.count() == len(targets)
@@ -79,4 +81,55 @@ def test_unit_403_from_empty_to_signed_off(
     page.goto(f"{live_server.url}{portfolio}")
     expect(page.locator("#unit-403")).to_contain_text("Signed off")
     expect(page.locator("#unit-403")).to_contain_text("100%")
+    assert errors == []
+
+
+def test_proposal_form_is_loaded_on_demand_on_a_phone(
+    live_server: Any,
+    dana: Registration,
+    browser: Browser,
+) -> None:
+    import datetime as dt
+
+    from assay.portfolios.services import evidence_add
+
+    dan = dana.candidate.user
+    items = [
+        evidence_add(
+            by=dan,
+            registration=dana,
+            method="reflective_account",
+            started_on=dt.date(2013, 1, day),
+            description=f"Account {day}",
+            context="real_job",
+        )
+        for day in (7, 8)
+    ]
+    targets = unit_targets(unit_spec(dana, "403"))
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors = page_errors(page)
+    portfolio = f"/registrations/{dana.pk}/portfolio/"
+    sign_in(page, live_server.url, "dan", portfolio)
+    # No criterion checkbox is on the page until the candidate opens one item's form.
+    expect(page.locator(".propose input[type=checkbox]")).to_have_count(0)
+    newest = items[-1]
+    page.get_by_role("link", name=f"Propose criteria for evidence {newest.pk}").click()
+    box = page.locator(f"#propose-{newest.pk}")
+    box.get_by_text("Propose for unit 403").click()
+    checks = box.get_by_role("checkbox")
+    expect(checks.first).to_be_visible()
+    assert page.url.endswith(portfolio)  # swapped in by htmx, not a page of its own
+    assert box.locator("form").count() >= 1
+    form = box.locator("form", has=page.get_by_role("button", name="Propose mappings to unit 403"))
+    assert form.get_by_role("checkbox").count() == len(targets)
+    form.get_by_role("checkbox").nth(0).check()
+    form.get_by_role("checkbox").nth(1).check()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    form.get_by_role("button", name="Propose mappings to unit 403").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Evidence {newest.pk} proposed")
+    assert set(CriterionMapping.objects.values_list("item_id", "target")) == {
+        (newest.pk, targets[0]),
+        (newest.pk, targets[1]),
+    }
     assert errors == []

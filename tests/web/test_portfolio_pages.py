@@ -91,7 +91,12 @@ def test_candidate_sees_progress_missing_and_evidence(world: World, page_text: A
     assert "What is missing next" in body
     assert f"criterion 1.1: evidence {world.item.pk} proposed, awaiting confirmation" in body
     assert "Alice watched me brief the team" in body
-    assert "Propose mappings to unit 401" in body and "Declare this is my own work" in body
+    assert "Declare this is my own work" in body
+    # The proposal form is loaded on demand for one item, not repeated for every item.
+    assert f"Propose criteria for evidence {world.item.pk}" in body
+    assert "Propose mappings to unit 401" not in body
+    propose = url(world, f"portfolio/evidence/{world.item.pk}/propose")
+    assert f'href="{propose}"' in body and f'hx-get="{propose}"' in body
 
 
 def test_registration_page_links_to_the_portfolio(world: World) -> None:

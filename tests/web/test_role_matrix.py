@@ -364,6 +364,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(SEES_DAN, {"candidate-self"}, 302),
         lambda w: {"unit": "401", "targets": ["1.2", "1.3"]},
     ),
+    # The proposal form loaded on demand: the candidate's alone to open.
+    "proposal form": Endpoint(
+        "get",
+        lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/propose",
+        expect(SEES_DAN, {"candidate-self"}, 200),
+    ),
     "witness page": Endpoint(
         "get",
         lambda w: f"/registrations/{w.dan.pk}/portfolio/evidence/{w.item.pk}/witness",
@@ -495,6 +501,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",
+        "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/propose",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/witness",
         "registrations/<int:pk>/mappings/<int:mapping_pk>/decide",
         "registrations/<int:pk>/units/<str:unit>/",

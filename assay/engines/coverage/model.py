@@ -14,6 +14,11 @@ from enum import StrEnum
 
 _RANGE_TARGET = re.compile(r"(\d+)([a-z])")
 
+# How many evidence ids a criterion or a context problem names before it gives a count: the
+# earliest few are what a person reads, and a portfolio of 10,000 items must not put 10,000
+# ids in a sentence (issue 12).
+EXAMPLES = 5
+
 
 class Context(StrEnum):
     """Where evidence was produced (handbook section 4: real job, realistic working
@@ -133,6 +138,12 @@ class Span:
     def days(self) -> int:
         """Elapsed days (0 when everything happened on one day)."""
         return (self.end - self.start).days
+
+
+def evidence_order(start: date, evidence_id: str) -> tuple[date, int, str]:
+    """Chronological order of evidence, ties in id order: numeric ids (the database's keys)
+    in number order, so a database ``ORDER BY started_on, id`` gives the same order."""
+    return (start, len(evidence_id), evidence_id)
 
 
 def range_target(target: str) -> tuple[str, str] | None:

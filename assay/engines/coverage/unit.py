@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import (
+    EXAMPLES,
     Context,
     Evidence,
     Judgement,
@@ -20,14 +21,25 @@ from .model import (
     MappingStatus,
     Span,
     UnitRequirements,
+    evidence_order,
     range_target,
 )
-from .words import NO_CONTENT, context_problem, criterion_missing, range_explanation, span_problem
+from .words import (
+    NO_CONTENT,
+    context_problem,
+    criterion_missing,
+    more_context_problems,
+    range_explanation,
+    span_problem,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class CriterionState:
-    """Done when judged met and backed by confirmed evidence; ``missing`` says what is next."""
+    """Done when judged met and backed by confirmed evidence; ``missing`` says what is next.
+
+    ``evidenced`` and ``proposed`` count the items; ``evidenced_by`` and ``proposed_by`` name
+    the earliest ``EXAMPLES`` of them (a page lists the rest a page at a time)."""
 
     number: str
     evidenced_by: tuple[str, ...]
@@ -35,6 +47,8 @@ class CriterionState:
     judged_met: bool | None
     done: bool
     missing: str | None
+    evidenced: int = 0
+    proposed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +118,14 @@ def coverage_without_content(number: str) -> UnitCoverage:
 
 def admissible(req: UnitRequirements, item: Evidence) -> bool:
     """From a context the unit accepts, or simulation staged as the unit's exception."""
-    if item.context in req.allowed_contexts:
+    return accepts(req, item.context, item.simulation_exception)
+
+
+def accepts(req: UnitRequirements, context: Context, simulation_exception: bool) -> bool:
+    """``admissible`` for any evidence of ``context`` with that exception flag."""
+    if context in req.allowed_contexts:
         return True
-    return (
-        item.context is Context.SIMULATION
-        and req.simulation_exception
-        and item.simulation_exception
-    )
+    return context is Context.SIMULATION and req.simulation_exception and simulation_exception
 
 
 def unit_coverage(
@@ -130,7 +145,7 @@ def unit_coverage(
     items = _by_id(evidence)
     mine = _mappings(req, items, mappings)
     judged = _judgements(req, judgements)
-    chronological = sorted(items.values(), key=lambda e: (e.start, e.id))
+    chronological = sorted(items.values(), key=lambda e: evidence_order(e.start, e.id))
     order = {e.id: i for i, e in enumerate(chronological)}
 
     by_target: dict[str, list[Mapping]] = defaultdict(list)
@@ -152,10 +167,12 @@ def unit_coverage(
     for number in req.criteria:
         evidenced = ids(number, MappingStatus.CONFIRMED, True)
         proposed = ids(number, MappingStatus.PROPOSED, False)
-        missing = criterion_missing(judged.get(number), evidenced, proposed)
         criteria.append(
-            CriterionState(
-                number, evidenced, proposed, judged.get(number), missing is None, missing
+            criterion_state(
+                number,
+                judged.get(number),
+                (evidenced[:EXAMPLES], len(evidenced)),
+                (proposed[:EXAMPLES], len(proposed)),
             )
         )
     ranges = []
@@ -170,13 +187,56 @@ def unit_coverage(
         )
 
     relied = [e for e in chronological if e.id in by_evidence]
-    problems = [
-        context_problem(req, e.id, e.context, _target_order(req, by_evidence[e.id]))
-        for e in relied
-        if not admissible(req, e)
-    ]
+    outside = [e for e in relied if not admissible(req, e)]
+    problems = context_problems(
+        req, [(e, by_evidence[e.id]) for e in outside[:EXAMPLES]], len(outside)
+    )
     used = [e for e in relied if admissible(req, e)]
     span = Span(min(e.start for e in used), max(e.end for e in used)) if used else None
+    return assemble(req, criteria, ranges, problems, span, sufficient_span_days)
+
+
+def criterion_state(
+    number: str,
+    judged: bool | None,
+    evidenced: tuple[tuple[str, ...], int],
+    proposed: tuple[tuple[str, ...], int],
+) -> CriterionState:
+    """One criterion from its judgement and (earliest ids, count) of confirmed admissible and
+    of proposed evidence."""
+    missing = criterion_missing(judged, evidenced[1], proposed[0], proposed[1])
+    return CriterionState(
+        number,
+        evidenced[0],
+        proposed[0],
+        judged,
+        missing is None,
+        missing,
+        evidenced[1],
+        proposed[1],
+    )
+
+
+def context_problems(
+    req: UnitRequirements, shown: list[tuple[Evidence, Iterable[str]]], total: int
+) -> list[str]:
+    """A sentence for each of the earliest items relied on from a context the unit does not
+    accept (with the targets they are relied on for), then the count of the rest."""
+    out = [context_problem(req, e.id, e.context, _target_order(req, t)) for e, t in shown]
+    if total > len(shown):
+        out.append(more_context_problems(req, total - len(shown)))
+    return out
+
+
+def assemble(
+    req: UnitRequirements,
+    criteria: list[CriterionState],
+    ranges: list[RangeState],
+    problems: list[str],
+    span: Span | None,
+    sufficient_span_days: int | None,
+) -> UnitCoverage:
+    """The unit's coverage from its parts: every reason, readiness and progress."""
     span_reason = span_problem(span, sufficient_span_days)
 
     reasons = [f"criterion {c.number}: {c.missing}" for c in criteria if c.missing]

@@ -48,15 +48,25 @@ def range_explanation(req: RangeRequirement, covered: Sequence[str]) -> str:
     return f"covers {join(list(covered))} of {where}; needs {short} more of {', '.join(left)}"
 
 
+def some(examples: Sequence[str], count: int) -> str:
+    """'3, 5 and 7', or '3, 5, 7, 9, 11 and 20 more' when ``count`` exceeds the examples."""
+    if count > len(examples):
+        return f"{', '.join(examples)} and {count - len(examples)} more"
+    return join(list(examples))
+
+
 def criterion_missing(
-    judged: bool | None, evidenced: Sequence[str], proposed: Sequence[str]
+    judged: bool | None, evidenced: int, proposed: Sequence[str], proposed_count: int
 ) -> str | None:
-    """What a criterion still needs, the next step first; None when done."""
+    """What a criterion still needs, the next step first; None when done. ``evidenced`` and
+    ``proposed_count`` are counts of items; ``proposed`` names the earliest few."""
     if judged is False:
         return "judged not yet met"
     if evidenced:
         return None if judged else "awaiting the assessor's judgement"
-    pending = f"{join(list(proposed))} proposed, awaiting confirmation" if proposed else ""
+    pending = (
+        f"{some(proposed, proposed_count)} proposed, awaiting confirmation" if proposed else ""
+    )
     if judged:  # a judgement whose evidence was since rejected has nothing to stand on
         return "judged met, but no confirmed evidence supports it" + (
             f" ({pending})" if pending else ""
@@ -81,6 +91,19 @@ def context_problem(
     return (
         f"evidence {evidence_id} is from {CONTEXT_WORDS[context]}{unflagged}; unit {req.number} "
         f"accepts {accepts} (relied on for {join(list(targets))})"
+    )
+
+
+def more_context_problems(req: UnitRequirements, more: int) -> str:
+    """The count of further evidence relied on from contexts the unit does not accept."""
+    if more == 1:
+        return (
+            f"1 more evidence item relied on for unit {req.number} is from a context it "
+            "does not accept"
+        )
+    return (
+        f"{more} more evidence items relied on for unit {req.number} are from contexts it "
+        "does not accept"
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path(E + "files", portfolio.evidence_attach, name="portfolio-attach"),
     path(E + "declare", portfolio.evidence_declare, name="portfolio-declare"),
     path(E + "map", portfolio.evidence_map, name="portfolio-map"),
+    path(E + "propose", portfolio.evidence_propose, name="portfolio-propose"),
     path(
         R + "mappings/<int:mapping_pk>/decide",
         unit_screen.mapping_decision,

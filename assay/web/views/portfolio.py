@@ -2,8 +2,13 @@
 
 Thin views: parse the form, call one service or selector, render. A registration the user may
 not see answers 404; an act their role does not allow answers 403 with the service's reason;
-bad input (a wrong-type file, a stale page) re-renders the page with the errors (400) and
-changes nothing. Evidence files download through ``evidence_file_open`` as attachments.
+bad input (a wrong-type file, a stale page, a bad page link) re-renders the page with the
+errors (400) and changes nothing. Evidence files download through ``evidence_file_open`` as
+attachments.
+
+The evidence is listed a page at a time, newest first (``?cursor=``, issue 12), and the
+candidate's proposal form (every criterion of every open unit) is loaded for one item when
+they open it: an htmx GET of the partial, or without JavaScript a page of its own.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from assay.engines.coverage import UnitCoverage, unit_statements
-from assay.errors import InvalidInput
-from assay.portfolios.coverage import registration_coverage, unit_spec
+from assay.engines.coverage import UnitCoverage, has_content, unit_statements
+from assay.errors import InvalidInput, NotAllowed
+from assay.keyset import Page, paginate
+from assay.portfolios.coverage import planned_units, registration_coverage, unit_spec
 from assay.portfolios.models import DecisionKind, EvidenceItem
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.selectors import (
@@ -28,6 +34,7 @@ from assay.portfolios.selectors import (
     evidence_of,
     registration_decisions,
     registration_evidence,
+    standing_rejections,
 )
 from assay.portfolios.services import (
     authenticity_declare,
@@ -59,18 +66,16 @@ def _feedback(
     registration: Registration,
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Any], dict[int, Any]]:
     """The latest judgement per (unit, criterion), reopenings, and the rejection (with its
-    reason) of each mapping whose latest decision is a rejection."""
-    judged, reopened, rejected = {}, [], {}
-    for d in registration_decisions(registration):
+    reason) of each mapping that stands rejected. Confirmations are not read: the record
+    holds one per confirmed mapping and grows with the portfolio."""
+    judged, reopened = {}, []
+    kinds = [DecisionKind.CRITERION_JUDGED, DecisionKind.UNIT_REOPENED]
+    for d in registration_decisions(registration).filter(kind__in=kinds):
         if d.kind == DecisionKind.CRITERION_JUDGED:
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
-        elif d.kind == DecisionKind.UNIT_REOPENED:
+        else:
             reopened.append(d)
-        elif d.kind == DecisionKind.MAPPING_REJECTED:
-            rejected[d.payload["mapping"]] = d
-        elif d.kind == DecisionKind.MAPPING_CONFIRMED:
-            rejected.pop(d.payload["mapping"], None)
-    return judged, reopened, rejected
+    return judged, reopened, standing_rejections(registration)
 
 
 @dataclass
@@ -84,6 +89,19 @@ class UnitCard:
     credited: bool = False  # by credit transfer; shown for a unit without content (ADR 0010)
 
 
+NEWEST_FIRST = ("-started_on", "-pk")
+
+
+def evidence_page(request: AuthedRequest, registration: Registration) -> tuple[Page[Any], str]:
+    """The page of evidence the request asks for (newest first), or the first page and the
+    reason when its page link is not valid (the caller answers 400)."""
+    items = registration_evidence(registration).prefetch_related("declarations")
+    try:
+        return paginate(items, NEWEST_FIRST, request.GET.get("cursor"), request.GET.get("size")), ""
+    except InvalidInput as exc:
+        return paginate(items, NEWEST_FIRST), " ".join(exc.errors.values())
+
+
 def _portfolio(
     request: AuthedRequest,
     pk: int,
@@ -95,7 +113,9 @@ def _portfolio(
     coverage = registration_coverage(registration)  # what portfolio_coverage reads
     signed = set(signed_off_units(registration))
     # Narrowed to what the user may see once, above; the reads below reuse that registration.
-    items = list(registration_evidence(registration).prefetch_related("declarations"))
+    items, page_error = evidence_page(request, registration)
+    if page_error:
+        status = 400
     judged, reopened, rejected = _feedback(registration)
     # Credit transfers matter only beside a unit without content: no query otherwise.
     blocked = any(not c.assessable for c in coverage.values())
@@ -107,8 +127,7 @@ def _portfolio(
             c,
             n in signed,
             round(c.progress * 100),
-            targets_of(registration, n),
-            n in credited,
+            credited=n in credited,
         )
         for n, c in coverage.items()
     ]
@@ -123,11 +142,13 @@ def _portfolio(
         "reg": registration,
         "units": cards,
         "items": items,
+        "page_error": page_error,
         "feedback": feedback,
         "reopened": reopened,
         "rejections": sorted(rejected.values(), key=lambda d: d.seq),
         "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
+        "can_propose": candidate and any(c.coverage.assessable and not c.signed_off for c in cards),
         "can_add": candidate or is_assessor_of(user, registration),
         "forms": {"evidence": EvidenceForm(), "declare": DeclareForm(), **(bound or {})},
         "bound": bound or {},
@@ -215,11 +236,64 @@ def evidence_declare(request: AuthedRequest, pk: int, item_pk: int) -> HttpRespo
     return submit(DeclareForm(request.POST), act, _again(request, pk, "declare"))
 
 
+@dataclass
+class ProposeUnit:
+    """One unit the candidate may still propose evidence for, with its targets."""
+
+    number: str
+    title: str
+    targets: list[tuple[str, str, str]]
+
+
+def _propose(
+    request: AuthedRequest,
+    pk: int,
+    item_pk: int,
+    bound: forms.Form | None = None,
+    bound_unit: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The proposal form for one item: the partial for htmx, else a page of its own."""
+    item = _item(request, pk, item_pk)
+    registration = item.registration
+    if not is_candidate(request.user, registration):
+        raise NotAllowed("only the candidate proposes mappings of their evidence")
+    signed = set(signed_off_units(registration))
+    units = []
+    for number in planned_units(registration):
+        spec = unit_spec(registration, number)
+        if number in signed or not has_content(spec):
+            continue
+        title = str(spec.get("title", ""))
+        units.append(ProposeUnit(number, title, targets_of(registration, number)))
+    context = {
+        "reg": registration,
+        "item": item,
+        "units": units,
+        "bound": {"map": bound} if bound is not None else {},
+        "bound_unit": bound_unit,
+        "ticked": set(request.POST.getlist("targets")),
+    }
+    partial = bool(request.headers.get("HX-Request")) and bound is None
+    template = "web/portfolio/_propose.html" if partial else "web/portfolio/propose.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@member_view
+def evidence_propose(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The candidate's proposal form for one item (criteria and range items of each open
+    unit), loaded on demand: htmx swaps the partial into the item, a plain link opens it as
+    a page."""
+    return _propose(request, pk, item_pk)
+
+
 @require_POST
 @member_view
 def evidence_map(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
     """The candidate proposes the item for the ticked criteria and range items of one unit
-    (``mapping_propose`` for each; all or none are kept)."""
+    (``mapping_propose`` for each; all or none are kept). Errors answer the item's proposal
+    page with the form's errors (400)."""
     item = _item(request, pk, item_pk)
     form = MapForm(request.POST)
     unit = request.POST.get("unit", "")
@@ -236,7 +310,7 @@ def evidence_map(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
         proposed = f"Evidence {item.pk} proposed for unit {unit}: {', '.join(targets)}."
         return done(request, proposed, "portfolio", pk=pk)
 
-    return submit(form, act, _again(request, pk, "map"))
+    return submit(form, act, lambda bound: _propose(request, pk, item_pk, bound, unit, status=400))
 
 
 @require_GET

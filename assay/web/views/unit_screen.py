@@ -5,6 +5,10 @@ Thin views over ``unit_screen`` (the read model) and one service each. With htmx
 the page, from which the form picks its own card (``hx-select``) and the summary, decision
 number and evidence panel out of band; an error answers 400 and is shown next to the control
 that caused it. Without JavaScript the forms post and redirect as before.
+
+The unit's evidence is shown a page at a time (``?cursor=``); the forms carry the page's cursor
+so that an act answers (or redirects to) the page the assessor was on. A bad page link answers
+400 with its reason.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from assay.errors import InvalidInput
 from assay.portfolios.assessment import (
     criterion_judge,
     mapping_decide,
@@ -54,10 +60,18 @@ def _page(
     notice: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    screen = unit_screen(request.user, pk, unit)
+    cursor = _cursor(request)
+    page_error = ""
+    try:
+        screen = unit_screen(request.user, pk, unit, cursor, request.GET.get("size"))
+    except InvalidInput as exc:
+        page_error, cursor, status = " ".join(exc.errors.values()), "", 400
+        screen = unit_screen(request.user, pk, unit)
     if screen is None:
         raise Http404(f"unit {unit} is not on this learning plan")
     context = {
+        "cursor": cursor,
+        "page_error": page_error,
         "s": screen,
         "reg": screen.registration,
         "unit": unit,
@@ -75,11 +89,23 @@ def unit_page(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
     return _page(request, pk, unit)
 
 
+def _cursor(request: AuthedRequest) -> str:
+    """The page of evidence shown: from the link, or from the form that was posted on it."""
+    return str(request.GET.get("cursor") or request.POST.get("cursor") or "")
+
+
 def _done(request: AuthedRequest, pk: int, unit: str, message: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return _page(request, pk, unit, notice=message)
     messages.success(request, message)
-    return redirect("portfolio-unit", pk=pk, unit=unit)
+    cursor = _cursor(request)
+    if not cursor:
+        return redirect("portfolio-unit", pk=pk, unit=unit)
+    query = QueryDict(mutable=True)
+    query["cursor"] = cursor
+    return redirect(
+        reverse("portfolio-unit", kwargs={"pk": pk, "unit": unit}) + "?" + query.urlencode()
+    )
 
 
 def _act(
