@@ -14,7 +14,9 @@ user opens them) and exports (the whole body streamed to the end). For each: the
 (``tracemalloc``, in a separate run so that tracing does not slow the timed runs). The centre
 then grows to 10 × N and every read is measured again; the ratios are printed last.
 
-Everything happens inside one transaction that is rolled back: the configured database is left
+After each build the tables are analysed (``ANALYZE``), as a live database's autovacuum would
+have done, so that the planner knows the rows are there. Everything happens inside one
+transaction that is rolled back: the configured database is left
 as it was (PostgreSQL is the one to measure on; SQLite works too).
 """
 
@@ -271,6 +273,11 @@ def _stage(
     refresh_progress(centre=world.centre.pk)
     refreshed = time.perf_counter() - began
     say(f"  progress rows of the centre computed in {refreshed:.1f} s")
+    # A live database's planner statistics follow its data (PostgreSQL's autovacuum analyses
+    # a table after enough changes); rows inserted in this uncommitted transaction would
+    # otherwise be planned as if the tables were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     stage = Stage(total, run.rows, run.seconds, peak, built, refreshed)
     for label, call in _reads(world):
         stage.reads.append(_measure(label, call, repeat))
