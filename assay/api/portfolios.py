@@ -48,6 +48,7 @@ from assay.registrations.selectors import registration_get
 
 router = Router(tags=["portfolios"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+PAGED_ERRORS = {400: s.Error, **ERRORS}  # 400: a page cursor that is not valid (any more)
 
 
 @router.post(
@@ -117,7 +118,9 @@ def _unit(cov: UnitCoverage, progress: UnitProgress | None) -> dict[str, Any]:
     }
 
 
-@router.get("registrations/{registration_id}/portfolio", response={200: p.PortfolioOut, **ERRORS})
+@router.get(
+    "registrations/{registration_id}/portfolio", response={200: p.PortfolioOut, **PAGED_ERRORS}
+)
 def portfolio(
     request: HttpRequest, registration_id: int, page: Query[s.PageQuery]
 ) -> dict[str, Any]:
@@ -370,7 +373,7 @@ def reopen(request: HttpRequest, registration_id: int, unit: str, body: p.Reopen
 
 @router.get(
     "registrations/{registration_id}/decisions",
-    response={200: s.PageOut[p.DecisionOut], **ERRORS},
+    response={200: s.PageOut[p.DecisionOut], **PAGED_ERRORS},
 )
 def decisions(request: HttpRequest, registration_id: int, page: Query[s.PageQuery]) -> Any:
     """The registration's append-only, hash-chained decision record, oldest first, a page at a

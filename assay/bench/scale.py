@@ -255,8 +255,11 @@ def _stage(
     say: Callable[[str], None],
 ) -> Stage:
     run = build_and_import(world.centre, world.qualification, n, by=world.admin)
-    peak = run.rss_peak / 2**20
-    say(f"  bulk import: {run.rows:,} rows in {run.seconds:.1f} s (process peak RSS {peak:.0f} MB)")
+    peak, before = run.rss_peak / 2**20, run.rss_before / 2**20
+    say(
+        f"  bulk import: {run.rows:,} rows in {run.seconds:.1f} s (the process's peak RSS "
+        f"{before:.0f} -> {peak:.0f} MB; the rolled-back build before it holds memory too)"
+    )
     began = time.perf_counter()
     plan_cohort(
         world.centre,

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from assay.catalogue.selectors import qualification_get, units_without_content
 from assay.cli.main import main
 from assay.engines.coverage import NO_CONTENT
+from assay.portfolios.models import EvidenceItem
 from tests.unit_content.conftest import api_client, every_unit, plan_one_unit, signed_in
 from tests.world import World
 
@@ -111,8 +113,13 @@ def test_the_candidate_sees_what_the_unit_is_and_no_form_to_map_to_it(world: Wor
         units=[PlanUnitInput("401", alice.pk), PlanUnitInput("310", alice.pk)],
         allow_units_without_content=True,
     )
-    html = signed_in(world.user("dan")).get(f"/registrations/{world.dan.pk}/portfolio/")
+    dan = signed_in(world.user("dan"))
+    html = dan.get(f"/registrations/{world.dan.pk}/portfolio/")
     body = html.content.decode()
     assert html.status_code == 200
     assert 'data-content-notice="310"' in body and NO_CONTENT in body
-    assert "Propose for unit 401" in body and "Propose for unit 310" not in body
+    # The proposal form is loaded for one item at a time (issue 12): it offers 401, never 310.
+    item = EvidenceItem.objects.filter(registration=world.dan).order_by("pk").first()
+    assert item is not None
+    form = dan.get(reverse("portfolio-propose", args=[world.dan.pk, item.pk])).content.decode()
+    assert "Propose for unit 401" in form and "Propose for unit 310" not in form

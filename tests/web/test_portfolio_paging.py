@@ -1,6 +1,7 @@
 """Portfolio pages a page at a time (issue 12): the candidate and the assessor see only their
 own portfolio's evidence across pages and in the on-demand proposal form, a bad page link is
-a 400 (422 in the API) and never a 500, and queries do not grow with the number of items."""
+a 400 (in the API: 400 for a cursor, 422 for a size) and never a 500, and queries do not
+grow with the number of items."""
 
 from __future__ import annotations
 
@@ -182,9 +183,10 @@ def test_api_pages_evidence_ids_and_decisions(world: World) -> None:
     unit = next(u for u in first["units"] if u["unit"] == "401")
     c12 = next(c for c in unit["criteria"] if c["number"] == "1.2")
     assert c12["proposed_count"] == 60 and len(c12["proposed_by"]) == 5
-    for bad in ("cursor=nope", "size=0"):
-        assert api.get(f"{base}/portfolio?{bad}").status_code == 422
-        assert api.get(f"{base}/decisions?{bad}").status_code == 422
+    # An edited page link is a bad request (400, as on every API list); a bad size is invalid.
+    for bad, status in (("cursor=nope", 400), ("size=0", 422)):
+        assert api.get(f"{base}/portfolio?{bad}").status_code == status
+        assert api.get(f"{base}/decisions?{bad}").status_code == status
     decisions = api.get(f"{base}/decisions?size=1").json()
     assert decisions["items"] == [] and decisions["next"] is None
     assert client_for(world, "dora").get(f"{base}/portfolio").status_code == 404
