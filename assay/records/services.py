@@ -156,21 +156,27 @@ def record_append(
     )
     try:
         with transaction.atomic():
-            row = ChainRecord.objects.create(
-                chain=name,
-                seq=record.seq,
-                kind=record.kind,
-                payload=dict(record.payload),
-                actor_id=by.pk if by is not None else None,
-                actor_name=record.actor,
-                at=record.at,
-                prev_hash=record.prev_hash,
-                hash=record.hash,
-            )
+            row = _row(name, record, by)
+            row.save(force_insert=True)
     except IntegrityError as error:
         raise InvalidInput({"record": STALE}) from error
     head_anchor(name, record.seq, record.hash, record.at)
     return row
+
+
+def _row(name: str, record: chain.Record, by: User | None) -> ChainRecord:
+    """The database row of an appended record (not saved)."""
+    return ChainRecord(
+        chain=name,
+        seq=record.seq,
+        kind=record.kind,
+        payload=dict(record.payload),
+        actor_id=by.pk if by is not None else None,
+        actor_name=record.actor,
+        at=record.at,
+        prev_hash=record.prev_hash,
+        hash=record.hash,
+    )
 
 
 def record_append_many(
@@ -201,19 +207,7 @@ def record_append_many(
             at=at,
             chain_id=name,
         )
-        rows.append(
-            ChainRecord(
-                chain=name,
-                seq=record.seq,
-                kind=record.kind,
-                payload=dict(record.payload),
-                actor_id=by.pk if by is not None else None,
-                actor_name=record.actor,
-                at=record.at,
-                prev_hash=record.prev_hash,
-                hash=record.hash,
-            )
-        )
+        rows.append(_row(name, record, by))
     try:
         with transaction.atomic():
             ChainRecord.objects.bulk_create(rows)
