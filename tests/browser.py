@@ -15,12 +15,15 @@ import fcntl
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 from assay.centres.models import Centre, Role
@@ -28,6 +31,34 @@ from assay.centres.services import ApprovalInput, approval_record, membership_gr
 from assay.demo.load import demo_load
 from assay.registrations.models import Registration
 from tests.factories import assessor_qualified, enrol_dana
+
+
+class SerialWSGIServer(ThreadedWSGIServer):
+    """The live server, one request inside the application at a time.
+
+    With the in-memory SQLite test database every server thread shares the test's one
+    connection (Django's ``connections_override``), so two requests the browser sends together
+    (an htmx check while a page loads) could meet on it and fail with "database table is
+    locked" — a fault of the test set-up, not of the product (a real install has a connection
+    per thread and WAL). Connections still get a thread each; only the application call is
+    serialised."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        def serial(environ: dict[str, Any], start_response: Any) -> Any:
+            with self._lock:  # the body is read and the response closed inside too
+                answer = application(environ, start_response)
+                try:
+                    return list(answer)
+                finally:
+                    if hasattr(answer, "close"):
+                        answer.close()
+
+        super().set_app(serial)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
