@@ -16,9 +16,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from assay import clock
 from assay.centres.models import Centre, Role
@@ -35,7 +35,7 @@ from assay.portfolios.models import (
     MappingStatus,
 )
 from assay.progress.materialise import OPEN, ensure_fresh, progress_of
-from assay.progress.models import RegistrationProgress
+from assay.progress.models import CaseloadTally, ProgressTally, RegistrationProgress
 from assay.registrations.dashboard import centre_get
 from assay.registrations.models import PlanUnit, Registration, Status
 from assay.registrations.selectors import registrations_visible_to
@@ -151,17 +151,24 @@ def _with_columns(rows: QuerySet[RegistrationProgress]) -> QuerySet[Registration
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    """A list's stored rows, and the same registrations (to find those without a row)."""
+    """A list's stored rows, and the counts the database keeps for exactly those rows
+    (``ProgressTally`` or ``CaseloadTally`` narrowed alike), or None to count the rows."""
 
     rows: QuerySet[RegistrationProgress]
-    registrations: QuerySet[Registration]
+    tally: QuerySet[Any] | None = None
 
 
 def _narrowed(registrations: QuerySet[Registration]) -> _Scope:
-    return _Scope(
-        RegistrationProgress.objects.filter(registration__in=registrations.values("pk")),
-        registrations,
-    )
+    return _Scope(RegistrationProgress.objects.filter(registration__in=registrations.values("pk")))
+
+
+def _counts(scope: _Scope, rows: QuerySet[RegistrationProgress], status: str | None) -> Any:
+    """(colour, how many) of the list: from the kept counts (a handful of rows whatever the
+    list's size) when the scope has them, else by counting the rows."""
+    if scope.tally is None:
+        return rows.order_by().values_list("rag").annotate(n=Count("pk"))
+    tally = scope.tally.filter(status=status) if status else scope.tally
+    return tally.order_by().values_list("rag").annotate(total=Sum("n"))
 
 
 def _list(
@@ -176,11 +183,11 @@ def _list(
 ) -> ProgressList:
     rag = _choice("rag", rag, (r.value for r in Rag))
     status = _choice("status", status, Status.values)
-    ensure_fresh(scope.rows, scope.registrations, today)
+    ensure_fresh(scope.rows, today)
     rows = scope.rows
     if status:
         rows = rows.filter(status=status)
-    counts = {colour: n for colour, n in rows.order_by().values_list("rag").annotate(n=Count("pk"))}
+    counts = {colour: n for colour, n in _counts(scope, rows, status)}
     if rag:
         rows = rows.filter(rag_rank=Rag(rag).rank)  # the ordering index's first column
     page = paginate(_with_columns(rows), ORDER, cursor, size)
@@ -205,14 +212,14 @@ def _caseload_scope(user: AnyUser) -> _Scope:
     assess — a subset of what they may read, so the stored rows are filtered directly (by the
     plan units' assessor index and the copied centre and status columns)."""
     if not user.is_authenticated:
-        return _Scope(RegistrationProgress.objects.none(), Registration.objects.none())
+        return _Scope(RegistrationProgress.objects.none(), CaseloadTally.objects.none())
     assessed = PlanUnit.objects.filter(assessor_id=user.pk).values("registration_id")
     centres = centre_ids_with_role(user, Role.ASSESSOR)
     return _Scope(
         RegistrationProgress.objects.filter(pk__in=assessed, centre_id__in=centres).filter(
             status__in=OPEN
         ),
-        Registration.objects.filter(_assessed_by(user), status__in=OPEN),
+        CaseloadTally.objects.filter(assessor_id=user.pk, centre_id__in=centres, status__in=OPEN),
     )
 
 
@@ -244,7 +251,7 @@ def _centre_scope(user: AnyUser, centre_pk: int) -> tuple[Centre, _Scope]:
     ):
         return centre, _Scope(
             RegistrationProgress.objects.filter(centre_id=centre.pk),
-            Registration.objects.filter(centre_id=centre.pk),
+            ProgressTally.objects.filter(centre_id=centre.pk),
         )
     return centre, _narrowed(registrations_visible_to(user).filter(centre=centre))
 
@@ -271,7 +278,7 @@ def centre_progress_rows(
     """Every row of ``centre_progress`` for the exports (CSV, XLSX, the CLI), in the page's
     order, streamed from a server-side cursor so that memory does not grow with the list."""
     centre, scope = _centre_scope(user, centre_pk)
-    ensure_fresh(scope.rows, scope.registrations, today)
+    ensure_fresh(scope.rows, today)
     rows = _with_columns(scope.rows).order_by(*ORDER).iterator(chunk_size=EXPORT_CHUNK)
     return centre, (_row(p, today) for p in rows)
 

@@ -6,9 +6,12 @@
   readers the caseload always used (``coverages_of``, ``signed_off_of``, ``credited_of``,
   ``open_activity_targets``): a fixed number of queries per chunk whatever its size, and each
   unit's requirements built once per (specification, unit), not once per registration.
-* ``ensure_fresh(registrations, today)`` — what every read calls first: recompute the dirty or
-  missing rows of its scope, recolour (pure engine on stored inputs, no coverage) the rows whose
-  stored colour is not valid on ``today``; two queries when nothing is stale.
+* ``ensure_fresh(rows, today)`` — what every read calls first: recompute the dirty rows of its
+  scope, recolour (pure engine on stored inputs, no coverage) the rows whose stored colour is
+  not valid on ``today``; one query when nothing is stale.
+
+Rows are never missing: a database trigger inserts a registration's row with the registration,
+and other triggers keep the copied columns and the per-colour counts (``triggers.py``).
 """
 
 from __future__ import annotations
@@ -69,32 +72,11 @@ def placeholder(r: Registration) -> RegistrationProgress:
 
 
 def mark_dirty(registration_ids: Iterable[int]) -> None:
-    """Mark these registrations' rows for recomputation (one UPDATE); a registration without a
-    row gets a dirty one, so that a refresh running meanwhile cannot leave it clean."""
+    """Mark these registrations' rows for recomputation (one UPDATE). Every registration has
+    its row from the moment it is inserted (a database trigger, ``triggers.py``)."""
     ids = set(registration_ids)
-    if not ids:
-        return
-    updated = RegistrationProgress.objects.filter(pk__in=ids).update(dirty=True)
-    if updated < len(ids):
-        made = set(RegistrationProgress.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        missing = Registration.objects.filter(pk__in=ids - made).select_related("candidate")
-        RegistrationProgress.objects.bulk_create(
-            [placeholder(r) for r in missing], ignore_conflicts=True
-        )
-
-
-def registration_changed(r: Registration) -> None:
-    """A saved registration: its row is dirty, and the copied columns the lists filter on
-    (centre, status, dates) are set at once, so no list misses it meanwhile."""
-    updated = RegistrationProgress.objects.filter(pk=r.pk).update(
-        dirty=True,
-        centre_id=r.centre_id,
-        status=r.status,
-        registered_on=r.registered_on,
-        end_date=r.end_date,
-    )
-    if not updated:
-        mark_dirty([r.pk])
+    if ids:
+        RegistrationProgress.objects.filter(pk__in=ids).update(dirty=True)
 
 
 def mark_dirty_where(rows: QuerySet[RegistrationProgress]) -> None:
@@ -280,16 +262,10 @@ def stale(today: dt.date) -> Q:
     return Q(dirty=True) | Q(rag_from__gt=today) | Q(rag_until__lt=today)
 
 
-def ensure_fresh(
-    rows: QuerySet[RegistrationProgress], registrations: QuerySet[Registration], today: dt.date
-) -> None:
-    """Bring a list up to date before it is read: ``rows`` are its stored rows, and
-    ``registrations`` the same registrations (for those without a row yet). Two queries when
-    nothing is stale, a fixed number per chunk otherwise."""
-    missing = list(
-        registrations.filter(progress_row__isnull=True).order_by().values_list("pk", flat=True)
-    )
-    recompute, recolour = list(missing), list[int]()
+def ensure_fresh(rows: QuerySet[RegistrationProgress], today: dt.date) -> None:
+    """Bring a list's stored ``rows`` up to date before it is read. One query when nothing is
+    stale, a fixed number per chunk otherwise."""
+    recompute, recolour = list[int](), list[int]()
     # One query, as a union of three index ranges ((centre, dirty), (centre, rag_from),
     # (centre, rag_until)) rather than one OR that reads every row of the list.
     columns = ("pk", "dirty", "rag_from")
@@ -317,5 +293,4 @@ __all__ = [
     "progress_of",
     "refresh_centre",
     "refresh_progress",
-    "registration_changed",
 ]

@@ -12,6 +12,7 @@ gets worse as days pass, and the pure ``rag_valid_until`` says until when it hol
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from assay.centres.models import Centre
@@ -81,7 +82,59 @@ class RegistrationProgress(models.Model):
             models.Index(fields=["centre", "dirty"], name="progress_centre_dirty"),
             models.Index(fields=["centre", "rag_from"], name="progress_centre_rag_from"),
             models.Index(fields=["centre", "rag_until"], name="progress_centre_rag_until"),
+            # The centre dashboard's candidates, by name (keyset).
+            models.Index(
+                fields=["centre", "last_name", "first_name", "registration"],
+                name="progress_centre_name",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"progress of registration {self.registration_id}: {self.rag}"
+
+
+class ProgressTally(models.Model):
+    """How many stored rows of a centre have each (status, colour): the counts above centre
+    progress and on the dashboard, read in one small query whatever the centre's size.
+
+    Kept by database triggers on ``RegistrationProgress`` (``triggers.py``), so every write
+    path — saves, bulk inserts, queryset updates, cascades — keeps it exact in the writing
+    transaction; ``assay progress refresh`` rebuilds it from the rows."""
+
+    # The related name lets the centre dashboard (a layer below) read the counts by status.
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="progress_tallies")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    rag = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "status", "rag"], name="progress_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.status} {self.rag}: {self.n}"
+
+
+class CaseloadTally(models.Model):
+    """How many of an assessor's registrations (one or more plan units assigned to them) at a
+    centre have each (status, colour): the caseload's counts. Kept by triggers on
+    ``RegistrationProgress`` and ``PlanUnit``, like ``ProgressTally``."""
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    rag = models.CharField(max_length=8)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessor", "centre", "status", "rag"], name="caseload_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor_id}@{self.centre_id} {self.status} {self.rag}: {self.n}"

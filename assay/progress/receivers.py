@@ -18,12 +18,7 @@ from django.db.models.signals import post_delete, post_save
 
 from assay.catalogue.models import Qualification, SpecFile
 from assay.portfolios.models import CriterionMapping, Decision, EvidenceItem
-from assay.progress.materialise import (
-    mark_dirty,
-    mark_dirty_where,
-    placeholder,
-    registration_changed,
-)
+from assay.progress.materialise import mark_dirty, mark_dirty_where
 from assay.progress.models import RegistrationProgress
 from assay.registrations.models import Candidate, PlanUnit, Registration, RplClaim
 from assay.registrations.signals import progress_inputs_changed
@@ -33,12 +28,10 @@ UID = "assay.progress"
 
 
 def _registration_saved(sender: Any, instance: Registration, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
-        return
-    if kwargs.get("created"):  # its row, dirty until the first read computes it
-        RegistrationProgress.objects.bulk_create([placeholder(instance)], ignore_conflicts=True)
-    else:
-        registration_changed(instance)
+    # A new registration's row comes with it (a database trigger, ``triggers.py``), dirty
+    # until the first read computes it; the trigger also copies changed centre, status, dates.
+    if not kwargs.get("raw") and not kwargs.get("created"):
+        mark_dirty([instance.pk])
 
 
 def _by_registration(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from assay.centres.models import Centre
 from assay.errors import InvalidInput
@@ -17,8 +17,12 @@ from assay.registrations.selectors import registrations_at
 from assay.users import AnyUser
 
 # The candidate list's order: by name, the registration's id last so that every row has one
-# place (a keyset page's cursor is the last row's name and id).
-CANDIDATE_ORDER = ("candidate__last_name", "candidate__first_name", "pk")
+# place (a keyset page's cursor is the last row's name and id). The names are the copies on the
+# registration's progress row (kept by a database trigger, assay/progress/triggers.py), whose
+# (centre, last name, first name, registration) index answers a page without sorting the
+# centre: the candidate's own columns live in another table, which no index can order with
+# the registration's id.
+CANDIDATE_ORDER = ("sort_last_name", "sort_first_name", "pk")
 # The API's order: the registrations as they were made. The centre's index on the registration
 # table answers it directly, so a page costs the same at any depth and any centre size, and a
 # client syncing a centre walks to the end and later resumes from its last cursor (the name
@@ -61,10 +65,12 @@ def centre_candidates(
 ) -> QuerySet[Registration]:
     """The registrations at ``centre`` the user may see, by name, candidate and qualification
     joined (never the spec's content), narrowed by ``narrow``."""
-    found = registrations_at(user, centre)
+    found = registrations_at(user, centre).filter(progress_row__centre_id=centre.pk)
     if narrow is not None:
         found = narrow.apply(found)
-    return found.order_by(*CANDIDATE_ORDER)
+    return found.annotate(
+        sort_last_name=F("progress_row__last_name"), sort_first_name=F("progress_row__first_name")
+    ).order_by(*CANDIDATE_ORDER)
 
 
 def centre_candidates_page(

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Sum
 from pydantic import Field
 
 from assay import clock
@@ -29,6 +30,7 @@ from assay.centres.permissions import (
     centres_visible_to,
     roles_at,
     roles_at_each,
+    sees_all_registrations_at,
 )
 from assay.engines.competence.deadlines import CompetenceStatus
 from assay.engines.entry.rules import approval_problem
@@ -239,10 +241,18 @@ def centre_dashboard(
 
 
 def _counts(user: AnyUser, centre: Centre) -> RegistrationCounts:
-    rows = registrations_at(user, centre).order_by().values("status").annotate(n=Count("pk"))
+    """Registrations by status: for someone who sees the whole centre, from the counts the
+    database keeps per centre, status and colour (``progress.ProgressTally``, a handful of rows
+    whatever the centre's size); for others, counted over what they may see."""
+    rows: Iterable[tuple[str, int]]
+    if sees_all_registrations_at(user, centre):
+        tallies = centre.progress_tallies.order_by().values_list("status")
+        rows = tallies.annotate(total=Sum("n"))
+    else:
+        rows = registrations_at(user, centre).order_by().values_list("status").annotate(Count("pk"))
     by_status = {status: 0 for status in Status.values}
-    for row in rows:
-        by_status[row["status"]] = row["n"]
+    for status, n in rows:
+        by_status[status] = n
     return RegistrationCounts(total=sum(by_status.values()), by_status=by_status)
 
 

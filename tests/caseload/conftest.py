@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 
 from assay.portfolios.models import CriterionMapping, DecisionKind, EvidenceItem
 from assay.portfolios.records import decision_append, registration_lock
 from assay.portfolios.services import evidence_add, evidence_file_attach
+from assay.progress import triggers
 from assay.registrations.models import Registration
 from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.services import registration_create
@@ -72,3 +73,9 @@ def sign_off(by: Any, reg: Registration, unit: str) -> None:
             unit=unit,
             payload={},
         )
+
+
+def assert_tallies_exact() -> None:
+    """The counts the triggers keep equal a count of the stored rows (``triggers.py``)."""
+    with connection.cursor() as cursor:
+        assert triggers.stored_tallies(cursor) == triggers.tallies_from_rows(cursor)
