@@ -22,8 +22,9 @@ def progress() -> None:
 )
 def refresh(centre_key: str | None) -> None:
     """Recompute every registration's progress row from its evidence, judgements, sign-offs,
-    credits and targets (the pages do this for changed rows on their own; run it after loading
-    data around the services, or to rebuild the table)."""
+    credits and targets, and rebuild the counts per colour from the rows (the pages do this
+    for changed rows on their own; run it after loading data around the services, or to
+    rebuild the table)."""
     from assay.cli.acting import domain_errors
     from assay.progress.materialise import refresh_centre
 

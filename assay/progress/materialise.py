@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from assay import clock
@@ -32,6 +32,7 @@ from assay.engines.progress import Progress, UnitTarget, rag_status, rag_valid_u
 from assay.errors import NotFound
 from assay.portfolios.coverage import coverages_of
 from assay.portfolios.records import signed_off_of
+from assay.progress import triggers
 from assay.progress.models import RegistrationProgress
 from assay.registrations.models import PlanUnit, Registration, Status
 from assay.registrations.selectors import credited_of
@@ -230,15 +231,20 @@ def refresh_progress(
 
 def refresh_centre(key: str | None, today: dt.date | None = None) -> int:
     """``refresh_progress`` of the centre with this number (or id), or of every registration
-    when ``key`` is None (``assay progress refresh``); NotFound for an unknown centre."""
+    when ``key`` is None, then the kept counts rebuilt from the rows (``assay progress
+    refresh``); NotFound for an unknown centre."""
     if key is None:
-        return refresh_progress(today=today)
-    centre = Centre.objects.filter(number=key).first()
-    if centre is None and key.isdigit():
-        centre = Centre.objects.filter(pk=int(key)).first()
-    if centre is None:
-        raise NotFound(f"no centre {key!r}")
-    return refresh_progress(centre=centre.pk, today=today)
+        done = refresh_progress(today=today)
+    else:
+        centre = Centre.objects.filter(number=key).first()
+        if centre is None and key.isdigit():
+            centre = Centre.objects.filter(pk=int(key)).first()
+        if centre is None:
+            raise NotFound(f"no centre {key!r}")
+        done = refresh_progress(centre=centre.pk, today=today)
+    with transaction.atomic(), connection.cursor() as cursor:
+        triggers.rebuild_tallies(cursor)
+    return done
 
 
 def _recolour(ids: Sequence[int], today: dt.date) -> None:

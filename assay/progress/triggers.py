@@ -13,10 +13,12 @@ The database runs these in the writing statement's own transaction, whatever wro
   (assessor, centre, status, colour), an assessor counting a registration once however many of
   its plan units they hold.
 
-PostgreSQL fires the plan-unit triggers ``BEFORE`` each row, because only then does a trigger's
-query see the rows the same statement already wrote (an ``AFTER`` row trigger runs when the whole
-statement is done, so two units of one assessor inserted together would each see the other).
-SQLite runs every row trigger as the row is written.
+SQLite runs row triggers as each row is written. PostgreSQL runs statement triggers over the
+statement's transition tables (``old_rows``/``new_rows``): one count update per key per
+statement, since a count row updated once per row of a 20,000-row statement keeps 20,000
+versions of itself in the transaction for every later update to walk; and a pair (registration,
+assessor) is counted from the whole statement's rows, so several units of one assessor written
+together count once.
 
 ``rebuild_tallies`` recomputes both counts from the rows (the migration and ``assay progress
 refresh`` call it); ``tallies_from_rows`` is the same count without writing, for checks.
@@ -57,56 +59,62 @@ _PLACEHOLDER = {
 }
 
 
-def _placeholder_insert(vendor: str) -> str:
+def _placeholder_select(vendor: str, registration: str) -> str:
+    """INSERT of a dirty row for each registration ``registration`` (an alias or NEW) names,
+    with its candidate joined as ``c``; the caller appends FROM/WHERE."""
     json, true = ("'[]'::jsonb", "TRUE") if vendor == "postgresql" else ("'[]'", "1")
     columns = ", ".join(_PLACEHOLDER)
     values = ", ".join(v.format(json=json, true=true) for v in _PLACEHOLDER.values())
+    r = registration
     return f"""
     INSERT INTO {PROGRESS} (registration_id, centre_id, status, registered_on, end_date,
         last_name, first_name, {columns})
-    SELECT NEW.id, NEW.centre_id, NEW.status, NEW.registered_on, NEW.end_date,
-        c.last_name, c.first_name, {values}
-    FROM {CANDIDATE} c WHERE c.id = NEW.candidate_id
-    ON CONFLICT (registration_id) DO NOTHING;"""
+    SELECT {r}.id, {r}.centre_id, {r}.status, {r}.registered_on, {r}.end_date,
+        c.last_name, c.first_name, {values}"""
 
 
-def _add(table: str, key: str, source: str, sign: str, where: str) -> str:
-    """Add ``sign`` 1 to the counts of ``table`` for the (key...) rows ``source`` selects."""
+COPIED = ("centre_id", "status", "registered_on", "end_date")
+COUNTED = ("centre_id", "status", "rag")
+NAMES = ("last_name", "first_name")
+TALLY_KEY = "centre_id, status, rag"
+CASELOAD_KEY = "assessor_id, centre_id, status, rag"
+
+
+def _upsert(table: str, key: str, select: str) -> str:
+    """Add the counts ``select`` gives (key columns, then a signed count) to ``table``."""
     return f"""
-    INSERT INTO {table} ({key}, n) SELECT DISTINCT {source}, {sign}1 {where}
+    INSERT INTO {table} ({key}, n) {select}
     ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n;"""
 
 
-def _progress_counts(row: str, sign: str) -> str:
+# --- SQLite: row triggers, run as each row is written -------------------------------------------
+
+
+def _sqlite_row_counts(row: str, sign: str) -> str:
     """Count the progress row ``row`` (NEW or OLD) in both tallies with ``sign``."""
-    return _add(
-        TALLY,
-        "centre_id, status, rag",
-        f"{row}.centre_id, {row}.status, {row}.rag",
-        sign,
-        "WHERE 1 = 1",
-    ) + _add(
+    r = row
+    return _upsert(
+        TALLY, TALLY_KEY, f"SELECT {r}.centre_id, {r}.status, {r}.rag, {sign}1 WHERE 1 = 1"
+    ) + _upsert(
         CASELOAD,
-        "assessor_id, centre_id, status, rag",
-        f"u.assessor_id, {row}.centre_id, {row}.status, {row}.rag",
-        sign,
-        f"FROM {PLAN_UNIT} u WHERE u.registration_id = {row}.registration_id "
+        CASELOAD_KEY,
+        f"SELECT DISTINCT u.assessor_id, {r}.centre_id, {r}.status, {r}.rag, {sign}1 "
+        f"FROM {PLAN_UNIT} u WHERE u.registration_id = {r}.registration_id "
         "AND u.assessor_id IS NOT NULL",
     )
 
 
-def _assessor_counts(row: str, sign: str) -> str:
+def _sqlite_assessor_counts(row: str, sign: str) -> str:
     """Count the registration of plan unit ``row`` for its assessor with ``sign``."""
-    return _add(
+    return _upsert(
         CASELOAD,
-        "assessor_id, centre_id, status, rag",
-        f"{row}.assessor_id, p.centre_id, p.status, p.rag",
-        sign,
+        CASELOAD_KEY,
+        f"SELECT {row}.assessor_id, p.centre_id, p.status, p.rag, {sign}1 "
         f"FROM {PROGRESS} p WHERE p.registration_id = {row}.registration_id",
     )
 
 
-def _alone(row: str) -> str:
+def _sqlite_alone(row: str) -> str:
     """No other plan unit of ``row``'s registration has ``row``'s assessor."""
     return (
         f"{row}.assessor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {PLAN_UNIT} o "
@@ -115,122 +123,255 @@ def _alone(row: str) -> str:
     )
 
 
-def _changed(columns: tuple[str, ...], distinct: str) -> str:
-    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in columns)
+def _sqlite_changed(columns: tuple[str, ...]) -> str:
+    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
 
 
-COPIED = ("centre_id", "status", "registered_on", "end_date")
-COUNTED = ("centre_id", "status", "rag")
-NAMES = ("last_name", "first_name")
-
-
-def _bodies(vendor: str) -> list[tuple[str, str, str, str, str]]:
-    """(name, timing, event, table, condition, body) of each trigger, minus the timing for
-    plan units, which depends on the vendor."""
-    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
-    true = "TRUE" if vendor == "postgresql" else "1"
+def _sqlite_sql() -> list[str]:
     copy = ", ".join(f"{c} = NEW.{c}" for c in COPIED)
     names = ", ".join(f"{c} = NEW.{c}" for c in NAMES)
-    return [
-        ("progress_registration_added", "INSERT", REGISTRATION, "", _placeholder_insert(vendor)),
+    moved = _sqlite_changed(("registration_id", "assessor_id"))
+    triggers = [
+        (
+            "progress_registration_added",
+            f"INSERT ON {REGISTRATION}",
+            "",
+            _placeholder_select("sqlite", "NEW")
+            + f" FROM {CANDIDATE} c WHERE c.id = NEW.candidate_id"
+            " ON CONFLICT (registration_id) DO NOTHING;",
+        ),
         (
             "progress_registration_changed",
-            "UPDATE",
-            REGISTRATION,
-            _changed(COPIED, distinct),
-            f"UPDATE {PROGRESS} SET {copy}, dirty = {true} WHERE registration_id = NEW.id;",
+            f"UPDATE ON {REGISTRATION}",
+            _sqlite_changed(COPIED),
+            f"UPDATE {PROGRESS} SET {copy}, dirty = 1 WHERE registration_id = NEW.id;",
         ),
         (
             "progress_candidate_renamed",
-            "UPDATE",
-            CANDIDATE,
-            _changed(NAMES, distinct),
+            f"UPDATE ON {CANDIDATE}",
+            _sqlite_changed(NAMES),
             f"UPDATE {PROGRESS} SET {names} WHERE registration_id IN "
             f"(SELECT id FROM {REGISTRATION} WHERE candidate_id = NEW.id);",
         ),
-        ("progress_row_added", "INSERT", PROGRESS, "", _progress_counts("NEW", "+")),
+        ("progress_row_added", f"INSERT ON {PROGRESS}", "", _sqlite_row_counts("NEW", "+")),
         (
             "progress_row_changed",
-            "UPDATE",
-            PROGRESS,
-            _changed(COUNTED, distinct),
-            _progress_counts("OLD", "-") + _progress_counts("NEW", "+"),
+            f"UPDATE ON {PROGRESS}",
+            _sqlite_changed(COUNTED),
+            _sqlite_row_counts("OLD", "-") + _sqlite_row_counts("NEW", "+"),
         ),
-        ("progress_row_removed", "DELETE", PROGRESS, "", _progress_counts("OLD", "-")),
+        ("progress_row_removed", f"DELETE ON {PROGRESS}", "", _sqlite_row_counts("OLD", "-")),
+        # An assessor's first unit on a registration counts it, their last one uncounts it; the
+        # row is already written when an AFTER trigger runs, so "alone" excludes it by id.
+        (
+            "progress_plan_unit_added",
+            f"INSERT ON {PLAN_UNIT}",
+            _sqlite_alone("NEW"),
+            _sqlite_assessor_counts("NEW", "+"),
+        ),
+        (
+            "progress_plan_unit_removed",
+            f"DELETE ON {PLAN_UNIT}",
+            _sqlite_alone("OLD"),
+            _sqlite_assessor_counts("OLD", "-"),
+        ),
+        (
+            "progress_plan_unit_moved_out",
+            f"UPDATE ON {PLAN_UNIT}",
+            f"({moved}) AND {_sqlite_alone('OLD')}",
+            _sqlite_assessor_counts("OLD", "-"),
+        ),
+        (
+            "progress_plan_unit_moved_in",
+            f"UPDATE ON {PLAN_UNIT}",
+            f"({moved}) AND {_sqlite_alone('NEW')}",
+            _sqlite_assessor_counts("NEW", "+"),
+        ),
     ]
-
-
-def _plan_unit_sql(vendor: str) -> list[str]:
-    """The plan-unit triggers: an assessor's first unit on a registration counts it, their last
-    one leaving uncounts it."""
-    distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
-    moved = _changed(("registration_id", "assessor_id"), distinct)
-    if vendor == "postgresql":
-        return [
-            f"""CREATE FUNCTION progress_plan_unit() RETURNS trigger AS $$
-            BEGIN
-              IF TG_OP IN ('DELETE', 'UPDATE') AND {_alone("OLD")} THEN
-                {_assessor_counts("OLD", "-")}
-              END IF;
-              IF TG_OP IN ('INSERT', 'UPDATE') AND {_alone("NEW")} THEN
-                {_assessor_counts("NEW", "+")}
-              END IF;
-              IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-              RETURN NEW;
-            END $$ LANGUAGE plpgsql;""",
-            f"""CREATE TRIGGER progress_plan_unit_written BEFORE INSERT OR DELETE ON {PLAN_UNIT}
-            FOR EACH ROW EXECUTE FUNCTION progress_plan_unit();""",
-            f"""CREATE TRIGGER progress_plan_unit_moved BEFORE UPDATE ON {PLAN_UNIT}
-            FOR EACH ROW WHEN ({moved}) EXECUTE FUNCTION progress_plan_unit();""",
-        ]
-    # SQLite: the row is already written when an AFTER trigger runs; "alone" excludes it by id.
     return [
-        f"""CREATE TRIGGER progress_plan_unit_added AFTER INSERT ON {PLAN_UNIT}
-        FOR EACH ROW WHEN {_alone("NEW")} BEGIN {_assessor_counts("NEW", "+")} END;""",
-        f"""CREATE TRIGGER progress_plan_unit_removed AFTER DELETE ON {PLAN_UNIT}
-        FOR EACH ROW WHEN {_alone("OLD")} BEGIN {_assessor_counts("OLD", "-")} END;""",
-        f"""CREATE TRIGGER progress_plan_unit_moved_out AFTER UPDATE ON {PLAN_UNIT}
-        FOR EACH ROW WHEN ({moved}) AND {_alone("OLD")} BEGIN {_assessor_counts("OLD", "-")} END;
-        """,
-        f"""CREATE TRIGGER progress_plan_unit_moved_in AFTER UPDATE ON {PLAN_UNIT}
-        FOR EACH ROW WHEN ({moved}) AND {_alone("NEW")} BEGIN {_assessor_counts("NEW", "+")} END;
-        """,
+        f"CREATE TRIGGER {name} AFTER {event} FOR EACH ROW "
+        f"{f'WHEN {when}' if when else ''} BEGIN {body} END;"
+        for name, event, when, body in triggers
     ]
+
+
+# --- PostgreSQL: statement triggers over the statement's transition tables ----------------------
+# One count update per (key) per statement: a count row updated once per row of a 20,000-row
+# statement would leave 20,000 versions of itself for every later update to walk.
+
+
+def _pg_distinct(old: str, new: str, columns: tuple[str, ...]) -> str:
+    before = ", ".join(f"{old}.{c}" for c in columns)
+    after = ", ".join(f"{new}.{c}" for c in columns)
+    return f"({before}) IS DISTINCT FROM ({after})"
+
+
+def _pg_counts(delta: str) -> str:
+    """Add ``delta`` (rows of centre_id, status, rag, registration_id, d) to both tallies."""
+    return _upsert(
+        TALLY,
+        TALLY_KEY,
+        f"SELECT centre_id, status, rag, SUM(d) FROM ({delta}) x "
+        "GROUP BY centre_id, status, rag HAVING SUM(d) <> 0",
+    ) + _upsert(
+        CASELOAD,
+        CASELOAD_KEY,
+        f"SELECT a.assessor_id, x.centre_id, x.status, x.rag, SUM(x.d) FROM ({delta}) x "
+        f"JOIN LATERAL (SELECT DISTINCT u.assessor_id FROM {PLAN_UNIT} u "
+        "WHERE u.registration_id = x.registration_id AND u.assessor_id IS NOT NULL) a ON TRUE "
+        "GROUP BY a.assessor_id, x.centre_id, x.status, x.rag HAVING SUM(x.d) <> 0",
+    )
+
+
+def _pg_pairs(pairs: str) -> str:
+    """Add ``pairs`` (rows of registration_id, assessor_id, d) to the caseload counts, with the
+    registration's row's centre, status and colour."""
+    return _upsert(
+        CASELOAD,
+        CASELOAD_KEY,
+        f"SELECT x.assessor_id, p.centre_id, p.status, p.rag, SUM(x.d) FROM ({pairs}) x "
+        f"JOIN {PROGRESS} p ON p.registration_id = x.registration_id "
+        "GROUP BY x.assessor_id, p.centre_id, p.status, p.rag HAVING SUM(x.d) <> 0",
+    )
+
+
+def _pg_has_pair(table: str, row: str, extra: str = "") -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM {table} o WHERE o.registration_id = {row}.registration_id "
+        f"AND o.assessor_id = {row}.assessor_id{extra})"
+    )
+
+
+def _pg_sql() -> list[str]:
+    copy = ", ".join(f"{c} = n.{c}" for c in COPIED)
+    names = ", ".join(f"{c} = n.{c}" for c in NAMES)
+    counted = ", ".join(COUNTED)
+    not_new = " AND NOT EXISTS (SELECT 1 FROM new_rows x WHERE x.id = o.id)"
+    # (name, event, transition tables, body)
+    triggers = [
+        (
+            "progress_registration_added",
+            f"INSERT ON {REGISTRATION}",
+            "NEW TABLE AS new_rows",
+            _placeholder_select("postgresql", "r")
+            + f" FROM new_rows r JOIN {CANDIDATE} c ON c.id = r.candidate_id"
+            " ON CONFLICT (registration_id) DO NOTHING;",
+        ),
+        (
+            "progress_registration_changed",
+            f"UPDATE ON {REGISTRATION}",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            f"UPDATE {PROGRESS} p SET {copy}, dirty = TRUE "
+            "FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            f"WHERE p.registration_id = n.id AND {_pg_distinct('o', 'n', COPIED)};",
+        ),
+        (
+            "progress_candidate_renamed",
+            f"UPDATE ON {CANDIDATE}",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            f"UPDATE {PROGRESS} p SET {names} "
+            f"FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN {REGISTRATION} r "
+            "ON r.candidate_id = n.id "
+            f"WHERE p.registration_id = r.id AND {_pg_distinct('o', 'n', NAMES)};",
+        ),
+        (
+            "progress_row_added",
+            f"INSERT ON {PROGRESS}",
+            "NEW TABLE AS new_rows",
+            _pg_counts(f"SELECT {counted}, registration_id, 1 AS d FROM new_rows"),
+        ),
+        (
+            "progress_row_changed",
+            f"UPDATE ON {PROGRESS}",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            _pg_counts(
+                f"SELECT o.centre_id, o.status, o.rag, o.registration_id, -1 AS d "
+                "FROM old_rows o JOIN new_rows n USING (registration_id) "
+                f"WHERE {_pg_distinct('o', 'n', COUNTED)} "
+                f"UNION ALL SELECT n.centre_id, n.status, n.rag, n.registration_id, 1 "
+                "FROM old_rows o JOIN new_rows n USING (registration_id) "
+                f"WHERE {_pg_distinct('o', 'n', COUNTED)}"
+            ),
+        ),
+        (
+            "progress_row_removed",
+            f"DELETE ON {PROGRESS}",
+            "OLD TABLE AS old_rows",
+            _pg_counts(f"SELECT {counted}, registration_id, -1 AS d FROM old_rows"),
+        ),
+        # An (registration, assessor) pair counts once: added when the statement gave it its
+        # first unit, removed when it took its last.
+        (
+            "progress_plan_unit_added",
+            f"INSERT ON {PLAN_UNIT}",
+            "NEW TABLE AS new_rows",
+            _pg_pairs(
+                "SELECT DISTINCT n.registration_id, n.assessor_id, 1 AS d FROM new_rows n "
+                f"WHERE n.assessor_id IS NOT NULL AND NOT {_pg_has_pair(PLAN_UNIT, 'n', not_new)}"
+            ),
+        ),
+        (
+            "progress_plan_unit_removed",
+            f"DELETE ON {PLAN_UNIT}",
+            "OLD TABLE AS old_rows",
+            _pg_pairs(
+                "SELECT DISTINCT d.registration_id, d.assessor_id, -1 AS d FROM old_rows d "
+                f"WHERE d.assessor_id IS NOT NULL AND NOT {_pg_has_pair(PLAN_UNIT, 'd')}"
+            ),
+        ),
+        (
+            "progress_plan_unit_moved",
+            f"UPDATE ON {PLAN_UNIT}",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            _pg_pairs(
+                "SELECT * FROM (SELECT DISTINCT d.registration_id, d.assessor_id, -1 AS d "
+                f"FROM old_rows d WHERE d.assessor_id IS NOT NULL "
+                f"AND NOT {_pg_has_pair(PLAN_UNIT, 'd')}) gone UNION ALL "
+                "SELECT * FROM (SELECT DISTINCT n.registration_id, n.assessor_id, 1 AS d "
+                "FROM new_rows n WHERE n.assessor_id IS NOT NULL "
+                f"AND NOT {_pg_has_pair(PLAN_UNIT, 'n', not_new)} "
+                f"AND NOT {_pg_has_pair('old_rows', 'n')}) came"
+            ),
+        ),
+    ]
+    statements = []
+    for name, event, tables, body in triggers:
+        statements.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; "
+            "END $$ LANGUAGE plpgsql;"
+        )
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER {event} REFERENCING {tables} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+        )
+    return statements
+
+
+_NAMES = (
+    "progress_registration_added",
+    "progress_registration_changed",
+    "progress_candidate_renamed",
+    "progress_row_added",
+    "progress_row_changed",
+    "progress_row_removed",
+    "progress_plan_unit_added",
+    "progress_plan_unit_removed",
+)
 
 
 def create_sql(vendor: str) -> list[str]:
     """Every statement that creates the triggers on ``vendor`` (``sqlite`` or ``postgresql``)."""
-    statements = []
-    for name, event, table, condition, body in _bodies(vendor):
-        when = f"WHEN ({condition})" if condition else ""
-        if vendor == "postgresql":
-            statements.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN {body} RETURN NULL; "
-                "END $$ LANGUAGE plpgsql;"
-            )
-            statements.append(
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {when} "
-                f"EXECUTE FUNCTION {name}();"
-            )
-        else:
-            statements.append(
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {when} "
-                f"BEGIN {body} END;"
-            )
-    return statements + _plan_unit_sql(vendor)
+    return _pg_sql() if vendor == "postgresql" else _sqlite_sql()
 
 
 def drop_sql(vendor: str) -> list[str]:
     """The statements that remove them (the migration's reverse)."""
-    names = [name for name, *_ in _bodies(vendor)]
     if vendor == "postgresql":
-        return [f"DROP FUNCTION IF EXISTS {n}() CASCADE;" for n in names] + [
-            "DROP FUNCTION IF EXISTS progress_plan_unit() CASCADE;"
+        return [
+            f"DROP FUNCTION IF EXISTS {n}() CASCADE;" for n in (*_NAMES, "progress_plan_unit_moved")
         ]
-    units = ("added", "removed", "moved_out", "moved_in")
-    return [f"DROP TRIGGER IF EXISTS {n};" for n in names] + [
-        f"DROP TRIGGER IF EXISTS progress_plan_unit_{u};" for u in units
-    ]
+    names = (*_NAMES, "progress_plan_unit_moved_out", "progress_plan_unit_moved_in")
+    return [f"DROP TRIGGER IF EXISTS {n};" for n in names]
 
 
 TALLY_ROWS = f"""SELECT centre_id, status, rag, COUNT(*) FROM {PROGRESS}
@@ -272,10 +413,8 @@ def rebuild_tallies(cursor: Any) -> None:
 
 def add_missing_rows(cursor: Any, vendor: str) -> None:
     """A dirty row for every registration without one (registrations made before the trigger)."""
-    body = _placeholder_insert(vendor).replace("NEW.", "r.")
-    body = body.replace(
-        f"FROM {CANDIDATE} c WHERE c.id = r.candidate_id",
-        f"FROM {REGISTRATION} r JOIN {CANDIDATE} c ON c.id = r.candidate_id "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {PROGRESS} x WHERE x.registration_id = r.id)",
+    cursor.execute(
+        _placeholder_select(vendor, "r")
+        + f" FROM {REGISTRATION} r JOIN {CANDIDATE} c ON c.id = r.candidate_id"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {PROGRESS} x WHERE x.registration_id = r.id)"
     )
-    cursor.execute(body)

@@ -23,7 +23,7 @@ from assay.portfolios.services import evidence_add, mapping_propose
 from assay.progress.caseload import assessor_caseload, centre_progress
 from assay.progress.completion import registration_extend, registration_transition
 from assay.progress.materialise import refresh_progress
-from assay.progress.models import RegistrationProgress
+from assay.progress.models import ProgressTally, RegistrationProgress
 from assay.registrations.bulk import bulk_import_ids, read_rows
 from assay.registrations.expiry import registrations_expire
 from assay.registrations.models import Candidate, PlanUnit, Registration
@@ -322,9 +322,11 @@ def test_a_registration_written_without_signals_has_its_row_at_once(world: World
 
 def test_cli_refresh(world: World) -> None:
     runner = CliRunner()
+    ProgressTally.objects.update(n=7)  # counts broken behind the triggers' back are rebuilt
     result = runner.invoke(main, ["progress", "refresh", "--centre", "0042"])
     assert (result.exit_code, result.stdout) == (0, "refreshed 2 registration(s)\n")
     assert not RegistrationProgress.objects.filter(dirty=True).exists()
+    assert_tallies_exact()
     result = runner.invoke(main, ["progress", "refresh", "--centre", "9999"])
     assert (result.exit_code, result.stderr) == (2, "assay: error: no centre '9999'\n")
     result = runner.invoke(main, ["progress", "refresh"])
