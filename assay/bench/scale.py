@@ -14,15 +14,22 @@ user opens them) and exports (the whole body streamed to the end). For each: the
 (``tracemalloc``, in a separate run so that tracing does not slow the timed runs). The centre
 then grows to 10 × N and every read is measured again; the ratios are printed last.
 
-After each build the tables are analysed (``ANALYZE``), as a live database's autovacuum would
-have done, so that the planner knows the rows are there. Everything happens inside one
-transaction that is rolled back: the configured database is left
-as it was (PostgreSQL is the one to measure on; SQLite works too).
+By default (``scratch=True``) all of it happens in a database of its own on the configured
+server (Django's test-database machinery: created, migrated, the library's catalogue imported,
+dropped at the end), where every act commits as it would at a live centre and, after each
+build, ``VACUUM ANALYZE`` (SQLite: ``ANALYZE``) does what a live database's autovacuum does.
+With ``scratch=False`` (the tests) everything happens inside one transaction of the configured
+database that is rolled back; the tables are analysed after each build, but the earlier
+versions of every row the build rewrote (the progress rows are inserted, then computed) stay
+for each read to step over, which no live database keeps. Either way the configured database
+is left as it was. PostgreSQL is the one to measure on; SQLite works too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import secrets
 import statistics
 import tempfile
 import time
@@ -48,6 +55,8 @@ from assay.bench.bulk_import import (
 )
 from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_get
+from assay.catalogue.services import catalogue_import
+from assay.catalogue.specfile import library_files
 from assay.centres.models import Centre
 from assay.portfolios.assessment import criterion_judge
 from assay.portfolios.coverage import unit_targets
@@ -276,16 +285,47 @@ def _stage(
     refresh_progress(centre=world.centre.pk)
     refreshed = time.perf_counter() - began
     say(f"  progress rows of the centre computed in {refreshed:.1f} s")
-    # A live database's planner statistics follow its data (PostgreSQL's autovacuum analyses
-    # a table after enough changes); rows inserted in this uncommitted transaction would
-    # otherwise be planned as if the tables were empty.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    _as_autovacuum_would()
     stage = Stage(total, run.rows, run.seconds, peak, built, refreshed)
     for label, call in _reads(world):
         stage.reads.append(_measure(label, call, repeat))
         say(f"  {_line(stage.reads[-1])}")
     return stage
+
+
+def _as_autovacuum_would() -> None:
+    """A live database's planner statistics follow its data, and its dead row versions are
+    reclaimed (PostgreSQL's autovacuum; SQLite needs statistics only). Inside the rolled-back
+    transaction only ``ANALYZE`` is possible: rows inserted there would otherwise be planned as
+    if the tables were empty."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[str]:
+    """A database of its own on the configured server, migrated, with the library's catalogue;
+    dropped afterwards whatever happens. Yields its name."""
+    creation = connection.creation
+    settings_dict = connection.settings_dict
+    old_name, old_test = settings_dict["NAME"], dict(settings_dict.get("TEST") or {})
+    with tempfile.TemporaryDirectory() as scratch:
+        test = settings_dict.setdefault("TEST", {})
+        test["NAME"] = (
+            str(Path(scratch) / "bench.sqlite3")
+            if connection.vendor == "sqlite"
+            else f"assay_bench_{secrets.token_hex(4)}"
+        )
+        name = creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            catalogue_import(paths=library_files())
+            yield name
+        finally:
+            creation.destroy_test_db(old_name, verbosity=0)
+            settings_dict["TEST"] = old_test
 
 
 def _line(r: Read) -> str:
@@ -304,15 +344,21 @@ def scale_bench(
     plan_units: int = 8,
     repeat: int = 3,
     say: Callable[[str], None] = print,
+    *,
+    scratch: bool = True,
 ) -> ScaleResult:
     """Measure at ``registrations`` learners, grow the centre to ``registrations × factor``,
-    measure again; roll everything back."""
-    with (
-        tempfile.TemporaryDirectory() as scratch,
-        # Rolled back rows leave no anchors: the anchor log goes to a scratch file.
-        override_settings(ASSAY_TODAY=TODAY, ASSAY_ANCHOR_LOG=Path(scratch) / "anchors.log"),
-        transaction.atomic(),
-    ):
+    measure again; in a scratch database dropped afterwards, or (``scratch=False``) in a
+    transaction of the configured database that is rolled back."""
+    with tempfile.TemporaryDirectory() as scratch_dir, contextlib.ExitStack() as stack:
+        # The anchor log goes to a scratch file: these rows are not kept.
+        stack.enter_context(
+            override_settings(ASSAY_TODAY=TODAY, ASSAY_ANCHOR_LOG=Path(scratch_dir) / "anchors.log")
+        )
+        if scratch:
+            say(f"scratch database {stack.enter_context(scratch_database())}")
+        else:
+            stack.enter_context(transaction.atomic())
         world = _world()
         say(f"centre {world.centre.number}: {plan_units} units per plan, {ASSESSORS} assessors")
         say(f"{registrations:,} learners:")
@@ -324,7 +370,8 @@ def scale_bench(
         large = _stage(
             world, large_n - registrations, evidence, judged, plan_units, repeat, large_n, say
         )
-        transaction.set_rollback(True)
+        if not scratch:
+            transaction.set_rollback(True)
     return ScaleResult(small, large)
 
 

@@ -410,21 +410,39 @@ def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
     help="Units on each learning plan.",
 )
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
-def scale(n: int, factor: int, evidence: int, judged: int, units: int, repeat: int) -> None:
+@click.option(
+    "--in-transaction",
+    is_flag=True,
+    help="Build inside one rolled-back transaction of the configured database instead of a "
+    "scratch database (needs the catalogue imported; no VACUUM possible).",
+)
+def scale(
+    n: int, factor: int, evidence: int, judged: int, units: int, repeat: int, in_transaction: bool
+) -> None:
     """Build a centre of N learners through the real services (bulk import included), then
     N × factor, and time every list page, API list and export at both sizes.
 
     Each read is requested through Django's test client as a user opens it: its median time,
     its queries and the peak memory it allocated (tracemalloc), then the ratio between the two
-    sizes. Runs on the configured database (DATABASE_URL) inside a transaction that is rolled
-    back: nothing is left behind.
+    sizes. Runs on the configured database server (DATABASE_URL) in a scratch database of its
+    own (migrated, the library's catalogue imported, VACUUM ANALYZE after each build as
+    autovacuum would, dropped at the end): nothing is left behind.
     """
     from assay.bench.scale import report, scale_bench
     from assay.cli.output import fail
     from assay.errors import NotFound
 
     try:
-        result = scale_bench(n, factor, evidence, judged, units, repeat, say=click.echo)
+        result = scale_bench(
+            n,
+            factor,
+            evidence,
+            judged,
+            units,
+            repeat,
+            say=click.echo,
+            scratch=not in_transaction,
+        )
     except NotFound as exc:
         fail(f"{exc} (run `assay catalogue import --library` first)")
     for line in report(result):
