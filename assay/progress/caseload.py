@@ -290,7 +290,7 @@ def evidence_queue(
     """What waits for this assessor across all their open registrations, a page of each list:
     proposed mappings on units assigned to them (oldest first), then evidence with files but no
     mapping decided yet (oldest upload first); proposals on a unit already signed off are left
-    out, since it is locked. Five queries whatever the number of candidates.
+    out, since it is locked. Four queries whatever the number of candidates.
 
     Each list walks only what waits, oldest first, by a partial index: the proposals by
     ``mapping_proposed_queue`` (status proposed), the items by their maintained waiting mark
