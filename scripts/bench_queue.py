@@ -47,11 +47,11 @@ def main() -> None:
     list(catalogue_import_library())
     world = build_world()
     rows = []
-    for size in (n, n * factor):
+    for step, size in enumerate((n, n * factor)):
         grow(world, size)
         if os.environ.get("BENCH_FILES"):
             file_every_item(world)
-        if size == n:
+        if step == 0:
             add_waiting(world, waiting)
         analyse()
         rows.append((size, measure(world)))
