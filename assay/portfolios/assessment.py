@@ -39,6 +39,7 @@ from assay.portfolios.records import (
     unit_signed_off,
 )
 from assay.portfolios.services import is_assessor_of
+from assay.portfolios.waiting import waiting_refresh
 from assay.registrations.models import Registration
 from assay.users import User
 
@@ -82,6 +83,7 @@ def mapping_decide(
         current.decided_by_id = by.pk
         current.decided_at = clock.now()
         current.save(update_fields=["status", "decided_by", "decided_at"])
+        waiting_refresh([current.item_id])  # a decided mapping takes the item off the queue
         decision = decision_append(
             registration=registration,
             last=last,

@@ -49,12 +49,26 @@ class EvidenceItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    # Kept by ``waiting.waiting_refresh`` in the transaction of every act that changes it.
+    waiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The first file's upload while no mapping of the item is decided (else empty):"
+        " the item waits in its assessors' evidence queue",
+    )
 
     class Meta:
         ordering = ["registration", "started_on", "pk"]
-        # A portfolio's pages of evidence (newest or oldest first) read straight from it.
         indexes = [
-            models.Index(fields=["registration", "started_on", "id"], name="evidence_item_page")
+            # A portfolio's pages of evidence (newest or oldest first) read straight from it.
+            models.Index(fields=["registration", "started_on", "id"], name="evidence_item_page"),
+            # The evidence queue walks only the waiting items, oldest first.
+            models.Index(
+                fields=["waiting_since", "id"],
+                name="evidence_item_waiting",
+                condition=models.Q(waiting_since__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +122,14 @@ class CriterionMapping(models.Model):
 
     class Meta:
         ordering = ["item", "unit_number", "target", "pk"]
+        indexes = [
+            # The evidence queue walks only the proposals waiting for a decision, oldest first.
+            models.Index(
+                fields=["proposed_at", "id"],
+                name="mapping_proposed_queue",
+                condition=models.Q(status="proposed"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["item", "unit_number", "target"], name="criterion_mapping_unique"

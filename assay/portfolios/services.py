@@ -31,6 +31,7 @@ from assay.portfolios.models import (
     Method,
 )
 from assay.portfolios.records import refuse_if_signed_off, registration_lock
+from assay.portfolios.waiting import waiting_refresh
 from assay.registrations.models import Registration
 from assay.users import AnyUser, User
 
@@ -141,6 +142,7 @@ def evidence_file_attach(
             **stored.row_fields(),
             uploaded_by_id=by.pk,
         )
+        waiting_refresh([item.pk])  # the first file puts an undecided item in the queue
         units = item.mappings.exclude(status=MappingStatus.REJECTED).values_list(
             "unit_number", flat=True
         )

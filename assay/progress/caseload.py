@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from assay import clock
 from assay.centres.models import Centre, Role
@@ -30,7 +30,6 @@ from assay.portfolios.models import (
     CriterionMapping,
     Decision,
     DecisionKind,
-    EvidenceFile,
     EvidenceItem,
     MappingStatus,
 )
@@ -298,9 +297,36 @@ def evidence_queue(
     """What waits for this assessor across all their open registrations, a page of each list:
     proposed mappings on units assigned to them (oldest first), then evidence with files but no
     mapping decided yet (oldest upload first); proposals on a unit already signed off are left
-    out, since it is locked. Five queries whatever the number of candidates."""
+    out, since it is locked. Four queries whatever the number of candidates.
+
+    Each list walks only what waits, oldest first, by a partial index: the proposals by
+    ``mapping_proposed_queue`` (status proposed), the items by their maintained waiting mark
+    (``EvidenceItem.waiting_since``, ``portfolios.waiting``; index ``evidence_item_waiting``),
+    and checks each waiting row against the assessor's registrations — so the cost follows the
+    waiting rows, not the number of evidence items in the assessor's portfolios (issue 12)."""
     today = today or clock.today()
-    mine = Registration.objects.filter(_assessed_by(user), status__in=OPEN).values("pk")
+    mine = _my_open_registrations(user)
+    mapping_page = paginate(
+        _waiting_proposals(user, mine), ("proposed_at", "pk"), mapping_cursor, size
+    )
+    item_page = paginate(_waiting_items(mine), ("first_upload", "pk"), item_cursor, size)
+    counts = _proposal_counts(i.pk for i in item_page.items)
+    return EvidenceQueue(
+        mappings=mapping_page.map(
+            lambda m: QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today))
+        ),
+        items=item_page.map(lambda i: _queued_item(i, today, counts.get(i.pk, 0))),
+    )
+
+
+def _my_open_registrations(user: AnyUser) -> QuerySet[Registration]:
+    """The open registrations the user assesses (a subquery of the two lists)."""
+    return Registration.objects.filter(_assessed_by(user), status__in=OPEN)
+
+
+def _waiting_proposals(user: AnyUser, mine: QuerySet[Registration]) -> QuerySet[CriterionMapping]:
+    """Proposed mappings (the partial index's rows) of the assessor's open registrations, on a
+    unit of the plan assigned to them and not signed off."""
     my_unit = PlanUnit.objects.filter(
         registration_id=OuterRef("item__registration_id"),
         unit_number=OuterRef("unit_number"),
@@ -316,41 +342,31 @@ def evidence_queue(
         .order_by("-seq")
         .values("kind")[:1]
     )
-    proposals = (
-        CriterionMapping.objects.filter(status=MappingStatus.PROPOSED, item__registration__in=mine)
+    return (
+        CriterionMapping.objects.filter(
+            status=MappingStatus.PROPOSED, item__registration__in=mine.values("pk")
+        )
         .filter(Exists(my_unit))
         .annotate(unit_state=Subquery(unit_state))
         .filter(Q(unit_state__isnull=True) | Q(unit_state=DecisionKind.UNIT_REOPENED))
         .select_related("item__registration__candidate", "item__registration__qualification")
     )
-    decided = CriterionMapping.objects.filter(item_id=OuterRef("pk")).exclude(
-        status=MappingStatus.PROPOSED
-    )
-    first_upload = (
-        EvidenceFile.objects.filter(item_id=OuterRef("pk"))
-        .order_by("uploaded_at", "pk")
-        .values("uploaded_at")[:1]
-    )
-    items = (
-        EvidenceItem.objects.filter(registration__in=mine)
-        .filter(Exists(EvidenceFile.objects.filter(item_id=OuterRef("pk"))))
-        .exclude(Exists(decided))
-        .annotate(first_upload=Subquery(first_upload))
+
+
+def _waiting_items(mine: QuerySet[Registration]) -> QuerySet[EvidenceItem]:
+    """Items of the assessor's open registrations that carry the waiting mark (files, no
+    mapping decided), with the first upload as ``first_upload`` (the name the page's cursors
+    were signed with)."""
+    return (
+        EvidenceItem.objects.filter(waiting_since__isnull=False, registration__in=mine.values("pk"))
+        .annotate(first_upload=F("waiting_since"))
         .select_related("registration__candidate", "registration__qualification")
-    )
-    mapping_page = paginate(proposals, ("proposed_at", "pk"), mapping_cursor, size)
-    item_page = paginate(items, ("first_upload", "pk"), item_cursor, size)
-    counts = _proposal_counts(i.pk for i in item_page.items)
-    return EvidenceQueue(
-        mappings=mapping_page.map(
-            lambda m: QueuedMapping(m, m.proposed_at, _waited(m.proposed_at, today))
-        ),
-        items=item_page.map(lambda i: _queued_item(i, today, counts.get(i.pk, 0))),
     )
 
 
 def _queued_item(item: EvidenceItem, today: dt.date, proposals: int) -> QueuedItem:
-    since: dt.datetime = item.first_upload  # type: ignore[attr-defined]  # annotated
+    since = item.waiting_since
+    assert since is not None  # only marked items are read
     return QueuedItem(item, since, _waited(since, today), proposals)
 
 
