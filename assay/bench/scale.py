@@ -267,7 +267,7 @@ def _stage(
     peak, before = run.rss_peak / 2**20, run.rss_before / 2**20
     say(
         f"  bulk import: {run.rows:,} rows in {run.seconds:.1f} s (the process's peak RSS "
-        f"{before:.0f} -> {peak:.0f} MB; the rolled-back build before it holds memory too)"
+        f"{before:.0f} -> {peak:.0f} MB; what the process built before it holds memory too)"
     )
     began = time.perf_counter()
     plan_cohort(

@@ -5,7 +5,7 @@ later hand to ``assay records verify --anchors`` (docs/records.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assay.centres.models import Centre, Role
@@ -39,11 +39,29 @@ def _chains(ids: Sequence[int]) -> list[str]:
     return [decisions_chain(i) for i in ids] + [enrolment.chain_name(i) for i in ids]
 
 
-def centre_anchors(user: AnyUser, pk: int) -> tuple[Centre, list[str]]:
-    """(centre, JSON lines) of every chain of the centre (see ``_keeper_centre``)."""
+CHUNK = 1000
+
+
+def centre_anchors(user: AnyUser, pk: int) -> tuple[Centre, Iterator[str]]:
+    """(centre, JSON lines) of every chain of the centre (see ``_keeper_centre``): the
+    permission is checked at once; the lines are read ``CHUNK`` registrations at a time (by id)
+    as they are consumed, so a download streams in constant memory whatever the centre's size."""
     centre = _keeper_centre(user, pk)
-    ids = list(Registration.objects.filter(centre=centre).values_list("pk", flat=True))
-    return centre, list(anchor_lines(_chains(ids)))
+    return centre, _lines(centre)
+
+
+def _lines(centre: Centre) -> Iterator[str]:
+    last = 0
+    while True:
+        ids = list(
+            Registration.objects.filter(centre=centre, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            return
+        yield from anchor_lines(_chains(ids))
+        last = ids[-1]
 
 
 def centre_anchor_page(

@@ -35,6 +35,13 @@ def download(world: World, username: str | None) -> Any:
     return client.get(f"/centres/{world.north.pk}/anchors.jsonl")
 
 
+def body(answer: Any) -> bytes:
+    """The download streams (a refusal does not)."""
+    if answer.streaming:
+        return b"".join(answer.streaming_content)
+    return bytes(answer.content)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["carol", "linda", "eve"])
 def test_administrator_lead_iqa_and_ev_download_every_chain_head(
@@ -47,7 +54,8 @@ def test_administrator_lead_iqa_and_ev_download_every_chain_head(
         f'attachment; filename="assay-anchors-{world.north.number}-2013-03-01.jsonl"'
     )
     assert answer["Cache-Control"] == "no-store"
-    lines = [json.loads(line) for line in answer.content.decode().splitlines()]
+    assert answer.streaming
+    lines = [json.loads(line) for line in body(answer).decode().splitlines()]
     heads = {line["chain"]: (line["length"], line["hash"]) for line in lines}
     last = Decision.objects.filter(registration=world.dan).order_by("-seq").first()
     assert last is not None
@@ -65,7 +73,7 @@ def test_administrator_lead_iqa_and_ev_download_every_chain_head(
 def test_everyone_else_is_refused(world: World, username: str, status: int) -> None:
     answer = download(world, username)
     assert answer.status_code == status
-    assert b"registration:" not in answer.content
+    assert b"registration:" not in body(answer)
 
 
 @pytest.mark.django_db
@@ -78,7 +86,7 @@ def test_anonymous_is_sent_to_sign_in(world: World) -> None:
 def test_the_kept_file_names_a_later_deletion(world: World, tmp_path: Path) -> None:
     assessed(world)
     kept = tmp_path / "kept.jsonl"
-    kept.write_bytes(download(world, "eve").content)
+    kept.write_bytes(body(download(world, "eve")))
     Decision.objects.filter(registration=world.dan, seq=2).delete()
     assert records_verify().ok  # the database alone no longer remembers record 2 ...
     found = [f"{p.chain}: {p.message}" for p in records_verify(anchor_files=[kept]).problems]
@@ -144,8 +152,27 @@ def test_the_api_gives_the_same_heads_and_the_same_refusals(world: World) -> Non
         )
 
     heads = api("eve").json()["items"]
-    page = [json.loads(line) for line in download(world, "eve").content.decode().splitlines()]
+    page = [json.loads(line) for line in body(download(world, "eve")).decode().splitlines()]
     assert [(h["chain"], h["length"], h["hash"]) for h in heads] == [
         (h["chain"], h["length"], h["hash"]) for h in page
     ]
     assert api("alice").status_code == 403 and api("sue").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_download_reads_the_centre_a_chunk_at_a_time(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of one registration give the same heads as one chunk of all of them."""
+    from assay.portfolios import anchors
+
+    assessed(world)
+    whole = sorted(body(download(world, "carol")).decode().splitlines())
+    monkeypatch.setattr(anchors, "CHUNK", 1)
+    chunked = sorted(body(download(world, "carol")).decode().splitlines())
+    north = Registration.objects.filter(centre=world.north).count()
+    assert len(whole) == north + 1 and _chains(chunked) == _chains(whole)
+
+
+def _chains(lines: list[str]) -> list[tuple[str, int, str]]:
+    return sorted((h["chain"], h["length"], h["hash"]) for h in map(json.loads, lines))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -84,10 +84,10 @@ def centre_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @member_view
-def centre_anchors(request: AuthedRequest, pk: int) -> HttpResponse:
+def centre_anchors(request: AuthedRequest, pk: int) -> StreamingHttpResponse:
     """The record anchors of the centre's chains, as JSON lines to keep (docs/records.md)."""
     centre, lines = anchors.centre_anchors(request.user, pk)
-    response = HttpResponse("".join(lines), content_type="application/x-ndjson; charset=utf-8")
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     name = f"assay-anchors-{centre.number}-{clock.today().isoformat()}.jsonl"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
