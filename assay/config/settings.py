@@ -149,7 +149,7 @@ TEMPLATES = [
 # the write lock at BEGIN (a deferred read-then-write cannot wait for it), and a writer waits up to
 # SQLITE_BUSY_TIMEOUT seconds for it (Python's default 5 s gave "database is locked" under load).
 _sqlite_path = DATA_DIR / "assay.sqlite3"
-SQLITE_BUSY_TIMEOUT = 20
+SQLITE_BUSY_TIMEOUT = 30
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
