@@ -91,25 +91,42 @@ def _upsert(table: str, key: str, select: str) -> str:
 
 
 def _sqlite_row_counts(row: str, sign: str) -> str:
-    """Count the progress row ``row`` (NEW or OLD) in both tallies with ``sign``."""
+    """Count the progress row ``row`` (NEW or OLD) in both tallies with ``sign``. A count
+    only goes down where it exists (an UPDATE, never an insert): a flush that empties the
+    tables in any order then leaves no stray negative rows behind."""
     r = row
+    if sign == "-":
+        return f"""
+    UPDATE {TALLY} SET n = n - 1
+    WHERE centre_id = {r}.centre_id AND status = {r}.status AND rag = {r}.rag;
+    UPDATE {CASELOAD} SET n = n - 1
+    WHERE centre_id = {r}.centre_id AND status = {r}.status AND rag = {r}.rag
+    AND assessor_id IN (SELECT u.assessor_id FROM {PLAN_UNIT} u
+                        WHERE u.registration_id = {r}.registration_id);"""
     return _upsert(
-        TALLY, TALLY_KEY, f"SELECT {r}.centre_id, {r}.status, {r}.rag, {sign}1 WHERE 1 = 1"
+        TALLY, TALLY_KEY, f"SELECT {r}.centre_id, {r}.status, {r}.rag, 1 WHERE 1 = 1"
     ) + _upsert(
         CASELOAD,
         CASELOAD_KEY,
-        f"SELECT DISTINCT u.assessor_id, {r}.centre_id, {r}.status, {r}.rag, {sign}1 "
+        f"SELECT DISTINCT u.assessor_id, {r}.centre_id, {r}.status, {r}.rag, 1 "
         f"FROM {PLAN_UNIT} u WHERE u.registration_id = {r}.registration_id "
         "AND u.assessor_id IS NOT NULL",
     )
 
 
 def _sqlite_assessor_counts(row: str, sign: str) -> str:
-    """Count the registration of plan unit ``row`` for its assessor with ``sign``."""
+    """Count the registration of plan unit ``row`` for its assessor with ``sign`` (down by
+    an UPDATE only, as above)."""
+    if sign == "-":
+        return f"""
+    UPDATE {CASELOAD} SET n = n - 1 WHERE assessor_id = {row}.assessor_id
+    AND EXISTS (SELECT 1 FROM {PROGRESS} p WHERE p.registration_id = {row}.registration_id
+                AND p.centre_id = {CASELOAD}.centre_id AND p.status = {CASELOAD}.status
+                AND p.rag = {CASELOAD}.rag);"""
     return _upsert(
         CASELOAD,
         CASELOAD_KEY,
-        f"SELECT {row}.assessor_id, p.centre_id, p.status, p.rag, {sign}1 "
+        f"SELECT {row}.assessor_id, p.centre_id, p.status, p.rag, 1 "
         f"FROM {PROGRESS} p WHERE p.registration_id = {row}.registration_id",
     )
 
