@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from assay import clock
 from assay.catalogue.models import Qualification
@@ -260,12 +260,6 @@ def _recolour(ids: Sequence[int], today: dt.date) -> None:
             for row in rows:
                 _colour(row, today)
             RegistrationProgress.objects.bulk_update(rows, list(COLOUR), batch_size=CHUNK)
-
-
-def stale(today: dt.date) -> Q:
-    """Rows to recompute (dirty; a row is never clean without a colour) or recolour (colour
-    not valid on today)."""
-    return Q(dirty=True) | Q(rag_from__gt=today) | Q(rag_until__lt=today)
 
 
 def ensure_fresh(rows: QuerySet[RegistrationProgress], today: dt.date) -> None:
