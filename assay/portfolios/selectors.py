@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.files import File
 from django.db.models import QuerySet
 
@@ -14,6 +16,7 @@ from assay.engines.coverage import (
 )
 from assay.errors import NotFound
 from assay.files.storage import open_evidence
+from assay.keyset import Page, paginate
 from assay.portfolios.coverage import registration_coverage
 from assay.portfolios.models import (
     CriterionMapping,
@@ -87,20 +90,63 @@ def registration_decisions(registration: Registration) -> QuerySet[Decision]:
     )
 
 
-def standing_rejections(registration: Registration) -> dict[int, Decision]:
-    """The rejection (with its reason) of each mapping that stands rejected now: the latest
-    ``mapping_rejected`` decision of each mapping whose status is still rejected. Read
-    without the confirmations (and without scanning the mappings), so its cost follows the
-    rejections, not the size of the portfolio."""
-    latest: dict[int, Decision] = {}
-    for d in registration_decisions(registration).filter(kind=DecisionKind.MAPPING_REJECTED):
-        latest[d.payload["mapping"]] = d
-    if not latest:
+def standing_rejections(
+    registration: Registration, mapping_ids: Iterable[int]
+) -> dict[int, Decision]:
+    """The rejection (with its reason) of each of ``mapping_ids`` that stands rejected now: the
+    latest ``mapping_rejected`` decision of each such mapping. Asked for the mappings a page
+    shows, so its cost follows the page, not the portfolio or its rejections (callers pass
+    only the mappings they hold as rejected; none means no query)."""
+    ids = list(mapping_ids)
+    if not ids:
         return {}
-    standing = CriterionMapping.objects.filter(
-        pk__in=list(latest), status=MappingStatus.REJECTED
-    ).values_list("pk", flat=True)
-    return {pk: latest[pk] for pk in standing}
+    standing = list(
+        CriterionMapping.objects.filter(
+            pk__in=ids,
+            item__registration=registration,
+            status=MappingStatus.REJECTED,
+        ).values_list("pk", flat=True)
+    )
+    if not standing:
+        return {}
+    latest: dict[int, Decision] = {}
+    rows = registration_decisions(registration).filter(
+        kind=DecisionKind.MAPPING_REJECTED, payload__mapping__in=standing
+    )
+    for d in rows:
+        latest[d.payload["mapping"]] = d
+    return latest
+
+
+REJECTION_ORDER = ("-pk",)
+
+
+def rejections_page(
+    registration: Registration, cursor: str | None = None, size: int | str | None = None
+) -> Page[Decision]:
+    """The mappings of a registration that stand rejected, newest first, a page at a time,
+    each as its latest rejection (reason, who, when) for the candidate to act on."""
+    found = paginate(
+        CriterionMapping.objects.filter(
+            item__registration=registration, status=MappingStatus.REJECTED
+        ).only("pk"),
+        REJECTION_ORDER,
+        cursor,
+        size,
+    )
+    latest = standing_rejections(registration, [m.pk for m in found])
+    return Page(
+        [latest[m.pk] for m in found if m.pk in latest], found.next, found.previous, found.size
+    )
+
+
+def rejections_of(
+    user: AnyUser, registration_pk: int, cursor: str | None = None, size: int | str | None = None
+) -> tuple[Registration, Page[Decision]]:
+    """A registration the user may see (NotFound otherwise) and a page of its standing
+    rejections (InvalidInput for a bad cursor or size)."""
+    registration = registration_get(user, registration_pk)
+    return registration, rejections_page(registration, cursor, size)
 
 
 def evidence_of(user: AnyUser, registration_pk: int) -> QuerySet[EvidenceItem]:

@@ -209,9 +209,6 @@ def unit_screen(
                     d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
                 )
             )
-    rejected = {
-        pk: d.payload.get("reason", "") for pk, d in standing_rejections(registration).items()
-    }
     mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
     items = paginate(
         EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
@@ -241,6 +238,12 @@ def unit_screen(
             by_target.setdefault(m.target, []).append(m)
         files = [(f, preview_kind(f.media_type)) for f in item.files.all()]
         views.append(ItemView(item, files, sum(m.status == MappingStatus.PROPOSED for m in mine)))
+    # The reasons of the rejections this page shows, not of every rejection in the portfolio.
+    shown = [m.pk for ms in by_target.values() for m in ms if m.status == MappingStatus.REJECTED]
+    rejected = {
+        pk: d.payload.get("reason", "")
+        for pk, d in standing_rejections(registration, shown).items()
+    }
     states = {c.number: c for c in coverage.criteria}
     cards = [
         CriterionCard(

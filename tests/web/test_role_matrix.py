@@ -334,6 +334,9 @@ ENDPOINTS: dict[str, Endpoint] = {
         lambda w: {"employer_contact": w.user("edna").pk},
     ),
     "portfolio page": Endpoint("get", dan("portfolio/"), expect(SEES_DAN, SEES_DAN, 200)),
+    "rejected evidence": Endpoint(
+        "get", dan("portfolio/rejections"), expect(SEES_DAN, SEES_DAN, 200)
+    ),
     "add evidence": Endpoint(
         "post",
         dan("portfolio/evidence"),
@@ -498,6 +501,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/employer-contact",
         "registrations/<int:pk>/portfolio/",
         "registrations/<int:pk>/portfolio/evidence",
+        "registrations/<int:pk>/portfolio/rejections",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",

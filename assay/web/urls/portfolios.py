@@ -11,6 +11,7 @@ U = R + "units/<str:unit>/"
 urlpatterns = [
     path(R + "portfolio/", portfolio.portfolio, name="portfolio"),
     path(R + "portfolio/evidence", portfolio.evidence_new, name="portfolio-evidence"),
+    path(R + "portfolio/rejections", portfolio.rejections, name="portfolio-rejections"),
     path(E + "files", portfolio.evidence_attach, name="portfolio-attach"),
     path(E + "declare", portfolio.evidence_declare, name="portfolio-declare"),
     path(E + "map", portfolio.evidence_map, name="portfolio-map"),

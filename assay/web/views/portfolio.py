@@ -27,13 +27,15 @@ from assay.engines.coverage import UnitCoverage, has_content, unit_statements
 from assay.errors import InvalidInput, NotAllowed
 from assay.keyset import Page, paginate
 from assay.portfolios.coverage import planned_units, registration_coverage, unit_spec
-from assay.portfolios.models import DecisionKind, EvidenceItem
+from assay.portfolios.models import DecisionKind, EvidenceItem, MappingStatus
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.selectors import (
     evidence_file_open,
     evidence_of,
     registration_decisions,
     registration_evidence,
+    rejections_of,
+    rejections_page,
     standing_rejections,
 )
 from assay.portfolios.services import (
@@ -64,10 +66,10 @@ def targets_of(registration: Registration, unit: str) -> list[tuple[str, str, st
 
 def _feedback(
     registration: Registration,
-) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Any], dict[int, Any]]:
-    """The latest judgement per (unit, criterion), reopenings, and the rejection (with its
-    reason) of each mapping that stands rejected. Confirmations are not read: the record
-    holds one per confirmed mapping and grows with the portfolio."""
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[Any]]:
+    """The latest judgement per (unit, criterion) and the reopenings. Confirmations and
+    rejections are not read here: the record holds one per decided mapping and grows with the
+    portfolio (rejections come a page at a time, ``rejections_page``)."""
     judged, reopened = {}, []
     kinds = [DecisionKind.CRITERION_JUDGED, DecisionKind.UNIT_REOPENED]
     for d in registration_decisions(registration).filter(kind__in=kinds):
@@ -75,7 +77,7 @@ def _feedback(
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
         else:
             reopened.append(d)
-    return judged, reopened, standing_rejections(registration)
+    return judged, reopened
 
 
 @dataclass
@@ -90,6 +92,7 @@ class UnitCard:
 
 
 NEWEST_FIRST = ("-started_on", "-pk")
+FEEDBACK_REJECTIONS = 10  # the newest on the portfolio; the rest on their own paged list
 
 
 def evidence_page(request: AuthedRequest, registration: Registration) -> tuple[Page[Any], str]:
@@ -116,7 +119,12 @@ def _portfolio(
     items, page_error = evidence_page(request, registration)
     if page_error:
         status = 400
-    judged, reopened, rejected = _feedback(registration)
+    judged, reopened = _feedback(registration)
+    shown = [
+        m.pk for item in items for m in item.mappings.all() if m.status == MappingStatus.REJECTED
+    ]
+    rejected = standing_rejections(registration, shown)
+    rejections = rejections_page(registration, size=FEEDBACK_REJECTIONS)
     # Credit transfers matter only beside a unit without content: no query otherwise.
     blocked = any(not c.assessable for c in coverage.values())
     credited = set(credited_units(registration)) if blocked else set()
@@ -145,7 +153,7 @@ def _portfolio(
         "page_error": page_error,
         "feedback": feedback,
         "reopened": reopened,
-        "rejections": sorted(rejected.values(), key=lambda d: d.seq),
+        "rejections": rejections,
         "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
         "can_propose": candidate and any(c.coverage.assessable and not c.signed_off for c in cards),
@@ -161,6 +169,22 @@ def _portfolio(
 def portfolio(request: AuthedRequest, pk: int) -> HttpResponse:
     """Each planned unit's progress, what is missing next, the evidence and its files."""
     return _portfolio(request, pk)
+
+
+@require_GET
+@member_view
+def rejections(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Every piece of evidence that stands rejected, with the reason, newest first, paged."""
+    try:
+        reg, page = rejections_of(
+            request.user, pk, request.GET.get("cursor"), request.GET.get("size")
+        )
+    except InvalidInput as exc:
+        reg, page = rejections_of(request.user, pk)
+        context = {"reg": reg, "page": page, "error": " ".join(exc.errors.values())}
+        return render(request, "web/portfolio/rejections.html", context, status=400)
+    context = {"reg": reg, "page": page, "error": ""}
+    return render(request, "web/portfolio/rejections.html", context)
 
 
 def _item(request: AuthedRequest, pk: int, item_pk: int) -> EvidenceItem:
