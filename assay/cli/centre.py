@@ -37,13 +37,15 @@ def centre() -> None:
 @as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_(as_user: str | None, as_json: bool) -> None:
-    """List the centres (those USERNAME works at, with --as)."""
-    from assay.cli.output import emit_json
-    from assay.registrations.dashboard import centre_list
+    """List the centres (those USERNAME works at, with --as), by name. Read from the database
+    a page at a time (the whole list is printed)."""
+    from assay.cli.output import emit_json, every_row
+    from assay.registrations.dashboard import centre_page
 
-    rows = centre_list(acting(as_user))
+    user = acting(as_user)
+    rows = every_row(lambda cursor, size: centre_page(user, cursor, size))
     if as_json:
-        emit_json(rows)
+        emit_json(list(rows))
         return
     for row in rows:
         roles = f"  [{', '.join(row.roles)}]" if row.roles else ""

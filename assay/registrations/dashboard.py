@@ -96,11 +96,6 @@ class CentreSummary(ReadModel):
         )
 
 
-def centre_list(user: AnyUser) -> list[CentreSummary]:
-    """Every centre the user may open, with the roles they hold there."""
-    return [CentreSummary.of(c, user) for c in centres_visible_to(user)]
-
-
 CENTRE_ORDER = ("name", "pk")
 
 

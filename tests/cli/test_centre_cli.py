@@ -30,6 +30,32 @@ def test_centre_list_as_operator_and_as_a_person(world: World) -> None:
     assert json.loads(run("centre", "list", "--json", "--as", "candidate_self")[1]) == []
 
 
+def test_centre_list_reads_a_page_at_a_time(world: World) -> None:
+    """Every centre printed once, by name, in queries that follow the pages (200 a page), not
+    the centres: 450 more centres cost the same as 50 more, plus two pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assay.centres.models import Centre
+
+    def listed() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            code, out, _ = run("centre", "list")
+        assert code == 0
+        return [line.split()[1] for line in out.splitlines()], len(queries)
+
+    Centre.objects.bulk_create(Centre(number=f"X{n:04d}", name=f"Extra {n:04d}") for n in range(50))
+    numbers, few = listed()
+    assert len(numbers) == len(set(numbers)) == 52
+    Centre.objects.bulk_create(
+        Centre(number=f"X{n:04d}", name=f"Extra {n:04d}") for n in range(50, 500)
+    )
+    numbers, many = listed()
+    assert len(numbers) == len(set(numbers)) == 502
+    assert numbers[:2] == ["X0000", "X0001"] and numbers[-2:] == ["N1001", "S2002"]
+    assert many <= few + 2 * 2  # two more pages of two queries each
+
+
 def test_centre_show_dashboard(world: World) -> None:
     code, out, _ = run("centre", "show", "N1001", "--json")
     data = json.loads(out)
