@@ -128,13 +128,23 @@ def coverages_of(
         tallies, reliance = _tallies(mappings)
         relied, outside = _relied(mappings, reqs, reliance)
     judged, spans = _judged_and_spans(ids)
+    # A unit with nothing recorded yet (no evidence, judgement or span) has the same coverage
+    # for every learner: computed once per specification and unit (coverage is immutable), so
+    # a freshly imported cohort costs a handful of engine calls, not one per learner and unit.
+    untouched: dict[tuple[int, str], UnitCoverage] = {}
     out: dict[int, dict[str, UnitCoverage]] = {}
     for r in registrations:
         mine: dict[str, UnitCoverage] = {}
+        touched = {t.unit for t in tallies[r.pk]} | {u for u, _ in judged[r.pk]}
+        touched |= {t.unit for t in reliance[r.pk]} | spans[r.pk].keys()
         for number in wanted.get(r.pk, ()):
             req = reqs[r.pk].get(number)
             if req is None:
                 mine[number] = coverage_without_content(number)  # ADR 0010: reported
+                continue
+            key = (r.qualification.spec_id, number)
+            if number not in touched and key in untouched:
+                mine[number] = untouched[key]
                 continue
             mine[number] = coverage_from_tallies(
                 req,
@@ -145,6 +155,8 @@ def coverages_of(
                 [Judgement(u, c, met) for (u, c), met in judged[r.pk].items() if u == number],
                 spans[r.pk].get(number),
             )
+            if number not in touched:
+                untouched[key] = mine[number]
         out[r.pk] = mine
     return out
 

@@ -17,6 +17,7 @@ and other triggers keep the copied columns and the per-colour counts (``triggers
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -28,7 +29,7 @@ from assay.catalogue.models import Qualification
 from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre
 from assay.engines.coverage import UnitCoverage
-from assay.engines.progress import Progress, UnitTarget, rag_status, rag_valid_until
+from assay.engines.progress import Progress, Rag, UnitTarget, rag_status, rag_valid_until
 from assay.errors import NotFound
 from assay.portfolios.coverage import coverages_of
 from assay.portfolios.records import signed_off_of
@@ -104,11 +105,17 @@ def progress_of(row: RegistrationProgress, today: dt.date) -> Progress:
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _colour_of(p: Progress) -> tuple[Rag, dt.date | None]:
+    """The colour and its last valid day: a pure function of the engine's input, so learners
+    with the same figures and dates (a cohort imported together) are coloured once."""
+    return rag_status(p).status, rag_valid_until(p)
+
+
 def _colour(row: RegistrationProgress, today: dt.date) -> None:
-    p = progress_of(row, today)
-    status = rag_status(p).status
+    status, until = _colour_of(progress_of(row, today))
     row.rag, row.rag_rank = status.value, status.rank
-    row.rag_from, row.rag_until = today, rag_valid_until(p)
+    row.rag_from, row.rag_until = today, until
 
 
 def _figures(

@@ -114,6 +114,8 @@ def coverage_from_tallies(
         groups[(t.target, t.status)].append(t)
 
     def ids(target: str, status: MappingStatus, usable: bool) -> tuple[tuple[str, ...], int]:
+        if (target, status) not in groups:  # most targets of most learners: nothing yet
+            return (), 0
         picked = [
             t
             for t in groups[(target, status)]
