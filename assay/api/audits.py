@@ -253,6 +253,25 @@ def scores(request: HttpRequest, audit_id: int, page: Query[s.PageQuery]) -> Pag
     return found.map(out.site_score_answer)
 
 
+@router.get(
+    "audits/{audit_id}/evidence",
+    response={200: s.PageOut[out.SiteEvidenceOut], 400: s.Error, **ERRORS},
+)
+def evidence_list(
+    request: HttpRequest,
+    audit_id: int,
+    page: Query[s.PageQuery],
+    office: int | None = None,
+    attribute: str | None = None,
+) -> Page[Any]:
+    """The audit's evidence files (of one office, one attribute), newest first, one page at a
+    time (whoever sees the audit)."""
+    found = sel.evidence_page(
+        who(request), audit_id, page.cursor, page.size, office_id=office, attribute=attribute
+    )
+    return found.map(out.site_evidence_answer)
+
+
 @router.post("audits/{audit_id}/evidence", response={201: out.SiteEvidenceOut, **ERRORS})
 def evidence(
     request: HttpRequest,

@@ -111,6 +111,12 @@ ENDPOINTS = [
     Endpoint("get", audit("sample/verify"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("self-assessment/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", site(), expect(SEES_AUDIT, {"auditor"}, 200)),
+    Endpoint("get", audit("evidence/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/{w.audit.pk}/evidence/?office={sampled_offices(w.audit)[0]}",
+        expect(SEES_AUDIT, SEES_AUDIT, 200),
+    ),
     Endpoint(
         "get",
         lambda w: f"/audits/{w.audit.pk}/evidence/{w.extra['evidence'].pk}/",
@@ -319,6 +325,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/self-assessment/",
         "audits/<int:pk>/sites/<int:office_pk>/",
         "audits/<int:pk>/sites/<int:office_pk>/evidence",
+        "audits/<int:pk>/evidence/",
         "audits/<int:pk>/evidence/<int:file_pk>/",
         "audits/<int:pk>/results/",
         "audits/<int:pk>/report.pdf",

@@ -47,6 +47,7 @@ urlpatterns = [
     path(A + "self-assessment/", scores.self_assessment, name="audit-self-assessment"),
     path(A + "sites/<int:office_pk>/", scores.site_scores, name="audit-site"),
     path(A + "sites/<int:office_pk>/evidence", scores.site_evidence, name="audit-site-evidence"),
+    path(A + "evidence/", scores.evidence_list, name="audit-evidence"),
     path(A + "evidence/<int:file_pk>/", scores.site_evidence_file, name="audit-evidence-file"),
     path(A + "results/", scores.results, name="audit-results"),
     path(A + "report.pdf", scores.report_pdf, name="audit-report-pdf"),
