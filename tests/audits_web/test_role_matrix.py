@@ -98,6 +98,11 @@ ENDPOINTS = [
     Endpoint("get", lambda w: "/audits/new", expect(EVERYONE, {"body_admin"}, 200)),
     Endpoint(
         "get",
+        lambda w: "/audits/new/suggest?field=organisation&organisation=ac",
+        expect(EVERYONE, {"body_admin"}, 200),
+    ),
+    Endpoint(
+        "get",
         lambda w: f"/audits/organisations/{w.acme.pk}/",
         expect(SEES_AUDIT, SEES_AUDIT, 200),
     ),
@@ -306,6 +311,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/",
         "audits/standards/",
         "audits/new",
+        "audits/new/suggest",
         "audits/bodies/<int:pk>/accounts/",
         "audits/bodies/<int:pk>/accounts/invite",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audits/", home.audit_index, name="audits"),
     path("audits/standards/", home.standard_index, name="audits-standards"),
     path("audits/new", home.audit_new, name="audits-new"),
+    path("audits/new/suggest", home.audit_new_suggest, name="audits-new-suggest"),
     path(B, body_accounts.body_accounts, name="body-accounts"),
     path(B + "invite", body_accounts.invite, name="body-accounts-invite"),
     path(
