@@ -275,6 +275,27 @@ def evidence(
     return Status(201, out.site_evidence_answer(row))
 
 
+# After the POST: the path then resolves to the POST's URL name, which the upload limits know
+# (``upload_limits.EVIDENCE_UPLOADS``).
+@router.get(
+    "audits/{audit_id}/evidence",
+    response={200: s.PageOut[out.SiteEvidenceOut], 400: s.Error, **ERRORS},
+)
+def evidence_list(
+    request: HttpRequest,
+    audit_id: int,
+    page: Query[s.PageQuery],
+    office: int | None = None,
+    attribute: str | None = None,
+) -> Page[Any]:
+    """The audit's evidence files (of one office, one attribute), newest first, one page at a
+    time (whoever sees the audit)."""
+    found = sel.evidence_page(
+        who(request), audit_id, page.cursor, page.size, office_id=office, attribute=attribute
+    )
+    return found.map(out.site_evidence_answer)
+
+
 @router.get("audits/{audit_id}/results", response={200: out.ResultsOut, **ERRORS})
 def results(request: HttpRequest, audit_id: int) -> out.ResultsOut:
     """Per attribute, element, perspective and overall, per site and across sites, with bands;

@@ -66,6 +66,7 @@ AUDIT_ORDER = ("-created_on", "-pk")  # newest first
 CERTIFICATE_ORDER = ("-issued_on", "-pk")  # newest first
 SELF_ASSESSMENT_ORDER = ("attribute", "recorded_at", "pk")
 SCORE_ORDER = ("pk",)  # the order they were recorded
+EVIDENCE_ORDER = ("-uploaded_at", "-pk")  # newest first
 
 # --- standards ---------------------------------------------------------------------------------
 
@@ -214,8 +215,38 @@ def score_page(
     return paginate(score_history(user, pk), SCORE_ORDER, cursor, size)
 
 
-def evidence_files(user: AnyUser, pk: int) -> QuerySet[SiteEvidenceFile]:
-    return SiteEvidenceFile.objects.filter(audit=audit_get(user, pk)).select_related("office")
+def evidence_of(
+    audit: Audit, *, office_id: int | None = None, attribute: str | None = None
+) -> QuerySet[SiteEvidenceFile]:
+    """An audit the caller already fetched narrowed (``audit_get``): its evidence files, of
+    one office or attribute when given."""
+    rows = SiteEvidenceFile.objects.filter(audit=audit).select_related("office")
+    if office_id is not None:
+        rows = rows.filter(office_id=office_id)
+    if attribute:
+        rows = rows.filter(attribute=attribute)
+    return rows
+
+
+def evidence_files(
+    user: AnyUser, pk: int, *, office_id: int | None = None, attribute: str | None = None
+) -> QuerySet[SiteEvidenceFile]:
+    """The evidence files of an audit the user may see (whoever sees the audit reads them)."""
+    return evidence_of(audit_get(user, pk), office_id=office_id, attribute=attribute)
+
+
+def evidence_page(
+    user: AnyUser,
+    pk: int,
+    cursor: str | None = None,
+    size: int | str | None = None,
+    *,
+    office_id: int | None = None,
+    attribute: str | None = None,
+) -> Page[SiteEvidenceFile]:
+    """One page of ``evidence_files``, newest first; the narrowing applies before the cursor."""
+    rows = evidence_files(user, pk, office_id=office_id, attribute=attribute)
+    return paginate(rows, EVIDENCE_ORDER, cursor, size)
 
 
 def latest_decision(audit: Audit) -> AuditDecision | None:

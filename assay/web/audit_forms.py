@@ -8,64 +8,127 @@ from typing import Any
 
 from django import forms
 
-from assay.audits.pages.home import NewAuditChoices
+from assay.audits.pages.home import NewAuditChoices, organisation_matching
 from assay.audits.services import SelfScoreInput, SiteScoreInput
 from assay.engines.audit.model import Standard
+from assay.errors import InvalidInput
 
 KINDS = [("initial", "Initial certification"), ("recertification", "Re-certification")]
 
 
+def _search_attrs(field: str, url: str, include: str = "") -> dict[str, str]:
+    """A text input that asks ``url`` (htmx, as the user types) for at most 20 suggestions into
+    its datalist; without JavaScript it is a plain text input the form resolves."""
+    attrs = {
+        "list": f"{field}-options",
+        "autocomplete": "off",
+        "hx-get": url,
+        "hx-trigger": "focus, input changed delay:300ms",
+        "hx-target": f"#{field}-options",
+        "hx-vals": f'{{"field": "{field}"}}',
+        "hx-sync": "this:replace",
+    }
+    if include:
+        attrs["hx-include"] = include
+    return attrs
+
+
 class NewAuditForm(forms.Form):
     """An initial audit (organisation, optional division, standard version) or the
-    re-certification of a decided audit (which fixes organisation, scope and standard)."""
+    re-certification of a decided audit (which fixes organisation, scope and standard).
+
+    The organisation, division and audit to re-certify are typed (with suggestions) rather than
+    chosen from lists of every client: the form resolves what was typed among what the user may
+    plan (``organisation_matching``) and says so when nothing matches."""
 
     kind = forms.ChoiceField(label="Kind of audit", choices=KINDS, initial="initial")
-    organisation = forms.TypedChoiceField(label="Organisation", coerce=int, required=False)
-    division = forms.TypedChoiceField(
-        label="Scope",
-        coerce=int,
+    organisation = forms.CharField(
+        label="Organisation",
         required=False,
-        empty_value=None,
-        help_text="The whole organisation, or one autonomous division certified on its own.",
+        max_length=300,
+        help_text="Type part of its name or its reference and choose a suggestion, or type its "
+        "reference or number.",
+    )
+    division = forms.CharField(
+        label="Scope: division",
+        required=False,
+        max_length=200,
+        help_text="Leave empty for the whole organisation, or name one autonomous division "
+        "certified on its own.",
     )
     standard = forms.TypedChoiceField(label="Standard", coerce=int, required=False)
-    previous = forms.TypedChoiceField(
+    previous = forms.CharField(
         label="Audit to re-certify",
-        coerce=int,
         required=False,
-        empty_value=None,
-        help_text="Re-certification only: same organisation, scope and attribute list.",
+        max_length=200,
+        help_text="Re-certification only: the decided audit's number (type an organisation's "
+        "name for suggestions). Same organisation, scope and attribute list.",
     )
 
-    def __init__(self, choices: NewAuditChoices, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, choices: NewAuditChoices, *args: Any, suggest_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
-            (o.pk, f"{o.name} ({o.reference})") for o in choices.organisations
-        ]
-        self.fields["division"].choices = [("", "Whole organisation")] + [  # type: ignore[attr-defined]
-            (d.pk, f"{o.name}: {d.name} division")
-            for o in choices.organisations
-            for d in o.divisions.all()
-        ]
+        self.choices = choices
+        if suggest_url:
+            self.fields["organisation"].widget.attrs.update(
+                _search_attrs("organisation", suggest_url)
+            )
+            self.fields["division"].widget.attrs.update(
+                _search_attrs("division", suggest_url, include="[name=organisation]")
+            )
+            self.fields["previous"].widget.attrs.update(_search_attrs("previous", suggest_url))
         self.fields["standard"].choices = [  # type: ignore[attr-defined]
             (s.pk, f"{s.title} (v{s.version})") for s in choices.standards
-        ]
-        self.fields["previous"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (a.pk, f"Audit {a.pk}: {a.scope_text}, {a.created_on:%d/%m/%Y}")
-            for a in choices.previous
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") == "recertification":
-            if not data.get("previous"):
-                self.add_error("previous", "Choose the decided audit to re-certify.")
+            data["previous"] = self._previous(data.get("previous") or "")
         else:
-            if not data.get("organisation"):
-                self.add_error("organisation", "Choose the organisation.")
+            data["organisation"], data["division"] = self._scope(data)
             if not data.get("standard"):
                 self.add_error("standard", "Choose the standard.")
         return data
+
+    def _previous(self, typed: str) -> int | None:
+        text = typed.strip().removeprefix("Audit").strip()
+        if not text:
+            self.add_error("previous", "Choose the decided audit to re-certify.")
+            return None
+        if not text.isdigit():
+            self.add_error("previous", "Give the audit's number, for example 12.")
+            return None
+        if not self.choices.previous.filter(pk=int(text)).exists():
+            self.add_error(
+                "previous",
+                f"Audit {text} is not a decided audit of yours waiting for re-certification.",
+            )
+            return None
+        return int(text)
+
+    def _scope(self, data: dict[str, Any]) -> tuple[int | None, int | None]:
+        """(organisation id, division id or None) from what was typed; errors on the fields."""
+        typed = (data.get("organisation") or "").strip()
+        if not typed:
+            self.add_error("organisation", "Choose the organisation.")
+            return None, None
+        try:
+            organisation = organisation_matching(self.choices, typed)
+        except InvalidInput as exc:
+            message = exc.errors["organisation"]
+            self.add_error("organisation", f"{message[:1].upper()}{message[1:]}.")
+            return None, None
+        division = (data.get("division") or "").strip()
+        if not division or division.isdigit():
+            # A number is checked against the organisation by the view (as the API does).
+            return organisation.pk, int(division) if division else None
+        found = organisation.divisions.filter(name__iexact=division).first()
+        if found is None:
+            self.add_error("division", f"{organisation.name} has no division called {division!r}.")
+            return organisation.pk, None
+        return organisation.pk, found.pk
 
 
 class AssignForm(forms.Form):

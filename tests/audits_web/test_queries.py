@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 # comparison, narrowed the same way (4); the unread notifications for base.html (1).
 RESULTS_QUERIES = 14
 # Session and user (2); the audit narrowed (4); the assigned-auditor check (2); the sampled
-# offices, the latest scores and evidence files of the site (3); notifications (1).
+# offices, the latest scores, the newest evidence files per attribute with their counts (3);
+# notifications (1).
 SITE_QUERIES = 12
 
 

@@ -98,6 +98,11 @@ ENDPOINTS = [
     Endpoint("get", lambda w: "/audits/new", expect(EVERYONE, {"body_admin"}, 200)),
     Endpoint(
         "get",
+        lambda w: "/audits/new/suggest?field=organisation&organisation=ac",
+        expect(EVERYONE, {"body_admin"}, 200),
+    ),
+    Endpoint(
+        "get",
         lambda w: f"/audits/organisations/{w.acme.pk}/",
         expect(SEES_AUDIT, SEES_AUDIT, 200),
     ),
@@ -111,6 +116,12 @@ ENDPOINTS = [
     Endpoint("get", audit("sample/verify"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("self-assessment/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", site(), expect(SEES_AUDIT, {"auditor"}, 200)),
+    Endpoint("get", audit("evidence/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/{w.audit.pk}/evidence/?office={sampled_offices(w.audit)[0]}",
+        expect(SEES_AUDIT, SEES_AUDIT, 200),
+    ),
     Endpoint(
         "get",
         lambda w: f"/audits/{w.audit.pk}/evidence/{w.extra['evidence'].pk}/",
@@ -300,6 +311,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/",
         "audits/standards/",
         "audits/new",
+        "audits/new/suggest",
         "audits/bodies/<int:pk>/accounts/",
         "audits/bodies/<int:pk>/accounts/invite",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
@@ -319,6 +331,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/self-assessment/",
         "audits/<int:pk>/sites/<int:office_pk>/",
         "audits/<int:pk>/sites/<int:office_pk>/evidence",
+        "audits/<int:pk>/evidence/",
         "audits/<int:pk>/evidence/<int:file_pk>/",
         "audits/<int:pk>/results/",
         "audits/<int:pk>/report.pdf",

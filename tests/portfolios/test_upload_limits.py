@@ -243,11 +243,17 @@ def test_a_body_without_a_declared_length_is_counted_and_stopped() -> None:
 
 
 def test_every_evidence_upload_endpoint_is_known() -> None:
-    from django.urls import reverse
+    from django.urls import resolve, reverse
 
     assert {"portfolio-evidence", "portfolio-attach", "audit-site-evidence"} <= EVIDENCE_UPLOADS
     reverse("api-v1:upload_file", kwargs={"item_id": 1})
     reverse("api-v1:evidence", kwargs={"audit_id": 1})
+    # A GET on the same path (the audit's evidence list) must not take the POST's URL name.
+    for name, kwargs in (
+        ("api-v1:upload_file", {"item_id": 1}),
+        ("api-v1:evidence", {"audit_id": 1}),
+    ):
+        assert resolve(reverse(name, kwargs=kwargs)).view_name in EVIDENCE_UPLOADS
 
 
 # The sweep.

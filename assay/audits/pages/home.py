@@ -3,9 +3,12 @@ signed-in user finds before opening one audit)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
 
 from assay.audits import permissions as perm
 from assay.audits.certificates import REMIND_DAYS, ReminderDue, reminders_due_page
@@ -33,7 +36,7 @@ from assay.audits.selectors import (
     organisations_page,
     organisations_visible_to,
 )
-from assay.errors import NotAllowed
+from assay.errors import InvalidInput, NotAllowed
 from assay.keyset import Page
 from assay.users import AnyUser
 
@@ -149,18 +152,25 @@ def organisation_page(
     )
 
 
+SUGGESTIONS = 20  # the most organisations, divisions or audits one search suggests
+_NAMED_REFERENCE = re.compile(r"^.*\(([^()]+)\)\s*$")  # "Acme Services (ACME)"
+
+
 @dataclass(frozen=True)
 class NewAuditChoices:
-    """What an administrator may choose from when planning an audit."""
+    """What an administrator may choose from when planning an audit: the standard versions (a
+    short list, shown whole, without their content) and, read only for what was typed or
+    searched, the organisations of the bodies they administer and those bodies' decided audits
+    not yet re-certified. Nothing here grows the page with the body's clients."""
 
-    organisations: list[Organisation]
     standards: list[StandardVersion]
-    previous: list[Audit]  # decided audits without a re-certification yet
+    organisations: QuerySet[Organisation]
+    previous: QuerySet[Audit]
 
 
 def new_audit_choices(user: AnyUser) -> NewAuditChoices:
     bodies = perm.body_ids_with_role(user, BodyRole.ADMINISTRATOR)
-    orgs = organisations_visible_to(user).prefetch_related("divisions")
+    orgs = organisations_visible_to(user)
     audits = audits_visible_to(user).filter(status=AuditStatus.DECIDED, next_audits__isnull=True)
     if not perm.is_operator(user):
         if not bodies:
@@ -168,10 +178,96 @@ def new_audit_choices(user: AnyUser) -> NewAuditChoices:
         orgs = orgs.filter(body_id__in=bodies)
         audits = audits.filter(body_id__in=bodies)
     return NewAuditChoices(
-        organisations=list(orgs.order_by("name")),
-        standards=list(StandardVersion.objects.order_by("code", "-version")),
-        previous=list(audits.order_by("organisation__name", "created_on")),
+        standards=list(StandardVersion.objects.defer("content").order_by("code", "-version")),
+        organisations=orgs,
+        previous=audits,
     )
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """How a suggestion names an organisation, and one way to type it back."""
+    return f"{organisation.name} ({organisation.reference})"
+
+
+def organisation_matching(choices: NewAuditChoices, typed: str) -> Organisation:
+    """The organisation ``typed`` names among those the user plans audits for: its number, its
+    reference, "Name (REFERENCE)" as suggested, or its exact name (case aside). Anything else,
+    or a name two organisations share, is InvalidInput on ``organisation`` saying what to do."""
+    text = typed.strip()
+    orgs = choices.organisations
+    found: Organisation | None = None
+    if text.isdigit():
+        found = orgs.filter(pk=int(text)).first()
+    if found is None and text:
+        found = orgs.filter(reference__iexact=text).first()
+    named = _NAMED_REFERENCE.match(text)
+    if found is None and named:
+        found = orgs.filter(reference__iexact=named.group(1).strip()).first()
+    if found is None and text:
+        same_name = list(orgs.filter(name__iexact=text).order_by("pk")[:2])
+        if len(same_name) > 1:
+            raise InvalidInput(
+                {
+                    "organisation": f"more than one organisation is called {text!r}: give its "
+                    "reference"
+                }
+            )
+        found = same_name[0] if same_name else None
+    if found is None:
+        raise InvalidInput(
+            {
+                "organisation": f"no organisation you plan audits for matches {text!r}: type "
+                "its name, its reference or its number"
+            }
+        )
+    return found
+
+
+def _search(text: str) -> Q:
+    return Q(name__icontains=text) | Q(reference__istartswith=text)
+
+
+def new_audit_suggestions(
+    user: AnyUser, field: str, typed: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """At most ``SUGGESTIONS`` (value, label) pairs for one field of the plan-an-audit form,
+    matching what was typed in it, among what the user may plan: organisations by name or
+    reference, the divisions of the organisation typed, decided audits by number or
+    organisation. The value is what the form accepts back."""
+    choices = new_audit_choices(user)
+    text = typed.get(field, "").strip()
+    if field == "organisation":
+        orgs = choices.organisations.filter(_search(text)) if text else choices.organisations
+        return [
+            (organisation_label(o), "")
+            for o in orgs.select_related(None)
+            .only("pk", "name", "reference")
+            .order_by("name", "pk")[:SUGGESTIONS]
+        ]
+    if field == "division":
+        try:
+            organisation = organisation_matching(choices, typed.get("organisation", ""))
+        except InvalidInput:
+            return []
+        divisions = organisation.divisions.order_by("name", "pk")
+        if text:
+            divisions = divisions.filter(name__icontains=text)
+        return [
+            (d.name, f"{organisation.name}: {d.name} division") for d in divisions[:SUGGESTIONS]
+        ]
+    if field == "previous":
+        audits = choices.previous.defer("standard__content")
+        if text.isdigit():
+            audits = audits.filter(pk=int(text))
+        elif text:
+            audits = audits.filter(
+                Q(organisation__name__icontains=text) | Q(organisation__reference__istartswith=text)
+            )
+        return [
+            (str(a.pk), f"Audit {a.pk}: {a.scope_text}, {a.created_on:%d/%m/%Y}")
+            for a in audits.order_by("organisation__name", "-created_on", "pk")[:SUGGESTIONS]
+        ]
+    raise InvalidInput({"field": "suggestions are for organisation, division or previous"})
 
 
 # --- renewals ----------------------------------------------------------------------------------

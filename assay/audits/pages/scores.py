@@ -3,11 +3,12 @@ the results page with its trend, change and comparison."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from assay.audits import permissions as perm
 from assay.audits.models import (
@@ -19,26 +20,50 @@ from assay.audits.models import (
     SiteEvidenceFile,
     SiteScore,
 )
-from assay.audits.selectors import AuditResults, _results_of, audit_get, audits_visible_to
+from assay.audits.selectors import (
+    EVIDENCE_ORDER,
+    AuditResults,
+    _results_of,
+    audit_get,
+    audits_visible_to,
+    evidence_of,
+)
 from assay.audits.standards import standard_of
 from assay.engines.audit.gaps import change, trend
 from assay.engines.audit.model import Standard
 from assay.errors import NotAllowed, NotFound
 from assay.files.storage import open_evidence
+from assay.keyset import Page, paginate
 from assay.users import AnyUser
 
 # --- self-assessment and site scores -----------------------------------------------------------
 
+SHEET_FILES = 3  # the newest files a site sheet shows per attribute; the rest are a link away
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceShown:
+    """An attribute's evidence on a site sheet: its newest files and how many it has."""
+
+    files: list[SiteEvidenceFile]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many files the sheet does not show (the paged list shows them all)."""
+        return self.total - len(self.files)
+
 
 @dataclass(frozen=True)
 class ScoreSheet:
-    """A scoring form's content: the standard's tree, the latest row per attribute, evidence
-    files per attribute (site sheets only), and whether this user may write now."""
+    """A scoring form's content: the standard's tree, the latest row per attribute, the newest
+    evidence files and their count per attribute (site sheets only), and whether this user
+    may write now."""
 
     audit: Audit
     standard: Standard
     latest: dict[str, Any]
-    evidence: dict[str, list[SiteEvidenceFile]] = field(default_factory=dict)
+    evidence: dict[str, EvidenceShown] = field(default_factory=dict)
     office: Office | None = None
     sites: list[Office] = field(default_factory=list)
     editable: bool = False
@@ -75,18 +100,71 @@ def site_sheet(user: AnyUser, pk: int, office_id: int) -> ScoreSheet:
     rows = SiteScore.objects.filter(audit=audit, office_id=office_id).select_related("recorded_by")
     for row in rows.order_by("pk"):
         latest[row.attribute] = row
-    evidence: dict[str, list[SiteEvidenceFile]] = defaultdict(list)
-    for file in SiteEvidenceFile.objects.filter(audit=audit, office_id=office_id):
-        evidence[file.attribute].append(file)
     return ScoreSheet(
         audit,
         standard_of(audit.standard),
         latest,
-        evidence=dict(evidence),
+        evidence=newest_evidence(audit, office_id),
         office=office,
         sites=[p.office for p in picks],
         editable=audit.status == AuditStatus.FIELDWORK,
     )
+
+
+def newest_evidence(audit: Audit, office_id: int) -> dict[str, EvidenceShown]:
+    """Per attribute, the ``SHEET_FILES`` newest evidence files of one office and the count of
+    all of them, in one query whatever their number: each row carries its rank within its
+    attribute and the attribute's total (window functions, on SQLite and PostgreSQL alike)."""
+    by_attribute = [F("attribute")]
+    rows = (
+        SiteEvidenceFile.objects.filter(audit=audit, office_id=office_id)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=by_attribute,
+                order_by=[F("uploaded_at").desc(), F("pk").desc()],
+            ),
+            total=Window(Count("pk"), partition_by=by_attribute),
+        )
+        .filter(rank__lte=SHEET_FILES)
+        .order_by("attribute", *EVIDENCE_ORDER)
+    )
+    shown: dict[str, EvidenceShown] = {}
+    for row in rows:
+        entry = shown.setdefault(row.attribute, EvidenceShown([], row.total))
+        entry.files.append(row)
+    return shown
+
+
+@dataclass(frozen=True)
+class EvidenceList:
+    """The paged list of an audit's evidence files (of one office, one attribute)."""
+
+    audit: Audit
+    office: Office | None
+    attribute: str
+    files: Page[SiteEvidenceFile]
+
+
+def evidence_list(
+    user: AnyUser,
+    pk: int,
+    *,
+    office_id: int | None = None,
+    attribute: str = "",
+    cursor: str | None = None,
+    size: int | str | None = None,
+) -> EvidenceList:
+    """A page of the evidence files of an audit the user may see (whoever sees the audit reads
+    its files), newest first; an office not of the audited organisation is NotFound."""
+    audit = audit_get(user, pk)
+    office = None
+    if office_id is not None:
+        office = Office.objects.filter(organisation_id=audit.organisation_id, pk=office_id).first()
+        if office is None:
+            raise NotFound(f"office {office_id} is not one of audit {pk}'s organisation")
+    rows = evidence_of(audit, office_id=office_id, attribute=attribute or None)
+    return EvidenceList(audit, office, attribute, paginate(rows, EVIDENCE_ORDER, cursor, size))
 
 
 def site_evidence_open(user: AnyUser, pk: int, file_pk: int) -> tuple[SiteEvidenceFile, File]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audits/", home.audit_index, name="audits"),
     path("audits/standards/", home.standard_index, name="audits-standards"),
     path("audits/new", home.audit_new, name="audits-new"),
+    path("audits/new/suggest", home.audit_new_suggest, name="audits-new-suggest"),
     path(B, body_accounts.body_accounts, name="body-accounts"),
     path(B + "invite", body_accounts.invite, name="body-accounts-invite"),
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
     path(A + "self-assessment/", scores.self_assessment, name="audit-self-assessment"),
     path(A + "sites/<int:office_pk>/", scores.site_scores, name="audit-site"),
     path(A + "sites/<int:office_pk>/evidence", scores.site_evidence, name="audit-site-evidence"),
+    path(A + "evidence/", scores.evidence_list, name="audit-evidence"),
     path(A + "evidence/<int:file_pk>/", scores.site_evidence_file, name="audit-evidence-file"),
     path(A + "results/", scores.results, name="audit-results"),
     path(A + "report.pdf", scores.report_pdf, name="audit-report-pdf"),

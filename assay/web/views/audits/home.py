@@ -66,7 +66,7 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def audit_new(request: AuthedRequest) -> HttpResponse:
     """Plan an audit: initial (whole organisation or one division) or a re-certification."""
     choices = home_pages.new_audit_choices(request.user)
-    form = NewAuditForm(choices, request.POST or None)
+    form = NewAuditForm(choices, request.POST or None, suggest_url=reverse("audits-new-suggest"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,6 +96,17 @@ def audit_new(request: AuthedRequest) -> HttpResponse:
             return redirect("audit", pk=audit.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/audits/new.html", {"form": form}, status=status)
+
+
+@require_GET
+@member_view
+def audit_new_suggest(request: AuthedRequest) -> HttpResponse:
+    """At most 20 suggestions for one field of the plan-an-audit form (``?field=organisation``,
+    ``division`` or ``previous``, with what was typed), as the options of its datalist (htmx)."""
+    options = home_pages.new_audit_suggestions(
+        request.user, request.GET.get("field", ""), request.GET
+    )
+    return render(request, "web/audits/_suggestions.html", {"options": options})
 
 
 # --- renewals ----------------------------------------------------------------------------------

@@ -159,6 +159,32 @@ def site_evidence(request: AuthedRequest, pk: int, office_pk: int) -> HttpRespon
     return redirect("audit-site", pk=pk, office_pk=office_pk)
 
 
+def _office_param(raw: str | None) -> int | None:
+    """The ``office`` filter of the evidence list: a whole number, or none."""
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput({"office": "office must be an office's number"}) from None
+
+
+@require_GET
+@member_view
+def evidence_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Every evidence file of the audit (of one office, one attribute), newest first, a page
+    at a time (whoever sees the audit)."""
+    page = score_pages.evidence_list(
+        request.user,
+        pk,
+        office_id=_office_param(request.GET.get("office")),
+        attribute=request.GET.get("attribute", "").strip(),
+        cursor=request.GET.get("cursor"),
+        size=request.GET.get("size"),
+    )
+    return render(request, "web/audits/evidence.html", {"page": page, "audit": page.audit})
+
+
 @require_GET
 @member_view
 def site_evidence_file(request: AuthedRequest, pk: int, file_pk: int) -> FileResponse:
