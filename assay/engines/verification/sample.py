@@ -287,12 +287,14 @@ def _top_ups(
     for dimension in TOP_UP_ORDER:
         if dimension not in strategy.top_up:
             continue
+        index: dict[str, list[UnitRecord]] = {}
+        for r in population:
+            for value in values_of(r, dimension):
+                index.setdefault(value, []).append(r)
         for value in sorted(wanted(strategy, dimension, population) - covered[dimension]):
             if value in covered[dimension]:  # covered by a top-up of this pass
                 continue
-            options = [
-                r for r in population if r.key not in taken and value in values_of(r, dimension)
-            ]
+            options = [r for r in index.get(value, ()) if r.key not in taken]
             if not options:
                 continue
             record = _rng(seed, "top-up", dimension.value, value).choice(options)
