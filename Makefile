@@ -32,7 +32,7 @@ typecheck: install
 	$(BIN)/mypy assay
 
 unit: install
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/assay bench rules --plans 1000000

@@ -43,6 +43,19 @@ pytest_plugins = ["tests.browser"]
 hypothesis_settings.register_profile("assay", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("assay")
 
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``nodb`` every test that never opens the configured database (no ``django_db``
+    marker, no database fixture, directly or through its fixtures): pure engines, parsers,
+    and tests that start Assay on a data folder or scratch database of their own. CI's
+    PostgreSQL pass leaves them out, since they would only repeat the SQLite pass."""
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ())) & _DATABASE_FIXTURES
+        if not uses and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.nodb)
+
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
     """Still argon2 (hashes start with "argon2"), at test-sized cost: suites create many users."""
