@@ -112,3 +112,37 @@ def test_queries_do_not_grow_with_the_items(
     _random_portfolio(world, random.Random(2), n=200)
     with django_assert_max_num_queries(len(small.captured_queries)):
         registration_coverage(world["reg"])
+
+
+@pytest.mark.parametrize("first", ["touched", "untouched"])
+def test_a_unit_with_nothing_recorded_is_shared_not_leaked(
+    world: dict[str, Any], first: str
+) -> None:
+    """``coverages_of`` computes a unit with nothing recorded once per specification and shares
+    it between learners: a learner with evidence, a judgement or a span on that unit must still
+    get their own coverage, whichever learner comes first."""
+    from assay.portfolios.assessment import criterion_judge
+    from tests.factories import register
+
+    _plan(world)
+    _random_portfolio(world, random.Random(3), n=12)
+    criterion_judge(
+        by=world["alice"],
+        registration=world["reg"],
+        unit="403",
+        criterion="1.1",
+        met=False,
+        feedback="Show the briefing notes",
+    )
+    other = register(world["carol"], world["centre"], first_name="Olive", last_name="Other")
+    plan_set(
+        by=world["carol"],
+        registration=other,
+        units=[PlanUnitInput(u, assessor_id=world["alice"].pk) for u in UNITS],
+    )
+    regs = [world["reg"], other] if first == "touched" else [other, world["reg"]]
+    units = {r.pk: UNITS for r in regs}
+    found = coverages_of(regs, units)
+    assert found == coverages_by_items(regs, units)
+    assert found[other.pk]["401"] is not found[world["reg"].pk]["401"]
+    assert found[other.pk]["405"] == coverages_of([other], {other.pk: ["405"]})[other.pk]["405"]
