@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 
 from assay.catalogue.models import Qualification
-from assay.centres.models import Centre
+from assay.centres.models import Centre, Membership, QualificationApproval
 from assay.engines.sanctions.levels import Act, Level
 from assay.engines.sanctions.risk import (
     DirectClaims,
@@ -27,6 +28,7 @@ from assay.engines.sanctions.rules import Sanction as SanctionFact
 from assay.engines.sanctions.rules import blocks
 from assay.eqa.access import EqaAccess
 from assay.eqa.models import ActionPoint, Sanction, Visit, VisitStatus
+from assay.eqa.services import OWNER_ROLES
 from assay.errors import NotFound
 from assay.keyset import Page, paginate
 
@@ -165,3 +167,20 @@ def sanction_get(access: EqaAccess, sanction_id: int) -> Sanction:
     if row is None:
         raise NotFound(f"no sanction {sanction_id} at centre {access.centre.number}")
     return row
+
+
+def owner_choices(centre: Centre) -> list[tuple[str, str]]:
+    """(username, name) of the people who may own an action point at the centre (one query)."""
+    staff = Membership.objects.filter(centre=centre, active=True, role__in=OWNER_ROLES).values(
+        "user_id"
+    )
+    users = get_user_model().objects.filter(pk__in=staff, is_active=True).order_by("username")
+    return [(u.get_username(), u.get_full_name() or u.get_username()) for u in users]
+
+
+def qualification_codes(centre: Centre) -> list[str]:
+    """The codes the centre holds (or held) an approval for: what a sanction may name."""
+    rows = QualificationApproval.objects.filter(centre=centre).values_list(
+        "qualification_code", flat=True
+    )
+    return sorted(set(rows))
