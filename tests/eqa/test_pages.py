@@ -208,3 +208,13 @@ def test_constant_queries_at_3_and_30_visits(world: World) -> None:
         with CaptureQueriesContext(connection) as large:
             assert client.get(url(world)).status_code == 200
         assert len(large) == counts[n], [q["sql"] for q in large.captured_queries]
+
+
+def test_dashboard_links_the_eqa_page_for_its_readers_only(world: World) -> None:
+    link = url(world)
+    for name in ("carol", "linda", "eve"):
+        assert link in client_for(world, name).get(f"/centres/{world.north.pk}/").content.decode()
+    for name in ("tom", "alice", "ian"):
+        assert (
+            link not in client_for(world, name).get(f"/centres/{world.north.pk}/").content.decode()
+        )
