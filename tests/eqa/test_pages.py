@@ -218,3 +218,46 @@ def test_dashboard_links_the_eqa_page_for_its_readers_only(world: World) -> None
         assert (
             link not in client_for(world, name).get(f"/centres/{world.north.pk}/").content.decode()
         )
+
+
+def _confirm_fields(body: str) -> dict[str, str]:
+    """The hidden fields the confirmation page posts back (the CSRF token aside)."""
+    import html
+    import re
+
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+    return {name: html.unescape(value) for name, value in found if name != "csrfmiddlewaretoken"}
+
+
+def test_the_confirmation_page_posts_back_what_was_entered(world: World) -> None:
+    eve = client_for(world, "eve")
+    reason = 'Records <missing> & "late"\nfor 12 candidates'
+    first = eve.post(
+        url(world, "sanctions"),
+        {
+            "level": "approval_withdrawn",
+            "qualification_code": "4430-04",
+            "applied_on": "2013-02-01",
+            "reason": reason,
+        },
+    )
+    fields = _confirm_fields(first.content.decode())
+    assert set(fields) == {"level", "qualification_code", "applied_on", "reason"}
+    assert eve.post(url(world, "sanctions"), {**fields, "confirm": "on"}).status_code == 302
+    s = Sanction.objects.get()
+    assert (s.level, s.qualification_code, s.applied_on) == (
+        "approval_withdrawn",
+        "4430-04",
+        dt.date(2013, 2, 1),
+    )
+    assert s.reason == reason.strip()
+    lift = eve.post(
+        url(world, f"sanctions/{s.pk}/lift"),
+        {f"lift-{s.pk}-lifted_on": "2013-02-20", f"lift-{s.pk}-reason": "Found"},
+    )
+    fields = _confirm_fields(lift.content.decode())
+    assert set(fields) == {f"lift-{s.pk}-lifted_on", f"lift-{s.pk}-reason"}
+    done = eve.post(url(world, f"sanctions/{s.pk}/lift"), {**fields, f"lift-{s.pk}-confirm": "on"})
+    assert done.status_code == 302
+    s.refresh_from_db()
+    assert s.lifted_on == dt.date(2013, 2, 20)
