@@ -25,6 +25,7 @@ from assay.eqa.services import (
     VisitInput,
     sanction_apply,
     sanction_lift,
+    visit_complete,
     visit_record,
 )
 
@@ -75,6 +76,27 @@ def add_visit(request: HttpRequest, centre_id: int, body: e.VisitIn) -> Status[A
         ),
     )
     return Status(201, e.VisitOut.of(visit))
+
+
+@router.post(f"{EQA}/visits/{{visit_id}}/findings", response={200: e.VisitOut, **ERRORS})
+def visit_findings(
+    request: HttpRequest, centre_id: int, visit_id: int, body: e.FindingsIn
+) -> dict[str, Any]:
+    """Record a planned visit's findings, risk rating and action points once it took place
+    (the allocated external verifier; once)."""
+    user = who(request)
+    access = eqa_access(user, centre_id)
+    visit = visit_complete(
+        by=user,
+        visit=selectors.visit_get(access, visit_id),
+        findings=body.findings,
+        risk=body.risk,
+        risk_reasons=body.risk_reasons,
+        action_points=tuple(
+            ActionPointInput(p.text, p.owner, p.due_on) for p in body.action_points
+        ),
+    )
+    return e.VisitOut.of(visit)
 
 
 @router.post(f"{EQA}/sanctions", response={201: e.SanctionOut, **ERRORS})

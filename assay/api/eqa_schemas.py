@@ -31,6 +31,13 @@ class VisitIn(Schema):
     action_points: list[ActionPointIn] = Field(default_factory=list, max_length=50)
 
 
+class FindingsIn(Schema):
+    findings: str = Field(max_length=TEXT)
+    risk: Literal["low", "medium", "high"]
+    risk_reasons: str = Field(max_length=TEXT)
+    action_points: list[ActionPointIn] = Field(default_factory=list, max_length=50)
+
+
 class ActionPointOut(Schema):
     id: int
     text: str

@@ -88,6 +88,42 @@ def visit(
 
 @eqa.command()
 @click.argument("centre_id", metavar="ID")
+@click.argument("visit_id", type=int)
+@click.option("--findings", required=True, help="What the visit found.")
+@click.option("--risk", type=click.Choice(["low", "medium", "high"]), required=True)
+@click.option("--risk-reasons", required=True, help="Why that risk rating.")
+@click.option("--point", "points", multiple=True, help="An action point: 'TEXT|OWNER|DUE'.")
+@as_option(required=True)
+def findings(
+    centre_id: str,
+    visit_id: int,
+    findings: str,
+    risk: str,
+    risk_reasons: str,
+    points: tuple[str, ...],
+    as_user: str,
+) -> None:
+    """Record a planned visit's findings, risk rating and action points (once)."""
+    from assay.eqa.selectors import visit_get
+    from assay.eqa.services import visit_complete
+
+    by = user_named(as_user)
+    access = _access(by, centre_id)
+    action_points = tuple(_point(p) for p in points)
+    with domain_errors():
+        row = visit_complete(
+            by=by,
+            visit=visit_get(access, visit_id),
+            findings=findings,
+            risk=risk,
+            risk_reasons=risk_reasons,
+            action_points=action_points,
+        )
+    click.echo(f"visit {row.pk}: done, risk {row.risk}")
+
+
+@eqa.command()
+@click.argument("centre_id", metavar="ID")
 @as_option(required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def visits(centre_id: str, as_user: str | None, as_json: bool) -> None:

@@ -184,3 +184,10 @@ def qualification_codes(centre: Centre) -> list[str]:
         "qualification_code", flat=True
     )
     return sorted(set(rows))
+
+
+def visit_get(access: EqaAccess, visit_id: int) -> Visit:
+    row = Visit.objects.select_related("centre").filter(pk=visit_id, centre=access.centre).first()
+    if row is None:
+        raise NotFound(f"no visit {visit_id} at centre {access.centre.number}")
+    return row

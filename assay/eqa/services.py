@@ -152,6 +152,52 @@ def visit_record(*, by: User, centre: Centre, data: VisitInput) -> Visit:
     return visit
 
 
+def visit_complete(
+    *,
+    by: User,
+    visit: Visit,
+    findings: str,
+    risk: str,
+    risk_reasons: str,
+    action_points: Sequence[ActionPointInput] = (),
+) -> Visit:
+    """Record the findings, risk rating and action points of a planned visit once it has
+    taken place (once: a visit done is not rewritten)."""
+    require_ev(by, visit.centre)
+    if visit.status != VisitStatus.PLANNED:
+        raise InvalidInput({"visit": "this visit is already recorded as done"})
+    data = VisitInput(
+        on=visit.on,
+        mode=visit.mode,
+        status=VisitStatus.DONE,
+        sample_request=visit.sample_request,
+        findings=findings,
+        risk=risk,
+        risk_reasons=risk_reasons,
+        action_points=action_points,
+    )
+    errors, owners = _visit_errors(visit.centre, data)
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        updated = Visit.objects.filter(pk=visit.pk, status=VisitStatus.PLANNED).update(
+            status=VisitStatus.DONE,
+            findings=findings.strip(),
+            risk=risk,
+            risk_reasons=risk_reasons.strip(),
+        )
+        if not updated:
+            raise InvalidInput({"visit": "this visit has just been recorded as done"})
+        ActionPoint.objects.bulk_create(
+            ActionPoint(
+                visit=visit, text=p.text.strip(), owner=owners[p.owner.strip()], due_on=p.due_on
+            )
+            for p in action_points
+        )
+    visit.refresh_from_db()
+    return visit
+
+
 def action_point_done(*, by: User, point: ActionPoint) -> ActionPoint:
     """Mark an action point done (once), by the centre's administrator or lead IQA."""
     require_centre(by, point.visit.centre)

@@ -22,18 +22,9 @@ def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:
     )
 
 
-class VisitForm(forms.Form):
-    on = date_field("Date of the visit")
-    mode = forms.ChoiceField(label="Visit", choices=Mode.choices, widget=forms.RadioSelect)
-    status = forms.ChoiceField(
-        label="Status", choices=VisitStatus.choices, widget=forms.RadioSelect
-    )
-    sample_request = _text("Sample request (the centre sees it)")
-    findings = _text("Findings", rows=4)
-    risk = forms.ChoiceField(
-        label="Risk rating", choices=[("", "Not rated"), *RiskLevel.choices], required=False
-    )
-    risk_reasons = _text("Reasons for the risk rating", rows=2)
+class _WithPoints(forms.Form):
+    """Up to POINTS action points, each a text, an owner from the centre's staff and a due
+    date; a row left blank is no action point."""
 
     def __init__(self, *args: Any, owners: Sequence[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -62,13 +53,34 @@ class VisitForm(forms.Form):
                     self.add_error(f"point{n}_due_on", "Give the date it is due.")
         return data
 
-    def visit_input(self) -> VisitInput:
+    def points(self) -> tuple[ActionPointInput, ...]:
         d = self.cleaned_data
-        points = tuple(
+        return tuple(
             ActionPointInput(d[f"point{n}_text"], d[f"point{n}_owner"], d[f"point{n}_due_on"])
             for n in range(1, POINTS + 1)
             if d.get(f"point{n}_owner") and d.get(f"point{n}_due_on")
         )
+
+
+def _risk() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Risk rating", choices=[("", "Not rated"), *RiskLevel.choices], required=False
+    )
+
+
+class VisitForm(_WithPoints):
+    on = date_field("Date of the visit")
+    mode = forms.ChoiceField(label="Visit", choices=Mode.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label="Status", choices=VisitStatus.choices, widget=forms.RadioSelect
+    )
+    sample_request = _text("Sample request (the centre sees it)")
+    findings = _text("Findings", rows=4)
+    risk = _risk()
+    risk_reasons = _text("Reasons for the risk rating", rows=2)
+
+    def visit_input(self) -> VisitInput:
+        d = self.cleaned_data
         return VisitInput(
             on=d["on"],
             mode=d["mode"],
@@ -77,8 +89,16 @@ class VisitForm(forms.Form):
             findings=d["findings"],
             risk=d["risk"],
             risk_reasons=d["risk_reasons"],
-            action_points=points,
+            action_points=self.points(),
         )
+
+
+class FindingsForm(_WithPoints):
+    """A planned visit's findings, risk rating and action points, once it took place."""
+
+    findings = _text("Findings", rows=4)
+    risk = _risk()
+    risk_reasons = _text("Reasons for the risk rating", rows=2)
 
 
 # Service field names for a point's errors ("action_points.2.owner") → this form's.

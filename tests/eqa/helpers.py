@@ -55,3 +55,10 @@ def visit(world: World, by: str = "eve", **kw: Any) -> Visit:
         "action_points": (ActionPointInput("Sample 401 again", "linda", dt.date(2013, 4, 1)),),
     }
     return visit_record(by=world.user(by), centre=world.north, data=VisitInput(**{**data, **kw}))
+
+
+def planned(world: World, on: dt.date = dt.date(2013, 2, 25)) -> Visit:
+    """A visit planned with its sample request only."""
+    return visit(
+        world, on=on, status="planned", findings="", risk="", risk_reasons="", action_points=()
+    )

@@ -64,6 +64,15 @@ def base(w: World) -> str:
     return f"/api/v1/centres/{w.north.pk}/eqa"
 
 
+def findings_path(w: World) -> str:
+    from tests.eqa.helpers import planned
+
+    return f"{base(w)}/visits/{planned(w).pk}/findings"
+
+
+FINDINGS = {"findings": "Sound", "risk": "low", "risk_reasons": "Consistent"}
+
+
 def lift_path(w: World) -> str:
     return f"{base(w)}/sanctions/{apply(w).pk}/lift"
 
@@ -75,8 +84,9 @@ def lift_path(w: World) -> str:
         ("post", lambda w: f"{base(w)}/visits", VISIT, expect(201, {"ev-assigned"})),
         ("post", lambda w: f"{base(w)}/sanctions", SANCTION, expect(201, {"ev-assigned"})),
         ("post", lift_path, LIFT, expect(200, {"ev-assigned"})),
+        ("post", findings_path, FINDINGS, expect(200, {"ev-assigned"})),
     ],
-    ids=["visits", "record visit", "apply", "lift"],
+    ids=["visits", "record visit", "apply", "lift", "findings"],
 )
 def test_role_matrix(world: World, method: str, path: Any, body: Any, expected: dict) -> None:
     assert statuses(world, method, path, body) == expected

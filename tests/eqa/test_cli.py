@@ -104,3 +104,18 @@ def test_bad_sanction_input_exits_2(world: World) -> None:
     assert (code, out) == (2, "")
     assert "not a reason" in err and "more than two years ahead" in err
     assert Sanction.objects.count() == 0
+
+
+def test_findings_of_a_planned_visit(world: World) -> None:
+    from tests.eqa.helpers import planned
+
+    v = planned(world)
+    args = ["eqa", "findings", "0042", str(v.pk), "--findings", "Sound", "--risk", "high"]
+    code, out, err = run(*args, "--risk-reasons", " ", "--as", "eve")
+    assert (code, out) == (2, "") and "not a reason" in err
+    code, out, err = run(
+        *args, "--risk-reasons", "Late records", "--point", "Fix|carol|2013-04-01", "--as", "eve"
+    )
+    assert code == 0, err
+    v.refresh_from_db()
+    assert (v.status, v.risk, v.action_points.get().owner.username) == ("done", "high", "carol")

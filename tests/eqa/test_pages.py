@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assay.eqa.models import ActionPoint, Sanction, Visit
-from tests.eqa.helpers import REASON, apply, visit
+from tests.eqa.helpers import REASON, apply, planned, visit
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +188,13 @@ def test_another_centres_sanction_and_point_answer_404(world: World) -> None:
 
 
 def _visits(world: World, n: int) -> None:
+    """Half done with an action point, half planned (each with its findings form)."""
     for i in range(n):
-        visit(world, on=dt.date(2012, 1, 1) + dt.timedelta(days=i))
+        day = dt.date(2012, 1, 1) + dt.timedelta(days=i)
+        if i % 2:
+            planned(world, on=day)
+        else:
+            visit(world, on=day)
 
 
 def test_constant_queries_at_3_and_30_visits(world: World) -> None:
@@ -261,3 +266,31 @@ def test_the_confirmation_page_posts_back_what_was_entered(world: World) -> None
     assert done.status_code == 302
     s.refresh_from_db()
     assert s.lifted_on == dt.date(2013, 2, 20)
+
+
+def test_ev_records_the_findings_of_a_planned_visit(world: World, page_text) -> None:  # type: ignore[no-untyped-def]
+    v = planned(world)
+    eve = client_for(world, "eve")
+    assert "Record the findings of this visit" in page_text(eve.get(url(world)))
+    p = f"findings-{v.pk}-"
+    bad = eve.post(
+        url(world, f"visits/{v.pk}/findings"), {p + "findings": "Sound", p + "risk": "low"}
+    )
+    assert bad.status_code == 400 and "not a reason" in page_text(bad)
+    v.refresh_from_db()
+    assert v.status == "planned"
+    done = eve.post(
+        url(world, f"visits/{v.pk}/findings"),
+        {
+            p + "findings": "Sound",
+            p + "risk": "medium",
+            p + "risk_reasons": "Thin sampling",
+            p + "point1_text": "Sample more",
+            p + "point1_owner": "linda",
+            p + "point1_due_on": "2013-04-01",
+        },
+    )
+    assert done.status_code == 302
+    v.refresh_from_db()
+    assert (v.status, v.risk) == ("done", "medium")
+    assert v.action_points.get().owner == world.user("linda")

@@ -230,3 +230,37 @@ def test_an_ev_in_time_or_qualified_can_be_allocated(world: World) -> None:
 def test_an_ev_with_the_unit_can_be_allocated(world: World) -> None:
     _ev_unit(world, dt.date(2010, 1, 1), dt.date(2010, 9, 1))
     assert _allocate(world).active
+
+
+def test_a_planned_visit_is_completed_once_by_the_ev(world: World) -> None:
+    from assay.eqa.services import visit_complete
+    from tests.eqa.helpers import planned
+
+    v = planned(world)
+    point = ActionPointInput("Sample 401 again", "carol", dt.date(2013, 4, 1))
+    data = {
+        "findings": "Sound",
+        "risk": "low",
+        "risk_reasons": "Consistent",
+        "action_points": (point,),
+    }
+    with pytest.raises(NotAllowed):
+        visit_complete(by=world.user("carol"), visit=v, **data)
+    before = state()
+    with pytest.raises(InvalidInput) as bad:
+        visit_complete(by=world.user("eve"), visit=v, **{**data, "risk_reasons": "\u200b"})
+    assert "risk_reasons" in bad.value.errors and state() == before
+    done = visit_complete(by=world.user("eve"), visit=v, **data)
+    assert (done.status, done.risk, done.sample_request) == ("done", "low", v.sample_request)
+    assert done.action_points.get().owner == world.user("carol")
+    with pytest.raises(InvalidInput, match="already recorded as done"):
+        visit_complete(by=world.user("eve"), visit=done, **data)
+
+
+def test_a_visit_planned_for_later_cannot_be_completed_yet(world: World) -> None:
+    from assay.eqa.services import visit_complete
+    from tests.eqa.helpers import planned
+
+    v = planned(world, on=dt.date(2013, 4, 10))
+    with pytest.raises(InvalidInput, match="after today"):
+        visit_complete(by=world.user("eve"), visit=v, findings="x", risk="low", risk_reasons="y")

@@ -145,6 +145,21 @@ def an_action_point(w: World) -> str:
     return f"/centres/{w.north.pk}/eqa/action-points/{point.pk}/done"
 
 
+def a_planned_visit(w: World) -> str:
+    from tests.eqa.helpers import planned
+
+    return f"/centres/{w.north.pk}/eqa/visits/{planned(w).pk}/findings"
+
+
+def findings_data(w: World) -> dict[str, Any]:
+    """The findings form of the newest visit (made by ``a_planned_visit`` in the savepoint)."""
+    from assay.eqa.models import Visit
+
+    newest = Visit.objects.order_by("-pk").first()
+    p = f"findings-{newest.pk if newest else 0}-"
+    return {p + "findings": "Sound", p + "risk": "low", p + "risk_reasons": "Consistent"}
+
+
 def a_sanction(w: World) -> str:
     from tests.eqa.helpers import apply
 
@@ -489,6 +504,9 @@ ENDPOINTS: dict[str, Endpoint] = {
         expect(EQA_READERS, EV_ONLY, 302),
         lambda w: {"on": "2013-02-20", "mode": "remote", "status": "planned"},
     ),
+    "record visit findings": Endpoint(
+        "post", a_planned_visit, expect(EQA_READERS, EV_ONLY, 302), findings_data
+    ),
     "mark action point done": Endpoint(
         "post", an_action_point, expect(EQA_READERS, {"centre-admin", "lead-iqa"}, 302)
     ),
@@ -555,6 +573,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/register/bulk",
         "centres/<int:pk>/eqa/",
         "centres/<int:pk>/eqa/visits",
+        "centres/<int:pk>/eqa/visits/<int:visit_pk>/findings",
         "centres/<int:pk>/eqa/action-points/<int:point_pk>/done",
         "centres/<int:pk>/eqa/sanctions",
         "centres/<int:pk>/eqa/sanctions/<int:sanction_pk>/lift",

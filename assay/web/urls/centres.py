@@ -56,6 +56,11 @@ urlpatterns = [
     path(C + "register/bulk", bulk.bulk_register, name="centre-register-bulk"),
     path(C + "eqa/", eqa.eqa, name="centre-eqa"),
     path(C + "eqa/visits", eqa.visit_add, name="centre-eqa-visit"),
+    path(
+        C + "eqa/visits/<int:visit_pk>/findings",
+        eqa.visit_findings,
+        name="centre-eqa-visit-findings",
+    ),
     path(C + "eqa/action-points/<int:point_pk>/done", eqa.point_done, name="centre-eqa-point-done"),
     path(C + "eqa/sanctions", eqa.sanction_add, name="centre-eqa-sanction"),
     path(

@@ -23,10 +23,16 @@ from assay.engines.dates import ddmmyyyy
 from assay.engines.sanctions.levels import LEVELS, Act, Level
 from assay.eqa import selectors
 from assay.eqa.access import CENTRE_ONLY, EV_ONLY, EqaAccess, eqa_access
-from assay.eqa.models import SanctionLevel
-from assay.eqa.services import action_point_done, sanction_apply, sanction_lift, visit_record
+from assay.eqa.models import SanctionLevel, VisitStatus
+from assay.eqa.services import (
+    action_point_done,
+    sanction_apply,
+    sanction_lift,
+    visit_complete,
+    visit_record,
+)
 from assay.errors import InvalidInput, NotAllowed
-from assay.web.eqa_forms import LiftForm, SanctionForm, VisitForm, point_fields
+from assay.web.eqa_forms import FindingsForm, LiftForm, SanctionForm, VisitForm, point_fields
 from assay.web.flow import done, submit
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
@@ -44,12 +50,19 @@ def _page(
     context: dict[str, Any] = {"page": page, "access": access}
     if access.can_act:
         centre = access.centre
+        owners = selectors.owner_choices(centre)
         context["visit_form"] = bound.get("visit") or VisitForm(
-            owners=selectors.owner_choices(centre), initial={"on": page.today}
+            owners=owners, initial={"on": page.today}
         )
         context["sanction_form"] = bound.get("sanction") or SanctionForm(
             codes=selectors.qualification_codes(centre), initial={"applied_on": page.today}
         )
+        context["findings_forms"] = {
+            v.pk: bound.get(f"findings-{v.pk}")
+            or FindingsForm(prefix=f"findings-{v.pk}", owners=owners)
+            for v in page.visits
+            if v.status == VisitStatus.PLANNED and v.on <= page.today
+        }
         context["lift_forms"] = {
             s.pk: bound.get(f"lift-{s.pk}")
             or LiftForm(prefix=f"lift-{s.pk}", initial={"lifted_on": page.today})
@@ -95,6 +108,36 @@ def visit_add(request: AuthedRequest, pk: int) -> HttpResponse:
         form,
         act,
         lambda f: _page(request, access, {"visit": f}, status=400),
+        fields=point_fields(),
+    )
+
+
+@require_POST
+@member_view
+def visit_findings(request: AuthedRequest, pk: int, visit_pk: int) -> HttpResponse:
+    """Record a planned visit's findings, risk rating and action points (``visit_complete``)."""
+    access = eqa_access(request.user, pk)
+    visit = selectors.visit_get(access, visit_pk)
+    if not access.can_act:
+        raise NotAllowed(EV_ONLY)
+    prefix = f"findings-{visit.pk}"
+    form = FindingsForm(request.POST, prefix=prefix, owners=selectors.owner_choices(access.centre))
+
+    def act(data: dict[str, Any]) -> HttpResponse:
+        visit_complete(
+            by=request.user,
+            visit=visit,
+            findings=data["findings"],
+            risk=data["risk"],
+            risk_reasons=data["risk_reasons"],
+            action_points=form.points(),
+        )
+        return _done(request, access, f"Findings of the visit of {ddmmyyyy(visit.on)} recorded.")
+
+    return submit(
+        form,
+        act,
+        lambda f: _page(request, access, {prefix: f}, status=400),
         fields=point_fields(),
     )
 
