@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assay.centres.models import Centre, Role
+from assay.centres.models import Centre, Membership, Role
 from assay.centres.permissions import roles_at
 from assay.errors import NotAllowed, NotFound
 from assay.users import AnyUser
@@ -60,6 +60,30 @@ def require_ev(user: AnyUser, centre: Centre) -> None:
     found = access_of(user, centre)
     if found is None or not found.can_act:
         raise NotAllowed(EV_ONLY)
+
+
+def ev_scope(user: AnyUser, centre: Centre) -> frozenset[str] | None:
+    """The qualification codes an EV's allocation at ``centre`` covers; None: every one (an
+    allocation without a code)."""
+    codes = set(
+        Membership.objects.filter(
+            user_id=user.pk, centre=centre, role=Role.EXTERNAL_VERIFIER, active=True
+        ).values_list("qualification_code", flat=True)
+    )
+    return None if "" in codes or not codes else frozenset(codes)
+
+
+def require_ev_for(user: AnyUser, centre: Centre, code: str) -> None:
+    """``require_ev``, and an EV allocated for some qualifications only acts on a sanction
+    naming one of them (never on the whole centre)."""
+    require_ev(user, centre)
+    scope = ev_scope(user, centre)
+    if scope is not None and code not in scope:
+        named = ", ".join(sorted(scope))
+        raise NotAllowed(
+            f"you are allocated to this centre for {named} only; a sanction you apply or lift "
+            "must name one of them"
+        )
 
 
 def require_centre(user: AnyUser, centre: Centre) -> None:

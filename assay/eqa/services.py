@@ -20,7 +20,7 @@ from assay.centres.models import Centre, Membership, QualificationApproval, Role
 from assay.engines.dates import ddmmyyyy
 from assay.engines.plausible import business_date_problem, reason_problem, text_problem
 from assay.engines.text import visible
-from assay.eqa.access import require_centre, require_ev
+from assay.eqa.access import require_centre, require_ev, require_ev_for
 from assay.eqa.models import (
     ActionPoint,
     Mode,
@@ -230,7 +230,7 @@ def sanction_apply(
     confirmed: bool = False,
 ) -> Sanction:
     """Apply a sanction from ``applied_on`` to the centre (or one qualification there)."""
-    require_ev(by, centre)
+    require_ev_for(by, centre, qualification_code.strip())
     errors: dict[str, str] = {}
     if level not in SanctionLevel.values:
         errors["level"] = f"choose one of {', '.join(SanctionLevel.values)}"
@@ -260,7 +260,7 @@ def sanction_lift(
     *, by: User, sanction: Sanction, lifted_on: dt.date, reason: str, confirmed: bool = False
 ) -> Sanction:
     """Lift a sanction from ``lifted_on`` (acts dated that day are no longer blocked)."""
-    require_ev(by, sanction.centre)
+    require_ev_for(by, sanction.centre, sanction.qualification_code)
     errors: dict[str, str] = {}
     if sanction.lifted_on is not None:
         raise InvalidInput({"sanction": f"lifted on {ddmmyyyy(sanction.lifted_on)} already"})

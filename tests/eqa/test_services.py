@@ -264,3 +264,23 @@ def test_a_visit_planned_for_later_cannot_be_completed_yet(world: World) -> None
     v = planned(world, on=dt.date(2013, 4, 10))
     with pytest.raises(InvalidInput, match="after today"):
         visit_complete(by=world.user("eve"), visit=v, findings="x", risk="low", risk_reasons="y")
+
+
+def test_an_ev_allocated_for_one_qualification_sanctions_only_that_one(world: World) -> None:
+    evan = world.user("evan")
+    membership_grant(
+        by=world.user("sam"),
+        centre=world.north,
+        user=evan,
+        role=Role.EXTERNAL_VERIFIER,
+        qualification_code="4430-04",
+    )
+    with pytest.raises(NotAllowed, match="for 4430-04 only"):
+        apply(world, by="evan")
+    with pytest.raises(NotAllowed, match="for 4430-04 only"):
+        apply(world, code="EDEXCEL-L3-NVQ-CS", by="evan")
+    whole = apply(world)  # Eve's allocation covers the whole centre
+    with pytest.raises(NotAllowed):
+        lift(world, whole, dt.date(2013, 2, 20), by="evan")
+    own = apply(world, code="4430-04", by="evan")
+    assert lift(world, own, dt.date(2013, 2, 20), by="evan").lifted_on
