@@ -65,12 +65,14 @@ def require_ev(user: AnyUser, centre: Centre) -> None:
 def ev_scope(user: AnyUser, centre: Centre) -> frozenset[str] | None:
     """The qualification codes an EV's allocation at ``centre`` covers; None: every one (an
     allocation without a code)."""
+    if user.pk is None:
+        return frozenset()
     codes = set(
         Membership.objects.filter(
             user_id=user.pk, centre=centre, role=Role.EXTERNAL_VERIFIER, active=True
         ).values_list("qualification_code", flat=True)
     )
-    return None if "" in codes or not codes else frozenset(codes)
+    return None if "" in codes else frozenset(codes)
 
 
 def require_ev_for(user: AnyUser, centre: Centre, code: str) -> None:
