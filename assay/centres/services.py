@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from assay import clock
 from assay.centres.duties import refuse_role
 from assay.centres.models import (
     ApprovalStatus,
     Centre,
     Competence,
+    CompetenceRole,
     Membership,
     QualificationApproval,
     Role,
@@ -52,6 +54,19 @@ def can_take_new_candidates(user: AnyUser, today: dt.date) -> bool:
     """False when an assessor's A/V deadline has passed without the unit."""
     decisions = competence_decisions(user, today)
     return all(d.can_take_new_candidates for _, d in decisions)
+
+
+def refuse_overdue_verifier(user: AnyUser, today: dt.date) -> None:
+    """An external verifier past their V-unit deadline (12 months without the unit) is not
+    allocated a centre: InvalidInput on ``username`` with the deadline's sentence."""
+    for row, decision in competence_decisions(user, today):
+        if row.role == CompetenceRole.EXTERNAL_VERIFIER and not decision.can_take_new_candidates:
+            raise InvalidInput(
+                {
+                    "username": f"{user.get_username()} cannot be allocated a centre: "
+                    f"{decision.message}"
+                }
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +114,8 @@ def membership_grant(
     if role not in Role.values:
         raise InvalidInput({"role": f"unknown role {role!r}"})
     refuse_role(user, centre, role, field="username")
+    if role == Role.EXTERNAL_VERIFIER:
+        refuse_overdue_verifier(user, clock.today())
     membership, _ = Membership.objects.update_or_create(
         user=user,
         centre=centre,

@@ -7,7 +7,8 @@ refuses the whole file; otherwise every row is registered in one transaction.
 
 Built for files of tens of thousands of rows (docs/performance.md, ``assay bench import``):
 rows are read as a stream (``iter_rows``); the qualifications the file names, their entry
-facts, period of registration and the centre's approvals are resolved once per file; each
+facts, period of registration and the centre's approvals and sanctions are resolved once per
+file; each
 row's entry rules are checked once; a row that passes keeps only what its insert needs; and
 the rows are inserted a chunk at a time in one transaction (``bulk_insert.py``), each with
 exactly the rows and the chained record ``registration_create`` writes for one registration.
@@ -31,9 +32,10 @@ from assay.centres.models import Centre
 from assay.centres.permissions import can_administer
 from assay.engines.entry.rules import CentreApproval, QualificationFacts, entry_decision
 from assay.engines.plausible import business_date_problem
+from assay.engines.sanctions.rules import Sanction
 from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.registrations.bulk_insert import ReadyRow, insert_rows
-from assay.registrations.facts import approvals_in_force, qualification_facts
+from assay.registrations.facts import approvals_in_force, centre_sanctions, qualification_facts
 from assay.registrations.models import JobKind, Registration, Status
 from assay.registrations.services import CandidateInput, candidate_facts
 from assay.registrations.tabular import (
@@ -199,12 +201,15 @@ class _Checker:
     facts: dict[int, QualificationFacts] = field(default_factory=dict)
     approvals: dict[str, Callable[[dt.date], CentreApproval | None]] = field(default_factory=dict)
     active: dict[tuple[str, str, dt.date, str], int] | None = None
+    sanctions: list[Sanction] | None = None
     first_seen: dict[tuple[str, str, dt.date, str], int] = field(default_factory=dict)
 
     def check(self, rows: Iterable[Row]) -> Iterator[tuple[int, list[str], ReadyRow | None]]:
         """Each row's number, errors and (when it has none) what its insert needs."""
         if self.active is None:
             self.active = _active_registrations(self.centre)
+        if self.sanctions is None:
+            self.sanctions = centre_sanctions(self.centre)
         for row in rows:
             p = _parse(row, self.quals, self.today)
             if p.candidate is not None and p.qualification is not None:
@@ -257,6 +262,7 @@ class _Checker:
             qualification=self.facts[qual.pk],
             approval=self.approvals[qual.code](p.registered_on),
             registered_on=p.registered_on,
+            sanctions=self.sanctions or (),
         )
         p.errors.extend(f"{r.code}: {r.message}" for r in decision.reasons)
 

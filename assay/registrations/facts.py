@@ -10,6 +10,8 @@ from typing import Any
 from assay.catalogue.models import Qualification
 from assay.centres.models import Centre, QualificationApproval
 from assay.engines.entry.rules import Approval, CentreApproval, QualificationFacts
+from assay.engines.sanctions.rules import Sanction
+from assay.eqa.selectors import sanction_facts
 
 
 def qualification_facts(qual: Qualification) -> QualificationFacts:
@@ -65,3 +67,9 @@ def approvals_in_force(centre: Centre, code: str) -> Callable[[dt.date], CentreA
 def approval_fact(row: QualificationApproval) -> CentreApproval:
     """One recorded approval decision as the entry rules read it."""
     return CentreApproval(Approval(row.status), row.since, row.until, row.reason)
+
+
+def centre_sanctions(centre: Centre) -> list[Sanction]:
+    """Every sanction applied at the centre, as the entry rules read them (one query; the
+    rules pick those in force on the registration date)."""
+    return sanction_facts(centre)

@@ -108,6 +108,11 @@ class CentreDashboardPage:
         return Role.EXTERNAL_VERIFIER in self.roles and not self.can_administer
 
     @property
+    def sees_eqa(self) -> bool:
+        """May open the external verification page (``assay/eqa/access.py``)."""
+        return self.can_administer or bool(self.roles & {Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})
+
+    @property
     def keeps_anchors(self) -> bool:
         """May download the record anchors (``portfolios/anchors.py``)."""
         return self.can_administer or bool(self.roles & {Role.LEAD_IQA, Role.EXTERNAL_VERIFIER})

@@ -37,7 +37,7 @@ from assay.registrations.enrolment import (
     enrolment_append,
     registration_stored,
 )
-from assay.registrations.facts import current_approval, qualification_facts
+from assay.registrations.facts import centre_sanctions, current_approval, qualification_facts
 from assay.registrations.models import (
     Candidate,
     HeldQualification,
@@ -132,6 +132,7 @@ def registration_check(
         qualification=qualification_facts(qualification),
         approval=memo[key],
         registered_on=on,
+        sanctions=centre_sanctions(centre),
     )
 
 

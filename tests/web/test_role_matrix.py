@@ -126,6 +126,60 @@ def arthurs_role(w: World) -> str:
 ADMIN_ONLY = {"centre-admin"}
 REASON = {"reason": "Left the centre"}
 
+# Northgate's external verification records: its administrator, lead IQA and allocated EV.
+EQA_READERS = {"centre-admin", "lead-iqa", "ev-assigned"}
+EV_ONLY = {"ev-assigned"}
+SANCTION = {
+    "level": "registrations_suspended",
+    "qualification_code": "",
+    "applied_on": "2013-02-01",
+    "reason": "Records missing",
+}
+
+
+def an_action_point(w: World) -> str:
+    """An action point of a visit recorded inside the request's savepoint (rolled back)."""
+    from tests.eqa.helpers import visit
+
+    (point,) = visit(w).action_points.all()
+    return f"/centres/{w.north.pk}/eqa/action-points/{point.pk}/done"
+
+
+def a_planned_visit(w: World) -> str:
+    from tests.eqa.helpers import planned
+
+    return f"/centres/{w.north.pk}/eqa/visits/{planned(w).pk}/findings"
+
+
+def findings_data(w: World) -> dict[str, Any]:
+    """The findings form of the newest visit (made by ``a_planned_visit`` in the savepoint)."""
+    from assay.eqa.models import Visit
+
+    newest = Visit.objects.order_by("-pk").first()
+    p = f"findings-{newest.pk if newest else 0}-"
+    return {p + "findings": "Sound", p + "risk": "low", p + "risk_reasons": "Consistent"}
+
+
+def a_sanction(w: World) -> str:
+    from tests.eqa.helpers import apply
+
+    return f"/centres/{w.north.pk}/eqa/sanctions/{apply(w).pk}/lift"
+
+
+def lift_data(confirm: bool) -> Callable[[World], dict[str, Any]]:
+    """The lift form of the newest sanction (made by ``a_sanction`` in the same savepoint)."""
+
+    def data(w: World) -> dict[str, Any]:
+        from assay.eqa.models import Sanction
+
+        newest = Sanction.objects.order_by("-pk").first()
+        p = f"lift-{newest.pk if newest else 0}-"
+        extra = {p + "confirm": "on"} if confirm else {}
+        return {p + "lifted_on": "2013-02-20", p + "reason": "Records found", **extra}
+
+    return data
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "accounts": Endpoint("get", north("accounts/"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)),
     "accounts invite": Endpoint(
@@ -440,6 +494,37 @@ ENDPOINTS: dict[str, Endpoint] = {
         lambda w: f"/registrations/{w.dan.pk}/units/401/files/{png_of(w)}/inline",
         expect(SEES_DAN, {"assessor-assigned", "lead-iqa", "centre-admin"}, 200),
     ),
+    "EQA page": Endpoint("get", north("eqa/"), expect(EQA_READERS, EQA_READERS, 200)),
+    "EQA page (page size 1)": Endpoint(
+        "get", north("eqa/?size=1"), expect(EQA_READERS, EQA_READERS, 200)
+    ),
+    "record EV visit": Endpoint(
+        "post",
+        north("eqa/visits"),
+        expect(EQA_READERS, EV_ONLY, 302),
+        lambda w: {"on": "2013-02-20", "mode": "remote", "status": "planned"},
+    ),
+    "record visit findings": Endpoint(
+        "post", a_planned_visit, expect(EQA_READERS, EV_ONLY, 302), findings_data
+    ),
+    "mark action point done": Endpoint(
+        "post", an_action_point, expect(EQA_READERS, {"centre-admin", "lead-iqa"}, 302)
+    ),
+    "apply sanction (confirm)": Endpoint(
+        "post", north("eqa/sanctions"), expect(EQA_READERS, EV_ONLY, 200), lambda w: SANCTION
+    ),
+    "apply sanction": Endpoint(
+        "post",
+        north("eqa/sanctions"),
+        expect(EQA_READERS, EV_ONLY, 302),
+        lambda w: {**SANCTION, "confirm": "on"},
+    ),
+    "lift sanction (confirm)": Endpoint(
+        "post", a_sanction, expect(EQA_READERS, EV_ONLY, 200), lift_data(False)
+    ),
+    "lift sanction": Endpoint(
+        "post", a_sanction, expect(EQA_READERS, EV_ONLY, 302), lift_data(True)
+    ),
     # 401 is not signed off: a lead IQA or administrator is told so.
     "reopen unit": Endpoint(
         "post",
@@ -486,6 +571,12 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/accounts/<int:user_pk>/reactivate",
         "centres/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
         "centres/<int:pk>/register/bulk",
+        "centres/<int:pk>/eqa/",
+        "centres/<int:pk>/eqa/visits",
+        "centres/<int:pk>/eqa/visits/<int:visit_pk>/findings",
+        "centres/<int:pk>/eqa/action-points/<int:point_pk>/done",
+        "centres/<int:pk>/eqa/sanctions",
+        "centres/<int:pk>/eqa/sanctions/<int:sanction_pk>/lift",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
         "registrations/<int:pk>/extend",

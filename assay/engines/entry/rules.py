@@ -2,16 +2,21 @@
 
 The rules are the City & Guilds 4430-04 handbook's (sections 2–4): centre approval, the last
 registration date, the minimum age, not re-taking a qualification already held, and
-assessment in a real job. Every failed rule is reported, so a centre fixes all at once.
+assessment in a real job; and no sanction of the external verifier's suspending
+registrations or withdrawing approval in force (``assay.engines.sanctions``: "existing
+sanctions will apply"). Every failed rule is reported, so a centre fixes all at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from ..dates import ddmmyyyy
+from ..sanctions.levels import Act
+from ..sanctions.rules import Sanction, blocks
 from .held import Match, held_match
 from .period import PeriodEnd, registration_end
 
@@ -51,6 +56,7 @@ class Check(StrEnum):
     UNDER_MINIMUM_AGE = "under-minimum-age"
     ALREADY_HOLDS = "already-holds"
     NO_REAL_JOB = "no-real-job"
+    CENTRE_SANCTIONED = "centre-sanctioned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +136,13 @@ def entry_decision(
     qualification: QualificationFacts,
     approval: CentreApproval | None,
     registered_on: date,
+    sanctions: Sequence[Sanction] = (),
 ) -> EntryDecision:
-    """Check every entry rule for registering ``candidate`` on ``registered_on``."""
+    """Check every entry rule for registering ``candidate`` on ``registered_on``;
+    ``sanctions`` are the centre's (all of them: the rule picks those in force)."""
     found = (
         _centre(approval, qualification.code, registered_on),
+        *_sanctioned(sanctions, qualification.code, registered_on),
         _last_registration(qualification, registered_on),
         _age(candidate, qualification, registered_on),
         _already_holds(candidate, qualification),
@@ -176,6 +185,15 @@ def _centre(approval: CentreApproval | None, code: str, on: date) -> Reason | No
             f"before registration on {ddmmyyyy(on)}{why}.",
         )
     return None
+
+
+def _sanctioned(sanctions: Sequence[Sanction], code: str, on: date) -> list[Reason]:
+    """No registrations while the external verifier's sanction suspends them or withdraws
+    the centre's approval, for the centre or for this qualification."""
+    return [
+        Reason(Check.CENTRE_SANCTIONED, f"{message[0].upper()}{message[1:]}.")
+        for message in blocks(sanctions, Act.REGISTRATION, on, code)
+    ]
 
 
 def _last_registration(qualification: QualificationFacts, on: date) -> Reason | None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assay.web.views import accounts, bulk, caseload, centres, people
+from assay.web.views import accounts, bulk, caseload, centres, eqa, people
 
 C = "centres/<int:pk>/"
 
@@ -54,4 +54,18 @@ urlpatterns = [
     path(C + "register/", centres.register, name="centre-register"),
     path(C + "register/check", centres.register_check, name="centre-register-check"),
     path(C + "register/bulk", bulk.bulk_register, name="centre-register-bulk"),
+    path(C + "eqa/", eqa.eqa, name="centre-eqa"),
+    path(C + "eqa/visits", eqa.visit_add, name="centre-eqa-visit"),
+    path(
+        C + "eqa/visits/<int:visit_pk>/findings",
+        eqa.visit_findings,
+        name="centre-eqa-visit-findings",
+    ),
+    path(C + "eqa/action-points/<int:point_pk>/done", eqa.point_done, name="centre-eqa-point-done"),
+    path(C + "eqa/sanctions", eqa.sanction_add, name="centre-eqa-sanction"),
+    path(
+        C + "eqa/sanctions/<int:sanction_pk>/lift",
+        eqa.sanction_remove,
+        name="centre-eqa-sanction-lift",
+    ),
 ]

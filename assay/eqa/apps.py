@@ -1,0 +1,9 @@
+"""External verification (EQA): the external verifier's visits, action points and sanctions."""
+
+from django.apps import AppConfig
+
+
+class EqaConfig(AppConfig):
+    name = "assay.eqa"
+    label = "eqa"
+    verbose_name = "External verification"
