@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "assay.progress",
     "assay.notifications",
     "assay.audits",
+    "assay.verification",
     "assay.web",
 ]
 
