@@ -5,7 +5,8 @@ Role summary:
 * centre administrator — everything at their centre (register, plan, change status);
 * lead IQA — reads the centre, reopens/changes status; internal verifier — the candidates
   they verify and those with a unit allocated to them in an IQA sample; assessor —
-  candidates with a plan unit assigned to them; tutor — reads the centre's candidates; employer contact — their own employees; candidate — only themselves;
+  candidates with a plan unit assigned to them; tutor — reads the centre's candidates;
+  employer contact — their own employees; candidate — only themselves;
 * external verifier — read-only, the centres assigned to them; nobody sees another centre.
 """
 
