@@ -127,7 +127,7 @@ def test_someone_who_judged_in_the_unit_may_not_verify(world: World) -> None:
 
 @pytest.mark.parametrize("who", ["iris", "ian", "carol", "alice", "tom", "dan", "sue"])
 def test_only_the_allocated_iv_or_lead_verifies(world: World, who: str) -> None:
-    pick, iv = allocated(world)
+    pick, _ = allocated(world)
     if world.user(who).pk == pick.verifier_id:
         pytest.skip("allocated")
     before = Decision.objects.count()
