@@ -18,6 +18,7 @@ from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
+from assay.api import iqa as iqa_routes
 from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
@@ -163,3 +164,4 @@ api.add_router("/", review_routes.router)
 api.add_router("/", notification_routes.router)
 api.add_router("/", audit_routes.router)
 api.add_router("/", audit_routes.public)
+api.add_router("/", iqa_routes.router)

@@ -58,6 +58,7 @@ from assay.cli import (  # noqa: E402
     centre,
     centre_people,
     files,
+    iqa,
     plan,
     portfolio,
     progress,
@@ -80,6 +81,7 @@ main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)
+main.add_command(iqa.iqa)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)
