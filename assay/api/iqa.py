@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from assay.api import schemas as s
@@ -132,7 +132,7 @@ def verify(request: HttpRequest, pick_id: int, body: VerifyIn) -> dict[str, Any]
 
 
 @router.post("centres/{centre_id}/iqa/draws", response={201: DrawOut, **ERRORS})
-def draw(request: HttpRequest, centre_id: int, body: DrawIn) -> tuple[int, dict[str, Any]]:
+def draw(request: HttpRequest, centre_id: int, body: DrawIn) -> Status[dict[str, Any]]:
     """Draw the centre's sample for a qualification and period (lead IQA or centre
     administrator); the same ``seed`` over the same records draws the same picks."""
     user = who(request)
@@ -145,7 +145,7 @@ def draw(request: HttpRequest, centre_id: int, body: DrawIn) -> tuple[int, dict[
         period_end=body.period_end,
         seed=body.seed,
     )
-    return 201, _draw(selectors.draw_get(user, row.pk))
+    return Status(201, _draw(selectors.draw_get(user, row.pk)))
 
 
 @router.get("iqa/draws/{draw_id}", response={200: DrawOut, **ERRORS})
