@@ -149,19 +149,22 @@ def _summative(
     seed: int,
     period: Period,
 ) -> tuple[list[Pick], list[Requirement]]:
-    groups: dict[tuple[str, Fraction, tuple[str, ...]], list[UnitRecord]] = {}
-    kinds: dict[tuple[str, Fraction, tuple[str, ...]], RiskAssessment] = {}
+    # a group: one assessor's sign-offs with the same rate, risks and reasons for them (a
+    # trainee's sign-offs before and after the A-unit deadline are two groups, both at 100%)
+    Group = tuple[str, Fraction, tuple[str, ...], tuple[str, ...]]
+    groups: dict[Group, list[UnitRecord]] = {}
+    kinds: dict[Group, RiskAssessment] = {}
     for record in records:
         if record.signed_off_on is None or record.signed_off_on not in period:
             continue
         risk = assess(strategy, profiles[record.assessor_id], record.signed_off_on)
-        key = (record.assessor_id, risk.rate, tuple(r.value for r in risk.risks))
+        key = (record.assessor_id, risk.rate, tuple(r.value for r in risk.risks), risk.details)
         groups.setdefault(key, []).append(record)
         kinds.setdefault(key, risk)
     picks: list[Pick] = []
     needs: list[Requirement] = []
-    for key in sorted(groups, key=lambda k: (k[0], -k[1], k[2])):
-        assessor_id, rate, _ = key
+    for key in sorted(groups, key=lambda k: (k[0], -k[1], k[2], k[3])):
+        assessor_id, rate, _, _ = key
         members, risk = groups[key], kinds[key]
         name = profiles[assessor_id].name
         n, k = len(members), required(rate, len(members))
@@ -174,7 +177,7 @@ def _summative(
             reason = f"{percent(rate)} of {risk.label} {name}'s sign-offs{why}, rounded up: all {n}"
         else:
             chosen = sorted(
-                _rng(seed, "summative", assessor_id, rate, *key[2]).sample(members, k),
+                _rng(seed, "summative", assessor_id, rate, *key[2], *key[3]).sample(members, k),
                 key=lambda r: r.key,
             )
             reason = (

@@ -207,6 +207,10 @@ def parse_strategy(data: Mapping[str, Any]) -> Strategy:
     for key in sorted(set(data) - known):
         problems.append(f"unknown setting {key!r}")
     values: dict[str, Any] = {k: data[k] for k in known & set(data)}
+    for key in ("centre", "qualification"):
+        if not isinstance(values.get(key), str):
+            problems.append(f"the strategy needs a {key} (its code, as text)")
+            values[key] = ""
     if "base_rate" in values:
         values["base_rate"] = _parse_rate("base_rate", values["base_rate"], problems)
     if "rules" in values:
@@ -229,6 +233,9 @@ def parse_strategy(data: Mapping[str, Any]) -> Strategy:
                 else:
                     rates[risk] = _parse_rate(f"rules.{name}", rate, problems)
             values["rules"] = tuple(RiskRule(k, v) for k, v in rates.items())
+    for key in ("top_up", "methods", "units", "sites"):
+        if isinstance(values.get(key), str):
+            values[key] = [values[key]]  # one name, not its letters
     if "top_up" in values:
         dims: set[Dimension] = set()
         for name in values["top_up"] or ():

@@ -70,7 +70,11 @@ def centres(draw_: st.DrawFn) -> tuple[list[AssessorProfile], list[UnitRecord]]:
                 site=draw_(st.sampled_from(["Leeds", "York", "Hull"])),
                 updated_on=updated,
                 signed_off_on=signed,
-                actors=frozenset({assessor, *draw_(st.sets(st.sampled_from(PEOPLE), max_size=2))}),
+                # the unit's assessor may not have acted yet (a reassigned unit)
+                actors=frozenset(
+                    draw_(st.sets(st.sampled_from(PEOPLE), max_size=2))
+                    | ({assessor} if draw_(st.booleans()) else set())
+                ),
             )
         )
     return team, records

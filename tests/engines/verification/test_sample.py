@@ -46,6 +46,18 @@ def test_a_trainee_past_the_deadline_is_still_sampled_in_full() -> None:
     )
 
 
+def test_a_trainees_sign_offs_either_side_of_the_deadline_carry_their_own_reason() -> None:
+    records = [
+        rec("t1", "401", "tom", date(2026, 11, 30)),
+        rec("t2", "401", "tom", date(2026, 12, 2)),
+    ]
+    sample = draw(STRATEGY, records, TEAM, seed=7, period=YEAR)
+    assert [(p.key[0], p.reasons) for p in sample.picks] == [
+        ("t1", ("trainee assessor: 100% of sign-offs (no A unit yet, due by 01/12/2026)",)),
+        ("t2", ("trainee assessor: 100% of sign-offs (no A unit, overdue since 01/12/2026)",)),
+    ]
+
+
 def test_ten_percent_of_an_experienced_assessor_rounded_up() -> None:
     for n, expected in ((20, 2), (21, 3), (30, 3), (1, 1)):
         sample = draw(STRATEGY, signed_offs("alice", n), TEAM, seed=7, period=YEAR)

@@ -152,3 +152,12 @@ def test_a_risk_without_a_rule_is_not_applied() -> None:
     lenient = replace(STRATEGY, rules=(RiskRule(Risk.TRAINEE, Fraction(1)),))
     verdict = assess(lenient, NINA, date(2026, 3, 1))
     assert (verdict.risks, verdict.rate) == ((), Fraction(1, 10))
+
+
+def test_parse_strategy_needs_centre_and_qualification_and_reads_one_name_as_one() -> None:
+    with pytest.raises(ValueError, match=r"needs a centre .*; the strategy needs a qualification"):
+        parse_strategy({"qualification": 4430})
+    one = parse_strategy(
+        {"centre": "C1", "qualification": QUAL, "top_up": "site", "sites": "Leeds"}
+    )
+    assert (one.top_up, one.sites) == ({Dimension.SITE}, {"Leeds"})
