@@ -38,6 +38,8 @@ from assay.verification.models import SampleDraw, SamplePick, SamplingStrategy, 
 
 DUE_DAYS = 28  # a pick is due four weeks after the draw
 MAX_SEED = 2**63 - 1
+EARLIEST = dt.date(1990, 1, 1)  # before NVQs; keeps date arithmetic in range
+MAX_DAYS = 3 * 366
 
 
 def _refuse_unless_lead(by: User, centre: Centre) -> None:
@@ -81,6 +83,10 @@ def sample_draw(
         )
     elif period_start > clock.today():
         errors["period_start"] = "the period has not started yet"
+    elif period_start < EARLIEST:
+        errors["period_start"] = f"a plan starts no earlier than {ddmmyyyy(EARLIEST)}"
+    elif (period_end - period_start).days > MAX_DAYS:
+        errors["period_end"] = "a plan covers at most three years"
     if seed is not None and (isinstance(seed, bool) or not 0 <= seed <= MAX_SEED):
         errors["seed"] = f"a whole number from 0 to {MAX_SEED}"
     if errors:

@@ -69,6 +69,8 @@ def test_only_a_lead_or_admin_draws(world: World, who: str) -> None:
         (END, START, "4430-04", "period_end"),
         (dt.date(2014, 1, 1), dt.date(2014, 2, 1), "4430-04", "period_start"),
         (START, END, "9999", "qualification"),
+        (dt.date(1, 1, 1), dt.date(1, 1, 1), "4430-04", "period_start"),
+        (dt.date(2009, 1, 1), END, "4430-04", "period_end"),
     ],
 )
 def test_bad_input_changes_nothing(
