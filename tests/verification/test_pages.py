@@ -172,3 +172,14 @@ def test_the_unit_verified_kind_reads_on_the_pick_page(world: World) -> None:
     assert Decision.objects.filter(kind=DecisionKind.UNIT_VERIFIED).count() == 1
     body = client.get(f"/iqa/picks/{pick.pk}/").content.decode()
     assert "IQA agree — Sound" in body and "Record the verification" not in body
+
+
+def test_links_to_the_iqa_pages(world: World) -> None:
+    home = signed_in(world, "ian").get("/iqa/").content.decode()
+    assert 'href="/iqa/"' in home
+    assert 'href="/iqa/"' not in signed_in(world, "alice").get("/caseload/").content.decode()
+    iqa_link = f'href="/centres/{world.north.pk}/iqa/"'
+    assert iqa_link in signed_in(world, "linda").get(f"/centres/{world.north.pk}/").content.decode()
+    assert (
+        iqa_link not in signed_in(world, "tom").get(f"/centres/{world.north.pk}/").content.decode()
+    )
