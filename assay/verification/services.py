@@ -179,8 +179,9 @@ def unit_verify(
     assessor. Refused, with nothing changed, for anyone who assessed in the unit."""
     registration = pick.registration
     centre = registration.centre
-    is_lead = Role.LEAD_IQA in roles_at(by, centre)
-    if pick.verifier_id != by.pk and not is_lead:
+    roles = roles_at(by, centre)
+    allocated = pick.verifier_id == by.pk and Role.INTERNAL_VERIFIER in roles
+    if not allocated and Role.LEAD_IQA not in roles:
         raise NotAllowed(
             "only the internal verifier allocated this unit or a lead IQA can verify it"
         )

@@ -183,3 +183,13 @@ def test_links_to_the_iqa_pages(world: World) -> None:
     assert (
         iqa_link not in signed_in(world, "tom").get(f"/centres/{world.north.pk}/").content.decode()
     )
+
+
+def test_a_stale_page_says_so(world: World) -> None:
+    sign_off_403(world)
+    pick = pick_403(drawn(world))
+    form = {"outcome": "agree", "feedback": "Sound", "expected_seq": "1"}
+    answer = signed_in(world, "linda").post(f"/iqa/picks/{pick.pk}/verify", form)
+    assert answer.status_code == 400
+    assert "Someone else changed this unit; reload" in answer.content.decode()
+    assert not Verification.objects.exists()

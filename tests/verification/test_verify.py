@@ -86,6 +86,8 @@ def nothing_changed(before: int) -> None:
 def test_the_assessor_may_not_verify(world: World) -> None:
     """Alice (the unit's assessor) holding an IV role and allocated the pick is refused."""
     pick, _ = allocated(world)
+    alice = world.user("alice")
+    membership_grant(by=world.user("sam"), centre=world.north, user=alice, role="internal_verifier")
     SamplePick.objects.filter(pk=pick.pk).update(verifier=world.user("alice"))
     pick.refresh_from_db()
     before = Decision.objects.count()
@@ -130,6 +132,18 @@ def test_only_the_allocated_iv_or_lead_verifies(world: World, who: str) -> None:
     pick, _ = allocated(world)
     if world.user(who).pk == pick.verifier_id:
         pytest.skip("allocated")
+    before = Decision.objects.count()
+    with pytest.raises(NotAllowed):
+        unit_verify(by=world.user(who), pick=pick, outcome="agree", feedback="Fine")
+    nothing_changed(before)
+
+
+def test_an_allocated_verifier_who_lost_the_role_may_not_verify(world: World) -> None:
+    """Arthur (an assessor, no IV role) allocated the pick by hand is refused."""
+    pick, _ = allocated(world)
+    SamplePick.objects.filter(pk=pick.pk).update(verifier=world.user("arthur"))
+    pick.refresh_from_db()
+    who = "arthur"
     before = Decision.objects.count()
     with pytest.raises(NotAllowed):
         unit_verify(by=world.user(who), pick=pick, outcome="agree", feedback="Fine")
