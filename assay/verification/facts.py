@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, Subquery
 
+from assay import clock
 from assay.centres.models import Centre, Competence, CompetenceRole, Membership, Role
 from assay.engines.verification import (
     AssessorProfile,
@@ -227,7 +228,7 @@ def verifiers(ids: Iterable[int], centre: Centre) -> list[Verifier]:
         Verifier(
             id=str(pk),
             name=name_of(users[pk]) if pk in users else str(pk),
-            started_on=started.get(pk, dt.date.today()),
+            started_on=started.get(pk, clock.today()),
             v_unit_on=v_unit.get(pk),
         )
         for pk in ids
