@@ -93,9 +93,9 @@ def sample_draw(
         raise InvalidInput(errors)
     period = Period(period_start, period_end)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    facts = facts_of(centre, qualification, period)
     today = clock.today()
     try:
+        facts = facts_of(centre, qualification, period)
         sample = draw(
             facts.strategy,
             facts.records,

@@ -86,3 +86,22 @@ def test_bad_input_changes_nothing(
         )
     assert field in refused.value.errors
     assert not SampleDraw.objects.exists()
+
+
+def test_picks_nobody_may_take_are_stored_unallocated(world: World) -> None:
+    from assay.centres.models import Membership
+
+    sign_off_403(world)
+    Membership.objects.filter(
+        centre=world.north, role__in=["internal_verifier", "lead_iqa"]
+    ).update(active=False)
+    row = sample_draw(
+        by=world.user("carol"),
+        centre=world.north,
+        qualification="4430-04",
+        period_start=START,
+        period_end=END,
+    )
+    pick = pick_403(row)
+    assert pick.verifier_id is None
+    assert pick.refusals == ["no internal verifier at the centre"]
