@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from django.db import transaction
@@ -150,7 +151,7 @@ def latest_verification(pick: SamplePick) -> Verification | None:
 
 def refuse_own_assessment(by: User, pick: SamplePick) -> None:
     """NotAllowed, with the engine's reasons, when ``by`` judged, confirmed or signed off in
-    the unit, is its assessor (on the plan or in the pick), or is past the V-unit deadline."""
+    the unit or is its assessor (on the plan or in the pick)."""
     registration = pick.registration
     centre = registration.centre
     found = unit_records(
@@ -158,7 +159,10 @@ def refuse_own_assessment(by: User, pick: SamplePick) -> None:
     )
     reasons: list[str] = []
     if found:
-        reasons = may_verify(verifier_of(by, centre), found[0], on=clock.today())
+        # The V-unit deadline stops new samples (``allocate``), not the verification of a
+        # pick already allocated: the rule is asked about the duties alone.
+        duties_only = replace(verifier_of(by, centre), v_unit_on=dt.date.min)
+        reasons = may_verify(duties_only, found[0], on=clock.today())
     if pick.assessor_id == by.pk and (not found or found[0].assessor_id != str(by.pk)):
         reasons.append(f"you are the candidate's assessor for unit {pick.unit_number}")
     if reasons:

@@ -105,3 +105,32 @@ def test_picks_nobody_may_take_are_stored_unallocated(world: World) -> None:
     pick = pick_403(row)
     assert pick.verifier_id is None
     assert pick.refusals == ["no internal verifier at the centre"]
+
+
+def test_an_iv_past_the_v_unit_deadline_gets_no_new_samples(world: World) -> None:
+    """Iris started verifying in 2010 and has no V unit (deadline 01/07/2011): every pick
+    goes to Ian."""
+    from assay.centres.people import competence_record
+
+    sign_off_403(world)
+    competence_record(
+        by=world.user("carol"),
+        centre=world.north,
+        user=world.user("iris"),
+        role="internal_verifier",
+        av_unit="V1",
+        started_on=dt.date(2010, 1, 1),
+    )
+    row = drawn(world)
+    assert set(row.picks.values_list("verifier_id", flat=True)) == {world.user("ian").pk}
+    competence_record(
+        by=world.user("carol"),
+        centre=world.north,
+        user=world.user("ian"),
+        role="internal_verifier",
+        av_unit="V1",
+        started_on=dt.date(2010, 1, 1),
+    )
+    pick = pick_403(drawn(world))
+    assert pick.verifier_id is None
+    assert any("past the V-unit deadline" in r for r in pick.refusals), pick.refusals

@@ -184,3 +184,19 @@ def test_a_stale_sequence_changes_nothing(world: World) -> None:
     with pytest.raises(InvalidInput):
         unit_verify(by=iv, pick=pick, outcome="agree", feedback="Fine", expected_seq=1)
     nothing_changed(before)
+
+
+def test_a_verifier_past_the_deadline_still_verifies_an_allocated_pick(world: World) -> None:
+    from assay.centres.people import competence_record
+
+    pick, iv = allocated(world)
+    competence_record(
+        by=world.user("carol"),
+        centre=world.north,
+        user=iv,
+        role="internal_verifier",
+        av_unit="V1",
+        started_on=dt.date(2010, 1, 1),
+    )
+    unit_verify(by=iv, pick=pick, outcome="agree", feedback="Sound")
+    assert Verification.objects.get().by == iv
