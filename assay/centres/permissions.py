@@ -4,8 +4,9 @@ Objects outside these querysets answer 404 exactly like missing ones (ADR 0006).
 Role summary:
 * centre administrator — everything at their centre (register, plan, change status);
 * lead IQA — reads the centre, reopens/changes status; internal verifier — the candidates
-  they verify; assessor — candidates with a plan unit assigned to them; tutor — reads the
-  centre's candidates; employer contact — their own employees; candidate — only themselves;
+  they verify and those with a unit allocated to them in an IQA sample; assessor —
+  candidates with a plan unit assigned to them; tutor — reads the centre's candidates;
+  employer contact — their own employees; candidate — only themselves;
 * external verifier — read-only, the centres assigned to them; nobody sees another centre.
 """
 
@@ -106,15 +107,17 @@ def registration_filter(user: AnyUser) -> Q:
     if getattr(user, "is_superuser", False):
         return Q()
     wide = centre_ids_with_role(user, *CENTRE_WIDE)
+    verifying = centre_ids_with_role(user, Role.INTERNAL_VERIFIER, Role.LEAD_IQA)
     return (
         Q(centre_id__in=wide)
         | Q(
             plan_units__assessor_id=user.pk, centre_id__in=centre_ids_with_role(user, Role.ASSESSOR)
         )
-        | Q(
-            internal_verifier_id=user.pk,
-            centre_id__in=centre_ids_with_role(user, Role.INTERNAL_VERIFIER, Role.LEAD_IQA),
-        )
+        | Q(internal_verifier_id=user.pk, centre_id__in=verifying)
+        # An IV allocated a unit in an IQA sample reads that registration (issue 13); the
+        # relation is the verification app's ``SamplePick.registration`` (no import: centres
+        # stand below both).
+        | Q(iqa_picks__verifier_id=user.pk, centre_id__in=verifying)
         | Q(candidate__user_id=user.pk)
         | Q(
             candidate__employer_contact_id=user.pk,

@@ -59,6 +59,7 @@ from assay.cli import (  # noqa: E402
     centre_people,
     eqa,
     files,
+    iqa,
     plan,
     portfolio,
     progress,
@@ -82,6 +83,7 @@ main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)
+main.add_command(iqa.iqa)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)

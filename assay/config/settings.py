@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "assay.notifications",
     "assay.audits",
     "assay.eqa",
+    "assay.verification",
     "assay.web",
 ]
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from assay.catalogue.services import catalogue_import_library
 from assay.demo.audits import demo_audits_load
 from assay.demo.centre import demo_centre_load
+from assay.demo.iqa import demo_iqa_load
 from assay.demo.portfolios import demo_portfolios_load
 from assay.demo.reviews import demo_reviews_load
 from assay.errors import InvalidInput
@@ -49,5 +50,6 @@ def demo_load() -> Iterator[str]:
         yield f"user {username}: {'created' if created else 'exists'}"
     yield from demo_centre_load()
     yield from demo_portfolios_load()
+    yield from demo_iqa_load()
     yield from demo_reviews_load()
     yield from demo_audits_load()

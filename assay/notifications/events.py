@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.urls import reverse
 
-from assay.engines.notifications import Event, Plan, audience
+from assay.engines.notifications import Event, Plan, Recipient, audience
 from assay.notifications.services import notify
 from assay.registrations.models import Registration
 from assay.users import User
@@ -83,4 +83,40 @@ def witness_confirmed(
         line=f"{witness} confirmed their statement on evidence {item}",
         link=_portfolio(registration),
         registration=registration,
+    )
+
+
+def iqa_sample_signed_off(
+    *, by: User, registration: Registration, unit: str, verifier_id: int, link: str
+) -> None:
+    """A unit sampled for IQA was signed off: the internal verifier allocated the pick."""
+    notify(
+        kind=Event.IQA_SAMPLE_SIGNED_OFF,
+        recipients=[Recipient(verifier_id, "you are allocated this unit in the IQA sample")],
+        text=f"Sampled unit {unit} of {registration.candidate} signed off",
+        line=f"Signed off by {_name(by)}: ready for internal verification",
+        link=link,
+        registration=registration,
+        actor=by,
+    )
+
+
+def iqa_action_required(
+    *,
+    by: User,
+    registration: Registration,
+    unit: str,
+    assessor_id: int,
+    feedback: str,
+    due: str,
+) -> None:
+    """An internal verifier found action required on a unit: its assessor."""
+    notify(
+        kind=Event.IQA_ACTION_REQUIRED,
+        recipients=[Recipient(assessor_id, f"you assess unit {unit} for this candidate")],
+        text=f"IQA action required on unit {unit} of {registration.candidate}",
+        line=f"{_name(by)}, due {due}: {feedback}",
+        link=reverse("portfolio-unit", args=[registration.pk, unit]),
+        registration=registration,
+        actor=by,
     )

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     EVIDENCE_JUDGED = Event.EVIDENCE_JUDGED.value, "Evidence judged"
     UNIT_REOPENED = Event.UNIT_REOPENED.value, "Unit reopened"
     WITNESS_CONFIRMED = Event.WITNESS_CONFIRMED.value, "Witness confirmed"
+    IQA_SAMPLE_SIGNED_OFF = Event.IQA_SAMPLE_SIGNED_OFF.value, "Sampled unit signed off"
+    IQA_ACTION_REQUIRED = Event.IQA_ACTION_REQUIRED.value, "IQA action required"
 
 
 class Notification(models.Model):

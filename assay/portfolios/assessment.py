@@ -39,6 +39,7 @@ from assay.portfolios.records import (
     unit_signed_off,
 )
 from assay.portfolios.services import is_assessor_of
+from assay.portfolios.signals import unit_signed_off as unit_signed_off_signal
 from assay.portfolios.waiting import waiting_refresh
 from assay.registrations.models import Registration
 from assay.users import User
@@ -234,6 +235,7 @@ def unit_sign_off(
         )
         line = f"Unit {unit} signed off"
         events.evidence_judged(by=by, registration=registration, unit=unit, line=line)
+        unit_signed_off_signal.send(Registration, registration=registration, unit=unit, by=by)
         return decision
 
 

@@ -147,6 +147,7 @@ class DecisionKind(models.TextChoices):
     UNIT_SIGNED_OFF = "unit_signed_off", "Unit signed off"
     UNIT_REOPENED = "unit_reopened", "Unit reopened"
     SPAN_RECORDED = "span_recorded", "Evidence period recorded"
+    UNIT_VERIFIED = "unit_verified", "Unit verified (IQA)"
 
 
 class Decision(models.Model):

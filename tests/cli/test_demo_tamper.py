@@ -48,13 +48,15 @@ def verify_after(demo_dir: Path, tmp_path: Path, *statements: str) -> tuple[int,
 
 
 def chain_of_411(demo_dir: Path) -> tuple[int, int]:
-    """(registration, seq) of the lead IQA's reopening of unit 411 in the demo."""
+    """(registration, last seq) of the chain holding the lead IQA's reopening of unit 411 in
+    the demo (Priya's; the demo's IQA verifications come after it)."""
     with sqlite3.connect(demo_dir / "assay.sqlite3") as db:
         row = db.execute(
-            "select registration_id, seq from portfolios_decision "
-            "where kind='unit_reopened' and unit_number='411' order by seq desc"
+            "select registration_id, max(seq) from portfolios_decision where registration_id = "
+            "(select registration_id from portfolios_decision "
+            "where kind='unit_reopened' and unit_number='411')"
         ).fetchone()
-    assert row is not None
+    assert row is not None and row[0] is not None
     return row[0], row[1]
 
 

@@ -123,6 +123,44 @@ def arthurs_role(w: World) -> str:
     return f"/centres/{w.north.pk}/accounts/roles/{row.pk}/revoke"
 
 
+def a_pick(path: str = "") -> Callable[[World], str]:
+    """Dan's unit 401 (Alice confirmed his evidence) sampled by Linda inside the request's
+    savepoint and allocated to Ian."""
+
+    def url(w: World) -> str:
+        import datetime as dt
+
+        from assay.portfolios.assessment import mapping_decide
+        from assay.verification.services import sample_draw
+
+        mapping_decide(by=w.user("alice"), mapping=w.mapping, confirm=True)
+        row = sample_draw(
+            by=w.user("linda"),
+            centre=w.north,
+            qualification="4430-04",
+            period_start=dt.date(2012, 3, 2),
+            period_end=dt.date(2013, 3, 1),
+            seed=1,
+        )
+        pick = row.picks.get(unit_number="401")
+        row.picks.filter(pk=pick.pk).update(verifier=w.user("ian"))
+        return f"/iqa/picks/{pick.pk}/{path}"
+
+    return url
+
+
+IQA_STAFF = {"iv-assigned", "iv-not-assigned", "lead-iqa"}
+SEES_PICK = {"iv-assigned", "lead-iqa", "centre-admin"}
+LEAD = {"lead-iqa", "centre-admin"}
+DRAW = {
+    "qualification": "4430-04",
+    "period_start": "2012-03-02",
+    "period_end": "2013-03-01",
+    "seed": "7",
+    "confirmed": "on",
+}
+
+
 ADMIN_ONLY = {"centre-admin"}
 REASON = {"reason": "Left the centre"}
 
@@ -525,6 +563,23 @@ ENDPOINTS: dict[str, Endpoint] = {
     "lift sanction": Endpoint(
         "post", a_sanction, expect(EQA_READERS, EV_ONLY, 302), lift_data(True)
     ),
+    # Internal quality assurance (issue 13).
+    "iqa queue": Endpoint(
+        "get",
+        lambda w: "/iqa/",
+        {r: 302 if r == "anonymous" else 200 if r in IQA_STAFF else 403 for r in ROLES},
+    ),
+    "iqa pick": Endpoint("get", a_pick(), expect(SEES_PICK, SEES_PICK, 200)),
+    "iqa verify": Endpoint(
+        "post",
+        a_pick("verify"),
+        expect(SEES_PICK, {"iv-assigned", "lead-iqa"}, 302),
+        lambda w: {"outcome": "agree", "feedback": "Sound judgements"},
+    ),
+    "centre iqa": Endpoint("get", north("iqa/"), expect(CENTRE_STAFF, LEAD, 200)),
+    "centre iqa draw": Endpoint(
+        "post", north("iqa/draw"), expect(CENTRE_STAFF, LEAD, 302), lambda w: DRAW
+    ),
     # 401 is not signed off: a lead IQA or administrator is told so.
     "reopen unit": Endpoint(
         "post",
@@ -577,6 +632,8 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/eqa/action-points/<int:point_pk>/done",
         "centres/<int:pk>/eqa/sanctions",
         "centres/<int:pk>/eqa/sanctions/<int:sanction_pk>/lift",
+        "centres/<int:pk>/iqa/",
+        "centres/<int:pk>/iqa/draw",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
         "registrations/<int:pk>/extend",

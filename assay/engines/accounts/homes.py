@@ -38,13 +38,15 @@ STAFF = frozenset(
 def nav_links(
     centre_roles: frozenset[str], *, superuser: bool, audit_roles: bool
 ) -> frozenset[str]:
-    """The nav link keys a person can use: ``centres``, ``caseload``, ``signatures``,
+    """The nav link keys a person can use: ``centres``, ``caseload``, ``iqa``, ``signatures``,
     ``portfolio``, ``audits`` (the public catalogue links show for everyone)."""
     links: set[str] = set()
     if superuser or centre_roles & STAFF:
         links.add("centres")
     if superuser or "assessor" in centre_roles or "internal_verifier" in centre_roles:
         links.add("caseload")
+    if superuser or centre_roles & {"internal_verifier", "lead_iqa"}:
+        links.add("iqa")
     if "employer_contact" in centre_roles:
         links.add("signatures")
     if "candidate" in centre_roles:

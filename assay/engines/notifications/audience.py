@@ -21,6 +21,10 @@ class Event(StrEnum):
     EVIDENCE_JUDGED = "evidence_judged"
     UNIT_REOPENED = "unit_reopened"
     WITNESS_CONFIRMED = "witness_confirmed"
+    # Internal quality assurance (issue 13): the recipients are named by the verification app
+    # (the pick's verifier, the unit's assessor), not by ``audience``.
+    IQA_SAMPLE_SIGNED_OFF = "iqa_sample_signed_off"
+    IQA_ACTION_REQUIRED = "iqa_action_required"
 
 
 @dataclass(frozen=True)

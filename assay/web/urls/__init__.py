@@ -6,7 +6,16 @@ whole where it is declared and the route tests can list them from ``urlpatterns`
 prefixes do not overlap in a way where order across modules matters.
 """
 
-from assay.web.urls import accounts, audits, catalogue, centres, portfolios, registrations, reviews
+from assay.web.urls import (
+    accounts,
+    audits,
+    catalogue,
+    centres,
+    iqa,
+    portfolios,
+    registrations,
+    reviews,
+)
 
 urlpatterns = [
     *catalogue.urlpatterns,
@@ -16,4 +25,5 @@ urlpatterns = [
     *reviews.urlpatterns,
     *accounts.urlpatterns,
     *audits.urlpatterns,
+    *iqa.urlpatterns,
 ]

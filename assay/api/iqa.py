@@ -1,0 +1,154 @@
+"""Internal quality assurance endpoints: the caller's IQA queue, verifying a pick, drawing a
+centre's sample and reading a draw with its picks.
+
+Auth as the other endpoints (a token or a signed-in session). A pick or draw the caller may
+not see answers 404 exactly like a missing one; one they see but may not act on, 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from assay.api import schemas as s
+from assay.api.auth import AUTH, who
+from assay.keyset import Page
+from assay.verification import selectors
+from assay.verification.models import SampleDraw, SamplePick
+from assay.verification.services import sample_draw, unit_verify
+
+router = Router(tags=["iqa"], auth=AUTH)
+ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, 401: s.Error, 403: s.Error, 422: s.Error}
+
+
+class PickOut(Schema):
+    id: int
+    draw_id: int
+    position: int
+    registration_id: int
+    candidate: str
+    unit: str
+    stage: str
+    dimension: str
+    reasons: list[str]
+    assessor_id: int | None
+    verifier_id: int | None
+    refusals: list[str]
+    due_on: dt.date
+    outcome: str | None = Field(description="The latest verification's outcome (null: none)")
+
+
+class DrawOut(Schema):
+    id: int
+    centre_id: int
+    qualification: str
+    period_start: dt.date
+    period_end: dt.date
+    seed: int
+    drawn_by: str
+    drawn_at: dt.datetime
+    picks: list[PickOut]
+
+
+class VerifyIn(Schema):
+    outcome: Literal["agree", "action_required"]
+    feedback: str = Field(max_length=5000)
+    due_on: dt.date | None = None
+    expected_seq: int | None = Field(default=None, ge=0)
+
+
+class DrawIn(Schema):
+    qualification: str = Field(max_length=64)
+    period_start: dt.date
+    period_end: dt.date
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
+
+
+class VerificationOut(Schema):
+    decision_seq: int
+    pick: PickOut
+
+
+def _pick(row: SamplePick) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "draw_id": row.draw_id,
+        "position": row.position,
+        "registration_id": row.registration_id,
+        "candidate": str(row.registration.candidate),
+        "unit": row.unit_number,
+        "stage": row.stage,
+        "dimension": row.dimension,
+        "reasons": list(row.reasons),
+        "assessor_id": row.assessor_id,
+        "verifier_id": row.verifier_id,
+        "refusals": list(row.refusals),
+        "due_on": row.due_on,
+        "outcome": getattr(row, "outcome", None),
+    }
+
+
+def _draw(row: SampleDraw) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "centre_id": row.centre_id,
+        "qualification": row.qualification_code,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "seed": row.seed,
+        "drawn_by": row.drawn_by.get_username(),
+        "drawn_at": row.drawn_at,
+        "picks": [_pick(p) for p in selectors.picks_of(row)],
+    }
+
+
+@router.get("iqa/queue", response={200: s.PageOut[PickOut], **LIST_ERRORS})
+def queue(request: HttpRequest, page: Query[s.PageQuery]) -> Page[dict[str, Any]]:
+    """The picks allocated to the caller still to verify, oldest due first (internal
+    verifiers and lead IQAs; 403 for anyone else)."""
+    return selectors.queue_page(who(request), page.cursor, page.size).map(_pick)
+
+
+@router.post("iqa/picks/{pick_id}/verify", response={200: VerificationOut, **ERRORS})
+def verify(request: HttpRequest, pick_id: int, body: VerifyIn) -> dict[str, Any]:
+    """Agree, or require action (with ``due_on``): a chained decision on the registration;
+    action required on a signed-off unit reopens it. The allocated IV or a lead IQA."""
+    user = who(request)
+    pick = selectors.pick_get(user, pick_id)
+    decision = unit_verify(
+        by=user,
+        pick=pick,
+        outcome=body.outcome,
+        feedback=body.feedback,
+        due_on=body.due_on,
+        expected_seq=body.expected_seq,
+    )
+    return {"decision_seq": decision.seq, "pick": _pick(selectors.pick_get(user, pick_id))}
+
+
+@router.post("centres/{centre_id}/iqa/draws", response={201: DrawOut, **ERRORS})
+def draw(request: HttpRequest, centre_id: int, body: DrawIn) -> Status[dict[str, Any]]:
+    """Draw the centre's sample for a qualification and period (lead IQA or centre
+    administrator); the same ``seed`` over the same records draws the same picks."""
+    user = who(request)
+    centre = selectors.lead_centre(user, centre_id)
+    row = sample_draw(
+        by=user,
+        centre=centre,
+        qualification=body.qualification,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        seed=body.seed,
+    )
+    return Status(201, _draw(selectors.draw_get(user, row.pk)))
+
+
+@router.get("iqa/draws/{draw_id}", response={200: DrawOut, **ERRORS})
+def draw_read(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+    """A draw with every pick and its reasons (its centre's lead IQA or administrator)."""
+    return _draw(selectors.draw_get(who(request), draw_id))

@@ -1,0 +1,107 @@
+"""``assay iqa``: internal quality assurance — draw a centre's sample, list your queue,
+verify a pick (docs/iqa.md)."""
+
+from __future__ import annotations
+
+import click
+
+from assay.cli.acting import as_option
+
+
+@click.group()
+def iqa() -> None:
+    """Internal quality assurance: samples, the IV's queue and verifications."""
+
+
+@iqa.command("draw")
+@click.option("--centre", "centre_key", required=True, metavar="CODE", help="Centre number or id.")
+@click.option("--qualification", required=True, metavar="CODE", help="e.g. 4430-04")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="Period start.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Period end.")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Redraw with this seed.")
+@as_option(required=True)
+def draw(
+    centre_key: str, qualification: str, start: str, end: str, seed: int | None, as_user: str
+) -> None:
+    """Draw and store the sample of a period (a lead IQA or centre administrator), allocated
+    to the centre's internal verifiers; print every pick with its reasons."""
+    from assay.cli.acting import date_option_value, domain_errors, user_named
+    from assay.registrations.dashboard import centre_find
+    from assay.verification.selectors import picks_of
+    from assay.verification.services import sample_draw
+
+    period_start = date_option_value(start, "--from")
+    period_end = date_option_value(end, "--to")
+    assert period_start is not None and period_end is not None
+    with domain_errors():
+        user = user_named(as_user)
+        row = sample_draw(
+            by=user,
+            centre=centre_find(user, centre_key),
+            qualification=qualification,
+            period_start=period_start,
+            period_end=period_end,
+            seed=seed,
+        )
+    picks = picks_of(row)
+    click.echo(f"sample {row.pk}: {len(picks)} pick(s), seed {row.seed}")
+    for pick in picks:
+        who = pick.verifier.get_username() if pick.verifier else "UNALLOCATED"
+        click.echo(
+            f"  pick {pick.pk}: unit {pick.unit_number} of {pick.registration.candidate} "
+            f"({pick.stage}) -> {who}, due {pick.due_on:%d/%m/%Y}"
+        )
+        for reason in [*pick.reasons, *pick.refusals]:
+            click.echo(f"      {reason}")
+
+
+@iqa.command("queue")
+@as_option(required=True)
+def queue(as_user: str) -> None:
+    """The picks allocated to you still to verify, oldest due first."""
+    from assay.cli.acting import domain_errors, user_named
+    from assay.cli.output import every_row
+    from assay.verification.selectors import queue_page
+
+    with domain_errors():
+        user = user_named(as_user)
+        rows = list(every_row(lambda cursor, size: queue_page(user, cursor, size)))
+    for pick in rows:
+        status = "action required" if pick.outcome == "action_required" else "to verify"
+        click.echo(
+            f"pick {pick.pk}: due {pick.due_on:%d/%m/%Y} unit {pick.unit_number} of "
+            f"{pick.registration.candidate} ({pick.stage}, {status})"
+        )
+    click.echo(f"{len(rows)} pick(s) to verify")
+
+
+@iqa.command("verify")
+@click.argument("pick_id", type=int, metavar="PICK")
+@click.option("--agree", "outcome", flag_value="agree", help="Agree with the assessment.")
+@click.option(
+    "--action-required",
+    "outcome",
+    flag_value="action_required",
+    help="Action required (reopens a signed-off unit; needs --due).",
+)
+@click.option("--feedback", required=True, help="Feedback to the assessor.")
+@click.option("--due", default=None, metavar="YYYY-MM-DD", help="By when action is due.")
+@as_option(required=True)
+def verify(pick_id: int, outcome: str | None, feedback: str, due: str | None, as_user: str) -> None:
+    """Record your verification of a pick as a chained decision on the registration."""
+    from assay.cli.acting import date_option_value, domain_errors, user_named
+    from assay.cli.output import fail
+    from assay.verification.selectors import pick_get
+    from assay.verification.services import unit_verify
+
+    if outcome is None:
+        fail("say --agree or --action-required")
+    due_on = date_option_value(due, "--due")
+    with domain_errors():
+        user = user_named(as_user)
+        pick = pick_get(user, pick_id)
+        decision = unit_verify(
+            by=user, pick=pick, outcome=outcome, feedback=feedback, due_on=due_on
+        )
+    said = "agreed" if outcome == "agree" else "action required"
+    click.echo(f"pick {pick_id}: {said} (decision #{decision.seq})")

@@ -1,0 +1,13 @@
+"""Internal quality assurance: the IV's queue and picks, and the lead IQA's centre plan."""
+
+from django.urls import path
+
+from assay.web.views import iqa
+
+urlpatterns = [
+    path("iqa/", iqa.iqa_queue, name="iqa-queue"),
+    path("iqa/picks/<int:pk>/", iqa.iqa_pick, name="iqa-pick"),
+    path("iqa/picks/<int:pk>/verify", iqa.iqa_verify, name="iqa-verify"),
+    path("centres/<int:pk>/iqa/", iqa.centre_iqa, name="centre-iqa"),
+    path("centres/<int:pk>/iqa/draw", iqa.centre_iqa_draw, name="centre-iqa-draw"),
+]
