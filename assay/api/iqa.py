@@ -1,5 +1,6 @@
 """Internal quality assurance endpoints: the caller's IQA queue, verifying a pick, drawing a
-centre's sample and reading a draw with its picks.
+centre's sample, reading a draw (its gaps and coverage as drawn) and its picks a page at a
+time.
 
 Auth as the other endpoints (a token or a signed-in session). A pick or draw the caller may
 not see answers 404 exactly like a missing one; one they see but may not act on, 403.
@@ -43,6 +44,21 @@ class PickOut(Schema):
     outcome: str | None = Field(description="The latest verification's outcome (null: none)")
 
 
+class GapOut(Schema):
+    dimension: str
+    message: str
+
+
+class CellOut(Schema):
+    assessor: str
+    unit: str
+    method: str
+    population: int
+    required: int
+    sampled: int
+    rag: str
+
+
 class DrawOut(Schema):
     id: int
     centre_id: int
@@ -52,7 +68,9 @@ class DrawOut(Schema):
     seed: int
     drawn_by: str
     drawn_at: dt.datetime
-    picks: list[PickOut]
+    picks: int = Field(description="How many picks; read them from /iqa/draws/{id}/picks")
+    gaps: list[GapOut]
+    cells: list[CellOut]
 
 
 class VerifyIn(Schema):
@@ -103,7 +121,9 @@ def _draw(row: SampleDraw) -> dict[str, Any]:
         "seed": row.seed,
         "drawn_by": row.drawn_by.get_username(),
         "drawn_at": row.drawn_at,
-        "picks": [_pick(p) for p in selectors.picks_of(row)],
+        "picks": row.picks.count(),
+        "gaps": row.gaps,
+        "cells": row.cells,
     }
 
 
@@ -150,5 +170,16 @@ def draw(request: HttpRequest, centre_id: int, body: DrawIn) -> Status[dict[str,
 
 @router.get("iqa/draws/{draw_id}", response={200: DrawOut, **ERRORS})
 def draw_read(request: HttpRequest, draw_id: int) -> dict[str, Any]:
-    """A draw with every pick and its reasons (its centre's lead IQA or administrator)."""
+    """A draw with its gaps and coverage as drawn (its centre's lead IQA or administrator)."""
     return _draw(selectors.draw_get(who(request), draw_id))
+
+
+@router.get(
+    "iqa/draws/{draw_id}/picks", response={200: s.PageOut[PickOut], 404: s.Error, **LIST_ERRORS}
+)
+def draw_picks(
+    request: HttpRequest, draw_id: int, page: Query[s.PageQuery]
+) -> Page[dict[str, Any]]:
+    """A draw's picks with their reasons, in drawing order, a page at a time."""
+    row = selectors.draw_get(who(request), draw_id)
+    return selectors.picks_page(row, page.cursor, page.size).map(_pick)

@@ -318,6 +318,42 @@ def import_cmd(
         click.echo(line)
 
 
+@bench.command("iqa")
+@click.option("--candidates", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--assessors", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--verifiers", type=click.IntRange(min=1), default=4, show_default=True)
+@click.option("--units", type=click.IntRange(min=1, max=8), default=8, show_default=True)
+@click.option(
+    "--signed",
+    type=click.IntRange(min=1, max=8),
+    default=3,
+    show_default=True,
+    help="Units of each learner signed off during the year.",
+)
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True)
+def iqa_cmd(
+    candidates: int, assessors: int, verifiers: int, units: int, signed: int, repeat: int
+) -> None:
+    """Draw a year's IQA sample for a centre of CANDIDATES learners and ASSESSORS assessors
+    (4430-04, 01/03/2012-28/02/2013), then open the centre's IQA page and an IV's queue: each
+    timed (best of REPEAT) with its queries. Built in a transaction that is rolled back: the
+    database is left as it was."""
+    from assay.bench.iqa import iqa_bench, report
+    from assay.cli.output import fail
+    from assay.errors import NotFound
+
+    if signed > units:
+        fail("--signed cannot exceed --units")
+    try:
+        result = iqa_bench(candidates, assessors, verifiers, units, signed, repeat)
+    except NotFound as exc:
+        fail(f"{exc} (run `assay catalogue import --library` first)")
+    except RuntimeError as exc:
+        fail(str(exc))
+    for line in report(result):
+        click.echo(line)
+
+
 @bench.command("records")
 @click.option("--chains", type=click.IntRange(min=1), default=2000, show_default=True)
 @click.option("--per-chain", type=click.IntRange(min=1), default=50, show_default=True)

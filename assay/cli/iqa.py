@@ -26,8 +26,9 @@ def draw(
     """Draw and store the sample of a period (a lead IQA or centre administrator), allocated
     to the centre's internal verifiers; print every pick with its reasons."""
     from assay.cli.acting import date_option_value, domain_errors, user_named
+    from assay.cli.output import every_row
     from assay.registrations.dashboard import centre_find
-    from assay.verification.selectors import picks_of
+    from assay.verification.selectors import picks_page
     from assay.verification.services import sample_draw
 
     period_start = date_option_value(start, "--from")
@@ -43,9 +44,8 @@ def draw(
             period_end=period_end,
             seed=seed,
         )
-    picks = picks_of(row)
-    click.echo(f"sample {row.pk}: {len(picks)} pick(s), seed {row.seed}")
-    for pick in picks:
+    click.echo(f"sample {row.pk}: {row.picks.count()} pick(s), seed {row.seed}")
+    for pick in every_row(lambda cursor, size: picks_page(row, cursor, size)):
         who = pick.verifier.get_username() if pick.verifier else "UNALLOCATED"
         click.echo(
             f"  pick {pick.pk}: unit {pick.unit_number} of {pick.registration.candidate} "

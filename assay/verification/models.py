@@ -61,6 +61,14 @@ class SampleDraw(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     drawn_at = models.DateTimeField(default=clock.now, editable=False)
+    gaps = models.JSONField(
+        default=list, blank=True, help_text="The plan's gaps on the day it was drawn"
+    )
+    cells = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The coverage matrix at the draw (assessor × unit × method, sampled/required)",
+    )
 
     class Meta:
         ordering = ["centre", "-drawn_at", "-pk"]

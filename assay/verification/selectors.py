@@ -17,19 +17,12 @@ from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_change_status, centre_ids_with_role, roles_at
 from assay.engines.dates import add_months
 from assay.engines.verification import (
-    Cell,
-    Gap,
     Outcome,
-    Period,
-    coverage,
-    gaps,
 )
-from assay.engines.verification import Verification as Sampled
 from assay.errors import NotAllowed, NotFound
 from assay.keyset import Page, paginate
 from assay.portfolios.models import Decision, DecisionKind
 from assay.users import AnyUser, User
-from assay.verification.facts import facts_of
 from assay.verification.models import SampleDraw, SamplePick, Verification
 
 QUEUE_ORDER = ("due_on", "pk")  # oldest due first
@@ -183,7 +176,7 @@ def draws_page(
     centre: Centre, cursor: str | None = None, size: int | str | None = None
 ) -> Page[SampleDraw]:
     rows = SampleDraw.objects.filter(centre=centre).select_related("drawn_by")
-    return paginate(rows, DRAW_ORDER, cursor, size)
+    return paginate(rows.defer("gaps", "cells"), DRAW_ORDER, cursor, size)
 
 
 def draw_get(user: AnyUser, pk: int) -> SampleDraw:
@@ -194,51 +187,42 @@ def draw_get(user: AnyUser, pk: int) -> SampleDraw:
     return row
 
 
-def picks_of(row: SampleDraw) -> list[SamplePick]:
-    return list(
-        with_outcome(row.picks.all())
-        .select_related("registration__candidate", "assessor", "verifier")
-        .order_by("position")
-    )
-
-
 @dataclass(frozen=True)
 class Plan:
-    """The latest draw of a centre with its picks, the plan's gaps and its coverage."""
+    """The latest draw of a centre (with the gaps and coverage stored when it was drawn) and a
+    page of its picks."""
 
     draw: SampleDraw
-    picks: list[SamplePick]
-    gaps: tuple[Gap, ...]
-    cells: tuple[Cell, ...]
-    names: dict[str, str]
+    picks: Page[SamplePick]
 
 
-def latest_plan(centre: Centre) -> Plan | None:
-    """The newest draw's picks, gaps (on today, counting its picks) and coverage matrix."""
-    row = SampleDraw.objects.filter(centre=centre).order_by(*DRAW_ORDER).first()
+PICK_ORDER = ("position", "pk")
+
+
+def picks_page(
+    row: SampleDraw, cursor: str | None = None, size: int | str | None = None
+) -> Page[SamplePick]:
+    """A draw's picks in drawing order, a page at a time (InvalidInput for a bad cursor)."""
+    rows = with_outcome(row.picks.all()).select_related(
+        "registration__candidate", "assessor", "verifier"
+    )
+    return paginate(rows, PICK_ORDER, cursor, size)
+
+
+def latest_plan(
+    centre: Centre, cursor: str | None = None, size: int | str | None = None
+) -> Plan | None:
+    """The newest draw and a page of its picks: a fixed number of queries, whatever the size
+    of the centre (the gaps and coverage were stored by ``sample_draw``)."""
+    row = (
+        SampleDraw.objects.filter(centre=centre)
+        .select_related("drawn_by")
+        .order_by(*DRAW_ORDER)
+        .first()
+    )
     if row is None:
         return None
-    picks = picks_of(row)
-    period = Period(row.period_start, row.period_end)
-    facts = facts_of(centre, row.qualification_code, period)
-    drawn = [
-        Sampled(
-            str(p.registration_id),
-            str(p.registration.candidate_id),
-            p.unit_number,
-            str(p.assessor_id),
-            frozenset(p.methods),
-            p.site,
-            min(row.period_end, clock.today()),
-        )
-        for p in picks
-    ]
-    on = clock.today()
-    found = gaps(facts.strategy, facts.records, facts.assessors, [*facts.history, *drawn], on=on)
-    keys = [(str(p.registration_id), p.unit_number) for p in picks]
-    cells = coverage(facts.strategy, facts.records, facts.assessors, keys, period=period)
-    names = {a.id: a.name for a in facts.assessors}
-    return Plan(row, picks, found, cells, names)
+    return Plan(row, picks_page(row, cursor, size))
 
 
 def qualification_codes(centre: Centre) -> list[str]:

@@ -22,7 +22,17 @@ from assay.centres.models import Centre, Role
 from assay.centres.permissions import can_change_status, roles_at
 from assay.engines.dates import ddmmyyyy
 from assay.engines.plausible import reason_problem
-from assay.engines.verification import Outcome, Period, allocate, draw, may_verify, parse_strategy
+from assay.engines.verification import (
+    Outcome,
+    Period,
+    allocate,
+    coverage,
+    draw,
+    gaps,
+    may_verify,
+    parse_strategy,
+)
+from assay.engines.verification import Verification as Sampled
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications import events
 from assay.portfolios.models import Decision, DecisionKind
@@ -114,6 +124,13 @@ def sample_draw(
         or ["no internal verifier at the centre"]
         for r in allocation.refused
     }
+    # The plan's own gaps and coverage as drawn, kept with it: the lead IQA's page shows them
+    # without reading the centre's whole assessment record again on every visit.
+    sampled_on = min(period.end, today)
+    drawn = [Sampled.of(p.record, sampled_on) for p in sample.picks]
+    found = gaps(facts.strategy, facts.records, facts.assessors, [*facts.history, *drawn], on=today)
+    cells = coverage(facts.strategy, facts.records, facts.assessors, sample.keys, period=period)
+    names = {a.id: a.name for a in facts.assessors}
     with transaction.atomic():
         row = SampleDraw.objects.create(
             centre=centre,
@@ -123,6 +140,19 @@ def sample_draw(
             seed=seed,
             strategy=facts.strategy_row,
             drawn_by=by,
+            gaps=[{"dimension": g.dimension.value, "message": g.message} for g in found],
+            cells=[
+                {
+                    "assessor": names.get(c.assessor_id, c.assessor_id),
+                    "unit": c.unit,
+                    "method": c.method,
+                    "population": c.population,
+                    "required": c.required,
+                    "sampled": c.sampled,
+                    "rag": c.rag.value,
+                }
+                for c in cells
+            ],
         )
         SamplePick.objects.bulk_create(
             SamplePick(

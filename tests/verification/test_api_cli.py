@@ -102,11 +102,21 @@ def test_api_draw_reads_back(world: World) -> None:
         world, "linda", "POST", f"/api/v1/centres/{world.north.pk}/iqa/draws", {**DRAW, "seed": 3}
     )
     assert made.status_code == 201, made.content
-    picks = made.json()["picks"]
+    listed = call(world, "carol", "GET", f"/api/v1/iqa/draws/{made.json()['id']}/picks?size=1")
+    assert listed.status_code == 200, listed.content
+    picks = listed.json()["items"]
+    assert made.json()["picks"] >= len(picks) == 1
     assert made.json()["seed"] == 3 and any(p["unit"] == "403" for p in picks)
     assert all(p["reasons"] for p in picks)
+    assert made.json()["cells"] and all(
+        c["rag"] in {"red", "amber", "green"} for c in made.json()["cells"]
+    )
     read = call(world, "carol", "GET", f"/api/v1/iqa/draws/{made.json()['id']}")
     assert read.json() == made.json()
+    stranger = call(world, "sue", "GET", f"/api/v1/iqa/draws/{made.json()['id']}/picks")
+    assert stranger.status_code == 404
+    forged = call(world, "carol", "GET", f"/api/v1/iqa/draws/{made.json()['id']}/picks?cursor=x")
+    assert forged.status_code == 400
     bad = call(
         world,
         "linda",

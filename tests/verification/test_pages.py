@@ -4,6 +4,7 @@ queries, action required asks to confirm before it reopens, a draw asks to confi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -193,3 +194,36 @@ def test_a_stale_page_says_so(world: World) -> None:
     assert answer.status_code == 400
     assert "Someone else changed this unit; reload" in answer.content.decode()
     assert not Verification.objects.exists()
+
+
+def test_the_centre_plan_pages_its_picks_in_the_same_queries(world: World) -> None:
+    """The lead IQA's page reads the newest draw (its gaps and coverage stored with it) and
+    one page of its picks: the same queries for 3 and 30 picks, each pick once across pages."""
+    client = signed_in(world, "linda")
+    url = f"/centres/{world.north.pk}/iqa/?picks_size=4"
+    many_picks(world, 3)
+    small, _ = queries_for(client, url)
+    SamplePick.objects.all().delete()
+    SampleDraw.objects.all().delete()
+    many_picks(world, 30)
+    large, answer = queries_for(client, url)
+    assert small == large, (small, large)
+    seen: list[str] = []
+    while True:
+        text = answer.content.decode()
+        seen += re.findall(r">(u\d+)</a>", text)
+        found = re.search(r'href="\?([^"]+)" rel="next"', text)
+        if not found:
+            break
+        answer = client.get(
+            f"/centres/{world.north.pk}/iqa/?" + found.group(1).replace("&amp;", "&")
+        )
+        assert answer.status_code == 200
+    assert seen == [f"u{i}" for i in range(30)]
+
+
+def test_a_bad_picks_cursor_is_refused_plainly(world: World) -> None:
+    many_picks(world, 3)
+    answer = signed_in(world, "linda").get(f"/centres/{world.north.pk}/iqa/?picks=forged")
+    assert answer.status_code == 400
+    assert "page link is not valid" in answer.content.decode()

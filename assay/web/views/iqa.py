@@ -92,7 +92,9 @@ def _plan_page(
     context = {
         "centre": centre,
         "draws": selectors.draws_page(centre, request.GET.get("cursor"), request.GET.get("size")),
-        "plan": selectors.latest_plan(centre),
+        "plan": selectors.latest_plan(
+            centre, request.GET.get("picks"), request.GET.get("picks_size")
+        ),
         "form": form,
         "confirm": confirm,
     }
