@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     EVIDENCE_JUDGED = Event.EVIDENCE_JUDGED.value, "Evidence judged"
     UNIT_REOPENED = Event.UNIT_REOPENED.value, "Unit reopened"
     WITNESS_CONFIRMED = Event.WITNESS_CONFIRMED.value, "Witness confirmed"
+    APPEAL_DECIDED = Event.APPEAL_DECIDED.value, "Appeal decided"
+    APPEAL_WAITING = Event.APPEAL_WAITING.value, "Appeal waiting for a decision"
 
 
 class Notification(models.Model):

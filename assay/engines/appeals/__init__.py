@@ -14,6 +14,7 @@ from .rules import (
     Stage,
     Status,
     appeal_state,
+    decider_refusals,
     refusals,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "Stage",
     "Status",
     "appeal_state",
+    "decider_refusals",
     "refusals",
 ]

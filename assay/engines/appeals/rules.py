@@ -193,7 +193,7 @@ def appeal_state(events: list[Event] | tuple[Event, ...], today: date) -> Appeal
     return replace(state, overdue=overdue)
 
 
-def _decider_refusals(stage: Stage, actor: Actor) -> list[str]:
+def decider_refusals(stage: Stage, actor: Actor) -> list[str]:
     """Separation of duties: who may decide each stage."""
     found: list[str] = []
     if stage is Stage.ASSESSOR_REVIEW:
@@ -286,7 +286,7 @@ def _decide_refusals(state: AppealState, event: Event, actor: Actor) -> list[str
         )
     if event.upheld is None:
         found.append("say whether the appeal is upheld or dismissed")
-    found.extend(_decider_refusals(state.stage, actor))
+    found.extend(decider_refusals(state.stage, actor))
     return found
 
 

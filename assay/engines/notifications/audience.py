@@ -21,6 +21,9 @@ class Event(StrEnum):
     EVIDENCE_JUDGED = "evidence_judged"
     UNIT_REOPENED = "unit_reopened"
     WITNESS_CONFIRMED = "witness_confirmed"
+    # Appeals (issue 13): the recipients are named by the appeals app.
+    APPEAL_DECIDED = "appeal_decided"
+    APPEAL_WAITING = "appeal_waiting"
 
 
 @dataclass(frozen=True)

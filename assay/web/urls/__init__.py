@@ -6,7 +6,16 @@ whole where it is declared and the route tests can list them from ``urlpatterns`
 prefixes do not overlap in a way where order across modules matters.
 """
 
-from assay.web.urls import accounts, audits, catalogue, centres, portfolios, registrations, reviews
+from assay.web.urls import (
+    accounts,
+    appeals,
+    audits,
+    catalogue,
+    centres,
+    portfolios,
+    registrations,
+    reviews,
+)
 
 urlpatterns = [
     *catalogue.urlpatterns,
@@ -14,6 +23,7 @@ urlpatterns = [
     *registrations.urlpatterns,
     *portfolios.urlpatterns,
     *reviews.urlpatterns,
+    *appeals.urlpatterns,
     *accounts.urlpatterns,
     *audits.urlpatterns,
 ]
