@@ -359,3 +359,16 @@ def centre_appeals(user: AnyUser, centre: Centre) -> QuerySet[Appeal]:
 def centre_complaints(user: AnyUser, centre: Centre) -> QuerySet[Complaint]:
     centre_appeals(user, centre)  # the same readers
     return Complaint.objects.filter(centre=centre).select_related("by")
+
+
+def appeal_find(user: AnyUser, pk: int) -> Appeal:
+    """An appeal ``user`` may read, by its number alone (the CLI), else NotFound."""
+    found = (
+        appeals_visible_to(user)
+        .select_related("registration__candidate", "registration__centre", "decision")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"no appeal {pk}")
+    return found
