@@ -151,7 +151,8 @@ def test_the_assessor_whose_decision_is_appealed_never_decides_the_iqa_review() 
     )
     act = decided(Stage.IQA_REVIEW, True, iqa_alice, date(2013, 3, 12))
     assert refusals(state, act, iqa_alice) == [
-        "someone who acted in the appealed decision or its unit cannot decide the IQA review stage"
+        "an escalated appeal is decided by someone who has not decided it before",
+        "someone who acted in the appealed decision or its unit cannot decide the IQA review stage",
     ]
 
 
@@ -192,21 +193,28 @@ def test_an_upheld_appeal_is_final_and_a_withdrawal_needs_a_reason() -> None:
 
 @st.composite
 def attempts(draw: st.DrawFn) -> list[tuple[Event, Actor]]:
-    """Random acts by random people on random days, in any order."""
-    steps = []
-    day = date(2013, 3, 1)
-    for _ in range(draw(st.integers(0, 14))):
-        day += timedelta(days=draw(st.integers(0, 20)))
-        actor = draw(st.sampled_from(PEOPLE))
-        kind = draw(st.sampled_from(list(Kind)))
+    """Random acts by random people on random days. Mostly the act the appeal waits for
+    (a decision while open, an escalation while dismissed) by anyone, so that runs get deep
+    into the stages; sometimes any act at all; reasons sometimes blank, days sometimes late."""
+    day = DECIDED_ON + timedelta(days=draw(st.sampled_from([3, 3, 3, 40])))
+    steps: list[tuple[Event, Actor]] = [(lodged(day), DAN)] if draw(st.integers(0, 9)) else []
+    for _ in range(draw(st.integers(0, 24))):
+        day += timedelta(days=draw(st.sampled_from([0, 1, 2, 5, 20])))
+        status = appeal_state([e for e, _ in accepted(steps)], day).status
+        if draw(st.integers(0, 3)) == 0 or status not in (Status.OPEN, Status.DISMISSED):
+            kind, actor = draw(st.sampled_from(list(Kind))), draw(st.sampled_from(PEOPLE))
+        elif status is Status.OPEN:
+            kind, actor = Kind.DECIDED, draw(st.sampled_from(PEOPLE))
+        else:
+            kind, actor = Kind.ESCALATED, draw(st.sampled_from([DAN, DAN, DAN, ALICE]))
         event = Event(
             kind,
             day,
             actor.user,
-            draw(st.sampled_from(["Because", "", " "])),
-            stage=draw(st.sampled_from([*STAGES, None])),
-            upheld=draw(st.sampled_from([True, False, None])),
-            decision_on=draw(st.sampled_from([DECIDED_ON, None])),
+            draw(st.sampled_from(["Because"] * 6 + ["", " \u200b"])),
+            stage=draw(st.sampled_from([None] * 6 + list(STAGES))),
+            upheld=draw(st.sampled_from([False] * 4 + [True, None])),
+            decision_on=draw(st.sampled_from([DECIDED_ON, DECIDED_ON, None])),
         )
         steps.append((event, actor))
     return steps
@@ -222,9 +230,32 @@ def accepted(steps: list[tuple[Event, Actor]]) -> list[tuple[Event, Actor]]:
 
 @given(attempts())
 def test_no_stage_after_the_first_is_decided_by_someone_who_acted(steps: list) -> None:
-    for event, actor in accepted(steps):
-        if event.kind is Kind.DECIDED and event.stage is not Stage.ASSESSOR_REVIEW:
+    kept = accepted(steps)
+    for n, (event, actor) in enumerate(kept):
+        stage = appeal_state([e for e, _ in kept[:n]], event.on).stage
+        if event.kind is Kind.DECIDED and stage is not Stage.ASSESSOR_REVIEW:
             assert not actor.acted_in_decision and not actor.appellant
+
+
+def test_a_reviewer_never_decides_the_same_appeal_twice() -> None:
+    events = [
+        lodged(),
+        decided(Stage.ASSESSOR_REVIEW, False, ALICE),
+        Event(Kind.ESCALATED, date(2013, 3, 11), 1, "Please"),
+        decided(Stage.IQA_REVIEW, False, LINDA, date(2013, 3, 12)),
+        Event(Kind.ESCALATED, date(2013, 3, 13), 1, "Again"),
+    ]
+    state = appeal_state(events, date(2013, 3, 13))
+    assert refusals(state, decided(Stage.CENTRE, True, LINDA, date(2013, 3, 14)), LINDA) == [
+        "an escalated appeal is decided by someone who has not decided it before"
+    ]
+    assert refusals(state, decided(Stage.CENTRE, True, CAROL, date(2013, 3, 14)), CAROL) == []
+
+
+@given(attempts())
+def test_each_decision_is_by_a_new_reviewer(steps: list) -> None:
+    deciders = [a.user for e, a in accepted(steps) if e.kind is Kind.DECIDED]
+    assert len(deciders) == len(set(deciders))
 
 
 @given(attempts())

@@ -277,6 +277,8 @@ def _lodge_refusals(state: AppealState, event: Event, actor: Actor) -> list[str]
 def _decide_refusals(state: AppealState, event: Event, actor: Actor) -> list[str]:
     found: list[str] = []
     assert state.stage is not None
+    if any(line.kind is Kind.DECIDED and line.actor == actor.user for line in state.history):
+        found.append("an escalated appeal is decided by someone who has not decided it before")
     if state.status is not Status.OPEN:
         found.append(f"the appeal is {state.status}: no stage is waiting for a decision")
     elif event.stage is not None and event.stage is not state.stage:
