@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assay.engines.appeals import (
@@ -30,7 +30,11 @@ SAM = Actor(7, operator=True)
 # Acted in the unit and holds every reviewing role: refused at every stage after the first.
 MIXED = Actor(8, iqa=True, centre_reviewer=True, allocated_ev=True, acted_in_decision=True)
 NOBODY = Actor(9)
-PEOPLE = (DAN, ALICE, IAN, LINDA, CAROL, EVE, SAM, MIXED, NOBODY)
+# An IV, an administrator and an EV who each acted in the unit (e.g. an earlier assessor).
+IQA_ACTED = Actor(11, iqa=True, acted_in_decision=True)
+ADMIN_ACTED = Actor(12, centre_reviewer=True, acted_in_decision=True)
+EV_ACTED = Actor(13, allocated_ev=True, acted_in_decision=True)
+PEOPLE = (DAN, ALICE, IAN, LINDA, CAROL, EVE, SAM, MIXED, NOBODY, IQA_ACTED, ADMIN_ACTED, EV_ACTED)
 
 
 def lodged(on: date = date(2013, 3, 5)) -> Event:
@@ -228,6 +232,7 @@ def accepted(steps: list[tuple[Event, Actor]]) -> list[tuple[Event, Actor]]:
     return kept
 
 
+@settings(max_examples=400)
 @given(attempts())
 def test_no_stage_after_the_first_is_decided_by_someone_who_acted(steps: list) -> None:
     kept = accepted(steps)
