@@ -192,3 +192,26 @@ def test_a_complaint_is_chained_and_reconciled(world: dict[str, Any]) -> None:
     Complaint.objects.filter(pk=complaint.pk).update(text="All fine")
     found = [p.message for p in records_verify().problems]
     assert f"complaint {complaint.pk} is not the one recorded" in found
+
+
+def test_the_cli_verify_names_the_edited_row_and_its_chain(world: dict[str, Any]) -> None:
+    from tests.cli.helpers import run
+
+    appeal = lodge(world, signed_off(world))
+    name = f"appeal:{appeal.pk}"
+    code, out, _ = run("records", "verify", "--chain", name)
+    assert code == 0 and out.startswith("ok: ")
+    Appeal.objects.filter(pk=appeal.pk).update(stage="centre")
+    code, out, _ = run("records", "verify", "--chain", name)
+    assert code == 1
+    assert f"broken: {name}: appeal {appeal.pk}: its stage centre is not the chain's" in out
+    code, out, _ = run("records", "verify")
+    assert code == 1 and f"broken: {name}:" in out
+
+
+def test_overdue_shows_after_the_deadline(world: dict[str, Any], settings: Any) -> None:
+    from assay.appeals.services import appeal_state_of
+
+    appeal = lodge(world, signed_off(world))  # 01/03/2013: to be decided by 15/03/2013
+    assert not appeal_state_of(appeal, dt.date(2013, 3, 15)).overdue
+    assert appeal_state_of(appeal, dt.date(2013, 3, 16)).overdue
