@@ -334,6 +334,12 @@ NEWEST_FIRST = ("-lodged_at", "-pk")
 COMPLAINTS_NEWEST_FIRST = ("-at", "-pk")
 
 
+def registration_appeals(registration: Registration) -> QuerySet[Appeal]:
+    """A registration's appeals (the caller has read the registration through
+    ``registration_get``, which narrows to what the user may see)."""
+    return Appeal.objects.filter(registration=registration)
+
+
 def centre_get(user: AnyUser, pk: int) -> Centre:
     """A centre whose appeals and complaints ``user`` may read, else NotFound (a candidate or
     staff member there who may not read them: NotAllowed)."""

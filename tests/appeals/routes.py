@@ -2,6 +2,7 @@
 every role, and tests/web/test_role_matrix.py counts them as covered."""
 
 APPEAL_ROUTES = (
+    "registrations/<int:pk>/appeals/",
     "registrations/<int:pk>/appeals/new/<int:decision_pk>",
     "registrations/<int:pk>/appeals/<int:appeal_pk>/",
     "registrations/<int:pk>/appeals/<int:appeal_pk>/decide",

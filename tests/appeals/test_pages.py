@@ -68,6 +68,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "lodge": Endpoint(
         "post", new_appeal, expect(SEES_DAN, CANDIDATE, 302), lambda w: {"grounds": "I did"}
     ),
+    "appeals of a registration": Endpoint(
+        "get", lambda w: f"/registrations/{w.dan.pk}/appeals/", expect(SEES_DAN, SEES_DAN, 200)
+    ),
     "appeal page": Endpoint("get", of_appeal(), expect(SEES_DAN, SEES_DAN, 200)),
     "decide": Endpoint(
         "post", of_appeal("decide"), expect(SEES_DAN, {"assessor-assigned"}, 302), lambda w: REASONS

@@ -8,6 +8,7 @@ A = "registrations/<int:pk>/appeals/"
 C = "centres/<int:pk>/"
 
 urlpatterns = [
+    path(A, appeals.registration_list, name="registration-appeals"),
     path(A + "new/<int:decision_pk>", appeals.lodge, name="appeal-new"),
     path(A + "<int:appeal_pk>/", appeals.appeal, name="appeal"),
     path(A + "<int:appeal_pk>/decide", appeals.decide, name="appeal-decide"),

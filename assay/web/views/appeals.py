@@ -33,6 +33,7 @@ from assay.appeals.services import (
     centre_complaints,
     centre_get,
     complaint_record,
+    registration_appeals,
 )
 from assay.engines.appeals import Status, decider_refusals
 from assay.errors import InvalidInput, NotAllowed, NotFound
@@ -160,6 +161,21 @@ def withdraw(request: AuthedRequest, pk: int, appeal_pk: int) -> HttpResponse:
             return redirect("appeal", pk=pk, appeal_pk=appeal_pk)
     context = {"reg": found.registration, "appeal": found, "errors": errors}
     return render(request, "web/appeals/withdraw.html", context, status=400 if errors else 200)
+
+
+@require_GET
+@member_view
+def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A candidate's appeals, newest first, paged."""
+    registration = registration_get(request.user, pk)
+    page = paginate(
+        registration_appeals(registration),
+        NEWEST_FIRST,
+        request.GET.get("cursor"),
+        request.GET.get("size"),
+    )
+    context = {"reg": registration, "appeals": page}
+    return render(request, "web/appeals/registration.html", context)
 
 
 @require_GET
