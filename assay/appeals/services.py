@@ -287,6 +287,7 @@ def appeal_escalate(*, by: User, appeal: Appeal, reason: str) -> Appeal:
         after = _append(row, event, by)
         assert after.stage is not None
         acted = acted_in(appeal.registration, appeal.unit_number, appeal.decision)
+        acted |= {line.actor for line in after.history if line.kind is Kind.DECIDED and line.actor}
         notices.waiting(row, after.stage, by, acted)
     return row
 
