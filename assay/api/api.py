@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from assay.api import accounts as account_routes
+from assay.api import appeals as appeal_routes
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
@@ -162,6 +163,7 @@ api.add_router("/", registration_routes.router)
 api.add_router("/", portfolio_routes.router)
 api.add_router("/", caseload_routes.router)
 api.add_router("/", review_routes.router)
+api.add_router("/", appeal_routes.router)
 api.add_router("/", notification_routes.router)
 api.add_router("/", audit_routes.router)
 api.add_router("/", eqa_routes.router)

@@ -52,6 +52,7 @@ def main() -> None:
 
 # Sub-groups live in their own modules; importing them registers them on ``main``.
 from assay.cli import (  # noqa: E402
+    appeal,
     backup,
     bench,
     catalogue,
@@ -81,6 +82,7 @@ main.add_command(centre.centre)
 main.add_command(eqa.eqa)
 main.add_command(register.register)
 main.add_command(records.records)
+main.add_command(appeal.appeal)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)
 main.add_command(iqa.iqa)

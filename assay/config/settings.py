@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "assay.registrations",
     "assay.portfolios",
     "assay.reviews",
+    "assay.appeals",
     "assay.progress",
     "assay.notifications",
     "assay.audits",

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from assay.catalogue.services import catalogue_import_library
+from assay.demo.appeals import demo_appeals_load
 from assay.demo.audits import demo_audits_load
 from assay.demo.centre import demo_centre_load
 from assay.demo.iqa import demo_iqa_load
@@ -52,4 +53,5 @@ def demo_load() -> Iterator[str]:
     yield from demo_portfolios_load()
     yield from demo_iqa_load()
     yield from demo_reviews_load()
+    yield from demo_appeals_load()
     yield from demo_audits_load()

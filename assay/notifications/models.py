@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     WITNESS_CONFIRMED = Event.WITNESS_CONFIRMED.value, "Witness confirmed"
     IQA_SAMPLE_SIGNED_OFF = Event.IQA_SAMPLE_SIGNED_OFF.value, "Sampled unit signed off"
     IQA_ACTION_REQUIRED = Event.IQA_ACTION_REQUIRED.value, "IQA action required"
+    APPEAL_DECIDED = Event.APPEAL_DECIDED.value, "Appeal decided"
+    APPEAL_WAITING = Event.APPEAL_WAITING.value, "Appeal waiting for a decision"
 
 
 class Notification(models.Model):

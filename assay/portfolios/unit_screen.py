@@ -66,6 +66,7 @@ class Judged:
     feedback: str
     by: str
     at: str
+    decision: int = 0  # the judgement's record (the candidate may appeal it)
 
 
 @dataclass
@@ -137,6 +138,7 @@ class UnitScreen:
     history: list[HistoryLine]
     declaration: str
     credited: bool = False  # a unit without content, achieved by credit transfer (ADR 0010)
+    sign_off: int | None = None  # the standing sign-off's record (the candidate may appeal it)
 
     @property
     def percent(self) -> int:
@@ -195,15 +197,17 @@ def unit_screen(
     judged: dict[str, Judged] = {}
     history: list[HistoryLine] = []
     signed = False
+    sign_off: int | None = None
     for d in decisions:
         at = d.at[:16].replace("T", " ")
         if d.kind == DecisionKind.CRITERION_JUDGED:
             p: dict[str, Any] = d.payload
             judged[p["criterion"]] = Judged(
-                bool(p["met"]), p.get("feedback", ""), names[d.actor_id], at
+                bool(p["met"]), p.get("feedback", ""), names[d.actor_id], at, d.pk
             )
         elif d.kind in (DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED):
             signed = d.kind == DecisionKind.UNIT_SIGNED_OFF
+            sign_off = d.pk if signed else None
             history.append(
                 HistoryLine(
                     d.get_kind_display(), names[d.actor_id], at, d.payload.get("reason", "")
@@ -273,6 +277,7 @@ def unit_screen(
         history=history,
         declaration=sign_off_declaration(user, registration, unit),
         credited=not coverage.assessable and unit in credited_units(registration),
+        sign_off=sign_off,
     )
 
 

@@ -25,6 +25,9 @@ class Event(StrEnum):
     # (the pick's verifier, the unit's assessor), not by ``audience``.
     IQA_SAMPLE_SIGNED_OFF = "iqa_sample_signed_off"
     IQA_ACTION_REQUIRED = "iqa_action_required"
+    # Appeals (issue 13): the recipients are named by the appeals app.
+    APPEAL_DECIDED = "appeal_decided"
+    APPEAL_WAITING = "appeal_waiting"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ prefixes do not overlap in a way where order across modules matters.
 
 from assay.web.urls import (
     accounts,
+    appeals,
     audits,
     catalogue,
     centres,
@@ -23,6 +24,7 @@ urlpatterns = [
     *registrations.urlpatterns,
     *portfolios.urlpatterns,
     *reviews.urlpatterns,
+    *appeals.urlpatterns,
     *accounts.urlpatterns,
     *audits.urlpatterns,
     *iqa.urlpatterns,

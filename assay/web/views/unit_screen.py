@@ -34,6 +34,7 @@ from assay.portfolios.assessment import (
 )
 from assay.portfolios.bulk import criteria_judge_met, proposals_confirm_all
 from assay.portfolios.models import CriterionMapping, EvidenceItem
+from assay.portfolios.services import is_candidate
 from assay.portfolios.unit_screen import evidence_file_preview, unit_screen
 from assay.registrations.models import Registration
 from assay.registrations.selectors import registration_get
@@ -78,6 +79,7 @@ def _page(
         "error_at": error_at,
         "error_form": form,
         "notice": notice,
+        "is_candidate": is_candidate(request.user, screen.registration),
     }
     return render(request, "web/portfolio/unit.html", context, status=status)
 

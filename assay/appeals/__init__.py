@@ -1,0 +1,1 @@
+"""Candidates' appeals against assessment decisions, and complaints about a centre."""
