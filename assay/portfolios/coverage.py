@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Func, Max, Min, Q, Window
-from django.db.models.functions import DenseRank, RowNumber
+from django.db.models.functions import DenseRank
 
 from assay.engines.coverage import (
     EXAMPLES,
@@ -46,6 +46,7 @@ from assay.engines.coverage import (
 )
 from assay.errors import InvalidInput
 from assay.portfolios.models import (
+    CoverageExample,
     CriterionMapping,
     Decision,
     DecisionKind,
@@ -125,7 +126,7 @@ def coverages_of(
         mappings = CriterionMapping.objects.filter(
             item__registration_id__in=ids, unit_number__in=numbers
         )
-        tallies, reliance = _tallies(mappings)
+        tallies, reliance = _tallies(mappings, ids, numbers)
         relied, outside = _relied(mappings, reqs, reliance)
     judged, spans = _judged_and_spans(ids)
     out: dict[int, dict[str, UnitCoverage]] = {}
@@ -157,6 +158,17 @@ _GROUP = (
     "item__context",
     "item__simulation_exception",
 )
+_TALLY = tuple(
+    f"tally__{name}"
+    for name in (
+        "registration_id",
+        "unit_number",
+        "target",
+        "status",
+        "context",
+        "simulation_exception",
+    )
+)
 
 
 def _requirements(
@@ -177,13 +189,13 @@ def _requirements(
 
 
 def _tallies(
-    mappings: Any,
+    mappings: Any, ids: list[int], numbers: set[str]
 ) -> tuple[dict[int, list[TargetTally]], dict[int, list[RelianceTally]]]:
     """Per (registration, unit, target, status, context, exception) group: its count, earliest
     start, latest end and earliest EXAMPLES items; the confirmed groups' dates give each
     unit's reliance per context."""
     postgresql = connection.vendor == "postgresql"
-    rows = _tally_rows_postgresql(mappings) if postgresql else _tally_rows(mappings)
+    rows = _tally_rows_postgresql(mappings) if postgresql else _tally_rows(ids, numbers)
     grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
     spans: dict[tuple[int, str, str, bool], tuple[Any, Any]] = {}
     for reg, unit, target, status, context, exception, n, first, last, earliest in rows:
@@ -213,26 +225,25 @@ def _tallies(
     return tallies, reliance
 
 
-def _tally_rows(mappings: Any) -> list[tuple[Any, ...]]:
+def _tally_rows(ids: list[int], numbers: set[str]) -> list[tuple[Any, ...]]:
     """Per group: its key, count, earliest start, latest end and [(item, start)] of its
-    earliest EXAMPLES items, from one windowed query (one row per example)."""
-    group = [F(name) for name in _GROUP]
+    earliest EXAMPLES items, from the tally the SQLite triggers keep (``tally_triggers``): one
+    row per example, a few per target whatever the number of items."""
     rows = (
-        mappings.annotate(
-            n=Window(Count("pk"), partition_by=group),
-            first=Window(Min("item__started_on"), partition_by=group),
-            last=Window(Max("item__ended_on"), partition_by=group),
-            rank=Window(
-                RowNumber(),
-                partition_by=group,
-                order_by=[F("item__started_on").asc(), F("item_id").asc()],
-            ),
+        CoverageExample.objects.filter(
+            tally__registration_id__in=ids, tally__unit_number__in=numbers, tally__n__gt=0
         )
-        .filter(rank__lte=EXAMPLES)
-        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
+        .values_list(*_TALLY, "tally__n", "tally__last_end", "item_id", "started_on")
         .order_by()
     )
-    return [(*row[:-2], [(row[-2], row[-1])]) for row in rows]
+    groups: dict[tuple[Any, ...], tuple[int, Any, list[tuple[int, Any]]]] = {}
+    for *key, n, last, item, started in rows:
+        groups.setdefault(tuple(key), (n, last, []))[2].append((item, started))
+    # A group's earliest start is its earliest example's.
+    return [
+        (*key, n, min(start for _, start in earliest), last, earliest)
+        for key, (n, last, earliest) in groups.items()
+    ]
 
 
 def _tally_rows_postgresql(mappings: Any) -> list[tuple[Any, ...]]:

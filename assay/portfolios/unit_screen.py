@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from assay.centres.permissions import can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
@@ -211,9 +211,12 @@ def unit_screen(
             )
     mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
     items = paginate(
-        EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
-            "files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")
-        ),
+        # Walked in page order along the registration's items, each kept when it has a
+        # mapping to the unit: a page reads about a page of items, not every mapping.
+        EvidenceItem.objects.filter(
+            Exists(CriterionMapping.objects.filter(item_id=OuterRef("pk"), unit_number=unit)),
+            registration=registration,
+        ).prefetch_related("files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")),
         EVIDENCE_ORDER,
         cursor,
         size,
