@@ -79,11 +79,17 @@ def _add(row: str) -> list[str]:
         ON CONFLICT ({KEY}) DO UPDATE SET n = n + 1,
             last_end = max(coalesce(last_end, excluded.last_end), excluded.last_end)""",
         f"""INSERT INTO {EXAMPLE} (tally_id, started_on, item_id)
-        SELECT {group}, i.started_on, i.id FROM {ITEM} i WHERE i.id = {row}.item_id""",
-        f"""DELETE FROM {EXAMPLE} WHERE tally_id = {group} AND id NOT IN (
-            SELECT e.id FROM {EXAMPLE} e WHERE e.tally_id = {group}
-            ORDER BY e.started_on, e.item_id LIMIT {EXAMPLES})""",
+        SELECT {group}, i.started_on, i.id FROM {ITEM} i WHERE i.id = {row}.item_id
+        AND NOT EXISTS (SELECT 1 FROM {EXAMPLE} WHERE tally_id = {group} AND item_id = i.id)""",
+        _cut(f"tally_id = {group}"),
     ]
+
+
+def _cut(where: str) -> str:
+    """DELETE of all but the earliest EXAMPLES examples of the groups ``where`` picks."""
+    return f"""DELETE FROM {EXAMPLE} WHERE {where} AND id NOT IN (
+        SELECT e.id FROM {EXAMPLE} e WHERE e.tally_id = {EXAMPLE}.tally_id
+        ORDER BY e.started_on, e.item_id LIMIT {EXAMPLES})"""
 
 
 def _remove(row: str) -> list[str]:
@@ -118,31 +124,43 @@ def _examples_of(where: str) -> str:
 
 
 def _item_update() -> list[str]:
-    """An item's key columns changed: its mappings move from the OLD groups to the NEW ones,
-    then every group touched is read again (an item has a handful of mappings)."""
+    """An item's key columns changed: its mappings leave the OLD groups (as ``_remove``: the
+    examples read again only where the item was one) and enter the NEW ones (as ``_add``). The
+    same group on both sides (only the dates changed) ends up read again or adjusted, never
+    counted twice."""
     mine = f"""EXISTS (SELECT 1 FROM {MAPPING} m WHERE m.item_id = NEW.id
         AND m.unit_number = {{t}}.unit_number AND m.target = {{t}}.target
         AND m.status = {{t}}.status)"""
 
     def side(t: str, row: str) -> str:
-        return f"""({t}.registration_id = {row}.registration_id AND {t}.context = {row}.context
-            AND {t}.simulation_exception = {row}.simulation_exception)"""
+        return f"""{t}.registration_id = {row}.registration_id AND {t}.context = {row}.context
+            AND {t}.simulation_exception = {row}.simulation_exception AND {mine.format(t=t)}"""
 
-    def touched(t: str) -> str:
-        return f"({side(t, 'OLD')} OR {side(t, 'NEW')}) AND {mine.format(t=t)}"
+    def groups(row: str) -> str:
+        return f"SELECT t.id FROM {TALLY} t WHERE {side('t', row)}"
 
+    short = f"""(SELECT count(*) FROM {EXAMPLE} WHERE tally_id = t.id) < min({EXAMPLES}, t.n)"""
     return [
-        f"UPDATE {TALLY} SET n = n - 1 WHERE {side(TALLY, 'OLD')} AND {mine.format(t=TALLY)}",
+        f"UPDATE {TALLY} SET n = n - 1 WHERE {side(TALLY, 'OLD')}",
+        f"""UPDATE {TALLY} SET last_end = (SELECT max(i.ended_on) {_members(TALLY)})
+        WHERE {side(TALLY, "OLD")} AND last_end = OLD.ended_on""",
+        f"DELETE FROM {EXAMPLE} WHERE item_id = NEW.id AND tally_id IN ({groups('OLD')})",
+        f"""DELETE FROM {EXAMPLE} WHERE tally_id IN (
+            SELECT t.id FROM {TALLY} t WHERE {side("t", "OLD")} AND {short})""",
+        _examples_of(
+            f"""{side("t", "OLD")} AND t.n > 0
+            AND NOT EXISTS (SELECT 1 FROM {EXAMPLE} WHERE tally_id = t.id)"""
+        ),
         f"""INSERT INTO {TALLY} ({KEY}, n, last_end)
         SELECT NEW.registration_id, m.unit_number, m.target, m.status, NEW.context,
             NEW.simulation_exception, 1, NEW.ended_on
         FROM {MAPPING} m WHERE m.item_id = NEW.id
-        ON CONFLICT ({KEY}) DO UPDATE SET n = n + 1""",
-        f"""UPDATE {TALLY} SET last_end = (SELECT max(i.ended_on) {_members(TALLY)})
-        WHERE {touched(TALLY)}""",
-        f"""DELETE FROM {EXAMPLE} WHERE tally_id IN (
-            SELECT t.id FROM {TALLY} t WHERE {touched("t")})""",
-        _examples_of(touched("t")),
+        ON CONFLICT ({KEY}) DO UPDATE SET n = n + 1,
+            last_end = max(coalesce(last_end, excluded.last_end), excluded.last_end)""",
+        f"""INSERT INTO {EXAMPLE} (tally_id, started_on, item_id)
+        SELECT t.id, NEW.started_on, NEW.id FROM {TALLY} t WHERE {side("t", "NEW")}
+        AND NOT EXISTS (SELECT 1 FROM {EXAMPLE} WHERE tally_id = t.id AND item_id = NEW.id)""",
+        _cut(f"tally_id IN ({groups('NEW')})"),
     ]
 
 
