@@ -26,10 +26,7 @@ from assay.portfolios.models import (
 from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.registrations.services import CandidateInput, registration_create
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="the tally is kept on SQLite only"),
-]
+pytestmark = pytest.mark.django_db
 UNITS = ["401", "403"]
 TARGETS = ["1.1", "1.2", "2.1"]
 CONTEXTS = ["real_job", "realistic_environment", "simulation"]
