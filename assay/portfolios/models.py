@@ -225,8 +225,8 @@ class WitnessStatement(models.Model):
 
 class CoverageTally(models.Model):
     """How many mappings one (registration, unit, target, status, context, exception) group has
-    and the latest end of their items: kept by SQLite triggers (``tally_triggers``), read by
-    coverage instead of a GROUP BY over every mapping; empty on PostgreSQL. A group emptied
+    and the latest end of their items: kept by database triggers (``tally_triggers``), read
+    by coverage instead of an aggregate over every mapping. A group emptied
     keeps its row with ``n`` = 0."""
 
     registration = models.ForeignKey(

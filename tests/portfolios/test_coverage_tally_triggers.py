@@ -1,4 +1,4 @@
-"""The coverage tally the SQLite triggers keep (``tally_triggers``) equals a count of the
+"""The coverage tally the database triggers keep (``tally_triggers``) equals a count of the
 mappings after every kind of write: bulk inserts, single and multi-row status changes, items'
 dates, context and exception changed, mappings moved, single and multi-row deletes; and the
 migration's rebuild gives the same rows."""
