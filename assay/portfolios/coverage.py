@@ -309,14 +309,15 @@ def _judged_and_spans(
     """The latest judgement of each criterion and the latest sufficient span of each unit."""
     judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
     spans: dict[int, dict[str, int]] = defaultdict(dict)
-    for reg, kind, unit, payload in (
+    rows = (
         Decision.objects.filter(
             registration_id__in=ids,
             kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
         )
-        .order_by("registration_id", "seq")
-        .values_list("registration_id", "kind", "unit_number", "payload")
-    ):
+        .order_by()  # sorted below: ordered, SQLite would walk every decision (selectors)
+        .values_list("registration_id", "seq", "kind", "unit_number", "payload")
+    )
+    for reg, _, kind, unit, payload in sorted(rows, key=lambda r: (r[0], r[1])):
         if kind == DecisionKind.CRITERION_JUDGED:
             judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
         else:

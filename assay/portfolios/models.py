@@ -177,6 +177,11 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["registration", "seq"], name="decision_seq_unique")
         ]
+        indexes = [
+            # Pages read a few kinds (judgements, sign-offs, reopenings, periods) of a record
+            # that holds one confirmation per decided mapping: an index range per kind.
+            models.Index(fields=["registration", "kind", "seq"], name="decision_kind")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.unit_number}"

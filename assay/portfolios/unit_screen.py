@@ -32,7 +32,7 @@ from assay.portfolios.models import (
     EvidenceItem,
     MappingStatus,
 )
-from assay.portfolios.selectors import registration_decisions, standing_rejections
+from assay.portfolios.selectors import decisions_of_kinds, standing_rejections
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
@@ -180,10 +180,9 @@ def unit_screen(
     spec = unit_spec(registration, unit)
     # This unit's judgements, sign-offs and reopenings; not the confirmations, which grow
     # with the portfolio (a standing rejection's reason is read from standing_rejections).
-    decisions = list(
-        registration_decisions(registration)
-        .filter(unit_number=unit)
-        .exclude(kind__in=[DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED])
+    mapping_kinds = (DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED)
+    decisions = decisions_of_kinds(
+        registration, [k for k in DecisionKind if k not in mapping_kinds], unit_number=unit
     )
     last = (
         Decision.objects.filter(registration=registration)
