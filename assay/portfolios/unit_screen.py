@@ -215,7 +215,18 @@ def unit_screen(
         EvidenceItem.objects.filter(
             Exists(CriterionMapping.objects.filter(item_id=OuterRef("pk"), unit_number=unit)),
             registration=registration,
-        ).prefetch_related("files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")),
+        ).prefetch_related(
+            "files",
+            # By the page's item ids alone, in each item's order: joined to the registration
+            # (and ordered through it) SQLite would walk every item of the registration.
+            Prefetch(
+                "mappings",
+                queryset=CriterionMapping.objects.filter(unit_number=unit).order_by(
+                    "unit_number", "target", "pk"
+                ),
+                to_attr="unit_mappings",
+            ),
+        ),
         EVIDENCE_ORDER,
         cursor,
         size,
