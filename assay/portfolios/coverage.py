@@ -4,11 +4,11 @@ The latest judgement of each criterion and the latest evidence period of each un
 from the decision record, so what the engine sees is exactly what was decided, in order.
 
 Coverage is computed from aggregated rows (issue 12): per unit, target, status and context a
-count, the earliest start and latest end and the earliest few evidence ids (one windowed
-query), and only when some evidence is relied on from a context a unit does not accept, the
-earliest few such items and their number (one more). Its cost does not grow with
-the number of evidence items. ``coverages_by_items`` is the item-by-item path it is tested
-against (tests/portfolios/test_coverage_aggregated.py).
+count, the earliest start and latest end and the earliest few evidence ids (one query of the
+tally the database's triggers keep, ``tally_triggers``), and only when some evidence is relied
+on from a context a unit does not accept, the earliest few such items and their number (one
+more). Its cost does not grow with the number of evidence items. ``coverages_by_items`` is the
+item-by-item path it is tested against (tests/portfolios/test_coverage_aggregated.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AbcMapping
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, F, Func, Max, Min, Q, Window
-from django.db.models.functions import DenseRank, RowNumber
+from django.db.models import F, Q, Window
+from django.db.models.functions import DenseRank
 
 from assay.engines.coverage import (
     EXAMPLES,
@@ -46,6 +45,7 @@ from assay.engines.coverage import (
 )
 from assay.errors import InvalidInput
 from assay.portfolios.models import (
+    CoverageExample,
     CriterionMapping,
     Decision,
     DecisionKind,
@@ -125,7 +125,7 @@ def coverages_of(
         mappings = CriterionMapping.objects.filter(
             item__registration_id__in=ids, unit_number__in=numbers
         )
-        tallies, reliance = _tallies(mappings)
+        tallies, reliance = _tallies(ids, numbers)
         relied, outside = _relied(mappings, reqs, reliance)
     judged, spans = _judged_and_spans(ids)
     # A unit with nothing recorded yet (no evidence, judgement or span) has the same coverage
@@ -161,13 +161,16 @@ def coverages_of(
     return out
 
 
-_GROUP = (
-    "item__registration_id",
-    "unit_number",
-    "target",
-    "status",
-    "item__context",
-    "item__simulation_exception",
+_TALLY = tuple(
+    f"tally__{name}"
+    for name in (
+        "registration_id",
+        "unit_number",
+        "target",
+        "status",
+        "context",
+        "simulation_exception",
+    )
 )
 
 
@@ -189,13 +192,12 @@ def _requirements(
 
 
 def _tallies(
-    mappings: Any,
+    ids: list[int], numbers: set[str]
 ) -> tuple[dict[int, list[TargetTally]], dict[int, list[RelianceTally]]]:
     """Per (registration, unit, target, status, context, exception) group: its count, earliest
     start, latest end and earliest EXAMPLES items; the confirmed groups' dates give each
     unit's reliance per context."""
-    postgresql = connection.vendor == "postgresql"
-    rows = _tally_rows_postgresql(mappings) if postgresql else _tally_rows(mappings)
+    rows = _tally_rows(ids, numbers)
     grouped: dict[tuple[Any, ...], tuple[int, list[Example]]] = {}
     spans: dict[tuple[int, str, str, bool], tuple[Any, Any]] = {}
     for reg, unit, target, status, context, exception, n, first, last, earliest in rows:
@@ -225,50 +227,25 @@ def _tallies(
     return tallies, reliance
 
 
-def _tally_rows(mappings: Any) -> list[tuple[Any, ...]]:
+def _tally_rows(ids: list[int], numbers: set[str]) -> list[tuple[Any, ...]]:
     """Per group: its key, count, earliest start, latest end and [(item, start)] of its
-    earliest EXAMPLES items, from one windowed query (one row per example)."""
-    group = [F(name) for name in _GROUP]
+    earliest EXAMPLES items, from the tally the database's triggers keep (``tally_triggers``):
+    one row per example, a few per target whatever the number of items."""
     rows = (
-        mappings.annotate(
-            n=Window(Count("pk"), partition_by=group),
-            first=Window(Min("item__started_on"), partition_by=group),
-            last=Window(Max("item__ended_on"), partition_by=group),
-            rank=Window(
-                RowNumber(),
-                partition_by=group,
-                order_by=[F("item__started_on").asc(), F("item_id").asc()],
-            ),
+        CoverageExample.objects.filter(
+            tally__registration_id__in=ids, tally__unit_number__in=numbers, tally__n__gt=0
         )
-        .filter(rank__lte=EXAMPLES)
-        .values_list(*_GROUP, "n", "first", "last", "item_id", "item__started_on")
+        .values_list(*_TALLY, "tally__n", "tally__last_end", "item_id", "started_on")
         .order_by()
     )
-    return [(*row[:-2], [(row[-2], row[-1])]) for row in rows]
-
-
-def _tally_rows_postgresql(mappings: Any) -> list[tuple[Any, ...]]:
-    """``_tally_rows`` as one GROUP BY on PostgreSQL, the earliest items as ordered arrays
-    cut to EXAMPLES: a plain aggregate, about twice as fast there as the windows."""
-    from django.contrib.postgres.aggregates import ArrayAgg
-
-    def earliest(column: str) -> Func:
-        ordered = ArrayAgg(column, order_by=("item__started_on", "item_id"))
-        return Func(ordered, template=f"(%(expressions)s)[1:{EXAMPLES}]")
-
-    rows = (
-        mappings.values(*_GROUP)
-        .annotate(
-            n=Count("pk"),
-            first=Min("item__started_on"),
-            last=Max("item__ended_on"),
-            items=earliest("item_id"),
-            starts=earliest("item__started_on"),
-        )
-        .values_list(*_GROUP, "n", "first", "last", "items", "starts")
-        .order_by()
-    )
-    return [(*row[:-2], list(zip(row[-2], row[-1], strict=True))) for row in rows]
+    groups: dict[tuple[Any, ...], tuple[int, Any, list[tuple[int, Any]]]] = {}
+    for *key, n, last, item, started in rows:
+        groups.setdefault(tuple(key), (n, last, []))[2].append((item, started))
+    # A group's earliest start is its earliest example's.
+    return [
+        (*key, n, min(start for _, start in earliest), last, earliest)
+        for key, (n, last, earliest) in groups.items()
+    ]
 
 
 def _relied(
@@ -344,14 +321,15 @@ def _judged_and_spans(
     """The latest judgement of each criterion and the latest sufficient span of each unit."""
     judged: dict[int, dict[tuple[str, str], bool]] = defaultdict(dict)
     spans: dict[int, dict[str, int]] = defaultdict(dict)
-    for reg, kind, unit, payload in (
+    rows = (
         Decision.objects.filter(
             registration_id__in=ids,
             kind__in=[DecisionKind.CRITERION_JUDGED, DecisionKind.SPAN_RECORDED],
         )
-        .order_by("registration_id", "seq")
-        .values_list("registration_id", "kind", "unit_number", "payload")
-    ):
+        .order_by()  # sorted below: ordered, SQLite would walk every decision (selectors)
+        .values_list("registration_id", "seq", "kind", "unit_number", "payload")
+    )
+    for reg, _, kind, unit, payload in sorted(rows, key=lambda r: (r[0], r[1])):
         if kind == DecisionKind.CRITERION_JUDGED:
             judged[reg][(unit, payload["criterion"])] = bool(payload["met"])
         else:

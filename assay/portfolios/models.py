@@ -128,7 +128,14 @@ class CriterionMapping(models.Model):
                 fields=["proposed_at", "id"],
                 name="mapping_proposed_queue",
                 condition=models.Q(status="proposed"),
-            )
+            ),
+            # A portfolio's rejected evidence: per item of the registration, only the rejected
+            # mappings (a probe of an almost empty index instead of every mapping).
+            models.Index(
+                fields=["item", "id"],
+                name="mapping_rejected",
+                condition=models.Q(status="rejected"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -170,6 +177,11 @@ class Decision(models.Model):
         ordering = ["registration", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["registration", "seq"], name="decision_seq_unique")
+        ]
+        indexes = [
+            # Pages read a few kinds (judgements, sign-offs, reopenings, periods) of a record
+            # that holds one confirmation per decided mapping: an index range per kind.
+            models.Index(fields=["registration", "kind", "seq"], name="decision_kind")
         ]
 
     def __str__(self) -> str:
@@ -215,3 +227,68 @@ class WitnessStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role}) on {self.item_id}"
+
+
+class CoverageTally(models.Model):
+    """How many mappings one (registration, unit, target, status, context, exception) group has
+    and the latest end of their items: kept by database triggers (``tally_triggers``), read
+    by coverage instead of an aggregate over every mapping. A group emptied
+    keeps its row with ``n`` = 0."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    unit_number = models.CharField(max_length=16)
+    target = models.CharField(max_length=16)
+    status = models.CharField(max_length=16, choices=MappingStatus.choices)
+    context = models.CharField(max_length=32, choices=EvidenceContext.choices)
+    simulation_exception = models.BooleanField()
+    n = models.IntegerField()
+    last_end = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "registration",
+                    "unit_number",
+                    "target",
+                    "status",
+                    "context",
+                    "simulation_exception",
+                ],
+                name="coverage_tally_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_number} {self.target} {self.status} {self.context}: {self.n}"
+
+
+class CoverageExample(models.Model):
+    """One of the earliest five items (by start, id) of a ``CoverageTally`` group, kept by the
+    same triggers."""
+
+    tally = models.ForeignKey(
+        CoverageTally,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="examples",
+    )
+    started_on = models.DateField()
+    item = models.ForeignKey(
+        EvidenceItem,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tally", "started_on", "item"], name="coverage_example_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} from {self.started_on}"

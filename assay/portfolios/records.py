@@ -103,16 +103,16 @@ def _create(registration: Registration, by: User, unit: str, record: chain.Recor
 
 def unit_signed_off(registration: Registration, unit: str) -> bool:
     """True when the unit's latest sign-off or reopening is a sign-off."""
-    latest = (
+    rows = (
         Decision.objects.filter(
             registration_id=registration.pk,
             unit_number=unit,
             kind__in=[DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED],
         )
-        .order_by("-seq")
-        .values_list("kind", flat=True)
-        .first()
+        .order_by()  # the latest picked here: ordered by seq, SQLite walks every decision
+        .values_list("seq", "kind")
     )
+    latest = max(rows, default=(0, ""))[1]
     return latest == DecisionKind.UNIT_SIGNED_OFF
 
 
@@ -124,14 +124,15 @@ def signed_off_units(registration: Registration) -> list[str]:
 def signed_off_of(registration_ids: Iterable[int]) -> dict[int, list[str]]:
     """``signed_off_units`` of many registrations in one query (caseload pages)."""
     state: dict[int, dict[str, bool]] = {}
-    for registration_id, kind, unit in (
+    rows = (
         Decision.objects.filter(
             registration_id__in=list(registration_ids),
             kind__in=[DecisionKind.UNIT_SIGNED_OFF, DecisionKind.UNIT_REOPENED],
         )
-        .order_by("registration_id", "seq")
-        .values_list("registration_id", "kind", "unit_number")
-    ):
+        .order_by()  # sorted below: ordered by seq, SQLite walks every decision
+        .values_list("registration_id", "seq", "kind", "unit_number")
+    )
+    for registration_id, _, kind, unit in sorted(rows, key=lambda r: (r[0], r[1])):
         units = state.setdefault(registration_id, {})
         units.pop(unit, None)
         units[unit] = kind == DecisionKind.UNIT_SIGNED_OFF

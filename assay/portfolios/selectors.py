@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.files import File
 from django.db.models import QuerySet
@@ -90,6 +91,21 @@ def registration_decisions(registration: Registration) -> QuerySet[Decision]:
     )
 
 
+def decisions_of_kinds(
+    registration: Registration, kinds: Iterable[str], **where: Any
+) -> list[Decision]:
+    """``registration_decisions`` of ``kinds`` only (and ``where``), in record order. Sorted
+    here, not by the database: asked to order by seq, SQLite walks the (registration, seq)
+    index through every decision of the registration, one confirmation per decided mapping;
+    unordered, it reads the few rows of each kind from the (registration, kind, seq) index."""
+    rows = (
+        Decision.objects.filter(registration=registration, kind__in=list(kinds), **where)
+        .select_related("actor")
+        .order_by()
+    )
+    return sorted(rows, key=lambda d: d.seq)
+
+
 def standing_rejections(
     registration: Registration, mapping_ids: Iterable[int]
 ) -> dict[int, Decision]:
@@ -110,8 +126,8 @@ def standing_rejections(
     if not standing:
         return {}
     latest: dict[int, Decision] = {}
-    rows = registration_decisions(registration).filter(
-        kind=DecisionKind.MAPPING_REJECTED, payload__mapping__in=standing
+    rows = decisions_of_kinds(
+        registration, [DecisionKind.MAPPING_REJECTED], payload__mapping__in=standing
     )
     for d in rows:
         latest[d.payload["mapping"]] = d

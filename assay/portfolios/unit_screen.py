@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files import File
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from assay.centres.permissions import can_change_status
 from assay.engines.coverage import CriterionState, UnitCoverage, unit_statements
@@ -32,7 +32,7 @@ from assay.portfolios.models import (
     EvidenceItem,
     MappingStatus,
 )
-from assay.portfolios.selectors import registration_decisions, standing_rejections
+from assay.portfolios.selectors import decisions_of_kinds, standing_rejections
 from assay.portfolios.services import is_assessor_of
 from assay.registrations.models import Registration
 from assay.registrations.selectors import credited_units, registration_get
@@ -182,10 +182,9 @@ def unit_screen(
     spec = unit_spec(registration, unit)
     # This unit's judgements, sign-offs and reopenings; not the confirmations, which grow
     # with the portfolio (a standing rejection's reason is read from standing_rejections).
-    decisions = list(
-        registration_decisions(registration)
-        .filter(unit_number=unit)
-        .exclude(kind__in=[DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED])
+    mapping_kinds = (DecisionKind.MAPPING_CONFIRMED, DecisionKind.MAPPING_REJECTED)
+    decisions = decisions_of_kinds(
+        registration, [k for k in DecisionKind if k not in mapping_kinds], unit_number=unit
     )
     last = (
         Decision.objects.filter(registration=registration)
@@ -215,8 +214,22 @@ def unit_screen(
             )
     mapped = CriterionMapping.objects.filter(item__registration=registration, unit_number=unit)
     items = paginate(
-        EvidenceItem.objects.filter(pk__in=mapped.values("item_id")).prefetch_related(
-            "files", Prefetch("mappings", queryset=mapped, to_attr="unit_mappings")
+        # Walked in page order along the registration's items, each kept when it has a
+        # mapping to the unit: a page reads about a page of items, not every mapping.
+        EvidenceItem.objects.filter(
+            Exists(CriterionMapping.objects.filter(item_id=OuterRef("pk"), unit_number=unit)),
+            registration=registration,
+        ).prefetch_related(
+            "files",
+            # By the page's item ids alone, in each item's order: joined to the registration
+            # (and ordered through it) SQLite would walk every item of the registration.
+            Prefetch(
+                "mappings",
+                queryset=CriterionMapping.objects.filter(unit_number=unit).order_by(
+                    "unit_number", "target", "pk"
+                ),
+                to_attr="unit_mappings",
+            ),
         ),
         EVIDENCE_ORDER,
         cursor,

@@ -30,9 +30,9 @@ from assay.portfolios.coverage import planned_units, registration_coverage, unit
 from assay.portfolios.models import DecisionKind, EvidenceItem, MappingStatus
 from assay.portfolios.records import signed_off_units
 from assay.portfolios.selectors import (
+    decisions_of_kinds,
     evidence_file_open,
     evidence_of,
-    registration_decisions,
     registration_evidence,
     rejections_of,
     rejections_page,
@@ -72,7 +72,7 @@ def _feedback(
     portfolio (rejections come a page at a time, ``rejections_page``)."""
     judged, reopened = {}, []
     kinds = [DecisionKind.CRITERION_JUDGED, DecisionKind.UNIT_REOPENED]
-    for d in registration_decisions(registration).filter(kind__in=kinds):
+    for d in decisions_of_kinds(registration, kinds):
         if d.kind == DecisionKind.CRITERION_JUDGED:
             judged[(d.unit_number, d.payload["criterion"])] = {**d.payload, "decision": d}
         else:
