@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centres', '0002_clock_timestamps'),
-        ('portfolios', '0007_alter_decision_kind'),
+        ('portfolios', '0010_alter_decision_kind'),
         ('registrations', '0004_status_extension'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

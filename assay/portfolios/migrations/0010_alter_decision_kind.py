@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolios', '0006_evidence_queue_waiting'),
+        ('portfolios', '0009_decision_kind_index'),
     ]
 
     operations = [
