@@ -1,7 +1,8 @@
 """The IQA loop in Chromium, each person through their own pages: Alice signs unit 403 off, Linda
 (lead IQA) draws a sample with its confirmation, the IV asks for action (confirmed, the unit
 reopens), Alice re-judges and signs off again, the IV agrees and the pick leaves the queue; the
-records still verify. Then the IV's queue and pick page on a 390 px phone."""
+records still verify. Then the IV's queue and pick page on a 390 px phone, where action required
+is asked for and confirmed."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ PHONE = 390
 def fits(page: Page, width: int) -> None:
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} is {scroll} px wide at {width} px"
+
+
+def within(page: Page, control: Any) -> None:
+    """The control lies inside the phone's width (it can be reached without scrolling sideways)."""
+    control.scroll_into_view_if_needed()
+    box = control.bounding_box()
+    assert box is not None, control
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
 
 
 def passwords(world: World, *names: str) -> None:
@@ -181,18 +190,30 @@ def test_queue_and_pick_fit_a_phone(live_server: Any, world: World, browser: Bro
     page.get_by_role("link", name="Unit 403").click()
     expect(page.get_by_role("heading", name="Unit 403 of Dan Smith")).to_be_visible()
     fits(page, PHONE)
-    agree = page.get_by_label("Agree")
-    agree.scroll_into_view_if_needed()
-    agree.check()
+    page.get_by_label("Action required").check()
     feedback = page.get_by_label("Feedback to the assessor")
-    box = feedback.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE
-    feedback.fill("Sound judgements, well recorded")
+    feedback.scroll_into_view_if_needed()
+    within(page, feedback)
+    feedback.fill("Say which complaint 2.3 is about")
+    due = page.get_by_label("Due date")
+    within(page, due)
+    due.fill("2013-03-20")
     button = page.get_by_role("button", name="Record the verification")
-    box = button.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE
+    within(page, button)
     button.click()
-    expect(page.get_by_text("Sound judgements, well recorded").first).to_be_visible()
+    confirm = page.get_by_role("button", name="Confirm: action required, reopen the unit")
+    expect(page.get_by_text("action required reopens it")).to_be_visible()
     fits(page, PHONE)
-    assert Verification.objects.get().outcome == "agree"
+    within(page, confirm)
+    # The values typed survive the confirmation step.
+    expect(page.get_by_label("Action required")).to_be_checked()
+    expect(page.get_by_label("Feedback to the assessor")).to_have_value(
+        "Say which complaint 2.3 is about"
+    )
+    expect(page.get_by_label("Due date")).to_have_value("2013-03-20")
+    confirm.click()
+    expect(page.get_by_text("Say which complaint 2.3 is about").first).to_be_visible()
+    fits(page, PHONE)
+    assert Verification.objects.get().outcome == "action_required"
+    assert not unit_signed_off(world.dan, "403")
     assert errors == [], errors

@@ -1,6 +1,7 @@
 """Every page each demo role can reach, on a 390 px phone in Chromium: none scrolls sideways and
 none answers an error. The crawl follows the links each role is shown (a few of each kind of
-page), starting from where the role lands after signing in, on the full demo data."""
+page), starting from where the role lands after signing in, on the full demo data. The IQA, EQA
+and appeal pages are among those each role concerned must reach (``MUST_REACH``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ ROLES = ["carol", "alice", "ian", "linda", "eve", "ed", "cand1", "cora", "arun",
 SKIP = re.compile(
     r"^/(static|api|admin|accounts/logout|catalogue|plans|nos)\b|/files/|export|download|\.(csv|xlsx|pdf|zip|ics|jsonl)$"
 )
+# The quality-assurance pages each role must reach by its links (ids replaced by N), so the
+# crawl's cap never quietly leaves them out.
+MUST_REACH: dict[str, set[str]] = {
+    "carol": {"/centres/N/iqa/", "/centres/N/eqa/", "/centres/N/appeals/", "/iqa/picks/N/"},
+    "alice": {"/registrations/N/appeals/N/"},
+    "ian": {"/iqa/", "/iqa/picks/N/", "/registrations/N/appeals/N/"},
+    "linda": {"/centres/N/iqa/", "/iqa/", "/iqa/picks/N/", "/registrations/N/appeals/N/"},
+    "eve": {"/centres/N/eqa/", "/centres/N/appeals/", "/registrations/N/appeals/N/"},
+    "cand1": {"/registrations/N/appeals/", "/registrations/N/appeals/N/"},
+}
 PER_KIND = 2  # pages of the same shape (ids replaced) visited per role
 PER_ROLE = 45
 
@@ -69,5 +80,6 @@ def test_every_page_a_role_reaches_fits_a_phone(
                 queue.append(href)
     context.close()
     assert len(seen) > 3, seen
+    assert MUST_REACH.get(username, set()) <= kinds.keys(), sorted(seen)
     assert wide == [], wide
     assert errors == [], errors
