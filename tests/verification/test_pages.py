@@ -70,6 +70,28 @@ def test_action_required_asks_to_confirm_then_reopens(world: World) -> None:
     assert "action required" in queue and f"/iqa/picks/{pick.pk}/" in queue
 
 
+def test_the_plan_page_says_each_picks_status_in_words(world: World) -> None:
+    """The lead IQA's plan read "action_required" (the stored value) where the queue says
+    "action required"; now both say it in words, and an agreed pick says "agreed"."""
+    sign_off_403(world)
+    pick = pick_403(drawn(world))
+    linda = signed_in(world, "linda")
+    plan = f"/centres/{world.north.pk}/iqa/"
+    row = re.compile(rf'href="/iqa/picks/{pick.pk}/".*?</tr>', re.S)
+
+    def status() -> str:
+        found = row.search(linda.get(plan).content.decode())
+        assert found is not None
+        return found.group(0)
+
+    assert "to verify" in status()
+    form = {"outcome": "action_required", "feedback": "Redo 2.3", "due_on": "2013-03-20"}
+    linda.post(f"/iqa/picks/{pick.pk}/verify", {**form, "confirmed": "on"})
+    assert ">action required<" in status() and "action_required" not in status()
+    linda.post(f"/iqa/picks/{pick.pk}/verify", {"outcome": "agree", "feedback": "Sound"})
+    assert ">agreed<" in status()
+
+
 def test_blank_feedback_is_refused_on_the_page(world: World) -> None:
     sign_off_403(world)
     pick = pick_403(drawn(world))

@@ -155,8 +155,11 @@ def test_sign_off_sample_action_required_fix_and_agree(
     sign_off(alice)
     assert unit_signed_off(world.dan, "403")
 
-    # 5. The IV agrees; the pick leaves the queue.
-    iv.goto(f"{live_server.url}/iqa/picks/{pick.pk}/")
+    # 5. The IV is told of the new sign-off, agrees, and the pick leaves the queue.
+    iv.goto(f"{live_server.url}/notifications/")
+    iv.get_by_role("link", name="Sampled unit 403 of Dan Smith signed off").click()
+    expect(iv.get_by_role("heading", name="Unit 403 of Dan Smith")).to_be_visible()
+    expect(iv.locator(".badge-ok", has_text="signed off")).to_be_visible()
     iv.get_by_label("Agree").check()
     iv.get_by_label("Feedback to the assessor").fill("The complaint is named now; sound")
     iv.get_by_role("button", name="Record the verification").click()
@@ -169,6 +172,10 @@ def test_sign_off_sample_action_required_fix_and_agree(
         "agree",
     ]
     assert unit_signed_off(world.dan, "403")
+
+    linda.reload()
+    row = linda.locator("table.iqa-picks tr", has=linda.get_by_role("link", name="403"))
+    expect(row.locator(".badge")).to_have_text("agreed")
 
     # 6. The chained records still verify.
     report = records_verify()
