@@ -192,7 +192,7 @@ def draw_picks(
     return selectors.picks_page(row, page.cursor, page.size).map(_pick)
 
 
-class StrategyIn(Schema):
+class IqaStrategyIn(Schema):
     qualification: str = Field(max_length=64)
     strategy: dict[str, Any] = Field(
         description="The strategy as plain data: base_rate, rules {risk: rate}, "
@@ -200,7 +200,7 @@ class StrategyIn(Schema):
     )
 
 
-class StrategyOut(Schema):
+class IqaStrategyOut(Schema):
     id: int
     centre_id: int
     qualification: str
@@ -209,8 +209,8 @@ class StrategyOut(Schema):
     created_at: dt.datetime
 
 
-@router.post("centres/{centre_id}/iqa/strategy", response={201: StrategyOut, **ERRORS})
-def strategy(request: HttpRequest, centre_id: int, body: StrategyIn) -> Status[dict[str, Any]]:
+@router.post("centres/{centre_id}/iqa/strategy", response={201: IqaStrategyOut, **ERRORS})
+def strategy(request: HttpRequest, centre_id: int, body: IqaStrategyIn) -> Status[dict[str, Any]]:
     """Set the sampling strategy of a qualification (lead IQA or centre administrator): a new
     current strategy; every problem named (422) and nothing saved when one is wrong."""
     user = who(request)
@@ -229,23 +229,23 @@ def strategy(request: HttpRequest, centre_id: int, body: StrategyIn) -> Status[d
     )
 
 
-class ActionIn(Schema):
+class StandardisationActionIn(Schema):
     text: str = Field(max_length=20000)
     owner: str = Field(max_length=150, description="The username of one of the centre's staff")
     due_on: dt.date
 
 
-class ActivityIn(Schema):
+class StandardisationIn(Schema):
     held_on: dt.date
     kind: Literal["meeting", "evidence_comparison", "other"]
     summary: str = Field(max_length=20000)
     decisions: str = Field(default="", max_length=20000)
     qualification: str = Field(default="", max_length=64, description="Empty: every one")
     attendees: list[str] = Field(description="Usernames of the centre's assessors and IVs")
-    actions: list[ActionIn] = Field(default_factory=list)
+    actions: list[StandardisationActionIn] = Field(default_factory=list)
 
 
-class ActionOut(Schema):
+class StandardisationActionOut(Schema):
     id: int
     text: str
     owner: str
@@ -254,7 +254,7 @@ class ActionOut(Schema):
     done_by: str | None
 
 
-class ActivityOut(Schema):
+class StandardisationOut(Schema):
     id: int
     centre_id: int
     qualification: str
@@ -263,7 +263,7 @@ class ActivityOut(Schema):
     summary: str
     decisions: str
     attendees: list[str]
-    actions: list[ActionOut]
+    actions: list[StandardisationActionOut]
     created_by: str
     created_at: dt.datetime
 
@@ -296,7 +296,7 @@ def _activity(row: StandardisationActivity) -> dict[str, Any]:
 
 @router.get(
     "centres/{centre_id}/iqa/standardisation",
-    response={200: s.PageOut[ActivityOut], 404: s.Error, **LIST_ERRORS},
+    response={200: s.PageOut[StandardisationOut], 404: s.Error, **LIST_ERRORS},
 )
 def standardisation_list(
     request: HttpRequest, centre_id: int, page: Query[s.PageQuery]
@@ -308,9 +308,11 @@ def standardisation_list(
     return quality.activities_page(view, user, page.cursor, page.size).map(_activity)
 
 
-@router.post("centres/{centre_id}/iqa/standardisation", response={201: ActivityOut, **ERRORS})
+@router.post(
+    "centres/{centre_id}/iqa/standardisation", response={201: StandardisationOut, **ERRORS}
+)
 def standardisation_record(
-    request: HttpRequest, centre_id: int, body: ActivityIn
+    request: HttpRequest, centre_id: int, body: StandardisationIn
 ) -> Status[dict[str, Any]]:
     """Record an activity with its attendees and actions (lead IQA or administrator)."""
     user = who(request)
@@ -331,7 +333,7 @@ def standardisation_record(
     return Status(201, _activity(quality.activity_read(row.pk)))
 
 
-class FlagOut(Schema):
+class StandardisationFlagOut(Schema):
     staff_id: int
     role: str
     last_on: dt.date | None
@@ -339,7 +341,8 @@ class FlagOut(Schema):
 
 
 @router.get(
-    "centres/{centre_id}/iqa/standardisation/flags", response={200: list[FlagOut], **ERRORS}
+    "centres/{centre_id}/iqa/standardisation/flags",
+    response={200: list[StandardisationFlagOut], **ERRORS},
 )
 def standardisation_flags(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
     """Assessors and IVs not standardised in the configured months, today (lead IQA,
@@ -360,7 +363,7 @@ def standardisation_flags(request: HttpRequest, centre_id: int) -> list[dict[str
 
 @router.post(
     "centres/{centre_id}/iqa/standardisation/actions/{action_id}/done",
-    response={200: ActionOut, **ERRORS},
+    response={200: StandardisationActionOut, **ERRORS},
 )
 def standardisation_action_done(
     request: HttpRequest, centre_id: int, action_id: int
