@@ -192,3 +192,75 @@ def report(
         body = render_pdf(made) if fmt == "pdf" else render_xlsx(made)
     Path(out).write_bytes(body)
     click.echo(f"IQA report {made.period} of {centre.name}: {out} ({len(body)} bytes)")
+
+
+@iqa.command("standardise")
+@click.option("--centre", "centre_key", required=True, metavar="CODE", help="Centre number or id.")
+@click.option("--on", "held", required=True, metavar="YYYY-MM-DD", help="The day it was held.")
+@click.option(
+    "--kind",
+    type=click.Choice(["meeting", "evidence_comparison", "other"]),
+    default="meeting",
+    help="What kind of activity.",
+)
+@click.option("--summary", required=True, help="What was compared or discussed.")
+@click.option("--decisions", default="", help="The decisions taken.")
+@click.option("--qualification", default="", metavar="CODE", help="Empty: every qualification.")
+@click.option(
+    "--attendee", "attendees", multiple=True, metavar="USER", help="An assessor or IV (repeat)."
+)
+@click.option(
+    "--action",
+    "actions",
+    multiple=True,
+    metavar="TEXT|OWNER|YYYY-MM-DD",
+    help="An action agreed, its owner and due date (repeatable).",
+)
+@as_option(required=True)
+def standardise(
+    centre_key: str,
+    held: str,
+    kind: str,
+    summary: str,
+    decisions: str,
+    qualification: str,
+    attendees: tuple[str, ...],
+    actions: tuple[str, ...],
+    as_user: str,
+) -> None:
+    """Record a standardisation activity (a lead IQA or centre administrator); every problem
+    is named and nothing is saved."""
+    from assay.cli.acting import date_option_value, domain_errors, user_named
+    from assay.cli.output import fail
+    from assay.registrations.dashboard import centre_find
+    from assay.verification.standardisation import ActionInput, ActivityInput, activity_record
+
+    held_on = date_option_value(held, "--on")
+    assert held_on is not None
+    agreed: list[ActionInput] = []
+    for given in actions:
+        parts = given.split("|")
+        if len(parts) != 3:
+            fail(f"--action {given!r}: write TEXT|OWNER|YYYY-MM-DD")
+        due = date_option_value(parts[2].strip(), "--action")
+        assert due is not None
+        agreed.append(ActionInput(parts[0], parts[1], due))
+    with domain_errors():
+        user = user_named(as_user)
+        row = activity_record(
+            by=user,
+            centre=centre_find(user, centre_key),
+            data=ActivityInput(
+                held_on=held_on,
+                kind=kind,
+                summary=summary,
+                decisions=decisions,
+                qualification=qualification,
+                attendees=attendees,
+                actions=agreed,
+            ),
+        )
+    click.echo(
+        f"standardisation {row.pk} on {held_on:%d/%m/%Y}: {len(attendees)} attendee(s), "
+        f"{len(agreed)} action(s)"
+    )

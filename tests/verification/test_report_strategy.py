@@ -294,3 +294,22 @@ def test_cli_report(world: World, tmp_path: Path) -> None:
     code, _, err = run(*args, "--out", str(pdf), "--as", "carol")
     assert code == 0, err
     assert "Thin on 2.3" in pdf_text(pdf.read_bytes())
+
+
+def test_cli_standardise(world: World) -> None:
+    base = ["iqa", "standardise", "--centre", "0042", "--on", "2013-02-20"]
+    good = ["--summary", "Compared records", "--attendee", "alice", "--attendee", "ian"]
+    code, _, err = run(*base, *good, "--action", "no bars", "--as", "linda")
+    assert code == 2 and "TEXT|OWNER" in err
+    code, _, err = run(*base, "--summary", "\u200b", "--attendee", "alice", "--as", "linda")
+    assert code == 2 and "summary" in err
+    code, _, err = run(*base, *good, "--attendee", "sue", "--as", "linda")
+    assert code == 2 and "sue" in err
+    code, _, err = run(*base, *good, "--as", "ian")
+    assert code == 2 and "not allowed" in err
+    assert not StandardisationActivity.objects.exists()
+    code, out, err = run(*base, *good, "--action", "Share notes|ian|2013-03-10", "--as", "carol")
+    assert code == 0, err
+    assert "2 attendee(s), 1 action(s)" in out
+    row = StandardisationActivity.objects.get()
+    assert row.actions.get().owner == world.user("ian")
