@@ -17,10 +17,17 @@ from pydantic import Field
 
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
+from assay.errors import NotAllowed, NotFound
 from assay.keyset import Page
-from assay.verification import selectors
-from assay.verification.models import SampleDraw, SamplePick
-from assay.verification.services import sample_draw, unit_verify
+from assay.verification import quality, selectors
+from assay.verification.models import SampleDraw, SamplePick, StandardisationActivity
+from assay.verification.services import sample_draw, strategy_set, unit_verify
+from assay.verification.standardisation import (
+    ActionInput,
+    ActivityInput,
+    action_done,
+    activity_record,
+)
 
 router = Router(tags=["iqa"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
@@ -183,3 +190,195 @@ def draw_picks(
     """A draw's picks with their reasons, in drawing order, a page at a time."""
     row = selectors.draw_get(who(request), draw_id)
     return selectors.picks_page(row, page.cursor, page.size).map(_pick)
+
+
+class IqaStrategyIn(Schema):
+    qualification: str = Field(max_length=64)
+    strategy: dict[str, Any] = Field(
+        description="The strategy as plain data: base_rate, rules {risk: rate}, "
+        "standardisation_months, … (docs/iqa.md); rates as 0.1, '1/10' or '10%'"
+    )
+
+
+class IqaStrategyOut(Schema):
+    id: int
+    centre_id: int
+    qualification: str
+    strategy: dict[str, Any]
+    created_by: str
+    created_at: dt.datetime
+
+
+@router.post("centres/{centre_id}/iqa/strategy", response={201: IqaStrategyOut, **ERRORS})
+def strategy(request: HttpRequest, centre_id: int, body: IqaStrategyIn) -> Status[dict[str, Any]]:
+    """Set the sampling strategy of a qualification (lead IQA or centre administrator): a new
+    current strategy; every problem named (422) and nothing saved when one is wrong."""
+    user = who(request)
+    centre = selectors.lead_centre(user, centre_id)
+    row = strategy_set(by=user, centre=centre, qualification=body.qualification, data=body.strategy)
+    return Status(
+        201,
+        {
+            "id": row.pk,
+            "centre_id": centre.pk,
+            "qualification": row.qualification_code,
+            "strategy": row.data,
+            "created_by": user.get_username(),
+            "created_at": row.created_at,
+        },
+    )
+
+
+class StandardisationActionIn(Schema):
+    text: str = Field(max_length=20000)
+    owner: str = Field(max_length=150, description="The username of one of the centre's staff")
+    due_on: dt.date
+
+
+class StandardisationIn(Schema):
+    held_on: dt.date
+    kind: Literal["meeting", "evidence_comparison", "other"]
+    summary: str = Field(max_length=20000)
+    decisions: str = Field(default="", max_length=20000)
+    qualification: str = Field(default="", max_length=64, description="Empty: every one")
+    attendees: list[str] = Field(description="Usernames of the centre's assessors and IVs")
+    actions: list[StandardisationActionIn] = Field(default_factory=list)
+
+
+class StandardisationActionOut(Schema):
+    id: int
+    text: str
+    owner: str
+    due_on: dt.date
+    done_at: dt.datetime | None
+    done_by: str | None
+
+
+class StandardisationOut(Schema):
+    id: int
+    centre_id: int
+    qualification: str
+    held_on: dt.date
+    kind: str
+    summary: str
+    decisions: str
+    attendees: list[str]
+    actions: list[StandardisationActionOut]
+    created_by: str
+    created_at: dt.datetime
+
+
+def _activity(row: StandardisationActivity) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "centre_id": row.centre_id,
+        "qualification": row.qualification_code,
+        "held_on": row.held_on,
+        "kind": row.kind,
+        "summary": row.summary,
+        "decisions": row.decisions,
+        "attendees": [u.get_username() for u in row.attendees.all()],
+        "actions": [
+            {
+                "id": a.pk,
+                "text": a.text,
+                "owner": a.owner.get_username(),
+                "due_on": a.due_on,
+                "done_at": a.done_at,
+                "done_by": a.done_by.get_username() if a.done_by else None,
+            }
+            for a in row.actions.all()
+        ],
+        "created_by": row.created_by.get_username(),
+        "created_at": row.created_at,
+    }
+
+
+@router.get(
+    "centres/{centre_id}/iqa/standardisation",
+    response={200: s.PageOut[StandardisationOut], 404: s.Error, **LIST_ERRORS},
+)
+def standardisation_list(
+    request: HttpRequest, centre_id: int, page: Query[s.PageQuery]
+) -> Page[dict[str, Any]]:
+    """The centre's standardisation activities, newest first (lead IQA, administrator, IVs;
+    an assessor sees the ones they attended; anyone else 404)."""
+    user = who(request)
+    view = quality.standardisation_centre(user, centre_id)
+    return quality.activities_page(view, user, page.cursor, page.size).map(_activity)
+
+
+@router.post(
+    "centres/{centre_id}/iqa/standardisation", response={201: StandardisationOut, **ERRORS}
+)
+def standardisation_record(
+    request: HttpRequest, centre_id: int, body: StandardisationIn
+) -> Status[dict[str, Any]]:
+    """Record an activity with its attendees and actions (lead IQA or administrator)."""
+    user = who(request)
+    view = quality.standardisation_centre(user, centre_id)
+    row = activity_record(
+        by=user,
+        centre=view.centre,
+        data=ActivityInput(
+            held_on=body.held_on,
+            kind=body.kind,
+            summary=body.summary,
+            decisions=body.decisions,
+            qualification=body.qualification,
+            attendees=body.attendees,
+            actions=[ActionInput(a.text, a.owner, a.due_on) for a in body.actions],
+        ),
+    )
+    return Status(201, _activity(quality.activity_read(row.pk)))
+
+
+class StandardisationFlagOut(Schema):
+    staff_id: int
+    role: str
+    last_on: dt.date | None
+    message: str
+
+
+@router.get(
+    "centres/{centre_id}/iqa/standardisation/flags",
+    response={200: list[StandardisationFlagOut], **ERRORS},
+)
+def standardisation_flags(request: HttpRequest, centre_id: int) -> list[dict[str, Any]]:
+    """Assessors and IVs not standardised in the configured months, today (lead IQA,
+    administrator, IVs)."""
+    view = quality.standardisation_centre(who(request), centre_id)
+    if not view.reader:
+        raise NotAllowed("only the centre's lead IQA, administrator or IVs see the flags")
+    return [
+        {
+            "staff_id": int(f.staff_id),
+            "role": f.role.value,
+            "last_on": f.last_on,
+            "message": f.message,
+        }
+        for f in quality.flags_of(view.centre)
+    ]
+
+
+@router.post(
+    "centres/{centre_id}/iqa/standardisation/actions/{action_id}/done",
+    response={200: StandardisationActionOut, **ERRORS},
+)
+def standardisation_action_done(
+    request: HttpRequest, centre_id: int, action_id: int
+) -> dict[str, Any]:
+    """Mark an action done (its owner, the lead IQA or administrator)."""
+    user = who(request)
+    action = quality.action_get(user, action_id)
+    if action.activity.centre_id != centre_id:
+        raise NotFound(f"no standardisation action {action_id}")
+    action_done(by=user, action=action)
+    return {
+        "id": action.pk,
+        "text": action.text,
+        "owner": action.owner.get_username(),
+        "due_on": action.due_on,
+        "done_at": action.done_at,
+        "done_by": user.get_username(),
+    }

@@ -134,3 +134,55 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} on pick {self.pick_id}"
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", "Standardisation meeting"
+    EVIDENCE = "evidence_comparison", "Evidence compared across assessors"
+    OTHER = "other", "Other activity"
+
+
+class StandardisationActivity(models.Model):
+    """A standardisation activity held on ``held_on`` (append-only): what was compared, the
+    decisions taken and who attended (the centre's assessors and IVs). Empty
+    ``qualification_code``: every qualification of the centre."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    qualification_code = models.CharField(max_length=64, blank=True)
+    held_on = models.DateField()
+    kind = models.CharField(max_length=24, choices=ActivityKind.choices)
+    summary = models.TextField()
+    decisions = models.TextField(blank=True)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["centre", "-held_on", "-pk"]
+        indexes = [models.Index(fields=["centre", "-held_on", "-id"], name="iqa_std_page")]
+
+    def __str__(self) -> str:
+        return f"standardisation {self.kind} {self.held_on} @ {self.centre_id}"
+
+
+class StandardisationAction(models.Model):
+    """An action agreed at an activity, owned by one of the centre's staff; marked done once."""
+
+    activity = models.ForeignKey(
+        StandardisationActivity, on_delete=models.PROTECT, related_name="actions"
+    )
+    text = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["activity", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"standardisation action {self.pk} due {self.due_on}"

@@ -64,6 +64,10 @@ def strategy_set(
     """A new current strategy (the engine validates it; every problem named, nothing
     saved when one is wrong)."""
     _refuse_unless_lead(by, centre)
+    if not qualification_known(centre, qualification):
+        raise InvalidInput(
+            {"qualification": f"no registration on {qualification!r} at this centre"}
+        )
     clean = {k: v for k, v in data.items() if k not in ("centre", "qualification")}
     try:
         parse_strategy({**clean, "centre": str(centre.pk), "qualification": qualification})

@@ -17,7 +17,7 @@ from assay.demo.iqa import demo_iqa_load
 from assay.demo.portfolios import demo_portfolios_load
 from assay.portfolios.records import chains_verify, unit_signed_off
 from assay.registrations.models import Registration
-from assay.verification.models import SampleDraw, Verification
+from assay.verification.models import SampleDraw, StandardisationActivity, Verification
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,9 @@ def reg(name: str) -> Registration:
 
 
 def test_demo_sample_agree_and_action_required(demo_lines: list[str]) -> None:
-    assert demo_lines[1] == "IQA sample: exists"
+    assert demo_lines[-1] == "IQA sample: exists"
+    meeting = StandardisationActivity.objects.get()
+    assert meeting.attendees.count() == 4 and meeting.actions.get().owner.username == "anna"
     assert SampleDraw.objects.count() == 1
     priya = reg("Priya Shah")
     outcomes = dict(Verification.objects.values_list("pick__unit_number", "outcome"))

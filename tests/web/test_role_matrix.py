@@ -162,6 +162,43 @@ DRAW = {
 }
 
 
+# Standardisation: the centre's lead IQA, administrator, IVs and assessors see the page.
+STANDARDISED = {
+    "assessor-assigned",
+    "assessor-not-assigned",
+    "iv-assigned",
+    "iv-not-assigned",
+    "lead-iqa",
+    "centre-admin",
+}
+ACTIVITY = {
+    "held_on": "2013-02-20",
+    "kind": "meeting",
+    "summary": "Compared witness statements for 401",
+    "attendees": ["alice", "ian"],
+}
+
+
+def an_action(w: World) -> str:
+    """An action owned by Alice from a meeting she and Ian attended (in the savepoint)."""
+    import datetime as dt
+
+    from assay.verification.standardisation import ActionInput, ActivityInput, activity_record
+
+    row = activity_record(
+        by=w.user("linda"),
+        centre=w.north,
+        data=ActivityInput(
+            held_on=dt.date(2013, 2, 20),
+            kind="meeting",
+            summary="Compared witness statements",
+            attendees=["alice", "ian"],
+            actions=[ActionInput("Re-read the guidance", "alice", dt.date(2013, 3, 20))],
+        ),
+    )
+    return f"/centres/{w.north.pk}/iqa/standardisation/actions/{row.actions.get().pk}/done"
+
+
 ADMIN_ONLY = {"centre-admin"}
 REASON = {"reason": "Left the centre"}
 
@@ -581,6 +618,37 @@ ENDPOINTS: dict[str, Endpoint] = {
     "centre iqa draw": Endpoint(
         "post", north("iqa/draw"), expect(CENTRE_STAFF, LEAD, 302), lambda w: DRAW
     ),
+    "centre iqa strategy": Endpoint(
+        "post",
+        north("iqa/strategy"),
+        expect(CENTRE_STAFF, LEAD, 302),
+        lambda w: {"qualification": "4430-04", "base_rate": "20%", "trainee": "100%"},
+    ),
+    "centre iqa report pdf": Endpoint(
+        "get", north("iqa/report.pdf"), expect(CENTRE_STAFF, LEAD, 200)
+    ),
+    "centre iqa report xlsx": Endpoint(
+        "get", north("iqa/report.xlsx"), expect(CENTRE_STAFF, LEAD, 200)
+    ),
+    "standardisation": Endpoint(
+        "get", north("iqa/standardisation/"), expect(STANDARDISED, STANDARDISED, 200)
+    ),
+    "record standardisation": Endpoint(
+        "post",
+        north("iqa/standardisation/record"),
+        expect(STANDARDISED, LEAD, 302),
+        lambda w: ACTIVITY,
+    ),
+    # Arthur did not attend: the action is not his to see.
+    "standardisation action done": Endpoint(
+        "post",
+        an_action,
+        expect(
+            STANDARDISED - {"assessor-not-assigned"},
+            {"assessor-assigned", "lead-iqa", "centre-admin"},
+            302,
+        ),
+    ),
     # 401 is not signed off: a lead IQA or administrator is told so.
     "reopen unit": Endpoint(
         "post",
@@ -635,6 +703,11 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/eqa/sanctions/<int:sanction_pk>/lift",
         "centres/<int:pk>/iqa/",
         "centres/<int:pk>/iqa/draw",
+        "centres/<int:pk>/iqa/strategy",
+        "centres/<int:pk>/iqa/report.<str:fmt>",
+        "centres/<int:pk>/iqa/standardisation/",
+        "centres/<int:pk>/iqa/standardisation/record",
+        "centres/<int:pk>/iqa/standardisation/actions/<int:action_pk>/done",
         "registrations/<int:pk>/",
         "registrations/<int:pk>/status",
         "registrations/<int:pk>/extend",

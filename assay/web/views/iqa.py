@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.records import unit_signed_off
-from assay.verification import selectors
-from assay.verification.services import sample_draw, unit_verify
+from assay.verification import quality, selectors
+from assay.verification.services import sample_draw, strategy_set, unit_verify
+from assay.verification.standardisation import (
+    OWNER_ROLES,
+    ActionInput,
+    ActivityInput,
+    action_done,
+    activity_record,
+    staff_of,
+)
 from assay.web.flow import done, submit
-from assay.web.iqa_forms import DrawForm, VerifyForm
+from assay.web.iqa_forms import ActivityForm, DrawForm, StrategyForm, VerifyForm
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
@@ -87,10 +96,21 @@ def iqa_verify(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _plan_page(
-    request: AuthedRequest, centre: Any, form: DrawForm, status: int = 200, confirm: bool = False
+    request: AuthedRequest,
+    centre: Any,
+    form: DrawForm,
+    status: int = 200,
+    confirm: bool = False,
+    strategy_form: StrategyForm | None = None,
 ) -> HttpResponse:
+    codes = selectors.qualification_codes(centre)
+    quarters = quality.last_year_quarters()
     context = {
         "centre": centre,
+        "flags": quality.flags_of(centre),
+        "quarters": quarters,
+        "agreement": quality.agreement_of(centre, quarters),
+        "strategy_form": strategy_form or StrategyForm(codes=codes, initial={"base_rate": "10%"}),
         "draws": selectors.draws_page(centre, request.GET.get("cursor"), request.GET.get("size")),
         "plan": selectors.latest_plan(
             centre, request.GET.get("picks"), request.GET.get("picks_size")
@@ -137,3 +157,158 @@ def centre_iqa_draw(request: AuthedRequest, pk: int) -> HttpResponse:
         return done(request, f"Sample drawn: {n} unit{'s' * (n != 1)}.", "centre-iqa", pk=pk)
 
     return submit(form, run, again)
+
+
+@require_POST
+@member_view
+def centre_iqa_strategy(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Set the sampling strategy's rates for a qualification (a new current strategy)."""
+    centre = selectors.lead_centre(request.user, pk)
+    codes = selectors.qualification_codes(centre)
+    form = StrategyForm(request.POST, codes=codes)
+
+    def again(form: StrategyForm) -> HttpResponse:
+        start, end = selectors.default_period()
+        draw_form = DrawForm(codes=codes, initial={"period_start": start, "period_end": end})
+        return _plan_page(request, centre, draw_form, status=400, strategy_form=form)
+
+    def run(data: dict[str, Any]) -> HttpResponse:
+        strategy_set(
+            by=request.user,
+            centre=centre,
+            qualification=data["qualification"],
+            data=form.strategy_data(),
+        )
+        return done(
+            request, f"Sampling strategy for {data['qualification']} set.", "centre-iqa", pk=pk
+        )
+
+    return submit(form, run, again)
+
+
+def _activity_form(centre: Any, data: Any = None) -> ActivityForm:
+    return ActivityForm(
+        data,
+        codes=selectors.qualification_codes(centre),
+        staff=list(staff_of(centre)),
+        owners=list(staff_of(centre, OWNER_ROLES)),
+    )
+
+
+def _standardisation_page(
+    request: AuthedRequest,
+    view: quality.StandardisationView,
+    form: ActivityForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "centre": view.centre,
+        "view": view,
+        "rows": quality.activities_page(
+            view, request.user, request.GET.get("cursor"), request.GET.get("size")
+        ),
+        "flags": quality.flags_of(view.centre) if view.reader else (),
+        "form": form,
+    }
+    return render(request, "web/iqa/standardisation.html", context, status=status)
+
+
+@require_GET
+@member_view
+def centre_standardisation(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The centre's standardisation activities (an assessor: those they attended)."""
+    view = quality.standardisation_centre(request.user, pk)
+    form = _activity_form(view.centre) if view.lead else None
+    return _standardisation_page(request, view, form)
+
+
+@require_POST
+@member_view
+def centre_standardisation_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record an activity (a lead IQA or centre administrator)."""
+    view = quality.standardisation_centre(request.user, pk)
+    if not view.lead:
+        raise NotAllowed("only a lead IQA or centre administrator records standardisation")
+    form = _activity_form(view.centre, request.POST)
+
+    def again(form: ActivityForm) -> HttpResponse:
+        return _standardisation_page(request, view, form, status=400)
+
+    def run(data: dict[str, Any]) -> HttpResponse:
+        actions = (
+            [ActionInput(data["action_text"], data["action_owner"], data["action_due_on"])]
+            if data["action_text"]
+            else []
+        )
+        activity_record(
+            by=request.user,
+            centre=view.centre,
+            data=ActivityInput(
+                held_on=data["held_on"],
+                kind=data["kind"],
+                summary=data["summary"],
+                decisions=data["decisions"],
+                qualification=data["qualification"],
+                attendees=data["attendees"],
+                actions=actions,
+            ),
+        )
+        return done(request, "Standardisation activity recorded.", "centre-standardisation", pk=pk)
+
+    return submit(
+        form,
+        run,
+        again,
+        fields={
+            "actions.1.text": "action_text",
+            "actions.1.owner": "action_owner",
+            "actions.1.due_on": "action_due_on",
+        },
+    )
+
+
+@require_POST
+@member_view
+def standardisation_action_done(request: AuthedRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Mark an action done: its owner or the centre's lead IQA or administrator."""
+    action = quality.action_get(request.user, action_pk)
+    if action.activity.centre_id != pk:
+        raise Http404
+    action_done(by=request.user, action=action)
+    return done(request, "Action marked done.", "centre-standardisation", pk=pk)
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+@member_view
+def centre_iqa_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    """The IQA report of a period (``?from=&to=``, default the last twelve months) as PDF or
+    XLSX, for the lead IQA or administrator; a bad period is 400."""
+    from assay.verification.render import render_pdf, render_xlsx
+    from assay.verification.report import report_of
+    from assay.web.iqa_forms import ReportPeriodForm
+
+    if fmt not in REPORT_TYPES:
+        raise Http404
+    centre = selectors.lead_centre(request.user, pk)
+    form = ReportPeriodForm(request.GET)
+    try:
+        if not form.is_valid():
+            raise InvalidInput({k: " ".join(str(e) for e in v) for k, v in form.errors.items()})
+        report = report_of(centre, form.cleaned_data["start"], form.cleaned_data["end"])
+    except InvalidInput as exc:
+        return HttpResponse(
+            "; ".join(f"{k}: {v}" for k, v in exc.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    body = render_pdf(report) if fmt == "pdf" else render_xlsx(report)
+    response = HttpResponse(body, content_type=REPORT_TYPES[fmt])
+    name = f"iqa-{centre.pk}-{report.period.start}-{report.period.end}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
