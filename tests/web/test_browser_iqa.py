@@ -94,7 +94,7 @@ def test_sign_off_sample_action_required_fix_and_agree(
     linda = browser.new_page()
     errors += page_errors(linda)
     sign_in(linda, live_server.url, "linda", f"/centres/{world.north.pk}/iqa/")
-    linda.get_by_label("Qualification").select_option("4430-04")
+    linda.get_by_label("Qualification", exact=True).select_option("4430-04")
     linda.get_by_label("Period from").fill("2012-03-02")
     linda.get_by_label("Period to").fill("2013-03-01")
     linda.get_by_label("Seed").fill("7")
