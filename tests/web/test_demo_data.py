@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -139,3 +140,43 @@ def test_demo_accounts_have_emails_and_land_on_their_homes(demo: Centre) -> None
             "/accounts/login/", {"username": username, "password": "assay-demo"}, follow=True
         )
         assert response.redirect_chain[-1][0] == home, username
+
+
+def test_the_demo_eqa_visit_and_the_suspended_centre(demo: Centre, page_text: Text) -> None:
+    """Eve's visit to Northgate (medium risk, an action point for Linda) and Eastfield Skills,
+    whose registrations are suspended: the demo's refused registration names the sanction, a new
+    one is refused too and changes nothing, and both show on their pages."""
+    from assay.demo.eqa import demo_eqa_load
+    from assay.eqa.models import ActionPoint, Sanction, Visit
+    from assay.errors import RegistrationRefused
+    from assay.registrations.services import CandidateInput, registration_create
+
+    list(demo_eqa_load())
+    visit = Visit.objects.get(centre=demo)
+    assert visit.risk == "medium" and visit.status == "done"
+    assert ActionPoint.objects.get(visit=visit).owner.username == "linda"
+    east = Centre.objects.get(number="0043")
+    assert Sanction.objects.get(centre=east).level == "registrations_suspended"
+    refusal = Refusal.objects.get(centre=east)
+    assert refusal.candidate_name == "Sam Patel"
+    before = snapshot()
+    with pytest.raises(RegistrationRefused) as refused:
+        registration_create(
+            by=get_user_model().objects.get(username="sally"),
+            centre=east,
+            qualification_key="4430-04",
+            candidate_input=CandidateInput(
+                first_name="Nia",
+                last_name="Okafor",
+                date_of_birth=dt.date(1991, 2, 3),
+            ),
+            log_refusal=False,
+        )
+    assert "suspended" in str(refused.value.reasons).lower()
+    assert snapshot() == before
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="eve"))
+    eqa = page_text(client.get(f"/centres/{demo.pk}/eqa/"))
+    assert "medium" in eqa.lower() and "witness testimony" in eqa
+    east_page = page_text(client.get(f"/centres/{east.pk}/eqa/"))
+    assert "registrations" in east_page.lower() and "suspended" in east_page.lower()
