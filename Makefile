@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# pytest-xdist workers: the CPUs on a 2-core machine; CI's PostgreSQL pass uses more, since its
+# workers wait on the database server's own processes.
+WORKERS ?= 2
 
 .PHONY: run test install lint typecheck unit bench clean
 
@@ -32,7 +35,7 @@ typecheck: install
 	$(BIN)/mypy assay
 
 unit: install
-	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/assay bench rules --plans 1000000
