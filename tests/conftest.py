@@ -107,7 +107,11 @@ def _catalogue_after_flush(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def catalogue(db: None) -> None:
     """The library's specification files, imported (once per test database: see
-    ``django_db_setup``; this fixture only says a test relies on them)."""
+    ``django_db_setup``). A transactional test flushes every table when it ends; when the next
+    test on that worker is not transactional, the catalogue is imported again inside its own
+    transaction (rolled back with it) so that it too starts with it."""
+    if not SpecFile.objects.exists():
+        catalogue_import_library()
 
 
 @pytest.fixture
