@@ -15,13 +15,15 @@ from django.db import IntegrityError, transaction
 
 from assay import clock
 from assay.engines.records import chain
-from assay.errors import InvalidInput
+from assay.errors import InvalidInput, NotAllowed
 from assay.portfolios.models import Decision, DecisionKind
 from assay.records.services import actor_label, head_anchor
 from assay.registrations.models import Registration
 from assay.users import User
 
 STALE = "someone else changed this unit; reload"
+SEPARATION = "separation of duties"
+"""How the database's trigger (``verification.duty_triggers``) starts its refusal."""
 PREFIX = "registration"
 
 
@@ -80,7 +82,10 @@ def decision_append(
     try:
         with transaction.atomic():
             row = _create(registration, by, unit, record)
-    except IntegrityError as error:  # another writer took this seq (a database without locks)
+    except IntegrityError as error:
+        if SEPARATION in str(error):  # the database refused a verification by an assessor
+            raise NotAllowed(str(error).strip()) from error
+        # another writer took this seq (a database without locks)
         raise InvalidInput({"expected_seq": STALE}) from error
     head_anchor(chain_name(registration.pk), record.seq, record.hash, record.at)
     return row

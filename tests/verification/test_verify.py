@@ -6,13 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from assay.centres.services import membership_grant
 from assay.errors import InvalidInput, NotAllowed
 from assay.notifications.models import Notification
 from assay.portfolios.assessment import criterion_judge
 from assay.portfolios.models import Decision, DecisionKind
-from assay.portfolios.records import chains_verify, unit_signed_off
+from assay.portfolios.records import (
+    chains_verify,
+    decision_append,
+    registration_lock,
+    unit_signed_off,
+)
+from assay.registrations.models import PlanUnit
 from assay.registrations.plans import PlanUnitInput, plan_set
 from assay.verification.models import SamplePick, Verification
 from assay.verification.services import unit_verify
@@ -200,3 +207,46 @@ def test_a_verifier_past_the_deadline_still_verifies_an_allocated_pick(world: Wo
     )
     unit_verify(by=iv, pick=pick, outcome="agree", feedback="Sound")
     assert Verification.objects.get().by == iv
+
+
+def test_the_database_refuses_a_verification_by_whoever_assessed_the_unit(world: World) -> None:
+    """Past the service (a script calling the chain directly): the trigger still refuses
+    Alice (the plan's assessor for 403, who signed it off) and leaves the chain as it was; an
+    IV who never acted in the unit is let through."""
+    sign_off_403(world)
+    alice, iris = world.user("alice"), world.user("iris")
+    before = Decision.objects.count()
+    for who in (alice,):
+        with transaction.atomic(), pytest.raises(NotAllowed) as refused:
+            last = registration_lock(world.dan, None)
+            decision_append(
+                registration=world.dan,
+                last=last,
+                by=who,
+                kind=DecisionKind.UNIT_VERIFIED,
+                unit="403",
+                payload={"outcome": "agree"},
+            )
+        assert "separation of duties" in str(refused.value)
+    assert Decision.objects.count() == before
+    PlanUnit.objects.filter(registration=world.dan, unit_number="401").update(assessor=iris)
+    with transaction.atomic(), pytest.raises(NotAllowed):  # the plan names her the assessor
+        decision_append(
+            registration=world.dan,
+            last=registration_lock(world.dan, None),
+            by=iris,
+            kind=DecisionKind.UNIT_VERIFIED,
+            unit="401",
+            payload={"outcome": "agree"},
+        )
+    with transaction.atomic():
+        decision_append(
+            registration=world.dan,
+            last=registration_lock(world.dan, None),
+            by=iris,
+            kind=DecisionKind.UNIT_VERIFIED,
+            unit="403",
+            payload={"outcome": "agree"},
+        )
+    assert Decision.objects.count() == before + 1
+    assert all(v.ok for _, v in chains_verify(world.dan.pk))
