@@ -7,3 +7,8 @@ class EqaConfig(AppConfig):
     name = "assay.eqa"
     label = "eqa"
     verbose_name = "External verification"
+
+    def ready(self) -> None:
+        from assay.eqa.records import register
+
+        register()

@@ -2,7 +2,9 @@
 points done; sanctions applied and lifted.
 
 Every write checks the actor first (``access.py``), then every field, and changes nothing
-when any is wrong (InvalidInput lists them all). Applying and lifting a sanction ends or
+when any is wrong (InvalidInput lists them all). Each write locks the centre, appends its record
+to the centre's EQA chain (``records.py``) in the same transaction and tells the people it
+concerns (``notices.py``). Applying and lifting a sanction ends or
 blocks what a centre does, so each needs a visible reason and an explicit confirmation.
 """
 
@@ -20,6 +22,7 @@ from assay.centres.models import Centre, Membership, QualificationApproval, Role
 from assay.engines.dates import ddmmyyyy
 from assay.engines.plausible import business_date_problem, reason_problem, text_problem
 from assay.engines.text import visible
+from assay.eqa import notices
 from assay.eqa.access import require_centre, require_ev, require_ev_for
 from assay.eqa.models import (
     ActionPoint,
@@ -30,7 +33,16 @@ from assay.eqa.models import (
     Visit,
     VisitStatus,
 )
+from assay.eqa.records import (
+    POINT_FIELDS,
+    SANCTION_FIELDS,
+    VISIT_FIELDS,
+    eqa_chain,
+    point_entry,
+    row_of,
+)
 from assay.errors import InvalidInput
+from assay.records.services import record_append
 from assay.users import User
 
 TEXT_MAX = 20000
@@ -132,6 +144,7 @@ def visit_record(*, by: User, centre: Centre, data: VisitInput) -> Visit:
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
+        _lock(centre)
         visit = Visit.objects.create(
             centre=centre,
             verifier=by,
@@ -143,12 +156,9 @@ def visit_record(*, by: User, centre: Centre, data: VisitInput) -> Visit:
             risk=data.risk,
             risk_reasons=data.risk_reasons.strip(),
         )
-        ActionPoint.objects.bulk_create(
-            ActionPoint(
-                visit=visit, text=p.text.strip(), owner=owners[p.owner.strip()], due_on=p.due_on
-            )
-            for p in data.action_points
-        )
+        points = _points(visit, data.action_points, owners)
+        _chain_visit(by, visit, points, "visit_recorded")
+        notices.visit_recorded(visit, points, by)
     return visit
 
 
@@ -180,6 +190,7 @@ def visit_complete(
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
+        _lock(visit.centre)
         updated = Visit.objects.filter(pk=visit.pk, status=VisitStatus.PLANNED).update(
             status=VisitStatus.DONE,
             findings=findings.strip(),
@@ -188,26 +199,60 @@ def visit_complete(
         )
         if not updated:
             raise InvalidInput({"visit": "this visit has just been recorded as done"})
-        ActionPoint.objects.bulk_create(
-            ActionPoint(
-                visit=visit, text=p.text.strip(), owner=owners[p.owner.strip()], due_on=p.due_on
-            )
-            for p in action_points
-        )
-    visit.refresh_from_db()
+        visit.refresh_from_db()
+        points = _points(visit, action_points, owners)
+        _chain_visit(by, visit, points, "visit_completed")
+        notices.visit_recorded(visit, points, by)
     return visit
+
+
+def _lock(centre: Centre) -> None:
+    """Hold the centre's row: its EQA chain takes one writer at a time."""
+    Centre.objects.select_for_update().filter(pk=centre.pk).first()
+
+
+def _points(
+    visit: Visit, inputs: Sequence[ActionPointInput], owners: dict[str, User]
+) -> list[ActionPoint]:
+    return [
+        ActionPoint.objects.create(
+            visit=visit, text=p.text.strip(), owner=owners[p.owner.strip()], due_on=p.due_on
+        )
+        for p in inputs
+    ]
+
+
+def _chain_visit(by: User, visit: Visit, points: Sequence[ActionPoint], kind: str) -> None:
+    record_append(
+        eqa_chain(visit.centre_id),
+        kind=kind,
+        payload={
+            "visit": visit.pk,
+            "row": row_of(visit, VISIT_FIELDS),
+            "action_points": [point_entry(p) for p in points],
+        },
+        by=by,
+    )
 
 
 def action_point_done(*, by: User, point: ActionPoint) -> ActionPoint:
     """Mark an action point done (once), by the centre's administrator or lead IQA."""
-    require_centre(by, point.visit.centre)
-    now = clock.now()
-    updated = ActionPoint.objects.filter(pk=point.pk, done_at__isnull=True).update(
-        done_at=now, done_by=by
-    )
-    if not updated:
-        raise InvalidInput({"action_point": "this action point is already marked done"})
-    point.done_at, point.done_by = now, by
+    centre = point.visit.centre
+    require_centre(by, centre)
+    with transaction.atomic():
+        _lock(centre)
+        updated = ActionPoint.objects.filter(pk=point.pk, done_at__isnull=True).update(
+            done_at=clock.now(), done_by=by
+        )
+        if not updated:
+            raise InvalidInput({"action_point": "this action point is already marked done"})
+        point.refresh_from_db()
+        record_append(
+            eqa_chain(centre.pk),
+            kind="action_point_done",
+            payload={"point": point.pk, "row": row_of(point, POINT_FIELDS)},
+            by=by,
+        )
     return point
 
 
@@ -246,13 +291,27 @@ def sanction_apply(
         errors["confirm"] = CONFIRM
     if errors:
         raise InvalidInput(errors)
-    return Sanction.objects.create(
-        centre=centre,
-        qualification_code=code,
-        level=level,
-        reason=reason.strip(),
-        applied_on=applied_on,
-        applied_by=by,
+    with transaction.atomic():
+        _lock(centre)
+        sanction = Sanction.objects.create(
+            centre=centre,
+            qualification_code=code,
+            level=level,
+            reason=reason.strip(),
+            applied_on=applied_on,
+            applied_by=by,
+        )
+        _chain_sanction(by, sanction, "sanction_applied")
+        notices.sanction_changed(sanction, by, lifted=False)
+    return sanction
+
+
+def _chain_sanction(by: User, sanction: Sanction, kind: str) -> None:
+    record_append(
+        eqa_chain(sanction.centre_id),
+        kind=kind,
+        payload={"sanction": sanction.pk, "row": row_of(sanction, SANCTION_FIELDS)},
+        by=by,
     )
 
 
@@ -278,11 +337,14 @@ def sanction_lift(
         errors["confirm"] = CONFIRM
     if errors:
         raise InvalidInput(errors)
-    now = clock.now()
-    updated = Sanction.objects.filter(pk=sanction.pk, lifted_on__isnull=True).update(
-        lifted_on=lifted_on, lifted_by=by, lifted_at=now, lift_reason=reason.strip()
-    )
-    if not updated:
-        raise InvalidInput({"sanction": "this sanction has just been lifted"})
-    sanction.refresh_from_db()
+    with transaction.atomic():
+        _lock(sanction.centre)
+        updated = Sanction.objects.filter(pk=sanction.pk, lifted_on__isnull=True).update(
+            lifted_on=lifted_on, lifted_by=by, lifted_at=clock.now(), lift_reason=reason.strip()
+        )
+        if not updated:
+            raise InvalidInput({"sanction": "this sanction has just been lifted"})
+        sanction.refresh_from_db()
+        _chain_sanction(by, sanction, "sanction_lifted")
+        notices.sanction_changed(sanction, by, lifted=True)
     return sanction

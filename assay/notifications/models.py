@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     IQA_ACTION_REQUIRED = Event.IQA_ACTION_REQUIRED.value, "IQA action required"
     APPEAL_DECIDED = Event.APPEAL_DECIDED.value, "Appeal decided"
     APPEAL_WAITING = Event.APPEAL_WAITING.value, "Appeal waiting for a decision"
+    EQA_VISIT = Event.EQA_VISIT.value, "External verification visit"
+    EQA_ACTION_POINT = Event.EQA_ACTION_POINT.value, "EQA action point"
+    EQA_SANCTION = Event.EQA_SANCTION.value, "Sanction applied or lifted"
 
 
 class Notification(models.Model):

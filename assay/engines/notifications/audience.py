@@ -28,6 +28,10 @@ class Event(StrEnum):
     # Appeals (issue 13): the recipients are named by the appeals app.
     APPEAL_DECIDED = "appeal_decided"
     APPEAL_WAITING = "appeal_waiting"
+    # External verification (issue 13): the recipients are named by the EQA app.
+    EQA_VISIT = "eqa_visit"
+    EQA_ACTION_POINT = "eqa_action_point"
+    EQA_SANCTION = "eqa_sanction"
 
 
 @dataclass(frozen=True)
