@@ -27,6 +27,7 @@ from assay.appeals.services import (
     appeal_escalate,
     appeal_get,
     appeal_lodge,
+    appeal_registration_get,
     appeal_state_of,
     appeal_withdraw,
     centre_appeals,
@@ -37,7 +38,6 @@ from assay.appeals.services import (
 from assay.errors import NotFound
 from assay.keyset import Page, paginate
 from assay.portfolios.models import Decision
-from assay.registrations.selectors import registration_get
 
 router = Router(tags=["appeals"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {
@@ -142,7 +142,7 @@ def _complaint(c: Complaint) -> dict[str, Any]:
 def lodge_appeal(request: HttpRequest, registration_id: int, body: AppealLodgeIn) -> Status[Any]:
     """The candidate appeals a decision on their own portfolio, within 28 days of it."""
     user = who(request)
-    registration = registration_get(user, registration_id)
+    registration = appeal_registration_get(user, registration_id)
     decision = Decision.objects.filter(
         pk=body.decision_id, registration=registration, kind__in=APPEALABLE
     ).first()

@@ -110,9 +110,31 @@ def _payload(event: Event, **extra: Any) -> dict[str, Any]:
 
 def appeals_visible_to(user: AnyUser) -> QuerySet[Appeal]:
     """Appeals on registrations ``user`` may read (the candidate, their assessors and IV, the
-    centre's administrators, lead IQAs, tutors and allocated EVs)."""
-    visible = Registration.objects.filter(registration_filter(user)).values("pk")
+    centre's administrators, lead IQAs, tutors and allocated EVs) — not the candidate's
+    employer: an appeal is between the candidate and the centre."""
+    visible = Registration.objects.filter(registration_filter(user, employer=False)).values("pk")
     return Appeal.objects.filter(registration_id__in=visible)
+
+
+def appeal_registration_get(user: AnyUser, pk: int) -> Registration:
+    """The registration whose appeals ``user`` may read or lodge: NotFound, as for a missing
+    one, for everyone else (the candidate's employer included)."""
+    visible = Registration.objects.filter(registration_filter(user, employer=False))
+    found = visible.select_related("candidate", "centre").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"no registration {pk}")
+    return found
+
+
+def may_read_appeals(user: AnyUser, registration: Registration) -> bool:
+    """Whether a page that shows ``registration`` to ``user`` may link to its appeals: only its
+    employer contact with no other relation to it may not (a query only for them)."""
+    if registration.candidate.employer_contact_id != user.pk:
+        return True
+    if registration.candidate.user_id == user.pk or getattr(user, "is_superuser", False):
+        return True
+    visible = Registration.objects.filter(registration_filter(user, employer=False))
+    return visible.filter(pk=registration.pk).exists()
 
 
 def appeal_get(user: AnyUser, registration_pk: int, pk: int) -> Appeal:

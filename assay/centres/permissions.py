@@ -100,8 +100,10 @@ def can_change_status(user: AnyUser, centre: Centre) -> bool:
     return bool({Role.CENTRE_ADMIN, Role.LEAD_IQA} & roles_at(user, centre))
 
 
-def registration_filter(user: AnyUser) -> Q:
-    """A filter on Registration for everything ``user`` may read."""
+def registration_filter(user: AnyUser, *, employer: bool = True) -> Q:
+    """A filter on Registration for everything ``user`` may read. ``employer=False`` leaves out
+    what an employer contact reads only as the candidate's employer (an appeal, say, is between
+    the candidate and the centre)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if getattr(user, "is_superuser", False):
@@ -119,9 +121,13 @@ def registration_filter(user: AnyUser) -> Q:
         # stand below both).
         | Q(iqa_picks__verifier_id=user.pk, centre_id__in=verifying)
         | Q(candidate__user_id=user.pk)
-        | Q(
-            candidate__employer_contact_id=user.pk,
-            centre_id__in=centre_ids_with_role(user, Role.EMPLOYER_CONTACT),
+        | (
+            Q(
+                candidate__employer_contact_id=user.pk,
+                centre_id__in=centre_ids_with_role(user, Role.EMPLOYER_CONTACT),
+            )
+            if employer
+            else Q(pk__in=[])
         )
     )
 

@@ -4,7 +4,7 @@ points done; sanctions applied and lifted.
 Every write checks the actor first (``access.py``), then every field, and changes nothing
 when any is wrong (InvalidInput lists them all). Each write locks the centre, appends its record
 to the centre's EQA chain (``records.py``) in the same transaction and tells the people it
-concerns (``notices.py``). Applying and lifting a sanction ends or
+concerns (``signals.py``; ``notifications/eqa.py`` listens). Applying and lifting a sanction ends or
 blocks what a centre does, so each needs a visible reason and an explicit confirmation.
 """
 
@@ -22,7 +22,7 @@ from assay.centres.models import Centre, Membership, QualificationApproval, Role
 from assay.engines.dates import ddmmyyyy
 from assay.engines.plausible import business_date_problem, reason_problem, text_problem
 from assay.engines.text import visible
-from assay.eqa import notices
+from assay.eqa import signals
 from assay.eqa.access import require_centre, require_ev, require_ev_for
 from assay.eqa.models import (
     ActionPoint,
@@ -158,7 +158,7 @@ def visit_record(*, by: User, centre: Centre, data: VisitInput) -> Visit:
         )
         points = _points(visit, data.action_points, owners)
         _chain_visit(by, visit, points, "visit_recorded")
-        notices.visit_recorded(visit, points, by)
+        signals.visit_recorded.send(Visit, visit=visit, points=points, by=by)
     return visit
 
 
@@ -202,7 +202,7 @@ def visit_complete(
         visit.refresh_from_db()
         points = _points(visit, action_points, owners)
         _chain_visit(by, visit, points, "visit_completed")
-        notices.visit_recorded(visit, points, by)
+        signals.visit_recorded.send(Visit, visit=visit, points=points, by=by)
     return visit
 
 
@@ -302,7 +302,7 @@ def sanction_apply(
             applied_by=by,
         )
         _chain_sanction(by, sanction, "sanction_applied")
-        notices.sanction_changed(sanction, by, lifted=False)
+        signals.sanction_changed.send(Sanction, sanction=sanction, by=by, lifted=False)
     return sanction
 
 
@@ -346,5 +346,5 @@ def sanction_lift(
             raise InvalidInput({"sanction": "this sanction has just been lifted"})
         sanction.refresh_from_db()
         _chain_sanction(by, sanction, "sanction_lifted")
-        notices.sanction_changed(sanction, by, lifted=True)
+        signals.sanction_changed.send(Sanction, sanction=sanction, by=by, lifted=True)
     return sanction

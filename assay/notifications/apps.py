@@ -1,4 +1,4 @@
-"""Notifications: in-app messages and emails about portfolio events."""
+"""Notifications: in-app messages and emails about portfolio, IQA, appeal and EQA events."""
 
 from django.apps import AppConfig
 
@@ -7,3 +7,8 @@ class NotificationsConfig(AppConfig):
     name = "assay.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from assay.notifications.eqa import connect
+
+        connect()

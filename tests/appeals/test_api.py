@@ -16,6 +16,8 @@ from tests.portfolios.helpers import client_for
 from tests.web.role_matrix import SEES_DAN
 from tests.world import ROLES, World
 
+SEES_APPEALS = SEES_DAN - {"employer-of-candidate"}  # an appeal is not the employer's
+
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
@@ -52,26 +54,26 @@ CASES: dict[str, tuple[str, Callable[[World], str], Callable[[World], Any], dict
         "post",
         lambda w: f"{API}/registrations/{w.dan.pk}/appeals",
         lambda w: {"decision_id": judgement(w).pk, "grounds": "I did show it"},
-        table(SEES_DAN, CANDIDATE, 201),
+        table(SEES_APPEALS, CANDIDATE, 201),
     ),
-    "get": ("get", of_appeal(), lambda w: None, table(SEES_DAN, SEES_DAN, 200)),
+    "get": ("get", of_appeal(), lambda w: None, table(SEES_APPEALS, SEES_APPEALS, 200)),
     "decide": (
         "post",
         of_appeal("/decide"),
         lambda w: {"upheld": False, "reasons": "No briefing shown"},
-        table(SEES_DAN, {"assessor-assigned"}, 200),
+        table(SEES_APPEALS, {"assessor-assigned"}, 200),
     ),
     "escalate (open: refused)": (
         "post",
         of_appeal("/escalate"),
         lambda w: {"reason": "Please"},
-        table(SEES_DAN, CANDIDATE, 422),
+        table(SEES_APPEALS, CANDIDATE, 422),
     ),
     "withdraw": (
         "post",
         of_appeal("/withdraw"),
         lambda w: {"reason": "Changed my mind"},
-        table(SEES_DAN, CANDIDATE, 200),
+        table(SEES_APPEALS, CANDIDATE, 200),
     ),
     "centre list": (
         "get",

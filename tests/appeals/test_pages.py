@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 CANDIDATE = {"candidate-self"}
 OVERSEERS = {"lead-iqa", "centre-admin", "ev-assigned"}
+# An appeal is between the candidate and the centre: the candidate's employer sees none.
+SEES_APPEALS = SEES_DAN - {"employer-of-candidate"}
 AT_NORTH = set(ROLES) - {"anonymous", "admin-other-centre", "ev-not-assigned"}
 
 
@@ -64,24 +66,31 @@ REASONS = {"verdict": "dismissed", "reasons": "The observation shows no briefing
 WHY = {"reason": "I changed my mind"}
 
 ENDPOINTS: dict[str, Endpoint] = {
-    "lodge form": Endpoint("get", new_appeal, expect(SEES_DAN, CANDIDATE, 200)),
+    "lodge form": Endpoint("get", new_appeal, expect(SEES_APPEALS, CANDIDATE, 200)),
     "lodge": Endpoint(
-        "post", new_appeal, expect(SEES_DAN, CANDIDATE, 302), lambda w: {"grounds": "I did"}
+        "post", new_appeal, expect(SEES_APPEALS, CANDIDATE, 302), lambda w: {"grounds": "I did"}
     ),
     "appeals of a registration": Endpoint(
-        "get", lambda w: f"/registrations/{w.dan.pk}/appeals/", expect(SEES_DAN, SEES_DAN, 200)
+        "get",
+        lambda w: f"/registrations/{w.dan.pk}/appeals/",
+        expect(SEES_APPEALS, SEES_APPEALS, 200),
     ),
-    "appeal page": Endpoint("get", of_appeal(), expect(SEES_DAN, SEES_DAN, 200)),
+    "appeal page": Endpoint("get", of_appeal(), expect(SEES_APPEALS, SEES_APPEALS, 200)),
     "decide": Endpoint(
-        "post", of_appeal("decide"), expect(SEES_DAN, {"assessor-assigned"}, 302), lambda w: REASONS
+        "post",
+        of_appeal("decide"),
+        expect(SEES_APPEALS, {"assessor-assigned"}, 302),
+        lambda w: REASONS,
     ),
     # An open appeal is not escalated: the candidate is told so (400), others are refused.
     "escalate": Endpoint(
-        "post", of_appeal("escalate"), expect(SEES_DAN, CANDIDATE, 400), lambda w: WHY
+        "post", of_appeal("escalate"), expect(SEES_APPEALS, CANDIDATE, 400), lambda w: WHY
     ),
-    "withdraw confirm": Endpoint("get", of_appeal("withdraw"), expect(SEES_DAN, CANDIDATE, 200)),
+    "withdraw confirm": Endpoint(
+        "get", of_appeal("withdraw"), expect(SEES_APPEALS, CANDIDATE, 200)
+    ),
     "withdraw": Endpoint(
-        "post", of_appeal("withdraw"), expect(SEES_DAN, CANDIDATE, 302), lambda w: WHY
+        "post", of_appeal("withdraw"), expect(SEES_APPEALS, CANDIDATE, 302), lambda w: WHY
     ),
     "centre appeals": Endpoint("get", north("appeals/"), expect(AT_NORTH, OVERSEERS, 200)),
     "complaint form": Endpoint("get", north("complaints/new"), expect(AT_NORTH, AT_NORTH, 200)),
@@ -183,3 +192,14 @@ def test_the_list_reads_a_constant_number_of_queries(world: World) -> None:
         assert answer.content.decode().count("Too slow") == n
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_employer_reads_the_portfolio_but_no_appeals_link(world: World) -> None:
+    """Ed (Dan's employer contact) follows the portfolio; the appeals are not his to read, so
+    the page does not offer them, while Dan's own page does."""
+    for who, shown in (("ed", False), ("dan", True)):
+        client = Client()
+        client.force_login(world.user(who))
+        page = client.get(f"/registrations/{world.dan.pk}/portfolio/")
+        assert page.status_code == 200
+        assert (f"/registrations/{world.dan.pk}/appeals/" in page.content.decode()) is shown

@@ -27,6 +27,7 @@ from assay.appeals.services import (
     appeal_escalate,
     appeal_get,
     appeal_lodge,
+    appeal_registration_get,
     appeal_state_of,
     appeal_withdraw,
     centre_appeals,
@@ -40,7 +41,6 @@ from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.keyset import paginate
 from assay.portfolios.models import Decision
 from assay.portfolios.services import is_candidate
-from assay.registrations.selectors import registration_get
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 
@@ -53,7 +53,7 @@ def _problems(exc: InvalidInput) -> list[str]:
 @member_view
 def lodge(request: AuthedRequest, pk: int, decision_pk: int) -> HttpResponse:
     """The candidate appeals one judgement, rejected mapping or sign-off (``appeal_lodge``)."""
-    registration = registration_get(request.user, pk)
+    registration = appeal_registration_get(request.user, pk)
     decision = Decision.objects.filter(
         pk=decision_pk, registration=registration, kind__in=APPEALABLE
     ).first()
@@ -167,7 +167,7 @@ def withdraw(request: AuthedRequest, pk: int, appeal_pk: int) -> HttpResponse:
 @member_view
 def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
     """A candidate's appeals, newest first, paged."""
-    registration = registration_get(request.user, pk)
+    registration = appeal_registration_get(request.user, pk)
     page = paginate(
         registration_appeals(registration),
         NEWEST_FIRST,

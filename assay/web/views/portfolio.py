@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from assay.appeals.services import may_read_appeals
 from assay.engines.coverage import UnitCoverage, has_content, unit_statements
 from assay.errors import InvalidInput, NotAllowed
 from assay.keyset import Page, paginate
@@ -156,6 +157,7 @@ def _portfolio(
         "rejections": rejections,
         "declaration": DeclareForm.base_fields["text"].initial,
         "is_candidate": candidate,
+        "sees_appeals": may_read_appeals(user, registration),
         "can_propose": candidate and any(c.coverage.assessable and not c.signed_off for c in cards),
         "can_add": candidate or is_assessor_of(user, registration),
         "forms": {"evidence": EvidenceForm(), "declare": DeclareForm(), **(bound or {})},

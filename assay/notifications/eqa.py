@@ -1,7 +1,8 @@
 """Who is told about external verification: the centre's administrators and lead IQAs of a
 visit planned (its sample request, so they can prepare it) or done (findings and risk), each
 action point's owner of their point, and the administrators and lead IQAs of a sanction applied
-or lifted (it changes what the centre may do). Called inside the services' transactions."""
+or lifted (it changes what the centre may do). Receivers of ``eqa.signals``, inside the acts'
+transactions."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def _centre_leads(centre: Centre, why: str) -> list[Recipient]:
     return [Recipient(who, why) for who in sorted(set(found))]
 
 
-def visit_recorded(visit: Visit, points: Sequence[ActionPoint], by: User) -> None:
+def visit_recorded(
+    sender: object, *, visit: Visit, points: Sequence[ActionPoint], by: User, **_: object
+) -> None:
     """A visit planned or done: the centre's leads; each new action point: its owner."""
     centre = visit.centre
     day = ddmmyyyy(visit.on)
@@ -58,7 +61,9 @@ def visit_recorded(visit: Visit, points: Sequence[ActionPoint], by: User) -> Non
         )
 
 
-def sanction_changed(sanction: Sanction, by: User, *, lifted: bool) -> None:
+def sanction_changed(
+    sender: object, *, sanction: Sanction, by: User, lifted: bool, **_: object
+) -> None:
     """A sanction applied or lifted: the centre's administrators and lead IQAs."""
     scope = f" for {sanction.qualification_code}" if sanction.qualification_code else ""
     label = sanction.get_level_display()
@@ -77,3 +82,10 @@ def sanction_changed(sanction: Sanction, by: User, *, lifted: bool) -> None:
         link=_link(sanction.centre_id),
         actor=by,
     )
+
+
+def connect() -> None:
+    from assay.eqa import signals
+
+    signals.visit_recorded.connect(visit_recorded, dispatch_uid="notifications.eqa.visit")
+    signals.sanction_changed.connect(sanction_changed, dispatch_uid="notifications.eqa.sanction")
