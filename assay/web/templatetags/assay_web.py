@@ -123,3 +123,20 @@ def pager(context: dict[str, Any], page: Any, param: str = "cursor") -> dict[str
         "next": link(getattr(page, "next", None)),
         "first": first if getattr(page, "previous", None) else None,
     }
+
+
+@register.filter
+def moment(value: str | dt.datetime | None) -> str:
+    """A chained record's moment (ISO 8601 text with its offset, as hashed) in the house
+    form "dd/mm/yyyy HH:MM", in the site's time zone; text that is no moment is shown as is."""
+    if value is None or value == "":
+        return ""
+    try:
+        when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    if when.tzinfo is not None:
+        from django.utils import timezone
+
+        when = timezone.localtime(when)
+    return when.strftime("%d/%m/%Y %H:%M")
