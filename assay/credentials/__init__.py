@@ -1,0 +1,1 @@
+"""Open Badges 3.0 credentials for certificates: signed, revocable, verifiable by anyone offline."""

@@ -1,0 +1,1 @@
+"""ICS membership grade and progression advice from what a person has achieved."""
