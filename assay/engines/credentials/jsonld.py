@@ -1,0 +1,139 @@
+"""JSON-LD for credentials without the network: a document loader that serves only the
+contexts bundled in ``contexts/`` (see ``contexts/SOURCES.txt``) and RDFC-1.0 canonicalisation
+through ``pyld``.
+
+Any other context URL is refused with :class:`UnknownContext`; a property that no context
+defines is refused with :class:`UndefinedTerm` instead of being silently dropped (a dropped
+property would not be signed, so it could be changed without breaking the proof).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "CONTEXTS",
+    "CREDENTIALS_V2",
+    "OB_V3P0",
+    "CanonicalisationError",
+    "UndefinedTerm",
+    "UnknownContext",
+    "canonicalize",
+    "load_document",
+]
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+#: Context URL -> bundled file. Nothing else is ever loaded.
+CONTEXTS: Mapping[str, str] = {
+    CREDENTIALS_V2: "credentials-v2.json",
+    OB_V3P0: "ob-v3p0-context-3.0.3.json",
+}
+
+
+class CanonicalisationError(ValueError):
+    """The document cannot be turned into canonical N-Quads; the message says why."""
+
+
+class UnknownContext(CanonicalisationError):
+    """A ``@context`` URL that is not bundled with Assay (never fetched)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"unknown JSON-LD context {url!r}: only the bundled contexts are used "
+            f"({', '.join(sorted(CONTEXTS))}); nothing is fetched from the network"
+        )
+
+
+class UndefinedTerm(CanonicalisationError):
+    """A property no context defines: it would be dropped, and so not signed."""
+
+    def __init__(self, term: str | None) -> None:
+        self.term = term
+        super().__init__(
+            f"property {term!r} is not defined by the credential's contexts, so it would not "
+            "be covered by the signature"
+        )
+
+
+@cache
+def _context_text(filename: str) -> str:
+    return (resources.files(__package__) / "contexts" / filename).read_text(encoding="utf-8")
+
+
+def load_document(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The pyld document loader: a bundled context, or :class:`UnknownContext`."""
+    filename = CONTEXTS.get(url)
+    if filename is None:
+        raise UnknownContext(url)
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(_context_text(filename)),
+    }
+
+
+def _refuse_dropped(term: str | None, *args: object, **kwargs: object) -> None:
+    raise UndefinedTerm(term)
+
+
+def _cause(error: BaseException) -> CanonicalisationError | None:
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, CanonicalisationError):
+            return seen
+        details = getattr(seen, "details", None)
+        if isinstance(details, Mapping):
+            for value in details.values():
+                if isinstance(value, CanonicalisationError):
+                    return value
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def canonicalize(document: Mapping[str, Any]) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld, whose output is
+    identical to RDFC-1.0), using only the bundled contexts."""
+    # pyld (with requests and lxml) loads on first use, not when the web URLs load.
+    from cachetools import LRUCache
+    from pyld import jsonld
+    from pyld.context_resolver import ContextResolver
+
+    refused: list[str] = []
+
+    def loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            return load_document(url, options)
+        except UnknownContext:
+            refused.append(url)
+            raise
+
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": loader,
+        # A private cache: contexts resolved elsewhere in the process are never reused.
+        "contextResolver": ContextResolver(LRUCache(maxsize=16), loader),
+        "safe": True,
+    }
+    try:
+        result = processor.normalize(dict(document), options)
+    except CanonicalisationError:
+        raise
+    except Exception as error:  # pyld wraps everything in JsonLdError
+        if refused:
+            raise UnknownContext(refused[0]) from error
+        cause = _cause(error)
+        if cause is not None:
+            raise cause from error
+        raise CanonicalisationError(f"not valid JSON-LD: {error}") from error
+    if not isinstance(result, str):
+        raise CanonicalisationError("canonicalisation did not produce N-Quads")
+    return result
