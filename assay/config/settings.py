@@ -88,6 +88,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("ASSAY_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ASSAY_EMAIL_TLS", default=False)
 ASSAY_SITE_URL = os.environ.get("ASSAY_SITE_URL", "http://localhost:8000")
 
+# Credentials (docs/credentials.md, ADR 0017): the Ed25519 signing key from ASSAY_CREDENTIAL_KEY
+# (read from the environment when used, never copied here) or else from the key file, generated
+# on first use; and the name the issuer profile gives.
+ASSAY_CREDENTIAL_KEY_FILE = os.environ.get("ASSAY_CREDENTIAL_KEY_FILE", "")
+ASSAY_CREDENTIAL_ISSUER_NAME = os.environ.get("ASSAY_CREDENTIAL_ISSUER_NAME", "Assay awarding body")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -110,6 +116,7 @@ INSTALLED_APPS = [
     "assay.audits",
     "assay.eqa",
     "assay.verification",
+    "assay.credentials",
     "assay.web",
 ]
 
