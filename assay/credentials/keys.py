@@ -37,9 +37,8 @@ def key_source() -> str:
 
 
 def _configured() -> str:
-    return (
-        os.environ.get("ASSAY_CREDENTIAL_KEY") or getattr(settings, "ASSAY_CREDENTIAL_KEY", "")
-    ).strip()
+    value = os.environ.get("ASSAY_CREDENTIAL_KEY") or getattr(settings, "ASSAY_CREDENTIAL_KEY", "")
+    return str(value or "").strip()
 
 
 def _parse(secret: str, where: str) -> SigningKey:
