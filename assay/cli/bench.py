@@ -483,3 +483,19 @@ def scale(
         fail(f"{exc} (run `assay catalogue import --library` first)")
     for line in report(result):
         click.echo(line)
+
+
+@bench.command("credentials")
+@click.option("--count", "n", type=click.IntRange(min=1), default=1000, show_default=True)
+def credentials_(n: int) -> None:
+    """Sign N Open Badges 3.0 credentials (eddsa-rdfc-2022) and verify each; print the rates."""
+    from assay.bench.credentials import credentials_bench
+
+    result = credentials_bench(n)
+    click.echo(
+        f"signed {result.n:,} credentials in {result.sign_seconds:.2f} s "
+        f"({result.signed_per_second:,.0f}/s); verified in {result.verify_seconds:.2f} s "
+        f"({result.verified_per_second:,.0f}/s); {result.valid:,} valid"
+    )
+    if result.valid != result.n:
+        sys.exit(1)

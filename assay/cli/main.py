@@ -58,6 +58,7 @@ from assay.cli import (  # noqa: E402
     catalogue,
     centre,
     centre_people,
+    credentials,
     eqa,
     files,
     iqa,
@@ -82,6 +83,7 @@ main.add_command(centre.centre)
 main.add_command(eqa.eqa)
 main.add_command(register.register)
 main.add_command(records.records)
+main.add_command(credentials.credentials)
 main.add_command(appeal.appeal)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)

@@ -97,30 +97,28 @@ def _cause(error: BaseException) -> CanonicalisationError | None:
     return None
 
 
+@cache
+def _resolver() -> Any:
+    """One context resolver for the process, fed only by :func:`load_document`: a context is
+    parsed once, and nothing resolved elsewhere in the process (pyld's global cache) is used."""
+    from cachetools import LRUCache
+    from pyld.context_resolver import ContextResolver
+
+    return ContextResolver(LRUCache(maxsize=64), load_document)
+
+
 def canonicalize(document: Mapping[str, Any]) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld, whose output is
     identical to RDFC-1.0), using only the bundled contexts."""
     # pyld (with requests and lxml) loads on first use, not when the web URLs load.
-    from cachetools import LRUCache
     from pyld import jsonld
-    from pyld.context_resolver import ContextResolver
-
-    refused: list[str] = []
-
-    def loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        try:
-            return load_document(url, options)
-        except UnknownContext:
-            refused.append(url)
-            raise
 
     processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     options = {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
-        "documentLoader": loader,
-        # A private cache: contexts resolved elsewhere in the process are never reused.
-        "contextResolver": ContextResolver(LRUCache(maxsize=16), loader),
+        "documentLoader": load_document,
+        "contextResolver": _resolver(),
         "safe": True,
     }
     try:
@@ -128,8 +126,6 @@ def canonicalize(document: Mapping[str, Any]) -> str:
     except CanonicalisationError:
         raise
     except Exception as error:  # pyld wraps everything in JsonLdError
-        if refused:
-            raise UnknownContext(refused[0]) from error
         cause = _cause(error)
         if cause is not None:
             raise cause from error

@@ -105,13 +105,15 @@ def _done(outcome: Outcome, checks: list[Check], summary: str) -> Verification:
 def verify(
     credential: object,
     *,
-    trusted_keys: Mapping[str, Collection[str]],
+    trusted_keys: Mapping[str, Collection[str]] | None,
     status_lookup: StatusLookup | None,
     today: date,
 ) -> Verification:
     """Verify ``credential`` (parsed JSON). ``trusted_keys`` maps an issuer id to the public
-    keys (Multikey) it signs with; ``status_lookup`` answers for the credential's status entry
-    (None: no status list available, said so); ``today`` decides the validity dates."""
+    keys (Multikey) it signs with (None: no key is trusted in advance, said so, and the proof
+    is checked against the key the credential names); ``status_lookup`` answers for the
+    credential's status entry (None: no status list available, said so); ``today`` decides the
+    validity dates."""
     checks: list[Check] = []
     if not isinstance(credential, Mapping):
         checks.append(Check("credential type", False, "a credential is a JSON object"))
@@ -152,8 +154,21 @@ def verify(
         checks.append(Check("issuer key", False, "the credential names no issuer or no key"))
         return _done(Outcome.MALFORMED, checks, "The credential does not say who signed it.")
     controller, _, key = method.partition("#")
-    known = trusted_keys.get(issuer_id, ())
-    if controller != issuer_id or key not in known:
+    if trusted_keys is None:
+        if controller != issuer_id:
+            checks.append(
+                Check("issuer key", False, f"the proof's key {method} is not the issuer's")
+            )
+            return _done(Outcome.UNKNOWN, checks, "The credential was not signed by its issuer.")
+        checks.append(
+            Check(
+                "issuer key",
+                None,
+                f"not checked: no trusted key was given; the signature is checked against the "
+                f"key the credential names ({key})",
+            )
+        )
+    elif controller != issuer_id or key not in trusted_keys.get(issuer_id, ()):
         checks.append(
             Check(
                 "issuer key",
@@ -165,7 +180,8 @@ def verify(
         return _done(
             Outcome.UNKNOWN, checks, "The credential was not signed by a known issuer key."
         )
-    checks.append(Check("issuer key", True, f"key {key} of issuer {issuer_id}"))
+    else:
+        checks.append(Check("issuer key", True, f"key {key} of issuer {issuer_id}"))
 
     signature = verify_proof(credential, key)
     checks.append(Check("proof", signature.passed, signature.detail))
@@ -240,7 +256,7 @@ def verify(
 
 
 def status_from_list_credential(
-    list_credential: object, *, trusted_keys: Mapping[str, Collection[str]]
+    list_credential: object, *, trusted_keys: Mapping[str, Collection[str]] | None
 ) -> StatusLookup:
     """A status lookup reading a ``BitstringStatusListCredential`` (e.g. a file), after
     checking its own signature. Raises ValueError when the list cannot be trusted."""
@@ -256,7 +272,9 @@ def status_from_list_credential(
     if not isinstance(issuer, str) or not isinstance(method, str):
         raise ValueError("the status list names no issuer or key")
     controller, _, key = method.partition("#")
-    if controller != issuer or key not in trusted_keys.get(issuer, ()):
+    if controller != issuer or (
+        trusted_keys is not None and key not in trusted_keys.get(issuer, ())
+    ):
         raise ValueError("the status list was not signed by a trusted issuer key")
     signature = verify_proof(list_credential, key)
     if not signature.passed:

@@ -12,6 +12,7 @@ from assay.web.urls import (
     audits,
     catalogue,
     centres,
+    credentials,
     iqa,
     portfolios,
     registrations,
@@ -28,4 +29,5 @@ urlpatterns = [
     *accounts.urlpatterns,
     *audits.urlpatterns,
     *iqa.urlpatterns,
+    *credentials.urlpatterns,
 ]
