@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -164,3 +165,13 @@ def test_bench_credentials_prints_the_rates() -> None:
     code, out, err = run("bench", "credentials", "--count", "20")
     assert code == 0, err
     assert "signed 20 credentials" in out and "20 valid" in out and "/s" in out
+
+
+def test_a_candidate_finds_my_credentials_in_the_nav(world: Any) -> None:
+    client = Client()
+    client.force_login(world.user("dan"))
+    client.get("/me/")  # works out the nav links
+    assert 'href="/me/credentials/"' in client.get("/me/credentials/").content.decode()
+    client.force_login(world.user("alice"))
+    client.get("/me/")
+    assert 'href="/me/credentials/"' not in client.get("/catalogue/").content.decode()
