@@ -13,10 +13,11 @@ from typing import Any
 from assay.catalogue.case import export_case
 from assay.catalogue.models import Qualification, Unit
 from assay.credentials.keys import site_url
+from assay.credentials.services import CertificateInput
 from assay.engines.credentials import CaseRef, CertificateFacts, CredentialKind, UnitFacts
 from assay.errors import InvalidInput
 
-__all__ = ["CaseIndex", "case_index", "facts_for"]
+__all__ = ["CaseIndex", "PrintedUnit", "case_index", "certificate_input", "facts_for"]
 
 #: CASE item types whose items a unit credential's achievement aligns to, under its unit.
 CRITERION_TYPES = frozenset({"Assessment Criterion", "Element"})
@@ -135,3 +136,30 @@ def facts_for(
         qualification_case=index.qualification,
         replaces=replaces,
     )
+
+
+def certificate_input(certificate: Any) -> CertificateInput:
+    """A claims ``Certificate`` (number, kind, registration, centre, units, issued_on,
+    replaces) as this app's input: the facts, the certificate's id (its chain) and the
+    candidate's account (who may download). Read through its fields only, so this app does not
+    import the claims models."""
+    registration = certificate.registration
+    candidate = registration.candidate
+    units = [
+        PrintedUnit(u.unit_code, u.unit_title, str(u.level), int(u.credit))
+        for u in certificate.units.order_by("position")
+    ]
+    replaced = certificate.replaces
+    facts = facts_for(
+        number=certificate.number,
+        kind=certificate.kind,
+        qualification=registration.qualification,
+        units=units,
+        candidate_name=f"{candidate.first_name} {candidate.last_name}".strip(),
+        candidate_id=f"{certificate.centre.number}/{registration.pk}",
+        centre_name=certificate.centre.name,
+        centre_number=certificate.centre.number,
+        issued_on=certificate.issued_on,
+        replaces=replaced.number if replaced is not None else "",
+    )
+    return CertificateInput(id=certificate.pk, facts=facts, holder_id=candidate.user_id)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
 from assay.catalogue.case import export_case
 from assay.catalogue.selectors import qualification_get
-from assay.credentials.facts import PrintedUnit, facts_for
+from assay.credentials.facts import PrintedUnit, certificate_input, facts_for
 from assay.credentials.selectors import credential_verify
 from assay.credentials.services import CertificateInput, credentials_issue_for
 
@@ -49,4 +50,51 @@ def test_alignments_are_the_case_exports_items() -> None:
     targets = {a["targetUrl"] for a in document["credentialSubject"]["achievement"]["alignment"]}
     assert targets <= set(exported)
     assert len(targets) == 1 + len(first.criteria)
+    assert credential_verify(document).ok
+
+
+def _unit(position: int, code: str, title: str) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(position=position, unit_code=code, unit_title=title, level=4, credit=10)
+
+
+def test_a_certificate_becomes_the_services_input(world: Any) -> None:
+    """Read through a claims Certificate's fields (a stand-in until the claims app lands)."""
+    from types import SimpleNamespace
+
+    class Units(list):  # type: ignore[type-arg]
+        def order_by(self, *fields: str) -> Units:
+            return Units(sorted(self, key=lambda u: u.position))
+
+    dan = world.dan
+    old = SimpleNamespace(number="AS0000001A")
+    certificate = SimpleNamespace(
+        pk=31,
+        number="AS0000031B",
+        kind="qualification",
+        registration=dan,
+        centre=dan.centre,
+        issued_on=dt.date(2013, 3, 1),
+        replaces=old,
+        units=Units(
+            [
+                SimpleNamespace(
+                    position=2, unit_code="4430-402", unit_title="Rules", level=4, credit=10
+                ),
+                SimpleNamespace(
+                    position=1, unit_code="4430-401", unit_title="Management", level=4, credit=10
+                ),
+            ]
+        ),
+    )
+    made = certificate_input(certificate)
+    assert made.id == 31 and made.holder_id == dan.candidate.user_id
+    assert [u.code for u in made.facts.units] == ["4430-401", "4430-402"]
+    assert made.facts.candidate_name == f"{dan.candidate.first_name} {dan.candidate.last_name}"
+    assert made.facts.centre_number == dan.centre.number
+    assert all(u.case is not None for u in made.facts.units)
+    rows = credentials_issue_for(certificate=made)
+    document = json.loads(rows[0].document)
+    assert "It replaces certificate AS0000001A." in document["description"]
     assert credential_verify(document).ok

@@ -204,6 +204,7 @@ def build_credential(
         "description": (
             f"Certificate {facts.number}, awarded to {facts.candidate_name} through "
             f"{facts.centre_name} (centre {facts.centre_number})."
+            + (f" It replaces certificate {facts.replaces}." if facts.replaces else "")
         ),
         "issuer": _issuer(issuer),
         "validFrom": timestamp(facts.issued_on),
