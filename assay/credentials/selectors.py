@@ -66,6 +66,8 @@ def parse_credential(text: str | bytes) -> Any:
         raise InvalidInput({"credential": "too large to be a credential"})
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise InvalidInput({"credential": "nested too deeply to be a credential"}) from None
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput({"credential": "not JSON: paste the credential file's text"}) from None
     if not isinstance(value, dict):

@@ -18,6 +18,7 @@ from assay.engines.credentials import (
     Outcome,
     StatusAnswer,
     StatusRef,
+    TooComplex,
     UndefinedTerm,
     UnknownContext,
     build_credential,
@@ -254,3 +255,35 @@ def test_any_one_character_change_that_changes_the_content_fails(position: int, 
         return
     assume(parsed != json.loads(_SIGNED_TEXT))
     assert not _check(parsed).ok
+
+
+def test_a_poison_graph_is_refused_quickly_not_canonicalised_for_ever() -> None:
+    """Blank nodes that all look alike make RDFC-1.0 try every permutation of them; anyone may
+    paste a credential, so the work is bounded and such a document refused."""
+    import time
+
+    nodes = [f"_:n{i}" for i in range(12)]
+    poison = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@graph": [
+            {"id": n, "https://example.org/knows": [{"id": m} for m in nodes if m != n]}
+            for n in nodes
+        ],
+    }
+    start = time.perf_counter()
+    with pytest.raises(TooComplex):
+        canonicalize(poison)
+    assert time.perf_counter() - start < 5
+    credential = _issue()
+    credential["credentialSubject"]["https://example.org/knows"] = poison["@graph"]
+    result = _check(credential)
+    assert result.outcome is Outcome.ALTERED
+    assert "look alike" in next(c for c in result.checks if c.name == "proof").detail
+
+
+def test_a_deeply_nested_document_is_refused() -> None:
+    deep: dict = {"name": "x"}
+    for _ in range(3000):
+        deep = {"https://example.org/in": deep}
+    credential = {**_issue(), "https://example.org/deep": deep}
+    assert _check(credential).outcome is Outcome.ALTERED

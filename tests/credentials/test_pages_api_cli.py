@@ -175,3 +175,10 @@ def test_a_candidate_finds_my_credentials_in_the_nav(world: Any) -> None:
     client.force_login(world.user("alice"))
     client.get("/me/")
     assert 'href="/me/credentials/"' not in client.get("/catalogue/").content.decode()
+
+
+def test_deeply_nested_input_is_refused_not_a_server_error() -> None:
+    deep = '{"a":' * 50_000 + "1" + "}" * 50_000
+    assert Client().post("/verify/", {"credential": deep}).status_code == 400
+    answer = Client().post("/api/v1/credentials/verify", deep, content_type="application/json")
+    assert answer.status_code in (400, 422)

@@ -20,6 +20,7 @@ __all__ = [
     "CREDENTIALS_V2",
     "OB_V3P0",
     "CanonicalisationError",
+    "TooComplex",
     "UndefinedTerm",
     "UnknownContext",
     "canonicalize",
@@ -107,24 +108,63 @@ def _resolver() -> Any:
     return ContextResolver(LRUCache(maxsize=64), load_document)
 
 
+#: Work bounds for RDFC-1.0 on untrusted input (anyone may paste a credential): blank nodes
+#: that look alike make the algorithm try every permutation of them (a "poison graph"). Assay's
+#: own credentials need a handful of steps; anything past these bounds is refused.
+MAX_N_DEGREE_CALLS = 2_000
+MAX_ALIKE_RELATED = 6
+
+
+class TooComplex(CanonicalisationError):
+    """A document whose anonymous parts look alike beyond what canonicalisation is allowed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the credential has too many anonymous parts that look alike to be canonicalised "
+            "safely; Assay's credentials never do"
+        )
+
+
+def _bounded_canonicaliser() -> Any:
+    from pyld.canon import URDNA2015
+
+    class Bounded(URDNA2015):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.n_degree_calls = 0
+
+        def create_hash_to_related(self, id_: str, issuer: Any) -> dict[str, list[str]]:
+            self.n_degree_calls += 1
+            if self.n_degree_calls > MAX_N_DEGREE_CALLS:
+                raise TooComplex()
+            related: dict[str, list[str]] = super().create_hash_to_related(id_, issuer)
+            if any(len(nodes) > MAX_ALIKE_RELATED for nodes in related.values()):
+                raise TooComplex()
+            return related
+
+    return Bounded()
+
+
 def canonicalize(document: Mapping[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (URDNA2015 in pyld, whose output is
-    identical to RDFC-1.0), using only the bundled contexts."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (pyld's URDNA2015, whose output is
+    RDFC-1.0's), using only the bundled contexts and bounded work."""
     # pyld (with requests and lxml) loads on first use, not when the web URLs load.
     from pyld import jsonld
 
     processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     options = {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
         "documentLoader": load_document,
         "contextResolver": _resolver(),
         "safe": True,
+        "produceGeneralizedRdf": False,
     }
     try:
-        result = processor.normalize(dict(document), options)
+        dataset = processor.to_rdf(dict(document), options)
+        result = _bounded_canonicaliser().main(dataset, {"format": "application/n-quads"})
     except CanonicalisationError:
         raise
+    except RecursionError as error:
+        raise CanonicalisationError("the document is nested too deeply") from error
     except Exception as error:  # pyld wraps everything in JsonLdError
         cause = _cause(error)
         if cause is not None:
