@@ -128,7 +128,7 @@ class TooComplex(CanonicalisationError):
 def _bounded_canonicaliser() -> Any:
     from pyld.canon import URDNA2015
 
-    class Bounded(URDNA2015):  # type: ignore[misc]
+    class Bounded(URDNA2015):
         def __init__(self) -> None:
             super().__init__()
             self.n_degree_calls = 0
