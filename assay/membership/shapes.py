@@ -10,11 +10,11 @@ from assay.engines.membership.model import AchievedQualification, AchievedUnit
 from assay.engines.membership.progression import Next, Progression
 
 
-class ReadModel(BaseModel):
+class MembershipModel(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class UnitRef(ReadModel):
+class AchievedUnitOut(MembershipModel):
     qualification: str
     number: str
     title: str
@@ -22,7 +22,7 @@ class UnitRef(ReadModel):
     how: str
 
     @classmethod
-    def of(cls, unit: AchievedUnit) -> UnitRef:
+    def of(cls, unit: AchievedUnit) -> AchievedUnitOut:
         return cls(
             qualification=unit.qualification,
             number=unit.number,
@@ -32,42 +32,42 @@ class UnitRef(ReadModel):
         )
 
 
-class QualificationRef(ReadModel):
+class AchievedQualificationOut(MembershipModel):
     title: str
     level: int | None
     keys: list[str]
     how: str
 
     @classmethod
-    def of(cls, qual: AchievedQualification) -> QualificationRef:
+    def of(cls, qual: AchievedQualification) -> AchievedQualificationOut:
         return cls(title=qual.title, level=qual.level, keys=list(qual.keys), how=qual.how)
 
 
-class RouteOut(ReadModel):
+class GradeRouteOut(MembershipModel):
     grade: str
     grade_id: str
-    qualification: QualificationRef
+    qualification: AchievedQualificationOut
     list_entry: str
     matched_by: str
-    units: list[UnitRef]
+    units: list[AchievedUnitOut]
     met: bool
     reasons: list[str]
 
     @classmethod
-    def of(cls, basis: Basis) -> RouteOut:
+    def of(cls, basis: Basis) -> GradeRouteOut:
         return cls(
             grade=basis.grade.name,
             grade_id=basis.grade.id,
-            qualification=QualificationRef.of(basis.qualification),
+            qualification=AchievedQualificationOut.of(basis.qualification),
             list_entry=basis.entry.title,
             matched_by=basis.matched_by,
-            units=[UnitRef.of(u) for u in basis.units],
+            units=[AchievedUnitOut.of(u) for u in basis.units],
             met=basis.met,
             reasons=list(basis.reasons),
         )
 
 
-class MembershipOut(ReadModel):
+class MembershipOut(MembershipModel):
     """The grade the candidate is eligible for (None: none yet), what it rests on and why."""
 
     registration_id: int
@@ -75,10 +75,10 @@ class MembershipOut(ReadModel):
     body: str
     grade: str | None
     grade_id: str | None
-    rests_on: RouteOut | None
-    alternatives: list[RouteOut]
-    refused: list[RouteOut]
-    customer_service_units: list[UnitRef]
+    rests_on: GradeRouteOut | None
+    alternatives: list[GradeRouteOut]
+    refused: list[GradeRouteOut]
+    customer_service_units: list[AchievedUnitOut]
     counted_from: list[str]
     reasons: list[str]
 
@@ -92,16 +92,16 @@ class MembershipOut(ReadModel):
             body=body,
             grade=found.grade.name if found.grade else None,
             grade_id=found.grade.id if found.grade else None,
-            rests_on=RouteOut.of(found.basis) if found.basis else None,
-            alternatives=[RouteOut.of(b) for b in found.alternatives],
-            refused=[RouteOut.of(b) for b in found.refused],
-            customer_service_units=[UnitRef.of(u) for u in found.customer_service_units],
+            rests_on=GradeRouteOut.of(found.basis) if found.basis else None,
+            alternatives=[GradeRouteOut.of(b) for b in found.alternatives],
+            refused=[GradeRouteOut.of(b) for b in found.refused],
+            customer_service_units=[AchievedUnitOut.of(u) for u in found.customer_service_units],
             counted_from=list(counted_from),
             reasons=list(found.reasons),
         )
 
 
-class CatalogueRef(ReadModel):
+class CatalogueStepOut(MembershipModel):
     spec_id: str
     code: str
     title: str
@@ -109,27 +109,27 @@ class CatalogueRef(ReadModel):
     awarding_body: str
 
 
-class CarriedOut(ReadModel):
-    unit: UnitRef
+class CarriedUnitOut(MembershipModel):
+    unit: AchievedUnitOut
     target_unit: str
     target_title: str
     basis: str
     reason: str
 
 
-class StepOut(ReadModel):
+class ProgressionStepOut(MembershipModel):
     route: str
     source: str
     target: str
     target_level: int | None
-    in_catalogue: CatalogueRef | None
+    in_catalogue: CatalogueStepOut | None
     already_achieved: bool
     grade_on_completion: str | None
-    carried: list[CarriedOut]
+    carried: list[CarriedUnitOut]
     reasons: list[str]
 
     @classmethod
-    def of(cls, step: Next) -> StepOut:
+    def of(cls, step: Next) -> ProgressionStepOut:
         q = step.qualification
         return cls(
             route=step.route,
@@ -137,7 +137,7 @@ class StepOut(ReadModel):
             target=step.target.title,
             target_level=step.target.level,
             in_catalogue=(
-                CatalogueRef(
+                CatalogueStepOut(
                     spec_id=q.spec_id,
                     code=q.code,
                     title=q.title,
@@ -150,8 +150,8 @@ class StepOut(ReadModel):
             already_achieved=step.already_achieved,
             grade_on_completion=step.grade_on_completion,
             carried=[
-                CarriedOut(
-                    unit=UnitRef.of(c.unit),
+                CarriedUnitOut(
+                    unit=AchievedUnitOut.of(c.unit),
                     target_unit=c.target_unit.number,
                     target_title=c.target_unit.title,
                     basis=c.basis,
@@ -163,14 +163,14 @@ class StepOut(ReadModel):
         )
 
 
-class ProgressionOut(ReadModel):
+class ProgressionOut(MembershipModel):
     """What comes next after the registration's qualification, in the sources' order."""
 
     registration_id: int
     qualification: str
     title: str
     employment: list[str]
-    steps: list[StepOut]
+    steps: list[ProgressionStepOut]
     reasons: list[str]
 
     @classmethod
@@ -180,10 +180,10 @@ class ProgressionOut(ReadModel):
             qualification=found.qualification.code,
             title=found.qualification.title,
             employment=list(found.employment),
-            steps=[StepOut.of(s) for s in found.steps],
+            steps=[ProgressionStepOut.of(s) for s in found.steps],
             reasons=list(found.reasons),
         )
 
     @property
-    def next_in_catalogue(self) -> list[StepOut]:
+    def next_in_catalogue(self) -> list[ProgressionStepOut]:
         return [s for s in self.steps if s.in_catalogue is not None]
