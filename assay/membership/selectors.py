@@ -32,6 +32,7 @@ ROUTES_FILE = Path(__file__).with_name("progression.yaml")
 
 __all__ = [
     "SCHEME_ID",
+    "membership_and_progression",
     "membership_get",
     "membership_of",
     "progression_get",
@@ -111,3 +112,11 @@ def progression_of(user: AnyUser, registration: Registration) -> ProgressionOut:
 
 def progression_get(user: AnyUser, registration_id: int) -> ProgressionOut:
     return progression_of(user, _visible(user, registration_id))
+
+
+def membership_and_progression(
+    user: AnyUser, registration_id: int
+) -> tuple[MembershipOut, ProgressionOut]:
+    """Both read models of one registration (the portfolio box), the registration read once."""
+    found = _visible(user, registration_id)
+    return membership_of(user, found), progression_of(user, found)
