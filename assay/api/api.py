@@ -21,6 +21,7 @@ from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
+from assay.api import membership as membership_routes
 from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
@@ -169,3 +170,4 @@ api.add_router("/", audit_routes.router)
 api.add_router("/", eqa_routes.router)
 api.add_router("/", audit_routes.public)
 api.add_router("/", iqa_routes.router)
+api.add_router("/", membership_routes.router)

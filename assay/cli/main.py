@@ -61,6 +61,7 @@ from assay.cli import (  # noqa: E402
     eqa,
     files,
     iqa,
+    membership,
     plan,
     portfolio,
     progress,
@@ -86,6 +87,7 @@ main.add_command(appeal.appeal)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)
 main.add_command(iqa.iqa)
+main.add_command(membership.membership)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)
