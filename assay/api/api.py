@@ -22,6 +22,7 @@ from assay.api import centres as centre_routes
 from assay.api import credentials as credential_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
+from assay.api import membership as membership_routes
 from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
@@ -171,3 +172,4 @@ api.add_router("/", eqa_routes.router)
 api.add_router("/", audit_routes.public)
 api.add_router("/", iqa_routes.router)
 api.add_router("/", credential_routes.router)
+api.add_router("/", membership_routes.router)

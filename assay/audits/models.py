@@ -87,6 +87,15 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     reference = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
+    ics_membership = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The organisation's Institute of Customer Service organisational membership, as "
+            "the certifying body noted it (docs/membership.md)"
+        ),
+    )
+    ics_membership_noted_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

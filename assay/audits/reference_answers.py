@@ -157,6 +157,9 @@ class OrganisationOut(Answer):
     reference: str
     divisions: list[AuditNamedOut]
     offices: list[OfficeOut]
+    # Its Institute of Customer Service organisational membership, as its body noted it.
+    ics_membership: str = ""
+    ics_membership_noted_on: dt.date | None = None
 
 
 def organisation_summary_answer(o: Organisation) -> OrganisationSummaryOut:
@@ -168,6 +171,8 @@ def organisation_answer(o: Organisation) -> OrganisationOut:
         id=o.pk,
         name=o.name,
         reference=o.reference,
+        ics_membership=o.ics_membership,
+        ics_membership_noted_on=o.ics_membership_noted_on,
         divisions=[AuditNamedOut(id=d.pk, name=d.name) for d in o.divisions.all()],
         offices=[
             OfficeOut(

@@ -62,6 +62,7 @@ from assay.cli import (  # noqa: E402
     eqa,
     files,
     iqa,
+    membership,
     plan,
     portfolio,
     progress,
@@ -88,6 +89,7 @@ main.add_command(appeal.appeal)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)
 main.add_command(iqa.iqa)
+main.add_command(membership.membership)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)

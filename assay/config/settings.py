@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "assay.eqa",
     "assay.verification",
     "assay.credentials",
+    "assay.membership",
     "assay.web",
 ]
 

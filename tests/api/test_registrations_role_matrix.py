@@ -352,6 +352,8 @@ ENDPOINTS = [
         lambda w, r: {"reason": "sampling found a gap", "expected_seq": 0},
     ),
     Endpoint("decisions", "get", alice("/decisions"), ALICE, ALICE),
+    Endpoint("ICS membership", "get", alice("/membership"), ALICE, ALICE),
+    Endpoint("progression", "get", alice("/progression"), ALICE, ALICE),
     Endpoint(
         "sign",
         "post",

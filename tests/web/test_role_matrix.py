@@ -486,6 +486,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "rejected evidence": Endpoint(
         "get", dan("portfolio/rejections"), expect(SEES_DAN, SEES_DAN, 200)
     ),
+    "ICS membership box": Endpoint(
+        "get", dan("portfolio/membership"), expect(SEES_DAN, SEES_DAN, 200)
+    ),
     "add evidence": Endpoint(
         "post",
         dan("portfolio/evidence"),
@@ -743,6 +746,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/portfolio/",
         "registrations/<int:pk>/portfolio/evidence",
         "registrations/<int:pk>/portfolio/rejections",
+        "registrations/<int:pk>/portfolio/membership",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/files",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/declare",
         "registrations/<int:pk>/portfolio/evidence/<int:item_pk>/map",

@@ -211,6 +211,7 @@ class CertificatePage:
 
     certificate: CertificateOut
     may_withdraw: bool
+    ics_membership: str = ""
 
 
 def certificate_page(user: AnyUser, number: str) -> CertificatePage:
@@ -221,4 +222,5 @@ def certificate_page(user: AnyUser, number: str) -> CertificatePage:
             certificate.withdrawn_on is None
             and perm.can_administer(user, certificate.audit.body_id)
         ),
+        ics_membership=certificate.organisation.ics_membership,
     )

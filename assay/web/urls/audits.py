@@ -28,6 +28,11 @@ urlpatterns = [
     path(B + "roles/<int:membership_pk>/revoke", body_accounts.revoke, name="body-role-revoke"),
     path("audits/organisations/<int:pk>/", home.organisation_detail, name="audits-organisation"),
     path(
+        "audits/organisations/<int:pk>/ics-membership",
+        home.organisation_ics_membership,
+        name="audits-organisation-ics",
+    ),
+    path(
         "audits/certificates/<str:number>/",
         certificates.certificate_detail,
         name="audit-certificate",

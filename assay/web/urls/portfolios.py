@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assay.web.views import portfolio, unit_screen, witness
+from assay.web.views import membership, portfolio, unit_screen, witness
 
 R = "registrations/<int:pk>/"
 E = R + "portfolio/evidence/<int:item_pk>/"
@@ -12,6 +12,7 @@ urlpatterns = [
     path(R + "portfolio/", portfolio.portfolio, name="portfolio"),
     path(R + "portfolio/evidence", portfolio.evidence_new, name="portfolio-evidence"),
     path(R + "portfolio/rejections", portfolio.rejections, name="portfolio-rejections"),
+    path(R + "portfolio/membership", membership.membership_box, name="portfolio-membership"),
     path(E + "files", portfolio.evidence_attach, name="portfolio-attach"),
     path(E + "declare", portfolio.evidence_declare, name="portfolio-declare"),
     path(E + "map", portfolio.evidence_map, name="portfolio-map"),

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import REMIND_DAYS, reminders_send
+from assay.audits.ics_membership import organisation_ics_membership_note
 from assay.audits.pages import home as home_pages
 from assay.errors import InvalidInput
 from assay.web.audit_forms import NewAuditForm, RenewalsForm
 from assay.web.audit_nav import remember_audit_roles
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
-from assay.web.views.audits.present import tree_rows
+from assay.web.views.audits.present import error_text, tree_rows
 
 # --- index, standards, organisations ------------------------------------------------------------
 
@@ -50,15 +51,35 @@ def standard_index(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @member_view
 def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return render(
-        request,
-        "web/audits/organisation.html",
-        {
-            "page": home_pages.organisation_page(
-                request.user, pk, _cursors(request), request.GET.get("size")
-            )
-        },
+    return _organisation(request, pk)
+
+
+def _organisation(
+    request: AuthedRequest, pk: int, ics_error: str = "", status: int = 200
+) -> HttpResponse:
+    page = home_pages.organisation_page(
+        request.user, pk, _cursors(request), request.GET.get("size")
     )
+    context = {"page": page, "ics_error": ics_error}
+    return render(request, "web/audits/organisation.html", context, status=status)
+
+
+@require_POST
+@member_view
+def organisation_ics_membership(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Note the organisation's ICS organisational membership (the body's administrators:
+    403 for the others who see it; a blank or broken text answers 400, nothing changed)."""
+    organisation = sel.organisation_get(request.user, pk)
+    try:
+        organisation_ics_membership_note(
+            by=request.user,
+            organisation=organisation,
+            text=request.POST.get("ics_membership", ""),
+        )
+    except InvalidInput as exc:
+        return _organisation(request, pk, error_text(exc), 400)
+    messages.success(request, "ICS membership noted.")
+    return redirect("audits-organisation", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
