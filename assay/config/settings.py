@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "assay.audits",
     "assay.eqa",
     "assay.verification",
+    "assay.claims",
     "assay.web",
 ]
 

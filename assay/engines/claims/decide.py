@@ -14,7 +14,9 @@ qualification** is refused, with every reason at once, unless
 * the centre is approved for the qualification on the claim date (the entry rules' approval
   check) and no sanction in force suspends its claims (the reasons
   ``eqa.selectors.claims_blocked`` gives, passed in as facts);
-* no unit is already certified for this registration.
+* nothing claimed is already certified for this registration (a unit by a certificate in
+  force; the full qualification by a qualification certificate in force — unit certificates
+  do not stand in the way of the full qualification).
 
 ``allowed`` is true exactly when there is no reason.
 """
@@ -107,6 +109,7 @@ class ClaimFacts:
     qualification_units: tuple[str, ...]
     units: tuple[UnitFact, ...]
     claimed: tuple[str, ...] = ()
+    qualification_certified: bool = False
     spec: Spec | None = field(default=None, compare=False)
 
 
@@ -153,6 +156,15 @@ def _unit_reasons(
             )
         )
     certified = [n for n in listed if by_number.get(n, UnitFact(n)).certified]
+    if facts.kind is ClaimKind.QUALIFICATION:
+        certified = []
+        if facts.qualification_certified:
+            reasons.append(
+                Reason(
+                    Code.ALREADY_CERTIFIED,
+                    f"The full qualification {code} is already certified for this registration.",
+                )
+            )
     if certified:
         reasons.append(
             Reason(

@@ -152,6 +152,11 @@ def test_nothing_claimed_and_already_certified() -> None:
     assert codes(facts(claimed=())) == [Code.NO_UNITS]
     certified = (UnitFact("401", signed_off=True, certified=True),)
     assert codes(facts(units=certified)) == [Code.ALREADY_CERTIFIED]
+    # unit certificates do not stand in the way of the full qualification
+    whole = tuple(UnitFact(n, signed_off=True, certified=True) for n in COMPLETE)
+    assert claim_decision(facts(kind=ClaimKind.QUALIFICATION, units=whole)).allowed
+    done = facts(kind=ClaimKind.QUALIFICATION, units=whole, qualification_certified=True)
+    assert codes(done) == [Code.ALREADY_CERTIFIED]
 
 
 unit_facts = st.builds(
