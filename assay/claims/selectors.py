@@ -14,14 +14,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from assay import clock
 from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre
-from assay.centres.permissions import registration_filter
+from assay.centres.permissions import STAFF_ROLES, registration_filter, roles_at
 from assay.engines.claims import ClaimDecision, ClaimKind, claim_decision
-from assay.errors import NotFound
+from assay.errors import NotAllowed, NotFound
 from assay.keyset import Page, paginate
 from assay.registrations.models import Registration, Status
 from assay.users import AnyUser
 
-from .access import claims_visible_to, is_awarding_body, is_centre_admin
+from .access import ADMIN_ONLY, claims_visible_to, is_awarding_body, is_centre_admin
 from .facts import centre_claim_checks, claim_facts, units_of
 from .models import OPEN, Certificate, CertificateUnit, Claim, ClaimBatch, ClaimEvent, ClaimStatus
 
@@ -48,7 +48,11 @@ def claim_get(user: AnyUser, pk: int) -> Claim:
 def centre_for_claims(user: AnyUser, pk: int) -> Centre:
     """A centre whose claims ``user`` administers (NotFound otherwise)."""
     centre = Centre.objects.filter(pk=pk).first()
-    if centre is None or not is_centre_admin(user, centre):
+    if centre is None:
+        raise NotFound(f"no centre {pk}")
+    if not is_centre_admin(user, centre):
+        if roles_at(user, centre) & set(STAFF_ROLES):
+            raise NotAllowed(ADMIN_ONLY)
         raise NotFound(f"no centre {pk}")
     return centre
 
