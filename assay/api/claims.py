@@ -31,7 +31,7 @@ LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, **ERRORS}
 TEXT = 20000
 
 
-class ReasonOut(Schema):
+class ClaimReasonOut(Schema):
     code: str
     message: str
 
@@ -72,19 +72,19 @@ class ClaimOut(Schema):
         }
 
 
-class ReadyOut(Schema):
+class ClaimReadyOut(Schema):
     registration: int
     candidate: str
     qualification: str
     units: list[str]
     units_allowed: bool
-    units_reasons: list[ReasonOut]
+    units_reasons: list[ClaimReasonOut]
     qualification_allowed: bool
-    qualification_reasons: list[ReasonOut]
+    qualification_reasons: list[ClaimReasonOut]
     counted_units: list[str]
 
 
-class ReadyPage(s.PageOut[ReadyOut]):
+class ClaimReadyPage(s.PageOut[ClaimReadyOut]):
     pass
 
 
@@ -92,7 +92,7 @@ class ClaimsPage(s.PageOut[ClaimOut]):
     pass
 
 
-class CertificateUnitOut(Schema):
+class ClaimCertificateUnitOut(Schema):
     position: int
     unit_code: str
     unit_title: str
@@ -100,7 +100,7 @@ class CertificateUnitOut(Schema):
     credit: int
 
 
-class CertificateOut(Schema):
+class ClaimCertificateOut(Schema):
     id: int
     number: str
     claim: int
@@ -115,7 +115,7 @@ class CertificateOut(Schema):
     revoked_on: dt.date | None
     revoked_kind: str
     revoked_reason: str
-    units: list[CertificateUnitOut]
+    units: list[ClaimCertificateUnitOut]
 
     @staticmethod
     def of(c: Certificate) -> dict[str, Any]:
@@ -154,30 +154,30 @@ class ClaimIn(Schema):
     units: list[str] = Field(default_factory=list, max_length=50)
 
 
-class BatchIn(Schema):
+class ClaimBatchIn(Schema):
     claims: list[int] = Field(min_length=1, max_length=500)
 
 
-class BatchOut(Schema):
+class ClaimBatchOut(Schema):
     id: int
     submitted_on: dt.date
     claims: list[int]
 
 
-class TextIn(Schema):
+class ClaimTextIn(Schema):
     text: str = Field(max_length=TEXT)
 
 
-class SampleIn(TextIn):
+class ClaimSampleIn(ClaimTextIn):
     outcome: Literal["satisfactory", "unsatisfactory"]
 
 
-class DecideIn(Schema):
+class ClaimDecideIn(Schema):
     reason: str = Field("", max_length=TEXT)
     confirm: bool = False
 
 
-class RevokeIn(DecideIn):
+class CertificateRevokeIn(ClaimDecideIn):
     kind: Literal["malpractice", "issued_in_error"]
 
 
@@ -187,7 +187,7 @@ def _reasons(decision: Any) -> list[dict[str, str]]:
     return [{"code": str(r.code), "message": r.text} for r in decision.reasons]
 
 
-@router.get("centres/{centre_id}/claims/ready", response={200: ReadyPage, **LIST_ERRORS})
+@router.get("centres/{centre_id}/claims/ready", response={200: ClaimReadyPage, **LIST_ERRORS})
 def ready(request: HttpRequest, centre_id: int, query: Query[s.PageQuery]) -> dict[str, Any]:
     """The centre's registrations with units to claim, with the rules' verdict on claiming
     those units and the full qualification today (the centre's administrator)."""
@@ -239,8 +239,8 @@ def create(request: HttpRequest, centre_id: int, body: ClaimIn) -> Status[Any]:
     return Status(201, ClaimOut.of(selectors.claim_get(user, claim.pk)))
 
 
-@router.post("centres/{centre_id}/claims/batches", response={201: BatchOut, **ERRORS})
-def batch(request: HttpRequest, centre_id: int, body: BatchIn) -> Status[Any]:
+@router.post("centres/{centre_id}/claims/batches", response={201: ClaimBatchOut, **ERRORS})
+def batch(request: HttpRequest, centre_id: int, body: ClaimBatchIn) -> Status[Any]:
     """Send draft claims to the awarding body together."""
     user = who(request)
     centre = selectors.centre_for_claims(user, centre_id)
@@ -277,28 +277,28 @@ def _claim_out(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 
 
 @router.post("claims/{claim_id}/query", response={200: ClaimOut, **ERRORS})
-def query_claim(request: HttpRequest, claim_id: int, body: TextIn) -> dict[str, Any]:
+def query_claim(request: HttpRequest, claim_id: int, body: ClaimTextIn) -> dict[str, Any]:
     user = who(request)
     services.claim_query(by=user, claim=selectors.claim_get(user, claim_id), text=body.text)
     return _claim_out(request, claim_id)
 
 
 @router.post("claims/{claim_id}/answer", response={200: ClaimOut, **ERRORS})
-def answer_claim(request: HttpRequest, claim_id: int, body: TextIn) -> dict[str, Any]:
+def answer_claim(request: HttpRequest, claim_id: int, body: ClaimTextIn) -> dict[str, Any]:
     user = who(request)
     services.claim_answer(by=user, claim=selectors.claim_get(user, claim_id), text=body.text)
     return _claim_out(request, claim_id)
 
 
 @router.post("claims/{claim_id}/sample-request", response={200: ClaimOut, **ERRORS})
-def request_sample(request: HttpRequest, claim_id: int, body: TextIn) -> dict[str, Any]:
+def request_sample(request: HttpRequest, claim_id: int, body: ClaimTextIn) -> dict[str, Any]:
     user = who(request)
     services.sample_request(by=user, claim=selectors.claim_get(user, claim_id), text=body.text)
     return _claim_out(request, claim_id)
 
 
 @router.post("claims/{claim_id}/sample", response={200: ClaimOut, **ERRORS})
-def record_sample(request: HttpRequest, claim_id: int, body: SampleIn) -> dict[str, Any]:
+def record_sample(request: HttpRequest, claim_id: int, body: ClaimSampleIn) -> dict[str, Any]:
     user = who(request)
     services.sample_record(
         by=user, claim=selectors.claim_get(user, claim_id), outcome=body.outcome, text=body.text
@@ -306,8 +306,8 @@ def record_sample(request: HttpRequest, claim_id: int, body: SampleIn) -> dict[s
     return _claim_out(request, claim_id)
 
 
-@router.post("claims/{claim_id}/approve", response={201: CertificateOut, **ERRORS})
-def approve(request: HttpRequest, claim_id: int, body: DecideIn) -> Status[Any]:
+@router.post("claims/{claim_id}/approve", response={201: ClaimCertificateOut, **ERRORS})
+def approve(request: HttpRequest, claim_id: int, body: ClaimDecideIn) -> Status[Any]:
     """Approve (the awarding body, ``"confirm": true``): the certificate is issued."""
     user = who(request)
     cert = services.claim_approve(
@@ -316,11 +316,11 @@ def approve(request: HttpRequest, claim_id: int, body: DecideIn) -> Status[Any]:
         confirmed=body.confirm,
         reason=body.reason,
     )
-    return Status(201, CertificateOut.of(selectors.certificate_get(user, cert.pk)))
+    return Status(201, ClaimCertificateOut.of(selectors.certificate_get(user, cert.pk)))
 
 
 @router.post("claims/{claim_id}/reject", response={200: ClaimOut, **ERRORS})
-def reject(request: HttpRequest, claim_id: int, body: DecideIn) -> dict[str, Any]:
+def reject(request: HttpRequest, claim_id: int, body: ClaimDecideIn) -> dict[str, Any]:
     user = who(request)
     services.claim_reject(
         by=user,
@@ -331,15 +331,15 @@ def reject(request: HttpRequest, claim_id: int, body: DecideIn) -> dict[str, Any
     return _claim_out(request, claim_id)
 
 
-@router.get("claims/certificates/{certificate_id}", response={200: CertificateOut, **ERRORS})
+@router.get("claims/certificates/{certificate_id}", response={200: ClaimCertificateOut, **ERRORS})
 def certificate(request: HttpRequest, certificate_id: int) -> dict[str, Any]:
-    return CertificateOut.of(selectors.certificate_get(who(request), certificate_id))
+    return ClaimCertificateOut.of(selectors.certificate_get(who(request), certificate_id))
 
 
 @router.post(
-    "claims/certificates/{certificate_id}/revoke", response={200: CertificateOut, **ERRORS}
+    "claims/certificates/{certificate_id}/revoke", response={200: ClaimCertificateOut, **ERRORS}
 )
-def revoke(request: HttpRequest, certificate_id: int, body: RevokeIn) -> dict[str, Any]:
+def revoke(request: HttpRequest, certificate_id: int, body: CertificateRevokeIn) -> dict[str, Any]:
     user = who(request)
     cert = services.certificate_revoke(
         by=user,
@@ -348,13 +348,13 @@ def revoke(request: HttpRequest, certificate_id: int, body: RevokeIn) -> dict[st
         reason=body.reason,
         confirmed=body.confirm,
     )
-    return CertificateOut.of(selectors.certificate_get(user, cert.pk))
+    return ClaimCertificateOut.of(selectors.certificate_get(user, cert.pk))
 
 
 @router.post(
-    "claims/certificates/{certificate_id}/replace", response={201: CertificateOut, **ERRORS}
+    "claims/certificates/{certificate_id}/replace", response={201: ClaimCertificateOut, **ERRORS}
 )
-def replace(request: HttpRequest, certificate_id: int, body: DecideIn) -> Status[Any]:
+def replace(request: HttpRequest, certificate_id: int, body: ClaimDecideIn) -> Status[Any]:
     user = who(request)
     cert = services.certificate_replace(
         by=user,
@@ -362,4 +362,4 @@ def replace(request: HttpRequest, certificate_id: int, body: DecideIn) -> Status
         reason=body.reason,
         confirmed=body.confirm,
     )
-    return Status(201, CertificateOut.of(selectors.certificate_get(user, cert.pk)))
+    return Status(201, ClaimCertificateOut.of(selectors.certificate_get(user, cert.pk)))
