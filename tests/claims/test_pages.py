@@ -159,3 +159,14 @@ def test_centre_claims_page_denials(w: World) -> None:
         assert client_of(w, name).get(url).status_code == 404
     for name in ("tom", "linda", "eve", "alice", "ian"):
         assert client_of(w, name).get(url).status_code == 403
+
+
+def test_the_awarding_body_lands_on_its_queue_and_has_its_nav_link(w: World) -> None:
+    from assay.web.homes import homes_of
+
+    abby = w.user("abby")
+    assert [h.url for h in homes_of(abby)] == [reverse("claims-queue")]
+    client = client_of(w, "abby")
+    page = client.get(reverse("claims-queue")).content.decode()
+    assert 'href="/claims/queue/" aria-current="page">Claims to decide' in page
+    assert "Claims to decide</a>" not in client_of(w, "carol").get("/").content.decode()
