@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre
 from assay.engines.claims import ClaimFacts, ClaimKind, UnitFact
+from assay.engines.entry.rules import CentreApproval
 from assay.engines.verification import Outcome
 from assay.eqa.selectors import claims_blocked, direct_claims_of
 from assay.portfolios.records import signed_off_of
@@ -78,9 +80,12 @@ def claim_facts(
     on: dt.date,
     units: dict[str, UnitFact] | None = None,
     centre_checks: tuple[bool, tuple[str, ...]] | None = None,
+    approval: CentreApproval | Literal["read"] | None = "read",
+    qualification_certified: bool | None = None,
 ) -> ClaimFacts:
-    """The facts of one claim on ``on``; ``units`` and ``centre_checks`` (direct claims
-    status, sanction reasons) when the caller has read them for many registrations."""
+    """The facts of one claim on ``on``; ``units``, ``centre_checks`` (direct claims
+    status, sanction reasons), ``approval`` and ``qualification_certified`` when the caller
+    has read them for many registrations (the ready list: a fixed number of queries)."""
     qualification = registration.qualification
     spec = qualification_engine_spec(qualification)
     if units is None:
@@ -95,15 +100,23 @@ def claim_facts(
         registered_on=registration.registered_on,
         end_date=registration.end_date,
         last_certification=qualification.last_certification,
-        approval=current_approval(registration.centre, qualification.code, on),
+        approval=(
+            current_approval(registration.centre, qualification.code, on)
+            if approval == "read"
+            else approval
+        ),
         direct_claims=direct,
         sanctions=sanctions,
         qualification_units=tuple(u.number for u in spec.units),
         units=tuple(units.values()),
         claimed=tuple(claimed),
-        qualification_certified=Certificate.objects.filter(
-            registration=registration, kind="qualification", revoked_on__isnull=True
-        ).exists(),
+        qualification_certified=(
+            Certificate.objects.filter(
+                registration=registration, kind="qualification", revoked_on__isnull=True
+            ).exists()
+            if qualification_certified is None
+            else qualification_certified
+        ),
         spec=spec,
     )
 

@@ -16,8 +16,10 @@ from assay.catalogue.selectors import qualification_engine_spec
 from assay.centres.models import Centre
 from assay.centres.permissions import STAFF_ROLES, registration_filter, roles_at
 from assay.engines.claims import ClaimDecision, ClaimKind, claim_decision
+from assay.engines.entry.rules import CentreApproval
 from assay.errors import NotAllowed, NotFound
 from assay.keyset import Page, paginate
+from assay.registrations.facts import approvals_in_force
 from assay.registrations.models import Registration, Status
 from assay.users import AnyUser
 
@@ -123,13 +125,35 @@ def ready_page(
         "registration_id", "units"
     ):
         open_units.setdefault(reg_id, set()).update(claimed)
+    whole = set(
+        Certificate.objects.filter(
+            registration_id__in=ids, kind="qualification", revoked_on__isnull=True
+        ).values_list("registration_id", flat=True)
+    )
     checks: dict[str, tuple[bool, tuple[str, ...]]] = {}
+    approvals: dict[str, CentreApproval | None] = {}
     rows: list[Ready] = []
     for reg in page:
         code = reg.qualification.code
         if code not in checks:
             checks[code] = centre_claim_checks(centre, code, on)
+            approvals[code] = approvals_in_force(centre, code)(on)
         units = facts.get(reg.pk, {})
+
+        def decide(kind: ClaimKind, claimed: tuple[str, ...]) -> ClaimDecision:
+            return claim_decision(
+                claim_facts(
+                    reg,  # noqa: B023 - called within this iteration
+                    kind=kind,
+                    claimed=claimed,
+                    on=on,
+                    units=units,  # noqa: B023
+                    centre_checks=checks[code],  # noqa: B023
+                    approval=approvals[code],  # noqa: B023
+                    qualification_certified=reg.pk in whole,  # noqa: B023
+                )
+            )
+
         spec = qualification_engine_spec(reg.qualification)
         order = [u.number for u in spec.units]
         claimable = tuple(
@@ -140,31 +164,9 @@ def ready_page(
             and not units[n].certified
             and n not in open_units.get(reg.pk, set())
         )
-        unit_decision = (
-            claim_decision(
-                claim_facts(
-                    reg,
-                    kind=ClaimKind.UNIT,
-                    claimed=claimable,
-                    on=on,
-                    units=units,
-                    centre_checks=checks[code],
-                )
-            )
-            if claimable
-            else None
-        )
-        whole = claim_decision(
-            claim_facts(
-                reg,
-                kind=ClaimKind.QUALIFICATION,
-                claimed=(),
-                on=on,
-                units=units,
-                centre_checks=checks[code],
-            )
-        )
-        rows.append(Ready(reg, claimable, unit_decision, whole))
+        unit_decision = decide(ClaimKind.UNIT, claimable) if claimable else None
+        full = decide(ClaimKind.QUALIFICATION, ())
+        rows.append(Ready(reg, claimable, unit_decision, full))
     return Page(rows, page.next, page.previous, page.size)
 
 

@@ -293,6 +293,38 @@ def test_ready_to_claim_lists_achieved_units_in_a_fixed_number_of_queries(
     assert {r.registration.pk: r for r in page}[w.dan.pk].units == ()
 
 
+def test_ready_to_claim_queries_do_not_grow_with_the_page(w: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assay.registrations.prior_learning import credit_transfer_record
+    from assay.registrations.services import registration_create
+    from tests.world import adult
+
+    agreed(w)
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            ready_page(w.north, None, 50)
+        return len(ctx.captured_queries)
+
+    before = counted()
+    for n in range(5):
+        reg = registration_create(
+            by=w.user("carol"),
+            centre=w.north,
+            qualification_key="4430-04",
+            candidate_input=adult(f"Extra{n}"),
+            registered_on=dt.date(2012, 9, 3),
+        )
+        credit_transfer_record(
+            by=w.user("carol"), registration=reg, unit="401", certificate_reference=f"C{n}"
+        )
+    assert counted() == before
+    rows = ready_page(w.north, None, 50)
+    assert sum(1 for r in rows if r.units == ("401",)) == 5
+
+
 def test_the_chain_names_a_tampered_claim(w: World) -> None:
     agreed(w)
     approved(w)
