@@ -125,6 +125,29 @@ def test_full_qualification_needs_the_rules_of_combination(w: World) -> None:
     assert "not met" in refused.value.reasons[0].text
 
 
+def test_a_full_qualification_claim_issues_a_certificate_of_every_counted_unit(w: World) -> None:
+    from assay.registrations.prior_learning import credit_transfer_record
+
+    complete = ["401", "402", "403", "404", "405", "406", "410", "416"]
+    for unit in complete:
+        credit_transfer_record(
+            by=w.user("carol"), registration=w.dan, unit=unit, certificate_reference=f"CT-{unit}"
+        )
+    claim = claim_create(by=w.user("carol"), registration=w.dan, kind="qualification")
+    assert sorted(claim.units) == complete
+    assert "rules of combination of 4430-04 are met" in claim.history.get().text
+    batch_submit(by=w.user("carol"), centre=w.north, claims=[claim])
+    claim.refresh_from_db()
+    cert = claim_approve(by=w.user("abby"), claim=claim, confirmed=True)
+    assert cert.kind == "qualification"
+    assert cert.qualification_title == "Level 4 NVQ Diploma in Customer Service"
+    rows = list(cert.units.values_list("position", "unit_code"))
+    assert [code for _, code in rows] == complete and [p for p, _ in rows] == list(range(1, 9))
+    with pytest.raises(ClaimRefused) as again:
+        claim_create(by=w.user("carol"), registration=w.dan, kind="qualification")
+    assert codes(again) == [Code.ALREADY_CERTIFIED]
+
+
 def test_claim_dates_outside_the_period_and_after_last_certification(
     w: World, settings: Any
 ) -> None:
