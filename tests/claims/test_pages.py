@@ -170,3 +170,45 @@ def test_the_awarding_body_lands_on_its_queue_and_has_its_nav_link(w: World) -> 
     page = client.get(reverse("claims-queue")).content.decode()
     assert 'href="/claims/queue/" aria-current="page">Claims to decide' in page
     assert "Claims to decide</a>" not in client_of(w, "carol").get("/").content.decode()
+
+
+def test_replace_from_the_claim_page(w: World, page_text: Any) -> None:
+    agreed(w)
+    cert = approved(w)
+    abby = client_of(w, "abby")
+    url = reverse("claim-act", args=[cert.claim_id, "replace"])
+    assert abby.post(url, {"replace-reason": "Name misspelt"}).status_code == 400
+    assert (
+        client_of(w, "carol")
+        .post(url, {"replace-reason": "x", "replace-confirm": "on"})
+        .status_code
+        == 403
+    )
+    response = abby.post(url, {"replace-reason": "Name misspelt", "replace-confirm": "on"})
+    assert response.status_code == 302
+    new = Certificate.objects.get(replaces=cert)
+    page = page_text(abby.get(response["Location"]))
+    assert f"Replaces certificate {cert.number}" in page
+    old = page_text(abby.get(reverse("claim-detail", args=[cert.claim_id])))
+    assert f"Replaced by certificate {new.number}" in old and "Revoked" in old
+
+
+def test_ev_sample_through_the_pages(w: World, page_text: Any) -> None:
+    from tests.eqa.helpers import apply
+
+    agreed(w)
+    claim, _ = submitted(w)
+    apply(w, level="action_plan")
+    abby = client_of(w, "abby")
+    act = lambda name: reverse("claim-act", args=[claim.pk, name])  # noqa: E731
+    assert abby.post(act("samplereq"), {"samplereq-text": "Dan's 403 portfolio"}).status_code == 302
+    eve = client_of(w, "eve")
+    assert f"Claim {claim.pk}" in page_text(eve.get(reverse("claims-samples")))
+    assert "Record the EV sample" in page_text(eve.get(reverse("claim-detail", args=[claim.pk])))
+    data = {"sample-outcome": "satisfactory", "sample-text": "Authentic and sufficient"}
+    assert client_of(w, "evan").post(act("sample"), data).status_code == 404
+    assert client_of(w, "carol").post(act("sample"), data).status_code == 403
+    assert eve.post(act("sample"), data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED and claim.sample_outcome == "satisfactory"
+    assert abby.post(act("approve"), {"approve-confirm": "on"}).status_code == 302

@@ -146,6 +146,12 @@ CASES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, in
         {"reject-reason": "No"},
         table(CLAIM_READERS, {"awarding-body"}, 400),
     ),
+    "replace certificate (unconfirmed)": (
+        "post",
+        lambda w: f"/claims/{(Certificate.objects.first() or approved(w)).claim_id}/replace",
+        {"replace-reason": "Name misspelt"},
+        table(CLAIM_READERS, {"awarding-body"}, 400),
+    ),
     "certificate PDF": ("get", a_certificate, {}, table(CERT_READERS, CERT_READERS, 200)),
 }
 

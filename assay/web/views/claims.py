@@ -156,6 +156,7 @@ def _claim_page(
                 "approve_form": DecideForm(prefix="approve"),
                 "reject_form": DecideForm(prefix="reject"),
                 "revoke_form": RevokeForm(prefix="revoke"),
+                "replace_form": DecideForm(prefix="replace"),
                 **(forms_ or {}),
             }.items()
         },
@@ -177,13 +178,15 @@ ACTS = {
     "approve": ("approve_form", DecideForm),
     "reject": ("reject_form", DecideForm),
     "revoke": ("revoke_form", RevokeForm),
+    "replace": ("replace_form", DecideForm),
 }
 
 
 @require_POST
 @member_view
 def claim_act(request: AuthedRequest, pk: int, act_name: str) -> HttpResponse:
-    """One act on a claim (query, answer, sample request, sample, approve, reject, revoke)."""
+    """One act on a claim (query, answer, sample request, sample, approve, reject, revoke,
+    replace)."""
     claim = selectors.claim_get(request.user, pk)
     if act_name not in ACTS:
         from django.http import Http404
@@ -229,6 +232,19 @@ def claim_act(request: AuthedRequest, pk: int, act_name: str) -> HttpResponse:
                 confirmed=data["confirm"],
             )
             message = f"Certificate {held.number} revoked."
+        elif act_name == "replace":
+            old = getattr(claim, "certificate", None)
+            if old is None:
+                raise NotAllowed("this claim has no certificate")
+            new = services.certificate_replace(
+                by=by, certificate=old, reason=data["reason"] or "", confirmed=data["confirm"]
+            )
+            return done(
+                request,
+                f"Certificate {new.number} issued, replacing {old.number}.",
+                "claim-detail",
+                pk=new.claim_id,
+            )
         return done(request, message, "claim-detail", pk=pk)
 
     return submit(form, act, lambda f: _claim_page(request, pk, {name: f}, status=400))
