@@ -63,14 +63,18 @@ def claims_page(
     user: AnyUser, centre: Centre, cursor: str | None, size: int | str | None
 ) -> Page[Claim]:
     qs = claims_visible_to(user).filter(centre=centre)
-    qs = qs.select_related("registration__candidate", "registration__qualification", "batch")
+    qs = qs.select_related(
+        "registration__candidate", "registration__qualification", "centre", "batch", "certificate"
+    )
     return paginate(qs, CLAIM_ORDER, cursor, size)
 
 
 def queue_page(user: AnyUser, cursor: str | None, size: int | str | None) -> Page[Claim]:
     """The awarding body's open claims, oldest claim date first."""
     qs = claims_visible_to(user).filter(status__in=OPEN[1:])
-    qs = qs.select_related("registration__candidate", "registration__qualification", "centre")
+    qs = qs.select_related(
+        "registration__candidate", "registration__qualification", "centre", "certificate"
+    )
     return paginate(qs, QUEUE_ORDER, cursor, size)
 
 

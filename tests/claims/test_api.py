@@ -150,3 +150,47 @@ def test_a_draft_is_not_the_awarding_bodys_yet(w: World) -> None:
     assert call(w, "abby", "get", f"/api/v1/claims/{claim.pk}").status_code == 404
     assert call(w, "carol", "get", f"/api/v1/claims/{claim.pk}").status_code == 200
     assert call(w, "carol", "get", "/api/v1/claims/queue").status_code == 403
+
+
+def test_claim_lists_do_not_grow_in_queries(w: World) -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assay.claims.services import batch_submit, claim_approve, claim_create
+    from assay.registrations.prior_learning import credit_transfer_record
+    from assay.registrations.services import registration_create
+    from tests.world import adult
+
+    carol, abby = w.user("carol"), w.user("abby")
+
+    def one_more(n: int) -> None:
+        reg = registration_create(
+            by=carol,
+            centre=w.north,
+            qualification_key="4430-04",
+            candidate_input=adult(f"Extra{n}"),
+            registered_on=dt.date(2012, 9, 3),
+        )
+        credit_transfer_record(by=carol, registration=reg, unit="401", certificate_reference="C")
+        claim = claim_create(by=carol, registration=reg, kind="unit", units=["401"])
+        batch_submit(by=carol, centre=w.north, claims=[claim])
+        claim.refresh_from_db()
+        if n % 2:
+            claim_approve(by=abby, claim=claim, confirmed=True)
+
+    def counted(name: str, path: str) -> int:
+        client = Client()
+        client.force_login(w.user(name))
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    lists = [("carol", f"/api/v1/centres/{w.north.pk}/claims"), ("abby", "/api/v1/claims/queue")]
+    one_more(0)
+    one_more(1)
+    before = [counted(name, path) for name, path in lists]
+    for n in range(2, 6):
+        one_more(n)
+    assert [counted(name, path) for name, path in lists] == before
