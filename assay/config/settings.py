@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "assay.eqa",
     "assay.verification",
     "assay.membership",
+    "assay.claims",
     "assay.web",
 ]
 

@@ -12,6 +12,7 @@ from assay.web.urls import (
     audits,
     catalogue,
     centres,
+    claims,
     iqa,
     portfolios,
     registrations,
@@ -28,4 +29,5 @@ urlpatterns = [
     *accounts.urlpatterns,
     *audits.urlpatterns,
     *iqa.urlpatterns,
+    *claims.urlpatterns,
 ]
