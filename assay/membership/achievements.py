@@ -23,8 +23,8 @@ from typing import Any
 from django.db.models import Q
 
 from assay.catalogue.models import SpecFile
-from assay.claims.models import Certificate, CertificateKind
 from assay.centres.permissions import registration_filter
+from assay.claims.models import Certificate, CertificateKind
 from assay.engines.membership.model import (
     AchievedQualification,
     AchievedUnit,
