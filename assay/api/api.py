@@ -19,6 +19,7 @@ from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
+from assay.api import claims as claim_routes
 from assay.api import credentials as credential_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
@@ -28,6 +29,7 @@ from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.api import reviews as review_routes
+from assay.claims.services import ClaimRefused
 from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
 
@@ -146,6 +148,13 @@ def _refused(request: HttpRequest, exc: RegistrationRefused) -> HttpResponse:
     return error_response(request, 422, "refused", f"registration refused: {exc}", details)
 
 
+@api.exception_handler(ClaimRefused)
+def _claim_refused(request: HttpRequest, exc: ClaimRefused) -> HttpResponse:
+    details = [{"code": str(r.code), "message": r.text} for r in exc.reasons]
+    message = "claim refused: " + " ".join(r.text for r in exc.reasons)
+    return error_response(request, 422, "refused", message, details)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
@@ -173,3 +182,4 @@ api.add_router("/", audit_routes.public)
 api.add_router("/", iqa_routes.router)
 api.add_router("/", credential_routes.router)
 api.add_router("/", membership_routes.router)
+api.add_router("/", claim_routes.router)

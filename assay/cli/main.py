@@ -58,6 +58,7 @@ from assay.cli import (  # noqa: E402
     catalogue,
     centre,
     centre_people,
+    claim,
     credentials,
     eqa,
     files,
@@ -82,6 +83,7 @@ centre.centre.add_command(centre_people.site_add)
 centre.centre.add_command(user_commands.revoke)
 main.add_command(centre.centre)
 main.add_command(eqa.eqa)
+main.add_command(claim.claim)
 main.add_command(register.register)
 main.add_command(records.records)
 main.add_command(credentials.credentials)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "assay.verification",
     "assay.credentials",
     "assay.membership",
+    "assay.claims",
     "assay.web",
 ]
 

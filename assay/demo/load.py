@@ -11,6 +11,7 @@ from assay.catalogue.services import catalogue_import_library
 from assay.demo.appeals import demo_appeals_load
 from assay.demo.audits import demo_audits_load
 from assay.demo.centre import demo_centre_load
+from assay.demo.claims import demo_claims_load
 from assay.demo.eqa import demo_eqa_load
 from assay.demo.iqa import demo_iqa_load
 from assay.demo.portfolios import demo_portfolios_load
@@ -56,4 +57,5 @@ def demo_load() -> Iterator[str]:
     yield from demo_reviews_load()
     yield from demo_appeals_load()
     yield from demo_eqa_load()
+    yield from demo_claims_load()
     yield from demo_audits_load()

@@ -3,8 +3,11 @@
 Today Assay knows two kinds of achievement: a registration moved to *completed* (the rules of
 combination were met by signed-off or credited units) is an achieved qualification, and a
 unit signed off by its assessor, or accepted through RPL or credit transfer, is an achieved
-unit. When certificates land (``assay.claims``), a certificate becomes a third source: add a
-function with the signature of ``from_registrations`` to ``SOURCES`` (docs/membership.md).
+unit. A certificate (``assay.claims``) in force is the strongest of these: a qualification
+certificate counts the qualification achieved on its issue date whatever the registration's
+status; a revoked certificate (malpractice, issued in error) takes back what it certified —
+the qualification, and each unit no certificate in force still covers — even where the units
+stay signed off, since the awarding body withdrew the award (docs/membership.md).
 
 Only registrations the viewer may see are read (``registration_filter``): an assessor of one
 unit never learns of the candidate's other registrations through a grade.
@@ -21,6 +24,7 @@ from django.db.models import Q
 
 from assay.catalogue.models import SpecFile
 from assay.centres.permissions import registration_filter
+from assay.claims.models import Certificate, CertificateKind
 from assay.engines.membership.model import (
     AchievedQualification,
     AchievedUnit,
@@ -107,13 +111,26 @@ def from_registrations(registrations: Sequence[Registration]) -> Achievements:
         .order_by("registration_id", "at")
         .values_list("registration_id", "at")
     )
+    certified = _certificates(ids)
     quals: list[AchievedQualification] = []
     units: list[AchievedUnit] = []
     for reg in registrations:
+        held = certified.get(reg.pk, _Certified())
         content = spec_content_of(reg.qualification.spec)
         cs = content.get("nos_framework") == CUSTOMER_SERVICE_NOS
         by_number = {str(u["number"]): u for u in content.get("units") or ()}
-        if reg.status == Status.COMPLETED:
+        if held.qualification is not None:
+            quals.append(
+                AchievedQualification(
+                    title=reg.qualification.title,
+                    level=reg.qualification.level,
+                    keys=(content["id"], reg.qualification.code),
+                    type="NVQ" if "nvq" in reg.qualification.title.casefold() else "",
+                    how=f"certificate {held.qualification.number}",
+                    achieved_on=held.qualification.issued_on,
+                )
+            )
+        elif reg.status == Status.COMPLETED and not held.qualification_revoked:
             at = completed_on.get(reg.pk)
             quals.append(
                 AchievedQualification(
@@ -128,6 +145,8 @@ def from_registrations(registrations: Sequence[Registration]) -> Achievements:
         hows = {n: "signed off" for n in signed.get(reg.pk, [])}
         for number, how in credited.get(reg.pk, {}).items():
             hows.setdefault(number, how)
+        for number in held.revoked_units:
+            hows.pop(number, None)
         for number, how in hows.items():
             spec_unit = by_number.get(number)
             if spec_unit is None:
@@ -145,8 +164,42 @@ def from_registrations(registrations: Sequence[Registration]) -> Achievements:
     return Achievements(
         tuple(quals),
         tuple(units),
-        ("completed registrations and signed-off, RPL or credited units",),
+        ("certificates in force, completed registrations and signed-off, RPL or credited units",),
     )
+
+
+@dataclass(slots=True)
+class _Certified:
+    qualification: Certificate | None = None
+    qualification_revoked: bool = False
+    revoked_units: frozenset[str] = frozenset()
+
+
+def _certificates(ids: Sequence[int]) -> dict[int, _Certified]:
+    """Per registration: its qualification certificate in force, whether one was revoked, and
+    the units only revoked certificates covered (two queries)."""
+    out: dict[int, _Certified] = {}
+    covered: dict[int, set[str]] = {}
+    revoked: dict[int, set[str]] = {}
+    rows = (
+        Certificate.objects.filter(registration_id__in=ids)
+        .prefetch_related("units")
+        .order_by("registration_id", "issued_on", "pk")
+    )
+    for cert in rows:
+        held = out.setdefault(cert.registration_id, _Certified())
+        numbers = {u.unit_code for u in cert.units.all()}
+        if cert.revoked_on is not None:
+            revoked.setdefault(cert.registration_id, set()).update(numbers)
+            if cert.kind == CertificateKind.QUALIFICATION:
+                held.qualification_revoked = True
+        else:
+            covered.setdefault(cert.registration_id, set()).update(numbers)
+            if cert.kind == CertificateKind.QUALIFICATION:
+                held.qualification = cert
+    for reg_id, held in out.items():
+        held.revoked_units = frozenset(revoked.get(reg_id, set()) - covered.get(reg_id, set()))
+    return out
 
 
 Source = Callable[[Sequence[Registration]], Achievements]

@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     EQA_VISIT = Event.EQA_VISIT.value, "External verification visit"
     EQA_ACTION_POINT = Event.EQA_ACTION_POINT.value, "EQA action point"
     EQA_SANCTION = Event.EQA_SANCTION.value, "Sanction applied or lifted"
+    CLAIM_STATUS = Event.CLAIM_STATUS.value, "Claim status changed"
+    CERTIFICATE_ISSUED = Event.CERTIFICATE_ISSUED.value, "Certificate issued"
+    CERTIFICATE_REVOKED = Event.CERTIFICATE_REVOKED.value, "Certificate revoked"
 
 
 class Notification(models.Model):

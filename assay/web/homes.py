@@ -34,6 +34,12 @@ def _audit_roles(user: AnyUser) -> frozenset[str]:
     return audit_roles(user)
 
 
+def _awarding_body(user: AnyUser) -> bool:
+    from assay.claims.access import is_awarding_body
+
+    return is_awarding_body(user)
+
+
 def homes_of(user: AnyUser) -> list[Home]:
     """Every home a person has, in the engine's order (one per centre or registration)."""
     if not user.is_authenticated:
@@ -65,6 +71,10 @@ def homes_of(user: AnyUser) -> list[Home]:
         homes.append(Home(HomeKind.PORTFOLIO, label, url))
     if _audit_roles(user):
         homes.append(Home(HomeKind.AUDITS, "My audits", reverse("audits")))
+    if _awarding_body(user):
+        homes.append(
+            Home(HomeKind.CLAIMS, "Claims to decide (awarding body)", reverse("claims-queue"))
+        )
     order = list(HomeKind)
     return sorted(homes, key=lambda h: order.index(h.kind))
 
@@ -79,6 +89,7 @@ def remember_nav(request: HttpRequest, user: User) -> list[str]:
             roles,
             superuser=bool(getattr(user, "is_superuser", False)),
             audit_roles=bool(_audit_roles(user)),
+            awarding_body=_awarding_body(user),
         )
     )
     if request.session.get(SESSION_KEY) != links:

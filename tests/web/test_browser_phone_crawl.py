@@ -26,7 +26,14 @@ SKIP = re.compile(
 # The quality-assurance pages each role must reach by its links (ids replaced by N), so the
 # crawl's cap never quietly leaves them out.
 MUST_REACH: dict[str, set[str]] = {
-    "carol": {"/centres/N/iqa/", "/centres/N/eqa/", "/centres/N/appeals/", "/iqa/picks/N/"},
+    "carol": {
+        "/centres/N/iqa/",
+        "/centres/N/eqa/",
+        "/centres/N/appeals/",
+        "/iqa/picks/N/",
+        "/centres/N/claims/",
+        "/claims/N/",
+    },
     "alice": {"/registrations/N/appeals/N/"},
     "ian": {"/iqa/", "/iqa/picks/N/", "/registrations/N/appeals/N/"},
     "linda": {"/centres/N/iqa/", "/iqa/", "/iqa/picks/N/", "/registrations/N/appeals/N/"},

@@ -19,6 +19,7 @@ from django.test import Client
 from assay.accounts.invitations import InviteInput, invitation_send
 from assay.centres.models import Competence, Membership
 from tests.appeals.routes import APPEAL_ROUTES
+from tests.claims.routes import CLAIM_ROUTES
 from tests.reviews.routes import REVIEW_ROUTES
 from tests.web.role_matrix import SEES_DAN, Endpoint, expect, statuses
 from tests.world import ROLES, World
@@ -765,6 +766,8 @@ def test_every_new_url_is_in_the_matrix() -> None:
         *REVIEW_ROUTES,
         # Appeals and complaints: their matrix is in tests/appeals/test_pages.py.
         *APPEAL_ROUTES,
+        # Claims: their matrix is in tests/claims/test_role_matrix.py.
+        *CLAIM_ROUTES,
     }
 
 

@@ -16,6 +16,7 @@ class HomeKind(StrEnum):
     SIGNATURES = "signatures"  # what waits for an employer's signature
     AUDITS = "audits"
     CENTRES = "centres"  # the awarding body: every centre
+    CLAIMS = "claims"  # the awarding body's officers: the claims to decide
 
 
 # A centre role → its home. Tutors, IQAs and EVs work from the centre's dashboard.
@@ -36,10 +37,15 @@ STAFF = frozenset(
 
 
 def nav_links(
-    centre_roles: frozenset[str], *, superuser: bool, audit_roles: bool
+    centre_roles: frozenset[str],
+    *,
+    superuser: bool,
+    audit_roles: bool,
+    awarding_body: bool = False,
 ) -> frozenset[str]:
     """The nav link keys a person can use: ``centres``, ``caseload``, ``iqa``, ``signatures``,
-    ``portfolio``, ``audits`` (the public catalogue links show for everyone)."""
+    ``portfolio``, ``audits``, ``claims`` (the awarding body's officers; the public catalogue
+    links show for everyone)."""
     links: set[str] = set()
     if superuser or centre_roles & STAFF:
         links.add("centres")
@@ -53,4 +59,6 @@ def nav_links(
         links.add("portfolio")
     if audit_roles:
         links.add("audits")
+    if awarding_body:
+        links.add("claims")
     return frozenset(links)

@@ -32,6 +32,10 @@ class Event(StrEnum):
     EQA_VISIT = "eqa_visit"
     EQA_ACTION_POINT = "eqa_action_point"
     EQA_SANCTION = "eqa_sanction"
+    # Certification claims (issue 14): the recipients are named by the claims app.
+    CLAIM_STATUS = "claim_status"
+    CERTIFICATE_ISSUED = "certificate_issued"
+    CERTIFICATE_REVOKED = "certificate_revoked"
 
 
 @dataclass(frozen=True)

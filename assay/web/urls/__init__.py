@@ -12,6 +12,7 @@ from assay.web.urls import (
     audits,
     catalogue,
     centres,
+    claims,
     credentials,
     iqa,
     portfolios,
@@ -30,4 +31,5 @@ urlpatterns = [
     *audits.urlpatterns,
     *iqa.urlpatterns,
     *credentials.urlpatterns,
+    *claims.urlpatterns,
 ]

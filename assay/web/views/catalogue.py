@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from assay.catalogue import selectors
+from assay.claims.selectors import own_certificates
 from assay.errors import InvalidInput, NotFound
 from assay.registrations.selectors import own_registrations
 from assay.web.requests import HtmxRequest
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "qualifications": selectors.qualification_list(),
         "own_registrations": own_registrations(request.user),
+        "own_certificates": own_certificates(request.user),
     }
     return render(request, "web/home.html", context)
 
