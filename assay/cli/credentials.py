@@ -96,6 +96,23 @@ def verify(
     sys.exit(0 if result.ok else 1)
 
 
+@credentials.command("issue")
+@click.argument("number")
+def issue(number: str) -> None:
+    """Issue the credentials of certificate NUMBER if they were not issued at approval
+    (issuing again prints the ones already issued)."""
+    from assay.credentials.receivers import credentials_issue_for_number
+    from assay.errors import InvalidInput, NotFound
+
+    try:
+        rows = credentials_issue_for_number(number=number)
+    except (NotFound, InvalidInput) as exc:
+        fail(str(exc))
+    emit_json(
+        [{"id": r.pk, "kind": r.kind, "unit_code": r.unit_code, "sha256": r.sha256} for r in rows]
+    )
+
+
 @credentials.command("show-key")
 def show_key() -> None:
     """Print the issuer profile's id and the public signing key (never the secret), and where

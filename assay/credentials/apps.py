@@ -9,6 +9,8 @@ class CredentialsConfig(AppConfig):
     verbose_name = "Credentials"
 
     def ready(self) -> None:
+        from assay.credentials.receivers import connect
         from assay.credentials.records import register
 
         register()
+        connect()
