@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from assay.api import accounts as account_routes
+from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
@@ -27,6 +28,7 @@ from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.api import reviews as review_routes
+from assay.api.auth import TokenExpired
 from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
 
@@ -123,6 +125,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if isinstance(exc, TokenExpired):
+        return error_response(request, 401, "token_expired", str(exc))
     return error_response(request, 401, "unauthenticated", "sign in or send a token")
 
 
@@ -160,6 +164,7 @@ api.add_router("/", catalogue_routes.router)
 api.add_router("/", centre_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", account_routes.router)
+api.add_router("/", token_routes.router)
 api.add_router("/", registration_routes.router)
 api.add_router("/", portfolio_routes.router)
 api.add_router("/", caseload_routes.router)
