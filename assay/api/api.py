@@ -87,8 +87,10 @@ api = AssayAPI(
     version="1",
     description=(
         "Catalogue of standards and rules-of-combination planning (public), and centres and "
-        "candidate registration (send `Authorization: Bearer <token>`; create a token with "
-        "`assay token create USERNAME`). Every error answers "
+        "candidate registration (send `Authorization: Bearer <token>`; get a token from "
+        "`POST /api/v1/auth/login` or `assay token create USERNAME`; a token has a scope, `read` "
+        "(GET only: other methods answer 403) or `write`, and an expiry (401 `token_expired`)). "
+        "Every error answers "
         '`{"error": {"status": int, "code": str, "message": str, "details": list}}`: '
         "401 `unauthenticated`, 403 `forbidden` (you see the object but your role may not do "
         "this), 404 `not_found` (missing, or not yours to see), 422 `invalid` (details: "
