@@ -22,7 +22,13 @@ from django.http import HttpRequest
 
 from assay import clock
 from assay.accounts.models import ApiToken
-from assay.engines.accounts.tokens import Scope, TokenState, lifetime_problem, token_state
+from assay.engines.accounts.tokens import (
+    Scope,
+    TokenState,
+    lifetime_problem,
+    may_use,
+    token_state,
+)
 from assay.errors import InvalidInput, NotFound
 from assay.files.digest import text_sha256
 from assay.keyset import Page, paginate
@@ -101,10 +107,13 @@ def token_resolve(plaintext: str) -> ApiToken | None:
     return token
 
 
-def token_authenticate(plaintext: str) -> User | None:
-    """The active user a live token belongs to, or None (unknown, revoked, expired, inactive)."""
+def token_authenticate(plaintext: str, method: str | None = None) -> User | None:
+    """The active user a live token belongs to, or None (unknown, revoked, expired, inactive;
+    with ``method``: also when the token's scope does not allow that method)."""
     token = token_resolve(plaintext)
     if token is None or token.state() != TokenState.ACTIVE:
+        return None
+    if method is not None and not may_use(scope=token.scope, method=method).allowed:
         return None
     return token.user
 

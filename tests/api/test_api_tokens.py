@@ -172,6 +172,20 @@ def test_a_read_token_reads_but_every_unsafe_method_is_refused(tess: User) -> No
     assert ApiToken.objects.get(pk=row.pk).revoked_at is None
 
 
+def test_a_read_token_gets_no_large_upload_allowance(tess: User) -> None:
+    from django.test import RequestFactory
+
+    from assay.web.upload_limits import _signed_in
+
+    _, read = token_create(user=tess, scope="read")
+    _, write = token_create(user=tess, scope="write")
+    factory = RequestFactory()
+    assert token_authenticate(read, method="POST") is None
+    assert token_authenticate(read, method="GET") == tess
+    assert not _signed_in(factory.post("/api/v1/evidence/1/files", **bearer(read)))
+    assert _signed_in(factory.post("/api/v1/evidence/1/files", **bearer(write)))
+
+
 def test_the_scope_rule_for_every_method() -> None:
     for method in ("GET", "HEAD", "OPTIONS", "get"):
         assert may_use(scope="read", method=method).allowed
