@@ -316,3 +316,12 @@ def test_the_document_describes_the_token_endpoints() -> None:
     assert not login_op.get("security")
     assert {200, 401, 422} <= set(paths[TOKENS]["get"]["responses"])
     assert {200, 401, 403, 404, 422} <= set(paths[f"{TOKENS}/{{token_id}}"]["delete"]["responses"])
+
+
+def test_login_needs_no_csrf_token_and_sets_no_cookie(tess: User) -> None:
+    """A program has no CSRF cookie; the answer opens no session, so there is nothing to forge."""
+    client = Client(enforce_csrf_checks=True)
+    response = login({"username": "tess", "password": PASSWORD}, client)
+    assert response.status_code == 201
+    assert not response.cookies
+    assert client.get(TOKENS).status_code == 401  # no session came with it
