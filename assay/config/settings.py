@@ -194,6 +194,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# API tokens (POST /api/v1/auth/login, `assay token create`): a new token lives
+# ASSAY_TOKEN_DAYS days unless asked otherwise, never more than ASSAY_TOKEN_MAX_DAYS.
+ASSAY_TOKEN_DAYS = int(os.environ.get("ASSAY_TOKEN_DAYS", "30"))
+ASSAY_TOKEN_MAX_DAYS = int(os.environ.get("ASSAY_TOKEN_MAX_DAYS", "365"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"  # each role's own home, or a chooser (assay.web.homes)
