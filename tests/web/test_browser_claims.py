@@ -1,9 +1,10 @@
 """A claim in Chromium, each person through their own pages: Northgate has no direct claims
 status (an action plan is in force), so the centre's "ready to claim" list refuses Dan's
-sampled unit 403 until the IV agrees (the claim form's live check says so too); the IV agrees on the pick page; Carol claims the unit
-from the list and sends the batch; Abby (awarding body) approves it from her queue, confirming;
-Dan opens his home page and downloads the certificate PDF, whose text reads back with his
-name, the unit and the verify link. The records still verify."""
+sampled unit 403 until the IV agrees (the claim form's live check says so too); the IV agrees
+on the pick page; Carol claims the unit from the list and sends the batch; Abby (awarding
+body) approves it from her queue, confirming; Dan opens his home page and downloads the
+certificate PDF, whose text reads back with his name, the unit and the verify link. The
+records still verify."""
 
 from __future__ import annotations
 
