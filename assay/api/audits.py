@@ -77,6 +77,12 @@ class WithdrawIn(Schema):
     reason: str
 
 
+class SamplingRuleIn(Schema):
+    rule: str = Field(description="per-state-sqrt or whole-organisation-sqrt")
+    random_percent: int = Field(25, description="Share of the sample drawn at random, 25-100")
+    note: str = Field(description="Why the body chose this rule (required)")
+
+
 # --- standards (public) ------------------------------------------------------------------------
 
 
@@ -102,6 +108,33 @@ def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificat
     """The public register: anyone may check a certificate number. Shows only the
     organisation, scope, states, standard, dates, status and whether the mark may be shown."""
     return sel.certificate_public(number)
+
+
+# --- certifying bodies ---------------------------------------------------------------------------
+
+
+@router.get("bodies/{body_id}/sampling-rule", response={200: out.SamplingPolicyOut, **ERRORS})
+def sampling_rule(request: HttpRequest, body_id: int) -> out.SamplingPolicyOut:
+    """The body's current sampling rule (name, source, random share, version) and every version
+    of its choice; anyone holding a role at the body."""
+    return sel.sampling_rule_answer(who(request), body_id)
+
+
+@router.post("bodies/{body_id}/sampling-rule", response={201: out.SamplingPolicyOut, **ERRORS})
+def sampling_rule_set(
+    request: HttpRequest, body_id: int, body: SamplingRuleIn
+) -> Status[out.SamplingPolicyOut]:
+    """Choose the body's sampling rule (administrators): a new version, used for samples drawn
+    from now on; samples already drawn keep theirs."""
+    user = who(request)
+    svc.sampling_policy_set(
+        by=user,
+        body=sel.body_get(user, body_id),
+        rule=body.rule,
+        random_percent=body.random_percent,
+        note=body.note,
+    )
+    return Status(201, sel.sampling_rule_answer(user, body_id))
 
 
 # --- organisations -------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from assay.audits.models import (
 )
 from assay.audits.results_table import NodeMark
 from assay.engines.audit.model import Band
+from assay.engines.audit.sampling import SamplingRule
 
 
 class Answer(BaseModel):
@@ -200,9 +201,57 @@ class SampleCheckOut(Answer):
     problems: list[str]
 
 
+class SamplingRuleOut(Answer):
+    """The rule a sample was drawn with (or a body's current rule): its name and source."""
+
+    key: str
+    version: int
+    random_percent: int
+    policy_version: int
+    name: str
+    source: str
+    summary: str
+
+
+def sampling_rule_answer(rule: SamplingRule, policy_version: int) -> SamplingRuleOut:
+    return SamplingRuleOut(
+        key=rule.key,
+        version=rule.version,
+        random_percent=rule.random_percent,
+        policy_version=policy_version,
+        name=rule.name,
+        source=rule.source,
+        summary=rule.summary,
+    )
+
+
+class SamplingPolicyVersionOut(Answer):
+    version: int
+    rule: str
+    rule_version: int
+    random_percent: int
+    note: str
+    adopted_by: str
+    adopted_at: dt.datetime
+
+
+class SamplingPolicyOut(Answer):
+    """A body's current sampling rule and every version of its choice, oldest first."""
+
+    body: int
+    current: SamplingRuleOut
+    history: list[SamplingPolicyVersionOut]
+
+
+def draw_rule(draw: SampleDraw) -> SamplingRule:
+    """The engine's rule a stored sample was drawn with."""
+    return SamplingRule(draw.rule, draw.rule_version, draw.random_percent)
+
+
 class SampleOut(Answer):
     seed: int
     recertification: bool
+    rule: SamplingRuleOut
     drawn_on: dt.date
     drawn_by: str
     per_state: list[SamplePerStateOut]
@@ -219,6 +268,7 @@ def sample_answer(draw: SampleDraw) -> SampleOut:
     return SampleOut(
         seed=draw.seed,
         recertification=draw.recertification,
+        rule=sampling_rule_answer(draw_rule(draw), draw.policy_version),
         drawn_on=draw.drawn_on,
         drawn_by=draw.drawn_by.get_username(),
         per_state=[SamplePerStateOut(state=st, others=x, sampled=n) for st, x, n in draw.per_state],

@@ -10,9 +10,25 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from assay.audits.models import Audit, Office, SamplePick, SelfAssessment, SiteScore
+from assay.audits.models import (
+    Audit,
+    Office,
+    SamplePick,
+    SamplingPolicy,
+    SelfAssessment,
+    SiteScore,
+)
 from assay.audits.results_table import Site
+from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule
 from assay.engines.audit.sampling import Office as SampleOffice
+
+
+def sampling_rule_of(body_id: int) -> tuple[SamplingRule, int]:
+    """The body's current sampling rule and its policy version (0: Assay's default)."""
+    latest = SamplingPolicy.objects.filter(body_id=body_id).order_by("-version").first()
+    if latest is None:
+        return DEFAULT_RULE, 0
+    return SamplingRule(latest.rule, latest.rule_version, latest.random_percent), latest.version
 
 
 def scope_offices(audit: Audit) -> QuerySet[Office]:

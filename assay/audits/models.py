@@ -54,6 +54,44 @@ class CertifyingBody(models.Model):
         return self.name
 
 
+class SamplingRuleKey(models.TextChoices):
+    PER_STATE = "per-state-sqrt", "Per state: ⌈√x⌉ of each state's other offices (Assay's reading)"
+    WHOLE_ORGANISATION = (
+        "whole-organisation-sqrt",
+        "Whole organisation: ⌈√x⌉ of all other offices (IAF MD 1)",
+    )
+
+
+class SamplingPolicy(models.Model):
+    """A certifying body's documented sampling choice, versioned: a change is a new row with
+    the next version (never edited); the newest version applies to samples drawn from then on,
+    and each sample stores the rule it was drawn with. No row: Assay's default rule."""
+
+    body = models.ForeignKey(
+        CertifyingBody, on_delete=models.PROTECT, related_name="sampling_policies"
+    )
+    version = models.PositiveIntegerField()
+    rule = models.CharField(max_length=32, choices=SamplingRuleKey.choices)
+    rule_version = models.PositiveSmallIntegerField(
+        default=1, help_text="The version of the rule's arithmetic in the engine"
+    )
+    random_percent = models.PositiveSmallIntegerField(
+        help_text="Share of the sample drawn at random (25-100 %)"
+    )
+    note = models.TextField(help_text="Why the body chose this rule")
+    adopted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    adopted_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "version"], name="sampling_policy_version")
+        ]
+        ordering = ["body", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.body} sampling v{self.version}: {self.rule}"
+
+
 class BodyRole(models.TextChoices):
     ADMINISTRATOR = "administrator", "Certifying-body administrator"
     AUDITOR = "auditor", "Auditor"
@@ -254,6 +292,14 @@ class SampleDraw(models.Model):
     drawn_on = models.DateField()
     inputs = models.JSONField()
     per_state = models.JSONField()
+    rule = models.CharField(
+        max_length=32, choices=SamplingRuleKey.choices, default=SamplingRuleKey.PER_STATE
+    )
+    rule_version = models.PositiveSmallIntegerField(default=1)
+    random_percent = models.PositiveSmallIntegerField(default=25)
+    policy_version = models.PositiveIntegerField(
+        default=0, help_text="The body's sampling policy version used (0: Assay's default)"
+    )
     drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(default=clock.now, editable=False)
 

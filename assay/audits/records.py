@@ -48,6 +48,15 @@ ISSUED = "certificate_issued"  # {"certificate": certificate_fields}
 WITHDRAWN = "certificate_withdrawn"  # {"certificate": certificate_fields}
 
 
+LEGACY_SAMPLE_RULE = {
+    "rule": "per-state-sqrt",
+    "rule_version": 1,
+    "random_percent": 25,
+    "policy_version": 0,
+}
+"""What a sample record written before sampling rules were stored implies: the default rule."""
+
+
 def chain_name(audit_id: int) -> str:
     return f"{PREFIX}:{audit_id}"
 
@@ -111,6 +120,10 @@ def sample_fields(d: SampleDraw) -> dict[str, Any]:
         "drawn_on": day_text(d.drawn_on),
         "inputs": d.inputs,
         "per_state": d.per_state,
+        "rule": d.rule,
+        "rule_version": d.rule_version,
+        "random_percent": d.random_percent,
+        "policy_version": d.policy_version,
         "drawn_by": d.drawn_by_id,
         "drawn_at": moment_text(d.drawn_at),
     }
@@ -227,7 +240,8 @@ class Implied:
         elif record.kind == UNASSIGNED:
             self.rows["auditor assignment"].pop(int(p["assignment"]["id"]), None)
         elif record.kind == SAMPLE:
-            self._put("sample", p["sample"])
+            # Samples recorded before the rule was stored were drawn with the default rule.
+            self._put("sample", {**LEGACY_SAMPLE_RULE, **p["sample"]})
             for pick in p["picks"]:
                 self._put("sample pick", pick)
         elif record.kind == SELF:

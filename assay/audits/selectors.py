@@ -25,6 +25,8 @@ from assay.audits.answers import (
     ResultsOut,
     ResultsStandardOut,
     SampleCheckOut,
+    SamplingPolicyOut,
+    SamplingPolicyVersionOut,
 )
 from assay.audits.certificates import well_formed
 from assay.audits.inputs import (
@@ -32,12 +34,15 @@ from assay.audits.inputs import (
     latest_self_assessment,
     sampled_site_rows,
     sampled_sites,
+    sampling_rule_of,
 )
 from assay.audits.models import (
     Audit,
     AuditDecision,
     AuditStatusChange,
+    BodyRole,
     Certificate,
+    CertifyingBody,
     Organisation,
     SampleDraw,
     SelfAssessment,
@@ -53,7 +58,7 @@ from assay.engines.audit.decision import decide
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import Office as SampleOffice
-from assay.engines.audit.sampling import draw_sample
+from assay.engines.audit.sampling import SamplingRule, draw_sample
 from assay.engines.audit.scoring import Results, results
 from assay.errors import NotFound
 from assay.keyset import Page, paginate
@@ -100,6 +105,41 @@ def standard_answer(row: StandardVersion) -> StandardOut:
 
 
 # --- organisations and audits ------------------------------------------------------------------
+
+
+def body_get(user: AnyUser, key: int | str) -> CertifyingBody:
+    """A certifying body by id or reference, for someone holding an active role there (or
+    the operator); anyone else is told it does not exist (``NotFound``)."""
+    query = CertifyingBody.objects.filter(
+        **({"pk": key} if isinstance(key, int) else {"reference": key})
+    )
+    body = query.first()
+    if body is None or not (
+        perm.is_operator(user) or body.pk in perm.body_ids_with_role(user, *BodyRole.values)
+    ):
+        raise NotFound(f"no certifying body {key}")
+    return body
+
+
+def sampling_rule_answer(user: AnyUser, key: int | str) -> SamplingPolicyOut:
+    """The body's current sampling rule (name, source, version) and every earlier version."""
+    body = body_get(user, key)
+    rule, version = sampling_rule_of(body.pk)
+    history = [
+        SamplingPolicyVersionOut(
+            version=p.version,
+            rule=p.rule,
+            rule_version=p.rule_version,
+            random_percent=p.random_percent,
+            note=p.note,
+            adopted_by=p.adopted_by.get_username(),
+            adopted_at=p.adopted_at,
+        )
+        for p in body.sampling_policies.select_related("adopted_by").order_by("version")
+    ]
+    return SamplingPolicyOut(
+        body=body.pk, current=answers.sampling_rule_answer(rule, version), history=history
+    )
 
 
 def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
@@ -380,8 +420,16 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     offices = [
         SampleOffice(**{**o, "last_visited": _date(o.get("last_visited"))}) for o in draw.inputs
     ]
+    try:
+        rule = SamplingRule(draw.rule, draw.rule_version, draw.random_percent)
+    except ValueError as exc:
+        return SampleCheck(False, f"the stored sampling rule is not one Assay knows: {exc}", ())
     again = draw_sample(
-        offices, seed=draw.seed, recertification=draw.recertification, today=draw.drawn_on
+        offices,
+        seed=draw.seed,
+        recertification=draw.recertification,
+        today=draw.drawn_on,
+        rule=rule,
     )
     stored = [(str(p.office_id), p.how, p.reason) for p in draw.picks.all()]
     redrawn = [(p.office_id, p.how, p.reason) for p in again.picks]

@@ -21,7 +21,7 @@ from django.db.models import Model
 
 from assay import clock
 from assay.audits import permissions as perm
-from assay.audits.inputs import latest_scores, sample_inputs, sampled_sites
+from assay.audits.inputs import latest_scores, sample_inputs, sampled_sites, sampling_rule_of
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -38,6 +38,7 @@ from assay.audits.models import (
     OrganisationContact,
     SampleDraw,
     SamplePick,
+    SamplingPolicy,
     SelfAssessment,
     SiteEvidenceFile,
     SiteScore,
@@ -67,7 +68,8 @@ from assay.audits.records import (
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.model import Standard
-from assay.engines.audit.sampling import draw_sample
+from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule, draw_sample
+from assay.engines.plausible import reason_problem
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.storage import store_upload
 from assay.users import User
@@ -334,6 +336,39 @@ def audit_advance(*, by: User, audit: Audit, to: str, note: str = "") -> Audit:
     return audit
 
 
+def sampling_policy_set(
+    *, by: User, body: CertifyingBody, rule: str, random_percent: int, note: str
+) -> SamplingPolicy:
+    """The body's administrators choose how its audits are sampled (``SamplingRule``): a new
+    version, never an edit; samples already drawn keep the rule they were drawn with. The note
+    (why) is required, as for any documented choice."""
+    if not perm.can_administer(by, body.pk):
+        raise NotAllowed("only the certifying body's administrators choose its sampling rule")
+    errors: dict[str, str] = {}
+    try:
+        chosen = SamplingRule(rule, 1, random_percent)
+    except ValueError as exc:
+        errors["random_percent" if "percentage" in str(exc) else "rule"] = str(exc)
+        chosen = DEFAULT_RULE
+    problem = reason_problem(note, "why the body chose this rule")
+    if problem:
+        errors["note"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        CertifyingBody.objects.select_for_update().get(pk=body.pk)
+        latest = SamplingPolicy.objects.filter(body=body).order_by("-version").first()
+        return SamplingPolicy.objects.create(
+            body=body,
+            version=(latest.version if latest else 0) + 1,
+            rule=chosen.key,
+            rule_version=chosen.version,
+            random_percent=chosen.random_percent,
+            note=note.strip(),
+            adopted_by_id=by.pk,
+        )
+
+
 def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDraw:
     """Draw the sites to visit with the engine, once: a fresh random seed (or ``seed``) is
     stored with the inputs and the picks, so the draw can be reproduced and defended."""
@@ -351,8 +386,11 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
     if not offices:
         raise InvalidInput({"audit": "the scope has no offices to sample"})
     recertification = audit.kind == AuditKind.RECERTIFICATION
+    rule, policy_version = sampling_rule_of(audit.body_id)
     try:
-        sample = draw_sample(offices, seed=seed, recertification=recertification, today=today)
+        sample = draw_sample(
+            offices, seed=seed, recertification=recertification, today=today, rule=rule
+        )
     except ValueError as exc:
         raise InvalidInput({"offices": str(exc)}) from exc
     with transaction.atomic():
@@ -366,6 +404,10 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
             drawn_on=today,
             inputs=[_office_json(o) for o in offices],
             per_state=[list(row) for row in sample.per_state],
+            rule=rule.key,
+            rule_version=rule.version,
+            random_percent=rule.random_percent,
+            policy_version=policy_version,
             drawn_by_id=by.pk,
         )
         picks = _created(

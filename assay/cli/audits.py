@@ -209,6 +209,7 @@ def sample(
         emit_json(data)
     else:
         click.echo(f"audit {audit_id}: seed {draw.seed}, drawn on {draw.drawn_on:%d/%m/%Y}")
+        click.echo(f"  rule: {data.rule.name} (version {data.rule.version})")
         for row in data.per_state:
             click.echo(f"  {row.state}: main office + {row.sampled} of {row.others} others")
         for p in data.picks:
@@ -219,6 +220,63 @@ def sample(
                 click.echo(f"  {problem}")
     if check is not None and not check.same:
         raise SystemExit(1)
+
+
+@audits.command(name="sampling-rule")
+@click.option("--body", "reference", required=True, help="Certifying body reference.")
+@click.option(
+    "--rule",
+    type=click.Choice(["per-state-sqrt", "whole-organisation-sqrt"]),
+    help="Choose this rule (a new version; needs --as and --note).",
+)
+@click.option("--random-percent", type=int, default=25, show_default=True)
+@click.option("--note", default="", help="Why the body chose this rule.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@as_option(required=False)
+def sampling_rule(
+    reference: str,
+    rule: str | None,
+    random_percent: int,
+    note: str,
+    as_json: bool,
+    as_user: str | None,
+) -> None:
+    """Print the body's sampling rule (name, source, every version); with --rule, choose a
+    new one (the body's administrators)."""
+    from assay.audits.selectors import body_get, sampling_rule_answer
+    from assay.audits.services import sampling_policy_set
+    from assay.cli.acting import acting, domain_errors, user_named
+    from assay.cli.output import emit_json, fail
+
+    with domain_errors():
+        user = acting(as_user)
+        if rule is not None:
+            if not as_user:
+                fail("choosing a sampling rule needs --as USERNAME")
+            by = user_named(as_user)
+            sampling_policy_set(
+                by=by,
+                body=body_get(by, reference),
+                rule=rule,
+                random_percent=random_percent,
+                note=note,
+            )
+        data = sampling_rule_answer(user, reference)
+    if as_json:
+        emit_json(data)
+        return
+    current = data.current
+    click.echo(
+        f"{current.name} (rule version {current.version}; policy version "
+        f"{current.policy_version or '0: the default'})"
+    )
+    click.echo(f"  {current.summary}")
+    click.echo(f"  source: {current.source}")
+    for v in data.history:
+        click.echo(
+            f"v{v.version}\t{v.rule}\t{v.random_percent} %\t{v.adopted_by}\t"
+            f"{v.adopted_at:%d/%m/%Y %H:%M}\t{v.note}"
+        )
 
 
 @audits.command()

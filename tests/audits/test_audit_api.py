@@ -148,6 +148,15 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             None,
         ),
         ("post", f"audits/{a}/recertify", {}, expect({"body_admin"}, 422), None),
+        # The body's sampling rule: its people read it, its administrators choose it.
+        ("get", f"bodies/{w.body.pk}/sampling-rule", None, expect(STAFF, 200, STAFF), None),
+        (
+            "post",
+            f"bodies/{w.body.pk}/sampling-rule",
+            {"rule": "whole-organisation-sqrt", "random_percent": 30, "note": "IAF MD 1"},
+            expect({"body_admin"}, 201, STAFF),
+            None,
+        ),
         # The certifying body's accounts: its administrators only; outsiders do not see it.
         ("get", f"bodies/{w.body.pk}/accounts", None, expect({"body_admin"}, 200, STAFF), None),
         (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assay import clock
+from assay.audits.answers import draw_rule
 from assay.audits.models import AuditKind
 from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport
 from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
@@ -38,6 +39,7 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
             recertification=draw.recertification,
             picks=tuple(Pick(p.office.name, p.state, p.reason, p.how) for p in picks),
             per_state=tuple((str(s), int(x), int(n)) for s, x, n in draw.per_state),
+            rule=draw_rule(draw),
         )
         dates.append(("Sample drawn", draw.drawn_on))
     row = latest_decision(audit)

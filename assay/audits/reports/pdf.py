@@ -322,13 +322,13 @@ def _sample_section(pdf: _Pdf) -> None:
         pdf.grid(("Site", "State", ""), rows, (100, 40, 40))
         return
     stage = "re-certification" if sample.recertification else "first certification"
-    rule = "ceil(0.8 x sqrt(x))" if sample.recertification else "ceil(sqrt(x))"
+    rule = sample.rule
     pdf.para(
-        f"Drawn for {stage} with random seed {sample.seed}: in each state the main office plus "
-        f"{rule} of its x other offices, at least a quarter of them at random and the rest "
-        "by risk (complaints, low previous score, longest since the last visit). The same "
-        "seed and offices give the same sample."
+        f"Rule: {rule.name} (version {rule.version}). Drawn for {stage} with random seed "
+        f"{sample.seed}: {rule.summary} (risk: complaints, low previous score, longest since "
+        "the last visit). The same seed, offices and rule give the same sample."
     )
+    pdf.para(f"Source: {rule.source}.")
     pdf.ln(2)
     per_state = [
         _plain(state, str(others), str(n), str(n + 1)) for state, others, n in sample.per_state

@@ -86,6 +86,11 @@ class ReportPickOut(_Out):
 class ReportSampleOut(_Out):
     seed: int
     recertification: bool
+    rule: str
+    rule_version: int
+    rule_name: str
+    rule_source: str
+    random_percent: int
     per_state: list[ReportPerStateOut]
     picks: list[ReportPickOut]
 
@@ -198,6 +203,11 @@ def _sample(report: AuditReport) -> ReportSampleOut | None:
     return ReportSampleOut(
         seed=sample.seed,
         recertification=sample.recertification,
+        rule=sample.rule.key,
+        rule_version=sample.rule.version,
+        rule_name=sample.rule.name,
+        rule_source=sample.rule.source,
+        random_percent=sample.rule.random_percent,
         per_state=[
             ReportPerStateOut(state=state, other_offices=others, sampled=n)
             for state, others, n in sample.per_state

@@ -48,6 +48,12 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
     if report.illustrative:
         summary.append(("notice", report.notice))
     summary += [(label.lower(), day) for label, day in report.dates]
+    if report.sample is not None:
+        rule = report.sample.rule
+        summary += [
+            ("sampling rule", f"{rule.name} (version {rule.version})"),
+            ("sampling rule source", rule.source),
+        ]
     summary += [
         ("auditors", ", ".join(report.auditors)),
         ("decision maker", report.decision_maker or "(no decision recorded yet)"),

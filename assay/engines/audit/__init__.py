@@ -15,7 +15,14 @@ from assay.engines.audit.model import (
     scale_problems,
     validate_standard,
 )
-from assay.engines.audit.sampling import Office, Pick, Sample, draw_sample, sample_size
+from assay.engines.audit.sampling import (
+    Office,
+    Pick,
+    Sample,
+    SamplingRule,
+    draw_sample,
+    sample_size,
+)
 from assay.engines.audit.scoring import (
     AttributeResult,
     NodeResult,
@@ -39,6 +46,7 @@ __all__ = [
     "Reason",
     "Results",
     "Sample",
+    "SamplingRule",
     "Scale",
     "SiteScores",
     "Standard",
