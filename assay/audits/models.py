@@ -8,6 +8,8 @@ stored verbatim per version (ADR 0003); evidence files are content-addressed thr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -418,7 +420,9 @@ class Certificate(models.Model):
     states = models.JSONField(help_text="States and territories covered")
     standard_title = models.CharField(max_length=300)
     issued_on = models.DateField()
-    expires_on = models.DateField()
+    expires_on = models.DateField(
+        help_text="The first day it is no longer valid: the anniversary of issue"
+    )
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=clock.now, editable=False)
     withdrawn_on = models.DateField(null=True, blank=True)
@@ -432,6 +436,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def valid_through(self) -> dt.date:
+        """The last day it is valid (printed as "valid through"): the day before expiry."""
+        return self.expires_on - dt.timedelta(days=1)
 
 
 class CertificateReminder(models.Model):

@@ -370,7 +370,7 @@ def certificate(audit_id: int, as_user: str) -> None:
         issued = certificate_issue(by=user, audit=audit_get(user, audit_id))
     click.echo(
         f"{issued.number}: {issued.scope_text}, {', '.join(issued.states)}, "
-        f"{issued.issued_on:%d/%m/%Y} to {issued.expires_on:%d/%m/%Y}"
+        f"{issued.issued_on:%d/%m/%Y} to {issued.valid_through:%d/%m/%Y}"
     )
 
 
@@ -407,7 +407,7 @@ def remind(within: int, send: bool, as_user: str | None) -> None:
         state = "sent" if send else ("already reminded" if due.already_sent else "due")
         to = ", ".join(due.recipients) or "no contact e-mail"
         click.echo(
-            f"{c.number}\t{c.expires_on:%d/%m/%Y}\t{due.days_left} days\t"
+            f"{c.number}\t{c.valid_through:%d/%m/%Y}\t{due.days_left} days\t"
             f"{c.scope_text}\t{to}\t{state}"
         )
     click.echo(

@@ -302,6 +302,7 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
         "states",
         "standard",
         "issued_on",
+        "valid_through",
         "expires_on",
         "status",
         "mark",

@@ -373,6 +373,7 @@ def test_public_lookup_shows_only_public_fields(aw: AuditWorld) -> None:
         "states",
         "standard",
         "issued_on",
+        "valid_through",
         "expires_on",
         "status",
         "mark",
