@@ -4,6 +4,7 @@ analysis and charts — pure Python, no Django (ADR 0001, ADR 0009)."""
 
 from assay.engines.audit.charts import bars_svg, radar_svg
 from assay.engines.audit.decision import Decision, Reason, decide
+from assay.engines.audit.findings import FindingFacts, finding_reasons
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile, trend
 from assay.engines.audit.model import (
     THREE_I,
@@ -38,6 +39,7 @@ __all__ = [
     "AttributeResult",
     "Band",
     "Decision",
+    "FindingFacts",
     "Gap",
     "Node",
     "NodeResult",
@@ -55,6 +57,7 @@ __all__ = [
     "decide",
     "display_mean",
     "draw_sample",
+    "finding_reasons",
     "gaps",
     "perspective_profile",
     "radar_svg",
