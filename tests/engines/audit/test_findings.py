@@ -101,7 +101,7 @@ def test_action_states_follow_the_cycle() -> None:
     assert action_next("accepted", "verify") == "verified"
     with pytest.raises(ValueError, match="open cannot be verified; it may be answered"):
         action_next("open", "verify")
-    with pytest.raises(ValueError, match="verified cannot be answered$"):
+    with pytest.raises(ValueError, match=r"verified cannot be answered$"):
         action_next("verified", "respond")
 
 
