@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from assay.audits.models import (
     Audit,
+    Finding,
     Office,
     SamplePick,
     SamplingPolicy,
@@ -19,6 +20,7 @@ from assay.audits.models import (
     SiteScore,
 )
 from assay.audits.results_table import Site
+from assay.engines.audit.findings import FindingFacts
 from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule
 from assay.engines.audit.sampling import Office as SampleOffice
 
@@ -81,6 +83,30 @@ def sample_inputs(audit: Audit) -> list[SampleOffice]:
             )
         )
     return result
+
+
+def finding_facts(audit: Audit) -> list[FindingFacts]:
+    """The audit's findings as the decision reads them (sites named by office name), in
+    number order, with each nonconformity's corrective action state."""
+    rows = (
+        Finding.objects.filter(audit=audit)
+        .select_related("office", "corrective_action")
+        .order_by("number")
+    )
+    facts = []
+    for f in rows:
+        action = getattr(f, "corrective_action", None)
+        facts.append(
+            FindingFacts(
+                f.ref,
+                f.grade,
+                f.attribute,
+                f.office.name,
+                f.summary,
+                None if action is None else action.state,
+            )
+        )
+    return facts
 
 
 def sampled_sites(audit: Audit) -> tuple[str, ...]:

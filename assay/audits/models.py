@@ -391,6 +391,11 @@ class AuditDecision(models.Model):
     desirable = models.JSONField(help_text="(attribute, band) progress towards best practice")
     sites = models.JSONField(help_text="The required sites (office ids) the decision covered")
     scores = models.JSONField(help_text="site -> attribute -> score the decision was made on")
+    findings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The findings (with their corrective actions' states) it was made on",
+    )
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(help_text="The decision's date on the one clock (ADR 0007)")
     decided_at = models.DateTimeField(
@@ -402,6 +407,88 @@ class AuditDecision(models.Model):
 
     def __str__(self) -> str:
         return f"decision on audit {self.audit_id}: {self.certifiable}"
+
+
+class FindingGrade(models.TextChoices):
+    MAJOR = "major", "Major nonconformity"
+    MINOR = "minor", "Minor nonconformity"
+    OBSERVATION = "observation", "Observation"
+    OPPORTUNITY = "opportunity", "Opportunity for improvement"
+
+
+class Finding(models.Model):
+    """An auditor's finding at one sampled office against one attribute (never edited; its
+    corrective action moves on, see ``CorrectiveAction``)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")
+    number = models.PositiveIntegerField(help_text="F1, F2… within the audit")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    attribute = models.CharField(max_length=64)
+    grade = models.CharField(max_length=16, choices=FindingGrade.choices)
+    summary = models.CharField(max_length=300)
+    evidence = models.TextField(help_text="What the auditor saw")
+    note = models.TextField(blank=True, help_text="The auditor's note")
+    raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=clock.now, editable=False)
+    raised_on = models.DateField()
+
+    class Meta:
+        ordering = ["audit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="finding_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"F{self.number} ({self.grade})"
+
+    @property
+    def ref(self) -> str:
+        return f"F{self.number}"
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open: awaiting the organisation's response"
+    PROPOSED = "proposed", "Proposed: awaiting the auditor's review"
+    ACCEPTED = "accepted", "Plan accepted"
+    REJECTED = "rejected", "Plan rejected: awaiting a new response"
+    VERIFIED = "verified", "Verified"
+
+
+class CorrectiveAction(models.Model):
+    """The corrective action a nonconformity needs: its current state (the latest event);
+    ``CorrectiveActionEvent`` keeps every step."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, related_name="corrective_action"
+    )
+    state = models.CharField(max_length=16, choices=ActionState.choices, default="open")
+    due_on = models.DateField()
+    owner = models.CharField(max_length=200, blank=True, help_text="Who at the organisation")
+    response = models.TextField(blank=True, help_text="The organisation's cause and plan")
+    auditor_note = models.TextField(blank=True, help_text="The last review or verification")
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"action on {self.finding}: {self.state}"
+
+
+class CorrectiveActionEvent(models.Model):
+    """One step of a corrective action (append-only): raised, responded, accepted, rejected,
+    verified."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.PROTECT, related_name="events")
+    act = models.CharField(max_length=16)
+    state = models.CharField(max_length=16, choices=ActionState.choices)
+    text = models.TextField(blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["action", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.act} → {self.state}"
 
 
 class Certificate(models.Model):

@@ -22,6 +22,9 @@ from assay.audits.models import (
     AuditorAssignment,
     AuditStatusChange,
     Certificate,
+    CorrectiveAction,
+    CorrectiveActionEvent,
+    Finding,
     SampleDraw,
     SamplePick,
     SelfAssessment,
@@ -46,6 +49,9 @@ EVIDENCE = "site_evidence_uploaded"  # {"file": evidence_fields}
 DECISION = "decision_recorded"  # {"decision": decision_fields}
 ISSUED = "certificate_issued"  # {"certificate": certificate_fields}
 WITHDRAWN = "certificate_withdrawn"  # {"certificate": certificate_fields}
+FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_fields | None,
+#                              "event": event_fields | None}
+ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
 
 
 LEGACY_SAMPLE_RULE = {
@@ -188,9 +194,52 @@ def decision_fields(d: AuditDecision) -> dict[str, Any]:
         "desirable": d.desirable,
         "sites": d.sites,
         "scores": d.scores,
+        "findings": d.findings,
         "decided_by": d.decided_by_id,
         "decided_on": day_text(d.decided_on),
         "decided_at": moment_text(d.decided_at),
+    }
+
+
+def finding_fields(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "number": f.number,
+        "office": f.office_id,
+        "attribute": f.attribute,
+        "grade": f.grade,
+        "summary": f.summary,
+        "evidence": f.evidence,
+        "note": f.note,
+        "raised_by": f.raised_by_id,
+        "raised_at": moment_text(f.raised_at),
+        "raised_on": day_text(f.raised_on),
+    }
+
+
+def action_fields(a: CorrectiveAction) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "finding": a.finding_id,
+        "state": a.state,
+        "due_on": day_text(a.due_on),
+        "owner": a.owner,
+        "response": a.response,
+        "auditor_note": a.auditor_note,
+        "updated_by": a.updated_by_id,
+        "updated_at": moment_text(a.updated_at),
+    }
+
+
+def event_fields(e: CorrectiveActionEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "action": e.action_id,
+        "act": e.act,
+        "state": e.state,
+        "text": e.text,
+        "by": e.by_id,
+        "at": moment_text(e.at),
     }
 
 
@@ -253,7 +302,17 @@ class Implied:
         elif record.kind == EVIDENCE:
             self._put("site evidence file", p["file"])
         elif record.kind == DECISION:
-            self._put("decision", p["decision"])
+            # Decisions recorded before findings existed were made on none.
+            self._put("decision", {"findings": [], **p["decision"]})
+        elif record.kind == FINDING:
+            self._put("finding", p["finding"])
+            if p.get("action") is not None:
+                self._put("corrective action", p["action"])
+            if p.get("event") is not None:
+                self._put("corrective action event", p["event"])
+        elif record.kind == ACTION:
+            self._put("corrective action", p["action"])
+            self._put("corrective action event", p["event"])
         elif record.kind in (ISSUED, WITHDRAWN):
             self._put("certificate", p["certificate"])
         else:
@@ -273,6 +332,9 @@ def _label(what: str, fields: Mapping[str, Any]) -> str:
         return f"{what} {fields['id']} (office {fields['office']}, position {fields['position']})"
     if what == "certificate":
         return f"{what} {fields['number']}"
+    if what == "finding":
+        where = f"office {fields['office']}, attribute {fields['attribute']}"
+        return f"{what} F{fields['number']} ({where})"
     if what == "auditor assignment":
         return f"{what} {fields['id']} (auditor {fields['auditor']})"
     return f"{what} {fields['id']}"
@@ -348,10 +410,30 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
         ("site evidence file", SiteEvidenceFile.objects.all(), evidence_fields, "audit_id"),
         ("decision", AuditDecision.objects.all(), decision_fields, "audit_id"),
         ("certificate", Certificate.objects.all(), certificate_fields, "audit_id"),
+        ("finding", Finding.objects.all(), finding_fields, "audit_id"),
+        (
+            "corrective action",
+            CorrectiveAction.objects.select_related("finding"),
+            action_fields,
+            "finding__audit_id",
+        ),
+        (
+            "corrective action event",
+            CorrectiveActionEvent.objects.select_related("action__finding"),
+            event_fields,
+            "action__finding__audit_id",
+        ),
     ]
     for what, qs, fields, field in tables:
         for row in narrow(qs, field).iterator(chunk_size=2000):
-            audit_id = row.sample.audit_id if isinstance(row, SamplePick) else row.audit_id
+            if isinstance(row, SamplePick):
+                audit_id = row.sample.audit_id
+            elif isinstance(row, CorrectiveAction):
+                audit_id = row.finding.audit_id
+            elif isinstance(row, CorrectiveActionEvent):
+                audit_id = row.action.finding.audit_id
+            else:
+                audit_id = row.audit_id
             out[audit_id][what][row.pk] = fields(row)
     return out
 

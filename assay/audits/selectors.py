@@ -30,6 +30,7 @@ from assay.audits.answers import (
 )
 from assay.audits.certificates import well_formed
 from assay.audits.inputs import (
+    finding_facts,
     latest_scores,
     latest_self_assessment,
     sampled_site_rows,
@@ -43,6 +44,8 @@ from assay.audits.models import (
     BodyRole,
     Certificate,
     CertifyingBody,
+    CorrectiveAction,
+    Finding,
     Organisation,
     SampleDraw,
     SelfAssessment,
@@ -55,6 +58,7 @@ from assay.audits.reference_answers import PublicCertificateOut, StandardOut
 from assay.audits.results_table import ResultsTable, results_table
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
+from assay.engines.audit.findings import FindingFacts
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import Office as SampleOffice
@@ -447,6 +451,32 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     )
 
 
+def findings_of(user: AnyUser, pk: int) -> list[Finding]:
+    """The audit's findings (number order) with office, corrective action and its events, for
+    whoever sees the audit (its organisation's contacts included)."""
+    audit = audit_get(user, pk)
+    return list(
+        Finding.objects.filter(audit=audit)
+        .select_related("office", "raised_by", "corrective_action")
+        .prefetch_related("corrective_action__events__by")
+        .order_by("number")
+    )
+
+
+def action_get(user: AnyUser, pk: int, number: int) -> CorrectiveAction:
+    """The corrective action of finding ``F<number>`` of an audit the user may see (NotFound
+    otherwise, or when the finding has none: observations and opportunities)."""
+    audit = audit_get(user, pk)
+    action = (
+        CorrectiveAction.objects.select_related("finding__audit", "finding__office")
+        .filter(finding__audit=audit, finding__number=number)
+        .first()
+    )
+    if action is None:
+        raise NotFound(f"audit {pk} has no corrective action for finding F{number}")
+    return action
+
+
 def sample_checked(user: AnyUser, pk: int) -> CheckedSampleOut:
     """The stored sample with ``sample_verify``'s answer (``verify=true``, ``--verify``)."""
     draw = audit_sample(user, pk)
@@ -487,14 +517,22 @@ def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
     if decision is None:
         raise NotFound(f"audit {pk} has no decision yet")
     standard = standard_of(audit.standard)
-    on_record = decide(standard, decision.scores, decision.sites)
+    on_record = decide(
+        standard,
+        decision.scores,
+        decision.sites,
+        findings=[FindingFacts(**f) for f in decision.findings],
+    )
     reproduced = (
         on_record.certifiable == decision.certifiable
         and [asdict(r) for r in on_record.reasons] == decision.reasons
     )
     now_scores = latest_scores(audit)
-    now = decide(standard, now_scores, sampled_sites(audit))
-    changed = now_scores != decision.scores
+    now_findings = finding_facts(audit)
+    now = decide(standard, now_scores, sampled_sites(audit), findings=now_findings)
+    changed = now_scores != decision.scores or [asdict(f) for f in now_findings] != list(
+        decision.findings
+    )
     agrees = reproduced and now.certifiable == decision.certifiable
     if not reproduced:
         message = "the stored reasons are not what the engine gives for the stored scores"

@@ -21,7 +21,13 @@ from django.db.models import Model
 
 from assay import clock
 from assay.audits import permissions as perm
-from assay.audits.inputs import latest_scores, sample_inputs, sampled_sites, sampling_rule_of
+from assay.audits.inputs import (
+    finding_facts,
+    latest_scores,
+    sample_inputs,
+    sampled_sites,
+    sampling_rule_of,
+)
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -617,7 +623,8 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             raise InvalidInput({"audit": "someone else decided this audit; reload"})
         sites = sampled_sites(audit)
         scores = latest_scores(audit)
-        decision = decide(standard_of(audit.standard), scores, sites)
+        findings = finding_facts(audit)
+        decision = decide(standard_of(audit.standard), scores, sites, findings=findings)
         row = AuditDecision.objects.create(
             audit=audit,
             certifiable=decision.certifiable,
@@ -625,6 +632,7 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             desirable=[list(d) for d in decision.desirable],
             sites=list(sites),
             scores={site: dict(by_attr) for site, by_attr in scores.items()},
+            findings=[asdict(f) for f in findings],
             decided_by_id=by.pk,
             decided_on=clock.today(),
         )

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 
 from assay.audits import permissions as perm
 from assay.audits.answers import AuditDecisionOut, SampleOut, decision_answer, sample_answer
-from assay.audits.inputs import latest_scores, sampled_sites
+from assay.audits.inputs import finding_facts, latest_scores, sampled_sites
 from assay.audits.models import (
     Audit,
     AuditStatus,
@@ -192,7 +192,12 @@ def decision_preview(user: AnyUser, pk: int) -> DecisionPreview:
         refusal = f"The audit is not open for a decision (status: {audit.get_status_display()})."
     preview = None
     if recorded is None and audit.status == AuditStatus.FIELDWORK:
-        preview = decide(standard_of(audit.standard), latest_scores(audit), sampled_sites(audit))
+        preview = decide(
+            standard_of(audit.standard),
+            latest_scores(audit),
+            sampled_sites(audit),
+            findings=finding_facts(audit),
+        )
     if recorded is None:
         return DecisionPreview(audit, preview, None, refusal)
     return DecisionPreview(

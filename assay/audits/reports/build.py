@@ -12,6 +12,7 @@ import datetime as dt
 
 from assay import clock
 from assay.audits.answers import draw_rule
+from assay.audits.inputs import finding_facts
 from assay.audits.models import AuditKind
 from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport
 from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
@@ -52,7 +53,7 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         decision_maker: str | None = _person(row.decided_by)
         dates.append(("Decided", row.decided_on))
     else:
-        decision = decide(r.standard, r.scores, r.sites)
+        decision = decide(r.standard, r.scores, r.sites, findings=finding_facts(audit))
         decision_maker = None
     previous = audit.previous
     auditors = audit.assignments.select_related("auditor").order_by("pk")
