@@ -8,6 +8,7 @@ a missing one; seeing it without the role to act answers 403; bad input 422 and 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from pydantic import Field
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.audits import answers as out
+from assay.audits import findings as fnd
 from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
@@ -75,6 +77,30 @@ class ScoresIn(Schema):
 
 class WithdrawIn(Schema):
     reason: str
+
+
+class FindingIn(Schema):
+    office: int
+    attribute: str
+    grade: str = Field(description="major, minor, observation or opportunity")
+    summary: str
+    evidence: str
+    note: str = ""
+    due_on: dt.date | None = Field(None, description="Required for a nonconformity")
+
+
+class ResponseIn(Schema):
+    owner: str = Field(description="Who at the organisation owns the action")
+    response: str = Field(description="The cause and the plan")
+
+
+class ReviewIn(Schema):
+    accept: bool
+    note: str = Field("", description="Required when the plan is rejected")
+
+
+class VerificationIn(Schema):
+    note: str = Field(description="What the auditor saw")
 
 
 class SamplingRuleIn(Schema):
@@ -370,6 +396,82 @@ def decision(
     if verify:
         return sel.decision_checked(user, audit_id)
     return out.decision_answer(row)
+
+
+@router.get("audits/{audit_id}/findings", response={200: list[out.FindingOut], **ERRORS})
+def findings(request: HttpRequest, audit_id: int) -> list[out.FindingOut]:
+    """The audit's findings with their corrective actions and history (whoever sees the audit,
+    the organisation's contacts included)."""
+    return [out.finding_answer(f) for f in sel.findings_of(who(request), audit_id)]
+
+
+@router.post("audits/{audit_id}/findings", response={201: out.FindingOut, **ERRORS})
+def finding_raise(request: HttpRequest, audit_id: int, body: FindingIn) -> Status[out.FindingOut]:
+    """Raise a finding at a sampled office (an assigned auditor, during fieldwork)."""
+    user = who(request)
+    found = fnd.finding_raise(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        data=fnd.FindingInput(
+            body.office,
+            body.attribute,
+            body.grade,
+            body.summary,
+            body.evidence,
+            body.note,
+            body.due_on,
+        ),
+    )
+    return Status(201, _finding(user, audit_id, found.number))
+
+
+def _finding(user: Any, audit_id: int, number: int) -> out.FindingOut:
+    return next(
+        out.finding_answer(f) for f in sel.findings_of(user, audit_id) if f.number == number
+    )
+
+
+@router.post(
+    "audits/{audit_id}/findings/{number}/response", response={200: out.FindingOut, **ERRORS}
+)
+def finding_response(
+    request: HttpRequest, audit_id: int, number: int, body: ResponseIn
+) -> out.FindingOut:
+    """The organisation's contact answers a nonconformity: owner, cause and plan."""
+    user = who(request)
+    fnd.corrective_action_respond(
+        by=user,
+        action=sel.action_get(user, audit_id, number),
+        owner=body.owner,
+        response=body.response,
+    )
+    return _finding(user, audit_id, number)
+
+
+@router.post("audits/{audit_id}/findings/{number}/review", response={200: out.FindingOut, **ERRORS})
+def finding_review(
+    request: HttpRequest, audit_id: int, number: int, body: ReviewIn
+) -> out.FindingOut:
+    """An assigned auditor accepts or rejects (with a reason) the organisation's plan."""
+    user = who(request)
+    fnd.corrective_action_review(
+        by=user, action=sel.action_get(user, audit_id, number), accept=body.accept, note=body.note
+    )
+    return _finding(user, audit_id, number)
+
+
+@router.post(
+    "audits/{audit_id}/findings/{number}/verification", response={200: out.FindingOut, **ERRORS}
+)
+def finding_verification(
+    request: HttpRequest, audit_id: int, number: int, body: VerificationIn
+) -> out.FindingOut:
+    """An assigned auditor verifies an accepted corrective action, saying what they saw."""
+    user = who(request)
+    fnd.corrective_action_verify(
+        by=user, action=sel.action_get(user, audit_id, number), note=body.note
+    )
+    return _finding(user, audit_id, number)
 
 
 @router.post("audits/{audit_id}/certificate", response={201: ref.CertificateOut, **ERRORS})

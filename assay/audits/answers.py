@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from assay.audits.models import (
     Audit,
     AuditDecision,
+    Finding,
     SampleDraw,
     SelfAssessment,
     SiteEvidenceFile,
@@ -415,3 +416,74 @@ class SiteEvidenceOut(Answer):
 
 def site_evidence_answer(row: SiteEvidenceFile) -> SiteEvidenceOut:
     return SiteEvidenceOut(id=row.pk, sha256=row.sha256, size=row.size, media_type=row.media_type)
+
+
+# --- findings and corrective actions -------------------------------------------------------
+
+
+class ActionEventOut(Answer):
+    act: str
+    state: str
+    text: str
+    by: str
+    at: dt.datetime
+
+
+class CorrectiveActionOut(Answer):
+    state: str
+    due_on: dt.date
+    owner: str
+    response: str
+    auditor_note: str
+    history: list[ActionEventOut]
+
+
+class FindingOut(Answer):
+    """A finding with its corrective action (nonconformities only) and that action's history."""
+
+    ref: str
+    number: int
+    office: int
+    office_name: str
+    attribute: str
+    grade: str
+    grade_label: str
+    summary: str
+    evidence: str
+    note: str
+    raised_by: str
+    raised_on: dt.date
+    action: CorrectiveActionOut | None
+
+
+def finding_answer(f: Finding) -> FindingOut:
+    action = getattr(f, "corrective_action", None)
+    return FindingOut(
+        ref=f.ref,
+        number=f.number,
+        office=f.office_id,
+        office_name=f.office.name,
+        attribute=f.attribute,
+        grade=f.grade,
+        grade_label=f.get_grade_display(),
+        summary=f.summary,
+        evidence=f.evidence,
+        note=f.note,
+        raised_by=f.raised_by.get_username(),
+        raised_on=f.raised_on,
+        action=None
+        if action is None
+        else CorrectiveActionOut(
+            state=action.state,
+            due_on=action.due_on,
+            owner=action.owner,
+            response=action.response,
+            auditor_note=action.auditor_note,
+            history=[
+                ActionEventOut(
+                    act=e.act, state=e.state, text=e.text, by=e.by.get_username(), at=e.at
+                )
+                for e in action.events.all()
+            ],
+        ),
+    )

@@ -4,6 +4,7 @@ in a savepoint that is rolled back, so every role meets the same world."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -331,3 +332,83 @@ def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     public = {role: 200 for role in ["anonymous", *ROLES]}
     matrix(aw, "get", f"public/certificates/{number}", None, public)
     assert Certificate.objects.get(number=number).withdrawn_on is None
+
+
+def _finding_endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]:
+    a = w.audit.pk
+    office = sampled_offices(w.audit)[0]
+    all_visible = SEES_AUDIT
+    return [
+        ("get", f"audits/{a}/findings", None, expect(all_visible, 200), None),
+        (
+            "post",
+            f"audits/{a}/findings",
+            {
+                "office": office,
+                "attribute": "S1.1",
+                "grade": "major",
+                "summary": "No log",
+                "evidence": "Asked for it",
+                "due_on": "2013-04-01",
+            },
+            expect({"auditor"}, 201),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/1/response",
+            {"owner": "J. Smith", "response": "A log from Monday"},
+            expect({"contact"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/2/review",
+            {"accept": False, "note": "Who reviews it?"},
+            expect({"auditor"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/3/verification",
+            {"note": "Log seen"},
+            expect({"auditor"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/99/verification",
+            {"note": "Log seen"},
+            expect(set(), 404, set()),
+            None,
+        ),
+    ]
+
+
+def test_every_finding_endpoint_for_every_role(fieldwork: AuditWorld) -> None:
+    """F1 open, F2 proposed, F3 accepted: the contact answers F1, the assigned auditor
+    rejects F2's plan and verifies F3; a finding that does not exist is 404 for everyone."""
+    from assay.audits.findings import (
+        FindingInput,
+        corrective_action_respond,
+        corrective_action_review,
+        finding_raise,
+    )
+    from assay.audits.selectors import action_get
+
+    w = fieldwork
+    office = sampled_offices(w.audit)[0]
+    for n in (1, 2, 3):
+        finding_raise(
+            by=w["auditor"],
+            audit=w.audit,
+            data=FindingInput(office, "S1.1", "minor", f"F{n}", "seen", due_on=dt.date(2013, 4, 1)),
+        )
+    for n in (2, 3):
+        action = action_get(w["contact"], w.audit.pk, n)
+        corrective_action_respond(by=w["contact"], action=action, owner="J", response="plan")
+    corrective_action_review(
+        by=w["auditor"], action=action_get(w["auditor"], w.audit.pk, 3), accept=True, note=""
+    )
+    for method, path, body, table, files in _finding_endpoints(w):
+        matrix(w, method, path, body, table, files=files)

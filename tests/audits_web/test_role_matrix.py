@@ -10,6 +10,7 @@ same world.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,14 @@ from django.test import Client
 
 from assay.accounts.invitations import InviteInput, body_invitation_send
 from assay.audits import services as svc
+from assay.audits.findings import (
+    FindingInput,
+    corrective_action_respond,
+    corrective_action_review,
+    finding_raise,
+)
 from assay.audits.models import AuditDecision, BodyMembership, Certificate
+from assay.audits.selectors import action_get
 from assay.audits.standards import standard_of
 from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
 
@@ -214,6 +222,74 @@ def fieldwork(aw: AuditWorld) -> AuditWorld:
     return aw
 
 
+FINDING_ENDPOINTS = [
+    # Findings: everyone who sees the audit reads them (the contact included); the assigned
+    # auditor raises, reviews and verifies; the organisation's contact answers.
+    Endpoint("get", audit("findings/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "post",
+        audit("findings/raise"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {
+            "office": sampled_offices(w.audit)[0],
+            "attribute": first_code(w),
+            "grade": "observation",
+            "summary": "Signage faded",
+            "evidence": "Seen at the counter",
+        },
+    ),
+    Endpoint(
+        "post",
+        audit("findings/1/respond"),
+        expect(SEES_AUDIT, {"contact"}, 302),
+        lambda w: {"owner": "J. Smith", "response": "A log from Monday"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/2/review"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"decision": "accept"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/3/review"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"decision": "verify", "note": "Log seen"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/99/review"),
+        expect(SEES_AUDIT, set(), 404, 404),
+        lambda w: {"decision": "accept"},
+    ),
+]
+
+
+@pytest.fixture
+def with_findings(fieldwork: AuditWorld) -> AuditWorld:
+    aw = fieldwork
+    for number in (1, 2, 3):  # F1 open, F2 proposed, F3 accepted
+        finding_raise(
+            by=aw["auditor"],
+            audit=aw.audit,
+            data=FindingInput(
+                sampled_offices(aw.audit)[0],
+                first_code(aw),
+                "major",
+                f"Finding {number}",
+                "Seen",
+                due_on=dt.date(2013, 4, 1),
+            ),
+        )
+    for number in (2, 3):
+        action = action_get(aw["contact"], aw.audit.pk, number)
+        corrective_action_respond(by=aw["contact"], action=action, owner="J", response="plan")
+    corrective_action_review(
+        by=aw["auditor"], action=action_get(aw["auditor"], aw.audit.pk, 3), accept=True, note=""
+    )
+    return aw
+
+
 def _client(w: AuditWorld, role: str) -> Client:
     client = Client()
     if role != "anonymous":
@@ -235,6 +311,17 @@ def test_every_role_gets_the_expected_status(fieldwork: AuditWorld, endpoint: En
         if role == "anonymous" and got[role] == 302:
             assert response["Location"].startswith("/accounts/login/")
     assert got == endpoint.expected
+
+
+@pytest.mark.parametrize("endpoint", FINDING_ENDPOINTS, ids=lambda e: e.url(_Fake()))
+def test_every_role_on_findings(with_findings: AuditWorld, endpoint: Endpoint) -> None:
+    """F1 open, F2 proposed, F3 accepted (majors)."""
+    test_every_role_gets_the_expected_status(with_findings, endpoint)
+
+
+class _Fake:
+    class audit:
+        pk = "A"
 
 
 def test_an_evidence_file_of_another_audit_is_404(fieldwork: AuditWorld) -> None:
@@ -338,5 +425,9 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/report.xlsx",
         "audits/<int:pk>/decision/",
         "audits/<int:pk>/certificate",
+        "audits/<int:pk>/findings/",
+        "audits/<int:pk>/findings/raise",
+        "audits/<int:pk>/findings/<int:number>/respond",
+        "audits/<int:pk>/findings/<int:number>/review",
         "register/certificates/",
     }

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from assay.web.views import body_accounts
-from assay.web.views.audits import audit, certificates, home, scores
+from assay.web.views.audits import audit, certificates, findings, home, scores
 
 A = "audits/<int:pk>/"
 B = "audits/bodies/<int:pk>/accounts/"
@@ -53,6 +53,14 @@ urlpatterns = [
     path(A + "results/", scores.results, name="audit-results"),
     path(A + "report.pdf", scores.report_pdf, name="audit-report-pdf"),
     path(A + "report.xlsx", scores.report_xlsx, name="audit-report-xlsx"),
+    path(A + "findings/", findings.findings, name="audit-findings"),
+    path(A + "findings/raise", findings.finding_raise, name="audit-finding-raise"),
+    path(
+        A + "findings/<int:number>/respond",
+        findings.finding_respond,
+        name="audit-finding-respond",
+    ),
+    path(A + "findings/<int:number>/review", findings.finding_review, name="audit-finding-review"),
     path(A + "decision/", certificates.decision, name="audit-decision"),
     path(A + "certificate", certificates.certificate_new, name="audit-certificate-new"),
     path("register/certificates/", certificates.register, name="register-certificates"),
