@@ -103,6 +103,15 @@ class VerificationIn(Schema):
     note: str = Field(description="What the auditor saw")
 
 
+class FieldworkReportIn(Schema):
+    summary: str = Field(description="The lead auditor's summary of the fieldwork")
+
+
+class DecisionIn(Schema):
+    rationale: str = Field(description="Why, beside the engine's reasons (required)")
+    conditions: str = Field("", description="Any conditions of the decision")
+
+
 class SamplingRuleIn(Schema):
     rule: str = Field(description="per-state-sqrt or whole-organisation-sqrt")
     random_percent: int = Field(25, description="Share of the sample drawn at random, 25-100")
@@ -372,11 +381,27 @@ def report(request: HttpRequest, audit_id: int) -> ReportOut:
     return report_answer(report_for(who(request), audit_id))
 
 
-@router.post("audits/{audit_id}/decision", response={201: out.AuditDecisionOut, **ERRORS})
-def decide(request: HttpRequest, audit_id: int) -> Status[out.AuditDecisionOut]:
-    """Record the engine's decision (a decision maker who did not score this audit)."""
+@router.post("audits/{audit_id}/fieldwork-report", response={201: out.FieldworkReportOut, **ERRORS})
+def fieldwork_close(
+    request: HttpRequest, audit_id: int, body: FieldworkReportIn
+) -> Status[out.FieldworkReportOut]:
+    """The lead auditor closes fieldwork by submitting the report's summary."""
     user = who(request)
-    decision = svc.decision_record(by=user, audit=sel.audit_get(user, audit_id))
+    report = svc.fieldwork_close(by=user, audit=sel.audit_get(user, audit_id), summary=body.summary)
+    return Status(201, out.fieldwork_report_answer(report))
+
+
+@router.post("audits/{audit_id}/decision", response={201: out.AuditDecisionOut, **ERRORS})
+def decide(request: HttpRequest, audit_id: int, body: DecisionIn) -> Status[out.AuditDecisionOut]:
+    """Record the engine's decision with the decision maker's rationale and any conditions (a
+    decision maker who did not score this audit, once fieldwork is closed)."""
+    user = who(request)
+    decision = svc.decision_record(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        rationale=body.rationale,
+        conditions=body.conditions,
+    )
     return Status(201, out.decision_answer(decision))
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from assay.audits.models import (
     Audit,
     AuditDecision,
+    FieldworkReport,
     Finding,
     SampleDraw,
     SelfAssessment,
@@ -67,6 +68,26 @@ class AuditDecisionOut(Answer):
     decided_by: str
     decided_on: dt.date
     decided_at: str
+    rationale: str
+    conditions: str
+
+
+class FieldworkReportOut(Answer):
+    """Fieldwork closed by the lead auditor: the report's summary, who and when."""
+
+    audit: int
+    summary: str
+    submitted_by: str
+    submitted_on: dt.date
+
+
+def fieldwork_report_answer(report: FieldworkReport) -> FieldworkReportOut:
+    return FieldworkReportOut(
+        audit=report.audit_id,
+        summary=report.summary,
+        submitted_by=report.submitted_by.get_username(),
+        submitted_on=report.submitted_on,
+    )
 
 
 class CheckedDecisionOut(AuditDecisionOut):
@@ -174,6 +195,8 @@ def decision_answer(decision: AuditDecision) -> AuditDecisionOut:
         decided_by=decision.decided_by.get_username(),
         decided_on=decision.decided_on,
         decided_at=decision.decided_at.isoformat(),
+        rationale=decision.rationale,
+        conditions=decision.conditions,
     )
 
 

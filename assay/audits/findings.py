@@ -18,12 +18,14 @@ from django.db.models import Max
 
 from assay import clock
 from assay.audits import permissions as perm
+from assay.audits import signals
 from assay.audits.models import (
     ActionState,
     Audit,
     AuditStatus,
     CorrectiveAction,
     CorrectiveActionEvent,
+    FieldworkReport,
     Finding,
     SamplePick,
 )
@@ -79,6 +81,8 @@ def finding_raise(*, by: User, audit: Audit, data: FindingInput) -> Finding:
     if not perm.is_assigned_auditor(by, audit):
         raise NotAllowed("only the audit's assigned auditors raise findings")
     _open_for_findings(audit)
+    if FieldworkReport.objects.filter(audit=audit).exists():
+        raise InvalidInput({"audit": "fieldwork is closed: no more findings are raised"})
     today = clock.today()
     errors: dict[str, str] = {}
     if data.grade not in GRADES:
@@ -147,6 +151,7 @@ def finding_raise(*, by: User, audit: Audit, data: FindingInput) -> Finding:
             },
             by,
         )
+        signals.finding_raised.send(sender=Finding, finding=finding, by=by)
     return finding
 
 
@@ -176,6 +181,7 @@ def _step(
         audit_record(
             audit.pk, ACTION, {"action": action_fields(current), "event": event_fields(event)}, by
         )
+        signals.action_changed.send(sender=CorrectiveAction, action=current, act=act, by=by)
     return current
 
 

@@ -269,10 +269,17 @@ class AuditorAssignment(models.Model):
     auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audit_assignments")
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=clock.now, editable=False)
+    lead = models.BooleanField(
+        default=False,
+        help_text="The lead auditor (the first assigned): closes fieldwork with the report",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["audit", "auditor"], name="assignment_unique")
+            models.UniqueConstraint(fields=["audit", "auditor"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["audit"], condition=models.Q(lead=True), name="one_lead_auditor"
+            ),
         ]
         ordering = ["audit", "pk"]
 
@@ -382,6 +389,20 @@ class SiteEvidenceFile(models.Model):
         return self.original_name
 
 
+class FieldworkReport(models.Model):
+    """Fieldwork closed by the lead auditor: the report submitted to the decision makers.
+    Once it exists no score, evidence or finding is added; the decision may be recorded."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.PROTECT, related_name="fieldwork_report")
+    summary = models.TextField(help_text="The lead auditor's summary of the fieldwork")
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=clock.now, editable=False)
+    submitted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"fieldwork report of audit {self.audit_id}"
+
+
 class AuditDecision(models.Model):
     """The certification decision as the engine gave it, with the scores it was made on."""
 
@@ -396,6 +417,8 @@ class AuditDecision(models.Model):
         blank=True,
         help_text="The findings (with their corrective actions' states) it was made on",
     )
+    rationale = models.TextField(blank=True, help_text="The decision maker's rationale")
+    conditions = models.TextField(blank=True, help_text="Any conditions of the decision")
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(help_text="The decision's date on the one clock (ADR 0007)")
     decided_at = models.DateTimeField(

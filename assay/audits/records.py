@@ -24,6 +24,7 @@ from assay.audits.models import (
     Certificate,
     CorrectiveAction,
     CorrectiveActionEvent,
+    FieldworkReport,
     Finding,
     SampleDraw,
     SamplePick,
@@ -51,6 +52,7 @@ ISSUED = "certificate_issued"  # {"certificate": certificate_fields}
 WITHDRAWN = "certificate_withdrawn"  # {"certificate": certificate_fields}
 FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_fields | None,
 #                              "event": event_fields | None}
+CLOSED = "fieldwork_closed"  # {"report": report_fields}
 ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
 
 
@@ -115,6 +117,17 @@ def assignment_fields(a: AuditorAssignment) -> dict[str, Any]:
         "auditor": a.auditor_id,
         "assigned_by": a.assigned_by_id,
         "assigned_at": moment_text(a.assigned_at),
+        "lead": a.lead,
+    }
+
+
+def report_fields(r: FieldworkReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "summary": r.summary,
+        "submitted_by": r.submitted_by_id,
+        "submitted_at": moment_text(r.submitted_at),
+        "submitted_on": day_text(r.submitted_on),
     }
 
 
@@ -195,6 +208,8 @@ def decision_fields(d: AuditDecision) -> dict[str, Any]:
         "sites": d.sites,
         "scores": d.scores,
         "findings": d.findings,
+        "rationale": d.rationale,
+        "conditions": d.conditions,
         "decided_by": d.decided_by_id,
         "decided_on": day_text(d.decided_on),
         "decided_at": moment_text(d.decided_at),
@@ -285,7 +300,8 @@ class Implied:
             self._put("status change", p["status_change"])
             self.status = p["status_change"]["status"]
         elif record.kind == ASSIGNED:
-            self._put("auditor assignment", p["assignment"])
+            # Assignments recorded before lead auditors existed were not leads.
+            self._put("auditor assignment", {"lead": False, **p["assignment"]})
         elif record.kind == UNASSIGNED:
             self.rows["auditor assignment"].pop(int(p["assignment"]["id"]), None)
         elif record.kind == SAMPLE:
@@ -303,7 +319,10 @@ class Implied:
             self._put("site evidence file", p["file"])
         elif record.kind == DECISION:
             # Decisions recorded before findings existed were made on none.
-            self._put("decision", {"findings": [], **p["decision"]})
+            legacy = {"findings": [], "rationale": "", "conditions": ""}
+            self._put("decision", {**legacy, **p["decision"]})
+        elif record.kind == CLOSED:
+            self._put("fieldwork report", p["report"])
         elif record.kind == FINDING:
             self._put("finding", p["finding"])
             if p.get("action") is not None:
@@ -411,6 +430,7 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
         ("decision", AuditDecision.objects.all(), decision_fields, "audit_id"),
         ("certificate", Certificate.objects.all(), certificate_fields, "audit_id"),
         ("finding", Finding.objects.all(), finding_fields, "audit_id"),
+        ("fieldwork report", FieldworkReport.objects.all(), report_fields, "audit_id"),
         (
             "corrective action",
             CorrectiveAction.objects.select_related("finding"),

@@ -21,6 +21,7 @@ from django.db.models import Model
 
 from assay import clock
 from assay.audits import permissions as perm
+from assay.audits import signals
 from assay.audits.inputs import (
     finding_facts,
     latest_scores,
@@ -39,6 +40,7 @@ from assay.audits.models import (
     BodyRole,
     CertifyingBody,
     Division,
+    FieldworkReport,
     Office,
     Organisation,
     OrganisationContact,
@@ -52,6 +54,7 @@ from assay.audits.models import (
 )
 from assay.audits.records import (
     ASSIGNED,
+    CLOSED,
     CREATED,
     DECISION,
     EVIDENCE,
@@ -66,6 +69,7 @@ from assay.audits.records import (
     decision_fields,
     evidence_fields,
     pick_fields,
+    report_fields,
     sample_fields,
     score_fields,
     self_fields,
@@ -75,7 +79,7 @@ from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule, draw_sample
-from assay.engines.plausible import reason_problem
+from assay.engines.plausible import reason_problem, text_problem
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.storage import store_upload
 from assay.users import User
@@ -308,8 +312,9 @@ def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignmen
         raise InvalidInput({"auditor": f"{auditor} is not an auditor of this certifying body"})
     with transaction.atomic():
         _relocked(audit)
+        first = not AuditorAssignment.objects.filter(audit=audit).exists()
         assignment, created = AuditorAssignment.objects.get_or_create(
-            audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk}
+            audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk, "lead": first}
         )
         if created:
             audit_record(audit.pk, ASSIGNED, {"assignment": assignment_fields(assignment)}, by)
@@ -522,6 +527,8 @@ def _check_fieldwork(by: User, audit: Audit) -> set[int]:
         raise NotAllowed("only an auditor assigned to this audit records site assessments")
     if audit.status != AuditStatus.FIELDWORK:
         raise InvalidInput({"audit": f"site assessment is not open (status {audit.status})"})
+    if FieldworkReport.objects.filter(audit=audit).exists():
+        raise InvalidInput({"audit": "fieldwork is closed: the lead auditor submitted the report"})
     return set(SamplePick.objects.filter(sample__audit=audit).values_list("office_id", flat=True))
 
 
@@ -603,10 +610,39 @@ def site_evidence_attach(
 # --- decision ----------------------------------------------------------------------------------
 
 
-def decision_record(*, by: User, audit: Audit) -> AuditDecision:
-    """Decide with the engine on the latest stored scores at the sampled sites and store its
-    answer verbatim. The decision maker must hold that role and must not have scored the audit
-    (separation of duties)."""
+def fieldwork_close(*, by: User, audit: Audit, summary: str) -> FieldworkReport:
+    """The lead auditor closes fieldwork by submitting the report (a summary, required): no
+    more scores, evidence or findings; the decision may now be recorded. Corrective actions
+    still move on until the decision."""
+    if not perm.is_lead_auditor(by, audit):
+        raise NotAllowed("only the audit's lead auditor closes fieldwork")
+    if audit.status != AuditStatus.FIELDWORK:
+        raise InvalidInput({"audit": f"fieldwork is not open (status {audit.status})"})
+    problem = reason_problem(summary, "the report's summary")
+    if problem:
+        raise InvalidInput({"summary": problem})
+    with transaction.atomic():
+        _relocked(audit)
+        if FieldworkReport.objects.filter(audit=audit).exists():
+            raise InvalidInput({"audit": "fieldwork is already closed"})
+        report = FieldworkReport.objects.create(
+            audit=audit,
+            summary=summary.strip(),
+            submitted_by_id=by.pk,
+            submitted_on=clock.today(),
+        )
+        audit_record(audit.pk, CLOSED, {"report": report_fields(report)}, by)
+        signals.fieldwork_closed.send(sender=FieldworkReport, report=report, by=by)
+    return report
+
+
+def decision_record(
+    *, by: User, audit: Audit, rationale: str, conditions: str = ""
+) -> AuditDecision:
+    """Decide with the engine on the latest stored scores at the sampled sites and the
+    findings, and store its answer verbatim with the decision maker's rationale (required) and
+    any conditions. Fieldwork must be closed (the lead auditor's report); the decision maker
+    must hold that role and must not have scored the audit (separation of duties)."""
     if not perm.has_body_role(by, audit.body_id, BodyRole.DECISION_MAKER):
         raise NotAllowed("only a decision maker of the certifying body records the decision")
     if perm.has_scored(by, audit):
@@ -618,6 +654,19 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
         raise InvalidInput(
             {"audit": f"the audit is not ready for a decision (status {audit.status})"}
         )
+    if not FieldworkReport.objects.filter(audit=audit).exists():
+        raise InvalidInput(
+            {"audit": "fieldwork is not closed: the lead auditor submits the report first"}
+        )
+    errors = {}
+    problem = reason_problem(rationale, "the rationale")
+    if problem:
+        errors["rationale"] = problem
+    problem = text_problem(conditions, multiline=True)
+    if problem:
+        errors["conditions"] = problem
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
         if audit_lock(audit).status != AuditStatus.FIELDWORK:
             raise InvalidInput({"audit": "someone else decided this audit; reload"})
@@ -633,6 +682,8 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             sites=list(sites),
             scores={site: dict(by_attr) for site, by_attr in scores.items()},
             findings=[asdict(f) for f in findings],
+            rationale=rationale.strip(),
+            conditions=conditions.strip(),
             decided_by_id=by.pk,
             decided_on=clock.today(),
         )
@@ -655,6 +706,7 @@ __all__ = [
     "contact_grant",
     "decision_record",
     "division_add",
+    "fieldwork_close",
     "office_add",
     "organisation_create",
     "sample_draw",

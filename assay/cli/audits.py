@@ -222,6 +222,22 @@ def sample(
         raise SystemExit(1)
 
 
+@audits.command(name="close")
+@click.argument("audit_id", type=int)
+@click.option("--summary", required=True, help="The report's summary of the fieldwork.")
+@as_option(required=True)
+def close(audit_id: int, summary: str, as_user: str) -> None:
+    """Close fieldwork (the lead auditor): the report is submitted, the decision may follow."""
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import fieldwork_close
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        report = fieldwork_close(by=user, audit=audit_get(user, audit_id), summary=summary)
+    click.echo(f"audit {audit_id}: fieldwork closed on {report.submitted_on:%d/%m/%Y}")
+
+
 @audits.command(name="sampling-rule")
 @click.option("--body", "reference", required=True, help="Certifying body reference.")
 @click.option(
@@ -328,8 +344,12 @@ def score(audit_id: int, csv_file: TextIO, as_user: str) -> None:
     is_flag=True,
     help="Recompute the recorded decision from stored scores; check the audit's record chain.",
 )
+@click.option("--rationale", default="", help="Why, beside the engine's reasons (required).")
+@click.option("--conditions", default="", help="Any conditions of the decision.")
 @as_option(required=False)
-def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
+def decide(
+    audit_id: int, verify: bool, rationale: str, conditions: str, as_user: str | None
+) -> None:
     """Record the certification decision (a decision maker who did not score the audit) and
     print every reason; --verify re-checks the recorded one instead."""
     from assay.audits.selectors import audit_get, decision_verify
@@ -349,7 +369,12 @@ def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
         if not as_user:
             fail("recording a decision needs --as USERNAME")
         user = user_named(as_user)
-        decision = decision_record(by=user, audit=audit_get(user, audit_id))
+        decision = decision_record(
+            by=user,
+            audit=audit_get(user, audit_id),
+            rationale=rationale,
+            conditions=conditions,
+        )
     verdict = "CERTIFIABLE" if decision.certifiable else "NOT CERTIFIABLE"
     click.echo(f"audit {audit_id}: {verdict}")
     for reason in decision.reasons:

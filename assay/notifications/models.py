@@ -23,6 +23,9 @@ class Kind(models.TextChoices):
     EQA_VISIT = Event.EQA_VISIT.value, "External verification visit"
     EQA_ACTION_POINT = Event.EQA_ACTION_POINT.value, "EQA action point"
     EQA_SANCTION = Event.EQA_SANCTION.value, "Sanction applied or lifted"
+    AUDIT_FINDING = Event.AUDIT_FINDING.value, "Audit finding to answer"
+    AUDIT_ACTION = Event.AUDIT_ACTION.value, "Corrective action moved on"
+    AUDIT_REPORTED = Event.AUDIT_REPORTED.value, "Audit report submitted"
 
 
 class Notification(models.Model):

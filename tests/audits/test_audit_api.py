@@ -18,7 +18,15 @@ from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
 from assay.audits.models import BodyMembership, Certificate, SiteScore
-from tests.audits.world import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import (
+    ROLES,
+    SEED,
+    AuditWorld,
+    close_and_decide,
+    sampled_offices,
+    score_all,
+    to_fieldwork,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
@@ -140,7 +148,21 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             expect({"auditor"}, 201),
             upload,
         ),
-        ("post", f"audits/{a}/decision", {}, expect({"decision_maker"}, 201), None),
+        # Fieldwork still open: the decision maker is told to wait for the report (422).
+        (
+            "post",
+            f"audits/{a}/decision",
+            {"rationale": "ok"},
+            expect({"decision_maker"}, 422),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/fieldwork-report",
+            {"summary": "Every site visited"},
+            expect({"auditor"}, 201),
+            None,
+        ),
         (
             "post",
             f"audits/{a}/certificate",
@@ -223,7 +245,7 @@ def test_decision_maker_who_scored_is_refused(fieldwork: AuditWorld) -> None:
         {"entries": [{"office": office, "attribute": "S1.1", "score": 6}]},
     )
     assert scored.status_code == 201
-    refused = call(w, "decision_maker", "post", f"audits/{w.audit.pk}/decision")
+    refused = call(w, "decision_maker", "post", f"audits/{w.audit.pk}/decision", {"rationale": "x"})
     assert refused.status_code == 403 and "did not assess" in refused.json()["error"]["message"]
 
 
@@ -282,7 +304,16 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
     from assay.audits.models import Audit
 
     score_all(aw, 6, audit=Audit.objects.get(pk=a))
-    decision = call(aw, "decision_maker", "post", f"audits/{a}/decision")
+    closed = call(aw, "auditor", "post", f"audits/{a}/fieldwork-report", {"summary": "Done"})
+    assert closed.status_code == 201 and closed.json()["submitted_by"] == "auditor"
+    decision = call(
+        aw,
+        "decision_maker",
+        "post",
+        f"audits/{a}/decision",
+        {"rationale": "Reviewed", "conditions": "Re-visit Perth"},
+    )
+    assert decision.json()["rationale"] == "Reviewed"
     assert decision.status_code == 201 and decision.json()["certifiable"] is True
     verify = call(aw, "contact", "get", f"audits/{a}/decision?verify=true").json()["verify"]
     assert verify["agrees"] is True
@@ -318,7 +349,7 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
 def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     to_fieldwork(aw)
     score_all(aw, 7)
-    svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
+    close_and_decide(aw["decision_maker"], aw.audit)
     number = certificate_issue(by=aw["body_admin"], audit=aw.audit).number
     matrix(aw, "get", f"certificates/{number}", None, expect(SEES_AUDIT, 200))
     matrix(aw, "get", f"audits/{aw.audit.pk}/decision", None, expect(SEES_AUDIT, 200))

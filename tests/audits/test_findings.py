@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from assay.audits import services as svc
 from assay.audits.findings import (
     FindingInput,
     corrective_action_respond,
@@ -21,7 +20,7 @@ from assay.audits.models import CorrectiveAction, CorrectiveActionEvent, Finding
 from assay.audits.records import audit_problems
 from assay.audits.selectors import action_get, decision_verify, findings_of
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from tests.audits.world import AuditWorld, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, close_and_decide, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 DUE = dt.date(2013, 4, 1)
@@ -87,7 +86,7 @@ def test_major_refuses_until_verified_and_minor_until_accepted(fw: AuditWorld) -
     assert [r.code for r in preview.blocking] == ["major_nonconformity_open"]
     assert "F1 (major nonconformity, S1.1 at Perth" in preview.blocking[0].text
     corrective_action_verify(by=fw["auditor"], action=a1, note="Log seen, kept daily since 05/03")
-    decision = svc.decision_record(by=fw["decision_maker"], audit=fw.audit)
+    decision = close_and_decide(fw["decision_maker"], fw.audit)
     assert decision.certifiable
     codes = [r["code"] for r in decision.reasons]
     assert {
@@ -103,7 +102,7 @@ def test_major_refuses_until_verified_and_minor_until_accepted(fw: AuditWorld) -
 
 def test_an_open_major_is_a_reason_in_the_recorded_decision(fw: AuditWorld) -> None:
     raise_(fw, "major")
-    decision = svc.decision_record(by=fw["decision_maker"], audit=fw.audit)
+    decision = close_and_decide(fw["decision_maker"], fw.audit)
     assert not decision.certifiable
     assert decision.reasons[0]["code"] == "major_nonconformity_open"
     assert decision_verify(fw["body_admin"], fw.audit.pk).agrees

@@ -10,9 +10,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, reminders_send, status_of
-from tests.audits.world import AuditWorld, build_world, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, build_world, close_and_decide, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def issued_on(settings: Any, tmp_path: Any, day: str) -> tuple[AuditWorld, Any]:
     w = build_world()
     audit = to_fieldwork(w)
     score_all(w, 7)
-    svc.decision_record(by=w["decision_maker"], audit=audit)
+    close_and_decide(w["decision_maker"], audit)
     return w, certificate_issue(by=w["decision_maker"], audit=audit)
 
 

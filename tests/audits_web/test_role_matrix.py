@@ -32,7 +32,7 @@ from assay.audits.findings import (
 from assay.audits.models import AuditDecision, BodyMembership, Certificate
 from assay.audits.selectors import action_get
 from assay.audits.standards import standard_of
-from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, close_fieldwork, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,19 @@ ENDPOINTS = [
     Endpoint("get", audit("report.pdf"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("report.xlsx"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("decision/"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 200)),
-    Endpoint("post", audit("decision/"), expect(SEES_AUDIT, {"decision_maker"}, 302)),
+    # Fieldwork still open: the decision maker is shown why not (400); the lead auditor closes.
+    Endpoint(
+        "post",
+        audit("decision/"),
+        expect(SEES_AUDIT, {"decision_maker"}, 400),
+        lambda w: {"rationale": "ok"},
+    ),
+    Endpoint(
+        "post",
+        audit("close"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"summary": "Every site visited"},
+    ),
     # No decision yet: the administrator and decision maker are told so (400).
     Endpoint(
         "post", audit("certificate"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 400)
@@ -341,7 +353,10 @@ def test_an_office_outside_the_sample_is_404_for_the_assigned_auditor(
 
 
 def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
-    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    close_fieldwork(fieldwork.audit)
+    _client(fieldwork, "decision_maker").post(
+        f"/audits/{fieldwork.audit.pk}/decision/", {"rationale": "ok"}
+    )
     response = _client(fieldwork, "decision_maker").post(
         f"/audits/{fieldwork.audit.pk}/certificate"
     )
@@ -353,7 +368,10 @@ def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
 def test_certificate_withdrawal_for_each_role(fieldwork: AuditWorld) -> None:
     """Only the body's administrators withdraw; whoever does not see the certificate gets
     404; a refused request changes nothing."""
-    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    close_fieldwork(fieldwork.audit)
+    _client(fieldwork, "decision_maker").post(
+        f"/audits/{fieldwork.audit.pk}/decision/", {"rationale": "ok"}
+    )
     _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/certificate")
     certificate = Certificate.objects.get()
     url = f"/audits/certificates/{certificate.number}/withdraw"
@@ -429,5 +447,6 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/findings/raise",
         "audits/<int:pk>/findings/<int:number>/respond",
         "audits/<int:pk>/findings/<int:number>/review",
+        "audits/<int:pk>/close",
         "register/certificates/",
     }

@@ -32,6 +32,10 @@ class Event(StrEnum):
     EQA_VISIT = "eqa_visit"
     EQA_ACTION_POINT = "eqa_action_point"
     EQA_SANCTION = "eqa_sanction"
+    # Certification audits (issue 15): the recipients are named by the audits app.
+    AUDIT_FINDING = "audit_finding"
+    AUDIT_ACTION = "audit_action"
+    AUDIT_REPORTED = "audit_reported"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ urlpatterns = [
     path("audits/renewals/send", home.renewals_send, name="audits-renewals-send"),
     path(A, audit.audit_detail, name="audit"),
     path(A + "advance", audit.audit_advance, name="audit-advance"),
+    path(A + "close", audit.audit_close, name="audit-close"),
     path(A + "auditors", audit.audit_assign, name="audit-assign"),
     path(A + "recertify", audit.audit_recertify, name="audit-recertify"),
     path(A + "sample/", audit.sample, name="audit-sample"),
