@@ -14,8 +14,14 @@ from assay import clock
 from assay.audits.answers import draw_rule
 from assay.audits.inputs import finding_facts
 from assay.audits.models import AuditKind
-from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport
-from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
+from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, FindingRow
+from assay.audits.selectors import (
+    audit_change,
+    audit_results,
+    audit_sample,
+    findings_of,
+    latest_decision,
+)
 from assay.engines.audit.decision import Decision, Reason, decide
 from assay.engines.audit.sampling import Pick, Sample
 from assay.users import AnyUser, User
@@ -57,6 +63,26 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         decision_maker = None
     previous = audit.previous
     auditors = audit.assignments.select_related("auditor").order_by("pk")
+    findings = tuple(
+        FindingRow(
+            f.ref,
+            f.get_grade_display(),
+            f.attribute,
+            f.office.name,
+            f.summary,
+            f.evidence,
+            *(
+                (None, None, "")
+                if getattr(f, "corrective_action", None) is None
+                else (
+                    f.corrective_action.state,
+                    f.corrective_action.due_on,
+                    f.corrective_action.owner,
+                )
+            ),
+        )
+        for f in findings_of(user, audit_pk)
+    )
     return AuditReport(
         organisation=audit.organisation.name,
         scope=audit.scope_text,
@@ -68,6 +94,9 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         dates=tuple(dates),
         sites=r.table.sites,
         sample=sample,
+        findings=findings,
+        rationale=row.rationale if row is not None else "",
+        conditions=row.conditions if row is not None else "",
         results=r.results,
         table=r.table,
         decision=decision,
