@@ -109,11 +109,15 @@ def test_re_certification_needs_the_audit_it_follows(aw: AuditWorld, client_as: 
 def test_sample_is_drawn_once_and_verified(aw: AuditWorld, client_as: Clients) -> None:
     admin = client_as("body_admin")
     assert "Draw the sample" in text(admin.get(f"/audits/{aw.audit.pk}/"))
+    before = text(admin.get(f"/audits/{aw.audit.pk}/sample/"))
+    assert 'id="sample-rule-next"' in before and "(Assay's reading)" in before
+    assert "IAF MD 1 does not itself say" in before
     response = admin.post(f"/audits/{aw.audit.pk}/sample/")
     assert response.status_code == 302
     draw = SampleDraw.objects.get(audit=aw.audit)
     page = text(admin.get(f"/audits/{aw.audit.pk}/sample/"))
     assert str(draw.seed) in page
+    assert 'id="sample-rule">Per state: square root of each state' in page
     for pick in draw.picks.all():
         assert pick.reason in page
     verify = text(admin.get(f"/audits/{aw.audit.pk}/sample/verify", HTTP_HX_REQUEST="true"))

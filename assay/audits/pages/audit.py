@@ -14,11 +14,13 @@ from assay.audits.answers import (
     AuditDecisionOut,
     FieldworkReportOut,
     SampleOut,
+    SamplingRuleOut,
     decision_answer,
     fieldwork_report_answer,
     sample_answer,
+    sampling_rule_answer,
 )
-from assay.audits.inputs import finding_facts, latest_scores, sampled_sites
+from assay.audits.inputs import finding_facts, latest_scores, sampled_sites, sampling_rule_of
 from assay.audits.models import (
     Audit,
     AuditStatus,
@@ -145,6 +147,7 @@ class SamplePage:
     sample: SampleOut | None
     drawn_by: User | None  # named in full on the page
     may_draw: bool
+    rule: SamplingRuleOut | None = None  # before the draw: the body's rule it will use
 
 
 def _draw_of(audit: Audit) -> SampleDraw | None:
@@ -165,8 +168,16 @@ def sample_page(user: AnyUser, pk: int) -> SamplePage:
     may_draw = draw is None and (
         perm.can_administer(user, audit.body_id) or perm.is_assigned_auditor(user, audit)
     )
+    rule = None
+    if draw is None:
+        current, version = sampling_rule_of(audit.body_id)
+        rule = sampling_rule_answer(current, version)
     return SamplePage(
-        audit, sample_answer(draw) if draw else None, draw.drawn_by if draw else None, may_draw
+        audit,
+        sample_answer(draw) if draw else None,
+        draw.drawn_by if draw else None,
+        may_draw,
+        rule,
     )
 
 
