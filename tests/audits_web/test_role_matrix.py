@@ -195,6 +195,18 @@ ENDPOINTS = [
     Endpoint("get", lambda w: "/register/certificates/", dict.fromkeys(ROLES, 200)),
     Endpoint("get", lambda w: "/audits/renewals/", expect(EVERYONE, {"body_admin"}, 200)),
     Endpoint("post", lambda w: "/audits/renewals/send", expect(EVERYONE, {"body_admin"}, 302)),
+    # The body's sampling rule: its people read it, its administrators choose it.
+    Endpoint(
+        "get",
+        lambda w: f"/audits/bodies/{w.body.pk}/sampling/",
+        expect(BODY_STAFF, BODY_STAFF, 200),
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/bodies/{w.body.pk}/sampling/",
+        expect(BODY_STAFF, {"body_admin"}, 302),
+        lambda w: {"rule": "whole-organisation-sqrt", "random_percent": "30", "note": "IAF MD 1"},
+    ),
     # The certifying body's accounts: its administrators only; outsiders do not see it.
     Endpoint("get", accounts(), expect(BODY_STAFF, {"body_admin"}, 200)),
     Endpoint(
@@ -418,6 +430,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/new",
         "audits/new/suggest",
         "audits/bodies/<int:pk>/accounts/",
+        "audits/bodies/<int:pk>/sampling/",
         "audits/bodies/<int:pk>/accounts/invite",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",

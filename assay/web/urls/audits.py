@@ -3,7 +3,7 @@
 from django.urls import path
 
 from assay.web.views import body_accounts
-from assay.web.views.audits import audit, certificates, findings, home, scores
+from assay.web.views.audits import audit, certificates, findings, home, sampling, scores
 
 A = "audits/<int:pk>/"
 B = "audits/bodies/<int:pk>/accounts/"
@@ -14,6 +14,11 @@ urlpatterns = [
     path("audits/new", home.audit_new, name="audits-new"),
     path("audits/new/suggest", home.audit_new_suggest, name="audits-new-suggest"),
     path(B, body_accounts.body_accounts, name="body-accounts"),
+    path(
+        "audits/bodies/<int:pk>/sampling/",
+        sampling.sampling_rule,
+        name="audits-body-sampling",
+    ),
     path(B + "invite", body_accounts.invite, name="body-accounts-invite"),
     path(
         B + "invitations/<int:invitation_pk>/resend",
