@@ -99,3 +99,14 @@ def test_an_inline_script_is_refused_and_reported(
     page.wait_for_function("() => (window.__cspViolations || 0) > 0")
     assert page.evaluate("() => window.__ran === true") is False
     assert csp_violations(console) and "script-src" in csp_violations(console)[0]
+
+
+def test_api_docs_render_under_the_policy(live_server: Any, browser: Browser, db: None) -> None:
+    page = browser.new_page()
+    _count_violations(page)
+    console = _console(page)
+    errors = page_errors(page)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible()
+    assert csp_violations(console) == [] and _violations(page) == 0
+    assert errors == []
