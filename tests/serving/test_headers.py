@@ -136,3 +136,18 @@ def test_json_formatter_outside_a_request() -> None:
     RequestIdFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert (entry["message"], entry["request_id"], entry["level"]) == ("hello you", "-", "INFO")
+
+
+def test_probes_answer_every_role_alike_and_carry_no_private_data(world: World) -> None:
+    """Role matrix of the probes: no object, no role; every role (and nobody) gets the same."""
+    from tests.world import ROLES
+
+    for role, username in ROLES.items():
+        client = Client()
+        if username:
+            client.force_login(world.user(username))
+        assert client.get("/healthz").json() == {"status": "ok"}, role
+        ready = client.get("/readyz")
+        assert ready.status_code == 200, role
+        assert set(ready.json()["checks"].values()) == {"ok"}, role
+        assert client.post("/healthz").status_code == 200, role  # no CSRF, no state
