@@ -30,12 +30,17 @@ def demo() -> None:
         fail("; ".join(refused.errors.values()))
 
 
+# Each worker holds the whole application (~100 MB): a 32-CPU laptop running `make run` should
+# not start 65 of them. ASSAY_WORKERS sets any number.
+MAX_DEFAULT_WORKERS = 8
+
+
 def default_workers() -> int:
-    """``ASSAY_WORKERS``, else gunicorn's rule of thumb: two per CPU plus one."""
+    """``ASSAY_WORKERS``, else gunicorn's rule of thumb, two per CPU plus one, at most 8."""
     configured = os.environ.get("ASSAY_WORKERS", "").strip()
     if configured:
         return int(configured)
-    return 2 * (os.cpu_count() or 1) + 1
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
 
 
 def gunicorn_options(addr: str, workers: int, threads: int) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def run_gunicorn(options: dict[str, Any]) -> None:
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes (default ASSAY_WORKERS, else 2 per CPU + 1).",
+    help="Worker processes (default ASSAY_WORKERS, else 2 per CPU + 1, at most 8).",
 )
 @click.option(
     "--threads",

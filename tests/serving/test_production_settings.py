@@ -163,3 +163,21 @@ def test_problems_are_pure_and_complete() -> None:
     assert len(production_problems(DEVELOPMENT_SECRET_KEY, [], True)) == 3
     assert production_problems("django-insecure-" + GOOD_KEY, ["a"], False)
     assert production_problems("ab" * 30, ["a"], False)  # 2 distinct characters
+
+
+def test_default_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.cli import server
+
+    monkeypatch.delenv("ASSAY_WORKERS", raising=False)
+    monkeypatch.setattr(server.os, "cpu_count", lambda: 2)
+    assert server.default_workers() == 5
+    monkeypatch.setattr(server.os, "cpu_count", lambda: 32)
+    assert server.default_workers() == server.MAX_DEFAULT_WORKERS
+    monkeypatch.setenv("ASSAY_WORKERS", "12")
+    assert server.default_workers() == 12
+    options = server.gunicorn_options("unix:/run/assay.sock", 3, 2)
+    assert (options["worker_class"], options["threads"], options["preload_app"]) == (
+        "gthread",
+        2,
+        True,
+    )
