@@ -117,8 +117,11 @@ class PrivateHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
-        if request.path_info.startswith("/api/") or (user is not None and user.is_authenticated):
-            add_never_cache_headers(response)
+        private = request.path_info.startswith("/api/") or (
+            user is not None and user.is_authenticated
+        )
+        if private and "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)  # a view's own no-store is kept as it is
         return response
 
 
