@@ -25,9 +25,21 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=clock.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=8,
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        default="write",
+        help_text="read: safe methods (GET) only; write: everything the user may do",
+    )
+    expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the token stops working (empty: tokens made before expiry existed)",
+    )
 
     class Meta:
         ordering = ["user", "-created_at", "pk"]
+        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="apitoken_user_newest")]
 
     def __str__(self) -> str:
         return f"{self.key_prefix}… ({self.name or 'unnamed'}) for {self.user}"
@@ -35,6 +47,16 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def state(self, now: Any = None) -> str:
+        """active, expired or revoked (``now`` defaults to the clock)."""
+        from assay.engines.accounts.tokens import token_state
+
+        return str(
+            token_state(
+                revoked_at=self.revoked_at, expires_at=self.expires_at, now=now or clock.now()
+            )
+        )
 
 
 class Invitation(models.Model):

@@ -14,6 +14,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from assay.api import accounts as account_routes
+from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
@@ -29,6 +30,7 @@ from assay.api import people as people_routes
 from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.api import reviews as review_routes
+from assay.api.auth import TokenExpired
 from assay.claims.services import ClaimRefused
 from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
@@ -88,8 +90,10 @@ api = AssayAPI(
     version="1",
     description=(
         "Catalogue of standards and rules-of-combination planning (public), and centres and "
-        "candidate registration (send `Authorization: Bearer <token>`; create a token with "
-        "`assay token create USERNAME`). Every error answers "
+        "candidate registration (send `Authorization: Bearer <token>`; get a token from "
+        "`POST /api/v1/auth/login` or `assay token create USERNAME`; a token has a scope, `read` "
+        "(GET only: other methods answer 403) or `write`, and an expiry (401 `token_expired`)). "
+        "Every error answers "
         '`{"error": {"status": int, "code": str, "message": str, "details": list}}`: '
         "401 `unauthenticated`, 403 `forbidden` (you see the object but your role may not do "
         "this), 404 `not_found` (missing, or not yours to see), 422 `invalid` (details: "
@@ -126,6 +130,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if isinstance(exc, TokenExpired):
+        return error_response(request, 401, "token_expired", str(exc))
     return error_response(request, 401, "unauthenticated", "sign in or send a token")
 
 
@@ -170,6 +176,7 @@ api.add_router("/", catalogue_routes.router)
 api.add_router("/", centre_routes.router)
 api.add_router("/", people_routes.router)
 api.add_router("/", account_routes.router)
+api.add_router("/", token_routes.router)
 api.add_router("/", registration_routes.router)
 api.add_router("/", portfolio_routes.router)
 api.add_router("/", caseload_routes.router)

@@ -1,6 +1,8 @@
 """Who is calling: a bearer token (programs) or the signed-in browser session.
 
-``Authorization: Bearer <token>`` is checked against the stored SHA-256 of live tokens. The
+``Authorization: Bearer <token>`` is checked against the stored SHA-256 of live tokens. An
+expired token answers 401 "token expired"; a token of scope ``read`` answers 403 to every unsafe
+method (POST, PUT, PATCH, DELETE) anywhere in the API, before the operation runs. The
 session is accepted for the browser's own calls; a signed-in session must pass Django's CSRF
 check on unsafe methods, while an anonymous request simply falls through to 401.
 """
@@ -13,19 +15,34 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from assay.accounts.services import token_authenticate
+from assay.accounts.services import token_resolve
+from assay.engines.accounts.tokens import EXPIRED, TokenState, may_use
+from assay.errors import NotAllowed
 from assay.users import User
 
 
+class TokenExpired(AuthenticationError):
+    """A real token past its expiry: 401 with the message "token expired"."""
+
+    def __init__(self) -> None:
+        super().__init__(401, EXPIRED)
+
+
 class TokenAuth(HttpBearer):
-    """Bearer token created with ``assay token create USERNAME``."""
+    """Bearer token from ``POST /auth/login`` or ``assay token create USERNAME``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token.strip())
-        if user is None:
+        row = token_resolve(token.strip())
+        if row is None:
             return None
-        request.user = user
-        return user
+        if row.state() == TokenState.EXPIRED:
+            raise TokenExpired()
+        decision = may_use(scope=row.scope, method=request.method or "GET")
+        if not decision.allowed:
+            raise NotAllowed(decision.reason)
+        request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]
+        return row.user
 
 
 class BrowserSession(SessionAuth):

@@ -130,10 +130,10 @@ def connection_vendor() -> str:
 @click.option("--size", default="1G", show_default=True, help="Bytes, or with K/M/G (binary).")
 @click.option(
     "--server",
-    type=click.Choice(["runserver"]),
-    default="runserver",
+    type=click.Choice(["gunicorn"]),
+    default="gunicorn",
     show_default=True,
-    help="The server `assay serve` starts (the only one installed).",
+    help="The server `assay serve` starts (gunicorn, one worker).",
 )
 @click.option(
     "--endpoint",

@@ -21,8 +21,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assay.config.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as refused:  # e.g. an unsafe ASSAY_PRODUCTION=1 start
+        fail(str(refused))
 
 
 class _Assay(click.Group):

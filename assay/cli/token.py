@@ -15,16 +15,33 @@ def token() -> None:
 @token.command()
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for, e.g. 'payroll sync'.")
-def create(username: str, name: str) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice(["read", "write"]),
+    default="write",
+    show_default=True,
+    help="read: GET only; write: everything USERNAME may do.",
+)
+@click.option(
+    "--expires-days",
+    type=int,
+    default=None,
+    help="Days until it stops working (default ASSAY_TOKEN_DAYS, 30; at most "
+    "ASSAY_TOKEN_MAX_DAYS, 365).",
+)
+def create(username: str, name: str, scope: str, expires_days: int | None) -> None:
     """Create a token acting as USERNAME and print it once: it cannot be shown again."""
     from assay.accounts.services import token_create
 
     with domain_errors():
-        row, plaintext = token_create(user=user_named(username), name=name)
+        row, plaintext = token_create(
+            user=user_named(username), name=name, scope=scope, expires_in_days=expires_days
+        )
     click.echo(plaintext)
+    until = f"until {row.expires_at:%Y-%m-%d %H:%M}" if row.expires_at else "without expiry"
     click.echo(
-        f"token {row.key_prefix}… for {username} created; store it now, it is not shown again. "
-        "Send it as 'Authorization: Bearer <token>'.",
+        f"token {row.key_prefix}… ({row.scope}, {until}) for {username} created; store it now, "
+        "it is not shown again. Send it as 'Authorization: Bearer <token>'.",
         err=True,
     )
 
@@ -36,9 +53,15 @@ def list_(username: str) -> None:
     from assay.accounts.services import tokens_of
 
     for row in tokens_of(user_named(username)):
-        state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+        if row.revoked_at:
+            state = f"revoked {row.revoked_at:%Y-%m-%d}"
+        elif row.expires_at is None:
+            state = "active, no expiry"
+        else:
+            verb = "expires" if row.state() == "active" else "expired"
+            state = f"{verb} {row.expires_at:%Y-%m-%d}"
         used = f"last used {row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never used"
-        click.echo(f"{row.key_prefix}  {state:<18} {used:<28} {row.name}")
+        click.echo(f"{row.key_prefix}  {row.scope:<5}  {state:<18} {used:<28} {row.name}")
 
 
 @token.command()

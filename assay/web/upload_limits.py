@@ -77,7 +77,8 @@ def is_evidence_upload(request: HttpRequest) -> bool:
 
 
 def _signed_in(request: HttpRequest) -> bool:
-    """A signed-in session or a live bearer token (the API checks the token again)."""
+    """A signed-in session or a live bearer token whose scope allows the method (the API checks
+    the token again)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return True
@@ -86,7 +87,8 @@ def _signed_in(request: HttpRequest) -> bool:
         return False
     from assay.accounts.services import token_authenticate
 
-    return token_authenticate(token.strip()) is not None
+    # A read-only token may not upload: it gets the anonymous cap (the API then answers 403).
+    return token_authenticate(token.strip(), method=request.method) is not None
 
 
 def _declared_length(request: HttpRequest) -> int | None:
