@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assay.credentials import selectors
 from assay.credentials.keys import issuer
 from assay.errors import InvalidInput, NotFound
+from assay.membership.selectors import certificate_membership
 from assay.web.views.access import bad_request
 
 VC_JSON = "application/vc+ld+json"
@@ -53,7 +54,9 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 def verify_number(request: HttpRequest, number: str) -> HttpResponse:
     """A certificate's credentials verified: what its QR code opens."""
     check = selectors.certificate_verify(number)
+    membership = certificate_membership(check.number) if check.outcome == "valid" else None
     context = {
+        "membership": membership,
         "number": check.number,
         "found": check.found,
         "outcome": check.outcome,
