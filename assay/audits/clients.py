@@ -53,6 +53,7 @@ __all__ = [
     "division_create",
     "division_of",
     "division_rename",
+    "edit_check",
     "import_check",
     "import_clients",
     "main_office_gaps",
@@ -325,6 +326,12 @@ def main_office_gaps(offices: Iterable[Office], divisions: dict[int, str]) -> li
         if not has
     ]
     return gaps
+
+
+def edit_check(by: AnyUser, organisation: Organisation) -> None:
+    """NotAllowed unless ``by`` may edit the organisation (its body's administrators): the
+    forms' pages ask before showing a form that would be refused."""
+    _administer(by, organisation.body_id)
 
 
 # --- import from a file ------------------------------------------------------------------------
