@@ -180,6 +180,8 @@ def organisation_add(*, by: User, body: CertifyingBody, name: str, reference: st
     errors: dict[str, str] = {}
     name = _text(errors, "name", name, "the organisation's name", LIMITS["name"])
     reference = _text(errors, "reference", reference, "the reference", LIMITS["reference"])
+    if "reference" not in errors and Organisation.objects.filter(reference=reference).exists():
+        errors["reference"] = f"an organisation with reference {reference!r} exists"
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
