@@ -368,6 +368,8 @@ class ClientImport:
     divisions: int
     offices: int
     imported: bool = False
+    # After the import: each organisation the file named, (id, name), in the file's order.
+    written: tuple[tuple[int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -650,4 +652,5 @@ def import_clients(*, by: User, body: CertifyingBody, rows: Iterable[Row]) -> Cl
                 organisation=organisation,
                 data=replace(line.office, division_id=division_id),
             )
-    return replace(summary, imported=True)
+    written = tuple((o.pk, o.name) for o in made.values())
+    return replace(summary, imported=True, written=written)

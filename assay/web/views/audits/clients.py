@@ -223,6 +223,8 @@ def client_import_view(request: AuthedRequest) -> HttpResponse:
                 result = cl.import_clients(by=request.user, body=body, rows=rows)
         except InvalidInput as exc:
             file_error = " ".join(exc.errors.values())
-    status = 400 if (form.errors or file_error or (result and not result.ok)) else 200
+    # A check that finds errors has done its job (200); a refused import or file is a 400.
+    refused = result is not None and not result.ok and request.POST.get("action") == "import"
+    status = 400 if (form.errors or file_error or refused) else 200
     context = {"form": form, "result": result, "file_error": file_error}
     return render(request, "web/audits/client_import.html", context, status=status)
