@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Set up and start Assay with demo data on SQLite at http://127.0.0.1:8000
+## Set up and start Assay with demo data on SQLite at http://127.0.0.1:8000 (gunicorn: docs/deploy.md)
 run: install
 	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay demo
 	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay serve --addr 127.0.0.1:8000

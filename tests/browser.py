@@ -98,7 +98,8 @@ def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bro
 
 def page_errors(page: Page, expected: frozenset[int] = frozenset()) -> list[str]:
     """Collects what a person would see fail: answers of 400 and above (other than the
-    ``expected`` statuses a test provokes on purpose) and errors thrown in the page.
+    ``expected`` statuses a test provokes on purpose), errors thrown in the page and what the
+    Content-Security-Policy refused.
 
     Not ``requestfailed``: a navigation cancels the previous page's pending requests
     (``net::ERR_ABORTED`` on a stylesheet), which under load is timing, not a fault.
@@ -111,7 +112,14 @@ def page_errors(page: Page, expected: frozenset[int] = frozenset()) -> list[str]
 
     page.on("response", answer)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("console", lambda message: errors.extend(csp_violations([message.text])))
     return errors
+
+
+def csp_violations(console_lines: list[str]) -> list[str]:
+    """The browser's reports of what the Content-Security-Policy blocked (an inline script or
+    style, an eval, a foreign source): each is something on the page that did not work."""
+    return [f"CSP: {line}" for line in console_lines if "Content Security Policy" in line]
 
 
 def sign_in(page: Page, base: str, username: str, path: str) -> None:

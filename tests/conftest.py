@@ -76,6 +76,16 @@ def _own_anchor_log(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
     settings.ASSAY_ANCHOR_LOG = tmp_path_factory.mktemp("anchors") / "anchors.log"
 
 
+@pytest.fixture(autouse=True)
+def _own_credential_key(
+    settings: Any, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test signs credentials with a key of its own, never the project's data dir's."""
+    monkeypatch.delenv("ASSAY_CREDENTIAL_KEY", raising=False)
+    settings.ASSAY_CREDENTIAL_KEY = ""
+    settings.ASSAY_CREDENTIAL_KEY_FILE = tmp_path_factory.mktemp("credkey") / "credential-key"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """The test database, with the library's specification files imported once: every

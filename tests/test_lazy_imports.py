@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("highspy", "fpdf", "PIL", "jsonschema", "openpyxl", "pypdf", "numpy")
+HEAVY = ("highspy", "fpdf", "PIL", "jsonschema", "openpyxl", "pypdf", "numpy", "pyld", "lxml")
 
 
 def test_loading_every_url_imports_no_heavy_library() -> None:

@@ -22,6 +22,7 @@ from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
 from assay.api import centres as centre_routes
 from assay.api import claims as claim_routes
+from assay.api import credentials as credential_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
 from assay.api import membership as membership_routes
@@ -187,5 +188,6 @@ api.add_router("/", audit_routes.router)
 api.add_router("/", eqa_routes.router)
 api.add_router("/", audit_routes.public)
 api.add_router("/", iqa_routes.router)
+api.add_router("/", credential_routes.router)
 api.add_router("/", membership_routes.router)
 api.add_router("/", claim_routes.router)

@@ -8,6 +8,7 @@ a missing one; seeing it without the role to act answers 403; bad input 422 and 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from pydantic import Field
 from assay.api import schemas as s
 from assay.api.auth import AUTH, who
 from assay.audits import answers as out
+from assay.audits import findings as fnd
 from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
@@ -77,6 +79,45 @@ class WithdrawIn(Schema):
     reason: str
 
 
+class FindingIn(Schema):
+    office: int
+    attribute: str
+    grade: str = Field(description="major, minor, observation or opportunity")
+    summary: str
+    evidence: str
+    note: str = ""
+    due_on: dt.date | None = Field(None, description="Required for a nonconformity")
+
+
+class ResponseIn(Schema):
+    owner: str = Field(description="Who at the organisation owns the action")
+    response: str = Field(description="The cause and the plan")
+
+
+class ReviewIn(Schema):
+    accept: bool
+    note: str = Field("", description="Required when the plan is rejected")
+
+
+class VerificationIn(Schema):
+    note: str = Field(description="What the auditor saw")
+
+
+class FieldworkReportIn(Schema):
+    summary: str = Field(description="The lead auditor's summary of the fieldwork")
+
+
+class DecisionIn(Schema):
+    rationale: str = Field(description="Why, beside the engine's reasons (required)")
+    conditions: str = Field("", description="Any conditions of the decision")
+
+
+class SamplingRuleIn(Schema):
+    rule: str = Field(description="per-state-sqrt or whole-organisation-sqrt")
+    random_percent: int = Field(25, description="Share of the sample drawn at random, 25-100")
+    note: str = Field(description="Why the body chose this rule (required)")
+
+
 # --- standards (public) ------------------------------------------------------------------------
 
 
@@ -102,6 +143,33 @@ def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificat
     """The public register: anyone may check a certificate number. Shows only the
     organisation, scope, states, standard, dates, status and whether the mark may be shown."""
     return sel.certificate_public(number)
+
+
+# --- certifying bodies ---------------------------------------------------------------------------
+
+
+@router.get("bodies/{body_id}/sampling-rule", response={200: out.SamplingPolicyOut, **ERRORS})
+def sampling_rule(request: HttpRequest, body_id: int) -> out.SamplingPolicyOut:
+    """The body's current sampling rule (name, source, random share, version) and every version
+    of its choice; anyone holding a role at the body."""
+    return sel.sampling_rule_answer(who(request), body_id)
+
+
+@router.post("bodies/{body_id}/sampling-rule", response={201: out.SamplingPolicyOut, **ERRORS})
+def sampling_rule_set(
+    request: HttpRequest, body_id: int, body: SamplingRuleIn
+) -> Status[out.SamplingPolicyOut]:
+    """Choose the body's sampling rule (administrators): a new version, used for samples drawn
+    from now on; samples already drawn keep theirs."""
+    user = who(request)
+    svc.sampling_policy_set(
+        by=user,
+        body=sel.body_get(user, body_id),
+        rule=body.rule,
+        random_percent=body.random_percent,
+        note=body.note,
+    )
+    return Status(201, sel.sampling_rule_answer(user, body_id))
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -313,11 +381,27 @@ def report(request: HttpRequest, audit_id: int) -> ReportOut:
     return report_answer(report_for(who(request), audit_id))
 
 
-@router.post("audits/{audit_id}/decision", response={201: out.AuditDecisionOut, **ERRORS})
-def decide(request: HttpRequest, audit_id: int) -> Status[out.AuditDecisionOut]:
-    """Record the engine's decision (a decision maker who did not score this audit)."""
+@router.post("audits/{audit_id}/fieldwork-report", response={201: out.FieldworkReportOut, **ERRORS})
+def fieldwork_close(
+    request: HttpRequest, audit_id: int, body: FieldworkReportIn
+) -> Status[out.FieldworkReportOut]:
+    """The lead auditor closes fieldwork by submitting the report's summary."""
     user = who(request)
-    decision = svc.decision_record(by=user, audit=sel.audit_get(user, audit_id))
+    report = svc.fieldwork_close(by=user, audit=sel.audit_get(user, audit_id), summary=body.summary)
+    return Status(201, out.fieldwork_report_answer(report))
+
+
+@router.post("audits/{audit_id}/decision", response={201: out.AuditDecisionOut, **ERRORS})
+def decide(request: HttpRequest, audit_id: int, body: DecisionIn) -> Status[out.AuditDecisionOut]:
+    """Record the engine's decision with the decision maker's rationale and any conditions (a
+    decision maker who did not score this audit, once fieldwork is closed)."""
+    user = who(request)
+    decision = svc.decision_record(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        rationale=body.rationale,
+        conditions=body.conditions,
+    )
     return Status(201, out.decision_answer(decision))
 
 
@@ -337,6 +421,82 @@ def decision(
     if verify:
         return sel.decision_checked(user, audit_id)
     return out.decision_answer(row)
+
+
+@router.get("audits/{audit_id}/findings", response={200: list[out.FindingOut], **ERRORS})
+def findings(request: HttpRequest, audit_id: int) -> list[out.FindingOut]:
+    """The audit's findings with their corrective actions and history (whoever sees the audit,
+    the organisation's contacts included)."""
+    return [out.finding_answer(f) for f in sel.findings_of(who(request), audit_id)]
+
+
+@router.post("audits/{audit_id}/findings", response={201: out.FindingOut, **ERRORS})
+def finding_raise(request: HttpRequest, audit_id: int, body: FindingIn) -> Status[out.FindingOut]:
+    """Raise a finding at a sampled office (an assigned auditor, during fieldwork)."""
+    user = who(request)
+    found = fnd.finding_raise(
+        by=user,
+        audit=sel.audit_get(user, audit_id),
+        data=fnd.FindingInput(
+            body.office,
+            body.attribute,
+            body.grade,
+            body.summary,
+            body.evidence,
+            body.note,
+            body.due_on,
+        ),
+    )
+    return Status(201, _finding(user, audit_id, found.number))
+
+
+def _finding(user: Any, audit_id: int, number: int) -> out.FindingOut:
+    return next(
+        out.finding_answer(f) for f in sel.findings_of(user, audit_id) if f.number == number
+    )
+
+
+@router.post(
+    "audits/{audit_id}/findings/{number}/response", response={200: out.FindingOut, **ERRORS}
+)
+def finding_response(
+    request: HttpRequest, audit_id: int, number: int, body: ResponseIn
+) -> out.FindingOut:
+    """The organisation's contact answers a nonconformity: owner, cause and plan."""
+    user = who(request)
+    fnd.corrective_action_respond(
+        by=user,
+        action=sel.action_get(user, audit_id, number),
+        owner=body.owner,
+        response=body.response,
+    )
+    return _finding(user, audit_id, number)
+
+
+@router.post("audits/{audit_id}/findings/{number}/review", response={200: out.FindingOut, **ERRORS})
+def finding_review(
+    request: HttpRequest, audit_id: int, number: int, body: ReviewIn
+) -> out.FindingOut:
+    """An assigned auditor accepts or rejects (with a reason) the organisation's plan."""
+    user = who(request)
+    fnd.corrective_action_review(
+        by=user, action=sel.action_get(user, audit_id, number), accept=body.accept, note=body.note
+    )
+    return _finding(user, audit_id, number)
+
+
+@router.post(
+    "audits/{audit_id}/findings/{number}/verification", response={200: out.FindingOut, **ERRORS}
+)
+def finding_verification(
+    request: HttpRequest, audit_id: int, number: int, body: VerificationIn
+) -> out.FindingOut:
+    """An assigned auditor verifies an accepted corrective action, saying what they saw."""
+    user = who(request)
+    fnd.corrective_action_verify(
+        by=user, action=sel.action_get(user, audit_id, number), note=body.note
+    )
+    return _finding(user, audit_id, number)
 
 
 @router.post("audits/{audit_id}/certificate", response={201: ref.CertificateOut, **ERRORS})

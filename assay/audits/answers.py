@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict
 from assay.audits.models import (
     Audit,
     AuditDecision,
+    FieldworkReport,
+    Finding,
     SampleDraw,
     SelfAssessment,
     SiteEvidenceFile,
@@ -28,6 +30,7 @@ from assay.audits.models import (
 )
 from assay.audits.results_table import NodeMark
 from assay.engines.audit.model import Band
+from assay.engines.audit.sampling import SamplingRule
 
 
 class Answer(BaseModel):
@@ -65,6 +68,26 @@ class AuditDecisionOut(Answer):
     decided_by: str
     decided_on: dt.date
     decided_at: str
+    rationale: str
+    conditions: str
+
+
+class FieldworkReportOut(Answer):
+    """Fieldwork closed by the lead auditor: the report's summary, who and when."""
+
+    audit: int
+    summary: str
+    submitted_by: str
+    submitted_on: dt.date
+
+
+def fieldwork_report_answer(report: FieldworkReport) -> FieldworkReportOut:
+    return FieldworkReportOut(
+        audit=report.audit_id,
+        summary=report.summary,
+        submitted_by=report.submitted_by.get_username(),
+        submitted_on=report.submitted_on,
+    )
 
 
 class CheckedDecisionOut(AuditDecisionOut):
@@ -172,6 +195,8 @@ def decision_answer(decision: AuditDecision) -> AuditDecisionOut:
         decided_by=decision.decided_by.get_username(),
         decided_on=decision.decided_on,
         decided_at=decision.decided_at.isoformat(),
+        rationale=decision.rationale,
+        conditions=decision.conditions,
     )
 
 
@@ -200,9 +225,57 @@ class SampleCheckOut(Answer):
     problems: list[str]
 
 
+class SamplingRuleOut(Answer):
+    """The rule a sample was drawn with (or a body's current rule): its name and source."""
+
+    key: str
+    version: int
+    random_percent: int
+    policy_version: int
+    name: str
+    source: str
+    summary: str
+
+
+def sampling_rule_answer(rule: SamplingRule, policy_version: int) -> SamplingRuleOut:
+    return SamplingRuleOut(
+        key=rule.key,
+        version=rule.version,
+        random_percent=rule.random_percent,
+        policy_version=policy_version,
+        name=rule.name,
+        source=rule.source,
+        summary=rule.summary,
+    )
+
+
+class SamplingPolicyVersionOut(Answer):
+    version: int
+    rule: str
+    rule_version: int
+    random_percent: int
+    note: str
+    adopted_by: str
+    adopted_at: dt.datetime
+
+
+class SamplingPolicyOut(Answer):
+    """A body's current sampling rule and every version of its choice, oldest first."""
+
+    body: int
+    current: SamplingRuleOut
+    history: list[SamplingPolicyVersionOut]
+
+
+def draw_rule(draw: SampleDraw) -> SamplingRule:
+    """The engine's rule a stored sample was drawn with."""
+    return SamplingRule(draw.rule, draw.rule_version, draw.random_percent)
+
+
 class SampleOut(Answer):
     seed: int
     recertification: bool
+    rule: SamplingRuleOut
     drawn_on: dt.date
     drawn_by: str
     per_state: list[SamplePerStateOut]
@@ -219,6 +292,7 @@ def sample_answer(draw: SampleDraw) -> SampleOut:
     return SampleOut(
         seed=draw.seed,
         recertification=draw.recertification,
+        rule=sampling_rule_answer(draw_rule(draw), draw.policy_version),
         drawn_on=draw.drawn_on,
         drawn_by=draw.drawn_by.get_username(),
         per_state=[SamplePerStateOut(state=st, others=x, sampled=n) for st, x, n in draw.per_state],
@@ -365,3 +439,74 @@ class SiteEvidenceOut(Answer):
 
 def site_evidence_answer(row: SiteEvidenceFile) -> SiteEvidenceOut:
     return SiteEvidenceOut(id=row.pk, sha256=row.sha256, size=row.size, media_type=row.media_type)
+
+
+# --- findings and corrective actions -------------------------------------------------------
+
+
+class ActionEventOut(Answer):
+    act: str
+    state: str
+    text: str
+    by: str
+    at: dt.datetime
+
+
+class CorrectiveActionOut(Answer):
+    state: str
+    due_on: dt.date
+    owner: str
+    response: str
+    auditor_note: str
+    history: list[ActionEventOut]
+
+
+class FindingOut(Answer):
+    """A finding with its corrective action (nonconformities only) and that action's history."""
+
+    ref: str
+    number: int
+    office: int
+    office_name: str
+    attribute: str
+    grade: str
+    grade_label: str
+    summary: str
+    evidence: str
+    note: str
+    raised_by: str
+    raised_on: dt.date
+    action: CorrectiveActionOut | None
+
+
+def finding_answer(f: Finding) -> FindingOut:
+    action = getattr(f, "corrective_action", None)
+    return FindingOut(
+        ref=f.ref,
+        number=f.number,
+        office=f.office_id,
+        office_name=f.office.name,
+        attribute=f.attribute,
+        grade=f.grade,
+        grade_label=f.get_grade_display(),
+        summary=f.summary,
+        evidence=f.evidence,
+        note=f.note,
+        raised_by=f.raised_by.get_username(),
+        raised_on=f.raised_on,
+        action=None
+        if action is None
+        else CorrectiveActionOut(
+            state=action.state,
+            due_on=action.due_on,
+            owner=action.owner,
+            response=action.response,
+            auditor_note=action.auditor_note,
+            history=[
+                ActionEventOut(
+                    act=e.act, state=e.state, text=e.text, by=e.by.get_username(), at=e.at
+                )
+                for e in action.events.all()
+            ],
+        ),
+    )

@@ -2,8 +2,10 @@
 
 A certificate lasts one year ("entitled to use the 'Certified Customer Service Organization'
 logo for a period of one year, after which time the organization is required to be
-re-certified"): valid from ``issued_on`` up to the day before ``expires_on``; withdrawn from
-``withdrawn_on``. The mark may be shown only while valid.
+re-certified"), by one rule (``assay.engines.audit.validity``): valid from ``issued_on``
+through the day before its first anniversary (``valid_through``, the date printed), expired
+from the anniversary (``expires_on``, stored); 29 February's anniversary is 1 March. Withdrawn
+from ``withdrawn_on``. The mark may be shown only while valid.
 
 Numbers read like ``ICSS-2013-418207-K``: the body's prefix, the year of issue, six random
 digits (unguessable: no sequence to walk) and a check letter that catches a mistyped digit.
@@ -40,7 +42,7 @@ from assay.audits.records import (
     audit_record,
     certificate_fields,
 )
-from assay.engines.dates import add_months
+from assay.engines.audit.validity import validity
 from assay.errors import InvalidInput, NotAllowed
 from assay.keyset import Page, paginate
 from assay.users import User
@@ -78,8 +80,9 @@ def _new_number(prefix: str, year: int) -> str:
 
 
 def expiry_of(issued_on: dt.date) -> dt.date:
-    """One year after issue (29 February → 28 February)."""
-    return add_months(issued_on, 12)
+    """The first day a certificate issued on ``issued_on`` is no longer valid: its first
+    anniversary (29 February → 1 March); it is valid through the day before."""
+    return validity(issued_on).expires_on
 
 
 def status_of(certificate: Certificate, today: dt.date | None = None) -> str:
@@ -260,10 +263,11 @@ def reminders_send(*, by: User, within_days: int = REMIND_DAYS) -> list[Reminder
             continue
         c = due.certificate
         send_mail(
-            subject=f"Certificate {c.number} expires on {c.expires_on:%d/%m/%Y}",
+            subject=f"Certificate {c.number} is valid through {c.valid_through:%d/%m/%Y}",
             message=(
-                f"The certificate {c.number} ({c.scope_text}) expires on "
-                f"{c.expires_on:%d/%m/%Y}, in {due.days_left} days. After that date the "
+                f"The certificate {c.number} ({c.scope_text}) is valid through "
+                f"{c.valid_through:%d/%m/%Y} and expires on {c.expires_on:%d/%m/%Y}, in "
+                f"{due.days_left} days. From that date the "
                 f'"{MARK}" mark may no longer be shown; please arrange the re-certification '
                 "audit with your certifying body."
             ),

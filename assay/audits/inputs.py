@@ -10,9 +10,27 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from assay.audits.models import Audit, Office, SamplePick, SelfAssessment, SiteScore
+from assay.audits.models import (
+    Audit,
+    Finding,
+    Office,
+    SamplePick,
+    SamplingPolicy,
+    SelfAssessment,
+    SiteScore,
+)
 from assay.audits.results_table import Site
+from assay.engines.audit.findings import FindingFacts
+from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule
 from assay.engines.audit.sampling import Office as SampleOffice
+
+
+def sampling_rule_of(body_id: int) -> tuple[SamplingRule, int]:
+    """The body's current sampling rule and its policy version (0: Assay's default)."""
+    latest = SamplingPolicy.objects.filter(body_id=body_id).order_by("-version").first()
+    if latest is None:
+        return DEFAULT_RULE, 0
+    return SamplingRule(latest.rule, latest.rule_version, latest.random_percent), latest.version
 
 
 def scope_offices(audit: Audit) -> QuerySet[Office]:
@@ -65,6 +83,30 @@ def sample_inputs(audit: Audit) -> list[SampleOffice]:
             )
         )
     return result
+
+
+def finding_facts(audit: Audit) -> list[FindingFacts]:
+    """The audit's findings as the decision reads them (sites named by office name), in
+    number order, with each nonconformity's corrective action state."""
+    rows = (
+        Finding.objects.filter(audit=audit)
+        .select_related("office", "corrective_action")
+        .order_by("number")
+    )
+    facts = []
+    for f in rows:
+        action = getattr(f, "corrective_action", None)
+        facts.append(
+            FindingFacts(
+                f.ref,
+                f.grade,
+                f.attribute,
+                f.office.name,
+                f.summary,
+                None if action is None else action.state,
+            )
+        )
+    return facts
 
 
 def sampled_sites(audit: Audit) -> tuple[str, ...]:

@@ -8,6 +8,8 @@ stored verbatim per version (ADR 0003); evidence files are content-addressed thr
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -52,6 +54,44 @@ class CertifyingBody(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SamplingRuleKey(models.TextChoices):
+    PER_STATE = "per-state-sqrt", "Per state: ⌈√x⌉ of each state's other offices (Assay's reading)"
+    WHOLE_ORGANISATION = (
+        "whole-organisation-sqrt",
+        "Whole organisation: ⌈√x⌉ of all other offices (IAF MD 1)",
+    )
+
+
+class SamplingPolicy(models.Model):
+    """A certifying body's documented sampling choice, versioned: a change is a new row with
+    the next version (never edited); the newest version applies to samples drawn from then on,
+    and each sample stores the rule it was drawn with. No row: Assay's default rule."""
+
+    body = models.ForeignKey(
+        CertifyingBody, on_delete=models.PROTECT, related_name="sampling_policies"
+    )
+    version = models.PositiveIntegerField()
+    rule = models.CharField(max_length=32, choices=SamplingRuleKey.choices)
+    rule_version = models.PositiveSmallIntegerField(
+        default=1, help_text="The version of the rule's arithmetic in the engine"
+    )
+    random_percent = models.PositiveSmallIntegerField(
+        help_text="Share of the sample drawn at random (25-100 %)"
+    )
+    note = models.TextField(help_text="Why the body chose this rule")
+    adopted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    adopted_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["body", "version"], name="sampling_policy_version")
+        ]
+        ordering = ["body", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.body} sampling v{self.version}: {self.rule}"
 
 
 class BodyRole(models.TextChoices):
@@ -238,10 +278,17 @@ class AuditorAssignment(models.Model):
     auditor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="audit_assignments")
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=clock.now, editable=False)
+    lead = models.BooleanField(
+        default=False,
+        help_text="The lead auditor (the first assigned): closes fieldwork with the report",
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["audit", "auditor"], name="assignment_unique")
+            models.UniqueConstraint(fields=["audit", "auditor"], name="assignment_unique"),
+            models.UniqueConstraint(
+                fields=["audit"], condition=models.Q(lead=True), name="one_lead_auditor"
+            ),
         ]
         ordering = ["audit", "pk"]
 
@@ -263,6 +310,14 @@ class SampleDraw(models.Model):
     drawn_on = models.DateField()
     inputs = models.JSONField()
     per_state = models.JSONField()
+    rule = models.CharField(
+        max_length=32, choices=SamplingRuleKey.choices, default=SamplingRuleKey.PER_STATE
+    )
+    rule_version = models.PositiveSmallIntegerField(default=1)
+    random_percent = models.PositiveSmallIntegerField(default=25)
+    policy_version = models.PositiveIntegerField(
+        default=0, help_text="The body's sampling policy version used (0: Assay's default)"
+    )
     drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(default=clock.now, editable=False)
 
@@ -343,6 +398,20 @@ class SiteEvidenceFile(models.Model):
         return self.original_name
 
 
+class FieldworkReport(models.Model):
+    """Fieldwork closed by the lead auditor: the report submitted to the decision makers.
+    Once it exists no score, evidence or finding is added; the decision may be recorded."""
+
+    audit = models.OneToOneField(Audit, on_delete=models.PROTECT, related_name="fieldwork_report")
+    summary = models.TextField(help_text="The lead auditor's summary of the fieldwork")
+    submitted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=clock.now, editable=False)
+    submitted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"fieldwork report of audit {self.audit_id}"
+
+
 class AuditDecision(models.Model):
     """The certification decision as the engine gave it, with the scores it was made on."""
 
@@ -352,6 +421,13 @@ class AuditDecision(models.Model):
     desirable = models.JSONField(help_text="(attribute, band) progress towards best practice")
     sites = models.JSONField(help_text="The required sites (office ids) the decision covered")
     scores = models.JSONField(help_text="site -> attribute -> score the decision was made on")
+    findings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The findings (with their corrective actions' states) it was made on",
+    )
+    rationale = models.TextField(blank=True, help_text="The decision maker's rationale")
+    conditions = models.TextField(blank=True, help_text="Any conditions of the decision")
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(help_text="The decision's date on the one clock (ADR 0007)")
     decided_at = models.DateTimeField(
@@ -363,6 +439,88 @@ class AuditDecision(models.Model):
 
     def __str__(self) -> str:
         return f"decision on audit {self.audit_id}: {self.certifiable}"
+
+
+class FindingGrade(models.TextChoices):
+    MAJOR = "major", "Major nonconformity"
+    MINOR = "minor", "Minor nonconformity"
+    OBSERVATION = "observation", "Observation"
+    OPPORTUNITY = "opportunity", "Opportunity for improvement"
+
+
+class Finding(models.Model):
+    """An auditor's finding at one sampled office against one attribute (never edited; its
+    corrective action moves on, see ``CorrectiveAction``)."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")
+    number = models.PositiveIntegerField(help_text="F1, F2… within the audit")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    attribute = models.CharField(max_length=64)
+    grade = models.CharField(max_length=16, choices=FindingGrade.choices)
+    summary = models.CharField(max_length=300)
+    evidence = models.TextField(help_text="What the auditor saw")
+    note = models.TextField(blank=True, help_text="The auditor's note")
+    raised_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=clock.now, editable=False)
+    raised_on = models.DateField()
+
+    class Meta:
+        ordering = ["audit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "number"], name="finding_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"F{self.number} ({self.grade})"
+
+    @property
+    def ref(self) -> str:
+        return f"F{self.number}"
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open: awaiting the organisation's response"
+    PROPOSED = "proposed", "Proposed: awaiting the auditor's review"
+    ACCEPTED = "accepted", "Plan accepted"
+    REJECTED = "rejected", "Plan rejected: awaiting a new response"
+    VERIFIED = "verified", "Verified"
+
+
+class CorrectiveAction(models.Model):
+    """The corrective action a nonconformity needs: its current state (the latest event);
+    ``CorrectiveActionEvent`` keeps every step."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, related_name="corrective_action"
+    )
+    state = models.CharField(max_length=16, choices=ActionState.choices, default="open")
+    due_on = models.DateField()
+    owner = models.CharField(max_length=200, blank=True, help_text="Who at the organisation")
+    response = models.TextField(blank=True, help_text="The organisation's cause and plan")
+    auditor_note = models.TextField(blank=True, help_text="The last review or verification")
+    updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"action on {self.finding}: {self.state}"
+
+
+class CorrectiveActionEvent(models.Model):
+    """One step of a corrective action (append-only): raised, responded, accepted, rejected,
+    verified."""
+
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.PROTECT, related_name="events")
+    act = models.CharField(max_length=16)
+    state = models.CharField(max_length=16, choices=ActionState.choices)
+    text = models.TextField(blank=True)
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["action", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.act} → {self.state}"
 
 
 class Certificate(models.Model):
@@ -381,7 +539,9 @@ class Certificate(models.Model):
     states = models.JSONField(help_text="States and territories covered")
     standard_title = models.CharField(max_length=300)
     issued_on = models.DateField()
-    expires_on = models.DateField()
+    expires_on = models.DateField(
+        help_text="The first day it is no longer valid: the anniversary of issue"
+    )
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=clock.now, editable=False)
     withdrawn_on = models.DateField(null=True, blank=True)
@@ -395,6 +555,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def valid_through(self) -> dt.date:
+        """The last day it is valid (printed as "valid through"): the day before expiry."""
+        return self.expires_on - dt.timedelta(days=1)
 
 
 class CertificateReminder(models.Model):

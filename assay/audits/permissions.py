@@ -91,6 +91,15 @@ def is_assigned_auditor(user: AnyUser, audit: Audit) -> bool:
     )
 
 
+def is_lead_auditor(user: AnyUser, audit: Audit) -> bool:
+    """The audit's lead auditor (or, on an audit assigned before leads were named, any of its
+    assigned auditors)."""
+    if not is_assigned_auditor(user, audit):
+        return False
+    leads = audit.assignments.filter(lead=True)
+    return not leads.exists() or leads.filter(auditor_id=user.pk).exists()
+
+
 def is_contact_of(user: AnyUser, organisation_id: int) -> bool:
     return organisation_id in contact_organisation_ids(user)
 

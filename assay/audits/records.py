@@ -22,6 +22,10 @@ from assay.audits.models import (
     AuditorAssignment,
     AuditStatusChange,
     Certificate,
+    CorrectiveAction,
+    CorrectiveActionEvent,
+    FieldworkReport,
+    Finding,
     SampleDraw,
     SamplePick,
     SelfAssessment,
@@ -46,6 +50,19 @@ EVIDENCE = "site_evidence_uploaded"  # {"file": evidence_fields}
 DECISION = "decision_recorded"  # {"decision": decision_fields}
 ISSUED = "certificate_issued"  # {"certificate": certificate_fields}
 WITHDRAWN = "certificate_withdrawn"  # {"certificate": certificate_fields}
+FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_fields | None,
+#                              "event": event_fields | None}
+CLOSED = "fieldwork_closed"  # {"report": report_fields}
+ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
+
+
+LEGACY_SAMPLE_RULE = {
+    "rule": "per-state-sqrt",
+    "rule_version": 1,
+    "random_percent": 25,
+    "policy_version": 0,
+}
+"""What a sample record written before sampling rules were stored implies: the default rule."""
 
 
 def chain_name(audit_id: int) -> str:
@@ -100,6 +117,17 @@ def assignment_fields(a: AuditorAssignment) -> dict[str, Any]:
         "auditor": a.auditor_id,
         "assigned_by": a.assigned_by_id,
         "assigned_at": moment_text(a.assigned_at),
+        "lead": a.lead,
+    }
+
+
+def report_fields(r: FieldworkReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "summary": r.summary,
+        "submitted_by": r.submitted_by_id,
+        "submitted_at": moment_text(r.submitted_at),
+        "submitted_on": day_text(r.submitted_on),
     }
 
 
@@ -111,6 +139,10 @@ def sample_fields(d: SampleDraw) -> dict[str, Any]:
         "drawn_on": day_text(d.drawn_on),
         "inputs": d.inputs,
         "per_state": d.per_state,
+        "rule": d.rule,
+        "rule_version": d.rule_version,
+        "random_percent": d.random_percent,
+        "policy_version": d.policy_version,
         "drawn_by": d.drawn_by_id,
         "drawn_at": moment_text(d.drawn_at),
     }
@@ -175,9 +207,54 @@ def decision_fields(d: AuditDecision) -> dict[str, Any]:
         "desirable": d.desirable,
         "sites": d.sites,
         "scores": d.scores,
+        "findings": d.findings,
+        "rationale": d.rationale,
+        "conditions": d.conditions,
         "decided_by": d.decided_by_id,
         "decided_on": day_text(d.decided_on),
         "decided_at": moment_text(d.decided_at),
+    }
+
+
+def finding_fields(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "number": f.number,
+        "office": f.office_id,
+        "attribute": f.attribute,
+        "grade": f.grade,
+        "summary": f.summary,
+        "evidence": f.evidence,
+        "note": f.note,
+        "raised_by": f.raised_by_id,
+        "raised_at": moment_text(f.raised_at),
+        "raised_on": day_text(f.raised_on),
+    }
+
+
+def action_fields(a: CorrectiveAction) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "finding": a.finding_id,
+        "state": a.state,
+        "due_on": day_text(a.due_on),
+        "owner": a.owner,
+        "response": a.response,
+        "auditor_note": a.auditor_note,
+        "updated_by": a.updated_by_id,
+        "updated_at": moment_text(a.updated_at),
+    }
+
+
+def event_fields(e: CorrectiveActionEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "action": e.action_id,
+        "act": e.act,
+        "state": e.state,
+        "text": e.text,
+        "by": e.by_id,
+        "at": moment_text(e.at),
     }
 
 
@@ -223,11 +300,13 @@ class Implied:
             self._put("status change", p["status_change"])
             self.status = p["status_change"]["status"]
         elif record.kind == ASSIGNED:
-            self._put("auditor assignment", p["assignment"])
+            # Assignments recorded before lead auditors existed were not leads.
+            self._put("auditor assignment", {"lead": False, **p["assignment"]})
         elif record.kind == UNASSIGNED:
             self.rows["auditor assignment"].pop(int(p["assignment"]["id"]), None)
         elif record.kind == SAMPLE:
-            self._put("sample", p["sample"])
+            # Samples recorded before the rule was stored were drawn with the default rule.
+            self._put("sample", {**LEGACY_SAMPLE_RULE, **p["sample"]})
             for pick in p["picks"]:
                 self._put("sample pick", pick)
         elif record.kind == SELF:
@@ -239,7 +318,20 @@ class Implied:
         elif record.kind == EVIDENCE:
             self._put("site evidence file", p["file"])
         elif record.kind == DECISION:
-            self._put("decision", p["decision"])
+            # Decisions recorded before findings existed were made on none.
+            legacy = {"findings": [], "rationale": "", "conditions": ""}
+            self._put("decision", {**legacy, **p["decision"]})
+        elif record.kind == CLOSED:
+            self._put("fieldwork report", p["report"])
+        elif record.kind == FINDING:
+            self._put("finding", p["finding"])
+            if p.get("action") is not None:
+                self._put("corrective action", p["action"])
+            if p.get("event") is not None:
+                self._put("corrective action event", p["event"])
+        elif record.kind == ACTION:
+            self._put("corrective action", p["action"])
+            self._put("corrective action event", p["event"])
         elif record.kind in (ISSUED, WITHDRAWN):
             self._put("certificate", p["certificate"])
         else:
@@ -259,6 +351,9 @@ def _label(what: str, fields: Mapping[str, Any]) -> str:
         return f"{what} {fields['id']} (office {fields['office']}, position {fields['position']})"
     if what == "certificate":
         return f"{what} {fields['number']}"
+    if what == "finding":
+        where = f"office {fields['office']}, attribute {fields['attribute']}"
+        return f"{what} F{fields['number']} ({where})"
     if what == "auditor assignment":
         return f"{what} {fields['id']} (auditor {fields['auditor']})"
     return f"{what} {fields['id']}"
@@ -334,10 +429,31 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
         ("site evidence file", SiteEvidenceFile.objects.all(), evidence_fields, "audit_id"),
         ("decision", AuditDecision.objects.all(), decision_fields, "audit_id"),
         ("certificate", Certificate.objects.all(), certificate_fields, "audit_id"),
+        ("finding", Finding.objects.all(), finding_fields, "audit_id"),
+        ("fieldwork report", FieldworkReport.objects.all(), report_fields, "audit_id"),
+        (
+            "corrective action",
+            CorrectiveAction.objects.select_related("finding"),
+            action_fields,
+            "finding__audit_id",
+        ),
+        (
+            "corrective action event",
+            CorrectiveActionEvent.objects.select_related("action__finding"),
+            event_fields,
+            "action__finding__audit_id",
+        ),
     ]
     for what, qs, fields, field in tables:
         for row in narrow(qs, field).iterator(chunk_size=2000):
-            audit_id = row.sample.audit_id if isinstance(row, SamplePick) else row.audit_id
+            if isinstance(row, SamplePick):
+                audit_id = row.sample.audit_id
+            elif isinstance(row, CorrectiveAction):
+                audit_id = row.finding.audit_id
+            elif isinstance(row, CorrectiveActionEvent):
+                audit_id = row.action.finding.audit_id
+            else:
+                audit_id = row.audit_id
             out[audit_id][what][row.pk] = fields(row)
     return out
 

@@ -25,6 +25,7 @@ class PublicCertificateOut(Answer):
     states: list[str]
     standard: str
     issued_on: dt.date
+    valid_through: dt.date
     expires_on: dt.date
     status: str
     mark: str | None
@@ -47,6 +48,7 @@ def _public_fields(certificate: Certificate, today: dt.date | None) -> dict[str,
         "states": list(certificate.states),
         "standard": certificate.standard_title,
         "issued_on": certificate.issued_on,
+        "valid_through": certificate.valid_through,
         "expires_on": certificate.expires_on,
         "status": status_of(certificate, today),
         "mark": MARK if mark_entitled(certificate, today) else None,

@@ -25,19 +25,27 @@ from assay.audits.answers import (
     ResultsOut,
     ResultsStandardOut,
     SampleCheckOut,
+    SamplingPolicyOut,
+    SamplingPolicyVersionOut,
 )
 from assay.audits.certificates import well_formed
 from assay.audits.inputs import (
+    finding_facts,
     latest_scores,
     latest_self_assessment,
     sampled_site_rows,
     sampled_sites,
+    sampling_rule_of,
 )
 from assay.audits.models import (
     Audit,
     AuditDecision,
     AuditStatusChange,
+    BodyRole,
     Certificate,
+    CertifyingBody,
+    CorrectiveAction,
+    Finding,
     Organisation,
     SampleDraw,
     SelfAssessment,
@@ -50,10 +58,11 @@ from assay.audits.reference_answers import PublicCertificateOut, StandardOut
 from assay.audits.results_table import ResultsTable, results_table
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
+from assay.engines.audit.findings import FindingFacts
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile
 from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import Office as SampleOffice
-from assay.engines.audit.sampling import draw_sample
+from assay.engines.audit.sampling import SamplingRule, draw_sample
 from assay.engines.audit.scoring import Results, results
 from assay.errors import NotFound
 from assay.keyset import Page, paginate
@@ -100,6 +109,41 @@ def standard_answer(row: StandardVersion) -> StandardOut:
 
 
 # --- organisations and audits ------------------------------------------------------------------
+
+
+def body_get(user: AnyUser, key: int | str) -> CertifyingBody:
+    """A certifying body by id or reference, for someone holding an active role there (or
+    the operator); anyone else is told it does not exist (``NotFound``)."""
+    query = CertifyingBody.objects.filter(
+        **({"pk": key} if isinstance(key, int) else {"reference": key})
+    )
+    body = query.first()
+    if body is None or not (
+        perm.is_operator(user) or body.pk in perm.body_ids_with_role(user, *BodyRole.values)
+    ):
+        raise NotFound(f"no certifying body {key}")
+    return body
+
+
+def sampling_rule_answer(user: AnyUser, key: int | str) -> SamplingPolicyOut:
+    """The body's current sampling rule (name, source, version) and every earlier version."""
+    body = body_get(user, key)
+    rule, version = sampling_rule_of(body.pk)
+    history = [
+        SamplingPolicyVersionOut(
+            version=p.version,
+            rule=p.rule,
+            rule_version=p.rule_version,
+            random_percent=p.random_percent,
+            note=p.note,
+            adopted_by=p.adopted_by.get_username(),
+            adopted_at=p.adopted_at,
+        )
+        for p in body.sampling_policies.select_related("adopted_by").order_by("version")
+    ]
+    return SamplingPolicyOut(
+        body=body.pk, current=answers.sampling_rule_answer(rule, version), history=history
+    )
 
 
 def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
@@ -380,8 +424,16 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     offices = [
         SampleOffice(**{**o, "last_visited": _date(o.get("last_visited"))}) for o in draw.inputs
     ]
+    try:
+        rule = SamplingRule(draw.rule, draw.rule_version, draw.random_percent)
+    except ValueError as exc:
+        return SampleCheck(False, f"the stored sampling rule is not one Assay knows: {exc}", ())
     again = draw_sample(
-        offices, seed=draw.seed, recertification=draw.recertification, today=draw.drawn_on
+        offices,
+        seed=draw.seed,
+        recertification=draw.recertification,
+        today=draw.drawn_on,
+        rule=rule,
     )
     stored = [(str(p.office_id), p.how, p.reason) for p in draw.picks.all()]
     redrawn = [(p.office_id, p.how, p.reason) for p in again.picks]
@@ -397,6 +449,32 @@ def sample_verify(user: AnyUser, pk: int) -> SampleCheck:
     return SampleCheck(
         stored == redrawn and not problems, _chain_message(message, problems), tuple(problems)
     )
+
+
+def findings_of(user: AnyUser, pk: int) -> list[Finding]:
+    """The audit's findings (number order) with office, corrective action and its events, for
+    whoever sees the audit (its organisation's contacts included)."""
+    audit = audit_get(user, pk)
+    return list(
+        Finding.objects.filter(audit=audit)
+        .select_related("office", "raised_by", "corrective_action")
+        .prefetch_related("corrective_action__events__by")
+        .order_by("number")
+    )
+
+
+def action_get(user: AnyUser, pk: int, number: int) -> CorrectiveAction:
+    """The corrective action of finding ``F<number>`` of an audit the user may see (NotFound
+    otherwise, or when the finding has none: observations and opportunities)."""
+    audit = audit_get(user, pk)
+    action = (
+        CorrectiveAction.objects.select_related("finding__audit", "finding__office")
+        .filter(finding__audit=audit, finding__number=number)
+        .first()
+    )
+    if action is None:
+        raise NotFound(f"audit {pk} has no corrective action for finding F{number}")
+    return action
 
 
 def sample_checked(user: AnyUser, pk: int) -> CheckedSampleOut:
@@ -439,14 +517,22 @@ def decision_verify(user: AnyUser, pk: int) -> DecisionCheck:
     if decision is None:
         raise NotFound(f"audit {pk} has no decision yet")
     standard = standard_of(audit.standard)
-    on_record = decide(standard, decision.scores, decision.sites)
+    on_record = decide(
+        standard,
+        decision.scores,
+        decision.sites,
+        findings=[FindingFacts(**f) for f in decision.findings],
+    )
     reproduced = (
         on_record.certifiable == decision.certifiable
         and [asdict(r) for r in on_record.reasons] == decision.reasons
     )
     now_scores = latest_scores(audit)
-    now = decide(standard, now_scores, sampled_sites(audit))
-    changed = now_scores != decision.scores
+    now_findings = finding_facts(audit)
+    now = decide(standard, now_scores, sampled_sites(audit), findings=now_findings)
+    changed = now_scores != decision.scores or [asdict(f) for f in now_findings] != list(
+        decision.findings
+    )
     agrees = reproduced and now.certifiable == decision.certifiable
     if not reproduced:
         message = "the stored reasons are not what the engine gives for the stored scores"

@@ -21,7 +21,14 @@ from django.db.models import Model
 
 from assay import clock
 from assay.audits import permissions as perm
-from assay.audits.inputs import latest_scores, sample_inputs, sampled_sites
+from assay.audits import signals
+from assay.audits.inputs import (
+    finding_facts,
+    latest_scores,
+    sample_inputs,
+    sampled_sites,
+    sampling_rule_of,
+)
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -33,11 +40,13 @@ from assay.audits.models import (
     BodyRole,
     CertifyingBody,
     Division,
+    FieldworkReport,
     Office,
     Organisation,
     OrganisationContact,
     SampleDraw,
     SamplePick,
+    SamplingPolicy,
     SelfAssessment,
     SiteEvidenceFile,
     SiteScore,
@@ -45,6 +54,7 @@ from assay.audits.models import (
 )
 from assay.audits.records import (
     ASSIGNED,
+    CLOSED,
     CREATED,
     DECISION,
     EVIDENCE,
@@ -59,6 +69,7 @@ from assay.audits.records import (
     decision_fields,
     evidence_fields,
     pick_fields,
+    report_fields,
     sample_fields,
     score_fields,
     self_fields,
@@ -67,7 +78,8 @@ from assay.audits.records import (
 from assay.audits.standards import standard_of
 from assay.engines.audit.decision import decide
 from assay.engines.audit.model import Standard
-from assay.engines.audit.sampling import draw_sample
+from assay.engines.audit.sampling import DEFAULT_RULE, SamplingRule, draw_sample
+from assay.engines.plausible import reason_problem, text_problem
 from assay.errors import InvalidInput, NotAllowed
 from assay.files.storage import store_upload
 from assay.users import User
@@ -300,8 +312,9 @@ def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignmen
         raise InvalidInput({"auditor": f"{auditor} is not an auditor of this certifying body"})
     with transaction.atomic():
         _relocked(audit)
+        first = not AuditorAssignment.objects.filter(audit=audit).exists()
         assignment, created = AuditorAssignment.objects.get_or_create(
-            audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk}
+            audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk, "lead": first}
         )
         if created:
             audit_record(audit.pk, ASSIGNED, {"assignment": assignment_fields(assignment)}, by)
@@ -334,6 +347,39 @@ def audit_advance(*, by: User, audit: Audit, to: str, note: str = "") -> Audit:
     return audit
 
 
+def sampling_policy_set(
+    *, by: User, body: CertifyingBody, rule: str, random_percent: int, note: str
+) -> SamplingPolicy:
+    """The body's administrators choose how its audits are sampled (``SamplingRule``): a new
+    version, never an edit; samples already drawn keep the rule they were drawn with. The note
+    (why) is required, as for any documented choice."""
+    if not perm.can_administer(by, body.pk):
+        raise NotAllowed("only the certifying body's administrators choose its sampling rule")
+    errors: dict[str, str] = {}
+    try:
+        chosen = SamplingRule(rule, 1, random_percent)
+    except ValueError as exc:
+        errors["random_percent" if "percentage" in str(exc) else "rule"] = str(exc)
+        chosen = DEFAULT_RULE
+    problem = reason_problem(note, "why the body chose this rule")
+    if problem:
+        errors["note"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        CertifyingBody.objects.select_for_update().get(pk=body.pk)
+        latest = SamplingPolicy.objects.filter(body=body).order_by("-version").first()
+        return SamplingPolicy.objects.create(
+            body=body,
+            version=(latest.version if latest else 0) + 1,
+            rule=chosen.key,
+            rule_version=chosen.version,
+            random_percent=chosen.random_percent,
+            note=note.strip(),
+            adopted_by_id=by.pk,
+        )
+
+
 def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDraw:
     """Draw the sites to visit with the engine, once: a fresh random seed (or ``seed``) is
     stored with the inputs and the picks, so the draw can be reproduced and defended."""
@@ -351,8 +397,11 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
     if not offices:
         raise InvalidInput({"audit": "the scope has no offices to sample"})
     recertification = audit.kind == AuditKind.RECERTIFICATION
+    rule, policy_version = sampling_rule_of(audit.body_id)
     try:
-        sample = draw_sample(offices, seed=seed, recertification=recertification, today=today)
+        sample = draw_sample(
+            offices, seed=seed, recertification=recertification, today=today, rule=rule
+        )
     except ValueError as exc:
         raise InvalidInput({"offices": str(exc)}) from exc
     with transaction.atomic():
@@ -366,6 +415,10 @@ def sample_draw(*, by: User, audit: Audit, seed: int | None = None) -> SampleDra
             drawn_on=today,
             inputs=[_office_json(o) for o in offices],
             per_state=[list(row) for row in sample.per_state],
+            rule=rule.key,
+            rule_version=rule.version,
+            random_percent=rule.random_percent,
+            policy_version=policy_version,
             drawn_by_id=by.pk,
         )
         picks = _created(
@@ -474,6 +527,8 @@ def _check_fieldwork(by: User, audit: Audit) -> set[int]:
         raise NotAllowed("only an auditor assigned to this audit records site assessments")
     if audit.status != AuditStatus.FIELDWORK:
         raise InvalidInput({"audit": f"site assessment is not open (status {audit.status})"})
+    if FieldworkReport.objects.filter(audit=audit).exists():
+        raise InvalidInput({"audit": "fieldwork is closed: the lead auditor submitted the report"})
     return set(SamplePick.objects.filter(sample__audit=audit).values_list("office_id", flat=True))
 
 
@@ -555,10 +610,39 @@ def site_evidence_attach(
 # --- decision ----------------------------------------------------------------------------------
 
 
-def decision_record(*, by: User, audit: Audit) -> AuditDecision:
-    """Decide with the engine on the latest stored scores at the sampled sites and store its
-    answer verbatim. The decision maker must hold that role and must not have scored the audit
-    (separation of duties)."""
+def fieldwork_close(*, by: User, audit: Audit, summary: str) -> FieldworkReport:
+    """The lead auditor closes fieldwork by submitting the report (a summary, required): no
+    more scores, evidence or findings; the decision may now be recorded. Corrective actions
+    still move on until the decision."""
+    if not perm.is_lead_auditor(by, audit):
+        raise NotAllowed("only the audit's lead auditor closes fieldwork")
+    if audit.status != AuditStatus.FIELDWORK:
+        raise InvalidInput({"audit": f"fieldwork is not open (status {audit.status})"})
+    problem = reason_problem(summary, "the report's summary")
+    if problem:
+        raise InvalidInput({"summary": problem})
+    with transaction.atomic():
+        _relocked(audit)
+        if FieldworkReport.objects.filter(audit=audit).exists():
+            raise InvalidInput({"audit": "fieldwork is already closed"})
+        report = FieldworkReport.objects.create(
+            audit=audit,
+            summary=summary.strip(),
+            submitted_by_id=by.pk,
+            submitted_on=clock.today(),
+        )
+        audit_record(audit.pk, CLOSED, {"report": report_fields(report)}, by)
+        signals.fieldwork_closed.send(sender=FieldworkReport, report=report, by=by)
+    return report
+
+
+def decision_record(
+    *, by: User, audit: Audit, rationale: str, conditions: str = ""
+) -> AuditDecision:
+    """Decide with the engine on the latest stored scores at the sampled sites and the
+    findings, and store its answer verbatim with the decision maker's rationale (required) and
+    any conditions. Fieldwork must be closed (the lead auditor's report); the decision maker
+    must hold that role and must not have scored the audit (separation of duties)."""
     if not perm.has_body_role(by, audit.body_id, BodyRole.DECISION_MAKER):
         raise NotAllowed("only a decision maker of the certifying body records the decision")
     if perm.has_scored(by, audit):
@@ -570,12 +654,26 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
         raise InvalidInput(
             {"audit": f"the audit is not ready for a decision (status {audit.status})"}
         )
+    if not FieldworkReport.objects.filter(audit=audit).exists():
+        raise InvalidInput(
+            {"audit": "fieldwork is not closed: the lead auditor submits the report first"}
+        )
+    errors = {}
+    problem = reason_problem(rationale, "the rationale")
+    if problem:
+        errors["rationale"] = problem
+    problem = text_problem(conditions, multiline=True)
+    if problem:
+        errors["conditions"] = problem
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
         if audit_lock(audit).status != AuditStatus.FIELDWORK:
             raise InvalidInput({"audit": "someone else decided this audit; reload"})
         sites = sampled_sites(audit)
         scores = latest_scores(audit)
-        decision = decide(standard_of(audit.standard), scores, sites)
+        findings = finding_facts(audit)
+        decision = decide(standard_of(audit.standard), scores, sites, findings=findings)
         row = AuditDecision.objects.create(
             audit=audit,
             certifiable=decision.certifiable,
@@ -583,6 +681,9 @@ def decision_record(*, by: User, audit: Audit) -> AuditDecision:
             desirable=[list(d) for d in decision.desirable],
             sites=list(sites),
             scores={site: dict(by_attr) for site, by_attr in scores.items()},
+            findings=[asdict(f) for f in findings],
+            rationale=rationale.strip(),
+            conditions=conditions.strip(),
             decided_by_id=by.pk,
             decided_on=clock.today(),
         )
@@ -605,6 +706,7 @@ __all__ = [
     "contact_grant",
     "decision_record",
     "division_add",
+    "fieldwork_close",
     "office_add",
     "organisation_create",
     "sample_draw",

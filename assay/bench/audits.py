@@ -378,7 +378,8 @@ def db_bench(
                 ],
             )
     with out.step("decision"):
-        svc.decision_record(by=decider, audit=audit)
+        svc.fieldwork_close(by=auditor, audit=audit, summary="Bench fieldwork done.")
+        svc.decision_record(by=decider, audit=audit, rationale="Bench decision.")
     with out.step("records verify (audit chain)"):
         problems = audit_problems(audit.pk)
     if problems:  # pragma: no cover - the services keep rows and chain together

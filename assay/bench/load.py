@@ -3,7 +3,7 @@
 1. A child process prepares a throwaway data folder (SQLite, media): ``demo_load`` (the demo
    centre, its staff and portfolios), a bearer token for the assessor Alice, and one unit of
    one of her candidates that she may judge (found by judging it once through the service).
-2. ``assay serve`` (Django's threaded development server) starts on a free 127.0.0.1 port.
+2. ``assay serve`` (gunicorn, its default workers and threads) starts on a free 127.0.0.1 port.
 3. Each user (a thread with its own connection and cookies) signs in through the login form
    as Alice, then repeats the mix below until the time or the request budget runs out.
 4. Every request's latency is recorded by endpoint; errors are requests that raised and

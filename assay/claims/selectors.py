@@ -206,3 +206,15 @@ def own_certificates(user: AnyUser) -> list[Certificate]:
             "-issued_on", "-pk"
         )
     )
+
+
+def claimable_registrations(centre: Centre) -> list[tuple[int, str]]:
+    """The centre's live registrations as (id, "candidate — qualification") for the claim
+    form's choice (one query)."""
+    rows = (
+        Registration.objects.filter(centre=centre)
+        .exclude(status__in=(Status.WITHDRAWN, Status.EXPIRED))
+        .order_by(*READY_ORDER)
+        .values_list("pk", "candidate__first_name", "candidate__last_name", "qualification__code")
+    )
+    return [(pk, f"{first} {last} — {code}") for pk, first, last, code in rows[:500]]

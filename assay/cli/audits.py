@@ -209,6 +209,7 @@ def sample(
         emit_json(data)
     else:
         click.echo(f"audit {audit_id}: seed {draw.seed}, drawn on {draw.drawn_on:%d/%m/%Y}")
+        click.echo(f"  rule: {data.rule.name} (version {data.rule.version})")
         for row in data.per_state:
             click.echo(f"  {row.state}: main office + {row.sampled} of {row.others} others")
         for p in data.picks:
@@ -219,6 +220,79 @@ def sample(
                 click.echo(f"  {problem}")
     if check is not None and not check.same:
         raise SystemExit(1)
+
+
+@audits.command(name="close")
+@click.argument("audit_id", type=int)
+@click.option("--summary", required=True, help="The report's summary of the fieldwork.")
+@as_option(required=True)
+def close(audit_id: int, summary: str, as_user: str) -> None:
+    """Close fieldwork (the lead auditor): the report is submitted, the decision may follow."""
+    from assay.audits.selectors import audit_get
+    from assay.audits.services import fieldwork_close
+    from assay.cli.acting import domain_errors, user_named
+
+    with domain_errors():
+        user = user_named(as_user)
+        report = fieldwork_close(by=user, audit=audit_get(user, audit_id), summary=summary)
+    click.echo(f"audit {audit_id}: fieldwork closed on {report.submitted_on:%d/%m/%Y}")
+
+
+@audits.command(name="sampling-rule")
+@click.option("--body", "reference", required=True, help="Certifying body reference.")
+@click.option(
+    "--rule",
+    type=click.Choice(["per-state-sqrt", "whole-organisation-sqrt"]),
+    help="Choose this rule (a new version; needs --as and --note).",
+)
+@click.option("--random-percent", type=int, default=25, show_default=True)
+@click.option("--note", default="", help="Why the body chose this rule.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@as_option(required=False)
+def sampling_rule(
+    reference: str,
+    rule: str | None,
+    random_percent: int,
+    note: str,
+    as_json: bool,
+    as_user: str | None,
+) -> None:
+    """Print the body's sampling rule (name, source, every version); with --rule, choose a
+    new one (the body's administrators)."""
+    from assay.audits.selectors import body_get, sampling_rule_answer
+    from assay.audits.services import sampling_policy_set
+    from assay.cli.acting import acting, domain_errors, user_named
+    from assay.cli.output import emit_json, fail
+
+    with domain_errors():
+        user = acting(as_user)
+        if rule is not None:
+            if not as_user:
+                fail("choosing a sampling rule needs --as USERNAME")
+            by = user_named(as_user)
+            sampling_policy_set(
+                by=by,
+                body=body_get(by, reference),
+                rule=rule,
+                random_percent=random_percent,
+                note=note,
+            )
+        data = sampling_rule_answer(user, reference)
+    if as_json:
+        emit_json(data)
+        return
+    current = data.current
+    click.echo(
+        f"{current.name} (rule version {current.version}; policy version "
+        f"{current.policy_version or '0: the default'})"
+    )
+    click.echo(f"  {current.summary}")
+    click.echo(f"  source: {current.source}")
+    for v in data.history:
+        click.echo(
+            f"v{v.version}\t{v.rule}\t{v.random_percent} %\t{v.adopted_by}\t"
+            f"{v.adopted_at:%d/%m/%Y %H:%M}\t{v.note}"
+        )
 
 
 @audits.command()
@@ -270,8 +344,12 @@ def score(audit_id: int, csv_file: TextIO, as_user: str) -> None:
     is_flag=True,
     help="Recompute the recorded decision from stored scores; check the audit's record chain.",
 )
+@click.option("--rationale", default="", help="Why, beside the engine's reasons (required).")
+@click.option("--conditions", default="", help="Any conditions of the decision.")
 @as_option(required=False)
-def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
+def decide(
+    audit_id: int, verify: bool, rationale: str, conditions: str, as_user: str | None
+) -> None:
     """Record the certification decision (a decision maker who did not score the audit) and
     print every reason; --verify re-checks the recorded one instead."""
     from assay.audits.selectors import audit_get, decision_verify
@@ -291,7 +369,12 @@ def decide(audit_id: int, verify: bool, as_user: str | None) -> None:
         if not as_user:
             fail("recording a decision needs --as USERNAME")
         user = user_named(as_user)
-        decision = decision_record(by=user, audit=audit_get(user, audit_id))
+        decision = decision_record(
+            by=user,
+            audit=audit_get(user, audit_id),
+            rationale=rationale,
+            conditions=conditions,
+        )
     verdict = "CERTIFIABLE" if decision.certifiable else "NOT CERTIFIABLE"
     click.echo(f"audit {audit_id}: {verdict}")
     for reason in decision.reasons:
@@ -312,7 +395,7 @@ def certificate(audit_id: int, as_user: str) -> None:
         issued = certificate_issue(by=user, audit=audit_get(user, audit_id))
     click.echo(
         f"{issued.number}: {issued.scope_text}, {', '.join(issued.states)}, "
-        f"{issued.issued_on:%d/%m/%Y} to {issued.expires_on:%d/%m/%Y}"
+        f"{issued.issued_on:%d/%m/%Y} to {issued.valid_through:%d/%m/%Y}"
     )
 
 
@@ -349,7 +432,7 @@ def remind(within: int, send: bool, as_user: str | None) -> None:
         state = "sent" if send else ("already reminded" if due.already_sent else "due")
         to = ", ".join(due.recipients) or "no contact e-mail"
         click.echo(
-            f"{c.number}\t{c.expires_on:%d/%m/%Y}\t{due.days_left} days\t"
+            f"{c.number}\t{c.valid_through:%d/%m/%Y}\t{due.days_left} days\t"
             f"{c.scope_text}\t{to}\t{state}"
         )
     click.echo(

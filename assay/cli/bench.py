@@ -130,10 +130,10 @@ def connection_vendor() -> str:
 @click.option("--size", default="1G", show_default=True, help="Bytes, or with K/M/G (binary).")
 @click.option(
     "--server",
-    type=click.Choice(["runserver"]),
-    default="runserver",
+    type=click.Choice(["gunicorn"]),
+    default="gunicorn",
     show_default=True,
-    help="The server `assay serve` starts (the only one installed).",
+    help="The server `assay serve` starts (gunicorn, one worker).",
 )
 @click.option(
     "--endpoint",
@@ -483,3 +483,19 @@ def scale(
         fail(f"{exc} (run `assay catalogue import --library` first)")
     for line in report(result):
         click.echo(line)
+
+
+@bench.command("credentials")
+@click.option("--count", "n", type=click.IntRange(min=1), default=1000, show_default=True)
+def credentials_(n: int) -> None:
+    """Sign N Open Badges 3.0 credentials (eddsa-rdfc-2022) and verify each; print the rates."""
+    from assay.bench.credentials import credentials_bench
+
+    result = credentials_bench(n)
+    click.echo(
+        f"signed {result.n:,} credentials in {result.sign_seconds:.2f} s "
+        f"({result.signed_per_second:,.0f}/s); verified in {result.verify_seconds:.2f} s "
+        f"({result.verified_per_second:,.0f}/s); {result.valid:,} valid"
+    )
+    if result.valid != result.n:
+        sys.exit(1)

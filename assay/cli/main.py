@@ -21,8 +21,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "assay.config.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as refused:  # e.g. an unsafe ASSAY_PRODUCTION=1 start
+        fail(str(refused))
 
 
 class _Assay(click.Group):
@@ -59,6 +63,7 @@ from assay.cli import (  # noqa: E402
     centre,
     centre_people,
     claim,
+    credentials,
     eqa,
     files,
     iqa,
@@ -86,6 +91,7 @@ main.add_command(eqa.eqa)
 main.add_command(claim.claim)
 main.add_command(register.register)
 main.add_command(records.records)
+main.add_command(credentials.credentials)
 main.add_command(appeal.appeal)
 main.add_command(portfolio.portfolio)
 main.add_command(progress.progress)

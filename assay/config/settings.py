@@ -10,6 +10,13 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+
+from assay.config.production import (
+    proxy_ssl_header,
+    refuse_unsafe_production,
+    secret_key_from,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -29,11 +36,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("ASSAY_DEBUG", default=False)
+# ASSAY_PRODUCTION=1: the installation faces the world. Settings then refuse to load (the server
+# does not start) without a secret key of its own and the host names to answer to; cookies are
+# secure and HSTS is on (docs/deploy.md). assay/config/production.py says what is missing.
 PRODUCTION = env_bool("ASSAY_PRODUCTION", default=False)
-SECRET_KEY = os.environ.get(
-    "ASSAY_SECRET_KEY", "assay-development-key-not-for-production-use-0123456789"
+SECRET_KEY = secret_key_from(os.environ)
+ALLOWED_HOSTS = env_list(
+    "ASSAY_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
 )
-ALLOWED_HOSTS = env_list("ASSAY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+if PRODUCTION:
+    refuse_unsafe_production(SECRET_KEY, ALLOWED_HOSTS, DEBUG)
 DATA_DIR = Path(os.environ.get("ASSAY_DATA_DIR", PROJECT_DIR / "data"))
 # SQLite needs its folder; whitenoise warns when STATIC_ROOT is missing.
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
@@ -88,6 +100,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("ASSAY_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ASSAY_EMAIL_TLS", default=False)
 ASSAY_SITE_URL = os.environ.get("ASSAY_SITE_URL", "http://localhost:8000")
 
+# Credentials (docs/credentials.md, ADR 0017): the Ed25519 signing key from ASSAY_CREDENTIAL_KEY
+# (read from the environment when used, never copied here) or else from the key file, generated
+# on first use; and the name the issuer profile gives.
+ASSAY_CREDENTIAL_KEY_FILE = os.environ.get("ASSAY_CREDENTIAL_KEY_FILE", "")
+ASSAY_CREDENTIAL_ISSUER_NAME = os.environ.get("ASSAY_CREDENTIAL_ISSUER_NAME", "Assay awarding body")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -95,6 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "ninja",
     "axes",
     "assay.records",
@@ -110,13 +129,19 @@ INSTALLED_APPS = [
     "assay.audits",
     "assay.eqa",
     "assay.verification",
+    "assay.credentials",
     "assay.membership",
     "assay.claims",
     "assay.web",
 ]
 
 MIDDLEWARE = [
+    # First: probes answer before the host check and the HTTPS redirect (assay/config/health.py).
+    "assay.config.middleware.ProbeMiddleware",
+    "assay.config.middleware.RequestIdMiddleware",  # X-Request-ID; one log line per request
     "django.middleware.security.SecurityMiddleware",
+    "assay.config.middleware.PrivateHeadersMiddleware",  # no-store when private; Permissions-Policy
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -224,16 +249,66 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+# Behind a reverse proxy that ends TLS: the header it sets and the value meaning "https", e.g.
+# ASSAY_PROXY_SSL_HEADER="X-Forwarded-Proto: https" (the proxy must overwrite it, never pass a
+# client's own). Unset: Django trusts only the connection itself.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("ASSAY_PROXY_SSL_HEADER", ""))
+CSRF_TRUSTED_ORIGINS = env_list("ASSAY_CSRF_TRUSTED_ORIGINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Load balancers probe these over plain HTTP; they answer before the redirect (and the host
+# check, assay/config/middleware.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("ASSAY_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = 31536000
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ASSAY_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ASSAY_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("ASSAY_HSTS_PRELOAD", default=True)
 
+# Content-Security-Policy (django-csp): scripts and styles from this site only — no inline code
+# but what carries the page's nonce ({{ request.csp_nonce }}), no eval, no plugins, no framing.
+# htmx is configured not to inject its own <style> (web/base.html) and never evaluates code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Logs: one JSON object per line on stderr with the request's id (assay/config/logs.py);
+# ASSAY_LOG_FORMAT=text for a plain line. ASSAY_ACCESS_LOG=0 drops the line per request.
+LOG_FORMAT = os.environ.get("ASSAY_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "assay.config.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "assay.config.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("ASSAY_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "assay.request": {
+            "level": "INFO" if env_bool("ASSAY_ACCESS_LOG", default=True) else "WARNING"
+        },
+    },
 }

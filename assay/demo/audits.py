@@ -172,8 +172,13 @@ def _run(
             )
     with _pinned(story.visited):
         svc.site_score_record(by=auditor, audit=audit, entries=entries)
+        svc.fieldwork_close(
+            by=auditor, audit=audit, summary="Every sampled site visited and scored."
+        )
     with _pinned(story.decided):
-        decision = svc.decision_record(by=dmitri, audit=audit)
+        decision = svc.decision_record(
+            by=dmitri, audit=audit, rationale="The engine's reasons, reviewed with the report."
+        )
         if decision.certifiable:
             certificate_issue(by=dmitri, audit=audit)
     return audit

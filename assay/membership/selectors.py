@@ -12,11 +12,20 @@ import yaml
 
 from assay.catalogue.models import SpecFile
 from assay.catalogue.selectors import newest_qualifications
-from assay.engines.membership.grade import eligibility
-from assay.engines.membership.model import Route, Scheme, routes_from, scheme_from
+from assay.claims.models import Certificate, CertificateKind
+from assay.engines.membership.grade import Eligibility, eligibility
+from assay.engines.membership.model import (
+    AchievedQualification,
+    AchievedUnit,
+    Route,
+    Scheme,
+    routes_from,
+    scheme_from,
+)
 from assay.engines.membership.progression import progression
 from assay.errors import NotFound
 from assay.membership.achievements import (
+    CUSTOMER_SERVICE_NOS,
     achievements_for,
     catalogue_entry,
     person_registrations,
@@ -32,6 +41,7 @@ ROUTES_FILE = Path(__file__).with_name("progression.yaml")
 
 __all__ = [
     "SCHEME_ID",
+    "certificate_membership",
     "membership_and_progression",
     "membership_get",
     "membership_of",
@@ -120,3 +130,46 @@ def membership_and_progression(
     """Both read models of one registration (the portfolio box), the registration read once."""
     found = _visible(user, registration_id)
     return membership_of(user, found), progression_of(user, found)
+
+
+def certificate_membership(number: str) -> Eligibility | None:
+    """The ICS grade a qualification certificate in force supports *by itself*: what the
+    certificate's public page tells the Institute or an employer. Nothing else the person
+    achieved is read (the page is public). None for unknown, revoked or unit certificates: a
+    unit certificate alone rests no grade, and a revoked one supports nothing."""
+    cert = (
+        Certificate.objects.filter(
+            number=number, kind=CertificateKind.QUALIFICATION, revoked_on__isnull=True
+        )
+        .select_related("registration__qualification__spec")
+        .prefetch_related("units")
+        .first()
+    )
+    if cert is None:
+        return None
+    qualification = cert.registration.qualification
+    content = spec_content_of(qualification.spec)
+    cs = content.get("nos_framework") == CUSTOMER_SERVICE_NOS
+    by_number = {str(u["number"]): u for u in content.get("units") or ()}
+    how = f"certificate {cert.number}"
+    qual = AchievedQualification(
+        title=cert.qualification_title,
+        level=qualification.level,
+        keys=(str(content["id"]), cert.qualification_code),
+        type="NVQ" if "nvq" in cert.qualification_title.casefold() else "",
+        how=how,
+        achieved_on=cert.issued_on,
+    )
+    units = [
+        AchievedUnit(
+            qualification=cert.qualification_code,
+            number=u.unit_code,
+            title=u.unit_title,
+            code=str((by_number.get(u.unit_code) or {}).get("code") or ""),
+            customer_service=cs,
+            how=how,
+        )
+        for u in cert.units.all()
+    ]
+    found_scheme, _ = scheme()
+    return eligibility(found_scheme, [qual], units)

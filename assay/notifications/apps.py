@@ -9,6 +9,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from assay.notifications.eqa import connect
+        from assay.notifications import audits, eqa
 
-        connect()
+        eqa.connect()
+        audits.connect()

@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     CLAIM_STATUS = Event.CLAIM_STATUS.value, "Claim status changed"
     CERTIFICATE_ISSUED = Event.CERTIFICATE_ISSUED.value, "Certificate issued"
     CERTIFICATE_REVOKED = Event.CERTIFICATE_REVOKED.value, "Certificate revoked"
+    AUDIT_FINDING = Event.AUDIT_FINDING.value, "Audit finding to answer"
+    AUDIT_ACTION = Event.AUDIT_ACTION.value, "Corrective action moved on"
+    AUDIT_REPORTED = Event.AUDIT_REPORTED.value, "Audit report submitted"
 
 
 class Notification(models.Model):

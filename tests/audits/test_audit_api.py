@@ -4,6 +4,7 @@ in a savepoint that is rolled back, so every role meets the same world."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,15 @@ from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
 from assay.audits.models import BodyMembership, Certificate, SiteScore
-from tests.audits.world import ROLES, SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import (
+    ROLES,
+    SEED,
+    AuditWorld,
+    close_and_decide,
+    sampled_offices,
+    score_all,
+    to_fieldwork,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/"
@@ -139,7 +148,21 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             expect({"auditor"}, 201),
             upload,
         ),
-        ("post", f"audits/{a}/decision", {}, expect({"decision_maker"}, 201), None),
+        # Fieldwork still open: the decision maker is told to wait for the report (422).
+        (
+            "post",
+            f"audits/{a}/decision",
+            {"rationale": "ok"},
+            expect({"decision_maker"}, 422),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/fieldwork-report",
+            {"summary": "Every site visited"},
+            expect({"auditor"}, 201),
+            None,
+        ),
         (
             "post",
             f"audits/{a}/certificate",
@@ -151,6 +174,15 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
         # A body's clients (issue 15): its administrators write; who sees the organisation
         # without the role 403, who does not 404; adding or importing a client 403 for others.
         *_client_endpoints(w),
+        # The body's sampling rule: its people read it, its administrators choose it.
+        ("get", f"bodies/{w.body.pk}/sampling-rule", None, expect(STAFF, 200, STAFF), None),
+        (
+            "post",
+            f"bodies/{w.body.pk}/sampling-rule",
+            {"rule": "whole-organisation-sqrt", "random_percent": 30, "note": "IAF MD 1"},
+            expect({"body_admin"}, 201, STAFF),
+            None,
+        ),
         # The certifying body's accounts: its administrators only; outsiders do not see it.
         ("get", f"bodies/{w.body.pk}/accounts", None, expect({"body_admin"}, 200, STAFF), None),
         (
@@ -270,7 +302,7 @@ def test_decision_maker_who_scored_is_refused(fieldwork: AuditWorld) -> None:
         {"entries": [{"office": office, "attribute": "S1.1", "score": 6}]},
     )
     assert scored.status_code == 201
-    refused = call(w, "decision_maker", "post", f"audits/{w.audit.pk}/decision")
+    refused = call(w, "decision_maker", "post", f"audits/{w.audit.pk}/decision", {"rationale": "x"})
     assert refused.status_code == 403 and "did not assess" in refused.json()["error"]["message"]
 
 
@@ -329,7 +361,16 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
     from assay.audits.models import Audit
 
     score_all(aw, 6, audit=Audit.objects.get(pk=a))
-    decision = call(aw, "decision_maker", "post", f"audits/{a}/decision")
+    closed = call(aw, "auditor", "post", f"audits/{a}/fieldwork-report", {"summary": "Done"})
+    assert closed.status_code == 201 and closed.json()["submitted_by"] == "auditor"
+    decision = call(
+        aw,
+        "decision_maker",
+        "post",
+        f"audits/{a}/decision",
+        {"rationale": "Reviewed", "conditions": "Re-visit Perth"},
+    )
+    assert decision.json()["rationale"] == "Reviewed"
     assert decision.status_code == 201 and decision.json()["certifiable"] is True
     verify = call(aw, "contact", "get", f"audits/{a}/decision?verify=true").json()["verify"]
     assert verify["agrees"] is True
@@ -350,6 +391,7 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
         "states",
         "standard",
         "issued_on",
+        "valid_through",
         "expires_on",
         "status",
         "mark",
@@ -364,7 +406,7 @@ def test_cycle_over_http_and_public_check(aw: AuditWorld) -> None:
 def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     to_fieldwork(aw)
     score_all(aw, 7)
-    svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
+    close_and_decide(aw["decision_maker"], aw.audit)
     number = certificate_issue(by=aw["body_admin"], audit=aw.audit).number
     matrix(aw, "get", f"certificates/{number}", None, expect(SEES_AUDIT, 200))
     matrix(aw, "get", f"audits/{aw.audit.pk}/decision", None, expect(SEES_AUDIT, 200))
@@ -378,3 +420,83 @@ def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     public = {role: 200 for role in ["anonymous", *ROLES]}
     matrix(aw, "get", f"public/certificates/{number}", None, public)
     assert Certificate.objects.get(number=number).withdrawn_on is None
+
+
+def _finding_endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]:
+    a = w.audit.pk
+    office = sampled_offices(w.audit)[0]
+    all_visible = SEES_AUDIT
+    return [
+        ("get", f"audits/{a}/findings", None, expect(all_visible, 200), None),
+        (
+            "post",
+            f"audits/{a}/findings",
+            {
+                "office": office,
+                "attribute": "S1.1",
+                "grade": "major",
+                "summary": "No log",
+                "evidence": "Asked for it",
+                "due_on": "2013-04-01",
+            },
+            expect({"auditor"}, 201),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/1/response",
+            {"owner": "J. Smith", "response": "A log from Monday"},
+            expect({"contact"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/2/review",
+            {"accept": False, "note": "Who reviews it?"},
+            expect({"auditor"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/3/verification",
+            {"note": "Log seen"},
+            expect({"auditor"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"audits/{a}/findings/99/verification",
+            {"note": "Log seen"},
+            expect(set(), 404, set()),
+            None,
+        ),
+    ]
+
+
+def test_every_finding_endpoint_for_every_role(fieldwork: AuditWorld) -> None:
+    """F1 open, F2 proposed, F3 accepted: the contact answers F1, the assigned auditor
+    rejects F2's plan and verifies F3; a finding that does not exist is 404 for everyone."""
+    from assay.audits.findings import (
+        FindingInput,
+        corrective_action_respond,
+        corrective_action_review,
+        finding_raise,
+    )
+    from assay.audits.selectors import action_get
+
+    w = fieldwork
+    office = sampled_offices(w.audit)[0]
+    for n in (1, 2, 3):
+        finding_raise(
+            by=w["auditor"],
+            audit=w.audit,
+            data=FindingInput(office, "S1.1", "minor", f"F{n}", "seen", due_on=dt.date(2013, 4, 1)),
+        )
+    for n in (2, 3):
+        action = action_get(w["contact"], w.audit.pk, n)
+        corrective_action_respond(by=w["contact"], action=action, owner="J", response="plan")
+    corrective_action_review(
+        by=w["auditor"], action=action_get(w["auditor"], w.audit.pk, 3), accept=True, note=""
+    )
+    for method, path, body, table, files in _finding_endpoints(w):
+        matrix(w, method, path, body, table, files=files)

@@ -38,7 +38,13 @@ from assay.engines.audit.decision import decide
 from assay.errors import InvalidInput
 from assay.records.models import ChainRecord
 from assay.records.services import records_verify
-from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import (
+    AuditWorld,
+    close_and_decide,
+    sampled_offices,
+    score_all,
+    to_fieldwork,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +81,7 @@ def cycle(w: AuditWorld, overrides: dict[Any, int] | None = None) -> AuditDecisi
         upload=io.BytesIO(b"charter\n"),
         original_name="charter.txt",
     )
-    return svc.decision_record(by=w["decision_maker"], audit=audit)
+    return close_and_decide(w["decision_maker"], audit)
 
 
 def to_fieldwork_after_self(w: AuditWorld) -> Audit:
@@ -125,6 +131,7 @@ def test_a_clean_cycle_is_chained_verifies_and_is_certified(
         "status_changed",
         "site_scores_recorded",
         "site_evidence_uploaded",
+        "fieldwork_closed",
         "decision_recorded",
         "status_changed",
         "certificate_issued",

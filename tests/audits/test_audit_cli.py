@@ -85,7 +85,15 @@ def test_cycle_from_the_command_line(aw: AuditWorld, tmp_path: Path, settings: A
     # The decision maker may not score; the auditor may not decide.
     code, out, err = run("audits", "decide", a, "--as", "auditor")
     assert (code, out) == (2, "") and "not allowed" in err
+    code, out, err = run("audits", "decide", a, "--rationale", "ok", "--as", "decision_maker")
+    assert code == 2 and "fieldwork is not closed" in err
+    code, out, err = run("audits", "close", a, "--summary", "All visited", "--as", "auditor")
+    assert code == 0 and "fieldwork closed on" in out, err
     code, out, err = run("audits", "decide", a, "--as", "decision_maker")
+    assert code == 2 and "rationale" in err
+    code, out, err = run(
+        "audits", "decide", a, "--rationale", "Reasons reviewed", "--as", "decision_maker"
+    )
     assert code == 0, err
     assert "NOT CERTIFIABLE" in out and "[mandatory_at_intention]" in out and "Perth" in out
     assert run("audits", "decide", a, "--verify")[1].startswith("agrees:")
@@ -117,7 +125,9 @@ def test_certificate_check_and_remind(aw: AuditWorld, tmp_path: Path, settings: 
     assert (
         run("audits", "score", a, str(scores_csv(tmp_path, aw.audit, 6)), "--as", "auditor")[0] == 0
     )
-    assert ": CERTIFIABLE" in run("audits", "decide", a, "--as", "decision_maker")[1]
+    assert run("audits", "close", a, "--summary", "Done", "--as", "auditor")[0] == 0
+    decided = run("audits", "decide", a, "--rationale", "ok", "--as", "decision_maker")
+    assert ": CERTIFIABLE" in decided[1]
     code, out, err = run("audits", "certificate", a, "--as", "decision_maker")
     assert code == 0, err
     number = out.split(":")[0]

@@ -39,7 +39,14 @@ from assay.audits.selectors import (
     score_history,
 )
 from assay.errors import InvalidInput, NotAllowed, NotFound
-from tests.audits.world import SEED, AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import (
+    SEED,
+    AuditWorld,
+    close_and_decide,
+    sampled_offices,
+    score_all,
+    to_fieldwork,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +77,7 @@ def unchanged(call: Any, exc: type[Exception], match: str) -> None:
 def decided(w: AuditWorld, score: int = 7, **kw: Any) -> AuditDecision:
     audit = to_fieldwork(w)
     score_all(w, score, **kw)
-    return svc.decision_record(by=w["decision_maker"], audit=audit)
+    return close_and_decide(w["decision_maker"], audit)
 
 
 def test_sample_has_every_state_main_office_and_is_reproducible(aw: AuditWorld) -> None:
@@ -136,7 +143,7 @@ def test_full_cycle_certifiable_with_certificate(aw: AuditWorld) -> None:
     svc.sample_draw(by=aw["auditor"], audit=aw.audit, seed=SEED)
     svc.audit_advance(by=aw["auditor"], audit=aw.audit, to="fieldwork")
     score_all(aw, 7)
-    decision = svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
+    decision = close_and_decide(aw["decision_maker"], aw.audit)
     assert decision.certifiable
     assert decision.decided_on == clock.today()  # the pinned day, not the wall clock
     assert decision.reasons and all({"code", "text"} <= set(r) for r in decision.reasons)
@@ -180,7 +187,7 @@ def test_missing_score_refuses(aw: AuditWorld) -> None:
     svc.site_score_record(
         by=aw["auditor"], audit=audit, entries=[svc.SiteScoreInput(first, "S1.1", 8)]
     )
-    decision = svc.decision_record(by=aw["decision_maker"], audit=audit)
+    decision = close_and_decide(aw["decision_maker"], audit)
     assert not decision.certifiable
     assert any(r["code"] == "missing_score" for r in decision.reasons)
 
@@ -270,25 +277,27 @@ def test_separation_of_duties(aw: AuditWorld) -> None:
         by=aw["decision_maker"], audit=audit, entries=[svc.SiteScoreInput(office, "S1.1", 7)]
     )
     unchanged(
-        lambda: svc.decision_record(by=aw["decision_maker"], audit=audit),
+        lambda: svc.decision_record(by=aw["decision_maker"], audit=audit, rationale="r"),
         NotAllowed,
         "did not assess",
     )
     # An auditor without the decision maker role: refused.
     unchanged(
-        lambda: svc.decision_record(by=aw["auditor"], audit=audit), NotAllowed, "decision maker"
+        lambda: svc.decision_record(by=aw["auditor"], audit=audit, rationale="r"),
+        NotAllowed,
+        "decision maker",
     )
 
 
 def test_decision_only_once_and_only_in_fieldwork(aw: AuditWorld) -> None:
     unchanged(
-        lambda: svc.decision_record(by=aw["decision_maker"], audit=aw.audit),
+        lambda: svc.decision_record(by=aw["decision_maker"], audit=aw.audit, rationale="r"),
         InvalidInput,
         "not ready",
     )
     decided(aw)
     unchanged(
-        lambda: svc.decision_record(by=aw["decision_maker"], audit=aw.audit),
+        lambda: svc.decision_record(by=aw["decision_maker"], audit=aw.audit, rationale="r"),
         InvalidInput,
         "not ready",
     )
@@ -373,6 +382,7 @@ def test_public_lookup_shows_only_public_fields(aw: AuditWorld) -> None:
         "states",
         "standard",
         "issued_on",
+        "valid_through",
         "expires_on",
         "status",
         "mark",

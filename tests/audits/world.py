@@ -134,3 +134,21 @@ def score_all(
             value = overrides.get((name, a.code), score)
             entries.append(svc.SiteScoreInput(office_id, a.code, value, f"seen at {name}"))
     svc.site_score_record(by=w["auditor"], audit=audit, entries=entries)
+
+
+def close_fieldwork(audit: Audit) -> None:
+    """The lead auditor closes fieldwork (once), so a decision may be recorded."""
+    from assay.audits.models import FieldworkReport
+
+    if FieldworkReport.objects.filter(audit=audit).exists():
+        return
+    lead = audit.assignments.filter(lead=True).select_related("auditor").first()
+    assert lead is not None, "the audit has no lead auditor"
+    svc.fieldwork_close(by=lead.auditor, audit=audit, summary="Every sampled site visited.")
+
+
+def close_and_decide(by: User, audit: Audit, **kw: Any) -> Any:
+    """Close fieldwork (the lead auditor) and record the decision with a rationale."""
+    close_fieldwork(audit)
+    kw.setdefault("rationale", "The engine's reasons, reviewed.")
+    return svc.decision_record(by=by, audit=audit, **kw)

@@ -8,13 +8,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assay.audits import services as svc
 from assay.audits.reports.build import report_for
 from assay.audits.reports.pdf import render_pdf
 from assay.audits.reports.report_json import report_json
 from assay.audits.standards import standard_of
 from assay.errors import NotFound
-from tests.audits.world import SEED, AuditWorld, score_all, to_fieldwork
+from tests.audits.world import SEED, AuditWorld, close_and_decide, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def _refused(w: AuditWorld) -> None:
     audit = to_fieldwork(w)
     first = standard_of(audit.standard).mandatory[0].code
     score_all(w, 7, overrides={("Perth", first): 1})
-    svc.decision_record(by=w["decision_maker"], audit=audit)
+    close_and_decide(w["decision_maker"], audit)
 
 
 def test_a_recorded_decision_is_reported_as_stored(aw: AuditWorld) -> None:

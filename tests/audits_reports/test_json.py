@@ -19,6 +19,7 @@ KEYS = {
     "decision",
     "sites",
     "sample",
+    "findings",
     "results",
     "gaps",
     "perspectives",

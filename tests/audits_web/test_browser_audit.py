@@ -106,6 +106,10 @@ def test_full_certification_cycle(
         expect(page.locator(".messages")).to_contain_text(f"{len(attributes)} changed")
         page.get_by_role("link", name=f"Audit {audit.pk}", exact=True).first.click()
     assert SiteScore.objects.filter(audit=audit).count() == len(picks) * len(attributes)
+    # The auditor (the lead: the first assigned) closes fieldwork with the report's summary.
+    page.locator("#close-summary").fill("Every sampled site visited and scored.")
+    page.get_by_role("button", name="Close fieldwork and submit the report").click()
+    expect(page.locator("#fieldwork-report")).to_contain_text("Every sampled site visited")
     assert errors == []
 
     # The decision maker reads the engine's reasons, records the decision, issues the
@@ -113,7 +117,11 @@ def test_full_certification_cycle(
     page, errors = signed_in(browser, base, "decision_maker", f"/audits/{audit.pk}/")
     page.get_by_role("link", name="Record the decision").click()
     expect(page.locator("#decision-preview")).to_contain_text("certifiable")
+    page.locator("#decision-rationale-input").fill(
+        "Every mandatory attribute well above Intention."
+    )
     page.get_by_role("button", name="Confirm and record the decision").click()
+    expect(page.locator("#decision-rationale")).to_contain_text("well above Intention")
     expect(page.locator("#decision-recorded")).to_contain_text("Certifiable")
     page.get_by_role("link", name=f"Audit {audit.pk}", exact=True).first.click()
     page.get_by_role("button", name="Issue the certificate").click()

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from assay.audits import services as svc
 from assay.audits.certificates import MARK, certificate_issue
 from assay.audits.models import Certificate, CertificateReminder, Organisation
-from tests.audits.world import AuditWorld, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, close_and_decide, score_all, to_fieldwork
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def certify(w: AuditWorld, organisation: Organisation | None = None) -> Certific
         svc.auditor_assign(by=w["body_admin"], audit=audit, auditor=w["auditor"])
     to_fieldwork(w, audit)
     score_all(w, 7, audit=audit)
-    svc.decision_record(by=w["decision_maker"], audit=audit)
+    close_and_decide(w["decision_maker"], audit)
     return certificate_issue(by=w["decision_maker"], audit=audit)
 
 

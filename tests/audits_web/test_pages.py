@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from assay.audits import services as svc
 from assay.audits.models import (
     Audit,
     AuditDecision,
@@ -22,7 +21,14 @@ from assay.audits.models import (
 )
 from assay.audits.pages.audit import audit_overview
 from assay.audits.standards import standard_of
-from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import (
+    AuditWorld,
+    close_and_decide,
+    close_fieldwork,
+    sampled_offices,
+    score_all,
+    to_fieldwork,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +109,15 @@ def test_re_certification_needs_the_audit_it_follows(aw: AuditWorld, client_as: 
 def test_sample_is_drawn_once_and_verified(aw: AuditWorld, client_as: Clients) -> None:
     admin = client_as("body_admin")
     assert "Draw the sample" in text(admin.get(f"/audits/{aw.audit.pk}/"))
+    before = text(admin.get(f"/audits/{aw.audit.pk}/sample/"))
+    assert 'id="sample-rule-next"' in before and "(Assay's reading)" in before
+    assert "IAF MD 1 does not itself say" in before
     response = admin.post(f"/audits/{aw.audit.pk}/sample/")
     assert response.status_code == 302
     draw = SampleDraw.objects.get(audit=aw.audit)
     page = text(admin.get(f"/audits/{aw.audit.pk}/sample/"))
     assert str(draw.seed) in page
+    assert 'id="sample-rule">Per state: square root of each state' in page
     for pick in draw.picks.all():
         assert pick.reason in page
     verify = text(admin.get(f"/audits/{aw.audit.pk}/sample/verify", HTTP_HX_REQUEST="true"))
@@ -212,9 +222,21 @@ def test_decision_shows_reasons_then_records_and_certificate(
     score_all(aw, 7)
     dm = client_as("decision_maker")
     preview = text(dm.get(f"/audits/{aw.audit.pk}/decision/"))
-    assert "certifiable" in preview and "Confirm and record the decision" in preview
+    assert "certifiable" in preview and "Confirm and record the decision" not in preview
     assert not AuditDecision.objects.exists()
-    assert dm.post(f"/audits/{aw.audit.pk}/decision/").status_code == 302
+    assert "Fieldwork is not closed" in preview
+    closed = client_as("auditor").post(f"/audits/{aw.audit.pk}/close", {"summary": "All seen"})
+    assert closed.status_code == 302
+    assert "Fieldwork closed" in text(dm.get(f"/audits/{aw.audit.pk}/"))
+    missing = dm.post(f"/audits/{aw.audit.pk}/decision/")
+    assert missing.status_code == 400 and "rationale" in text(missing)
+    done = dm.post(
+        f"/audits/{aw.audit.pk}/decision/",
+        {"rationale": "Scores seen at every site", "conditions": "Keep the log"},
+    )
+    assert done.status_code == 302
+    page = text(dm.get(f"/audits/{aw.audit.pk}/decision/"))
+    assert "Scores seen at every site" in page and "Keep the log" in page
     assert AuditDecision.objects.get().certifiable
     response = dm.post(f"/audits/{aw.audit.pk}/certificate")
     certificate = Certificate.objects.get()
@@ -230,7 +252,8 @@ def test_refused_decision_lists_the_intention_reason(aw: AuditWorld, client_as: 
     score_all(aw, 7, overrides={("Sydney", mandatory.code): 1})
     dm = client_as("decision_maker")
     assert "not certifiable" in text(dm.get(f"/audits/{aw.audit.pk}/decision/"))
-    dm.post(f"/audits/{aw.audit.pk}/decision/")
+    close_fieldwork(aw.audit)
+    dm.post(f"/audits/{aw.audit.pk}/decision/", {"rationale": "Sydney at Intention"})
     assert not AuditDecision.objects.get().certifiable
     page = text(dm.get(f"/audits/{aw.audit.pk}/"))
     assert "Issue the certificate" not in page
@@ -241,7 +264,8 @@ def test_refused_decision_lists_the_intention_reason(aw: AuditWorld, client_as: 
 def test_public_register(aw: AuditWorld, client_as: Clients) -> None:
     to_fieldwork(aw)
     score_all(aw, 7)
-    client_as("decision_maker").post(f"/audits/{aw.audit.pk}/decision/")
+    close_fieldwork(aw.audit)
+    client_as("decision_maker").post(f"/audits/{aw.audit.pk}/decision/", {"rationale": "ok"})
     client_as("decision_maker").post(f"/audits/{aw.audit.pk}/certificate")
     number = Certificate.objects.get().number
     page = text(Client().get("/register/certificates/", {"number": number.lower()}))
@@ -271,11 +295,11 @@ def test_each_role_is_offered_only_its_own_next_steps(
 
 def test_steps_follow_the_status(aw: AuditWorld) -> None:
     to_fieldwork(aw)
-    assert audit_overview(aw["auditor"], aw.audit.pk).acts == {"score"}
+    assert audit_overview(aw["auditor"], aw.audit.pk).acts == {"score", "close_fieldwork"}
     assert audit_overview(aw["decision_maker"], aw.audit.pk).acts == {"decision"}
     assert audit_overview(aw["contact"], aw.audit.pk).acts == set()
     score_all(aw, 7)
-    svc.decision_record(by=aw["decision_maker"], audit=aw.audit)
+    close_and_decide(aw["decision_maker"], aw.audit)
     assert audit_overview(aw["body_admin"], aw.audit.pk).acts == {
         "decision",
         "certify",

@@ -10,6 +10,7 @@ same world.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,16 @@ from django.test import Client
 
 from assay.accounts.invitations import InviteInput, body_invitation_send
 from assay.audits import services as svc
+from assay.audits.findings import (
+    FindingInput,
+    corrective_action_respond,
+    corrective_action_review,
+    finding_raise,
+)
 from assay.audits.models import AuditDecision, BodyMembership, Certificate
+from assay.audits.selectors import action_get
 from assay.audits.standards import standard_of
-from tests.audits.world import AuditWorld, sampled_offices, score_all, to_fieldwork
+from tests.audits.world import AuditWorld, close_fieldwork, sampled_offices, score_all, to_fieldwork
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +217,19 @@ ENDPOINTS = [
     Endpoint("get", audit("report.pdf"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("report.xlsx"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("decision/"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 200)),
-    Endpoint("post", audit("decision/"), expect(SEES_AUDIT, {"decision_maker"}, 302)),
+    # Fieldwork still open: the decision maker is shown why not (400); the lead auditor closes.
+    Endpoint(
+        "post",
+        audit("decision/"),
+        expect(SEES_AUDIT, {"decision_maker"}, 400),
+        lambda w: {"rationale": "ok"},
+    ),
+    Endpoint(
+        "post",
+        audit("close"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"summary": "Every site visited"},
+    ),
     # No decision yet: the administrator and decision maker are told so (400).
     Endpoint(
         "post", audit("certificate"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 400)
@@ -256,6 +276,18 @@ ENDPOINTS = [
     # A body's clients (issue 15): its administrators only; who sees the organisation without
     # the role 403, who does not 404 (adding or importing a client: 403 for every other role).
     *CLIENT_ENDPOINTS,
+    # The body's sampling rule: its people read it, its administrators choose it.
+    Endpoint(
+        "get",
+        lambda w: f"/audits/bodies/{w.body.pk}/sampling/",
+        expect(BODY_STAFF, BODY_STAFF, 200),
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/bodies/{w.body.pk}/sampling/",
+        expect(BODY_STAFF, {"body_admin"}, 302),
+        lambda w: {"rule": "whole-organisation-sqrt", "random_percent": "30", "note": "IAF MD 1"},
+    ),
     # The certifying body's accounts: its administrators only; outsiders do not see it.
     Endpoint("get", accounts(), expect(BODY_STAFF, {"body_admin"}, 200)),
     Endpoint(
@@ -300,6 +332,74 @@ def fieldwork(aw: AuditWorld) -> AuditWorld:
     return aw
 
 
+FINDING_ENDPOINTS = [
+    # Findings: everyone who sees the audit reads them (the contact included); the assigned
+    # auditor raises, reviews and verifies; the organisation's contact answers.
+    Endpoint("get", audit("findings/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "post",
+        audit("findings/raise"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {
+            "office": sampled_offices(w.audit)[0],
+            "attribute": first_code(w),
+            "grade": "observation",
+            "summary": "Signage faded",
+            "evidence": "Seen at the counter",
+        },
+    ),
+    Endpoint(
+        "post",
+        audit("findings/1/respond"),
+        expect(SEES_AUDIT, {"contact"}, 302),
+        lambda w: {"owner": "J. Smith", "response": "A log from Monday"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/2/review"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"decision": "accept"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/3/review"),
+        expect(SEES_AUDIT, {"auditor"}, 302),
+        lambda w: {"decision": "verify", "note": "Log seen"},
+    ),
+    Endpoint(
+        "post",
+        audit("findings/99/review"),
+        expect(SEES_AUDIT, set(), 404, 404),
+        lambda w: {"decision": "accept"},
+    ),
+]
+
+
+@pytest.fixture
+def with_findings(fieldwork: AuditWorld) -> AuditWorld:
+    aw = fieldwork
+    for number in (1, 2, 3):  # F1 open, F2 proposed, F3 accepted
+        finding_raise(
+            by=aw["auditor"],
+            audit=aw.audit,
+            data=FindingInput(
+                sampled_offices(aw.audit)[0],
+                first_code(aw),
+                "major",
+                f"Finding {number}",
+                "Seen",
+                due_on=dt.date(2013, 4, 1),
+            ),
+        )
+    for number in (2, 3):
+        action = action_get(aw["contact"], aw.audit.pk, number)
+        corrective_action_respond(by=aw["contact"], action=action, owner="J", response="plan")
+    corrective_action_review(
+        by=aw["auditor"], action=action_get(aw["auditor"], aw.audit.pk, 3), accept=True, note=""
+    )
+    return aw
+
+
 def _client(w: AuditWorld, role: str) -> Client:
     client = Client()
     if role != "anonymous":
@@ -323,6 +423,17 @@ def test_every_role_gets_the_expected_status(fieldwork: AuditWorld, endpoint: En
     assert got == endpoint.expected
 
 
+@pytest.mark.parametrize("endpoint", FINDING_ENDPOINTS, ids=lambda e: e.url(_Fake()))
+def test_every_role_on_findings(with_findings: AuditWorld, endpoint: Endpoint) -> None:
+    """F1 open, F2 proposed, F3 accepted (majors)."""
+    test_every_role_gets_the_expected_status(with_findings, endpoint)
+
+
+class _Fake:
+    class audit:
+        pk = "A"
+
+
 def test_an_evidence_file_of_another_audit_is_404(fieldwork: AuditWorld) -> None:
     other = svc.audit_create(
         by=fieldwork["body_admin"], organisation=fieldwork.acme, standard=fieldwork.standard
@@ -340,7 +451,10 @@ def test_an_office_outside_the_sample_is_404_for_the_assigned_auditor(
 
 
 def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
-    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    close_fieldwork(fieldwork.audit)
+    _client(fieldwork, "decision_maker").post(
+        f"/audits/{fieldwork.audit.pk}/decision/", {"rationale": "ok"}
+    )
     response = _client(fieldwork, "decision_maker").post(
         f"/audits/{fieldwork.audit.pk}/certificate"
     )
@@ -352,7 +466,10 @@ def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
 def test_certificate_withdrawal_for_each_role(fieldwork: AuditWorld) -> None:
     """Only the body's administrators withdraw; whoever does not see the certificate gets
     404; a refused request changes nothing."""
-    _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/decision/")
+    close_fieldwork(fieldwork.audit)
+    _client(fieldwork, "decision_maker").post(
+        f"/audits/{fieldwork.audit.pk}/decision/", {"rationale": "ok"}
+    )
     _client(fieldwork, "decision_maker").post(f"/audits/{fieldwork.audit.pk}/certificate")
     certificate = Certificate.objects.get()
     url = f"/audits/certificates/{certificate.number}/withdraw"
@@ -399,6 +516,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/new",
         "audits/new/suggest",
         "audits/bodies/<int:pk>/accounts/",
+        "audits/bodies/<int:pk>/sampling/",
         "audits/bodies/<int:pk>/accounts/invite",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/resend",
         "audits/bodies/<int:pk>/accounts/invitations/<int:invitation_pk>/cancel",
@@ -432,5 +550,10 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/report.xlsx",
         "audits/<int:pk>/decision/",
         "audits/<int:pk>/certificate",
+        "audits/<int:pk>/findings/",
+        "audits/<int:pk>/findings/raise",
+        "audits/<int:pk>/findings/<int:number>/respond",
+        "audits/<int:pk>/findings/<int:number>/review",
+        "audits/<int:pk>/close",
         "register/certificates/",
     }

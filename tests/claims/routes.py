@@ -4,6 +4,7 @@ one for every role, and tests/web/test_role_matrix.py counts the centre ones as 
 CLAIM_ROUTES = (
     "centres/<int:pk>/claims/",
     "centres/<int:pk>/claims/new",
+    "centres/<int:pk>/claims/check",
     "centres/<int:pk>/claims/batches",
 )
 OTHER_ROUTES = (

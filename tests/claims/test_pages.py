@@ -212,3 +212,21 @@ def test_ev_sample_through_the_pages(w: World, page_text: Any) -> None:
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED and claim.sample_outcome == "satisfactory"
     assert abby.post(act("approve"), {"approve-confirm": "on"}).status_code == 302
+
+
+def test_live_check_says_what_the_rules_say(w: World, page_text: Any) -> None:
+    agreed(w)
+    carol = client_of(w, "carol")
+    url = reverse("centre-claim-check", args=[w.north.pk])
+    headers = {"HX-Request": "true"}
+    ok = page_text(
+        carol.post(url, {"registration": w.dan.pk, "kind": "unit", "units": "403"}, headers=headers)
+    )
+    assert "The claim rules allow this claim: 403." in ok
+    no = page_text(
+        carol.post(url, {"registration": w.dan.pk, "kind": "qualification"}, headers=headers)
+    )
+    assert "This claim would be refused" in no and "rules of combination" in no
+    assert not Claim.objects.exists()
+    other = page_text(carol.post(url, {"registration": 999999, "kind": "unit", "units": "403"}))
+    assert "No such registration at this centre." in other

@@ -102,6 +102,12 @@ CASES: dict[str, tuple[str, Callable[[World], str], dict[str, Any], dict[str, in
         {"registration": "0", "kind": "unit", "units": "403"},
         table(STAFF, {"centre-admin"}, 400),
     ),
+    "live check": (
+        "post",
+        north("check"),
+        {"registration": "0", "kind": "unit", "units": "403"},
+        table(STAFF, {"centre-admin"}, 200),
+    ),
     "send batch": ("post", north("batches"), {"claims": ""}, table(STAFF, {"centre-admin"}, 400)),
     "queue": (
         "get",

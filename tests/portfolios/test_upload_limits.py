@@ -7,6 +7,7 @@ reading" is asserted as bytes read, and "nothing spooled" as an empty temporary 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -301,10 +302,21 @@ def test_the_command_and_serve_sweep(
     monkeypatch.setattr(django.core.management, "call_command", lambda *a, **k: calls.append(a))
     settings.ASSAY_UPLOAD_TEMP_MAX_AGE_MINUTES = 1
     stale = _aged(temp_dir / "tmp2.upload", 2)
-    served = CliRunner().invoke(main, ["serve", "--addr", "127.0.0.1:1"])
+    served = CliRunner().invoke(main, ["serve", "--dev", "--addr", "127.0.0.1:1"])
     assert served.exit_code == 0, served.output
     assert "removed 1" in served.output and not stale.exists()
     assert calls == [("runserver", "127.0.0.1:1")]
+    import assay.cli.server
+
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(assay.cli.server, "run_gunicorn", started.append)
+    stale = _aged(temp_dir / "tmp3.upload", 2)
+    served = CliRunner().invoke(main, ["serve", "--addr", "127.0.0.1:1", "--workers", "3"])
+    assert served.exit_code == 0, served.output
+    assert "removed 1" in served.output and not stale.exists()
+    assert [(o["bind"], o["workers"], o["preload_app"]) for o in started] == [
+        (["127.0.0.1:1"], 3, True)
+    ]
 
 
 # The real server: refused without reading; partial files after kill -9 are swept.
@@ -314,11 +326,18 @@ def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ASSAY_DATA_DIR=str(data_dir), ASSAY_ALLOWED_HOSTS="127.0.0.1")
     return subprocess.Popen(
-        [*ASSAY, "serve", "--addr", f"127.0.0.1:{port}"],
+        [*ASSAY, "serve", "--addr", f"127.0.0.1:{port}", "--workers", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # gunicorn's arbiter and its worker: killed together below
     )
+
+
+def _kill(server: subprocess.Popen[bytes]) -> None:
+    """kill -9 of the whole server: the arbiter and its workers."""
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
 
 
 def _wait(port: int, server: subprocess.Popen[bytes]) -> None:
@@ -377,15 +396,13 @@ def test_a_real_server_refuses_unread_and_its_kill_9_leftovers_are_swept(tmp_pat
                 break
             time.sleep(0.1)
         # ...and the server killed: the partial temporary file stays behind.
-        server.kill()
-        server.wait()
+        _kill(server)
         sock.close()
         partial = list(temp.iterdir())
         assert len(partial) == 1 and partial[0].stat().st_size >= 2 * MIB, partial
     finally:
         if server.poll() is None:
-            server.kill()
-            server.wait()
+            _kill(server)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(ASSAY_DATA_DIR=str(data_dir))
     swept = subprocess.run(

@@ -1,9 +1,10 @@
 """A claim in Chromium, each person through their own pages: Northgate has no direct claims
 status (an action plan is in force), so the centre's "ready to claim" list refuses Dan's
-sampled unit 403 until the IV agrees; the IV agrees on the pick page; Carol claims the unit
-from the list and sends the batch; Abby (awarding body) approves it from her queue, confirming;
-Dan opens his home page and downloads the certificate PDF, whose text reads back with his
-name, the unit and the verify link. The records still verify."""
+sampled unit 403 until the IV agrees (the claim form's live check says so too); the IV agrees
+on the pick page; Carol claims the unit from the list and sends the batch; Abby (awarding
+body) approves it from her queue, confirming; Dan opens his home page and downloads the
+certificate PDF, whose text reads back with his name, the unit and the verify link. The
+records still verify."""
 
 from __future__ import annotations
 
@@ -50,6 +51,13 @@ def test_iv_agrees_claim_batch_approve_download(
     sign_in(carol, live_server.url, "carol", claims_url)
     row = carol.locator(f"#ready-{world.dan.pk}")
     expect(row.get_by_text("no internal verifier has agreed yet").first).to_be_visible()
+    # the claim form's live check (htmx) says the same before anything is saved
+    carol.get_by_label("Candidate").select_option(str(world.dan.pk))
+    carol.get_by_label("Units (for a unit certificate)").fill("403")
+    check = carol.locator("#claim-check")
+    expect(check.get_by_text("This claim would be refused")).to_be_visible()
+    expect(check.get_by_text("no internal verifier has agreed yet")).to_be_visible()
+    assert not Claim.objects.exists()
 
     # 2. The IV agrees on the pick page.
     iv = browser.new_page()
@@ -63,7 +71,7 @@ def test_iv_agrees_claim_batch_approve_download(
     # 3. Carol claims the unit from the list and sends the batch.
     carol.reload()
     carol.get_by_role("button", name="Claim units 403").click()
-    expect(carol.get_by_text("(draft)")).to_be_visible()
+    expect(carol.get_by_text("created (draft)")).to_be_visible()
     carol.get_by_role("button", name="Send 1 draft claim to the awarding body").click()
     expect(carol.get_by_text("sent to the awarding body")).to_be_visible()
     claim = Claim.objects.get()

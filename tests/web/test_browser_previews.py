@@ -67,6 +67,8 @@ def test_pdf_image_and_audio_preview_beside_the_criteria(
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.headers["content-disposition"].startswith("inline")
     assert answer.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in answer.headers["content-security-policy"]
+    expect(frame).to_have_js_property("title", "Preview of customer-feedback-form.pdf")
     assert answer.body().startswith(b"%PDF-")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert errors == [], errors

@@ -87,7 +87,8 @@ def test_confirm_in_place_bulk_acts_and_preview(
     preview = page.get_by_role("img", name="Preview of chart.png")
     preview.scroll_into_view_if_needed()
     expect(preview).to_be_visible()
-    page.wait_for_function("document.querySelector('.preview img').naturalWidth === 1")
+    # A function, not an expression: Playwright evals an expression string, which the CSP blocks.
+    page.wait_for_function("() => document.querySelector('.preview img').naturalWidth === 1")
 
     # Confirm in place: the card changes, the page does not jump to the top.
     card = page.locator("#criterion-1-1")

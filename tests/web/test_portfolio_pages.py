@@ -176,6 +176,7 @@ def test_add_evidence_with_a_file_then_download_it(world: World, media: Path) ->
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert 'filename="account.txt"' in download["Content-Disposition"]
+    assert "no-store" in download["Cache-Control"]  # never kept by a browser or proxy cache
     assert b"".join(download.streaming_content) == TEXT  # type: ignore[attr-defined]
     assert client_for(world, "alice").get(f"/evidence/files/{stored.pk}/").status_code == 200
     # Another file on the same item, from the item's own form.

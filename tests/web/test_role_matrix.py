@@ -257,7 +257,26 @@ def lift_data(confirm: bool) -> Callable[[World], dict[str, Any]]:
     return data
 
 
+def dans_credential(w: World) -> str:
+    """A credential held by Dan's account, issued inside the request's savepoint."""
+    from assay.credentials.services import CertificateInput, credentials_issue_for
+    from tests.credentials.factory import facts
+
+    rows = credentials_issue_for(certificate=CertificateInput(w.dan.pk, facts(), w.user("dan").pk))
+    return f"/me/credentials/{rows[0].pk}.json"
+
+
+SIGNED_IN = {role for role, username in ROLES.items() if username}
+
+
 ENDPOINTS: dict[str, Endpoint] = {
+    # Only the holder downloads a credential; anyone else, whatever the role, gets 404.
+    "credential download": Endpoint(
+        "get", dans_credential, expect({"candidate-self"}, {"candidate-self"}, 200)
+    ),
+    "my credentials": Endpoint(
+        "get", lambda w: "/me/credentials/", expect(SIGNED_IN, SIGNED_IN, 200)
+    ),
     "accounts": Endpoint("get", north("accounts/"), expect(CENTRE_STAFF, ADMIN_ONLY, 200)),
     "accounts invite": Endpoint(
         "post",

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,317 +14,814 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CertifyingBody',
+            name="CertifyingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('reference', models.CharField(max_length=32, unique=True)),
-                ('certificate_prefix', models.CharField(default='ICSS', help_text='First part of certificate numbers', max_length=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("reference", models.CharField(max_length=32, unique=True)),
+                (
+                    "certificate_prefix",
+                    models.CharField(
+                        default="ICSS", help_text="First part of certificate numbers", max_length=8
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'certifying bodies',
-                'ordering': ['name'],
+                "verbose_name_plural": "certifying bodies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Division',
+            name="Division",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['organisation', 'name'],
+                "ordering": ["organisation", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Audit',
+            name="Audit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('initial', 'Initial certification'), ('recertification', 'Re-certification')], default='initial', max_length=16)),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('self_assessment', 'Self-assessment'), ('fieldwork', 'Fieldwork'), ('decided', 'Decided')], default='planned', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_on', models.DateField(help_text="The clock's today when the audit was created")),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_audits', to='audits.audit')),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.certifyingbody')),
-                ('division', models.ForeignKey(blank=True, help_text='Empty: the whole organisation', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("initial", "Initial certification"),
+                            ("recertification", "Re-certification"),
+                        ],
+                        default="initial",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("self_assessment", "Self-assessment"),
+                            ("fieldwork", "Fieldwork"),
+                            ("decided", "Decided"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_on",
+                    models.DateField(help_text="The clock's today when the audit was created"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_audits",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="audits.certifyingbody",
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the whole organisation",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="audits.division",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'created_on', 'pk'],
+                "ordering": ["organisation", "created_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AuditDecision',
+            name="AuditDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certifiable', models.BooleanField()),
-                ('reasons', models.JSONField(help_text="The engine's reasons, verbatim")),
-                ('desirable', models.JSONField(help_text='(attribute, band) progress towards best practice')),
-                ('sites', models.JSONField(help_text='The required sites (office ids) the decision covered')),
-                ('scores', models.JSONField(help_text='site -> attribute -> score the decision was made on')),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='audits.audit')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("certifiable", models.BooleanField()),
+                ("reasons", models.JSONField(help_text="The engine's reasons, verbatim")),
+                (
+                    "desirable",
+                    models.JSONField(help_text="(attribute, band) progress towards best practice"),
+                ),
+                (
+                    "sites",
+                    models.JSONField(
+                        help_text="The required sites (office ids) the decision covered"
+                    ),
+                ),
+                (
+                    "scores",
+                    models.JSONField(
+                        help_text="site -> attribute -> score the decision was made on"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'decided_at', 'pk'],
+                "ordering": ["audit", "decided_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AuditStatusChange',
+            name="AuditStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('self_assessment', 'Self-assessment'), ('fieldwork', 'Fieldwork'), ('decided', 'Decided')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_history', to='audits.audit')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("self_assessment", "Self-assessment"),
+                            ("fieldwork", "Fieldwork"),
+                            ("decided", "Decided"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_history",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'changed_at', 'pk'],
+                "ordering": ["audit", "changed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, unique=True)),
-                ('scope_text', models.CharField(max_length=300)),
-                ('states', models.JSONField(help_text='States and territories covered')),
-                ('standard_title', models.CharField(max_length=300)),
-                ('issued_on', models.DateField()),
-                ('expires_on', models.DateField()),
-                ('issued_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True)),
-                ('audit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='audits.audit')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.auditdecision')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='audits.division')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, unique=True)),
+                ("scope_text", models.CharField(max_length=300)),
+                ("states", models.JSONField(help_text="States and territories covered")),
+                ("standard_title", models.CharField(max_length=300)),
+                ("issued_on", models.DateField()),
+                ("expires_on", models.DateField()),
+                ("issued_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_on", models.DateField(blank=True, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True)),
+                (
+                    "audit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.auditdecision",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="audits.division",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['issued_on', 'pk'],
+                "ordering": ["issued_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CertificateReminder',
+            name="CertificateReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField()),
-                ('recipients', models.JSONField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='audits.certificate')),
-                ('sent_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                ("recipients", models.JSONField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="audits.certificate",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['certificate', 'sent_at', 'pk'],
+                "ordering": ["certificate", "sent_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('reference', models.CharField(max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='audits.certifyingbody')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("reference", models.CharField(max_length=32, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="audits.certifyingbody",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Office',
+            name="Office",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('state', models.CharField(help_text='State or territory, e.g. NSW', max_length=16)),
-                ('is_main', models.BooleanField(default=False, help_text="The organisation's main office in its state")),
-                ('is_division_main', models.BooleanField(default=False, help_text="Its division's main office in its state (used when a division is audited)")),
-                ('complaints', models.PositiveIntegerField(default=0)),
-                ('address', models.TextField(blank=True)),
-                ('division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offices', to='audits.division')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offices', to='audits.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "state",
+                    models.CharField(help_text="State or territory, e.g. NSW", max_length=16),
+                ),
+                (
+                    "is_main",
+                    models.BooleanField(
+                        default=False, help_text="The organisation's main office in its state"
+                    ),
+                ),
+                (
+                    "is_division_main",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Its division's main office in its state (used when a division is audited)",
+                    ),
+                ),
+                ("complaints", models.PositiveIntegerField(default=0)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "division",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offices",
+                        to="audits.division",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offices",
+                        to="audits.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'state', '-is_main', 'name'],
+                "ordering": ["organisation", "state", "-is_main", "name"],
             },
         ),
         migrations.AddField(
-            model_name='division',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='divisions', to='audits.organisation'),
+            model_name="division",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="divisions",
+                to="audits.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='audits.organisation'),
+            model_name="certificate",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="certificates",
+                to="audits.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='audit',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.organisation'),
+            model_name="audit",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="audits",
+                to="audits.organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='OrganisationContact',
+            name="OrganisationContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('active', models.BooleanField(default=True)),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='audits.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisation_contacts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="audits.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisation_contacts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SampleDraw',
+            name="SampleDraw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.BigIntegerField()),
-                ('recertification', models.BooleanField()),
-                ('drawn_on', models.DateField()),
-                ('inputs', models.JSONField()),
-                ('per_state', models.JSONField()),
-                ('drawn_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sample', to='audits.audit')),
-                ('drawn_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.BigIntegerField()),
+                ("recertification", models.BooleanField()),
+                ("drawn_on", models.DateField()),
+                ("inputs", models.JSONField()),
+                ("per_state", models.JSONField()),
+                ("drawn_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sample",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SamplePick',
+            name="SamplePick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(max_length=16)),
-                ('how', models.CharField(max_length=8)),
-                ('reason', models.TextField()),
-                ('position', models.PositiveIntegerField()),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.office')),
-                ('sample', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='picks', to='audits.sampledraw')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state", models.CharField(max_length=16)),
+                ("how", models.CharField(max_length=8)),
+                ("reason", models.TextField()),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.office",
+                    ),
+                ),
+                (
+                    "sample",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="picks",
+                        to="audits.sampledraw",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sample', 'position'],
+                "ordering": ["sample", "position"],
             },
         ),
         migrations.CreateModel(
-            name='SelfAssessment',
+            name="SelfAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attribute', models.CharField(max_length=64)),
-                ('score', models.PositiveSmallIntegerField()),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='self_assessments', to='audits.audit')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attribute", models.CharField(max_length=64)),
+                ("score", models.PositiveSmallIntegerField()),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="self_assessments",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'attribute', 'recorded_at', 'pk'],
+                "ordering": ["audit", "attribute", "recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SiteEvidenceFile',
+            name="SiteEvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attribute', models.CharField(max_length=64)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.BigIntegerField()),
-                ('media_type', models.CharField(max_length=128)),
-                ('original_name', models.CharField(max_length=255)),
-                ('storage_name', models.CharField(max_length=255)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='audits.audit')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.office')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attribute", models.CharField(max_length=64)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.BigIntegerField()),
+                ("media_type", models.CharField(max_length=128)),
+                ("original_name", models.CharField(max_length=255)),
+                ("storage_name", models.CharField(max_length=255)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.office",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'office', 'attribute', 'uploaded_at', 'pk'],
+                "ordering": ["audit", "office", "attribute", "uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SiteScore',
+            name="SiteScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attribute', models.CharField(max_length=64)),
-                ('score', models.PositiveSmallIntegerField()),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_on', models.DateField(help_text="The clock's today: the date of the visit")),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='site_scores', to='audits.audit')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.office')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attribute", models.CharField(max_length=64)),
+                ("score", models.PositiveSmallIntegerField()),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_on",
+                    models.DateField(help_text="The clock's today: the date of the visit"),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="site_scores",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.office",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'office', 'attribute', 'recorded_at', 'pk'],
+                "ordering": ["audit", "office", "attribute", "recorded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StandardVersion',
+            name="StandardVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('version', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('illustrative', models.BooleanField()),
-                ('notice', models.TextField(blank=True)),
-                ('sha256', models.CharField(help_text='SHA-256 of the canonical JSON content', max_length=64)),
-                ('content', models.JSONField()),
-                ('source_name', models.CharField(blank=True, max_length=300)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64)),
+                ("version", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("illustrative", models.BooleanField()),
+                ("notice", models.TextField(blank=True)),
+                (
+                    "sha256",
+                    models.CharField(
+                        help_text="SHA-256 of the canonical JSON content", max_length=64
+                    ),
+                ),
+                ("content", models.JSONField()),
+                ("source_name", models.CharField(blank=True, max_length=300)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['code', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='standard_version_unique')],
+                "ordering": ["code", "version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "version"), name="standard_version_unique"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='audit',
-            name='standard',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audits.standardversion'),
+            model_name="audit",
+            name="standard",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="audits",
+                to="audits.standardversion",
+            ),
         ),
         migrations.CreateModel(
-            name='AuditorAssignment',
+            name="AuditorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='audits.audit')),
-                ('auditor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audit_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="audits.audit",
+                    ),
+                ),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('audit', 'auditor'), name='assignment_unique')],
+                "ordering": ["audit", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("audit", "auditor"), name="assignment_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BodyMembership',
+            name="BodyMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Certifying-body administrator'), ('auditor', 'Auditor'), ('decision_maker', 'Decision maker')], max_length=16)),
-                ('active', models.BooleanField(default=True)),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='body_memberships', to=settings.AUTH_USER_MODEL)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='audits.certifyingbody')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Certifying-body administrator"),
+                            ("auditor", "Auditor"),
+                            ("decision_maker", "Decision maker"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="body_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="audits.certifyingbody",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['body', 'role', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('body', 'user', 'role'), name='body_role_unique')],
+                "ordering": ["body", "role", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("body", "user", "role"), name="body_role_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='office',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='office_name_unique'),
+            model_name="office",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="office_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='division',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='division_name_unique'),
+            model_name="division",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="division_name_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisationcontact',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='contact_unique'),
+            model_name="organisationcontact",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="contact_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sitescore',
-            index=models.Index(fields=['audit', 'office', 'attribute'], name='audits_site_audit_i_b6d4c1_idx'),
+            model_name="sitescore",
+            index=models.Index(
+                fields=["audit", "office", "attribute"], name="audits_site_audit_i_b6d4c1_idx"
+            ),
         ),
     ]

@@ -5,80 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0002_auditdecision_decided_on'),
+        ("audits", "0002_auditdecision_decided_on"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='audit',
-            name='created_at',
+            model_name="audit",
+            name="created_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='auditdecision',
-            name='decided_at',
-            field=models.DateTimeField(default=assay.clock.now, editable=False, help_text='When the row was written'),
+            model_name="auditdecision",
+            name="decided_at",
+            field=models.DateTimeField(
+                default=assay.clock.now, editable=False, help_text="When the row was written"
+            ),
         ),
         migrations.AlterField(
-            model_name='auditorassignment',
-            name='assigned_at',
+            model_name="auditorassignment",
+            name="assigned_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='auditstatuschange',
-            name='changed_at',
+            model_name="auditstatuschange",
+            name="changed_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='bodymembership',
-            name='granted_at',
+            model_name="bodymembership",
+            name="granted_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='certificate',
-            name='issued_at',
+            model_name="certificate",
+            name="issued_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='certificatereminder',
-            name='sent_at',
+            model_name="certificatereminder",
+            name="sent_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='created_at',
+            model_name="organisation",
+            name="created_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='organisationcontact',
-            name='granted_at',
+            model_name="organisationcontact",
+            name="granted_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='sampledraw',
-            name='drawn_at',
+            model_name="sampledraw",
+            name="drawn_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='selfassessment',
-            name='recorded_at',
+            model_name="selfassessment",
+            name="recorded_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='siteevidencefile',
-            name='uploaded_at',
+            model_name="siteevidencefile",
+            name="uploaded_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='sitescore',
-            name='recorded_at',
+            model_name="sitescore",
+            name="recorded_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
         migrations.AlterField(
-            model_name='standardversion',
-            name='imported_at',
+            model_name="standardversion",
+            name="imported_at",
             field=models.DateTimeField(default=assay.clock.now, editable=False),
         ),
     ]

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0003_clock_timestamps'),
+        ("audits", "0003_clock_timestamps"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='ics_membership',
-            field=models.CharField(blank=True, help_text="The organisation's Institute of Customer Service organisational membership, as the certifying body noted it (docs/membership.md)", max_length=200),
+            model_name="organisation",
+            name="ics_membership",
+            field=models.CharField(
+                blank=True,
+                help_text="The organisation's Institute of Customer Service organisational membership, as the certifying body noted it (docs/membership.md)",
+                max_length=200,
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='ics_membership_noted_on',
+            model_name="organisation",
+            name="ics_membership_noted_on",
             field=models.DateField(blank=True, null=True),
         ),
     ]

@@ -10,8 +10,17 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from assay.audits import permissions as perm
-from assay.audits.answers import AuditDecisionOut, SampleOut, decision_answer, sample_answer
-from assay.audits.inputs import latest_scores, sampled_sites
+from assay.audits.answers import (
+    AuditDecisionOut,
+    FieldworkReportOut,
+    SampleOut,
+    SamplingRuleOut,
+    decision_answer,
+    fieldwork_report_answer,
+    sample_answer,
+    sampling_rule_answer,
+)
+from assay.audits.inputs import finding_facts, latest_scores, sampled_sites, sampling_rule_of
 from assay.audits.models import (
     Audit,
     AuditStatus,
@@ -19,6 +28,7 @@ from assay.audits.models import (
     BodyMembership,
     BodyRole,
     Certificate,
+    FieldworkReport,
     SampleDraw,
     SamplePick,
 )
@@ -46,9 +56,12 @@ class AuditOverview:
     decision: AuditDecisionOut | None
     certificate: CertificateOut | None
     acts: frozenset[str]
+    report: FieldworkReportOut | None = None
 
 
-def _acts(user: AnyUser, audit: Audit, sampled: bool, certified: bool) -> frozenset[str]:
+def _acts(
+    user: AnyUser, audit: Audit, sampled: bool, certified: bool, reported: bool
+) -> frozenset[str]:
     admin = perm.can_administer(user, audit.body_id)
     auditor = perm.is_assigned_auditor(user, audit)
     decider = perm.has_body_role(user, audit.body_id, BodyRole.DECISION_MAKER)
@@ -68,8 +81,10 @@ def _acts(user: AnyUser, audit: Audit, sampled: bool, certified: bool) -> frozen
         acts.add("draw_sample")
     if perm.is_contact_of(user, audit.organisation_id) and status == AuditStatus.SELF_ASSESSMENT:
         acts.add("self_assess")
-    if auditor and status == AuditStatus.FIELDWORK:
+    if auditor and status == AuditStatus.FIELDWORK and not reported:
         acts.add("score")
+        if perm.is_lead_auditor(user, audit):
+            acts.add("close_fieldwork")
     if (admin or decider) and status in (AuditStatus.FIELDWORK, AuditStatus.DECIDED):
         acts.add("decision")
     if (admin or decider) and status == AuditStatus.DECIDED and not certified:
@@ -86,6 +101,7 @@ def audit_overview(user: AnyUser, pk: int) -> AuditOverview:
     sample = _draw_of(audit)
     certificate = Certificate.objects.filter(audit=audit).select_related("organisation").first()
     decision = latest_decision(audit)
+    report = FieldworkReport.objects.filter(audit=audit).select_related("submitted_by").first()
     admin = perm.can_administer(user, audit.body_id)
     body_auditors = (
         [
@@ -105,7 +121,8 @@ def audit_overview(user: AnyUser, pk: int) -> AuditOverview:
         sample=sample_answer(sample) if sample else None,
         decision=decision_answer(decision) if decision else None,
         certificate=certificate_answer(certificate) if certificate else None,
-        acts=_acts(user, audit, sample is not None, certificate is not None),
+        acts=_acts(user, audit, sample is not None, certificate is not None, report is not None),
+        report=fieldwork_report_answer(report) if report else None,
     )
 
 
@@ -130,6 +147,7 @@ class SamplePage:
     sample: SampleOut | None
     drawn_by: User | None  # named in full on the page
     may_draw: bool
+    rule: SamplingRuleOut | None = None  # before the draw: the body's rule it will use
 
 
 def _draw_of(audit: Audit) -> SampleDraw | None:
@@ -150,8 +168,16 @@ def sample_page(user: AnyUser, pk: int) -> SamplePage:
     may_draw = draw is None and (
         perm.can_administer(user, audit.body_id) or perm.is_assigned_auditor(user, audit)
     )
+    rule = None
+    if draw is None:
+        current, version = sampling_rule_of(audit.body_id)
+        rule = sampling_rule_answer(current, version)
     return SamplePage(
-        audit, sample_answer(draw) if draw else None, draw.drawn_by if draw else None, may_draw
+        audit,
+        sample_answer(draw) if draw else None,
+        draw.drawn_by if draw else None,
+        may_draw,
+        rule,
     )
 
 
@@ -190,9 +216,16 @@ def decision_preview(user: AnyUser, pk: int) -> DecisionPreview:
         )
     elif audit.status != AuditStatus.FIELDWORK:
         refusal = f"The audit is not open for a decision (status: {audit.get_status_display()})."
+    elif not FieldworkReport.objects.filter(audit=audit).exists():
+        refusal = "Fieldwork is not closed: the lead auditor submits the report first."
     preview = None
     if recorded is None and audit.status == AuditStatus.FIELDWORK:
-        preview = decide(standard_of(audit.standard), latest_scores(audit), sampled_sites(audit))
+        preview = decide(
+            standard_of(audit.standard),
+            latest_scores(audit),
+            sampled_sites(audit),
+            findings=finding_facts(audit),
+        )
     if recorded is None:
         return DecisionPreview(audit, preview, None, refusal)
     return DecisionPreview(

@@ -11,9 +11,17 @@ from __future__ import annotations
 import datetime as dt
 
 from assay import clock
+from assay.audits.answers import draw_rule
+from assay.audits.inputs import finding_facts
 from assay.audits.models import AuditKind
-from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport
-from assay.audits.selectors import audit_change, audit_results, audit_sample, latest_decision
+from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, FindingRow
+from assay.audits.selectors import (
+    audit_change,
+    audit_results,
+    audit_sample,
+    findings_of,
+    latest_decision,
+)
 from assay.engines.audit.decision import Decision, Reason, decide
 from assay.engines.audit.sampling import Pick, Sample
 from assay.users import AnyUser, User
@@ -38,6 +46,7 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
             recertification=draw.recertification,
             picks=tuple(Pick(p.office.name, p.state, p.reason, p.how) for p in picks),
             per_state=tuple((str(s), int(x), int(n)) for s, x, n in draw.per_state),
+            rule=draw_rule(draw),
         )
         dates.append(("Sample drawn", draw.drawn_on))
     row = latest_decision(audit)
@@ -50,10 +59,30 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         decision_maker: str | None = _person(row.decided_by)
         dates.append(("Decided", row.decided_on))
     else:
-        decision = decide(r.standard, r.scores, r.sites)
+        decision = decide(r.standard, r.scores, r.sites, findings=finding_facts(audit))
         decision_maker = None
     previous = audit.previous
     auditors = audit.assignments.select_related("auditor").order_by("pk")
+    findings = tuple(
+        FindingRow(
+            f.ref,
+            f.get_grade_display(),
+            f.attribute,
+            f.office.name,
+            f.summary,
+            f.evidence,
+            *(
+                (None, None, "")
+                if getattr(f, "corrective_action", None) is None
+                else (
+                    f.corrective_action.state,
+                    f.corrective_action.due_on,
+                    f.corrective_action.owner,
+                )
+            ),
+        )
+        for f in findings_of(user, audit_pk)
+    )
     return AuditReport(
         organisation=audit.organisation.name,
         scope=audit.scope_text,
@@ -65,6 +94,9 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         dates=tuple(dates),
         sites=r.table.sites,
         sample=sample,
+        findings=findings,
+        rationale=row.rationale if row is not None else "",
+        conditions=row.conditions if row is not None else "",
         results=r.results,
         table=r.table,
         decision=decision,

@@ -309,6 +309,36 @@ def _title_page(pdf: _Pdf) -> None:
         pdf.multi_cell(0, 4.8, reason.text, new_x="LMARGIN", new_y="NEXT")
     if not r.decision.reasons:
         pdf.para("The engine gave no reasons.")
+    if r.rationale:
+        pdf.heading("The decision maker's rationale", 12)
+        pdf.para(r.rationale)
+    if r.conditions:
+        pdf.heading("Conditions", 12)
+        pdf.para(r.conditions)
+
+
+def _findings(pdf: _Pdf) -> None:
+    """The findings register: every finding with its corrective action (only when any)."""
+    r = pdf.report
+    if not r.findings:
+        return
+    pdf.add_page()
+    pdf.heading("Findings register")
+    rows = [
+        _plain(
+            f.ref,
+            f.grade,
+            f"{f.attribute} at {f.site}",
+            f.summary,
+            "-"
+            if f.action is None
+            else f"{f.action}, due {f.due_on:%d/%m/%Y}" + (f"; {f.owner}" if f.owner else "")
+            if f.due_on
+            else f.action,
+        )
+        for f in r.findings
+    ]
+    pdf.grid(("#", "Grade", "Where", "Finding", "Corrective action"), rows, (10, 34, 34, 58, 44))
 
 
 def _sample_section(pdf: _Pdf) -> None:
@@ -322,13 +352,13 @@ def _sample_section(pdf: _Pdf) -> None:
         pdf.grid(("Site", "State", ""), rows, (100, 40, 40))
         return
     stage = "re-certification" if sample.recertification else "first certification"
-    rule = "ceil(0.8 x sqrt(x))" if sample.recertification else "ceil(sqrt(x))"
+    rule = sample.rule
     pdf.para(
-        f"Drawn for {stage} with random seed {sample.seed}: in each state the main office plus "
-        f"{rule} of its x other offices, at least a quarter of them at random and the rest "
-        "by risk (complaints, low previous score, longest since the last visit). The same "
-        "seed and offices give the same sample."
+        f"Rule: {rule.name} (version {rule.version}). Drawn for {stage} with random seed "
+        f"{sample.seed}: {rule.summary} (risk: complaints, low previous score, longest since "
+        "the last visit). The same seed, offices and rule give the same sample."
     )
+    pdf.para(f"Source: {rule.source}.")
     pdf.ln(2)
     per_state = [
         _plain(state, str(others), str(n), str(n + 1)) for state, others, n in sample.per_state
@@ -546,6 +576,7 @@ def render_pdf(report: AuditReport, *, font_dir: Path | None = FONT_DIR) -> byte
     """The report's PDF bytes; ``font_dir=None`` forces the Latin-1 core font."""
     pdf = _Pdf(report, font_dir)
     _title_page(pdf)
+    _findings(pdf)
     _sample_section(pdf)
     _across_sites(pdf)
     _per_site(pdf)

@@ -25,7 +25,23 @@ ILLUSTRATIVE_NOTICE = (
 )
 
 
-__all__ = ["ILLUSTRATIVE_NOTICE", "AuditReport", "Site", "assemble"]
+__all__ = ["ILLUSTRATIVE_NOTICE", "AuditReport", "FindingRow", "Site", "assemble"]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One line of the findings register: a finding and its corrective action (None for an
+    observation or an opportunity for improvement)."""
+
+    ref: str
+    grade: str  # e.g. "Major nonconformity"
+    attribute: str
+    site: str  # the office's name
+    summary: str
+    evidence: str
+    action: str | None = None  # the corrective action's state
+    due_on: dt.date | None = None
+    owner: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,9 @@ class AuditReport:
     auditors: tuple[str, ...]
     decision_maker: str | None
     generated_on: dt.date
+    findings: tuple[FindingRow, ...] = ()  # the findings register, in number order
+    rationale: str = ""  # the decision maker's, once recorded
+    conditions: str = ""
 
     # Lookups the renderers share -----------------------------------------------------------
 

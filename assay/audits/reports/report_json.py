@@ -60,6 +60,20 @@ class ReportDecisionOut(_Out):
     outcome: str
     reasons: list[ReportReasonOut]
     desirable: list[ReportDesirableOut]
+    rationale: str
+    conditions: str
+
+
+class ReportFindingOut(_Out):
+    ref: str
+    grade: str
+    attribute: str
+    site: str
+    summary: str
+    evidence: str
+    action: str | None
+    due_on: dt.date | None
+    owner: str
 
 
 class ReportSiteOut(_Out):
@@ -86,6 +100,11 @@ class ReportPickOut(_Out):
 class ReportSampleOut(_Out):
     seed: int
     recertification: bool
+    rule: str
+    rule_version: int
+    rule_name: str
+    rule_source: str
+    random_percent: int
     per_state: list[ReportPerStateOut]
     picks: list[ReportPickOut]
 
@@ -163,6 +182,7 @@ class ReportOut(_Out):
     decision: ReportDecisionOut
     sites: list[ReportSiteOut]
     sample: ReportSampleOut | None
+    findings: list[ReportFindingOut]
     results: ReportResultsOut
     gaps: list[ReportGapOut]
     perspectives: list[ReportPerspectiveOut]
@@ -198,6 +218,11 @@ def _sample(report: AuditReport) -> ReportSampleOut | None:
     return ReportSampleOut(
         seed=sample.seed,
         recertification=sample.recertification,
+        rule=sample.rule.key,
+        rule_version=sample.rule.version,
+        rule_name=sample.rule.name,
+        rule_source=sample.rule.source,
+        random_percent=sample.rule.random_percent,
         per_state=[
             ReportPerStateOut(state=state, other_offices=others, sampled=n)
             for state, others, n in sample.per_state
@@ -270,12 +295,28 @@ def report_answer(report: AuditReport) -> ReportOut:
             desirable=[
                 ReportDesirableOut(attribute=code, band=band) for code, band in decision.desirable
             ],
+            rationale=report.rationale,
+            conditions=report.conditions,
         ),
         sites=[
             ReportSiteOut(id=s.id, name=s.name, state=s.state, is_main=s.is_main)
             for s in report.sites
         ],
         sample=_sample(report),
+        findings=[
+            ReportFindingOut(
+                ref=f.ref,
+                grade=f.grade,
+                attribute=f.attribute,
+                site=f.site,
+                summary=f.summary,
+                evidence=f.evidence,
+                action=f.action,
+                due_on=f.due_on,
+                owner=f.owner,
+            )
+            for f in report.findings
+        ],
         results=_results(report),
         gaps=[
             ReportGapOut(

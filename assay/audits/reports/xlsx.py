@@ -16,7 +16,7 @@ from typing import Any
 from assay.audits.reports.report_data import AuditReport
 from assay.spreadsheets import add_sheet
 
-SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample")
+SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample", "Findings")
 SCORES_HEADER = (
     "attribute",
     "title",
@@ -48,12 +48,22 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
     if report.illustrative:
         summary.append(("notice", report.notice))
     summary += [(label.lower(), day) for label, day in report.dates]
+    if report.sample is not None:
+        rule = report.sample.rule
+        summary += [
+            ("sampling rule", f"{rule.name} (version {rule.version})"),
+            ("sampling rule source", rule.source),
+        ]
     summary += [
         ("auditors", ", ".join(report.auditors)),
         ("decision maker", report.decision_maker or "(no decision recorded yet)"),
         ("outcome", report.outcome),
     ]
     summary += [("reason", r.text) for r in report.decision.reasons]
+    if report.rationale:
+        summary.append(("rationale", report.rationale))
+    if report.conditions:
+        summary.append(("conditions", report.conditions))
     summary.append(("generated on", report.generated_on))
 
     table = report.table
@@ -108,12 +118,30 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
         ]
     else:
         sample += [(s.id, s.name, s.state, "", "") for s in report.sites]
+    findings: list[Sequence[Any]] = [
+        ("finding", "grade", "attribute", "site", "summary", "evidence", "action", "due", "owner")
+    ]
+    findings += [
+        (
+            f.ref,
+            f.grade,
+            f.attribute,
+            f.site,
+            f.summary,
+            f.evidence,
+            f.action or "",
+            f.due_on,
+            f.owner,
+        )
+        for f in report.findings
+    ]
     return {
         "Summary": summary,
         "Scores": scores,
         "Results": nodes,
         "Gaps": gap_rows,
         "Sample": sample,
+        "Findings": findings,
     }
 
 

@@ -4,6 +4,7 @@ analysis and charts — pure Python, no Django (ADR 0001, ADR 0009)."""
 
 from assay.engines.audit.charts import bars_svg, radar_svg
 from assay.engines.audit.decision import Decision, Reason, decide
+from assay.engines.audit.findings import FindingFacts, finding_reasons
 from assay.engines.audit.gaps import Gap, change, gaps, perspective_profile, trend
 from assay.engines.audit.model import (
     THREE_I,
@@ -15,7 +16,14 @@ from assay.engines.audit.model import (
     scale_problems,
     validate_standard,
 )
-from assay.engines.audit.sampling import Office, Pick, Sample, draw_sample, sample_size
+from assay.engines.audit.sampling import (
+    Office,
+    Pick,
+    Sample,
+    SamplingRule,
+    draw_sample,
+    sample_size,
+)
 from assay.engines.audit.scoring import (
     AttributeResult,
     NodeResult,
@@ -31,6 +39,7 @@ __all__ = [
     "AttributeResult",
     "Band",
     "Decision",
+    "FindingFacts",
     "Gap",
     "Node",
     "NodeResult",
@@ -39,6 +48,7 @@ __all__ = [
     "Reason",
     "Results",
     "Sample",
+    "SamplingRule",
     "Scale",
     "SiteScores",
     "Standard",
@@ -47,6 +57,7 @@ __all__ = [
     "decide",
     "display_mean",
     "draw_sample",
+    "finding_reasons",
     "gaps",
     "perspective_profile",
     "radar_svg",

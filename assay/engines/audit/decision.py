@@ -19,6 +19,10 @@ Assay's reading (docs/source-readings.md, "ICSS (seed 002)"): certifiable only w
    this adds a check only for nodes holding desirable attributes alone.
 
 Desirable attributes never refuse; their weakest site's band is reported as progress.
+
+Findings (``findings.py``) add their own reasons when given: an open major nonconformity
+refuses until its corrective action is verified; a minor one until its action plan is
+accepted; observations and opportunities for improvement are listed, never refusing.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .findings import FINDING_BLOCKING, FindingFacts, finding_reasons
 from .model import Attribute, Standard
 from .scoring import AttributeResult, SiteScores, display_mean, results
 
 __all__ = ["BLOCKING", "Decision", "Reason", "decide"]
 
-BLOCKING = frozenset({"no_sites", "missing_score", "not_addressed"})
+BLOCKING = frozenset({"no_sites", "missing_score", "not_addressed"}) | FINDING_BLOCKING
 """Reason codes that refuse (besides ``mandatory_at_<failing band>``)."""
 
 
@@ -100,10 +105,12 @@ def decide(
     sites: Sequence[str],
     *,
     site_names: Mapping[str, str] | None = None,
+    findings: Sequence[FindingFacts] = (),
 ) -> Decision:
     """Decide whether the organisation (or division) is certifiable from the scores at the
-    required ``sites``, listing every reason. ``site_names`` (optional) puts office names in
-    the texts instead of ids. ValueError for bad input, as ``results``."""
+    required ``sites`` and the audit's ``findings``, listing every reason. ``site_names``
+    (optional) puts office names in the texts instead of ids. ValueError for bad input, as
+    ``results``."""
     res = results(standard, scores, sites)
     name = dict(site_names or {})
     failing = sorted(
@@ -156,12 +163,19 @@ def decide(
             )
             info.append(Reason("score_outside_sample", text, None, site))
 
+    found_blocking, found_info = finding_reasons(findings, name)
+    blocking.extend(Reason(code, text, a, site) for code, text, a, site in found_blocking)
+    info.extend(Reason(code, text, a, site) for code, text, a, site in found_info)
+
     if not blocking:
         labels = " or ".join(b.label for b in failing) or "a failing band"
         ok = (
             f"Every mandatory attribute ({len(standard.mandatory)}) is scored at all "
             f"{len(sites)} required site(s) and none is only at {labels}"
         )
+        ncs = sum(1 for f in findings if f.grade in ("major", "minor"))
+        if ncs:
+            ok += f"; each of the {ncs} nonconformities has its corrective action in hand"
         info.insert(0, Reason("ok", ok))
     return Decision(
         certifiable=not blocking, reasons=tuple(blocking + info), desirable=tuple(desirable)

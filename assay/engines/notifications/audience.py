@@ -36,6 +36,10 @@ class Event(StrEnum):
     CLAIM_STATUS = "claim_status"
     CERTIFICATE_ISSUED = "certificate_issued"
     CERTIFICATE_REVOKED = "certificate_revoked"
+    # Certification audits (issue 15): the recipients are named by the audits app.
+    AUDIT_FINDING = "audit_finding"
+    AUDIT_ACTION = "audit_action"
+    AUDIT_REPORTED = "audit_reported"
 
 
 @dataclass(frozen=True)

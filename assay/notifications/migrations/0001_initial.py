@@ -7,32 +7,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registrations', '0001_initial'),
+        ("registrations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evidence_submitted', 'Evidence submitted'), ('evidence_judged', 'Evidence judged'), ('unit_reopened', 'Unit reopened'), ('witness_confirmed', 'Witness confirmed')], max_length=32)),
-                ('text', models.CharField(help_text='One line: what happened', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='The acts, one a line')),
-                ('reason', models.CharField(help_text='Why the recipient is told', max_length=300)),
-                ('link', models.CharField(help_text='URL path of the page to look at', max_length=300)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registrations.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evidence_submitted", "Evidence submitted"),
+                            ("evidence_judged", "Evidence judged"),
+                            ("unit_reopened", "Unit reopened"),
+                            ("witness_confirmed", "Witness confirmed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("text", models.CharField(help_text="One line: what happened", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="The acts, one a line")),
+                ("reason", models.CharField(help_text="Why the recipient is told", max_length=300)),
+                (
+                    "link",
+                    models.CharField(help_text="URL path of the page to look at", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registrations.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_unread')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="notification_unread")
+                ],
             },
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('evidence_submitted', 'Evidence submitted'), ('evidence_judged', 'Evidence judged'), ('unit_reopened', 'Unit reopened'), ('witness_confirmed', 'Witness confirmed'), ('iqa_sample_signed_off', 'Sampled unit signed off'), ('iqa_action_required', 'IQA action required')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("evidence_submitted", "Evidence submitted"),
+                    ("evidence_judged", "Evidence judged"),
+                    ("unit_reopened", "Unit reopened"),
+                    ("witness_confirmed", "Witness confirmed"),
+                    ("iqa_sample_signed_off", "Sampled unit signed off"),
+                    ("iqa_action_required", "IQA action required"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_alter_notification_kind'),
+        ("notifications", "0002_alter_notification_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('evidence_submitted', 'Evidence submitted'), ('evidence_judged', 'Evidence judged'), ('unit_reopened', 'Unit reopened'), ('witness_confirmed', 'Witness confirmed'), ('iqa_sample_signed_off', 'Sampled unit signed off'), ('iqa_action_required', 'IQA action required'), ('appeal_decided', 'Appeal decided'), ('appeal_waiting', 'Appeal waiting for a decision')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("evidence_submitted", "Evidence submitted"),
+                    ("evidence_judged", "Evidence judged"),
+                    ("unit_reopened", "Unit reopened"),
+                    ("witness_confirmed", "Witness confirmed"),
+                    ("iqa_sample_signed_off", "Sampled unit signed off"),
+                    ("iqa_action_required", "IQA action required"),
+                    ("appeal_decided", "Appeal decided"),
+                    ("appeal_waiting", "Appeal waiting for a decision"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

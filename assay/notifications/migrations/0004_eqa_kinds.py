@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_iqa_and_appeal_kinds'),
+        ("notifications", "0003_iqa_and_appeal_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('evidence_submitted', 'Evidence submitted'), ('evidence_judged', 'Evidence judged'), ('unit_reopened', 'Unit reopened'), ('witness_confirmed', 'Witness confirmed'), ('iqa_sample_signed_off', 'Sampled unit signed off'), ('iqa_action_required', 'IQA action required'), ('appeal_decided', 'Appeal decided'), ('appeal_waiting', 'Appeal waiting for a decision'), ('eqa_visit', 'External verification visit'), ('eqa_action_point', 'EQA action point'), ('eqa_sanction', 'Sanction applied or lifted')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("evidence_submitted", "Evidence submitted"),
+                    ("evidence_judged", "Evidence judged"),
+                    ("unit_reopened", "Unit reopened"),
+                    ("witness_confirmed", "Witness confirmed"),
+                    ("iqa_sample_signed_off", "Sampled unit signed off"),
+                    ("iqa_action_required", "IQA action required"),
+                    ("appeal_decided", "Appeal decided"),
+                    ("appeal_waiting", "Appeal waiting for a decision"),
+                    ("eqa_visit", "External verification visit"),
+                    ("eqa_action_point", "EQA action point"),
+                    ("eqa_sanction", "Sanction applied or lifted"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

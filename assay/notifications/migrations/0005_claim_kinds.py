@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_eqa_kinds'),
+        ("notifications", "0004_eqa_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('evidence_submitted', 'Evidence submitted'), ('evidence_judged', 'Evidence judged'), ('unit_reopened', 'Unit reopened'), ('witness_confirmed', 'Witness confirmed'), ('iqa_sample_signed_off', 'Sampled unit signed off'), ('iqa_action_required', 'IQA action required'), ('appeal_decided', 'Appeal decided'), ('appeal_waiting', 'Appeal waiting for a decision'), ('eqa_visit', 'External verification visit'), ('eqa_action_point', 'EQA action point'), ('eqa_sanction', 'Sanction applied or lifted'), ('claim_status', 'Claim status changed'), ('certificate_issued', 'Certificate issued'), ('certificate_revoked', 'Certificate revoked')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("evidence_submitted", "Evidence submitted"),
+                    ("evidence_judged", "Evidence judged"),
+                    ("unit_reopened", "Unit reopened"),
+                    ("witness_confirmed", "Witness confirmed"),
+                    ("iqa_sample_signed_off", "Sampled unit signed off"),
+                    ("iqa_action_required", "IQA action required"),
+                    ("appeal_decided", "Appeal decided"),
+                    ("appeal_waiting", "Appeal waiting for a decision"),
+                    ("eqa_visit", "External verification visit"),
+                    ("eqa_action_point", "EQA action point"),
+                    ("eqa_sanction", "Sanction applied or lifted"),
+                    ("claim_status", "Claim status changed"),
+                    ("certificate_issued", "Certificate issued"),
+                    ("certificate_revoked", "Certificate revoked"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

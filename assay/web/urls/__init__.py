@@ -13,6 +13,7 @@ from assay.web.urls import (
     catalogue,
     centres,
     claims,
+    credentials,
     iqa,
     portfolios,
     registrations,
@@ -29,5 +30,6 @@ urlpatterns = [
     *accounts.urlpatterns,
     *audits.urlpatterns,
     *iqa.urlpatterns,
+    *credentials.urlpatterns,
     *claims.urlpatterns,
 ]

@@ -3,7 +3,15 @@
 from django.urls import path
 
 from assay.web.views import body_accounts
-from assay.web.views.audits import audit, certificates, clients, home, scores
+from assay.web.views.audits import (
+    audit,
+    certificates,
+    clients,
+    findings,
+    home,
+    sampling,
+    scores,
+)
 
 A = "audits/<int:pk>/"
 B = "audits/bodies/<int:pk>/accounts/"
@@ -15,6 +23,11 @@ urlpatterns = [
     path("audits/new", home.audit_new, name="audits-new"),
     path("audits/new/suggest", home.audit_new_suggest, name="audits-new-suggest"),
     path(B, body_accounts.body_accounts, name="body-accounts"),
+    path(
+        "audits/bodies/<int:pk>/sampling/",
+        sampling.sampling_rule,
+        name="audits-body-sampling",
+    ),
     path(B + "invite", body_accounts.invite, name="body-accounts-invite"),
     path(
         B + "invitations/<int:invitation_pk>/resend",
@@ -59,6 +72,7 @@ urlpatterns = [
     path("audits/renewals/send", home.renewals_send, name="audits-renewals-send"),
     path(A, audit.audit_detail, name="audit"),
     path(A + "advance", audit.audit_advance, name="audit-advance"),
+    path(A + "close", audit.audit_close, name="audit-close"),
     path(A + "auditors", audit.audit_assign, name="audit-assign"),
     path(A + "recertify", audit.audit_recertify, name="audit-recertify"),
     path(A + "sample/", audit.sample, name="audit-sample"),
@@ -71,6 +85,14 @@ urlpatterns = [
     path(A + "results/", scores.results, name="audit-results"),
     path(A + "report.pdf", scores.report_pdf, name="audit-report-pdf"),
     path(A + "report.xlsx", scores.report_xlsx, name="audit-report-xlsx"),
+    path(A + "findings/", findings.findings, name="audit-findings"),
+    path(A + "findings/raise", findings.finding_raise, name="audit-finding-raise"),
+    path(
+        A + "findings/<int:number>/respond",
+        findings.finding_respond,
+        name="audit-finding-respond",
+    ),
+    path(A + "findings/<int:number>/review", findings.finding_review, name="audit-finding-review"),
     path(A + "decision/", certificates.decision, name="audit-decision"),
     path(A + "certificate", certificates.certificate_new, name="audit-certificate-new"),
     path("register/certificates/", certificates.register, name="register-certificates"),

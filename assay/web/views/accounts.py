@@ -127,9 +127,16 @@ def invitation_resend_view(request: AuthedRequest, pk: int, invitation_pk: int) 
 
 
 def _confirm(
-    request: AuthedRequest, *, title: str, what: str, button: str, form: ReasonForm, status: int
+    request: AuthedRequest,
+    *,
+    title: str,
+    what: str,
+    button: str,
+    form: ReasonForm,
+    status: int,
+    back_url: str,
 ) -> HttpResponse:
-    context = {"title": title, "what": what, "button": button, "form": form}
+    context = {"title": title, "what": what, "button": button, "form": form, "back": back_url}
     return render(request, "web/accounts/confirm.html", context, status=status)
 
 
@@ -151,7 +158,15 @@ def _act(
     form.fields["reason"].required = reason_required
 
     def show(form: ReasonForm, status: int = 400) -> HttpResponse:
-        return _confirm(request, title=title, what=what, button=button, form=form, status=status)
+        return _confirm(
+            request,
+            title=title,
+            what=what,
+            button=button,
+            form=form,
+            status=status,
+            back_url=reverse(back, kwargs={"pk": pk}),
+        )
 
     def run(data: dict[str, Any]) -> HttpResponse:
         act(data["reason"])

@@ -79,6 +79,7 @@ def _centre_page(
     drafts = [c for c in claims if c.status == ClaimStatus.DRAFT]
     context: dict[str, Any] = {
         "centre": centre,
+        "candidates": selectors.claimable_registrations(centre),
         "ready": ready,
         "claims": claims,
         "batches": batches,
@@ -115,6 +116,30 @@ def claim_add(request: AuthedRequest, pk: int) -> HttpResponse:
         return done(request, f"Claim {claim.pk} created (draft).", "centre-claims", pk=pk)
 
     return submit(form, act, lambda f: _centre_page(request, pk, f, status=400))
+
+
+@require_POST
+@member_view
+def claim_check(request: AuthedRequest, pk: int) -> HttpResponse:
+    """htmx: the claim rules' verdict, as the administrator fills the claim form in (nothing
+    saved)."""
+    centre = selectors.centre_for_claims(request.user, pk)
+    form = ClaimForm(request.POST)
+    context: dict[str, Any] = {"decision": None, "problem": ""}
+    if not form.is_valid():
+        context["problem"] = "Choose a candidate and what to claim."
+    else:
+        data = form.cleaned_data
+        registration = Registration.objects.filter(pk=data["registration"], centre=centre).first()
+        if registration is None:
+            context["problem"] = "No such registration at this centre."
+        else:
+            context["decision"] = services.claim_check(
+                registration=registration,
+                kind=data["kind"],
+                units=_numbers(data["units"] or "") if data["kind"] == "unit" else [],
+            )
+    return render(request, "web/claims/_check.html", context)
 
 
 @require_POST

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
@@ -281,6 +283,8 @@ def reopen(request: AuthedRequest, pk: int, unit: str) -> HttpResponse:
 
 @require_GET
 @xframe_options_sameorigin
+# Framed by the unit page (the PDF preview); the browser's PDF viewer counts as an object.
+@csp_replace({"frame-ancestors": [SELF], "object-src": [SELF]})  # type: ignore[arg-type]
 @member_view
 def file_preview(request: AuthedRequest, pk: int, unit: str, file_pk: int) -> FileResponse:
     """A PDF, image, audio or video file of this unit's evidence, inline (for the preview)."""

@@ -59,6 +59,19 @@ def audit_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_view
+def audit_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The lead auditor closes fieldwork with the report's summary."""
+    audit = sel.audit_get(request.user, pk)
+    try:
+        svc.fieldwork_close(by=request.user, audit=audit, summary=request.POST.get("summary", ""))
+    except InvalidInput as exc:
+        return overview_page(request, pk, error_text(exc), 400)
+    messages.success(request, "Fieldwork closed; the report is with the decision makers.")
+    return redirect("audit", pk=pk)
+
+
+@require_POST
+@member_view
 def audit_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     audit, auditors = audit_pages.assignable_auditors(request.user, pk)
     form = AssignForm(auditors, request.POST)

@@ -30,7 +30,12 @@ def decision(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         audit = sel.audit_get(request.user, pk)
         try:
-            row = svc.decision_record(by=request.user, audit=audit)
+            row = svc.decision_record(
+                by=request.user,
+                audit=audit,
+                rationale=request.POST.get("rationale", ""),
+                conditions=request.POST.get("conditions", ""),
+            )
         except InvalidInput as exc:
             page = audit_pages.decision_preview(request.user, pk)
             return render(
