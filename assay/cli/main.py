@@ -78,6 +78,7 @@ from assay.cli import (  # noqa: E402
 from assay.cli import token as token_commands  # noqa: E402
 from assay.cli import user as user_commands  # noqa: E402
 from assay.cli.audits import audits as audit_commands  # noqa: E402
+from assay.cli.clients import clients as client_commands  # noqa: E402
 
 main.add_command(catalogue.catalogue)
 main.add_command(plan.plan)
@@ -99,6 +100,7 @@ main.add_command(membership.membership)
 main.add_command(token_commands.token)
 main.add_command(user_commands.user)
 main.add_command(audit_commands)
+main.add_command(client_commands)
 main.add_command(bench.bench)
 main.add_command(files.files)
 main.add_command(server.demo)

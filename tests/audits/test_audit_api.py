@@ -55,7 +55,7 @@ def call(w: AuditWorld, role: str, method: str, path: str, body: Any = None, **e
         return client.get(API + path, **headers)
     if "files" in extra:
         return client.post(API + path, extra["files"], **headers)
-    return client.post(
+    return getattr(client, method)(
         API + path, json.dumps(body or {}), content_type="application/json", **headers
     )
 
@@ -171,6 +171,9 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             None,
         ),
         ("post", f"audits/{a}/recertify", {}, expect({"body_admin"}, 422), None),
+        # A body's clients (issue 15): its administrators write; who sees the organisation
+        # without the role 403, who does not 404; adding or importing a client 403 for others.
+        *_client_endpoints(w),
         # The body's sampling rule: its people read it, its administrators choose it.
         ("get", f"bodies/{w.body.pk}/sampling-rule", None, expect(STAFF, 200, STAFF), None),
         (
@@ -196,6 +199,60 @@ def _endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]
             expect({"body_admin"}, 200, STAFF),
             None,
         ),
+    ]
+
+
+def _client_endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int], Any]]:
+    org, perth, retail = w.acme.pk, w.offices["Perth"].pk, w.extra["retail"].pk
+    csv = b"organisation_reference,organisation_name,office,state,main\nNEW,New,Hobart,TAS,yes\n"
+    upload: Callable[[], Any] = lambda: {"file": SimpleUploadedFile("c.csv", csv)}  # noqa: E731
+    everyone = set(ROLES)
+    return [
+        ("get", f"organisations/{org}/client", None, expect(SEES_AUDIT, 200), None),
+        ("patch", f"organisations/{org}", {"name": "Acme Ltd"}, expect({"body_admin"}, 200), None),
+        (
+            "post",
+            f"organisations/{org}/divisions",
+            {"name": "Wholesale"},
+            expect({"body_admin"}, 201),
+            None,
+        ),
+        (
+            "patch",
+            f"organisations/{org}/divisions/{retail}",
+            {"name": "Shops"},
+            expect({"body_admin"}, 200),
+            None,
+        ),
+        (
+            "post",
+            f"organisations/{org}/offices",
+            {"name": "Darwin", "state": "NT", "is_main": True},
+            expect({"body_admin"}, 201),
+            None,
+        ),
+        (
+            "patch",
+            f"organisations/{org}/offices/{perth}",
+            {"complaints": 3},
+            expect({"body_admin"}, 200),
+            None,
+        ),
+        (
+            "post",
+            "organisations",
+            {"name": "New Co", "reference": "NEW"},
+            expect({"body_admin"}, 201, everyone),
+            None,
+        ),
+        (
+            "post",
+            "client-imports?dry_run=true",
+            None,
+            expect({"body_admin"}, 200, everyone),
+            upload,
+        ),
+        ("post", "client-imports", None, expect({"body_admin"}, 201, everyone), upload),
     ]
 
 

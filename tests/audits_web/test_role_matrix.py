@@ -100,6 +100,78 @@ def first_code(w: AuditWorld) -> str:
     return standard_of(w.audit.standard).attributes[0].code
 
 
+def client_of_other_body(path: str) -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/organisations/{w.extra['rival'].pk}/{path}"
+
+
+def client(path: str = "") -> Callable[[AuditWorld], str]:
+    return lambda w: f"/audits/organisations/{w.acme.pk}/{path}"
+
+
+def csv_upload(w: AuditWorld) -> dict[str, Any]:
+    text = (
+        b"organisation_reference,organisation_name,office,state,main\nNEW,New Co,Hobart,TAS,yes\n"
+    )
+    return {"body": w.body.pk, "file": SimpleUploadedFile("c.csv", text, "text/csv")}
+
+
+ADMIN_ONLY = expect(EVERYONE, {"body_admin"}, 200)
+CLIENT_ENDPOINTS = [
+    Endpoint("get", lambda w: "/audits/clients/new", ADMIN_ONLY),
+    Endpoint(
+        "post",
+        lambda w: "/audits/clients/new",
+        expect(EVERYONE, {"body_admin"}, 302),
+        lambda w: {"body": w.body.pk, "name": "New Co", "reference": "NEW"},
+    ),
+    Endpoint("get", lambda w: "/audits/clients/import", ADMIN_ONLY),
+    Endpoint("post", lambda w: "/audits/clients/import", ADMIN_ONLY, csv_upload),
+    Endpoint("get", client("edit"), expect(SEES_AUDIT, {"body_admin"}, 200)),
+    Endpoint(
+        "post",
+        client("edit"),
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"name": "Acme Services Ltd", "reference": "ACME"},
+    ),
+    Endpoint(
+        "post",
+        client("divisions"),
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"name": "Wholesale"},
+    ),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/organisations/{w.acme.pk}/divisions/{w.extra['retail'].pk}/",
+        expect(SEES_AUDIT, {"body_admin"}, 200),
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/organisations/{w.acme.pk}/divisions/{w.extra['retail'].pk}/",
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"name": "Retail banking"},
+    ),
+    Endpoint("get", client("offices/new"), expect(SEES_AUDIT, {"body_admin"}, 200)),
+    Endpoint(
+        "post",
+        client("offices/new"),
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"name": "Darwin", "state": "NT", "is_main": "on", "complaints": "0"},
+    ),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/organisations/{w.acme.pk}/offices/{w.offices['Perth'].pk}/",
+        expect(SEES_AUDIT, {"body_admin"}, 200),
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/organisations/{w.acme.pk}/offices/{w.offices['Perth'].pk}/",
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"name": "Perth", "state": "WA", "is_main": "on", "complaints": "3"},
+    ),
+    # Another body's client is not there for anyone but the operator.
+    Endpoint("get", client_of_other_body("edit"), expect(set(), set(), 200)),
+]
+
 ENDPOINTS = [
     Endpoint("get", lambda w: "/audits/", expect(EVERYONE, EVERYONE, 200)),
     Endpoint("get", lambda w: "/audits/standards/", expect(EVERYONE, EVERYONE, 200)),
@@ -201,6 +273,9 @@ ENDPOINTS = [
     Endpoint("get", lambda w: "/register/certificates/", dict.fromkeys(ROLES, 200)),
     Endpoint("get", lambda w: "/audits/renewals/", expect(EVERYONE, {"body_admin"}, 200)),
     Endpoint("post", lambda w: "/audits/renewals/send", expect(EVERYONE, {"body_admin"}, 302)),
+    # A body's clients (issue 15): its administrators only; who sees the organisation without
+    # the role 403, who does not 404 (adding or importing a client: 403 for every other role).
+    *CLIENT_ENDPOINTS,
     # The body's sampling rule: its people read it, its administrators choose it.
     Endpoint(
         "get",
@@ -245,6 +320,11 @@ def fieldwork(aw: AuditWorld) -> AuditWorld:
         attribute=first_code(aw),
         upload=io.BytesIO(b"complaints log\n"),
         original_name="log.txt",
+    )
+    operator = aw["operator"]
+    rival = svc.body_create(by=operator, name="Rival", reference="RIV")
+    aw.extra["rival"] = svc.organisation_create(
+        by=operator, body=rival, name="Rival client", reference="RIVC"
     )
     aw.extra["inv"] = body_invitation_send(
         by=aw["body_admin"], body=aw.body, data=InviteInput("pending@example.org", "auditor")
@@ -447,6 +527,13 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/certificates/<str:number>/withdraw",
         "audits/renewals/",
         "audits/renewals/send",
+        "audits/clients/new",
+        "audits/clients/import",
+        "audits/organisations/<int:pk>/edit",
+        "audits/organisations/<int:pk>/divisions",
+        "audits/organisations/<int:pk>/divisions/<int:division_pk>/",
+        "audits/organisations/<int:pk>/offices/new",
+        "audits/organisations/<int:pk>/offices/<int:office_pk>/",
         "audits/<int:pk>/",
         "audits/<int:pk>/advance",
         "audits/<int:pk>/auditors",

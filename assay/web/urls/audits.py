@@ -3,10 +3,19 @@
 from django.urls import path
 
 from assay.web.views import body_accounts
-from assay.web.views.audits import audit, certificates, findings, home, sampling, scores
+from assay.web.views.audits import (
+    audit,
+    certificates,
+    clients,
+    findings,
+    home,
+    sampling,
+    scores,
+)
 
 A = "audits/<int:pk>/"
 B = "audits/bodies/<int:pk>/accounts/"
+C = "audits/organisations/<int:pk>/"
 
 urlpatterns = [
     path("audits/", home.audit_index, name="audits"),
@@ -47,6 +56,18 @@ urlpatterns = [
         certificates.certificate_withdraw_view,
         name="audit-certificate-withdraw",
     ),
+    # A body's clients (issue 15): add, edit, divisions, offices, import.
+    path("audits/clients/new", clients.client_new, name="audits-client-new"),
+    path("audits/clients/import", clients.client_import_view, name="audits-client-import"),
+    path(C + "edit", clients.client_edit, name="audits-client-edit"),
+    path(C + "divisions", clients.division_add_view, name="audits-client-division-add"),
+    path(
+        C + "divisions/<int:division_pk>/",
+        clients.division_edit_view,
+        name="audits-client-division",
+    ),
+    path(C + "offices/new", clients.office_view, name="audits-client-office-new"),
+    path(C + "offices/<int:office_pk>/", clients.office_view, name="audits-client-office"),
     path("audits/renewals/", home.renewals, name="audits-renewals"),
     path("audits/renewals/send", home.renewals_send, name="audits-renewals-send"),
     path(A, audit.audit_detail, name="audit"),
