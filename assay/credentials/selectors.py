@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import JSONField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assay import clock
@@ -160,7 +163,10 @@ def credentials_of_holder(user: AnyUser) -> list[IssuedCredential]:
     """The signed-in candidate's own credentials (nobody else's, whatever their role)."""
     if not user.is_authenticated:
         return []
-    return list(IssuedCredential.objects.filter(holder_id=user.pk).order_by("certificate_id", "pk"))
+    # The list shows each credential's name only: read it in the database, never the documents.
+    name = KeyTextTransform("name", Cast("document", JSONField()))
+    rows = IssuedCredential.objects.filter(holder_id=user.pk).defer("document")
+    return list(rows.annotate(name=name).order_by("certificate_id", "pk"))
 
 
 def credential_of_holder(user: AnyUser, credential_id: int) -> IssuedCredential:

@@ -35,6 +35,7 @@ def test_home_links_lead_to_pdf_credentials_and_public_check(
     public = Client().get(f"/verify/{cert.number}")
     assert public.status_code == 200 and 'data-outcome="valid"' in public.content.decode()
     mine = dan.get("/me/credentials/").content.decode()
+    assert '<p class="card-title">403 Champion customer service</p>' in mine  # name from SQL
     (download,) = re.findall(r'href="(/me/credentials/\d+\.json)"', mine)
     answer = dan.get(download)
     assert answer.status_code == 200

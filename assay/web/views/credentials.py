@@ -128,5 +128,5 @@ def credential_download(request: HttpRequest, credential_id: int) -> HttpRespons
 def my_credentials(request: HttpRequest) -> HttpResponse:
     """The signed-in candidate's credentials, to download (empty for anyone else)."""
     rows = selectors.credentials_of_holder(request.user)
-    items = [(row, json.loads(row.document).get("name", "")) for row in rows]
+    items = [(row, row.name) for row in rows]  # type: ignore[attr-defined]
     return render(request, "web/credentials/mine.html", {"items": items})
