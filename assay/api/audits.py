@@ -9,6 +9,7 @@ a missing one; seeing it without the role to act answers 403; bad input 422 and 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,8 +25,11 @@ from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
+from assay.audits.permissions import may_import_standards
 from assay.audits.reports.report_json import ReportOut
-from assay.errors import InvalidInput, NotFound
+from assay.audits.standards import StandardImportError, standard_import_text
+from assay.catalogue.specfile import MAX_BYTES, SpecError, too_big
+from assay.errors import InvalidInput, NotAllowed, NotFound
 from assay.keyset import Page
 
 router = Router(tags=["audits"], auth=AUTH)
@@ -130,6 +134,70 @@ def standards(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
     version, one page at a time."""
     found = sel.standards_page(page.cursor, page.size)
     return found.map(ref.standard_summary_answer)
+
+
+class StandardImportOut(Schema):
+    code: str
+    version: int
+    status: str = Field(
+        description="created (201), unchanged (200: the same content was imported before; "
+        "nothing changed) or, on a dry run, new / unchanged (200; nothing written)"
+    )
+    sha256: str = Field(description="SHA-256 of the canonical JSON content")
+    dry_run: bool
+
+
+@public.post(
+    "standards",
+    auth=AUTH,
+    response={
+        200: StandardImportOut,
+        201: StandardImportOut,
+        401: s.Error,
+        403: s.Error,
+        422: s.Error,
+    },
+)
+def standard_upload(
+    request: HttpRequest, file: File[UploadedFile], dry_run: bool = False
+) -> Status[Any]:
+    """Import one standard file (multipart field ``file``: YAML or JSON, UTF-8, at most 5 MiB),
+    exactly as ``assay audits import`` does: every error answers 422 with each one in
+    ``details`` (file, JSON path, line, message) and nothing is written; the same content again
+    answers 200 with the existing version; a new version is kept beside the old ones; the same
+    version with other content is refused. ``dry_run=true`` checks everything and writes nothing.
+    The operator or a certifying body's administrator only."""
+    user = who(request)
+    if not may_import_standards(user):  # before the body is read (the service checks again)
+        raise NotAllowed("only the operator or a certifying body's administrator imports standards")
+    name = "".join(ch for ch in Path(file.name or "upload").name if ch.isprintable())[:200]
+    name = name or "upload"
+    big = too_big(file.size or 0, name)
+    errors: list[SpecError] = [big] if big is not None else []
+    try:
+        text = "" if errors else file.read(MAX_BYTES + 1).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        errors = [SpecError(name, "$", None, "the file is not UTF-8 text")]
+    if not errors:
+        try:
+            result = standard_import_text(by=user, text=text, file=name, dry_run=dry_run)
+        except StandardImportError as exc:
+            errors = list(exc.errors)
+    if errors:
+        details = [
+            {"file": e.file, "path": e.path, "line": e.line, "message": e.message} for e in errors
+        ]
+        message = f"{len(errors)} error(s); nothing was imported: {errors[0]}"
+        body = {"status": 422, "code": "invalid", "message": message, "details": details}
+        return Status(422, {"error": body})
+    answer = StandardImportOut(
+        code=result.code,
+        version=result.version,
+        status=result.status,
+        sha256=result.sha256,
+        dry_run=dry_run,
+    )
+    return Status(201 if result.status == "created" else 200, answer)
 
 
 @public.get("standards/{code}", response={200: ref.StandardOut, 404: s.Error})

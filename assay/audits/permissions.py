@@ -108,6 +108,12 @@ def can_administer(user: AnyUser, body_id: int) -> bool:
     return has_body_role(user, body_id, BodyRole.ADMINISTRATOR)
 
 
+def may_import_standards(user: AnyUser) -> bool:
+    """Standards are shared by every body: the operator or any body's administrator imports
+    them (an import only adds versions; it never changes one already imported)."""
+    return is_operator(user) or bool(body_ids_with_role(user, BodyRole.ADMINISTRATOR))
+
+
 def has_scored(user: AnyUser, audit: Audit) -> bool:
     """True when ``user`` recorded any site score on ``audit`` (separation of duties)."""
     return bool(user.pk) and audit.site_scores.filter(recorded_by_id=user.pk).exists()
