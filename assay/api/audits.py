@@ -136,15 +136,26 @@ def standards(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
     return found.map(ref.standard_summary_answer)
 
 
+class SpecErrorOut(Schema):
+    file: str
+    path: str = Field(description="JSON path, e.g. $.scale.bands[1].high")
+    line: int | None = Field(description="Line in the file, when known")
+    message: str
+
+
 class StandardImportOut(Schema):
-    code: str
-    version: int
+    code: str | None = Field(description="None only on a dry run of an invalid file")
+    version: int | None
     status: str = Field(
-        description="created (201), unchanged (200: the same content was imported before; "
-        "nothing changed) or, on a dry run, new / unchanged (200; nothing written)"
+        description="created (201); unchanged (200: the same content was imported before, the "
+        "existing version, nothing changed); on a dry run (200, nothing written) new, unchanged "
+        "or invalid"
     )
-    sha256: str = Field(description="SHA-256 of the canonical JSON content")
+    sha256: str | None = Field(description="SHA-256 of the canonical JSON content")
     dry_run: bool
+    errors: list[SpecErrorOut] = Field(
+        description="A dry run's every error, with its line; empty otherwise"
+    )
 
 
 @public.post(
@@ -165,7 +176,8 @@ def standard_upload(
     exactly as ``assay audits import`` does: every error answers 422 with each one in
     ``details`` (file, JSON path, line, message) and nothing is written; the same content again
     answers 200 with the existing version; a new version is kept beside the old ones; the same
-    version with other content is refused. ``dry_run=true`` checks everything and writes nothing.
+    version with other content is refused. ``dry_run=true`` checks everything and writes nothing:
+    it answers 200 with ``status`` new, unchanged or invalid and every error in ``errors``.
     The operator or a certifying body's administrator only."""
     user = who(request)
     if not may_import_standards(user):  # before the body is read (the service checks again)
@@ -183,11 +195,15 @@ def standard_upload(
             result = standard_import_text(by=user, text=text, file=name, dry_run=dry_run)
         except StandardImportError as exc:
             errors = list(exc.errors)
-    if errors:
-        details = [
-            {"file": e.file, "path": e.path, "line": e.line, "message": e.message} for e in errors
-        ]
-        message = f"{len(errors)} error(s); nothing was imported: {errors[0]}"
+    found = [SpecErrorOut(file=e.file, path=e.path, line=e.line, message=e.message) for e in errors]
+    if found and dry_run:
+        answer = StandardImportOut(
+            code=None, version=None, status="invalid", sha256=None, dry_run=True, errors=found
+        )
+        return Status(200, answer)
+    if found:
+        message = f"{len(found)} error(s); nothing was imported: {errors[0]}"
+        details = [e.model_dump() for e in found]
         body = {"status": 422, "code": "invalid", "message": message, "details": details}
         return Status(422, {"error": body})
     answer = StandardImportOut(
@@ -196,6 +212,7 @@ def standard_upload(
         status=result.status,
         sha256=result.sha256,
         dry_run=dry_run,
+        errors=[],
     )
     return Status(201 if result.status == "created" else 200, answer)
 
