@@ -18,6 +18,7 @@ from assay.accounts.services import token_create
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
 from assay.audits.models import BodyMembership, Certificate, SiteScore
+from tests.audits.mini import MINI
 from tests.audits.world import (
     ROLES,
     SEED,
@@ -206,6 +207,8 @@ def _client_endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int]
     org, perth, retail = w.acme.pk, w.offices["Perth"].pk, w.extra["retail"].pk
     csv = b"organisation_reference,organisation_name,office,state,main\nNEW,New,Hobart,TAS,yes\n"
     upload: Callable[[], Any] = lambda: {"file": SimpleUploadedFile("c.csv", csv)}  # noqa: E731
+    text = MINI.encode()
+    spec: Callable[[], Any] = lambda: {"file": SimpleUploadedFile("mini.yaml", text)}  # noqa: E731
     everyone = set(ROLES)
     return [
         ("get", f"organisations/{org}/client", None, expect(SEES_AUDIT, 200), None),
@@ -253,6 +256,8 @@ def _client_endpoints(w: AuditWorld) -> list[tuple[str, str, Any, dict[str, int]
             upload,
         ),
         ("post", "client-imports", None, expect({"body_admin"}, 201, everyone), upload),
+        ("post", "standards?dry_run=true", None, expect({"body_admin"}, 200, everyone), spec),
+        ("post", "standards", None, expect({"body_admin"}, 201, everyone), spec),
     ]
 
 
