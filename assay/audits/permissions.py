@@ -109,9 +109,10 @@ def can_administer(user: AnyUser, body_id: int) -> bool:
 
 
 def may_import_standards(user: AnyUser) -> bool:
-    """Standards are shared by every body: the operator or any body's administrator imports
-    them (an import only adds versions; it never changes one already imported)."""
-    return is_operator(user) or bool(body_ids_with_role(user, BodyRole.ADMINISTRATOR))
+    """Standards are shared by every body, and a new version becomes every body's default for
+    new audits: only the operator imports them, as the CLI does (an import only adds versions;
+    it never changes one already imported)."""
+    return is_operator(user)
 
 
 def has_scored(user: AnyUser, audit: Audit) -> bool:

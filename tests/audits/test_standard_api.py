@@ -36,7 +36,7 @@ def minis() -> int:
 
 
 def test_import_then_same_content_again_then_a_new_version(aw: AuditWorld) -> None:
-    r = upload(aw, "body_admin", MINI)
+    r = upload(aw, "operator", MINI)
     assert r.status_code == 201, r.content
     body = r.json()
     assert (body["code"], body["version"], body["status"], body["dry_run"]) == (
@@ -52,7 +52,7 @@ def test_import_then_same_content_again_then_a_new_version(aw: AuditWorld) -> No
     import yaml
 
     as_json = json.dumps(yaml.safe_load(MINI))
-    again = upload(aw, "body_admin", as_json, name="mini.json")
+    again = upload(aw, "operator", as_json, name="mini.json")
     assert again.status_code == 200, again.content
     assert again.json()["status"] == "unchanged" and again.json()["sha256"] == row.sha256
     assert minis() == 1
@@ -65,8 +65,8 @@ def test_import_then_same_content_again_then_a_new_version(aw: AuditWorld) -> No
 
 
 def test_same_version_with_other_content_is_refused(aw: AuditWorld) -> None:
-    assert upload(aw, "body_admin", MINI).status_code == 201
-    r = upload(aw, "body_admin", MINI.replace("Two", "Deux"))
+    assert upload(aw, "operator", MINI).status_code == 201
+    r = upload(aw, "operator", MINI.replace("Two", "Deux"))
     assert r.status_code == 422
     assert r.json()["error"]["details"][0]["path"] == "$.version"
     assert "give the changed file a new version" in r.json()["error"]["message"]
@@ -76,12 +76,12 @@ def test_same_version_with_other_content_is_refused(aw: AuditWorld) -> None:
 
 
 def test_dry_run_writes_nothing(aw: AuditWorld) -> None:
-    r = upload(aw, "body_admin", MINI, dry_run=True)
+    r = upload(aw, "operator", MINI, dry_run=True)
     assert r.status_code == 200, r.content
     assert (r.json()["status"], r.json()["dry_run"]) == ("new", True)
     assert minis() == 0
-    upload(aw, "body_admin", MINI)
-    r = upload(aw, "body_admin", MINI, dry_run=True)
+    upload(aw, "operator", MINI)
+    r = upload(aw, "operator", MINI, dry_run=True)
     assert (r.status_code, r.json()["status"]) == (200, "unchanged")
 
 
@@ -89,10 +89,10 @@ def test_every_validation_error_with_its_line(aw: AuditWorld) -> None:
     bad = MINI.replace("high: 10", "high: eleven").replace(
         "{code: A2, title: Two, category: desirable}", "{code: A1, title: Two, category: maybe}"
     )
-    checked = upload(aw, "body_admin", bad, dry_run=True)
+    checked = upload(aw, "operator", bad, dry_run=True)
     assert checked.status_code == 200, checked.content
     assert (checked.json()["status"], checked.json()["code"]) == ("invalid", None)
-    refused = upload(aw, "body_admin", bad)
+    refused = upload(aw, "operator", bad)
     assert refused.status_code == 422, refused.content
     assert refused.json()["error"]["details"] == checked.json()["errors"]
     for details in (checked.json()["errors"], refused.json()["error"]["details"]):
@@ -115,7 +115,7 @@ def test_every_validation_error_with_its_line(aw: AuditWorld) -> None:
 )
 def test_unsafe_or_nonsense_documents_are_refused(aw: AuditWorld, text: str, says: str) -> None:
     before = StandardVersion.objects.count()
-    r = upload(aw, "body_admin", text, dry_run=False)
+    r = upload(aw, "operator", text, dry_run=False)
     assert r.status_code == 422, r.content
     assert says in r.json()["error"]["message"]
     assert r.json()["error"]["details"][0]["line"] is not None
@@ -123,20 +123,20 @@ def test_unsafe_or_nonsense_documents_are_refused(aw: AuditWorld, text: str, say
 
 
 def test_not_utf8_is_refused(aw: AuditWorld) -> None:
-    r = upload(aw, "body_admin", b"\xff\xfe\x00code")
+    r = upload(aw, "operator", b"\xff\xfe\x00code")
     assert r.status_code == 422 and "not UTF-8" in r.json()["error"]["message"]
 
 
 def test_too_big_is_refused_before_parsing(aw: AuditWorld, settings: Any) -> None:
     settings.ASSAY_REQUEST_MAX_BYTES = 20 * 1024**2
-    r = upload(aw, "body_admin", "# " + "x" * (5 * 1024**2) + "\n" + MINI)
+    r = upload(aw, "operator", "# " + "x" * (5 * 1024**2) + "\n" + MINI)
     assert r.status_code == 422 and "at most" in r.json()["error"]["message"]
 
 
 def test_who_may_import(aw: AuditWorld) -> None:
     for role in ("anonymous", *ROLES):
         r = upload(aw, role, MINI, dry_run=True)
-        expected = {"anonymous": 401, "body_admin": 200}.get(role, 403)
+        expected = {"anonymous": 401}.get(role, 403)  # a body's administrator too
         assert r.status_code == expected, (role, r.content)
     assert upload(aw, "operator", MINI, dry_run=True).status_code == 200
     assert upload(aw, "decision_maker", MINI).status_code == 403
@@ -145,7 +145,7 @@ def test_who_may_import(aw: AuditWorld) -> None:
 
 
 def test_a_read_only_token_may_not_import(aw: AuditWorld) -> None:
-    raw = token_create(user=aw["body_admin"], scope="read")[1]
+    raw = token_create(user=aw["operator"], scope="read")[1]
     r = Client().post(
         URL,
         {"file": SimpleUploadedFile("mini.yaml", MINI.encode())},
