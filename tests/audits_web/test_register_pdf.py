@@ -238,3 +238,34 @@ def test_register_pages_with_a_cursor(
         page = register_search("zoe", page.next, 2)
     assert len(seen) == len(set(seen)) == 6
     assert 'rel="next"' in text(anonymous.get("/register/certificates/", params))
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_register_search_over_the_api(
+    certs: tuple[Certificate, Certificate], client_as: Clients
+) -> None:
+    acme, cafe = certs
+    anonymous = client_as("anonymous")
+    got = anonymous.get("/api/v1/public/certificates", {"q": "CAFE ZOE"}).json()
+    assert [(c["number"], c["organisation"], c["status"]) for c in got["items"]] == [
+        (cafe.number, UNICODE_NAME, "valid")
+    ]
+    got = anonymous.get("/api/v1/public/certificates", {"q": acme.number}).json()
+    assert [(c["number"], c["status"], c["mark"]) for c in got["items"]] == [
+        (acme.number, "withdrawn", None)
+    ]
+    assert len(anonymous.get("/api/v1/public/certificates").json()["items"]) == 2
+    assert anonymous.get("/api/v1/public/certificates", {"q": "x" * 201}).status_code == 422
+    assert anonymous.get("/api/v1/public/certificates", {"q": "\u200b"}).status_code in (400, 422)
+
+
+def test_pdf_over_the_api(certs: tuple[Certificate, Certificate], client_as: Clients) -> None:
+    _, cafe = certs
+    url = f"/api/v1/certificates/{cafe.number}/certificate.pdf"
+    response = client_as("body_admin").get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert UNICODE_NAME in pdf_text(response.content)
+    assert client_as("anonymous").get(url).status_code == 401
+    assert client_as("nobody").get(url).status_code == 404
