@@ -159,7 +159,7 @@ class RegisterForm(forms.Form):
 
 class RegisterSearchForm(forms.Form):
     q = forms.CharField(
-        label="Organisation name or certificate number",
+        label="Organisation name or number",
         max_length=200,
         required=False,
         help_text="Part of the name (capitals and accents do not matter) or of the number",
