@@ -60,7 +60,7 @@ def certificate_pdf(
         pdf.multi_cell(0, 7, banner, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
     pdf.set_font("DejaVu", "B", 22)
-    pdf.cell(0, 14, "Certificate of Certification", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 14, "Certificate", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 12)
     pdf.cell(0, 8, "This is to certify that", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "B", 18)
@@ -96,7 +96,8 @@ def certificate_pdf(
         pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
     qr = segno.make(url, error="m")
     size, module = 40.0, 40.0 / (len(qr.matrix) + 8)
-    x0, y0 = pdf.w - pdf.r_margin - size, pdf.get_y() + 4
+    x0 = pdf.w - pdf.r_margin - size
+    y0 = min(pdf.get_y() + 4, pdf.h - pdf.b_margin - size)  # on the page, whatever the text
     pdf.set_fill_color(0, 0, 0)
     for r, row in enumerate(qr.matrix):
         for col, dark in enumerate(row):

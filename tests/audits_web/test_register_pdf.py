@@ -269,3 +269,12 @@ def test_pdf_over_the_api(certs: tuple[Certificate, Certificate], client_as: Cli
     assert UNICODE_NAME in pdf_text(response.content)
     assert client_as("anonymous").get(url).status_code == 401
     assert client_as("nobody").get(url).status_code == 404
+
+
+def test_a_long_name_still_fits_one_page(certs: tuple[Certificate, Certificate]) -> None:
+    _, cafe = certs
+    cafe.organisation.name = "Ærøskøbing Ünïcödé Customer Service Organisation " * 4
+    cafe.scope_text = cafe.organisation.name
+    data = certificate_pdf(cafe)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    assert "Ærøskøbing" in pdf_text(data)
