@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -278,3 +279,30 @@ def test_a_long_name_still_fits_one_page(certs: tuple[Certificate, Certificate])
     data = certificate_pdf(cafe)
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     assert "Ærøskøbing" in pdf_text(data)
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+
+def test_register_and_pdf_from_the_cli(
+    certs: tuple[Certificate, Certificate], tmp_path: Any
+) -> None:
+    from tests.audits.test_audit_cli import run
+
+    acme, cafe = certs
+    code, out, err = run("audits", "register", "cafe")
+    assert code == 0, err
+    assert out.splitlines() == [f"{cafe.number}\t{UNICODE_NAME}\t28/02/2014\tvalid"]
+    code, out, _ = run("audits", "register", "--json")
+    assert [(c["number"], c["status"]) for c in json.loads(out)] == [
+        (acme.number, "withdrawn"),
+        (cafe.number, "valid"),
+    ]
+    target = tmp_path / "c.pdf"
+    code, out, err = run(
+        "audits", "certificate-pdf", cafe.number, "-o", str(target), "--as", "contact_other"
+    )
+    assert code == 0, err
+    assert UNICODE_NAME in pdf_text(target.read_bytes())
+    code, _, _ = run("audits", "certificate-pdf", cafe.number, "-o", str(target), "--as", "contact")
+    assert code != 0
