@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
@@ -25,6 +25,7 @@ from assay.audits import reference_answers as ref
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue, certificate_withdraw
+from assay.audits.pdf import certificate_pdf
 from assay.audits.permissions import may_import_standards
 from assay.audits.reports.report_json import ReportOut
 from assay.audits.standards import StandardImportError, standard_import_text
@@ -228,6 +229,25 @@ def certificate_check(request: HttpRequest, number: str) -> ref.PublicCertificat
     """The public register: anyone may check a certificate number. Shows only the
     organisation, scope, states, standard, dates, status and whether the mark may be shown."""
     return sel.certificate_public(number)
+
+
+class RegisterQuery(s.PageQuery):
+    q: str = Field(
+        default="",
+        max_length=200,
+        description="Part of an organisation's name (capitals and accents ignored) or number",
+    )
+
+
+@public.get(
+    "public/certificates",
+    response={200: s.PageOut[ref.PublicCertificateOut], 400: s.Error, 422: s.Error},
+)
+def register_search(request: HttpRequest, query: Query[RegisterQuery]) -> Page[Any]:
+    """The public register's list: certificates (current, expired, withdrawn, each with its
+    status) whose organisation's name or number contains ``q``, by organisation name then
+    number, one page at a time."""
+    return sel.register_search(query.q, query.cursor, query.size)
 
 
 # --- certifying bodies ---------------------------------------------------------------------------
@@ -604,6 +624,16 @@ def certificates(request: HttpRequest, page: Query[s.PageQuery]) -> Page[Any]:
 @router.get("certificates/{number}", response={200: ref.CertificateOut, **ERRORS})
 def certificate(request: HttpRequest, number: str) -> ref.CertificateOut:
     return ref.certificate_answer(sel.certificate_get(who(request), number))
+
+
+@router.get("certificates/{number}/certificate.pdf", response={200: None, **ERRORS})
+def certificate_document(request: HttpRequest, number: str) -> HttpResponse:
+    """The printable certificate (PDF with a QR code to its public register entry), for those
+    who may see the certificate; not public (docs/audits.md)."""
+    certificate = sel.certificate_get(who(request), number)
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    return response
 
 
 @router.post("certificates/{number}/withdraw", response={200: ref.CertificateOut, **ERRORS})

@@ -9,11 +9,13 @@ stored verbatim per version (ADR 0003); evidence files are content-addressed thr
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from assay import clock
+from assay.engines.text import fold
 
 USER = settings.AUTH_USER_MODEL
 
@@ -125,6 +127,13 @@ class Organisation(models.Model):
 
     body = models.ForeignKey(CertifyingBody, on_delete=models.PROTECT, related_name="organisations")
     name = models.CharField(max_length=200)
+    name_key = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The name folded (case and accents dropped) for the public register's search",
+    )
     reference = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     ics_membership = models.CharField(
@@ -142,6 +151,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.reference})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep ``name_key`` the folded name, also when only ``name`` is saved."""
+        self.name_key = fold(self.name)[:200]
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields and "name_key" not in fields:
+            kwargs["update_fields"] = [*fields, "name_key"]
+        super().save(*args, **kwargs)
 
 
 class Division(models.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from assay.audits import answers, reference_answers
 from assay.audits import permissions as perm
@@ -64,7 +64,8 @@ from assay.engines.audit.model import Standard
 from assay.engines.audit.sampling import Office as SampleOffice
 from assay.engines.audit.sampling import SamplingRule, draw_sample
 from assay.engines.audit.scoring import Results, results
-from assay.errors import NotFound
+from assay.engines.text import fold, visible
+from assay.errors import InvalidInput, NotFound
 from assay.keyset import Page, paginate
 from assay.users import AnyUser
 
@@ -615,6 +616,31 @@ def certificate_public(number: str) -> PublicCertificateOut:
     if certificate is None:
         raise NotFound(f"no certificate {number.strip().upper()}")
     return reference_answers.public_certificate_answer(certificate)
+
+
+REGISTER_ORDER = ("organisation__name_key", "number", "pk")  # by organisation, then number
+REGISTER_QUERY_MAX = 200
+
+
+def register_search(
+    query: str = "", cursor: str | None = None, size: int | str | None = None
+) -> Page[PublicCertificateOut]:
+    """The public register's list: every issued certificate (valid, expired or withdrawn, each
+    with its status) whose organisation's name contains ``query`` (case and accents ignored:
+    "cafe" finds "Café") or whose number contains it ("2013-418207"); everything when
+    ``query`` is blank. A keyset page by organisation name, then number: two queries at most
+    whatever the number of certificates (the page, with its organisations joined)."""
+    query = query.strip()
+    if len(query) > REGISTER_QUERY_MAX or (query and not visible(query)):
+        raise InvalidInput({"q": "type part of an organisation's name or a certificate number"})
+    rows = Certificate.objects.select_related("organisation")
+    if query:
+        rows = rows.filter(
+            Q(organisation__name_key__contains=fold(query)) | Q(number__contains=query.upper())
+        )
+    return paginate(rows, REGISTER_ORDER, cursor, size).map(
+        reference_answers.public_certificate_answer
+    )
 
 
 def results_answer(user: AnyUser, pk: int) -> ResultsOut:

@@ -412,6 +412,45 @@ def check(number: str) -> None:
 
 
 @audits.command()
+@click.argument("query", default="")
+@click.option("--json", "as_json", is_flag=True, help="Print the register's fields as JSON.")
+def register(query: str, as_json: bool) -> None:
+    """The public register: every certificate (current, expired, withdrawn) whose
+    organisation's name (capitals and accents ignored) or number contains QUERY; all of them
+    without one. Read a page at a time, by organisation name then number."""
+    from assay.audits.selectors import register_search
+    from assay.cli.acting import domain_errors
+    from assay.cli.output import emit_json, every_row
+
+    with domain_errors():
+        rows = list(every_row(lambda cursor, size: register_search(query, cursor, size)))
+    if as_json:
+        emit_json(rows)
+        return
+    for c in rows:
+        click.echo(f"{c.number}\t{c.organisation}\t{c.valid_through:%d/%m/%Y}\t{c.status}")
+
+
+@audits.command("certificate-pdf")
+@click.argument("number")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File."
+)
+@as_option(required=False)
+def certificate_pdf_command(number: str, output: Path, as_user: str | None) -> None:
+    """Write certificate NUMBER as a printable PDF (a QR code to its register entry); for
+    those who may see the certificate."""
+    from assay.audits.pdf import certificate_pdf
+    from assay.audits.selectors import certificate_get
+    from assay.cli.acting import acting, domain_errors
+
+    with domain_errors():
+        content = certificate_pdf(certificate_get(acting(as_user), number))
+    output.write_bytes(content)
+    click.echo(f"{output}: {len(content):,} bytes")
+
+
+@audits.command()
 @click.option("--within", type=int, default=60, show_default=True, help="Days before expiry.")
 @click.option("--send", is_flag=True, help="Email the organisations' contacts (once each).")
 @as_option(required=False)

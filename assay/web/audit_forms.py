@@ -157,6 +157,15 @@ class RegisterForm(forms.Form):
     )
 
 
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Organisation name or number",
+        max_length=200,
+        required=False,
+        help_text="Part of the name (capitals and accents do not matter) or of the number",
+    )
+
+
 def _score(raw: str, code: str, errors: dict[str, str]) -> int | None:
     raw = raw.strip()
     if not raw:

@@ -415,6 +415,8 @@ def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     close_and_decide(aw["decision_maker"], aw.audit)
     number = certificate_issue(by=aw["body_admin"], audit=aw.audit).number
     matrix(aw, "get", f"certificates/{number}", None, expect(SEES_AUDIT, 200))
+    # the printable certificate: the same people, not public (docs/audits.md)
+    matrix(aw, "get", f"certificates/{number}/certificate.pdf", None, expect(SEES_AUDIT, 200))
     matrix(aw, "get", f"audits/{aw.audit.pk}/decision", None, expect(SEES_AUDIT, 200))
     matrix(
         aw,
@@ -425,6 +427,7 @@ def test_certificate_endpoints_for_every_role(aw: AuditWorld) -> None:
     )
     public = {role: 200 for role in ["anonymous", *ROLES]}
     matrix(aw, "get", f"public/certificates/{number}", None, public)
+    matrix(aw, "get", "public/certificates?q=acme", None, public)
     assert Certificate.objects.get(number=number).withdrawn_on is None
 
 

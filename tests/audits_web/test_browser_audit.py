@@ -128,6 +128,9 @@ def test_full_certification_cycle(
     number = Certificate.objects.get(audit=audit).number
     expect(page.get_by_role("heading", name=f"Certificate {number}")).to_be_visible()
     expect(page.locator("#mark")).to_have_text("Certified Customer Service Organization")
+    with page.expect_download() as download:
+        page.locator("#certificate-pdf").click()
+    assert download.value.suggested_filename == f"certificate-{number}.pdf"
     assert errors == []
 
     # Anyone, signed in or not, checks the number on the public register.
@@ -138,4 +141,8 @@ def test_full_certification_cycle(
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#register-result")).to_contain_text("Acme Services")
     expect(page.locator("#register-status")).to_have_text("valid")
+    # ... or finds it by the organisation's name, capitals and accents ignored.
+    page.get_by_label("Organisation name or number").fill("ACMÉ serv")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#register-list")).to_contain_text(number)
     assert errors == []

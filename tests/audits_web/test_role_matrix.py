@@ -461,6 +461,11 @@ def test_certificate_page_for_each_role(fieldwork: AuditWorld) -> None:
     url = response["Location"]
     got = {role: _client(fieldwork, role).get(url).status_code for role in ROLES}
     assert got == expect(SEES_AUDIT, SEES_AUDIT, 200)
+    # The printable certificate (PDF): the same people, not public (docs/audits.md).
+    got = {
+        role: _client(fieldwork, role).get(url + "certificate.pdf").status_code for role in ROLES
+    }
+    assert got == expect(SEES_AUDIT, SEES_AUDIT, 200)
 
 
 def test_certificate_withdrawal_for_each_role(fieldwork: AuditWorld) -> None:
@@ -525,6 +530,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/organisations/<int:pk>/ics-membership",
         "audits/certificates/<str:number>/",
         "audits/certificates/<str:number>/withdraw",
+        "audits/certificates/<str:number>/certificate.pdf",
         "audits/renewals/",
         "audits/renewals/send",
         "audits/clients/new",

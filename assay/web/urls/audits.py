@@ -52,6 +52,11 @@ urlpatterns = [
         name="audit-certificate",
     ),
     path(
+        "audits/certificates/<str:number>/certificate.pdf",
+        certificates.certificate_download,
+        name="audit-certificate-pdf",
+    ),
+    path(
         "audits/certificates/<str:number>/withdraw",
         certificates.certificate_withdraw_view,
         name="audit-certificate-withdraw",

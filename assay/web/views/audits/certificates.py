@@ -11,9 +11,10 @@ from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.certificates import MARK, certificate_issue, certificate_withdraw
 from assay.audits.pages import audit as audit_pages
+from assay.audits.pdf import certificate_pdf
 from assay.audits.reference_answers import PublicCertificateOut
 from assay.errors import InvalidInput, NotFound
-from assay.web.audit_forms import RegisterForm
+from assay.web.audit_forms import RegisterForm, RegisterSearchForm
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
 from assay.web.views.audits.audit import overview_page
@@ -78,6 +79,18 @@ def certificate_detail(request: AuthedRequest, number: str) -> HttpResponse:
     return _certificate(request, number)
 
 
+@require_GET
+@member_view
+def certificate_download(request: AuthedRequest, number: str) -> HttpResponse:
+    """The printable certificate (PDF with a QR code to the public register entry), for those
+    who may see the certificate (``certificate_get``: 404 to anyone else, like a missing one).
+    Not public: the register is the public check (see docs/audits.md)."""
+    certificate = sel.certificate_get(request.user, number)
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    return response
+
+
 @require_POST
 @member_view
 def certificate_withdraw_view(request: AuthedRequest, number: str) -> HttpResponse:
@@ -96,8 +109,12 @@ def certificate_withdraw_view(request: AuthedRequest, number: str) -> HttpRespon
 
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
-    """The public register: anyone checks a certificate number and sees only public fields."""
-    form = RegisterForm(request.GET or None)
+    """The public register: anyone checks a certificate number (``?number=``, the QR code's
+    link) and sees only public fields, or searches by organisation name or part of a number
+    (``?q=``, case and accents ignored) and gets a keyset page of current, expired and
+    withdrawn certificates, each with its status."""
+    form = RegisterForm(request.GET if "number" in request.GET else None)
+    search = RegisterSearchForm(request.GET if "number" not in request.GET else None)
     found: PublicCertificateOut | None = None
     problem = ""
     if form.is_valid():
@@ -105,10 +122,22 @@ def register(request: HttpRequest) -> HttpResponse:
             found = sel.certificate_public(form.cleaned_data["number"])
         except NotFound as exc:
             problem = str(exc)[:1].upper() + str(exc)[1:] + "."
-    status = 404 if problem else 200
+    listed = None
+    if "number" not in request.GET:
+        query = search.cleaned_data["q"] if search.is_valid() else ""
+        if search.is_bound and not search.is_valid():
+            problem = "Type part of an organisation's name or a certificate number."
+        else:
+            try:
+                listed = sel.register_search(
+                    query, request.GET.get("cursor"), request.GET.get("size")
+                )
+            except InvalidInput as exc:
+                problem = error_text(exc)
+    status = 404 if problem and form.is_bound else (400 if problem else 200)
     return render(
         request,
         "web/audits/register.html",
-        {"form": form, "found": found, "problem": problem},
+        {"form": form, "search": search, "found": found, "listed": listed, "problem": problem},
         status=status,
     )
