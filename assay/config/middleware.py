@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import Callable
 
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -65,7 +64,8 @@ class ProbeMiddleware:
                 "status": "ok" if ready else "unavailable",
                 "checks": {c.name: "ok" if c.ok else "failed" for c in checks},
             }
-            close_old_connections()
+            # No close_old_connections() here: the handler's request_finished signal does it
+            # for every answer, and inside a transaction it would drop the connection.
             return _no_store(JsonResponse(body, status=200 if ready else 503))
         return self.get_response(request)
 
