@@ -388,29 +388,53 @@ def records_cmd(chains: int, per_chain: int) -> None:
     default=None,
     help="...or after this many requests, whichever comes first.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="App server processes (`assay serve`, each on its own port; users spread over them).",
+)
+@click.option(
+    "--postgres",
+    metavar="URL",
+    default=None,
+    help="A PostgreSQL server (postgres://user@host:port): a throwaway database is made there "
+    "for the run and dropped after. Default: SQLite in the throwaway folder.",
+)
 @click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
-def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
+def load(
+    users: int,
+    seconds: float,
+    limit: int | None,
+    processes: int,
+    postgres: str | None,
+    keep: bool,
+) -> None:
     """N concurrent users against the real server on 127.0.0.1, for a bounded time or count.
 
     A throwaway data folder gets the demo data (`assay demo`); your own database is not
     touched. `assay serve` starts on a free loopback port; each user signs in through the
     login form as the assessor Alice, then repeats: caseload, portfolio and unit screen pages,
-    the API's caseload and centre registration list, and a criterion judgement (not yet met,
-    with feedback) through the API. Prints requests, errors and p50/p95/max latency per
-    endpoint and overall. Errors are requests that failed and answers other than the expected
-    one (200; the sign-in's 302; the judgement's 201), so every 4xx and 5xx; exits 1 when there
-    is any.
+    the API's caseload and centre registration list, an upload of a 16 KiB file of its own to
+    an evidence item, and a criterion judgement (not yet met, with feedback) through the API.
+    Prints requests, errors and p50/p95/max latency per endpoint and overall, and how many
+    "database is locked" lines the processes logged. Errors are requests that failed and
+    answers other than the expected one (200; the sign-in's 302; the upload's and the
+    judgement's 201), so every 4xx and 5xx; exits 1 when there is any.
     """
     from assay.bench.load import load_bench
     from assay.cli.output import fail
 
     try:
-        result = load_bench(users, seconds, limit, keep=keep)
+        result = load_bench(
+            users, seconds, limit, keep=keep, processes=processes, database_url=postgres
+        )
     except RuntimeError as exc:
         fail(str(exc))
     for line in result.lines():
         click.echo(line)
-    if result.total.errors:
+    if result.total.errors or result.locked:
         sys.exit(1)
 
 
