@@ -16,7 +16,10 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 
 class Validator(OAuth2Validator):
     """Email claims for every user; ``email_verified`` is false for users whose last name is
-    "unverified"; ``amr`` says "mfa" for users whose first name is "mfa"."""
+    "unverified"; ``amr`` says "mfa" for users whose first name is "mfa". Every claim goes
+    into the ID token and the user information (no filter by scope)."""
+
+    oidc_claim_scope = None
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         user: User = request.user

@@ -172,3 +172,28 @@ def test_wrong_password_is_not_signed_in_by_the_sso_backend(client: Client, sso:
     answer = client.post("/accounts/login/", {"username": "alice.local", "password": PASSWORD})
     assert answer.status_code == 200
     assert _signed_in_as(client) is None
+
+
+def test_staff_still_give_a_code_after_single_sign_on(client: Client, sso: Provider, settings):  # type: ignore[no-untyped-def]
+    from tests.identity.helpers import person
+
+    settings.ASSAY_REQUIRE_2FA = True
+    person("alice.local", "centre_admin", email="alice@north.example")
+    assert client.get(provider_sign_in(client, "alice"))["Location"] == "/me/"
+    assert client.get("/me/")["Location"].startswith("/accounts/two-factor/")
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_the_providers_mfa_counts_only_when_trusted(  # type: ignore[no-untyped-def]
+    client: Client, sso: Provider, settings, trusted: bool
+):
+    from tests.identity.helpers import person
+
+    settings.ASSAY_REQUIRE_2FA = True
+    settings.ASSAY_OIDC_TRUST_MFA = trusted
+    maya = person("maya", "centre_admin", email="maya@north.example")
+    client.get(provider_sign_in(client, "mfa"))
+    asked = client.get("/me/").get("Location", "").startswith("/accounts/two-factor/")
+    assert asked is not trusted
+    event = AccountEvent.objects.get(user=maya, kind=AccountEventKind.SIGNED_IN)
+    assert event.reason.endswith("(MFA)") is trusted
