@@ -178,10 +178,10 @@ def conflict_add(
     administrator); such an auditor is never assigned to the client's audits."""
     user = who(request)
     membership = comp.membership_get(user, membership_id)
-    try:
-        organisation = sel.organisation_get(user, body.organisation)
-    except NotFound:
-        raise InvalidInput({"organisation": f"no organisation {body.organisation}"}) from None
+    # An auditor names any client of the body (even one whose audits they cannot see).
+    organisation = membership.body.organisations.filter(pk=body.organisation).first()
+    if organisation is None:
+        raise InvalidInput({"organisation": f"no client {body.organisation} of this body"})
     comp.conflict_declare(
         by=user, membership=membership, organisation=organisation, reason=body.reason
     )

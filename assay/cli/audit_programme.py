@@ -208,12 +208,14 @@ def conflict(username: str, body: str, organisation: str, reason: str, as_user: 
     """Declare an auditor's conflict of interest with a client: they are never assigned to
     its audits."""
     from assay.audits.competence import conflict_declare
-    from assay.audits.selectors import organisation_by_reference
     from assay.cli.acting import domain_errors, user_named
+    from assay.errors import InvalidInput
 
     with domain_errors():
         user = user_named(as_user)
         membership = _membership(user, body, username)
-        org = organisation_by_reference(user, organisation)
+        org = membership.body.organisations.filter(reference=organisation).first()  # type: ignore[attr-defined]
+        if org is None:
+            raise InvalidInput({"organisation": f"no client {organisation!r} of this body"})
         conflict_declare(by=user, membership=membership, organisation=org, reason=reason)  # type: ignore[arg-type]
     click.echo(f"{username}: conflict with {organisation} declared")
