@@ -16,7 +16,10 @@ from ninja.parser import Parser
 from assay.api import accounts as account_routes
 from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
-from assay.api import audit_clients  # noqa: F401  (adds the client writes to audits' router)
+from assay.api import (
+    audit_clients,  # noqa: F401  (adds the client writes to audits' router)
+    audit_programme,  # noqa: F401  (adds the programme to audits' router)
+)
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
@@ -32,6 +35,7 @@ from assay.api import portfolios as portfolio_routes
 from assay.api import registrations as registration_routes
 from assay.api import reviews as review_routes
 from assay.api.auth import TokenExpired
+from assay.audits.competence import AssignmentRefused
 from assay.claims.services import ClaimRefused
 from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 
@@ -153,6 +157,12 @@ def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
 def _refused(request: HttpRequest, exc: RegistrationRefused) -> HttpResponse:
     details = [{"code": code, "message": message} for code, message in exc.reasons]
     return error_response(request, 422, "refused", f"registration refused: {exc}", details)
+
+
+@api.exception_handler(AssignmentRefused)
+def _assignment_refused(request: HttpRequest, exc: AssignmentRefused) -> HttpResponse:
+    details = [{"code": code, "message": message} for code, message in exc.reasons]
+    return error_response(request, 422, "refused", f"assignment refused: {exc}", details)
 
 
 @api.exception_handler(ClaimRefused)
