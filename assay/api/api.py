@@ -16,7 +16,10 @@ from ninja.parser import Parser
 from assay.api import accounts as account_routes
 from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
-from assay.api import audit_clients  # noqa: F401  (adds the client writes to audits' router)
+from assay.api import (
+    audit_clients,  # noqa: F401  (adds the client writes to audits' router)
+    audit_documents,  # noqa: F401  (adds document review to audits' router)
+)
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
 from assay.api import catalogue as catalogue_routes
