@@ -264,10 +264,10 @@ def audits(
         from assay.bench.audits_http import StepFailed, http_bench, http_report_lines
 
         try:
-            result = http_bench(attributes, counts, seed)
+            over = http_bench(attributes, counts, seed)
         except StepFailed as exc:
             fail(f"the HTTP run failed: {exc}")
-        for line in http_report_lines(result):
+        for line in http_report_lines(over):
             click.echo(line)
 
 
