@@ -159,29 +159,24 @@ def run_work(api: Api, password: str, attributes: int, counts: Sequence[int], se
                 "POST", f"bodies/{body['id']}/roles", {"username": name, "role": role}, token=op
             )
     offices = bench_offices(counts, rng)
-    office_ids: dict[str, int] = {}
-    with out.step(f"organisation ({len(offices)} offices)"):
+    with out.step(f"organisation ({len(offices)} offices, one CSV import)"):
         org = api.json(
             "POST",
             "organisations",
             {"name": "Bench Pty Ltd", "reference": "BENCH-ORG", "body": body["id"]},
             token=admin,
         )
-        for office in offices:
-            client = api.json(
-                "POST",
-                f"organisations/{org['id']}/offices",
-                {
-                    "name": office.name,
-                    "state": office.state,
-                    "is_main": office.is_main,
-                    "complaints": office.complaints,
-                },
-                token=admin,
-            )
-            office_ids[office.name] = next(
-                o["id"] for o in client["offices"] if o["name"] == office.name
-            )
+        lines = ["organisation_reference,office,state,main,complaints"]
+        lines += [
+            f"BENCH-ORG,{o.name},{o.state},{'yes' if o.is_main else 'no'},{o.complaints}"
+            for o in offices
+        ]
+        csv = _multipart({}, "offices.csv", ("\n".join(lines) + "\n").encode())
+        imported = json.loads(
+            api.call("POST", f"client-imports?body={body['id']}", token=admin, raw=csv)[1]
+        )
+        if imported["offices"] != len(offices):
+            raise StepFailed(f"the import added {imported['offices']} of {len(offices)} offices")
         api.call(
             "POST", f"organisations/{org['id']}/contacts", {"username": PEOPLE[4]}, token=admin
         )

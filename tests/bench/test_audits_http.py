@@ -12,7 +12,7 @@ STEPS = [
     "sign in (5 tokens)",
     "import standard",
     "body and roles",
-    "organisation (3 offices)",
+    "organisation (3 offices, one CSV import)",
     "audit and auditor",
     "self-assessment",
     "sample",
