@@ -18,7 +18,9 @@ from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
 from assay.api import (
     audit_clients,  # noqa: F401  (adds the client writes to audits' router)
+    audit_documents,  # noqa: F401  (adds document review to audits' router)
     audit_programme,  # noqa: F401  (adds the programme to audits' router)
+    audit_setup,  # noqa: F401  (bodies, roles, contacts, report files on audits' router)
 )
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes

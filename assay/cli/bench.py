@@ -213,14 +213,24 @@ def _office_counts(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 @click.option(
     "--db", is_flag=True, help="Also run it through the services in a throwaway SQLite folder."
 )
+@click.option(
+    "--http",
+    "over_http",
+    is_flag=True,
+    help="Also run it over the JSON API only, against gunicorn on loopback (throwaway folder).",
+)
 @click.option("--here", is_flag=True, hidden=True, help="(--db's child: use this database)")
-def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: bool) -> None:
+def audits(
+    attributes: int, counts: tuple[int, ...], seed: int, db: bool, over_http: bool, here: bool
+) -> None:
     """One certification audit at size: standard, offices, sample, scores, decision, report.
 
     Prints the sample per state and the time of each step (perf_counter): first through the
     engine and the report renderers alone; with --db, then again through the audit services
     (import, organisation, audit, self-assessment, sample, scores, decision, report built
-    from stored data) in a fresh SQLite data folder that is removed afterwards.
+    from stored data) in a fresh SQLite data folder that is removed afterwards; with --http,
+    the same work over the JSON API only (tokens from POST /api/v1/auth/login) against
+    `assay serve` (gunicorn) on a loopback port, in another throwaway folder.
     """
     from assay.bench import audits as audit_bench
     from assay.cli.output import fail
@@ -250,6 +260,15 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
         if status != 0:
             fail(f"the database run failed (exit {status}): {err.strip()[-2000:]}")
         click.echo(out, nl=False)
+    if over_http:
+        from assay.bench.audits_http import StepFailed, http_bench, http_report_lines
+
+        try:
+            over = http_bench(attributes, counts, seed)
+        except StepFailed as exc:
+            fail(f"the HTTP run failed: {exc}")
+        for line in http_report_lines(over):
+            click.echo(line)
 
 
 @bench.command("import")
