@@ -37,7 +37,7 @@ def nightly_schedule(jobs: Sequence[Nightly], *, day: dt.date, as_user: str) -> 
         try:
             with transaction.atomic():
                 job = job_create(kind=Kind.NIGHTLY, title=f"{nightly.title} ({day})", key=key)
-                job_enqueue(job, nightly.task, as_user)
+                job_enqueue(job, nightly.task, as_user, at_commit=False)
         except IntegrityError:  # another process took the key a moment ago
             continue
         queued.append(job)

@@ -62,16 +62,21 @@ def job_create(
     )
 
 
-def job_enqueue(job: Job, task: Task[..., Any], *args: Any) -> None:
+def job_enqueue(job: Job, task: Task[..., Any], *args: Any, at_commit: bool = True) -> None:
     """Queue ``task(job.pk, *args)`` once the current transaction commits (at once outside
-    one), so the worker never looks for a job that is not there yet."""
+    one), so the worker never looks for a job that is not there yet. ``at_commit=False``
+    queues now: with the database backend the queued task and the job row then stand or fall
+    together in the caller's transaction (the nightly scheduler)."""
     job_id = job.pk
 
     def enqueue() -> None:
         result = task.enqueue(job_id, *args)
         Job.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
 
-    transaction.on_commit(enqueue, robust=True)
+    if at_commit:
+        transaction.on_commit(enqueue, robust=True)
+    else:
+        enqueue()
 
 
 def job_run(job_id: int, work: Callable[[Job, Progress], Outcome]) -> Job | None:
