@@ -22,9 +22,12 @@ def iqa_report_job(
 ) -> Job:
     """Queue the IQA report of a period; ``by`` must lead IQA at the centre (``lead_centre``
     answers NotFound or NotAllowed otherwise, before anything is queued)."""
+    from assay.verification.report import report_period
+
     centre = lead_centre(by, centre_pk)
     if fmt not in FORMATS:
         raise NotFound(f"no report format {fmt}")
+    report_period(start, end)  # a bad period is refused now (InvalidInput), not in the worker
     job = job_create(
         kind=Kind.IQA_REPORT, title=f"IQA report of {centre} ({fmt.upper()})", by=by, total=3
     )
