@@ -3,12 +3,17 @@ nightly jobs); ``assay nightly``: queue the nightly jobs of today from cron inst
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from assay.jobs.nightly import Nightly
 
 INTERVAL = 1.0
 
 
-def _nightly() -> list[object]:
+def _nightly() -> list[Nightly]:
     """The nightly jobs: each app owns its task; this is the one list of them."""
     from assay.audits.tasks import certificate_reminders_nightly
     from assay.jobs.nightly import Nightly
@@ -27,7 +32,7 @@ def _schedule(as_user: str) -> int:
     from assay.jobs.nightly import nightly_schedule
 
     user_named(as_user)  # exits with a clear line when there is no such account
-    return len(nightly_schedule(_nightly(), day=clock.today(), as_user=as_user))  # type: ignore[arg-type]
+    return len(nightly_schedule(_nightly(), day=clock.today(), as_user=as_user))
 
 
 @click.command()
