@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from assay.config.production import (
     proxy_ssl_header,
@@ -119,7 +120,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "assay.records",
+    "assay.jobs",
     "assay.accounts",
     "assay.catalogue",
     "assay.centres",
@@ -282,6 +286,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Background work (docs/jobs.md): Django's tasks API through the django-tasks backport. The
+# database backend keeps the queue in Assay's own database (SQLite needs nothing more) and
+# ``assay worker`` runs it; "immediate" runs each task at once inside the process that queues
+# it (no worker: the test suite, a one-person trial). ASSAY_NIGHTLY_AS names the account the
+# nightly jobs act as (an awarding-body superuser); unset, the worker schedules none.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_TASK_BACKEND = os.environ.get("ASSAY_TASKS_BACKEND", "database")
+if _TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ASSAY_TASKS_BACKEND={_TASK_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASK_BACKEND], "QUEUES": ["default", "email"]}}
+ASSAY_NIGHTLY_AS = os.environ.get("ASSAY_NIGHTLY_AS", "")
+# Bulk imports with more rows than this run in the worker; smaller ones at once.
+ASSAY_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASSAY_IMPORT_BACKGROUND_ROWS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
