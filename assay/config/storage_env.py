@@ -17,8 +17,8 @@ BACKENDS = ("disk", "s3")
 S3_REQUIRED = ("ASSAY_S3_BUCKET", "ASSAY_S3_ACCESS_KEY", "ASSAY_S3_SECRET_KEY")
 DISK = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 S3_BACKEND = "assay.files.objectstore.EvidenceS3Storage"
-# Seconds a signed download link stays valid (``ASSAY_S3_LINK_SECONDS``): long enough to start
-# the download, short enough that a forwarded link is soon useless.
+# Downloads stream through Django (ADR 0023); no view hands out a signed link. Should
+# ``url()`` ever be called, its link is signed and lives a minute.
 LINK_SECONDS = 60
 
 
@@ -48,20 +48,6 @@ def evidence_storage(env: Mapping[str, str]) -> dict[str, Any]:
         "file_overwrite": False,
         "default_acl": None,  # private: the bucket's own policy, never public-read
         "querystring_auth": True,
-        "querystring_expire": _seconds(env.get("ASSAY_S3_LINK_SECONDS", ""), LINK_SECONDS),
+        "querystring_expire": LINK_SECONDS,
     }
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
-
-
-def _seconds(text: str, default: int) -> int:
-    if not text.strip():
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 3600:
-        raise ImproperlyConfigured(
-            f"ASSAY_S3_LINK_SECONDS={text!r}: give whole seconds from 1 to 3600"
-        )
-    return value
