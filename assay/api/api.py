@@ -5,6 +5,7 @@ Every error has one shape: ``{"error": {"status", "code", "message", "details"}}
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +40,14 @@ from assay.api import reviews as review_routes
 from assay.api.auth import TokenExpired
 from assay.audits.competence import AssignmentRefused
 from assay.claims.services import ClaimRefused
-from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
+from assay.errors import (
+    STORAGE_DOWN,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RegistrationRefused,
+    StorageUnavailable,
+)
 
 
 class NotAnObject(ValueError):
@@ -90,6 +98,8 @@ class AssayAPI(NinjaAPI):
                     )
         return schema
 
+
+storage_log = logging.getLogger("assay.files")
 
 api = AssayAPI(
     parser=ObjectParser(),
@@ -153,6 +163,12 @@ def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     if set(exc.errors) == {"cursor"}:  # a page link edited, truncated or from another list
         return error_response(request, 400, "bad_request", str(exc), details)
     return error_response(request, 422, "invalid", str(exc), details)
+
+
+@api.exception_handler(StorageUnavailable)
+def _storage_unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
+    storage_log.warning("evidence store unavailable: %s", exc)  # the reason may name hosts
+    return error_response(request, 503, "unavailable", STORAGE_DOWN)
 
 
 @api.exception_handler(RegistrationRefused)

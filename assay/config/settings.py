@@ -18,6 +18,7 @@ from assay.config.production import (
     refuse_unsafe_production,
     secret_key_from,
 )
+from assay.config.storage_env import evidence_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -162,7 +163,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Staff who must give a second factor reach only the enrolment and code pages until they do.
     "assay.accounts.two_factor.TwoFactorMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the lockout page
+    "assay.config.middleware.StorageErrorMiddleware",  # evidence store down: 503, not 500
 ]
 
 ROOT_URLCONF = "assay.config.urls"
@@ -276,13 +278,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Uploaded files (evidence) on the local disk; never served as static files: downloads go
-# through views that check who may see them. Replace STORAGES["default"] for object storage.
+# through views that check who may see them.
 MEDIA_ROOT = DATA_DIR / "media"
 # The anchor log: every chain head, appended after each commit. Keep it where the database's
 # account cannot write (docs/records.md); a restored or rewritten database is checked against it.
 ASSAY_ANCHOR_LOG = Path(os.environ.get("ASSAY_ANCHOR_LOG", DATA_DIR / "anchors.log"))
+# ASSAY_STORAGE=s3 (and ASSAY_S3_*) puts evidence and reports on S3-compatible object storage
+# instead (assay/config/storage_env.py, docs/uploads.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": evidence_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
