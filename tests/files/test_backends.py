@@ -63,6 +63,22 @@ def test_a_spooled_upload_is_sent_from_its_temporary_file(backend: Backend) -> N
     assert list(backend.spool.iterdir()) == []  # no second spool file was made
 
 
+def test_an_object_is_read_forward_in_chunks(backend: Backend) -> None:
+    data = os.urandom(3 * CHUNK + 5)
+    stored = store_upload(io.BytesIO(WAV + data), original_name="talk.wav")
+    with open_evidence(stored.storage_name) as fh:
+        assert fh.seek(0, os.SEEK_END) == len(WAV + data)  # the length, as FileResponse asks
+        assert fh.seek(0) == 0 and fh.tell() == 0
+        assert fh.read(10) == WAV[:10] and fh.tell() == 10
+        assert fh.read() == WAV[10:] + data
+    with open_evidence(stored.storage_name) as fh:
+        sizes = [len(c) for c in fh.chunks(CHUNK)]
+        assert sum(sizes) == len(WAV + data) and max(sizes) == CHUNK and len(sizes) == 4
+        if backend.seaweed is not None:  # the body is a network stream: no going back
+            with pytest.raises(io.UnsupportedOperation):
+                fh.seek(0)
+
+
 def test_identical_content_is_never_overwritten(backend: Backend) -> None:
     first = store_upload(io.BytesIO(PDF), original_name="statement.pdf")
     before = default_storage.get_modified_time(first.storage_name)
@@ -162,6 +178,7 @@ def test_downloads_are_for_those_who_may_see_the_portfolio(
         assert download.status_code == 200
         assert "no-store" in download["Cache-Control"]
         assert download["Content-Disposition"].startswith("attachment")
+        assert download["Content-Length"] == str(len(TEXT * 100))  # a progress bar
         assert b"".join(download.streaming_content) == TEXT * 100  # type: ignore[attr-defined]
     for who in ("dora", "arthur", "sue", "evan"):
         client = Client()
