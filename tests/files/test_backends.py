@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import tracemalloc
+import zipfile
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from django.test import Client
 from assay.accounts.services import token_create
 from assay.errors import InvalidInput, StorageUnavailable
 from assay.files.storage import CHUNK, content_address, open_evidence, store_upload, verify_stored
+from assay.portfolios.export import portfolio_export_zip
 from assay.portfolios.models import EvidenceItem
 from tests.files.conftest import Backend, s3_storages
 from tests.files.test_uploads import spooled
@@ -193,6 +195,12 @@ def test_downloads_are_for_those_who_may_see_the_portfolio(
     assert b"".join(answer.streaming_content) == TEXT * 100  # type: ignore[attr-defined]
     assert Client().get(api, HTTP_AUTHORIZATION=f"Bearer {theirs}").status_code == 404
     assert Client().get(api).status_code == 401
+    # The portfolio's ZIP export reads the file from the same store.
+    out = io.BytesIO()
+    names = portfolio_export_zip(world.user("dan"), world.dan.pk, out)
+    with zipfile.ZipFile(out) as archive:
+        (name,) = [n for n in names if n.endswith("notes.txt")]
+        assert archive.read(name) == TEXT * 100
 
 
 # A store that is down.
