@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -128,17 +126,16 @@ def seaweedfs(folder: Path, bucket: str = "assay-evidence") -> Iterator[SeaweedF
         f"-filer.port.grpc={filer_grpc}",
     ]
     log = (folder / "weed.log").open("wb")
-    process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, start_new_session=True
-    )
+    # In the caller's process group: a Ctrl-C of the test run or the bench stops weed too.
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
     store = SeaweedFS(f"http://127.0.0.1:{s3}", bucket, access_key, secret_key, folder, process.pid)
     try:
         _create_bucket(store, process)
         yield store
     finally:
-        # Throwaway data: no need to wait for weed's own slow shutdown (about 15 s).
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        # Throwaway data: no need to wait for weed's own slow shutdown (about 15 s). weed
+        # serves master, volume, filer and S3 from this one process.
+        process.kill()
         process.wait()
         log.close()
 

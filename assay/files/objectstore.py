@@ -20,6 +20,7 @@ a download into a 503 page (``assay.config.middleware``), ``/readyz`` into "unav
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from boto3.exceptions import Boto3Error
@@ -49,11 +50,41 @@ STORE_ERRORS: tuple[type[Exception], ...] = (BotoCoreError, ClientError, Boto3Er
 
 
 class StreamedObject(File):
-    """An object's body, read from the network as it is read from here (never spooled)."""
+    """An object's body, read from the network as it is read from here (never spooled).
+
+    It reads forward only, but tells its length the way a seekable file does: Django's
+    ``FileResponse`` finds the size by seeking to the end and back before the first read, so
+    a download from the bucket carries ``Content-Length`` (a progress bar for a 2 GB
+    recording). Any seek after reading has begun, other than to where it is, is refused."""
 
     def __init__(self, body: Any, name: str, size: int) -> None:
         super().__init__(body, name=name)
         self.size = size
+        self._body = body  # botocore's StreamingBody
+        self._position = 0  # where a caller believes it is
+        self._consumed = 0  # bytes actually read from the body
+
+    def read(self, size: int = -1) -> bytes:
+        if self._position != self._consumed:
+            raise io.UnsupportedOperation("an object from the bucket is read forward only")
+        data: bytes = self._body.read(None if size is None or size < 0 else size)
+        self._consumed += len(data)
+        self._position = self._consumed
+        return data
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        target = base + offset
+        if target != self._consumed and self._consumed:
+            raise io.UnsupportedOperation("an object from the bucket is read forward only")
+        self._position = target
+        return target
 
     def close(self) -> None:
         if self.file is not None:

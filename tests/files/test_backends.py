@@ -9,6 +9,7 @@ import hashlib
 import io
 import os
 import tracemalloc
+import zipfile
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from django.test import Client
 from assay.accounts.services import token_create
 from assay.errors import InvalidInput, StorageUnavailable
 from assay.files.storage import CHUNK, content_address, open_evidence, store_upload, verify_stored
+from assay.portfolios.export import portfolio_export_zip
 from assay.portfolios.models import EvidenceItem
 from tests.files.conftest import Backend, s3_storages
 from tests.files.test_uploads import spooled
@@ -61,6 +63,22 @@ def test_a_spooled_upload_is_sent_from_its_temporary_file(backend: Backend) -> N
     assert read_back(result.storage_name) == data
     upload.close()
     assert list(backend.spool.iterdir()) == []  # no second spool file was made
+
+
+def test_an_object_is_read_forward_in_chunks(backend: Backend) -> None:
+    data = os.urandom(3 * CHUNK + 5)
+    stored = store_upload(io.BytesIO(WAV + data), original_name="talk.wav")
+    with open_evidence(stored.storage_name) as fh:
+        assert fh.seek(0, os.SEEK_END) == len(WAV + data)  # the length, as FileResponse asks
+        assert fh.seek(0) == 0 and fh.tell() == 0
+        assert fh.read(10) == WAV[:10] and fh.tell() == 10
+        assert fh.read() == WAV[10:] + data
+    with open_evidence(stored.storage_name) as fh:
+        sizes = [len(c) for c in fh.chunks(CHUNK)]
+        assert sum(sizes) == len(WAV + data) and max(sizes) == CHUNK and len(sizes) == 4
+        if backend.seaweed is not None:  # the body is a network stream: no going back
+            with pytest.raises(io.UnsupportedOperation):
+                fh.seek(0)
 
 
 def test_identical_content_is_never_overwritten(backend: Backend) -> None:
@@ -162,6 +180,7 @@ def test_downloads_are_for_those_who_may_see_the_portfolio(
         assert download.status_code == 200
         assert "no-store" in download["Cache-Control"]
         assert download["Content-Disposition"].startswith("attachment")
+        assert download["Content-Length"] == str(len(TEXT * 100))  # a progress bar
         assert b"".join(download.streaming_content) == TEXT * 100  # type: ignore[attr-defined]
     for who in ("dora", "arthur", "sue", "evan"):
         client = Client()
@@ -176,6 +195,12 @@ def test_downloads_are_for_those_who_may_see_the_portfolio(
     assert b"".join(answer.streaming_content) == TEXT * 100  # type: ignore[attr-defined]
     assert Client().get(api, HTTP_AUTHORIZATION=f"Bearer {theirs}").status_code == 404
     assert Client().get(api).status_code == 401
+    # The portfolio's ZIP export reads the file from the same store.
+    out = io.BytesIO()
+    names = portfolio_export_zip(world.user("dan"), world.dan.pk, out)
+    with zipfile.ZipFile(out) as archive:
+        (name,) = [n for n in names if n.endswith("notes.txt")]
+        assert archive.read(name) == TEXT * 100
 
 
 # A store that is down.
