@@ -39,6 +39,7 @@ SERVE = (*CLI, "serve")
 FEEDBACK = "Load test: show this in a second piece of evidence."
 UPLOAD_BYTES = 16 * 1024  # each upload: a 16 KiB text file of its own
 LOCKED = b"database is locked"
+DRAIN_SECONDS = 120.0
 
 
 # The throwaway world (run in a child process whose settings point at the throwaway folder).
@@ -144,6 +145,7 @@ class LoadResult:
     folder: str = ""  # the throwaway data folder, when kept
     setup: str = ""  # what served: processes, database, storage, worker
     locked: int = 0  # "database is locked" lines the servers and the worker logged
+    jobs: dict[str, int] = field(default_factory=dict)  # background jobs by state, at the end
 
     @property
     def total(self) -> Figures:
@@ -165,6 +167,9 @@ class LoadResult:
         ]
         out += [self.endpoints[name].line(name) for name in sorted(self.endpoints)]
         out.append(total.line("overall"))
+        if self.jobs:
+            states = ", ".join(f"{n} {state}" for state, n in sorted(self.jobs.items()))
+            out.append(f"background jobs: {states}")
         out.append(f'"database is locked": {self.locked}')
         out.append(f"requests: {total.requests}")
         out.append(f"errors: {total.errors}")
@@ -287,6 +292,7 @@ class User:
                 headers=bearer,
             ),
             self.upload,
+            self.export,
             lambda: self.request(
                 "api judgement",
                 "POST",
@@ -319,6 +325,21 @@ class User:
             body,
             {**_bearer(self.world), "Content-Type": f"multipart/form-data; boundary={boundary}"},
             expect=201,
+        )
+
+    def export(self) -> object:
+        """Ask for the portfolio's ZIP (a background job): the page redirects to the job."""
+        return self.request(
+            "web export job",
+            "POST",
+            f"/registrations/{self.world['registration']}/portfolio/export-job",
+            b"",
+            {
+                "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                "Referer": f"http://127.0.0.1:{self.port}/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            expect=302,
         )
 
 
@@ -405,11 +426,15 @@ def load_bench(
     database_url: str | None = None,
     extra_env: dict[str, str] | None = None,
     worker: bool = False,
+    storage: str = "disk",
 ) -> LoadResult:
     """Prepare the throwaway folder (and database), start the servers (and the worker), drive
     them, stop them, clean up.
 
-    ``database_url`` is a PostgreSQL server URL (``postgres://user@host:port``): a throwaway
+    ``storage="s3"`` starts a throwaway SeaweedFS on loopback and points every process at it.
+    ``worker`` starts ``assay worker`` beside the servers; the users' export jobs are then
+    waited for (at most ``DRAIN_SECONDS``) and counted by state. ``database_url`` is a
+    PostgreSQL server URL (``postgres://user@host:port``): a throwaway
     database is created on it for the run and dropped afterwards. ``extra_env`` reaches every
     process (for example the object-storage settings). Each process's log goes to a file in
     the folder, where the "database is locked" lines are counted.
@@ -423,6 +448,31 @@ def load_bench(
         DJANGO_SETTINGS_MODULE="assay.config.settings",
     )
     env.update(extra_env or {})
+    try:
+        with contextlib.ExitStack() as stack:
+            if storage == "s3":
+                from assay.bench.seaweedfs import seaweedfs
+
+                env.update(stack.enter_context(seaweedfs(root / "seaweedfs")).env())
+            return _load_run(
+                env, root, users, seconds, limit, keep, processes, database_url, worker
+            )
+    finally:
+        if not keep:  # after the store has stopped
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _load_run(
+    env: dict[str, str],
+    root: Path,
+    users: int,
+    seconds: float,
+    limit: int | None,
+    keep: bool,
+    processes: int,
+    database_url: str | None,
+    worker: bool,
+) -> LoadResult:
     procs: list[subprocess.Popen[bytes]] = []
     logs: list[Path] = []
     database = ""
@@ -444,7 +494,16 @@ def load_bench(
             _warm_up(port, world)
         result = drive(ports, world, users, seconds, limit)
         result.folder = str(root) if keep else ""
-        storage = (extra_env or {}).get("ASSAY_STORAGE", "disk")
+        if worker:  # let the worker finish what the users queued (bounded)
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while time.monotonic() < deadline:
+                result.jobs = _jobs(env)
+                if not result.jobs.get("queued") and not result.jobs.get("running"):
+                    break
+                time.sleep(1)
+        else:
+            result.jobs = _jobs(env)
+        storage = env.get("ASSAY_STORAGE", "disk")
         result.setup = (
             f"{processes} app process{'es' if processes > 1 else ''}"
             f"{' + 1 worker' if worker else ''}, "
@@ -457,8 +516,6 @@ def load_bench(
         _stop(procs)
         if database_url and database:
             _database_drop(database_url, database)
-        if not keep:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def _start(
@@ -507,8 +564,33 @@ def _main(argv: list[str]) -> None:
     django.setup()
     if argv[:1] == ["prepare"]:
         print(json.dumps(prepare_world()))
+    elif argv[:1] == ["jobs"]:
+        print(json.dumps(job_states()))
     else:
-        raise SystemExit("usage: python -m assay.bench.load prepare")
+        raise SystemExit("usage: python -m assay.bench.load prepare|jobs")
+
+
+def job_states() -> dict[str, int]:
+    """How many background jobs are in each state (queued, running, done, failed)."""
+    from django.db.models import Count
+
+    from assay.jobs.models import Job
+
+    rows = Job.objects.values("state").annotate(n=Count("pk"))
+    return {str(row["state"]): int(row["n"]) for row in rows}
+
+
+def _jobs(env: dict[str, str]) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-m", "assay.bench.load", "jobs"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"counting the jobs failed:\n{done.stderr.strip()[-2000:]}")
+    return {k: int(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
 if __name__ == "__main__":

@@ -433,6 +433,18 @@ def records_cmd(chains: int, per_chain: int) -> None:
     help="A PostgreSQL server (postgres://user@host:port): a throwaway database is made there "
     "for the run and dropped after. Default: SQLite in the throwaway folder.",
 )
+@click.option(
+    "--storage",
+    type=click.Choice(["disk", "s3"]),
+    default="disk",
+    show_default=True,
+    help="Where evidence goes: the folder's disk, or a throwaway SeaweedFS (S3) on loopback.",
+)
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Start `assay worker` too; the users' export jobs are then waited for and counted.",
+)
 @click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
 def load(
     users: int,
@@ -440,6 +452,8 @@ def load(
     limit: int | None,
     processes: int,
     postgres: str | None,
+    storage: str,
+    worker: bool,
     keep: bool,
 ) -> None:
     """N concurrent users against the real server on 127.0.0.1, for a bounded time or count.
@@ -448,24 +462,33 @@ def load(
     touched. `assay serve` starts on a free loopback port; each user signs in through the
     login form as the assessor Alice, then repeats: caseload, portfolio and unit screen pages,
     the API's caseload and centre registration list, an upload of a 16 KiB file of its own to
-    an evidence item, and a criterion judgement (not yet met, with feedback) through the API.
-    Prints requests, errors and p50/p95/max latency per endpoint and overall, and how many
-    "database is locked" lines the processes logged. Errors are requests that failed and
-    answers other than the expected one (200; the sign-in's 302; the upload's and the
-    judgement's 201), so every 4xx and 5xx; exits 1 when there is any.
+    an evidence item, a request for the portfolio's ZIP export (a background job), and a
+    criterion judgement (not yet met, with feedback) through the API. Prints requests, errors
+    and p50/p95/max latency per endpoint and overall, the background jobs by state, and how
+    many "database is locked" lines the processes logged. Errors are requests that failed and
+    answers other than the expected one (200; the sign-in's and the export's 302; the
+    upload's and the judgement's 201), so every 4xx and 5xx; exits 1 when there is any, or
+    when a job failed, or when the database was locked.
     """
     from assay.bench.load import load_bench
     from assay.cli.output import fail
 
     try:
         result = load_bench(
-            users, seconds, limit, keep=keep, processes=processes, database_url=postgres
+            users,
+            seconds,
+            limit,
+            keep=keep,
+            processes=processes,
+            database_url=postgres,
+            storage=storage,
+            worker=worker,
         )
     except RuntimeError as exc:
         fail(str(exc))
     for line in result.lines():
         click.echo(line)
-    if result.total.errors or result.locked:
+    if result.total.errors or result.locked or result.jobs.get("failed"):
         sys.exit(1)
 
 
