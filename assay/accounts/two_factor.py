@@ -40,7 +40,8 @@ SLOW_DOWN = "Too many wrong codes in a row: wait {seconds} seconds before trying
 
 
 def two_factor_required(user: User) -> bool:
-    """Whether this person's roles make a second factor compulsory on this installation."""
+    """Whether this person must give a code on this installation: staff always, and anyone
+    else who set up an authenticator of their own accord."""
     if not settings.ASSAY_REQUIRE_2FA:
         return False
     return needs_two_factor(
@@ -50,11 +51,19 @@ def two_factor_required(user: User) -> bool:
             "role", flat=True
         ),
         body_roles=BodyMembership.objects.filter(user=user).values_list("role", flat=True)[:1],
-    )
+    ) or has_device(user)
 
 
 def has_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def session_verified(request: HttpRequest) -> bool:
+    """A code was given this session (or the identity provider vouched for a second factor)."""
+    user = request.user
+    return bool(
+        getattr(user, "is_verified", lambda: False)() or request.session.get(SESSION_BY_PROVIDER)
+    )
 
 
 def step_for(request: HttpRequest) -> TwoFactor:
@@ -68,9 +77,7 @@ def step_for(request: HttpRequest) -> TwoFactor:
     else:
         required = two_factor_required(user)
         request.session[SESSION_REQUIRED] = [user.pk, required]
-    verified = bool(
-        getattr(user, "is_verified", lambda: False)() or request.session.get(SESSION_BY_PROVIDER)
-    )
+    verified = session_verified(request)
     if not required or verified:
         return two_factor_step(required=required, has_device=True, verified=verified)
     return two_factor_step(required=True, has_device=has_device(user), verified=False)

@@ -81,6 +81,22 @@ def test_candidates_and_others_are_not_asked(client: Client, required, role) -> 
     assert "two-factor" not in answer.get("Location", "")
 
 
+def test_someone_who_enrolled_of_their_own_accord_is_asked_too(client: Client, required) -> None:
+    person("cara", "candidate")
+    _enrol(client, "cara")
+    client.post("/accounts/logout/")
+    _sign_in(client, "cara")
+    assert client.get("/me/")["Location"].startswith("/accounts/two-factor/verify/")
+    assert _token(Client(), "cara").json()["error"]["code"] == "otp_required"
+
+
+def test_the_pages_are_absent_when_not_in_use(client: Client) -> None:
+    person("ada", "centre_admin")
+    _sign_in(client, "ada")
+    assert client.get("/accounts/two-factor/").status_code == 404
+    assert client.get("/accounts/two-factor/verify/").status_code == 404
+
+
 def test_enrolment_shows_a_qr_code_and_refuses_a_wrong_code(client: Client, required) -> None:
     person("ada", "centre_admin")
     _sign_in(client, "ada")
@@ -120,6 +136,22 @@ def test_enrol_then_sign_in_again_with_a_fresh_code(client: Client, required) ->
         user=ada, kind=AccountEventKind.SIGNED_IN, reason__startswith="second factor"
     ).exists()
     assert AccountEvent.objects.filter(user=ada, kind=AccountEventKind.TWO_FACTOR_FAILED).exists()
+
+
+def test_a_password_alone_cannot_replace_the_authenticator(client: Client, required) -> None:
+    person("ada", "centre_admin")
+    device, _codes = _enrol(client, "ada")
+    client.post("/accounts/logout/")
+    _sign_in(client, "ada")  # the password, not yet the code
+    for answer in (
+        client.get("/accounts/two-factor/"),
+        client.post("/accounts/two-factor/", {"code": "123456"}),
+    ):
+        assert answer.status_code == 302
+        assert answer["Location"].startswith("/accounts/two-factor/verify/")
+    assert list(TOTPDevice.objects.filter(user__username="ada")) == [device]
+    client.post("/accounts/two-factor/verify/", {"code": code(device, steps_ahead=1)})
+    assert client.get("/accounts/two-factor/").status_code == 200  # verified: may replace it
 
 
 def test_a_recovery_code_works_once(client: Client, required) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 
 import requests
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -144,9 +145,16 @@ def _private(response: HttpResponse) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator: scan the QR code (or type the secret), give a code from it; the
     recovery codes are shown once."""
+    if not settings.ASSAY_REQUIRE_2FA:
+        raise Http404("two-factor sign-in is not in use here")
     if not request.user.is_authenticated:
         return redirect("login")
     user: Any = request.user
+    if two_factor.has_device(user) and not two_factor.session_verified(request):
+        # Replacing an authenticator takes the current one: a password alone must not do it.
+        return redirect(
+            f"{resolve_url('two-factor-verify')}?next={resolve_url('two-factor-setup')}"
+        )
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -173,6 +181,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The code step after signing in (password or single sign-on)."""
+    if not settings.ASSAY_REQUIRE_2FA:
+        raise Http404("two-factor sign-in is not in use here")
     if not request.user.is_authenticated:
         return redirect("login")
     if not two_factor.has_device(request.user):
