@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -122,6 +121,8 @@ def pending_device(user: User) -> TOTPDevice:
 def qr_data_uri(device: TOTPDevice) -> str:
     """The device's ``otpauth://`` address as an SVG QR code in a data URI (an <img>: no inline
     script or style)."""
+    import segno  # only on the enrolment page
+
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
 
 
@@ -138,6 +139,7 @@ class Checked:
     ok: bool
     message: str = ""
     device: Any = None
+    recovery_codes: tuple[str, ...] = ()  # new ones, after enrolment (shown once)
 
 
 def _throttled(device: Any) -> str:
@@ -171,7 +173,7 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> Checked
             kind=AccountEventKind.TWO_FACTOR_ENROLLED, user=user, by=user, reason=AUTHENTICATOR
         )
     otp_login(request, device)
-    return Checked(True, "\n".join(codes), device)
+    return Checked(True, device=device, recovery_codes=tuple(codes))
 
 
 def recovery_codes_renew(user: User) -> list[str]:

@@ -160,7 +160,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         found = two_factor.enrolment_confirm(request=request, user=user, code=form.data["code"])
         if found.ok:
-            shown = {"codes": found.message.split("\n"), "next": _next(request)}
+            shown = {"codes": found.recovery_codes, "next": _next(request)}
             return _private(render(request, "registration/two_factor_codes.html", shown))
         form.add_error("code", found.message)
         status = 400
