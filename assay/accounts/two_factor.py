@@ -215,3 +215,19 @@ def code_verify(*, request: HttpRequest, code: str) -> Checked:
             kind=AccountEventKind.SIGNED_IN, user=user, reason=f"second factor: {kind}"
         )
     return found
+
+
+def two_factor_reset(*, user: User, reason: str) -> int:
+    """Remove the person's authenticator and recovery codes (they lost both): the operator's
+    act on the server (``assay user reset-2fa``), recorded with the reason. Where the
+    installation requires it, the person sets up a new one at their next sign-in. Answers how
+    many devices were removed."""
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+        removed += (
+            StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
+        )
+        AccountEvent.objects.create(
+            kind=AccountEventKind.TWO_FACTOR_RESET, user=user, reason=reason
+        )
+    return removed

@@ -225,3 +225,25 @@ def test_api_token_login_for_a_candidate_needs_no_code(client: Client, required)
 def test_api_token_login_unchanged_when_not_required(client: Client) -> None:
     person("ada", "centre_admin")
     assert _token(client, "ada").status_code == 201
+
+
+def test_the_operator_resets_a_lost_authenticator(client: Client, required) -> None:
+    from tests.cli.helpers import assert_fails, run
+
+    ada = person("ada", "centre_admin")
+    _enrol(client, "ada")
+    assert_fails(
+        ["user", "reset-2fa", "ada", "--reason", "\u200b "],
+        "give a reason in words (no control characters)",
+    )
+    assert_fails(["user", "reset-2fa", "nobody", "--reason", "lost phone"], "unknown user 'nobody'")
+    assert TOTPDevice.objects.filter(user=ada).exists()
+    code_, out, err = run("user", "reset-2fa", "ada", "--reason", "lost phone; checked by call")
+    assert code_ == 0, err
+    assert out == "ada: 2 authenticator device(s) removed\n"
+    assert not TOTPDevice.objects.filter(user=ada).exists() and not StaticToken.objects.exists()
+    event = AccountEvent.objects.get(user=ada, kind=AccountEventKind.TWO_FACTOR_RESET)
+    assert event.reason == "lost phone; checked by call"
+    fresh = Client()
+    _sign_in(fresh, "ada")
+    assert fresh.get("/me/")["Location"].startswith("/accounts/two-factor/?")
