@@ -213,6 +213,8 @@ def test_api_token_login_takes_a_code_from_staff(client: Client, required) -> No
     assert replayed.status_code == 401
     made = _token(Client(), "ada", code(device, steps_ahead=1))
     assert made.status_code == 201, made.content
+    signed = AccountEvent.objects.filter(kind=AccountEventKind.SIGNED_IN, reason__startswith="API")
+    assert signed.count() == 1
     assert _token(Client(), "ada", codes[1]).status_code == 201
     assert "token" not in _token(Client(), "nobody", "123456").json()
 
