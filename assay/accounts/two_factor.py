@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -63,6 +64,12 @@ def session_verified(request: HttpRequest) -> bool:
     return bool(
         getattr(user, "is_verified", lambda: False)() or request.session.get(SESSION_BY_PROVIDER)
     )
+
+
+def session_forget(request: HttpRequest) -> None:
+    """A new sign-in in the same browser owes its own code: drop what this session proved."""
+    for key in (DEVICE_ID_SESSION_KEY, SESSION_BY_PROVIDER, SESSION_REQUIRED):
+        request.session.pop(key, None)
 
 
 def step_for(request: HttpRequest) -> TwoFactor:

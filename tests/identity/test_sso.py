@@ -119,6 +119,15 @@ def test_a_reused_answer_is_refused(client: Client, sso: Provider) -> None:
     assert client.get(callback).status_code == 400
 
 
+def test_the_provider_saying_no_is_shown(client: Client, sso: Provider) -> None:
+    start = client.get("/accounts/sso/start/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    answer = client.get(f"/accounts/sso/callback/?error=access_denied&state={state}")
+    assert answer.status_code == 403
+    assert "North Identity did not sign you in" in answer.content.decode()
+    assert state not in client.session["oidc_states"]  # that state cannot be used again
+
+
 def test_nonce_mismatch_is_refused(client: Client, sso: Provider) -> None:
     _person("alice.local", "alice@north.example")
     callback = provider_sign_in(client, "alice")

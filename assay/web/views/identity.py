@@ -43,6 +43,7 @@ class SignInView(LoginView):
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
+        two_factor.session_forget(self.request)
         answer = super().form_valid(form)
         sso.sign_in_record(user=form.get_user(), method="password")
         return answer
@@ -116,6 +117,7 @@ class SsoCallback(OIDCAuthenticationCallbackView):
         return answer
 
     def login_success(self) -> HttpResponse:
+        two_factor.session_forget(self.request)
         answer = super().login_success()
         provider_mfa = bool(getattr(self.request, "assay_sso_mfa", False))
         self.request.session[two_factor.SESSION_BY_PROVIDER] = provider_mfa
