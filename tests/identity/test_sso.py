@@ -166,6 +166,17 @@ def test_provider_down_at_the_callback_says_so(client: Client, sso: Provider, se
     assert _signed_in_as(client) is None
 
 
+def test_keys_nobody_could_use_are_refused_plainly(client: Client, sso: Provider, settings):  # type: ignore[no-untyped-def]
+    """The provider's key set (JWKS) replaced by another document: a page, not a 500."""
+    _person("alice.local", "alice@north.example")
+    callback = provider_sign_in(client, "alice")
+    settings.ASSAY_OIDC_JWKS_ENDPOINT = f"{sso.issuer}/.well-known/openid-configuration"
+    answer = client.get(callback)
+    assert answer.status_code == 502
+    assert "could not check" in answer.content.decode()
+    assert _signed_in_as(client) is None
+
+
 def test_password_sign_in_still_works_and_is_recorded(client: Client, sso: Provider) -> None:
     alice = _person("alice.local", "alice@north.example")
     answer = client.post(

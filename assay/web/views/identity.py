@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import requests
 from django import forms
 from django.conf import settings
@@ -109,6 +110,11 @@ class SsoCallback(OIDCAuthenticationCallbackView):
             )
         except SuspiciousOperation:
             return _sso_failed(request, REFUSED, 400)
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+            # Keys or tokens in a shape nobody could use: the provider's fault, said plainly.
+            return _sso_failed(
+                request, f"{sso.provider_name()} answered in a way Assay could not check.", 502
+            )
         refusal: SsoMatch | None = getattr(request, "assay_sso_refusal", None)
         if refusal is not None:
             return _sso_failed(request, refusal.reason, 403)
