@@ -182,6 +182,7 @@ class AccountEventKind(models.TextChoices):
     SSO_LINKED = "sso_linked", "Single sign-on linked"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Authenticator set up"
     TWO_FACTOR_FAILED = "two_factor_failed", "Wrong authenticator code"
+    TWO_FACTOR_RESET = "two_factor_reset", "Authenticator removed"
 
 
 class AccountEvent(models.Model):

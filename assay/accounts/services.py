@@ -21,7 +21,7 @@ from django.contrib.auth.models import User, update_last_login
 from django.http import HttpRequest
 
 from assay import clock
-from assay.accounts.models import ApiToken
+from assay.accounts.models import AccountEvent, AccountEventKind, ApiToken
 from assay.engines.accounts.tokens import (
     Scope,
     TokenState,
@@ -160,6 +160,9 @@ def token_login(
     # write a session, which would answer a cookie), but what a web sign-in also does: record
     # last_login, and clear the failures axes counted so far (AXES_RESET_ON_SUCCESS).
     update_last_login(type(user), user)
+    AccountEvent.objects.create(
+        kind=AccountEventKind.SIGNED_IN, user=user, reason=f"API token {made[0].key_prefix}…"
+    )
     if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
         from axes.handlers.proxy import AxesProxyHandler
 

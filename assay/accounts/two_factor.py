@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,7 +40,8 @@ SLOW_DOWN = "Too many wrong codes in a row: wait {seconds} seconds before trying
 
 
 def two_factor_required(user: User) -> bool:
-    """Whether this person's roles make a second factor compulsory on this installation."""
+    """Whether this person must give a code on this installation: staff always, and anyone
+    else who set up an authenticator of their own accord."""
     if not settings.ASSAY_REQUIRE_2FA:
         return False
     return needs_two_factor(
@@ -50,11 +51,25 @@ def two_factor_required(user: User) -> bool:
             "role", flat=True
         ),
         body_roles=BodyMembership.objects.filter(user=user).values_list("role", flat=True)[:1],
-    )
+    ) or has_device(user)
 
 
 def has_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def session_verified(request: HttpRequest) -> bool:
+    """A code was given this session (or the identity provider vouched for a second factor)."""
+    user = request.user
+    return bool(
+        getattr(user, "is_verified", lambda: False)() or request.session.get(SESSION_BY_PROVIDER)
+    )
+
+
+def session_forget(request: HttpRequest) -> None:
+    """A new sign-in in the same browser owes its own code: drop what this session proved."""
+    for key in (DEVICE_ID_SESSION_KEY, SESSION_BY_PROVIDER, SESSION_REQUIRED):
+        request.session.pop(key, None)
 
 
 def step_for(request: HttpRequest) -> TwoFactor:
@@ -68,9 +83,7 @@ def step_for(request: HttpRequest) -> TwoFactor:
     else:
         required = two_factor_required(user)
         request.session[SESSION_REQUIRED] = [user.pk, required]
-    verified = bool(
-        getattr(user, "is_verified", lambda: False)() or request.session.get(SESSION_BY_PROVIDER)
-    )
+    verified = session_verified(request)
     if not required or verified:
         return two_factor_step(required=required, has_device=True, verified=verified)
     return two_factor_step(required=True, has_device=has_device(user), verified=False)
@@ -115,6 +128,8 @@ def pending_device(user: User) -> TOTPDevice:
 def qr_data_uri(device: TOTPDevice) -> str:
     """The device's ``otpauth://`` address as an SVG QR code in a data URI (an <img>: no inline
     script or style)."""
+    import segno  # only on the enrolment page
+
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
 
 
@@ -131,6 +146,7 @@ class Checked:
     ok: bool
     message: str = ""
     device: Any = None
+    recovery_codes: tuple[str, ...] = ()  # new ones, after enrolment (shown once)
 
 
 def _throttled(device: Any) -> str:
@@ -164,7 +180,7 @@ def enrolment_confirm(*, request: HttpRequest, user: User, code: str) -> Checked
             kind=AccountEventKind.TWO_FACTOR_ENROLLED, user=user, by=user, reason=AUTHENTICATOR
         )
     otp_login(request, device)
-    return Checked(True, "\n".join(codes), device)
+    return Checked(True, device=device, recovery_codes=tuple(codes))
 
 
 def recovery_codes_renew(user: User) -> list[str]:
@@ -206,3 +222,19 @@ def code_verify(*, request: HttpRequest, code: str) -> Checked:
             kind=AccountEventKind.SIGNED_IN, user=user, reason=f"second factor: {kind}"
         )
     return found
+
+
+def two_factor_reset(*, user: User, reason: str) -> int:
+    """Remove the person's authenticator and recovery codes (they lost both): the operator's
+    act on the server (``assay user reset-2fa``), recorded with the reason. Where the
+    installation requires it, the person sets up a new one at their next sign-in. Answers how
+    many devices were removed."""
+    with transaction.atomic():
+        removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+        removed += (
+            StaticDevice.objects.filter(user=user).delete()[1].get("otp_static.StaticDevice", 0)
+        )
+        AccountEvent.objects.create(
+            kind=AccountEventKind.TWO_FACTOR_RESET, user=user, reason=reason
+        )
+    return removed

@@ -23,6 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def northgate(settings: Any) -> Centre:
     settings.ASSAY_REQUIRE_2FA = True
+    settings.ASSAY_OIDC_CLIENT_ID = "assay"  # the sign-in page offers single sign-on too
+    settings.ASSAY_OIDC_PROVIDER_NAME = "Northgate Staff Directory"
     carol = get_user_model().objects.create_user("carol", password="carol-password-1")
     north = Centre.objects.create(number="0042", name="Northgate Training Centre")
     Membership.objects.create(user=carol, centre=north, role=Role.CENTRE_ADMIN)
@@ -50,6 +52,10 @@ def test_enrol_sign_out_and_sign_in_with_a_code(
     errors = page_errors(page)
     base = live_server.url
 
+    page.goto(f"{base}/accounts/login/")
+    sso = page.get_by_role("link", name="Sign in with Northgate Staff Directory")
+    expect(sso).to_be_visible()
+    fits(page, width)
     sign_in(page, base, "carol", "/me/")
     expect(page.get_by_role("heading", name="Set up your authenticator")).to_be_visible()
     qr = page.get_by_role("img", name="QR code to add Assay to an authenticator app")

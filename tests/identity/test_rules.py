@@ -73,3 +73,34 @@ def test_matching_rules() -> None:
         "email_unverified"
     )
     assert _match({"email_verified": True}, [(7, True)]).code == "no_email"
+
+
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "email": st.one_of(st.none(), st.text(max_size=5), st.just("a@x.example")),
+            "email_verified": st.one_of(st.booleans(), st.none(), st.just("true")),
+        },
+    ),
+    st.lists(st.tuples(st.integers(1, 9), st.booleans()), max_size=3),
+    st.one_of(st.none(), st.integers(1, 9)),
+    st.booleans(),
+)
+def test_a_match_is_a_link_or_one_active_verified_email(
+    claims: dict[str, object], found: list[tuple[int, bool]], linked: int | None, active: bool
+) -> None:
+    result = sso_match(
+        claims=claims,
+        linked_user_id=linked,
+        linked_user_active=active,
+        email_user_ids=found,
+        provider="IdP",
+    )
+    if result.match == Match.LINKED:
+        assert result.user_id == linked and active
+    elif result.match == Match.EMAIL:
+        assert linked is None and claims.get("email_verified") is True
+        assert found == [(result.user_id, True)]
+    else:
+        assert result.user_id is None and result.code and result.reason

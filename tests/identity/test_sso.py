@@ -119,6 +119,15 @@ def test_a_reused_answer_is_refused(client: Client, sso: Provider) -> None:
     assert client.get(callback).status_code == 400
 
 
+def test_the_provider_saying_no_is_shown(client: Client, sso: Provider) -> None:
+    start = client.get("/accounts/sso/start/")
+    state = start["Location"].split("state=")[1].split("&")[0]
+    answer = client.get(f"/accounts/sso/callback/?error=access_denied&state={state}")
+    assert answer.status_code == 403
+    assert "North Identity did not sign you in" in answer.content.decode()
+    assert state not in client.session["oidc_states"]  # that state cannot be used again
+
+
 def test_nonce_mismatch_is_refused(client: Client, sso: Provider) -> None:
     _person("alice.local", "alice@north.example")
     callback = provider_sign_in(client, "alice")
@@ -154,6 +163,17 @@ def test_provider_down_at_the_callback_says_so(client: Client, sso: Provider, se
     answer = client.get(callback)
     assert answer.status_code == 503
     assert "did not complete the sign-in" in answer.content.decode()
+    assert _signed_in_as(client) is None
+
+
+def test_keys_nobody_could_use_are_refused_plainly(client: Client, sso: Provider, settings):  # type: ignore[no-untyped-def]
+    """The provider's key set (JWKS) replaced by another document: a page, not a 500."""
+    _person("alice.local", "alice@north.example")
+    callback = provider_sign_in(client, "alice")
+    settings.ASSAY_OIDC_JWKS_ENDPOINT = f"{sso.issuer}/.well-known/openid-configuration"
+    answer = client.get(callback)
+    assert answer.status_code == 502
+    assert "could not check" in answer.content.decode()
     assert _signed_in_as(client) is None
 
 

@@ -81,6 +81,22 @@ def test_candidates_and_others_are_not_asked(client: Client, required, role) -> 
     assert "two-factor" not in answer.get("Location", "")
 
 
+def test_someone_who_enrolled_of_their_own_accord_is_asked_too(client: Client, required) -> None:
+    person("cara", "candidate")
+    _enrol(client, "cara")
+    client.post("/accounts/logout/")
+    _sign_in(client, "cara")
+    assert client.get("/me/")["Location"].startswith("/accounts/two-factor/verify/")
+    assert _token(Client(), "cara").json()["error"]["code"] == "otp_required"
+
+
+def test_the_pages_are_absent_when_not_in_use(client: Client) -> None:
+    person("ada", "centre_admin")
+    _sign_in(client, "ada")
+    assert client.get("/accounts/two-factor/").status_code == 404
+    assert client.get("/accounts/two-factor/verify/").status_code == 404
+
+
 def test_enrolment_shows_a_qr_code_and_refuses_a_wrong_code(client: Client, required) -> None:
     person("ada", "centre_admin")
     _sign_in(client, "ada")
@@ -120,6 +136,22 @@ def test_enrol_then_sign_in_again_with_a_fresh_code(client: Client, required) ->
         user=ada, kind=AccountEventKind.SIGNED_IN, reason__startswith="second factor"
     ).exists()
     assert AccountEvent.objects.filter(user=ada, kind=AccountEventKind.TWO_FACTOR_FAILED).exists()
+
+
+def test_a_password_alone_cannot_replace_the_authenticator(client: Client, required) -> None:
+    person("ada", "centre_admin")
+    device, _codes = _enrol(client, "ada")
+    client.post("/accounts/logout/")
+    _sign_in(client, "ada")  # the password, not yet the code
+    for answer in (
+        client.get("/accounts/two-factor/"),
+        client.post("/accounts/two-factor/", {"code": "123456"}),
+    ):
+        assert answer.status_code == 302
+        assert answer["Location"].startswith("/accounts/two-factor/verify/")
+    assert list(TOTPDevice.objects.filter(user__username="ada")) == [device]
+    client.post("/accounts/two-factor/verify/", {"code": code(device, steps_ahead=1)})
+    assert client.get("/accounts/two-factor/").status_code == 200  # verified: may replace it
 
 
 def test_a_recovery_code_works_once(client: Client, required) -> None:
@@ -181,6 +213,8 @@ def test_api_token_login_takes_a_code_from_staff(client: Client, required) -> No
     assert replayed.status_code == 401
     made = _token(Client(), "ada", code(device, steps_ahead=1))
     assert made.status_code == 201, made.content
+    signed = AccountEvent.objects.filter(kind=AccountEventKind.SIGNED_IN, reason__startswith="API")
+    assert signed.count() == 1
     assert _token(Client(), "ada", codes[1]).status_code == 201
     assert "token" not in _token(Client(), "nobody", "123456").json()
 
@@ -193,3 +227,25 @@ def test_api_token_login_for_a_candidate_needs_no_code(client: Client, required)
 def test_api_token_login_unchanged_when_not_required(client: Client) -> None:
     person("ada", "centre_admin")
     assert _token(client, "ada").status_code == 201
+
+
+def test_the_operator_resets_a_lost_authenticator(client: Client, required) -> None:
+    from tests.cli.helpers import assert_fails, run
+
+    ada = person("ada", "centre_admin")
+    _enrol(client, "ada")
+    assert_fails(
+        ["user", "reset-2fa", "ada", "--reason", "\u200b "],
+        "give a reason in words (no control characters)",
+    )
+    assert_fails(["user", "reset-2fa", "nobody", "--reason", "lost phone"], "unknown user 'nobody'")
+    assert TOTPDevice.objects.filter(user=ada).exists()
+    code_, out, err = run("user", "reset-2fa", "ada", "--reason", "lost phone; checked by call")
+    assert code_ == 0, err
+    assert out == "ada: 2 authenticator device(s) removed\n"
+    assert not TOTPDevice.objects.filter(user=ada).exists() and not StaticToken.objects.exists()
+    event = AccountEvent.objects.get(user=ada, kind=AccountEventKind.TWO_FACTOR_RESET)
+    assert event.reason == "lost phone; checked by call"
+    fresh = Client()
+    _sign_in(fresh, "ada")
+    assert fresh.get("/me/")["Location"].startswith("/accounts/two-factor/?")

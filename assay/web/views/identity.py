@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import jwt
 import requests
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -42,6 +44,7 @@ class SignInView(LoginView):
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
+        two_factor.session_forget(self.request)
         answer = super().form_valid(form)
         sso.sign_in_record(user=form.get_user(), method="password")
         return answer
@@ -107,6 +110,11 @@ class SsoCallback(OIDCAuthenticationCallbackView):
             )
         except SuspiciousOperation:
             return _sso_failed(request, REFUSED, 400)
+        except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+            # Keys or tokens in a shape nobody could use: the provider's fault, said plainly.
+            return _sso_failed(
+                request, f"{sso.provider_name()} answered in a way Assay could not check.", 502
+            )
         refusal: SsoMatch | None = getattr(request, "assay_sso_refusal", None)
         if refusal is not None:
             return _sso_failed(request, refusal.reason, 403)
@@ -115,6 +123,7 @@ class SsoCallback(OIDCAuthenticationCallbackView):
         return answer
 
     def login_success(self) -> HttpResponse:
+        two_factor.session_forget(self.request)
         answer = super().login_success()
         provider_mfa = bool(getattr(self.request, "assay_sso_mfa", False))
         self.request.session[two_factor.SESSION_BY_PROVIDER] = provider_mfa
@@ -144,15 +153,22 @@ def _private(response: HttpResponse) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator: scan the QR code (or type the secret), give a code from it; the
     recovery codes are shown once."""
+    if not settings.ASSAY_REQUIRE_2FA:
+        raise Http404("two-factor sign-in is not in use here")
     if not request.user.is_authenticated:
         return redirect("login")
     user: Any = request.user
+    if two_factor.has_device(user) and not two_factor.session_verified(request):
+        # Replacing an authenticator takes the current one: a password alone must not do it.
+        return redirect(
+            f"{resolve_url('two-factor-verify')}?next={resolve_url('two-factor-setup')}"
+        )
     form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         found = two_factor.enrolment_confirm(request=request, user=user, code=form.data["code"])
         if found.ok:
-            shown = {"codes": found.message.split("\n"), "next": _next(request)}
+            shown = {"codes": found.recovery_codes, "next": _next(request)}
             return _private(render(request, "registration/two_factor_codes.html", shown))
         form.add_error("code", found.message)
         status = 400
@@ -173,6 +189,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The code step after signing in (password or single sign-on)."""
+    if not settings.ASSAY_REQUIRE_2FA:
+        raise Http404("two-factor sign-in is not in use here")
     if not request.user.is_authenticated:
         return redirect("login")
     if not two_factor.has_device(request.user):
