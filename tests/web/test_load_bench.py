@@ -23,6 +23,7 @@ ENDPOINTS = (
     "api registrations",
     "api judgement",
     "api upload",
+    "web export job",
 )
 
 
@@ -44,7 +45,8 @@ def test_two_users_twenty_requests_no_errors_and_every_figure() -> None:
         "max",
         "ms",
     ]
-    rows = {" ".join(line.split()[:-5]): line.split()[-5:] for line in lines[3:-3]}
+    assert re.fullmatch(r"background jobs: \d+ queued", lines[-4])  # no worker: left queued
+    rows = {" ".join(line.split()[:-5]): line.split()[-5:] for line in lines[3:-4]}
     assert set(rows) == {*ENDPOINTS, "overall"}
     assert all(row[1] == "0" for row in rows.values())  # errors per endpoint
     assert sum(int(rows[name][0]) for name in ENDPOINTS) == int(rows["overall"][0]) == 20
@@ -87,9 +89,10 @@ def test_the_budget_stops_at_the_request_count() -> None:
 
 
 @pytest.mark.standalone
-def test_two_processes_on_a_throwaway_postgresql_database() -> None:
-    """The many-process shape: two servers share one PostgreSQL database made for the run
-    (and dropped after): users on both servers judge and upload without an error."""
+def test_two_processes_and_a_worker_on_postgresql_and_object_storage() -> None:
+    """The many-machine shape on one host: two servers and a worker share one PostgreSQL
+    database made for the run (and dropped after) and a SeaweedFS bucket: users on both
+    servers judge, upload and ask for exports without an error; the worker does every job."""
     import psycopg
 
     server = "postgres://postgres@127.0.0.1:5432"
@@ -106,10 +109,15 @@ def test_two_processes_on_a_throwaway_postgresql_database() -> None:
             "2",
             "--postgres",
             server,
+            "--storage",
+            "s3",
+            "--worker",
         ],
     )
     assert done.exit_code == 0, done.output
-    assert "setup: 2 app processes, PostgreSQL, disk storage" in done.output
+    assert "setup: 2 app processes + 1 worker, PostgreSQL, s3 storage" in done.output
+    jobs = re.search(r"background jobs: (\d+) done$", done.output, re.M)
+    assert jobs is not None and int(jobs.group(1)) >= 1  # the export jobs, all done
     assert "errors: 0" in done.output
     with psycopg.connect(f"{server}/postgres") as conn:
         left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'assay_load_%'")
