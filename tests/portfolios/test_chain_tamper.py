@@ -329,3 +329,24 @@ def test_per_host_anchor_logs_in_a_shared_directory_name_a_deleted_tail(
     assert copy.notes == ()
     text = (tmp_path / "backup" / ANCHOR_COPY).read_text()
     assert '"type":"checkpoint"' in text and f'"chain":"registration:{reg.pk}"' in text
+
+
+def test_files_option_says_the_store_is_down_instead_of_failing(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object store that does not answer: the check says the files were not checked
+    (a problem, exit 1), never a traceback."""
+    from assay.errors import StorageUnavailable
+    from assay.portfolios import record_checks
+    from tests.portfolios.helpers import add
+
+    item = add(world)
+    evidence_file_attach(by=world["dan"], item=item, upload=io.BytesIO(TEXT), original_name="a")
+
+    def down(*args: object, **kwargs: object) -> bool:
+        raise StorageUnavailable("could not connect to the endpoint")
+
+    monkeypatch.setattr(record_checks, "verify_stored", down)
+    assert problems(files=True) == [
+        "evidence store: not checked: could not connect to the endpoint"
+    ]
