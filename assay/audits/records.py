@@ -20,12 +20,16 @@ from assay.audits.models import (
     Audit,
     AuditDecision,
     AuditorAssignment,
+    AuditPlan,
+    AuditPlanVisit,
     AuditStatusChange,
     Certificate,
     CorrectiveAction,
     CorrectiveActionEvent,
     FieldworkReport,
     Finding,
+    ReviewDocument,
+    ReviewDocumentLink,
     SampleDraw,
     SamplePick,
     SelfAssessment,
@@ -54,6 +58,9 @@ FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_field
 #                              "event": event_fields | None}
 CLOSED = "fieldwork_closed"  # {"report": report_fields}
 ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
+PLANNED = "dates_planned"  # {"plan": plan_fields, "visits": [visit_fields, ...]}
+DOCUMENT = "review_document_uploaded"  # {"document": document_fields, "links": [link_fields]}
+LINKS = "review_document_linked"  # {"links": [link_fields, ...]} (attached or detached)
 
 
 LEGACY_SAMPLE_RULE = {
@@ -199,6 +206,31 @@ def evidence_fields(f: SiteEvidenceFile) -> dict[str, Any]:
     }
 
 
+def document_fields(d: ReviewDocument) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "sha256": d.sha256,
+        "size": d.size,
+        "media_type": d.media_type,
+        "original_name": d.original_name,
+        "storage_name": d.storage_name,
+        "uploaded_by": d.uploaded_by_id,
+        "uploaded_at": moment_text(d.uploaded_at),
+    }
+
+
+def link_fields(link: ReviewDocumentLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "document": link.document_id,
+        "attribute": link.attribute,
+        "attached": link.attached,
+        "reason": link.reason,
+        "by": link.by_id,
+        "at": moment_text(link.at),
+    }
+
+
 def decision_fields(d: AuditDecision) -> dict[str, Any]:
     return {
         "id": d.pk,
@@ -278,6 +310,22 @@ def certificate_fields(c: Certificate) -> dict[str, Any]:
     }
 
 
+def plan_fields(p: AuditPlan) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "version": p.version,
+        "opening_on": day_text(p.opening_on),
+        "closing_on": day_text(p.closing_on),
+        "note": p.note,
+        "set_by": p.set_by_id,
+        "set_at": moment_text(p.set_at),
+    }
+
+
+def visit_fields(v: AuditPlanVisit) -> dict[str, Any]:
+    return {"id": v.pk, "plan": v.plan_id, "office": v.office_id, "on": day_text(v.on)}
+
+
 # --- reconciliation ----------------------------------------------------------------------------
 
 Rows = dict[int, dict[str, Any]]
@@ -332,6 +380,17 @@ class Implied:
         elif record.kind == ACTION:
             self._put("corrective action", p["action"])
             self._put("corrective action event", p["event"])
+        elif record.kind == PLANNED:
+            self._put("plan", p["plan"])
+            for visit in p["visits"]:
+                self._put("plan visit", visit)
+        elif record.kind == DOCUMENT:
+            self._put("review document", p["document"])
+            for link in p["links"]:
+                self._put("review document link", link)
+        elif record.kind == LINKS:
+            for link in p["links"]:
+                self._put("review document link", link)
         elif record.kind in (ISSUED, WITHDRAWN):
             self._put("certificate", p["certificate"])
         else:
@@ -354,6 +413,8 @@ def _label(what: str, fields: Mapping[str, Any]) -> str:
     if what == "finding":
         where = f"office {fields['office']}, attribute {fields['attribute']}"
         return f"{what} F{fields['number']} ({where})"
+    if what == "review document link":
+        return f"{what} {fields['id']} (document {fields['document']}, {fields['attribute']})"
     if what == "auditor assignment":
         return f"{what} {fields['id']} (auditor {fields['auditor']})"
     return f"{what} {fields['id']}"
@@ -431,6 +492,20 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
         ("certificate", Certificate.objects.all(), certificate_fields, "audit_id"),
         ("finding", Finding.objects.all(), finding_fields, "audit_id"),
         ("fieldwork report", FieldworkReport.objects.all(), report_fields, "audit_id"),
+        ("plan", AuditPlan.objects.all(), plan_fields, "audit_id"),
+        (
+            "plan visit",
+            AuditPlanVisit.objects.select_related("plan"),
+            visit_fields,
+            "plan__audit_id",
+        ),
+        ("review document", ReviewDocument.objects.all(), document_fields, "audit_id"),
+        (
+            "review document link",
+            ReviewDocumentLink.objects.select_related("document"),
+            link_fields,
+            "document__audit_id",
+        ),
         (
             "corrective action",
             CorrectiveAction.objects.select_related("finding"),
@@ -450,6 +525,10 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
                 audit_id = row.sample.audit_id
             elif isinstance(row, CorrectiveAction):
                 audit_id = row.finding.audit_id
+            elif isinstance(row, AuditPlanVisit):
+                audit_id = row.plan.audit_id
+            elif isinstance(row, ReviewDocumentLink):
+                audit_id = row.document.audit_id
             elif isinstance(row, CorrectiveActionEvent):
                 audit_id = row.action.finding.audit_id
             else:

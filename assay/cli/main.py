@@ -57,6 +57,7 @@ def main() -> None:
 # Sub-groups live in their own modules; importing them registers them on ``main``.
 from assay.cli import (  # noqa: E402
     appeal,
+    audit_programme,  # noqa: F401  (adds its commands to audits)
     backup,
     bench,
     catalogue,
