@@ -31,6 +31,7 @@ from assay.api import claims as claim_routes
 from assay.api import credentials as credential_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
+from assay.api import jobs as job_routes
 from assay.api import membership as membership_routes
 from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
@@ -219,3 +220,4 @@ api.add_router("/", iqa_routes.router)
 api.add_router("/", credential_routes.router)
 api.add_router("/", membership_routes.router)
 api.add_router("/", claim_routes.router)
+api.add_router("/", job_routes.router)

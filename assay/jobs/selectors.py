@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from assay.errors import NotFound
 from assay.files.storage import open_evidence
 from assay.jobs.models import Job, State
+from assay.keyset import Page, paginate
 from assay.users import AnyUser
 
 
@@ -35,3 +36,12 @@ def job_result_open(user: AnyUser, pk: int) -> tuple[Job, File]:
     if job.state != State.DONE or not job.result_name:
         raise NotFound(f"job {pk} has no file to download")
     return job, open_evidence(job.result_name)
+
+
+def jobs_page(user: AnyUser, cursor: str | None = None, size: int | str | None = None) -> Page[Job]:
+    """One page of the jobs the user asked for, newest first (staff too see only their own
+    here: the list is "what I asked for"). Filtered before the cursor applies."""
+    mine = (
+        Job.objects.filter(requested_by_id=user.pk) if user.is_authenticated else Job.objects.none()
+    )
+    return paginate(mine, ("-created_at", "-pk"), cursor, size)

@@ -5,6 +5,10 @@ The page shows every row with its errors, so the centre fixes the whole file at 
 itself is handed back base64-encoded for the "import these rows" step, so nothing is kept on the
 server between the check and the import (the import checks every row again, once:
 ``bulk.bulk_check_and_import``).
+
+A file of more than ``ASSAY_IMPORT_BACKGROUND_ROWS`` rows is checked here all the same, but
+registered by ``assay worker`` (``tasks.bulk_import_job``): that file is then kept under its
+content address for the worker, which checks every row again as it registers them.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from django.urls import path
 from assay.web.views import jobs
 
 urlpatterns = [
+    path("jobs/", jobs.job_index, name="jobs"),
     path("jobs/<int:pk>/", jobs.job_page, name="job"),
     path("jobs/<int:pk>/status", jobs.job_status, name="job-status"),
     path("jobs/<int:pk>/download", jobs.job_download, name="job-download"),

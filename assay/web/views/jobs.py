@@ -11,11 +11,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assay.audits.tasks import audit_report_job
 from assay.errors import InvalidInput
-from assay.jobs.selectors import job_get, job_result_open
+from assay.jobs.selectors import job_get, job_result_open, jobs_page
 from assay.portfolios.tasks import portfolio_export_job
 from assay.verification.tasks import iqa_report_job
 from assay.web.requests import AuthedRequest
 from assay.web.views.access import member_view
+
+
+@require_GET
+@member_view
+def job_index(request: AuthedRequest) -> HttpResponse:
+    """The jobs the user asked for, newest first, each with its state and a link to it."""
+    rows = jobs_page(request.user, request.GET.get("cursor"), request.GET.get("size"))
+    return render(request, "web/jobs/index.html", {"rows": rows})
 
 
 @require_GET
