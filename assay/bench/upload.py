@@ -12,8 +12,9 @@ short of the real thing shows that, so this:
 2. starts ``assay serve`` on a free 127.0.0.1 port in another child process;
 3. streams a multipart POST of the requested size, generated on the fly (a WAV header, then
    padding), hashing it as it goes: neither side ever holds the file;
-4. samples the server's resident memory (``VmRSS`` of it and any children it forks, and its
-   ``VmHWM`` high-water mark) before and during the upload;
+4. samples the server's memory (the proportional set size, ``Pss``, of it and any children it
+   forks: pages a forked worker shares with the preloaded master count once; and ``VmHWM``,
+   the high-water mark of resident memory) before and during the upload;
 5. asks the child process which file the item now holds and hashes the stored bytes;
 6. writes the same bytes to a file in the same folder and times ``cp`` of it plus an
    ``fsync`` of the copy (the disk's own speed for one copy made durable), against the upload
@@ -183,8 +184,27 @@ def tree_cpu(pid: int) -> float:
     return total / ticks
 
 
+def _pss(pid: int) -> int | None:
+    """Proportional set size in bytes: each shared page counted once across the processes
+    sharing it (a preloaded gunicorn's workers share the master's code and data)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
 def tree_rss(pid: int) -> int:
-    return sum(_status(p).get("VmRSS", 0) for p in process_tree(pid))
+    """The tree's memory: the sum of its processes' PSS (RSS where PSS cannot be read), so
+    pages the forked workers share with the master are not counted once per process."""
+    total = 0
+    for p in process_tree(pid):
+        pss = _pss(p)
+        total += pss if pss is not None else _status(p).get("VmRSS", 0)
+    return total
 
 
 def tree_loaded(pid: int, library: str) -> bool:
