@@ -62,6 +62,7 @@ class OfficeIn(Strict):
     division: int | None = None
     complaints: int = 0
     address: str = ""
+    headcount: int | None = Field(None, description="Staff at the office; null: unknown")
 
 
 class OfficePatch(Strict):
@@ -72,6 +73,7 @@ class OfficePatch(Strict):
     division: int | None = Field(None, description="A division's id; 0 takes it out of any")
     complaints: int | None = None
     address: str | None = None
+    headcount: int | None = Field(None, description="Staff at the office; null: unknown")
 
 
 def _client(request: HttpRequest, org_id: int) -> ClientOut:
@@ -137,6 +139,7 @@ def office_create(request: HttpRequest, org_id: int, body: OfficeIn) -> Status[C
         division_id=body.division,
         complaints=body.complaints,
         address=body.address,
+        headcount=body.headcount,
     )
     cl.office_create(by=user, organisation=sel.organisation_get(user, org_id), data=data)
     return Status(201, _client(request, org_id))
@@ -158,6 +161,7 @@ def office_edit(request: HttpRequest, org_id: int, office_id: int, body: OfficeP
         division_id=division,
         complaints=office.complaints if body.complaints is None else body.complaints,
         address=office.address if body.address is None else body.address,
+        headcount=body.headcount if "headcount" in body.model_fields_set else office.headcount,
     )
     cl.office_edit(by=user, office=office, data=data)
     return _client(request, org_id)

@@ -9,6 +9,8 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         """``records verify`` reconciles every audit's rows with its chain "audit:<pk>"."""
+        from assay.audits import competence
         from assay.audits.records import register
 
         register()
+        competence.register()  # chains "competence:<membership id>"

@@ -240,6 +240,8 @@ def _office_fields(data: OfficeInput) -> tuple[OfficeInput, dict[str, str]]:
     address = _address(errors, data.address)
     if data.complaints < 0:
         errors["complaints"] = "the number of complaints cannot be negative"
+    if data.headcount is not None and not 0 <= data.headcount <= 1_000_000:
+        errors["headcount"] = "the headcount is a number of staff from 0 to 1000000"
     return replace(data, name=name, state=state, address=address), errors
 
 
@@ -301,6 +303,7 @@ def office_edit(*, by: User, office: Office, data: OfficeInput) -> Office:
         office.name, office.state, office.address = data.name, data.state, data.address
         office.is_main, office.is_division_main = data.is_main, data.is_division_main
         office.division, office.complaints = division, data.complaints
+        office.headcount = data.headcount
         office.save()
     return office
 

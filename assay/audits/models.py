@@ -195,6 +195,11 @@ class Office(models.Model):
     )
     complaints = models.PositiveIntegerField(default=0)
     address = models.TextField(blank=True)
+    headcount = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Staff at the office (empty: unknown); sets its audit time (docs/audits.md)",
+    )
 
     class Meta:
         ordering = ["organisation", "state", "-is_main", "name"]
@@ -637,3 +642,12 @@ class CertificateReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder for {self.certificate} on {self.sent_on}"
+
+
+# The audit programme's rows live in their own module (planned dates, competence, conflicts).
+from assay.audits.models_programme import AuditPlan as AuditPlan  # noqa: E402
+from assay.audits.models_programme import AuditPlanVisit as AuditPlanVisit  # noqa: E402
+from assay.audits.models_programme import CalendarFeedToken as CalendarFeedToken  # noqa: E402
+from assay.audits.models_programme import CompetenceKind as CompetenceKind  # noqa: E402
+from assay.audits.models_programme import CompetenceRecord as CompetenceRecord  # noqa: E402
+from assay.audits.models_programme import ConflictDeclaration as ConflictDeclaration  # noqa: E402

@@ -20,6 +20,8 @@ from assay.audits.models import (
     Audit,
     AuditDecision,
     AuditorAssignment,
+    AuditPlan,
+    AuditPlanVisit,
     AuditStatusChange,
     Certificate,
     CorrectiveAction,
@@ -56,6 +58,7 @@ FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_field
 #                              "event": event_fields | None}
 CLOSED = "fieldwork_closed"  # {"report": report_fields}
 ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
+PLANNED = "dates_planned"  # {"plan": plan_fields, "visits": [visit_fields, ...]}
 DOCUMENT = "review_document_uploaded"  # {"document": document_fields, "links": [link_fields]}
 LINKS = "review_document_linked"  # {"links": [link_fields, ...]} (attached or detached)
 
@@ -307,6 +310,22 @@ def certificate_fields(c: Certificate) -> dict[str, Any]:
     }
 
 
+def plan_fields(p: AuditPlan) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "version": p.version,
+        "opening_on": day_text(p.opening_on),
+        "closing_on": day_text(p.closing_on),
+        "note": p.note,
+        "set_by": p.set_by_id,
+        "set_at": moment_text(p.set_at),
+    }
+
+
+def visit_fields(v: AuditPlanVisit) -> dict[str, Any]:
+    return {"id": v.pk, "plan": v.plan_id, "office": v.office_id, "on": day_text(v.on)}
+
+
 # --- reconciliation ----------------------------------------------------------------------------
 
 Rows = dict[int, dict[str, Any]]
@@ -361,6 +380,10 @@ class Implied:
         elif record.kind == ACTION:
             self._put("corrective action", p["action"])
             self._put("corrective action event", p["event"])
+        elif record.kind == PLANNED:
+            self._put("plan", p["plan"])
+            for visit in p["visits"]:
+                self._put("plan visit", visit)
         elif record.kind == DOCUMENT:
             self._put("review document", p["document"])
             for link in p["links"]:
@@ -469,6 +492,13 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
         ("certificate", Certificate.objects.all(), certificate_fields, "audit_id"),
         ("finding", Finding.objects.all(), finding_fields, "audit_id"),
         ("fieldwork report", FieldworkReport.objects.all(), report_fields, "audit_id"),
+        ("plan", AuditPlan.objects.all(), plan_fields, "audit_id"),
+        (
+            "plan visit",
+            AuditPlanVisit.objects.select_related("plan"),
+            visit_fields,
+            "plan__audit_id",
+        ),
         ("review document", ReviewDocument.objects.all(), document_fields, "audit_id"),
         (
             "review document link",
@@ -495,6 +525,8 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
                 audit_id = row.sample.audit_id
             elif isinstance(row, CorrectiveAction):
                 audit_id = row.finding.audit_id
+            elif isinstance(row, AuditPlanVisit):
+                audit_id = row.plan.audit_id
             elif isinstance(row, ReviewDocumentLink):
                 audit_id = row.document.audit_id
             elif isinstance(row, CorrectiveActionEvent):

@@ -151,6 +151,7 @@ class OfficeOut(Answer):
     division: int | None
     is_division_main: bool
     complaints: int
+    headcount: int | None = None  # staff; None: unknown
 
 
 class OrganisationOut(Answer):
@@ -185,6 +186,7 @@ def organisation_answer(o: Organisation) -> OrganisationOut:
                 division=f.division_id,
                 is_division_main=f.is_division_main,
                 complaints=f.complaints,
+                headcount=f.headcount,
             )
             for f in o.offices.all()
         ],

@@ -22,6 +22,7 @@ from django.db.models import Model
 from assay import clock
 from assay.audits import permissions as perm
 from assay.audits import signals
+from assay.audits.competence import AssignmentRefused, assignment_check
 from assay.audits.inputs import (
     finding_facts,
     latest_scores,
@@ -174,6 +175,7 @@ class OfficeInput:
     division_id: int | None = None
     complaints: int = 0
     address: str = ""
+    headcount: int | None = None  # staff at the office; None: unknown (docs/audits.md)
 
 
 def office_add(*, by: User, organisation: Organisation, data: OfficeInput) -> Office:
@@ -190,6 +192,8 @@ def office_add(*, by: User, organisation: Organisation, data: OfficeInput) -> Of
         errors["state"] = "give the state or territory"
     if data.complaints < 0:
         errors["complaints"] = "the number of complaints cannot be negative"
+    if data.headcount is not None and not 0 <= data.headcount <= 1_000_000:
+        errors["headcount"] = "the headcount is a number of staff from 0 to 1000000"
     division = None
     if data.division_id is not None:
         division = organisation.divisions.filter(pk=data.division_id).first()
@@ -216,6 +220,7 @@ def office_add(*, by: User, organisation: Organisation, data: OfficeInput) -> Of
         is_division_main=data.is_division_main,
         complaints=data.complaints,
         address=data.address,
+        headcount=data.headcount,
     )
 
 
@@ -306,6 +311,9 @@ def _relocked(audit: Audit) -> None:
 
 
 def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignment:
+    """Assign an auditor of the body; the first assigned leads. Refused with the engine's
+    reasons (``AssignmentRefused``, nothing changed) for an auditor who declared a conflict
+    with the client, or who would lead without the qualification for the standard version."""
     _administer(by, audit.body_id, "assign auditors")
     if audit.status == AuditStatus.DECIDED:
         raise InvalidInput({"audit": "the audit is decided"})
@@ -316,6 +324,12 @@ def auditor_assign(*, by: User, audit: Audit, auditor: User) -> AuditorAssignmen
     with transaction.atomic():
         _relocked(audit)
         first = not AuditorAssignment.objects.filter(audit=audit).exists()
+        already = AuditorAssignment.objects.filter(audit=audit, auditor_id=auditor.pk).exists()
+        if not already:
+            # A declared conflict refuses any role; only a qualified auditor leads (issue 15).
+            check = assignment_check(audit, auditor, lead=first)
+            if not check.allowed:
+                raise AssignmentRefused([(r.code, r.text) for r in check.reasons])
         assignment, created = AuditorAssignment.objects.get_or_create(
             audit=audit, auditor_id=auditor.pk, defaults={"assigned_by_id": by.pk, "lead": first}
         )

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from assay import clock
 from assay.audits.reports.pdf import render_pdf
 from assay.audits.reports.report_data import AuditReport, Site
 from assay.audits.reports.report_json import report_json
@@ -338,6 +339,13 @@ def db_bench(
         svc.contact_grant(by=admin, organisation=org, user=contact)
     with out.step("audit and self-assessment"):
         audit = svc.audit_create(by=admin, organisation=org, standard=row)
+        from assay.audits.competence import auditor_membership, competence_record
+
+        membership = auditor_membership(audit.body_id, auditor.pk)
+        assert membership is not None
+        competence_record(
+            by=admin, membership=membership, kind="standard", standard=row, on=clock.today()
+        )
         svc.auditor_assign(by=admin, audit=audit, auditor=auditor)
         svc.audit_advance(by=admin, audit=audit, to=AuditStatus.SELF_ASSESSMENT)
         from assay.audits.standards import standard_of

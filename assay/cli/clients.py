@@ -129,6 +129,7 @@ def division(reference: str, name: str, rename: str | None, as_user: str) -> Non
 @click.option("--division", "division_name", help="Its division's name ('' for none).")
 @click.option("--address")
 @click.option("--complaints", type=int)
+@click.option("--headcount", type=int, help="Staff at the office (-1: unknown).")
 @click.option("--rename", help="Rename the office.")
 @as_option(required=True)
 def office(
@@ -140,6 +141,7 @@ def office(
     division_name: str | None,
     address: str | None,
     complaints: int | None,
+    headcount: int | None,
     rename: str | None,
     as_user: str,
 ) -> None:
@@ -181,6 +183,7 @@ def office(
                     division_id=division_id,
                     complaints=complaints or 0,
                     address=address or "",
+                    headcount=None if headcount is None or headcount < 0 else headcount,
                 ),
             )
         else:
@@ -197,6 +200,11 @@ def office(
                     division_id=division_id,
                     complaints=existing.complaints if complaints is None else complaints,
                     address=existing.address if address is None else address,
+                    headcount=(
+                        existing.headcount
+                        if headcount is None
+                        else (None if headcount < 0 else headcount)
+                    ),
                 ),
             )
         click.echo(f"office {made.pk}: {made.name} ({made.state})")

@@ -26,9 +26,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test.utils import override_settings
 
+from assay import clock
 from assay.audits import services as svc
 from assay.audits.certificates import certificate_issue
+from assay.audits.competence import auditor_membership, competence_record
 from assay.audits.models import Audit, CertifyingBody, Organisation, StandardVersion
+from assay.audits.planning import plan_set
 from assay.audits.standards import standard_import_library, standard_of
 
 PASSWORD = "assay-demo"
@@ -142,6 +145,7 @@ def _run(
             audit = svc.audit_create(
                 by=cora, organisation=organisation, standard=standard, division=division
             )
+        _qualify(cora, audit, auditor)
         svc.auditor_assign(by=cora, audit=audit, auditor=auditor)
         svc.audit_advance(by=cora, audit=audit, to="self_assessment")
     engine = standard_of(standard)
@@ -159,6 +163,14 @@ def _run(
             ],
         )
         draw = svc.sample_draw(by=cora, audit=audit, seed=story.seed)
+        # One day on site: the opening meeting, every sampled office, the closing meeting.
+        plan_set(
+            by=cora,
+            audit=audit,
+            opening_on=story.visited,
+            closing_on=story.visited,
+            fieldwork={p.office_id: [story.visited] for p in draw.picks.all()},
+        )
         svc.audit_advance(by=auditor, audit=audit, to="fieldwork")
     overrides = {(office, code): score for office, code, score in story.overrides}
     entries = []
@@ -182,6 +194,21 @@ def _run(
         if decision.certifiable:
             certificate_issue(by=dmitri, audit=audit)
     return audit
+
+
+def _qualify(cora: Any, audit: Audit, auditor: Any) -> None:
+    """The lead auditor holds the qualification for the standard version (recorded once)."""
+    membership = auditor_membership(audit.body_id, auditor.pk)
+    assert membership is not None
+    if not membership.competence.filter(kind="standard", standard=audit.standard).exists():
+        competence_record(
+            by=cora,
+            membership=membership,
+            kind="standard",
+            standard=audit.standard,
+            on=clock.today(),
+            note="Qualified for the demo",
+        )
 
 
 def _organisation(
@@ -208,6 +235,7 @@ def _organisation(
                 is_division_main=in_division == "main",
                 division_id=division_id if in_division else None,
                 complaints=COMPLAINTS.get(office, 0),
+                headcount=12 + 9 * len(office),  # a made-up staff number, for audit time
             ),
         )
     contact = who["sean" if reference == "SCU" else "hana"]

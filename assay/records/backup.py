@@ -37,6 +37,7 @@ from assay import clock
 from assay.engines.records import manifest as mf
 from assay.records.services import (
     Report,
+    anchor_log_files,
     anchor_log_path,
     checkpoint_export_lines,
     records_verify,
@@ -164,7 +165,10 @@ def _backup_into(root: Path, engine: str, media_root: Path) -> mf.Manifest:
     notes: list[str] = []
     created_at = clock.now().isoformat()
     # 1. The anchors, before the snapshot: whatever they name is already committed.
-    if not _anchor_log_copy(anchor_log_path(), root / ANCHOR_COPY):
+    # (With a directory of per-host logs, their lines are copied one after another into the
+    # one copy: heads merge the same way whichever file they came from.)
+    copied = [_anchor_log_copy(path, root / ANCHOR_COPY) for path in anchor_log_files()]
+    if not any(copied):
         notes.append(f"there was no anchor log at {anchor_log_path()}")
     lines = list(checkpoint_export_lines())
     (root / CHECKPOINT_COPY).write_text("".join(lines), encoding="utf-8")
@@ -227,7 +231,8 @@ def _anchor_log_copy(source: Path, dest: Path) -> bool:
             data = handle.read()
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    dest.write_bytes(data[: data.rfind(b"\n") + 1])
+    with dest.open("ab") as out:
+        out.write(data[: data.rfind(b"\n") + 1])
     return True
 
 

@@ -50,6 +50,13 @@ class OfficeForm(forms.Form):
         label="Its division's main office in this state", required=False
     )
     complaints = forms.IntegerField(label="Complaints since the last audit", initial=0, min_value=0)
+    headcount = forms.IntegerField(
+        label="Staff (headcount)",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text="Sets the office's audit time; leave empty when unknown",
+    )
     address = forms.CharField(
         label="Address", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 3})
     )

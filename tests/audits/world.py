@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from assay import clock
 from assay.audits import services as svc
+from assay.audits.competence import auditor_membership, competence_record
 from assay.audits.models import Audit, CertifyingBody, Office, Organisation, StandardVersion
 from assay.audits.selectors import standard_get
 from assay.audits.standards import standard_import_library, standard_of
@@ -66,6 +68,12 @@ def build_world() -> AuditWorld:
         ("decision_maker", "decision_maker"),
     ]:
         svc.body_role_grant(by=admin, body=body, user=people[role], role=name)
+    for role in ("auditor", "auditor_other"):  # both may lead an audit of the standard
+        membership = auditor_membership(body.pk, people[role].pk)
+        assert membership is not None
+        competence_record(
+            by=admin, membership=membership, kind="standard", standard=standard, on=clock.today()
+        )
     acme = svc.organisation_create(by=admin, body=body, name="Acme Services", reference="ACME")
     retail = svc.division_add(by=admin, organisation=acme, name="Retail")
     offices = {

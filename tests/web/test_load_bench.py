@@ -22,6 +22,7 @@ ENDPOINTS = (
     "api caseload",
     "api registrations",
     "api judgement",
+    "api upload",
 )
 
 
@@ -31,7 +32,8 @@ def test_two_users_twenty_requests_no_errors_and_every_figure() -> None:
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert re.fullmatch(r"load: 2 users, [\d.]+ s, [\d.]+ requests/s", lines[0])
-    assert lines[1].split() == [
+    assert lines[1] == "setup: 1 app process, SQLite, disk storage"
+    assert lines[2].split() == [
         "endpoint",
         "requests",
         "errors",
@@ -42,11 +44,11 @@ def test_two_users_twenty_requests_no_errors_and_every_figure() -> None:
         "max",
         "ms",
     ]
-    rows = {" ".join(line.split()[:-5]): line.split()[-5:] for line in lines[2:-2]}
+    rows = {" ".join(line.split()[:-5]): line.split()[-5:] for line in lines[3:-3]}
     assert set(rows) == {*ENDPOINTS, "overall"}
     assert all(row[1] == "0" for row in rows.values())  # errors per endpoint
     assert sum(int(rows[name][0]) for name in ENDPOINTS) == int(rows["overall"][0]) == 20
-    assert lines[-2:] == ["requests: 20", "errors: 0"]
+    assert lines[-3:] == ['"database is locked": 0', "requests: 20", "errors: 0"]
 
 
 def test_errors_are_counted_printed_and_fail_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,6 +65,15 @@ def test_errors_are_counted_printed_and_fail_the_command(monkeypatch: pytest.Mon
     assert "error: POST /x: HTTP 500, expected 201" in done.output
 
 
+def test_a_locked_database_fails_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    fine = Figures(requests=2, errors=0, latencies=[0.1, 0.2])
+    result = LoadResult(1, 1.0, {"api judgement": fine}, [], locked=3)
+    monkeypatch.setattr(load_bench, "load_bench", lambda *args, **kwargs: result)
+    done = CliRunner().invoke(main, ["bench", "load", "--users", "1", "--requests", "2"])
+    assert done.exit_code == 1
+    assert '"database is locked": 3' in done.output
+
+
 def test_percentiles_are_nearest_rank() -> None:
     values = [float(x) for x in range(1, 101)]
     assert (percentile(values, 50), percentile(values, 95), percentile([], 50)) == (50, 95, 0)
@@ -73,3 +84,33 @@ def test_the_budget_stops_at_the_request_count() -> None:
     budget = Budget(60, 3)
     assert [budget.take() for _ in range(5)] == [True, True, True, False, False]
     assert not Budget(0, None).take()
+
+
+@pytest.mark.standalone
+def test_two_processes_on_a_throwaway_postgresql_database() -> None:
+    """The many-process shape: two servers share one PostgreSQL database made for the run
+    (and dropped after): users on both servers judge and upload without an error."""
+    import psycopg
+
+    server = "postgres://postgres@127.0.0.1:5432"
+    done = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            "load",
+            "--users",
+            "2",
+            "--requests",
+            "24",
+            "--processes",
+            "2",
+            "--postgres",
+            server,
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "setup: 2 app processes, PostgreSQL, disk storage" in done.output
+    assert "errors: 0" in done.output
+    with psycopg.connect(f"{server}/postgres") as conn:
+        left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'assay_load_%'")
+        assert left.fetchall() == []

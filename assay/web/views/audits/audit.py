@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assay.audits import selectors as sel
 from assay.audits import services as svc
 from assay.audits.pages import audit as audit_pages
+from assay.audits.planning import plan_answer
 from assay.errors import InvalidInput
 from assay.web.audit_forms import AdvanceForm, AssignForm
 from assay.web.requests import AuthedRequest
@@ -31,6 +32,7 @@ def overview_page(
         "audit": overview.audit,
         "error": error,
         "assign_form": AssignForm(overview.body_auditors),
+        "plan": plan_answer(overview.audit),
     }
     return render(request, "web/audits/audit.html", context, status=status)
 

@@ -176,6 +176,7 @@ def office_view(request: AuthedRequest, pk: int, office_pk: int | None = None) -
             "is_division_main": office.is_division_main,
             "complaints": office.complaints,
             "address": office.address,
+            "headcount": office.headcount,
         }
     divisions = list(page.organisation.divisions.all())
     form = OfficeForm(divisions, request.POST or None, initial=initial)
@@ -189,6 +190,7 @@ def office_view(request: AuthedRequest, pk: int, office_pk: int | None = None) -
             division_id=d["division"],
             complaints=d["complaints"],
             address=d["address"],
+            headcount=d["headcount"],
         )
         try:
             if office is None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0008_organisation_name_key'),
+        ('audits', '0009_programme'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
