@@ -51,6 +51,7 @@ class BodyRoleGrantIn(SetupStrict):
 
 
 class BodyRoleGrantOut(Schema):
+    membership: int = Field(description="The role's id (an auditor's competence is kept on it)")
     body: int
     username: str
     role: str
@@ -96,7 +97,11 @@ def body_role_grant(request: HttpRequest, body_id: int, body: BodyRoleGrantIn) -
     return Status(
         201,
         BodyRoleGrantOut(
-            body=row.body_id, username=body.username, role=row.role, active=row.active
+            membership=row.pk,
+            body=row.body_id,
+            username=body.username,
+            role=row.role,
+            active=row.active,
         ),
     )
 
