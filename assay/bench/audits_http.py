@@ -207,7 +207,7 @@ def run_work(api: Api, password: str, attributes: int, counts: Sequence[int], se
         sample = api.json("POST", f"audits/{a}/sample", {"seed": seed}, token=admin)
     picks = [p["office"] for p in sample["picks"]]
     out.sites = len(picks)
-    with out.step("plan dates (opening, a fieldwork day per site, closing)"):
+    with out.step("plan dates (a fieldwork day per site)"):
         days = [TODAY + dt.timedelta(days=1 + i // 4) for i in range(len(picks))]
         plan = {
             "opening_on": TODAY.isoformat(),

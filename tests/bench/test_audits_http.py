@@ -17,7 +17,7 @@ STEPS = [
     "audit and auditor",
     "self-assessment",
     "sample",
-    "plan dates (opening, a fieldwork day per site, closing)",
+    "plan dates (a fieldwork day per site)",
     "scores (3 batches x 12)",
     "close fieldwork",
     "decision",
