@@ -26,12 +26,12 @@ router = audit_routes.router
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 
 
-class AttachIn(Schema):
+class ReviewDocumentAttachIn(Schema):
     model_config = ConfigDict(extra="forbid")
     attributes: list[str] = Field(description="Attribute codes the document supports")
 
 
-class DetachIn(Schema):
+class ReviewDocumentDetachIn(Schema):
     model_config = ConfigDict(extra="forbid")
     attribute: str
     reason: str = Field(description="Why it no longer supports the attribute (required)")
@@ -99,7 +99,7 @@ def document_file(request: HttpRequest, audit_id: int, document_id: int) -> File
     response={200: dr.ReviewDocumentOut, **ERRORS},
 )
 def document_attach(
-    request: HttpRequest, audit_id: int, document_id: int, body: AttachIn
+    request: HttpRequest, audit_id: int, document_id: int, body: ReviewDocumentAttachIn
 ) -> dr.ReviewDocumentOut:
     """Attach the document to more attributes (those already attached are left alone)."""
     user = who(request)
@@ -114,7 +114,7 @@ def document_attach(
     response={200: dr.ReviewDocumentOut, **ERRORS},
 )
 def document_detach(
-    request: HttpRequest, audit_id: int, document_id: int, body: DetachIn
+    request: HttpRequest, audit_id: int, document_id: int, body: ReviewDocumentDetachIn
 ) -> dr.ReviewDocumentOut:
     """Detach the document from one attribute, with a reason; the file and its history stay."""
     user = who(request)

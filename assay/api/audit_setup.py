@@ -28,40 +28,41 @@ router = audit_routes.router
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 
 
-class Strict(Schema):
+class SetupStrict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class BodyIn(Strict):
+class CertifyingBodyIn(SetupStrict):
     name: str = Field(max_length=200)
     reference: str = Field(max_length=32)
     certificate_prefix: str = Field("ICSS", description="First part of certificate numbers")
 
 
-class BodyOut(Schema):
+class CertifyingBodyOut(Schema):
     id: int
     name: str
     reference: str
     certificate_prefix: str
 
 
-class RoleIn(Strict):
+class BodyRoleGrantIn(SetupStrict):
     username: str = Field(max_length=150)
     role: str = Field(description="administrator, auditor or decision_maker")
 
 
-class RoleOut(Schema):
+class BodyRoleGrantOut(Schema):
+    membership: int = Field(description="The role's id (an auditor's competence is kept on it)")
     body: int
     username: str
     role: str
     active: bool
 
 
-class ContactIn(Strict):
+class OrganisationContactIn(SetupStrict):
     username: str = Field(max_length=150)
 
 
-class ContactOut(Schema):
+class OrganisationContactOut(Schema):
     organisation: int
     username: str
     active: bool
@@ -74,17 +75,19 @@ def _account(username: str) -> User:
     return user
 
 
-@router.post("bodies", response={201: BodyOut, **ERRORS})
-def body_create(request: HttpRequest, body: BodyIn) -> Status[Any]:
+@router.post("bodies", response={201: CertifyingBodyOut, **ERRORS})
+def body_create(request: HttpRequest, body: CertifyingBodyIn) -> Status[Any]:
     """A new certifying body (the operator only)."""
     row = svc.body_create(
         by=who(request), name=body.name, reference=body.reference, prefix=body.certificate_prefix
     )
-    return Status(201, BodyOut(**{f: getattr(row, f) for f in BodyOut.model_fields}))
+    return Status(
+        201, CertifyingBodyOut(**{f: getattr(row, f) for f in CertifyingBodyOut.model_fields})
+    )
 
 
-@router.post("bodies/{body_id}/roles", response={201: RoleOut, **ERRORS})
-def body_role_grant(request: HttpRequest, body_id: int, body: RoleIn) -> Status[Any]:
+@router.post("bodies/{body_id}/roles", response={201: BodyRoleGrantOut, **ERRORS})
+def body_role_grant(request: HttpRequest, body_id: int, body: BodyRoleGrantIn) -> Status[Any]:
     """Grant an existing account a role at the body (its administrators or the operator);
     granting a role already held changes nothing."""
     user = who(request)
@@ -92,12 +95,19 @@ def body_role_grant(request: HttpRequest, body_id: int, body: RoleIn) -> Status[
         by=user, body=sel.body_get(user, body_id), user=_account(body.username), role=body.role
     )
     return Status(
-        201, RoleOut(body=row.body_id, username=body.username, role=row.role, active=row.active)
+        201,
+        BodyRoleGrantOut(
+            membership=row.pk,
+            body=row.body_id,
+            username=body.username,
+            role=row.role,
+            active=row.active,
+        ),
     )
 
 
-@router.post("organisations/{org_id}/contacts", response={201: ContactOut, **ERRORS})
-def contact_grant(request: HttpRequest, org_id: int, body: ContactIn) -> Status[Any]:
+@router.post("organisations/{org_id}/contacts", response={201: OrganisationContactOut, **ERRORS})
+def contact_grant(request: HttpRequest, org_id: int, body: OrganisationContactIn) -> Status[Any]:
     """Make an existing account a contact of the organisation (self-assessment, documents for
     review, its results): the body's administrators."""
     user = who(request)
@@ -105,7 +115,10 @@ def contact_grant(request: HttpRequest, org_id: int, body: ContactIn) -> Status[
         by=user, organisation=sel.organisation_get(user, org_id), user=_account(body.username)
     )
     return Status(
-        201, ContactOut(organisation=row.organisation_id, username=body.username, active=row.active)
+        201,
+        OrganisationContactOut(
+            organisation=row.organisation_id, username=body.username, active=row.active
+        ),
     )
 
 

@@ -9,12 +9,14 @@ free loopback port and every step of the work is an HTTP request: each person si
 and its roles; the administrator creates the organisation, its offices and contact and the
 audit; the contact self-assesses; the sample is drawn; the auditor scores one batch per site
 and closes fieldwork; the decision maker decides and (if certifiable) issues the certificate;
-the report is downloaded as PDF and XLSX. Planned dates are skipped: no endpoint for them
-exists yet (``PLAN_STEP``).
+the report is downloaded as PDF and XLSX. The administrator records the auditor's
+qualification for the standard (only a qualified auditor may lead) and, once the sample is
+drawn, the planned dates: the opening meeting, a fieldwork day per sampled site, the closing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import json
 import os
@@ -42,7 +44,7 @@ from assay.bench.upload import SERVE, _wait_listening, free_port
 from assay.engines.audit.decision import Reason, decide
 
 PEOPLE = ("bench-operator", "bench-admin", "bench-auditor", "bench-decider", "bench-contact")
-PLAN_STEP = "plan dates: skipped (no endpoint for an audit's planned dates on this version)"
+TODAY = dt.date(2013, 3, 1)  # the bench's pinned ASSAY_TODAY
 
 
 class StepFailed(RuntimeError):
@@ -58,7 +60,6 @@ class HttpResult:
     sites: int = 0
     requests: int = 0
     steps: list[tuple[str, float]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     certifiable: bool | None = None
     engine_certifiable: bool | None = None  # the engine on the scores the client sent
     blocking: int = 0
@@ -152,12 +153,23 @@ def run_work(api: Api, password: str, attributes: int, counts: Sequence[int], se
     codes = _attribute_codes(standard)
     with out.step("body and roles"):
         body = api.json("POST", "bodies", {"name": "Bench body", "reference": "BENCH"}, token=op)
+        granted = {}
         for name, role in zip(
             PEOPLE[1:4], ("administrator", "auditor", "decision_maker"), strict=True
         ):
-            api.call(
+            granted[role] = api.json(
                 "POST", f"bodies/{body['id']}/roles", {"username": name, "role": role}, token=op
             )
+    with out.step("auditor qualified for the standard"):
+        qualification = {
+            "kind": "standard",
+            "on": TODAY.isoformat(),
+            "standard": "bench-standard",
+            "version": 1,
+            "title": "Qualified to lead bench-standard audits",
+        }
+        membership = granted["auditor"]["membership"]
+        api.call("POST", f"auditors/{membership}/competence", qualification, token=admin)
     offices = bench_offices(counts, rng)
     with out.step(f"organisation ({len(offices)} offices, one CSV import)"):
         org = api.json(
@@ -186,7 +198,6 @@ def run_work(api: Api, password: str, attributes: int, counts: Sequence[int], se
         )
         a = audit["id"]
         api.call("POST", f"audits/{a}/auditors", {"username": PEOPLE[2]}, token=admin)
-    out.notes.append(PLAN_STEP)
     expected = bench_self_assessment(_standard_for(content), rng)
     with out.step("self-assessment"):
         api.call("POST", f"audits/{a}/advance", {"to": "self_assessment"}, token=admin)
@@ -196,6 +207,17 @@ def run_work(api: Api, password: str, attributes: int, counts: Sequence[int], se
         sample = api.json("POST", f"audits/{a}/sample", {"seed": seed}, token=admin)
     picks = [p["office"] for p in sample["picks"]]
     out.sites = len(picks)
+    with out.step("plan dates (a fieldwork day per site)"):
+        days = [TODAY + dt.timedelta(days=1 + i // 4) for i in range(len(picks))]
+        plan = {
+            "opening_on": TODAY.isoformat(),
+            "closing_on": (days[-1] + dt.timedelta(days=1)).isoformat(),
+            "fieldwork": [
+                {"office": office, "days": [day.isoformat()]}
+                for office, day in zip(picks, days, strict=True)
+            ],
+        }
+        api.call("PUT", f"audits/{a}/plan", plan, token=admin)
     scores = bench_scores(_standard_for(content), [str(p) for p in picks], rng)
     with out.step(f"scores ({len(picks)} batches x {len(codes)})"):
         api.call("POST", f"audits/{a}/advance", {"to": "fieldwork"}, token=auditor)
@@ -261,7 +283,7 @@ def http_bench(
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         ASSAY_DATA_DIR=str(root),
-        ASSAY_TODAY=env.get("ASSAY_TODAY") or "2013-03-01",
+        ASSAY_TODAY=TODAY.isoformat(),
         ASSAY_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="assay.config.settings",
     )
@@ -319,7 +341,6 @@ def http_report_lines(out: HttpResult) -> list[str]:
     lines += [f"    {name:<40} {seconds * 1000:10.1f} ms" for name, seconds in out.steps]
     total = sum(seconds for _name, seconds in out.steps)
     lines.append(f"    {'total':<40} {total * 1000:10.1f} ms")
-    lines += [f"  {note}" for note in out.notes]
     verdict = (
         f"certifiable, certificate {out.certificate}"
         if out.certifiable

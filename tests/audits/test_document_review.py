@@ -210,3 +210,16 @@ def test_list_is_paged_with_a_fixed_number_of_queries(
     assert got.status_code == 200
     assert len(got.json()["items"]) == 3 and got.json()["next"]
     assert json.loads(got.content)["items"][0]["attributes"] == ["S1.1", "S1.2"]
+
+
+def test_document_uploads_get_the_evidence_size_limit() -> None:
+    """Both upload doors are evidence uploads for the body limits (``upload_limits``): a
+    document may be as large as any evidence file, not the few MiB of an ordinary request."""
+    from django.test import RequestFactory
+
+    from assay.web.upload_limits import is_evidence_upload
+
+    factory = RequestFactory()
+    assert is_evidence_upload(factory.post("/api/v1/audits/1/documents"))
+    assert is_evidence_upload(factory.post("/audits/1/documents/"))
+    assert not is_evidence_upload(factory.post("/api/v1/audits/1/documents/2/attach"))

@@ -20,6 +20,7 @@ KEYS = {
     "sites",
     "sample",
     "findings",
+    "documents",
     "results",
     "gaps",
     "perspectives",

@@ -29,7 +29,8 @@ def test_the_refusal_heads_the_report_and_every_reason_is_listed(refused: list[s
     rep = report()
     blocking = [r for r in rep.decision.reasons if r.blocking]
     assert [r.code for r in blocking] == ["mandatory_at_intention", "missing_score"]
-    assert "Decision: Not certifiable" in refused[0]
+    assert "Executive summary" in refused[0] and "Overall outcome Not certifiable" in refused[0]
+    assert "Decision: Not certifiable" in refused[1]
     text = " ".join(refused)
     for reason in rep.decision.reasons:
         assert " ".join(reason.text.split()) in text, reason.text
@@ -70,15 +71,19 @@ def test_a_certifiable_standard_without_notice_says_so() -> None:
     rep = report(scores=PASSING, illustrative=False)
     pages = _pages(render_pdf(rep))
     assert rep.decision.reasons[0].code == "ok"
-    assert "Decision: Certifiable" in pages[0]
-    assert " ".join(rep.decision.reasons[0].text.split()) in pages[0]
+    assert "Overall outcome Certifiable (0 blocking reasons)" in pages[0]
+    assert "Why it is not certifiable" not in pages[0]
+    assert "Decision: Certifiable" in pages[1]
+    assert " ".join(rep.decision.reasons[0].text.split()) in pages[1]
     assert not any("Illustrative attribute set" in p for p in pages)
 
 
 def test_no_decision_recorded_shows_a_provisional_result() -> None:
     pages = _pages(render_pdf(report(decision_maker=None)))
-    assert "Decision: Provisional result: not certifiable" in pages[0]
+    assert "Overall outcome Provisional result: not certifiable" in pages[0]
     assert "no decision recorded yet" in pages[0]
+    assert "Decision none recorded yet: the outcome is the engine's provisional result" in pages[0]
+    assert "Decision: Provisional result: not certifiable" in pages[1]
 
 
 def test_year_on_year_change_is_listed() -> None:

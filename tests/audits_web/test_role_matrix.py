@@ -23,6 +23,7 @@ from django.test import Client
 
 from assay.accounts.invitations import InviteInput, body_invitation_send
 from assay.audits import services as svc
+from assay.audits.document_review import review_document_upload
 from assay.audits.findings import (
     FindingInput,
     corrective_action_respond,
@@ -213,6 +214,34 @@ ENDPOINTS = [
         lambda w: f"/audits/{w.audit.pk}/evidence/{w.extra['evidence'].pk}/",
         expect(SEES_AUDIT, SEES_AUDIT, 200),
     ),
+    # Document review: whoever sees the audit reads; its contact and auditors give documents.
+    Endpoint("get", audit("documents/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "post",
+        audit("documents/"),
+        expect(SEES_AUDIT, {"auditor", "contact"}, 302),
+        lambda w: {
+            "file": SimpleUploadedFile("p.txt", b"policy\n", "text/plain"),
+            "attributes": first_code(w),
+        },
+    ),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/{w.audit.pk}/documents/{w.extra['document'].pk}/file",
+        expect(SEES_AUDIT, SEES_AUDIT, 200),
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/{w.audit.pk}/documents/{w.extra['document'].pk}/attach",
+        expect(SEES_AUDIT, {"auditor", "contact"}, 302),
+        lambda w: {"attributes": standard_of(w.audit.standard).attributes[1].code},
+    ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/{w.audit.pk}/documents/{w.extra['document'].pk}/detach",
+        expect(SEES_AUDIT, {"auditor", "contact"}, 302),
+        lambda w: {"attribute": first_code(w), "reason": "Not this one", "confirm": "yes"},
+    ),
     Endpoint("get", audit("results/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("report.pdf"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("post", audit("report-job"), expect(SEES_AUDIT, SEES_AUDIT, 302)),
@@ -321,6 +350,13 @@ def fieldwork(aw: AuditWorld) -> AuditWorld:
         attribute=first_code(aw),
         upload=io.BytesIO(b"complaints log\n"),
         original_name="log.txt",
+    )
+    aw.extra["document"] = review_document_upload(
+        by=aw["contact"],
+        audit=aw.audit,
+        upload=io.BytesIO(b"complaints policy\n"),
+        original_name="policy.txt",
+        attributes=[first_code(aw)],
     )
     operator = aw["operator"]
     rival = svc.body_create(by=operator, name="Rival", reference="RIV")
@@ -552,6 +588,10 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/sites/<int:office_pk>/evidence",
         "audits/<int:pk>/evidence/",
         "audits/<int:pk>/evidence/<int:file_pk>/",
+        "audits/<int:pk>/documents/",
+        "audits/<int:pk>/documents/<int:document_pk>/file",
+        "audits/<int:pk>/documents/<int:document_pk>/attach",
+        "audits/<int:pk>/documents/<int:document_pk>/detach",
         "audits/<int:pk>/results/",
         "audits/<int:pk>/report.pdf",
         "audits/<int:pk>/report-job",

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from assay import clock
 from assay.audits.answers import draw_rule
+from assay.audits.document_review import document_answer, documents_of
 from assay.audits.inputs import finding_facts
-from assay.audits.models import AuditKind
-from assay.audits.reports.report_data import ILLUSTRATIVE_NOTICE, AuditReport, FindingRow
+from assay.audits.models import Audit, AuditKind
+from assay.audits.reports.report_data import (
+    ILLUSTRATIVE_NOTICE,
+    AuditReport,
+    DocumentRow,
+    FindingRow,
+)
 from assay.audits.selectors import (
     audit_change,
     audit_results,
@@ -29,6 +37,24 @@ from assay.users import AnyUser, User
 
 def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def _documents(audit: Audit, order: list[str]) -> tuple[DocumentRow, ...]:
+    """Each attribute's review documents (the standard's order, then upload order)."""
+    rows = []
+    for doc in documents_of(audit).order_by("uploaded_at", "pk"):
+        for attribute in document_answer(doc).attributes:
+            rows.append(
+                DocumentRow(
+                    attribute,
+                    doc.original_name,
+                    doc.sha256,
+                    _person(doc.uploaded_by),
+                    timezone.localtime(doc.uploaded_at).date(),
+                )
+            )
+    place = {code: i for i, code in enumerate(order)}
+    return tuple(sorted(rows, key=lambda d: place.get(d.attribute, len(place))))
 
 
 def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
@@ -95,6 +121,7 @@ def report_for(user: AnyUser, audit_pk: int) -> AuditReport:
         sites=r.table.sites,
         sample=sample,
         findings=findings,
+        documents=_documents(audit, [a.code for a in r.standard.attributes]),
         rationale=row.rationale if row is not None else "",
         conditions=row.conditions if row is not None else "",
         results=r.results,

@@ -76,6 +76,14 @@ class ReportFindingOut(_Out):
     owner: str
 
 
+class ReportDocumentOut(_Out):
+    attribute: str
+    name: str
+    sha256: str
+    uploaded_by: str
+    uploaded_on: dt.date
+
+
 class ReportSiteOut(_Out):
     id: str
     name: str
@@ -183,6 +191,7 @@ class ReportOut(_Out):
     sites: list[ReportSiteOut]
     sample: ReportSampleOut | None
     findings: list[ReportFindingOut]
+    documents: list[ReportDocumentOut]
     results: ReportResultsOut
     gaps: list[ReportGapOut]
     perspectives: list[ReportPerspectiveOut]
@@ -316,6 +325,16 @@ def report_answer(report: AuditReport) -> ReportOut:
                 owner=f.owner,
             )
             for f in report.findings
+        ],
+        documents=[
+            ReportDocumentOut(
+                attribute=d.attribute,
+                name=d.name,
+                sha256=d.sha256,
+                uploaded_by=d.uploaded_by,
+                uploaded_on=d.uploaded_on,
+            )
+            for d in report.documents
         ],
         results=_results(report),
         gaps=[

@@ -1,4 +1,6 @@
-"""The audit's scores as an XLSX workbook: Summary, Scores, Results, Gaps, Sample.
+"""The audit's scores as an XLSX workbook: Summary (the executive summary: organisation,
+standard, sites sampled and the rule, the outcome with its blocking reasons, findings by kind,
+the decision), Scores, Results, Gaps, Sample, Findings, Documents (document review).
 
 Scores has one row per attribute × sampled site (score, band, mandatory) so a certifying body
 can filter and pivot it; Results has one row per node per site and across sites. As in
@@ -16,7 +18,7 @@ from typing import Any
 from assay.audits.reports.report_data import AuditReport
 from assay.spreadsheets import add_sheet
 
-SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample", "Findings")
+SHEETS = ("Summary", "Scores", "Results", "Gaps", "Sample", "Findings", "Documents")
 SCORES_HEADER = (
     "attribute",
     "title",
@@ -54,11 +56,15 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
             ("sampling rule", f"{rule.name} (version {rule.version})"),
             ("sampling rule source", rule.source),
         ]
+    summary.append(("sites sampled", len(report.sites)))
     summary += [
         ("auditors", ", ".join(report.auditors)),
         ("decision maker", report.decision_maker or "(no decision recorded yet)"),
         ("outcome", report.outcome),
+        ("blocking reasons", sum(1 for r in report.decision.reasons if r.blocking)),
     ]
+    summary += [(f"findings: {kind.lower()}", n) for kind, n in report.finding_counts()]
+    summary.append(("documents for review", len({d.sha256 for d in report.documents})))
     summary += [("reason", r.text) for r in report.decision.reasons]
     if report.rationale:
         summary.append(("rationale", report.rationale))
@@ -135,6 +141,12 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
         )
         for f in report.findings
     ]
+    documents: list[Sequence[Any]] = [
+        ("attribute", "document", "sha256", "uploaded by", "uploaded on")
+    ]
+    documents += [
+        (d.attribute, d.name, d.sha256, d.uploaded_by, d.uploaded_on) for d in report.documents
+    ]
     return {
         "Summary": summary,
         "Scores": scores,
@@ -142,6 +154,7 @@ def _rows(report: AuditReport) -> dict[str, list[Sequence[Any]]]:
         "Gaps": gap_rows,
         "Sample": sample,
         "Findings": findings,
+        "Documents": documents,
     }
 
 

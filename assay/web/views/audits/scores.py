@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assay.audits import services as svc
+from assay.audits.document_review import documents_by_attribute
 from assay.audits.pages import scores as score_pages
 from assay.engines.audit.charts import radar_svg
 from assay.errors import InvalidInput
@@ -109,6 +110,7 @@ def _site(
         "bands_json": json.dumps(bands),
         "errors": errors or {},
         "values": sheet_values(sheet, request.POST if errors else None, "notes"),
+        "documents": documents_by_attribute(sheet.audit),
     }
     return render(request, "web/audits/site.html", context, status=status)
 
