@@ -39,6 +39,7 @@ SERVE = (*CLI, "serve")
 FEEDBACK = "Load test: show this in a second piece of evidence."
 UPLOAD_BYTES = 16 * 1024  # each upload: a 16 KiB text file of its own
 LOCKED = b"database is locked"
+TARGETS = 10  # candidates' units the users spread over
 DRAIN_SECONDS = 120.0
 
 
@@ -46,7 +47,8 @@ DRAIN_SECONDS = 120.0
 
 
 def prepare_world() -> dict[str, Any]:
-    """Load the demo; pick a unit Alice may judge (judging it once proves it); mint a token."""
+    """Load the demo; pick units Alice may judge, one per candidate, at most ``TARGETS``
+    (judging each once proves it), each with an evidence item to upload to; mint a token."""
     from django.contrib.auth import get_user_model
 
     from assay import clock
@@ -62,8 +64,11 @@ def prepare_world() -> dict[str, Any]:
         pass
     alice = get_user_model().objects.get(username=USERNAME)
     rows = PlanUnit.objects.filter(assessor=alice).select_related("registration")
+    targets: list[dict[str, Any]] = []
     for row in rows.order_by("registration_id", "unit_number"):
         reg, unit = row.registration, row.unit_number
+        if len(targets) == TARGETS or any(t["registration"] == reg.pk for t in targets):
+            continue
         try:
             criteria = [t for t in unit_targets(unit_spec(reg, unit)) if "." in t]
             if not criteria:
@@ -76,26 +81,29 @@ def prepare_world() -> dict[str, Any]:
                 met=False,
                 feedback=FEEDBACK,
             )
+            item = evidence_add(
+                by=alice,
+                registration=reg,
+                method="product",
+                started_on=clock.today(),
+                description="Load test: notes uploaded by the load bench.",
+                context="real_job",
+            )
         except (InvalidInput, NotAllowed):
             continue
-        _, token = token_create(user=alice, name="bench load")
-        item = evidence_add(
-            by=alice,
-            registration=reg,
-            method="product",
-            started_on=clock.today(),
-            description="Load test: notes uploaded by the load bench.",
-            context="real_job",
+        targets.append(
+            {
+                "evidence_item": item.pk,
+                "registration": reg.pk,
+                "centre": reg.centre_id,
+                "unit": unit,
+                "criterion": criteria[0],
+            }
         )
-        return {
-            "evidence_item": item.pk,
-            "registration": reg.pk,
-            "centre": reg.centre_id,
-            "unit": unit,
-            "criterion": criteria[0],
-            "token": token,
-        }
-    raise SystemExit("the demo has no unit Alice may judge")
+    if not targets:
+        raise SystemExit("the demo has no unit Alice may judge")
+    _, token = token_create(user=alice, name="bench load")
+    return {"targets": targets, "token": token}
 
 
 def _prepare(env: dict[str, str]) -> dict[str, Any]:
@@ -204,9 +212,14 @@ class Budget:
 class User:
     """One browser-like client: a keep-alive connection, cookies, Alice's session."""
 
-    def __init__(self, port: int, world: dict[str, Any], record: Callable[..., None]) -> None:
+    def __init__(
+        self, port: int, world: dict[str, Any], record: Callable[..., None], index: int = 0
+    ) -> None:
         self.port = port
         self.world = world
+        # Each user works on one candidate's unit (users share them when there are more users
+        # than candidates), as an assessor's caseload spreads over candidates.
+        self.target: dict[str, Any] = world["targets"][index % len(world["targets"])]
         self.record = record
         self.cookies: dict[str, str] = {}
         self.uploads = 0
@@ -274,9 +287,9 @@ class User:
         return status == 302
 
     def steps(self) -> list[Callable[[], object]]:
-        w = self.world
+        w = self.target
         reg, unit = w["registration"], w["unit"]
-        bearer = _bearer(w)
+        bearer = _bearer(self.world)
         judgement = json.dumps(
             {"criterion": w["criterion"], "met": False, "feedback": FEEDBACK}
         ).encode()
@@ -321,7 +334,7 @@ class User:
         return self.request(
             "api upload",
             "POST",
-            f"/api/v1/evidence/{self.world['evidence_item']}/files",
+            f"/api/v1/evidence/{self.target['evidence_item']}/files",
             body,
             {**_bearer(self.world), "Content-Type": f"multipart/form-data; boundary={boundary}"},
             expect=201,
@@ -332,7 +345,7 @@ class User:
         return self.request(
             "web export job",
             "POST",
-            f"/registrations/{self.world['registration']}/portfolio/export-job",
+            f"/registrations/{self.target['registration']}/portfolio/export-job",
             b"",
             {
                 "X-CSRFToken": self.cookies.get("csrftoken", ""),
@@ -393,7 +406,7 @@ def drive(
     budget = Budget(seconds, limit)
 
     def run(index: int) -> None:
-        user = User(ports[index % len(ports)], world, record)
+        user = User(ports[index % len(ports)], world, record, index)
         try:
             if not (budget.take() and budget.take()):  # the form and the POST
                 return
