@@ -9,7 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from assay import clock
 from assay.audits import services as svc
+from assay.audits.competence import auditor_membership, competence_record
 from assay.audits.models import Audit
 from assay.audits.selectors import standard_get
 from assay.audits.standards import standard_of
@@ -43,6 +45,11 @@ def audits(aw: AuditWorld) -> tuple[Audit, Audit]:
     flat = standard_get("icss-flat-illustrative")
     small = svc.audit_create(
         by=admin, organisation=aw.acme, standard=flat, division=aw.extra["retail"]
+    )
+    membership = auditor_membership(aw.body.pk, aw["auditor"].pk)
+    assert membership is not None  # the lead holds the flat edition's qualification too
+    competence_record(
+        by=admin, membership=membership, kind="standard", standard=flat, on=clock.today()
     )
     svc.auditor_assign(by=admin, audit=small, auditor=aw["auditor"])
     to_fieldwork(aw, small)
