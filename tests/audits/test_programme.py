@@ -436,3 +436,29 @@ def test_pages_render_with_bounded_queries(
         ).status_code
         == 403
     )
+
+
+def test_a_rewritten_plan_is_named_by_records_verify(aw: AuditWorld) -> None:
+    planned(aw)
+    AuditPlan.objects.filter(audit=aw.audit).update(closing_on=D(2013, 4, 30))
+    problems = audit_problems(aw.audit.pk)
+    assert any("plan" in p and "closing_on" in p for p in problems), problems
+
+
+def test_the_audit_page_shows_a_refused_assignment_with_its_reason(aw: AuditWorld) -> None:
+    m = membership(aw, "auditor_other")
+    comp.conflict_declare(
+        by=aw["body_admin"], membership=m, organisation=aw.acme, reason="Former employee"
+    )
+    admin = Client()
+    admin.force_login(aw["body_admin"])
+    page = admin.post(f"/audits/{aw.audit.pk}/auditors", {"auditor": aw["auditor_other"].pk})
+    assert page.status_code == 400
+    assert "declared a conflict of interest with Acme Services" in page.content.decode()
+    assert not aw.audit.assignments.filter(auditor=aw["auditor_other"]).exists()
+
+
+def test_cli_help_texts(aw: AuditWorld) -> None:
+    for command in ("plan", "programme", "competence", "competence-add", "conflict"):
+        code, out, _ = run("audits", command, "--help")
+        assert code == 0 and "Usage" in out
