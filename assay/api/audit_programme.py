@@ -20,6 +20,7 @@ from assay.api.audit_clients import Strict
 from assay.api.auth import who
 from assay.audits import calendar as cal
 from assay.audits import competence as comp
+from assay.audits import permissions as perm
 from assay.audits import planning as plan
 from assay.audits import selectors as sel
 from assay.audits.models import BodyMembership, BodyRole
@@ -110,8 +111,6 @@ def auditors(request: HttpRequest, body_id: int) -> list[AuditorRowOut]:
     """The body's auditors (administrators and decision makers)."""
     user = who(request)
     body = sel.body_get(user, body_id)
-    from assay.audits import permissions as perm
-
     if not (
         perm.can_administer(user, body.pk)
         or perm.has_body_role(user, body.pk, BodyRole.DECISION_MAKER)
