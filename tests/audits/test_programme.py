@@ -462,3 +462,24 @@ def test_cli_help_texts(aw: AuditWorld) -> None:
     for command in ("plan", "programme", "competence", "competence-add", "conflict"):
         code, out, _ = run("audits", command, "--help")
         assert code == 0 and "Usage" in out
+
+
+def test_the_client_import_reads_headcount(aw: AuditWorld) -> None:
+    import io
+
+    from assay.audits.clients import import_clients, read_rows
+
+    text = (
+        "organisation_reference,organisation_name,office,state,main,headcount\n"
+        "NEW,New Co,Hobart,TAS,yes,30\n"
+        "NEW,New Co,Launceston,TAS,no,\n"
+    )
+    rows = read_rows(io.BytesIO(text.encode()), name="c.csv")
+    import_clients(by=aw["body_admin"], body=aw.body, rows=rows)
+    got = dict(
+        Office.objects.filter(organisation__reference="NEW").values_list("name", "headcount")
+    )
+    assert got == {"Hobart": 30, "Launceston": None}
+    bad = read_rows(io.BytesIO(text.replace(",30", ",thirty").encode()), name="d.csv")
+    with pytest.raises(InvalidInput, match="headcount"):
+        import_clients(by=aw["body_admin"], body=aw.body, rows=bad)
