@@ -186,7 +186,18 @@ def conflict_add(
     return Status(201, comp.competence_answer(membership))
 
 
-@router.get("me/calendar.ics", response={200: None, 401: s.Error})
+@router.get(
+    "me/calendar.ics",
+    response={200: None, 401: s.Error},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "iCalendar (RFC 5545)",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def my_calendar(request: HttpRequest) -> HttpResponse:
     """The caller's own assignments as iCalendar (all-day opening, fieldwork and closing)."""
     return HttpResponse(cal.feed_ics(who(request)), content_type="text/calendar; charset=utf-8")

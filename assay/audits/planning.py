@@ -120,7 +120,7 @@ def plan_set(
             note=note.strip(),
             set_by_id=by.pk,
         )
-        visits = AuditPlanVisit.objects.bulk_create(
+        AuditPlanVisit.objects.bulk_create(
             AuditPlanVisit(plan=plan, office_id=office, on=day)
             for office, days in sorted(fieldwork.items())
             for day in sorted(set(days))

@@ -483,3 +483,20 @@ def test_the_client_import_reads_headcount(aw: AuditWorld) -> None:
     bad = read_rows(io.BytesIO(text.replace(",30", ",thirty").encode()), name="d.csv")
     with pytest.raises(InvalidInput, match="headcount"):
         import_clients(by=aw["body_admin"], body=aw.body, rows=bad)
+
+
+def test_uids_stay_when_the_plan_moves(aw: AuditWorld) -> None:
+    planned(aw)
+    before = {
+        str(e["uid"]): e for e in Calendar.from_ical(cal.feed_ics(aw["auditor"])).walk("VEVENT")
+    }
+    plan.plan_set(
+        by=aw["body_admin"], audit=aw.audit, opening_on=D(2013, 4, 1), closing_on=D(2013, 4, 8)
+    )
+    after = {
+        str(e["uid"]): e for e in Calendar.from_ical(cal.feed_ics(aw["auditor"])).walk("VEVENT")
+    }
+    opening = f"audit-{aw.audit.pk}-opening@assay"
+    assert opening in before and opening in after
+    assert after[opening].decoded("dtstart") == D(2013, 4, 1)
+    assert len(after) == 2  # the new version plans no fieldwork day yet
