@@ -21,7 +21,10 @@ install: $(STAMP)
 ## Set up and start Assay with demo data on SQLite at http://127.0.0.1:8000 (gunicorn: docs/deploy.md)
 run: install
 	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay demo
-	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} $(BIN)/assay serve --addr 127.0.0.1:8000
+# The background worker (docs/jobs.md) runs beside the server and stops with it; no nightly jobs,
+# so the demo's registrations due to expire stay as they are.
+	ASSAY_TODAY=$${ASSAY_TODAY:-2013-03-01} sh -c '$(BIN)/assay worker & \
+	  worker=$$!; trap "kill $$worker" EXIT INT TERM; $(BIN)/assay serve --addr 127.0.0.1:8000'
 
 ## Set up and run every check and test (lint, format, types, architecture, pytest)
 test: install lint typecheck unit

@@ -27,3 +27,15 @@ class InvalidInput(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class StorageUnavailable(Exception):
+    """The evidence store (an object store's endpoint, credentials or bucket) did not answer;
+    nothing was stored or read. The message may name hosts: log it, show a plain sentence."""
+
+
+# What a person is told when the evidence store is down (the reason goes to the log only).
+STORAGE_DOWN = (
+    "The evidence store cannot be reached just now, so the file cannot be opened. Nothing was "
+    "changed; try again in a few minutes."
+)

@@ -65,6 +65,31 @@ class FastArgon2PasswordHasher(Argon2PasswordHasher):
     parallelism = 1
 
 
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "email"],
+    }
+}
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _immediate_tasks() -> Iterator[None]:
+    """Background tasks run at once, inside the test, as they did before the worker existed;
+    tests of the worker itself ask for ``database_tasks`` (tests/jobs/)."""
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
+
+
+@pytest.fixture
+def database_tasks(settings: Any) -> None:
+    """Tasks queued in the database, run by ``assay worker --once`` as in production."""
+    settings.TASKS = DATABASE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["tests.conftest.FastArgon2PasswordHasher"]

@@ -145,6 +145,30 @@ class Invitation(models.Model):
         return str(choices(self.role).label) if self.role in choices.values else self.role
 
 
+class SsoIdentity(models.Model):
+    """An identity at the single sign-on provider (issuer + subject) linked to an account the
+    first time its verified email matched; later sign-ins follow the link, whatever the email
+    says by then (ADR 0024)."""
+
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    email = models.EmailField(blank=True, help_text="The verified email that first matched")
+    linked_at = models.DateTimeField(default=clock.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "issuer", "subject"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.issuer} → {self.user}"
+
+
 class AccountEventKind(models.TextChoices):
     INVITED = "invited", "Invited"
     INVITATION_RESENT = "invitation_resent", "Invitation sent again"
@@ -153,6 +177,12 @@ class AccountEventKind(models.TextChoices):
     DEACTIVATED = "deactivated", "Account deactivated"
     REACTIVATED = "reactivated", "Account reactivated"
     ROLE_REVOKED = "role_revoked", "Role revoked"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGN_IN_REFUSED = "sign_in_refused", "Sign-in refused"
+    SSO_LINKED = "sso_linked", "Single sign-on linked"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Authenticator set up"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong authenticator code"
+    TWO_FACTOR_RESET = "two_factor_reset", "Authenticator removed"
 
 
 class AccountEvent(models.Model):

@@ -21,7 +21,7 @@ from django.contrib.auth.models import User, update_last_login
 from django.http import HttpRequest
 
 from assay import clock
-from assay.accounts.models import ApiToken
+from assay.accounts.models import AccountEvent, AccountEventKind, ApiToken
 from assay.engines.accounts.tokens import (
     Scope,
     TokenState,
@@ -44,6 +44,16 @@ TOKENS_ORDER = ("-created_at", "-pk")
 
 class LoginThrottled(Exception):
     """Too many failed sign-ins for this username from this address (django-axes)."""
+
+
+class SecondFactorNeeded(Exception):
+    """The password was right but this account must also give a code (ASSAY_REQUIRE_2FA):
+    ``code`` is ``otp_required``, ``otp_invalid`` or ``two_factor_enrolment_required``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 def default_days() -> int:
@@ -126,9 +136,12 @@ def token_login(
     name: str = "",
     scope: str = Scope.WRITE,
     expires_in_days: int | None = None,
+    otp: str = "",
 ) -> tuple[ApiToken, str] | None:
     """Sign in with a username and password and get a new token, or None for any wrong
-    sign-in (unknown user, wrong password, inactive account: one answer for all).
+    sign-in (unknown user, wrong password, inactive account: one answer for all). Staff who
+    must use a second factor also give ``otp`` (a code from their authenticator, or a recovery
+    code), else ``SecondFactorNeeded``.
 
     Django's ``authenticate`` runs the same backends as the web sign-in, django-axes first, so
     API failures and web failures count together towards the same lockout; a locked-out pair
@@ -141,11 +154,15 @@ def token_login(
         if _locked_out(request, username):
             raise LoginThrottled()
         return None
+    _second_factor(user, otp)
     made = token_create(user=user, name=name, scope=scope, expires_in_days=expires)
     # A sign-in without a session: not Django's login() (it and its receivers, axes's too,
     # write a session, which would answer a cookie), but what a web sign-in also does: record
     # last_login, and clear the failures axes counted so far (AXES_RESET_ON_SUCCESS).
     update_last_login(type(user), user)
+    AccountEvent.objects.create(
+        kind=AccountEventKind.SIGNED_IN, user=user, reason=f"API token {made[0].key_prefix}…"
+    )
     if getattr(settings, "AXES_RESET_ON_SUCCESS", False):
         from axes.handlers.proxy import AxesProxyHandler
 
@@ -153,6 +170,25 @@ def token_login(
         if hasattr(handler, "reset_user_attempts"):
             handler.reset_user_attempts(request, {"username": user.get_username()})
     return made
+
+
+def _second_factor(user: User, otp: str) -> None:
+    from assay.accounts import two_factor
+
+    if not two_factor.two_factor_required(user):
+        return
+    if not two_factor.has_device(user):
+        raise SecondFactorNeeded(
+            "two_factor_enrolment_required",
+            "this account must sign in with an authenticator app: set one up on the web first",
+        )
+    if not otp.strip():
+        raise SecondFactorNeeded(
+            "otp_required", "this account must also give an authenticator code"
+        )
+    found = two_factor.code_check(user=user, code=otp)
+    if not found.ok:
+        raise SecondFactorNeeded("otp_invalid", found.message)
 
 
 def _locked_out(request: HttpRequest, username: str) -> bool:

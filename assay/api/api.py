@@ -5,6 +5,7 @@ Every error has one shape: ``{"error": {"status", "code", "message", "details"}}
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,7 +19,9 @@ from assay.api import api_tokens as token_routes
 from assay.api import appeals as appeal_routes
 from assay.api import (
     audit_clients,  # noqa: F401  (adds the client writes to audits' router)
+    audit_documents,  # noqa: F401  (adds document review to audits' router)
     audit_programme,  # noqa: F401  (adds the programme to audits' router)
+    audit_setup,  # noqa: F401  (bodies, roles, contacts, report files on audits' router)
 )
 from assay.api import audits as audit_routes
 from assay.api import caseload as caseload_routes
@@ -28,6 +31,7 @@ from assay.api import claims as claim_routes
 from assay.api import credentials as credential_routes
 from assay.api import eqa as eqa_routes
 from assay.api import iqa as iqa_routes
+from assay.api import jobs as job_routes
 from assay.api import membership as membership_routes
 from assay.api import notifications as notification_routes
 from assay.api import people as people_routes
@@ -37,7 +41,14 @@ from assay.api import reviews as review_routes
 from assay.api.auth import TokenExpired
 from assay.audits.competence import AssignmentRefused
 from assay.claims.services import ClaimRefused
-from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
+from assay.errors import (
+    STORAGE_DOWN,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    RegistrationRefused,
+    StorageUnavailable,
+)
 
 
 class NotAnObject(ValueError):
@@ -88,6 +99,8 @@ class AssayAPI(NinjaAPI):
                     )
         return schema
 
+
+storage_log = logging.getLogger("assay.files")
 
 api = AssayAPI(
     parser=ObjectParser(),
@@ -153,6 +166,12 @@ def _invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     return error_response(request, 422, "invalid", str(exc), details)
 
 
+@api.exception_handler(StorageUnavailable)
+def _storage_unavailable(request: HttpRequest, exc: StorageUnavailable) -> HttpResponse:
+    storage_log.warning("evidence store unavailable: %s", exc)  # the reason may name hosts
+    return error_response(request, 503, "unavailable", STORAGE_DOWN)
+
+
 @api.exception_handler(RegistrationRefused)
 def _refused(request: HttpRequest, exc: RegistrationRefused) -> HttpResponse:
     details = [{"code": code, "message": message} for code, message in exc.reasons]
@@ -201,3 +220,4 @@ api.add_router("/", iqa_routes.router)
 api.add_router("/", credential_routes.router)
 api.add_router("/", membership_routes.router)
 api.add_router("/", claim_routes.router)
+api.add_router("/", job_routes.router)

@@ -21,6 +21,7 @@ from pydantic import Field
 from assay.accounts.models import ApiToken
 from assay.accounts.services import (
     LoginThrottled,
+    SecondFactorNeeded,
     own_token,
     token_login,
     token_revoke,
@@ -33,7 +34,7 @@ from assay.keyset import Page
 router = Router(tags=["tokens"], auth=AUTH)
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 LIST_ERRORS: dict[int, type[s.Error]] = {400: s.Error, 401: s.Error, 422: s.Error}
-LOGIN_ERRORS: dict[int, type[s.Error]] = {401: s.Error, 422: s.Error, 429: s.Error}
+LOGIN_ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 422: s.Error, 429: s.Error}
 WRONG_SIGN_IN = "the username or password is not right"
 THROTTLED = "too many failed sign-ins for this username from this address; try again later"
 
@@ -57,6 +58,12 @@ class LoginIn(Schema):
         le=3650,
         description="Days until the token stops working; default ASSAY_TOKEN_DAYS (30), "
         "at most ASSAY_TOKEN_MAX_DAYS (365)",
+    )
+    otp: str = Field(
+        "",
+        max_length=32,
+        description="A code from the authenticator app (or a recovery code): needed by staff "
+        "when the installation requires two-factor sign-in (ASSAY_REQUIRE_2FA)",
     )
 
 
@@ -98,7 +105,9 @@ def login(request: HttpRequest, body: LoginIn) -> Status[Any]:
     """Sign in with a username and password and get a new bearer token (shown once; send it as
     ``Authorization: Bearer <token>``). A wrong sign-in answers 401 whether or not the username
     exists; too many failed sign-ins for the username from this address (web and API together)
-    answer 429 until the cool-off ends."""
+    answer 429 until the cool-off ends. Where staff must use two-factor sign-in, such an account
+    also sends ``otp``: without it 401 ``otp_required``, a wrong or reused code 401
+    ``otp_invalid``, no authenticator set up yet 403 ``two_factor_enrolment_required``."""
     try:
         made = token_login(
             request=request,
@@ -107,9 +116,13 @@ def login(request: HttpRequest, body: LoginIn) -> Status[Any]:
             name=body.name,
             scope=body.scope,
             expires_in_days=body.expires_in_days,
+            otp=body.otp,
         )
     except LoginThrottled:
         return _error(429, "throttled", THROTTLED)
+    except SecondFactorNeeded as exc:
+        status = 403 if exc.code == "two_factor_enrolment_required" else 401
+        return _error(status, exc.code, exc.message)
     if made is None:
         return _error(401, "unauthenticated", WRONG_SIGN_IN)
     row, plaintext = made

@@ -19,7 +19,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -44,6 +43,7 @@ from assay.audits.records import (
 )
 from assay.engines.audit.validity import validity
 from assay.errors import InvalidInput, NotAllowed
+from assay.jobs.email import email_later
 from assay.keyset import Page, paginate
 from assay.users import User
 
@@ -262,17 +262,16 @@ def reminders_send(*, by: User, within_days: int = REMIND_DAYS) -> list[Reminder
         if due.already_sent:
             continue
         c = due.certificate
-        send_mail(
+        email_later(
             subject=f"Certificate {c.number} is valid through {c.valid_through:%d/%m/%Y}",
-            message=(
+            body=(
                 f"The certificate {c.number} ({c.scope_text}) is valid through "
                 f"{c.valid_through:%d/%m/%Y} and expires on {c.expires_on:%d/%m/%Y}, in "
                 f"{due.days_left} days. From that date the "
                 f'"{MARK}" mark may no longer be shown; please arrange the re-certification '
                 "audit with your certifying body."
             ),
-            from_email=None,
-            recipient_list=list(due.recipients),
+            to=list(due.recipients),
         )
         CertificateReminder.objects.create(
             certificate=c,

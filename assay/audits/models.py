@@ -420,6 +420,50 @@ class SiteEvidenceFile(models.Model):
         return self.original_name
 
 
+class ReviewDocument(models.Model):
+    """A document given for review before fieldwork (by the organisation's contact or an
+    assigned auditor): its content address. Never deleted; which attributes it supports is
+    the fold of its ``ReviewDocumentLink`` rows."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="review_documents")
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    media_type = models.CharField(max_length=128)
+    original_name = models.CharField(max_length=255)
+    storage_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["audit", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha256[:12]
+
+
+class ReviewDocumentLink(models.Model):
+    """One attach (or detach, with its reason) of a review document to an attribute of the
+    standard (append-only: the latest row per document and attribute says whether it holds)."""
+
+    document = models.ForeignKey(ReviewDocument, on_delete=models.PROTECT, related_name="links")
+    attribute = models.CharField(max_length=64)
+    attached = models.BooleanField(help_text="False: this row detaches it")
+    reason = models.TextField(blank=True, help_text="Why it was detached")
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["document", "at", "pk"]
+
+    def __str__(self) -> str:
+        verb = "attached to" if self.attached else "detached from"
+        return f"document {self.document_id} {verb} {self.attribute}"
+
+
 class FieldworkReport(models.Model):
     """Fieldwork closed by the lead auditor: the report submitted to the decision makers.
     Once it exists no score, evidence or finding is added; the decision may be recorded."""

@@ -28,6 +28,8 @@ from assay.audits.models import (
     CorrectiveActionEvent,
     FieldworkReport,
     Finding,
+    ReviewDocument,
+    ReviewDocumentLink,
     SampleDraw,
     SamplePick,
     SelfAssessment,
@@ -57,6 +59,8 @@ FINDING = "finding_raised"  # {"finding": finding_fields, "action": action_field
 CLOSED = "fieldwork_closed"  # {"report": report_fields}
 ACTION = "corrective_action_changed"  # {"action": action_fields, "event": event_fields}
 PLANNED = "dates_planned"  # {"plan": plan_fields, "visits": [visit_fields, ...]}
+DOCUMENT = "review_document_uploaded"  # {"document": document_fields, "links": [link_fields]}
+LINKS = "review_document_linked"  # {"links": [link_fields, ...]} (attached or detached)
 
 
 LEGACY_SAMPLE_RULE = {
@@ -199,6 +203,31 @@ def evidence_fields(f: SiteEvidenceFile) -> dict[str, Any]:
         "storage_name": f.storage_name,
         "uploaded_by": f.uploaded_by_id,
         "uploaded_at": moment_text(f.uploaded_at),
+    }
+
+
+def document_fields(d: ReviewDocument) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "sha256": d.sha256,
+        "size": d.size,
+        "media_type": d.media_type,
+        "original_name": d.original_name,
+        "storage_name": d.storage_name,
+        "uploaded_by": d.uploaded_by_id,
+        "uploaded_at": moment_text(d.uploaded_at),
+    }
+
+
+def link_fields(link: ReviewDocumentLink) -> dict[str, Any]:
+    return {
+        "id": link.pk,
+        "document": link.document_id,
+        "attribute": link.attribute,
+        "attached": link.attached,
+        "reason": link.reason,
+        "by": link.by_id,
+        "at": moment_text(link.at),
     }
 
 
@@ -355,6 +384,13 @@ class Implied:
             self._put("plan", p["plan"])
             for visit in p["visits"]:
                 self._put("plan visit", visit)
+        elif record.kind == DOCUMENT:
+            self._put("review document", p["document"])
+            for link in p["links"]:
+                self._put("review document link", link)
+        elif record.kind == LINKS:
+            for link in p["links"]:
+                self._put("review document link", link)
         elif record.kind in (ISSUED, WITHDRAWN):
             self._put("certificate", p["certificate"])
         else:
@@ -377,6 +413,8 @@ def _label(what: str, fields: Mapping[str, Any]) -> str:
     if what == "finding":
         where = f"office {fields['office']}, attribute {fields['attribute']}"
         return f"{what} F{fields['number']} ({where})"
+    if what == "review document link":
+        return f"{what} {fields['id']} (document {fields['document']}, {fields['attribute']})"
     if what == "auditor assignment":
         return f"{what} {fields['id']} (auditor {fields['auditor']})"
     return f"{what} {fields['id']}"
@@ -461,6 +499,13 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
             visit_fields,
             "plan__audit_id",
         ),
+        ("review document", ReviewDocument.objects.all(), document_fields, "audit_id"),
+        (
+            "review document link",
+            ReviewDocumentLink.objects.select_related("document"),
+            link_fields,
+            "document__audit_id",
+        ),
         (
             "corrective action",
             CorrectiveAction.objects.select_related("finding"),
@@ -482,6 +527,8 @@ def _stored(audit_ids: Sequence[int] | None) -> dict[int, dict[str, Rows]]:
                 audit_id = row.finding.audit_id
             elif isinstance(row, AuditPlanVisit):
                 audit_id = row.plan.audit_id
+            elif isinstance(row, ReviewDocumentLink):
+                audit_id = row.document.audit_id
             elif isinstance(row, CorrectiveActionEvent):
                 audit_id = row.action.finding.audit_id
             else:

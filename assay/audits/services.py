@@ -102,7 +102,10 @@ def body_create(*, by: User, name: str, reference: str, prefix: str = "ICSS") ->
     if not perm.is_operator(by):
         raise NotAllowed("only the operator creates certifying bodies")
     errors = {}
-    if not name.strip():
+    name_problem = text_problem(name) or text_problem(reference)
+    if name_problem:
+        errors["name"] = name_problem
+    elif not name.strip():
         errors["name"] = "give the body's name"
     if not reference.strip():
         errors["reference"] = "give the body's reference"

@@ -34,8 +34,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 USERNAME, PASSWORD = "alice", "assay-demo"  # assay.demo.centre: an assessor
-SERVE = (sys.executable, "-c", "from assay.cli.main import main; main()", "serve")
+CLI = (sys.executable, "-c", "from assay.cli.main import main; main()")
+SERVE = (*CLI, "serve")
 FEEDBACK = "Load test: show this in a second piece of evidence."
+UPLOAD_BYTES = 16 * 1024  # each upload: a 16 KiB text file of its own
+LOCKED = b"database is locked"
+DRAIN_SECONDS = 120.0
 
 
 # The throwaway world (run in a child process whose settings point at the throwaway folder).
@@ -45,11 +49,13 @@ def prepare_world() -> dict[str, Any]:
     """Load the demo; pick a unit Alice may judge (judging it once proves it); mint a token."""
     from django.contrib.auth import get_user_model
 
+    from assay import clock
     from assay.accounts.services import token_create
     from assay.demo.load import demo_load
     from assay.errors import InvalidInput, NotAllowed
     from assay.portfolios.assessment import criterion_judge
     from assay.portfolios.coverage import unit_spec, unit_targets
+    from assay.portfolios.services import evidence_add
     from assay.registrations.models import PlanUnit
 
     for _ in demo_load():
@@ -73,7 +79,16 @@ def prepare_world() -> dict[str, Any]:
         except (InvalidInput, NotAllowed):
             continue
         _, token = token_create(user=alice, name="bench load")
+        item = evidence_add(
+            by=alice,
+            registration=reg,
+            method="product",
+            started_on=clock.today(),
+            description="Load test: notes uploaded by the load bench.",
+            context="real_job",
+        )
         return {
+            "evidence_item": item.pk,
             "registration": reg.pk,
             "centre": reg.centre_id,
             "unit": unit,
@@ -128,6 +143,9 @@ class LoadResult:
     endpoints: dict[str, Figures]
     first_errors: list[str]
     folder: str = ""  # the throwaway data folder, when kept
+    setup: str = ""  # what served: processes, database, storage, worker
+    locked: int = 0  # "database is locked" lines the servers and the worker logged
+    jobs: dict[str, int] = field(default_factory=dict)  # background jobs by state, at the end
 
     @property
     def total(self) -> Figures:
@@ -144,10 +162,15 @@ class LoadResult:
         head = f"  {'endpoint':<22} {'requests':>7} {'errors':>6} {'p50 ms':>9} {'p95 ms':>9}"
         out = [
             f"load: {self.users} users, {self.seconds:.1f} s, {rate:.1f} requests/s",
+            *([f"setup: {self.setup}"] if self.setup else []),
             f"{head} {'max ms':>9}",
         ]
         out += [self.endpoints[name].line(name) for name in sorted(self.endpoints)]
         out.append(total.line("overall"))
+        if self.jobs:
+            states = ", ".join(f"{n} {state}" for state, n in sorted(self.jobs.items()))
+            out.append(f"background jobs: {states}")
+        out.append(f'"database is locked": {self.locked}')
         out.append(f"requests: {total.requests}")
         out.append(f"errors: {total.errors}")
         out += [f"  error: {e}" for e in self.first_errors]
@@ -186,6 +209,7 @@ class User:
         self.world = world
         self.record = record
         self.cookies: dict[str, str] = {}
+        self.uploads = 0
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(
@@ -267,6 +291,8 @@ class User:
                 f"/api/v1/centres/{w['centre']}/registrations",
                 headers=bearer,
             ),
+            self.upload,
+            self.export,
             lambda: self.request(
                 "api judgement",
                 "POST",
@@ -276,6 +302,45 @@ class User:
                 expect=201,
             ),
         ]
+
+    def upload(self) -> object:
+        """A new file (unique content, so it is stored, never found) on the prepared item."""
+        self.uploads += 1
+        note = f"Load test note {self.port} {id(self)} {self.uploads} {time.time_ns()}\n"
+        content = (note * (UPLOAD_BYTES // len(note) + 1))[:UPLOAD_BYTES].encode()
+        boundary = f"assay-load-{time.time_ns()}"
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="file"; filename="note.txt"\r\n'
+                "Content-Type: text/plain\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return self.request(
+            "api upload",
+            "POST",
+            f"/api/v1/evidence/{self.world['evidence_item']}/files",
+            body,
+            {**_bearer(self.world), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+            expect=201,
+        )
+
+    def export(self) -> object:
+        """Ask for the portfolio's ZIP (a background job): the page redirects to the job."""
+        return self.request(
+            "web export job",
+            "POST",
+            f"/registrations/{self.world['registration']}/portfolio/export-job",
+            b"",
+            {
+                "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                "Referer": f"http://127.0.0.1:{self.port}/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            expect=302,
+        )
 
 
 def free_port() -> int:
@@ -308,9 +373,9 @@ def _bearer(world: dict[str, Any]) -> dict[str, str]:
 
 
 def drive(
-    port: int, world: dict[str, Any], users: int, seconds: float, limit: int | None
+    ports: list[int], world: dict[str, Any], users: int, seconds: float, limit: int | None
 ) -> LoadResult:
-    """Run ``users`` threads against a listening server; return the figures."""
+    """Run ``users`` threads against the listening servers (user i on server i mod n)."""
     endpoints: dict[str, Figures] = {}
     first_errors: list[str] = []
     lock = threading.Lock()
@@ -328,7 +393,7 @@ def drive(
     budget = Budget(seconds, limit)
 
     def run(index: int) -> None:
-        user = User(port, world, record)
+        user = User(ports[index % len(ports)], world, record)
         try:
             if not (budget.take() and budget.take()):  # the form and the POST
                 return
@@ -351,8 +416,29 @@ def drive(
     return LoadResult(users, time.perf_counter() - started, endpoints, first_errors)
 
 
-def load_bench(users: int, seconds: float, limit: int | None, *, keep: bool = False) -> LoadResult:
-    """Prepare the throwaway folder, start the server, drive it, stop it, clean up."""
+def load_bench(
+    users: int,
+    seconds: float,
+    limit: int | None,
+    *,
+    keep: bool = False,
+    processes: int = 1,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    worker: bool = False,
+    storage: str = "disk",
+) -> LoadResult:
+    """Prepare the throwaway folder (and database), start the servers (and the worker), drive
+    them, stop them, clean up.
+
+    ``storage="s3"`` starts a throwaway SeaweedFS on loopback and points every process at it.
+    ``worker`` starts ``assay worker`` beside the servers; the users' export jobs are then
+    waited for (at most ``DRAIN_SECONDS``) and counted by state. ``database_url`` is a
+    PostgreSQL server URL (``postgres://user@host:port``): a throwaway
+    database is created on it for the run and dropped afterwards. ``extra_env`` reaches every
+    process (for example the object-storage settings). Each process's log goes to a file in
+    the folder, where the "database is locked" lines are counted.
+    """
     root = Path(tempfile.mkdtemp(prefix="assay-bench-load-"))
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
@@ -361,31 +447,113 @@ def load_bench(users: int, seconds: float, limit: int | None, *, keep: bool = Fa
         ASSAY_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="assay.config.settings",
     )
-    proc: subprocess.Popen[bytes] | None = None
+    env.update(extra_env or {})
     try:
+        with contextlib.ExitStack() as stack:
+            if storage == "s3":
+                from assay.bench.seaweedfs import seaweedfs
+
+                env.update(stack.enter_context(seaweedfs(root / "seaweedfs")).env())
+            return _load_run(
+                env, root, users, seconds, limit, keep, processes, database_url, worker
+            )
+    finally:
+        if not keep:  # after the store has stopped
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _load_run(
+    env: dict[str, str],
+    root: Path,
+    users: int,
+    seconds: float,
+    limit: int | None,
+    keep: bool,
+    processes: int,
+    database_url: str | None,
+    worker: bool,
+) -> LoadResult:
+    procs: list[subprocess.Popen[bytes]] = []
+    logs: list[Path] = []
+    database = ""
+    try:
+        if database_url:
+            database = f"assay_load_{os.getpid()}_{time.time_ns() % 10**9}"
+            _database_create(database_url, database)
+            env["DATABASE_URL"] = f"{database_url.rstrip('/')}/{database}"
         world = _prepare(env)
-        port = free_port()
-        proc = subprocess.Popen(
-            [*SERVE, "--addr", f"127.0.0.1:{port}"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_listening(port, proc)
-        _warm_up(port, world)
-        result = drive(port, world, users, seconds, limit)
+        ports = [free_port() for _ in range(processes)]
+        for index, port in enumerate(ports):
+            procs.append(
+                _start([*SERVE, "--addr", f"127.0.0.1:{port}"], env, root, f"server-{index}", logs)
+            )
+        if worker:
+            procs.append(_start([*CLI, "worker"], env, root, "worker", logs))
+        for port, proc in zip(ports, procs, strict=False):
+            _wait_listening(port, proc)
+            _warm_up(port, world)
+        result = drive(ports, world, users, seconds, limit)
         result.folder = str(root) if keep else ""
+        if worker:  # let the worker finish what the users queued (bounded)
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while time.monotonic() < deadline:
+                result.jobs = _jobs(env)
+                if not result.jobs.get("queued") and not result.jobs.get("running"):
+                    break
+                time.sleep(1)
+        else:
+            result.jobs = _jobs(env)
+        storage = env.get("ASSAY_STORAGE", "disk")
+        result.setup = (
+            f"{processes} app process{'es' if processes > 1 else ''}"
+            f"{' + 1 worker' if worker else ''}, "
+            f"{'PostgreSQL' if database_url else 'SQLite'}, {storage} storage"
+        )
+        _stop(procs)
+        result.locked = sum(path.read_bytes().count(LOCKED) for path in logs if path.exists())
         return result
     finally:
-        if proc is not None:
+        _stop(procs)
+        if database_url and database:
+            _database_drop(database_url, database)
+
+
+def _start(
+    command: list[str], env: dict[str, str], root: Path, name: str, logs: list[Path]
+) -> subprocess.Popen[bytes]:
+    log = root / f"{name}.log"
+    logs.append(log)
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
             proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if not keep:
-            shutil.rmtree(root, ignore_errors=True)
+    for proc in procs:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _database_create(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url.rstrip('/')}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _database_drop(server_url: str, name: str) -> None:
+    import psycopg
+
+    with (
+        contextlib.suppress(psycopg.Error),
+        psycopg.connect(f"{server_url.rstrip('/')}/postgres", autocommit=True) as conn,
+    ):
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _main(argv: list[str]) -> None:
@@ -396,8 +564,33 @@ def _main(argv: list[str]) -> None:
     django.setup()
     if argv[:1] == ["prepare"]:
         print(json.dumps(prepare_world()))
+    elif argv[:1] == ["jobs"]:
+        print(json.dumps(job_states()))
     else:
-        raise SystemExit("usage: python -m assay.bench.load prepare")
+        raise SystemExit("usage: python -m assay.bench.load prepare|jobs")
+
+
+def job_states() -> dict[str, int]:
+    """How many background jobs are in each state (queued, running, done, failed)."""
+    from django.db.models import Count
+
+    from assay.jobs.models import Job
+
+    rows = Job.objects.values("state").annotate(n=Count("pk"))
+    return {str(row["state"]): int(row["n"]) for row in rows}
+
+
+def _jobs(env: dict[str, str]) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-m", "assay.bench.load", "jobs"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"counting the jobs failed:\n{done.stderr.strip()[-2000:]}")
+    return {k: int(v) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
 if __name__ == "__main__":

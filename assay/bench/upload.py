@@ -12,13 +12,19 @@ short of the real thing shows that, so this:
 2. starts ``assay serve`` on a free 127.0.0.1 port in another child process;
 3. streams a multipart POST of the requested size, generated on the fly (a WAV header, then
    padding), hashing it as it goes: neither side ever holds the file;
-4. samples the server's resident memory (``VmRSS`` of it and any children it forks, and its
-   ``VmHWM`` high-water mark) before and during the upload;
+4. samples the server's memory (the proportional set size, ``Pss``, of it and any children it
+   forks: pages a forked worker shares with the preloaded master count once; and ``VmHWM``,
+   the high-water mark of resident memory) before and during the upload;
 5. asks the child process which file the item now holds and hashes the stored bytes;
 6. writes the same bytes to a file in the same folder and times ``cp`` of it plus an
    ``fsync`` of the copy (the disk's own speed for one copy made durable), against the upload
    plus an ``fsync`` of the stored file. ``fsync`` of the one file rather than ``sync``: on a
    shared machine ``sync`` also waits for everyone else's writes.
+
+With ``storage="s3"`` (``--storage s3``) the server stores to a throwaway SeaweedFS started
+on loopback (``assay.bench.seaweedfs``): the upload is then spooled and sent to the bucket as a
+multipart upload before the answer, and step 5 hashes the object read back from the bucket
+(no ``fsync``: the store decides when its bytes are durable).
 
 Everything is removed afterwards. Figures are printed, never asserted on time.
 """
@@ -43,12 +49,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assay.bench.seaweedfs import SeaweedFS, seaweedfs
 from assay.files.storage import content_address
 
 MIB = 1024 * 1024
 LIMIT_BYTES = 100 * 1000 * 1000  # "under 100 MB"
 BLOCK = 256 * 1024  # client send size
 SERVERS = ("gunicorn",)  # what `assay serve` runs (docs/deploy.md)
+STORAGES = ("disk", "s3")
 ENDPOINTS = ("web", "api")
 FILE_NAME = "professional-discussion.wav"
 # `assay serve` with the interpreter running this (the console script may not be on PATH).
@@ -176,8 +184,27 @@ def tree_cpu(pid: int) -> float:
     return total / ticks
 
 
+def _pss(pid: int) -> int | None:
+    """Proportional set size in bytes: each shared page counted once across the processes
+    sharing it (a preloaded gunicorn's workers share the master's code and data)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
 def tree_rss(pid: int) -> int:
-    return sum(_status(p).get("VmRSS", 0) for p in process_tree(pid))
+    """The tree's memory: the sum of its processes' PSS (RSS where PSS cannot be read), so
+    pages the forked workers share with the master are not counted once per process."""
+    total = 0
+    for p in process_tree(pid):
+        pss = _pss(p)
+        total += pss if pss is not None else _status(p).get("VmRSS", 0)
+    return total
 
 
 def tree_loaded(pid: int, library: str) -> bool:
@@ -304,6 +331,7 @@ class UploadResult:
     synced_seconds: float = 0.0  # the upload's time plus ``fsync`` of the stored file
     numpy_loaded: bool = False
     cpu_seconds: float = 0.0  # the server's CPU time during the upload
+    storage: str = "disk"
 
     @property
     def share_of_copy(self) -> float:
@@ -423,10 +451,29 @@ def copy_seconds(folder: Path, size: int) -> float:
             path.unlink(missing_ok=True)
 
 
+def _hash_object(store: SeaweedFS, key: str) -> str:
+    """The SHA-256 of an object read back from the bucket in 1 MiB reads; "" when missing."""
+    digest = hashlib.sha256()
+    try:
+        body = store.client().get_object(Bucket=store.bucket, Key=key)["Body"]
+    except Exception:  # missing, or the store is gone: no stored file to show
+        return ""
+    while block := body.read(MIB):
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def upload_bench(
-    size: int, *, server: str = "gunicorn", endpoint: str = "web", keep: bool = False
+    size: int,
+    *,
+    server: str = "gunicorn",
+    endpoint: str = "web",
+    keep: bool = False,
+    storage: str = "disk",
 ) -> UploadResult:
     """Run the whole measurement once; the throwaway folder is removed unless ``keep``."""
+    if storage not in STORAGES:
+        raise ValueError(f"unknown storage {storage!r}; one of {', '.join(STORAGES)}")
     if server not in SERVERS:
         raise ValueError(f"unknown server {server!r}; one of {', '.join(SERVERS)}")
     if endpoint not in ENDPOINTS:
@@ -445,7 +492,12 @@ def upload_bench(
         DJANGO_SETTINGS_MODULE="assay.config.settings",
     )
     proc: subprocess.Popen[bytes] | None = None
+    stack = contextlib.ExitStack()
+    store: SeaweedFS | None = None
     try:
+        if storage == "s3":
+            store = stack.enter_context(seaweedfs(root / "seaweedfs"))
+            env.update(store.env())
         world = _child(env, "prepare")
         port = free_port()
         proc = subprocess.Popen(
@@ -481,7 +533,8 @@ def upload_bench(
         with MemoryWatch(proc.pid) as watch:
             status, text, client_sha, seconds = _send(port, path, headers, body)
             start = time.perf_counter()
-            flush(Path(world["media_root"]) / content_address(client_sha))  # as `cp` + fsync
+            if store is None:
+                flush(Path(world["media_root"]) / content_address(client_sha))  # as cp + fsync
             synced = seconds + time.perf_counter() - start
         numpy_loaded = tree_loaded(proc.pid, "numpy")
         cpu = tree_cpu(proc.pid) - cpu_before
@@ -493,7 +546,10 @@ def upload_bench(
             row = files[-1]
             stored_size = int(row["size"])
             on_disk = Path(world["media_root"]) / row["storage_name"]
-            stored_sha = _hash_file(on_disk) if on_disk.exists() else ""
+            if store is not None:
+                stored_sha = _hash_object(store, row["storage_name"])
+            else:
+                stored_sha = _hash_file(on_disk) if on_disk.exists() else ""
             if stored_sha != row["sha256"]:
                 stored_sha = f"{stored_sha or 'missing'} (database: {row['sha256']})"
         message = "" if status in {201, 302} else text[:500]
@@ -514,6 +570,7 @@ def upload_bench(
             synced,
             numpy_loaded,
             cpu,
+            storage,
         )
     finally:
         if proc is not None:
@@ -523,6 +580,7 @@ def upload_bench(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        stack.close()
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
 

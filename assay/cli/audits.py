@@ -452,10 +452,16 @@ def certificate_pdf_command(number: str, output: Path, as_user: str | None) -> N
 
 @audits.command()
 @click.option("--within", type=int, default=60, show_default=True, help="Days before expiry.")
-@click.option("--send", is_flag=True, help="Email the organisations' contacts (once each).")
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Email the organisations' contacts (once each; the emails go out through "
+    "`assay worker`, docs/jobs.md).",
+)
 @as_option(required=False)
 def remind(within: int, send: bool, as_user: str | None) -> None:
-    """List valid certificates expiring within --within days; --send emails reminders."""
+    """List valid certificates expiring within --within days; --send emails reminders (queued
+    for `assay worker`, which tries again when the mail server fails)."""
     from assay.audits.certificates import reminders_due, reminders_send
     from assay.cli.acting import acting, domain_errors
 

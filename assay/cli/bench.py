@@ -142,8 +142,15 @@ def connection_vendor() -> str:
     show_default=True,
     help="The portfolio page's attach form (session) or the API (bearer token).",
 )
+@click.option(
+    "--storage",
+    type=click.Choice(["disk", "s3"]),
+    default="disk",
+    show_default=True,
+    help="Store on the local disk, or on a throwaway SeaweedFS (S3) started on loopback.",
+)
 @click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
-def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
+def upload(size: str, server: str, endpoint: str, storage: str, keep: bool) -> None:
     """Upload one SIZE file through the real server and watch the server's memory.
 
     A throwaway data folder (SQLite, media) is prepared in a child process, `assay serve`
@@ -152,7 +159,9 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     sampled before and during the upload; the upload plus an fsync of the stored file is then
     compared with `cp` of the same bytes plus an fsync of the copy, on the same disk. Exits 1
     when the upload fails or the stored file's SHA-256 differs from the one sent; prints
-    whether the peak stayed under 100 MB and whether the server has loaded NumPy.
+    whether the peak stayed under 100 MB and whether the server has loaded NumPy. With
+    `--storage s3` the server stores to a SeaweedFS started for the run (the dev extras' `weed`)
+    and the stored SHA-256 is that of the object read back from the bucket.
     """
     from assay.bench.upload import LIMIT_BYTES, parse_size, upload_bench
     from assay.cli.output import fail
@@ -162,11 +171,14 @@ def upload(size: str, server: str, endpoint: str, keep: bool) -> None:
     except ValueError as exc:
         fail(str(exc))
     try:
-        r = upload_bench(n_bytes, server=server, endpoint=endpoint, keep=keep)
+        r = upload_bench(n_bytes, server=server, endpoint=endpoint, keep=keep, storage=storage)
     except RuntimeError as exc:
         fail(str(exc))
     mb = 1000 * 1000
-    click.echo(f"upload: {r.size:,} bytes ({r.size / 1024**3:.2f} GiB) via {endpoint} on {server}")
+    click.echo(
+        f"upload: {r.size:,} bytes ({r.size / 1024**3:.2f} GiB) via {endpoint} on {server}, "
+        f"stored on {storage}"
+    )
     click.echo(f"  response:        HTTP {r.status}{' ' + r.message if r.message else ''}")
     click.echo(f"  time:            {r.seconds:.1f} s ({r.throughput / mb:.0f} MB/s)")
     click.echo(f"  with fsync:      {r.synced_seconds:.1f} s (the answer, then the stored file's)")
@@ -213,14 +225,24 @@ def _office_counts(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 @click.option(
     "--db", is_flag=True, help="Also run it through the services in a throwaway SQLite folder."
 )
+@click.option(
+    "--http",
+    "over_http",
+    is_flag=True,
+    help="Also run it over the JSON API only, against gunicorn on loopback (throwaway folder).",
+)
 @click.option("--here", is_flag=True, hidden=True, help="(--db's child: use this database)")
-def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: bool) -> None:
+def audits(
+    attributes: int, counts: tuple[int, ...], seed: int, db: bool, over_http: bool, here: bool
+) -> None:
     """One certification audit at size: standard, offices, sample, scores, decision, report.
 
     Prints the sample per state and the time of each step (perf_counter): first through the
     engine and the report renderers alone; with --db, then again through the audit services
     (import, organisation, audit, self-assessment, sample, scores, decision, report built
-    from stored data) in a fresh SQLite data folder that is removed afterwards.
+    from stored data) in a fresh SQLite data folder that is removed afterwards; with --http,
+    the same work over the JSON API only (tokens from POST /api/v1/auth/login) against
+    `assay serve` (gunicorn) on a loopback port, in another throwaway folder.
     """
     from assay.bench import audits as audit_bench
     from assay.cli.output import fail
@@ -250,6 +272,15 @@ def audits(attributes: int, counts: tuple[int, ...], seed: int, db: bool, here: 
         if status != 0:
             fail(f"the database run failed (exit {status}): {err.strip()[-2000:]}")
         click.echo(out, nl=False)
+    if over_http:
+        from assay.bench.audits_http import StepFailed, http_bench, http_report_lines
+
+        try:
+            over = http_bench(attributes, counts, seed)
+        except StepFailed as exc:
+            fail(f"the HTTP run failed: {exc}")
+        for line in http_report_lines(over):
+            click.echo(line)
 
 
 @bench.command("import")
@@ -388,29 +419,76 @@ def records_cmd(chains: int, per_chain: int) -> None:
     default=None,
     help="...or after this many requests, whichever comes first.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="App server processes (`assay serve`, each on its own port; users spread over them).",
+)
+@click.option(
+    "--postgres",
+    metavar="URL",
+    default=None,
+    help="A PostgreSQL server (postgres://user@host:port): a throwaway database is made there "
+    "for the run and dropped after. Default: SQLite in the throwaway folder.",
+)
+@click.option(
+    "--storage",
+    type=click.Choice(["disk", "s3"]),
+    default="disk",
+    show_default=True,
+    help="Where evidence goes: the folder's disk, or a throwaway SeaweedFS (S3) on loopback.",
+)
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Start `assay worker` too; the users' export jobs are then waited for and counted.",
+)
 @click.option("--keep", is_flag=True, help="Keep the throwaway data folder (for a look).")
-def load(users: int, seconds: float, limit: int | None, keep: bool) -> None:
+def load(
+    users: int,
+    seconds: float,
+    limit: int | None,
+    processes: int,
+    postgres: str | None,
+    storage: str,
+    worker: bool,
+    keep: bool,
+) -> None:
     """N concurrent users against the real server on 127.0.0.1, for a bounded time or count.
 
     A throwaway data folder gets the demo data (`assay demo`); your own database is not
     touched. `assay serve` starts on a free loopback port; each user signs in through the
     login form as the assessor Alice, then repeats: caseload, portfolio and unit screen pages,
-    the API's caseload and centre registration list, and a criterion judgement (not yet met,
-    with feedback) through the API. Prints requests, errors and p50/p95/max latency per
-    endpoint and overall. Errors are requests that failed and answers other than the expected
-    one (200; the sign-in's 302; the judgement's 201), so every 4xx and 5xx; exits 1 when there
-    is any.
+    the API's caseload and centre registration list, an upload of a 16 KiB file of its own to
+    an evidence item, a request for the portfolio's ZIP export (a background job), and a
+    criterion judgement (not yet met, with feedback) through the API. Prints requests, errors
+    and p50/p95/max latency per endpoint and overall, the background jobs by state, and how
+    many "database is locked" lines the processes logged. Errors are requests that failed and
+    answers other than the expected one (200; the sign-in's and the export's 302; the
+    upload's and the judgement's 201), so every 4xx and 5xx; exits 1 when there is any, or
+    when a job failed, or when the database was locked.
     """
     from assay.bench.load import load_bench
     from assay.cli.output import fail
 
     try:
-        result = load_bench(users, seconds, limit, keep=keep)
+        result = load_bench(
+            users,
+            seconds,
+            limit,
+            keep=keep,
+            processes=processes,
+            database_url=postgres,
+            storage=storage,
+            worker=worker,
+        )
     except RuntimeError as exc:
         fail(str(exc))
     for line in result.lines():
         click.echo(line)
-    if result.total.errors:
+    if result.total.errors or result.locked or result.jobs.get("failed"):
         sys.exit(1)
 
 

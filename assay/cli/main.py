@@ -75,6 +75,7 @@ from assay.cli import (  # noqa: E402
     records,
     register,
     server,
+    worker,
 )
 from assay.cli import token as token_commands  # noqa: E402
 from assay.cli import user as user_commands  # noqa: E402
@@ -108,5 +109,7 @@ main.add_command(server.demo)
 main.add_command(server.serve)
 main.add_command(backup.backup)
 main.add_command(backup.restore)
+main.add_command(worker.worker)
+main.add_command(worker.nightly)
 
 __all__ = ["Path", "emit_json", "fail", "main"]

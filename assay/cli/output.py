@@ -47,3 +47,17 @@ def every_row(read_page: Any, size: int = 200) -> Any:
         if page.next is None:
             return
         cursor = page.next
+
+
+def progress_printer(unit: str) -> Any:
+    """A ``(done, total)`` callback for long work that writes ``done/total unit (pct%)`` to
+    stderr, one line per whole percent, so stdout stays the command's answer (``--progress``)."""
+    shown = [-1]
+
+    def step(done: int, total: int) -> None:
+        percent = (done * 100) // total if total > 0 else 0
+        if percent != shown[0]:
+            shown[0] = percent
+            click.echo(f"{done}/{total} {unit} ({percent}%)", err=True)
+
+    return step

@@ -24,11 +24,16 @@ def portfolio() -> None:
     required=True,
     help="The ZIP file to write.",
 )
+@click.option(
+    "--progress", "show_progress", is_flag=True, help="Show files written so far on stderr."
+)
 @as_option(required=False)
-def export(registration_id: int, output: Path, as_user: str | None) -> None:
+def export(registration_id: int, output: Path, show_progress: bool, as_user: str | None) -> None:
     """Write the registration's portfolio: index.html (units, coverage, the criterion-by-
-    evidence matrix, decisions) and every evidence file under files/."""
+    evidence matrix, decisions) and every evidence file under files/. (In the browser the
+    same export runs in ``assay worker``, with a progress bar and a download link.)"""
     from assay.cli.acting import acting, domain_errors
+    from assay.cli.output import progress_printer
     from assay.portfolios.export import portfolio_export_zip
 
     with domain_errors():
@@ -36,7 +41,8 @@ def export(registration_id: int, output: Path, as_user: str | None) -> None:
         partial = output.with_name(output.name + ".part")
         try:
             with partial.open("wb") as out:
-                names = portfolio_export_zip(user, registration_id, out)
+                step = progress_printer("files") if show_progress else None
+                names = portfolio_export_zip(user, registration_id, out, step)
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""``assay user invite|list|resend|cancel|deactivate|reactivate`` and ``assay centre revoke``.
+"""``assay user invite|list|resend|cancel|deactivate|reactivate|reset-2fa`` and ``assay centre
+revoke``.
 
 ID is the centre's awarding-body number or its id. ``invite`` and ``list`` with ``--body BODY``
 (a certifying body's id or reference) act on the certifying body instead, whose
@@ -312,6 +313,23 @@ def reactivate(centre_id: str, username: str, reason: str, as_user: str) -> None
     with domain_errors():
         account_reactivate(by=by, user=person, reason=reason)
     click.echo(f"{username}: active")
+
+
+@user.command(name="reset-2fa")
+@click.argument("username")
+@click.option("--reason", required=True, help="Why (recorded), e.g. how the loss was checked.")
+def reset_2fa(username: str, reason: str) -> None:
+    """Remove USERNAME's authenticator and recovery codes when they have lost both (the
+    operator, on the server). Where two-factor sign-in is required they set up a new one when
+    they next sign in."""
+    from assay.accounts.two_factor import two_factor_reset
+    from assay.cli.output import fail
+    from assay.engines.text import visible
+
+    if not visible(reason) or any(ord(ch) < 32 and ch not in "\t\n" for ch in reason):
+        fail("give a reason in words (no control characters)")
+    removed = two_factor_reset(user=_account(username), reason=reason.strip())
+    click.echo(f"{username}: {removed} authenticator device(s) removed")
 
 
 @click.command()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -72,17 +72,23 @@ def _writable_folder(path: Path) -> str:
 
 
 def storage_check() -> Check:
-    """Local disk: the media and upload temporary folders are writable. Any other storage
-    backend: it answers an existence query (reachable, with its credentials)."""
-    location = getattr(default_storage, "location", None)
+    """Local disk: the media and upload temporary folders are writable. Object storage
+    (``assay.files.objectstore``): the bucket answers with our credentials (``reachable``),
+    and uploads still spool to the temporary folder first. Any other backend: it answers an
+    existence query."""
+    reachable = getattr(default_storage, "reachable", None)
     try:
-        if location is not None:
-            for folder in (Path(location), Path(settings.FILE_UPLOAD_TEMP_DIR)):
-                problem = _writable_folder(folder)
-                if problem:
-                    return Check("storage", False, problem)
+        folders = [Path(settings.FILE_UPLOAD_TEMP_DIR)]
+        if callable(reachable):
+            reachable()
+        elif isinstance(default_storage, FileSystemStorage):
+            folders.insert(0, Path(default_storage.location))
         else:
             default_storage.exists("readyz-probe")
+        for folder in folders:
+            problem = _writable_folder(folder)
+            if problem:
+                return Check("storage", False, problem)
     except Exception as exc:
         return Check("storage", False, f"{type(exc).__name__}: {exc}")
     return Check("storage", True)

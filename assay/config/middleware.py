@@ -10,10 +10,12 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
 from assay.config.health import readiness
 from assay.config.logs import request_id
+from assay.errors import STORAGE_DOWN, StorageUnavailable
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -24,6 +26,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_log = logging.getLogger("assay.request")
 probe_log = logging.getLogger("assay.readyz")
+storage_log = logging.getLogger("assay.files")
 
 # Features no Assay page uses; a page (or anything injected into it) may not ask for them.
 PERMISSIONS_POLICY = ", ".join(
@@ -123,6 +126,29 @@ class PrivateHeadersMiddleware:
         if private and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)  # a view's own no-store is kept as it is
         return response
+
+
+class StorageErrorMiddleware:
+    """A view that met an unreachable evidence store (``StorageUnavailable``: a download, an
+    export) answers 503 with a plain message, in the API's error shape under /api/, instead of
+    a server error. The reason (it may name hosts) goes to the log."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, StorageUnavailable):
+            return None
+        storage_log.warning("evidence store unavailable: %s", exc)
+        if request.path_info.startswith("/api/"):
+            error = {"status": 503, "code": "unavailable", "message": STORAGE_DOWN, "details": []}
+            body = {"error": error}
+            return _no_store(JsonResponse(body, status=503))
+        page = render_to_string("503.html", {"message": STORAGE_DOWN}, request=request)
+        return _no_store(HttpResponse(page, status=503))
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

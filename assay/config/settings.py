@@ -11,12 +11,14 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from assay.config.production import (
     proxy_ssl_header,
     refuse_unsafe_production,
     secret_key_from,
 )
+from assay.config.storage_env import evidence_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -116,7 +118,13 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "assay.records",
+    "assay.jobs",
     "assay.accounts",
     "assay.catalogue",
     "assay.centres",
@@ -147,12 +155,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code given this session
     # Before any process_view reads the body (the CSRF check does): 413 for oversized bodies.
     "assay.web.upload_limits.BodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+    # Staff who must give a second factor reach only the enrolment and code pages until they do.
+    "assay.accounts.two_factor.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into the lockout page
+    "assay.config.middleware.StorageErrorMiddleware",  # evidence store down: 503, not 500
 ]
 
 ROOT_URLCONF = "assay.config.urls"
@@ -210,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect) to existing accounts only; inert unless configured.
+    "assay.accounts.sso.SsoBackend",
 ]
 # Login throttling (django-axes): 5 wrong passwords for one username from one address pause
 # sign-in for that pair for an hour; the friendly page is registration/locked_out.html.
@@ -224,6 +238,34 @@ AXES_VERBOSE = False
 ASSAY_TOKEN_DAYS = int(os.environ.get("ASSAY_TOKEN_DAYS", "30"))
 ASSAY_TOKEN_MAX_DAYS = int(os.environ.get("ASSAY_TOKEN_MAX_DAYS", "365"))
 
+# Two-factor sign-in (django-otp, TOTP; docs/accounts.md, ADR 0024): ASSAY_REQUIRE_2FA=1 makes
+# staff (centre administrators, IQA, EVs, certifying-body staff, the awarding body and operator)
+# give a code from an authenticator app after signing in, on the web and for API tokens.
+ASSAY_REQUIRE_2FA = env_bool("ASSAY_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = os.environ.get("ASSAY_2FA_ISSUER", "Assay")
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code in a row (django-otp)
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Single sign-on through OpenID Connect (mozilla-django-oidc; docs/accounts.md): on when a
+# client id is set. Endpoints come from the issuer's discovery document (or
+# ASSAY_OIDC_DISCOVERY_URL), each may be given instead; ASSAY_OIDC_TRUST_MFA=1 lets the
+# provider's "amr" claim stand for the second factor.
+ASSAY_OIDC_CLIENT_ID = os.environ.get("ASSAY_OIDC_CLIENT_ID", "")
+ASSAY_OIDC_CLIENT_SECRET = os.environ.get("ASSAY_OIDC_CLIENT_SECRET", "")
+ASSAY_OIDC_ISSUER = os.environ.get("ASSAY_OIDC_ISSUER", "")
+ASSAY_OIDC_DISCOVERY_URL = os.environ.get("ASSAY_OIDC_DISCOVERY_URL", "")
+ASSAY_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("ASSAY_OIDC_AUTHORIZATION_ENDPOINT", "")
+ASSAY_OIDC_TOKEN_ENDPOINT = os.environ.get("ASSAY_OIDC_TOKEN_ENDPOINT", "")
+ASSAY_OIDC_USERINFO_ENDPOINT = os.environ.get("ASSAY_OIDC_USERINFO_ENDPOINT", "")
+ASSAY_OIDC_JWKS_ENDPOINT = os.environ.get("ASSAY_OIDC_JWKS_ENDPOINT", "")
+ASSAY_OIDC_PROVIDER_NAME = os.environ.get("ASSAY_OIDC_PROVIDER_NAME", "your organisation")
+ASSAY_OIDC_SCOPES = os.environ.get("ASSAY_OIDC_SCOPES", "openid email")
+ASSAY_OIDC_SIGN_ALGO = os.environ.get("ASSAY_OIDC_SIGN_ALGO", "RS256")
+ASSAY_OIDC_TIMEOUT = float(os.environ.get("ASSAY_OIDC_TIMEOUT", "10"))
+ASSAY_OIDC_TRUST_MFA = env_bool("ASSAY_OIDC_TRUST_MFA", default=False)
+OIDC_CREATE_USER = False  # never: a sign-on reaches an existing account or nothing
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "me"  # each role's own home, or a chooser (assay.web.homes)
 LOGOUT_REDIRECT_URL = "home"
@@ -236,16 +278,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Uploaded files (evidence) on the local disk; never served as static files: downloads go
-# through views that check who may see them. Replace STORAGES["default"] for object storage.
+# through views that check who may see them.
 MEDIA_ROOT = DATA_DIR / "media"
 # The anchor log: every chain head, appended after each commit. Keep it where the database's
 # account cannot write (docs/records.md); a restored or rewritten database is checked against it.
 ASSAY_ANCHOR_LOG = Path(os.environ.get("ASSAY_ANCHOR_LOG", DATA_DIR / "anchors.log"))
+# ASSAY_STORAGE=s3 (and ASSAY_S3_*) puts evidence and reports on S3-compatible object storage
+# instead (assay/config/storage_env.py, docs/uploads.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": evidence_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Background work (docs/jobs.md): Django's tasks API through the django-tasks backport. The
+# database backend keeps the queue in Assay's own database (SQLite needs nothing more) and
+# ``assay worker`` runs it; "immediate" runs each task at once inside the process that queues
+# it (no worker: the test suite, a one-person trial). ASSAY_NIGHTLY_AS names the account the
+# nightly jobs act as (an awarding-body superuser); unset, the worker schedules none.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_TASK_BACKEND = os.environ.get("ASSAY_TASKS_BACKEND", "database")
+if _TASK_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"ASSAY_TASKS_BACKEND={_TASK_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASK_BACKEND], "QUEUES": ["default", "email"]}}
+ASSAY_NIGHTLY_AS = os.environ.get("ASSAY_NIGHTLY_AS", "")
+# Bulk imports with more rows than this run in the worker; smaller ones at once.
+ASSAY_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASSAY_IMPORT_BACKGROUND_ROWS", "500"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

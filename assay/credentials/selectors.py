@@ -3,7 +3,10 @@ candidate's own credentials."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +22,12 @@ from assay.credentials.models import IssuedCredential, StatusList
 from assay.credentials.services import status_list_url
 from assay.engines.credentials import (
     Outcome,
+    ProofCheck,
     StatusAnswer,
     Verification,
     build_status_list_credential,
     verify,
+    verify_proof,
 )
 from assay.errors import InvalidInput, NotFound
 from assay.users import AnyUser
@@ -78,10 +83,43 @@ def parse_credential(text: str | bytes) -> Any:
     return value
 
 
+#: Signature checks remembered per process (the answer depends only on the document and key).
+_PROOFS: OrderedDict[tuple[str, str], ProofCheck] = OrderedDict()
+_PROOFS_MAX = 4096
+_PROOFS_LOCK = threading.Lock()
+#: The newest signed status list, by everything it is made from (re-signed when one changes).
+_LISTS: dict[int, tuple[tuple[object, ...], Mapping[str, Any]]] = {}
+
+
+def _proof_check(document: Mapping[str, Any], key: str) -> ProofCheck:
+    """``verify_proof`` memoised by the document's exact JSON and the key: canonicalising a
+    credential takes a third of a second, and the public page re-checks the same ones.
+    Revocation and dates are never remembered; they are checked on every view."""
+    try:
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return verify_proof(document, key)
+    memo = (hashlib.sha256(text.encode()).hexdigest(), key)
+    with _PROOFS_LOCK:
+        if memo in _PROOFS:
+            _PROOFS.move_to_end(memo)
+            return _PROOFS[memo]
+    answer = verify_proof(document, key)
+    with _PROOFS_LOCK:
+        _PROOFS[memo] = answer
+        while len(_PROOFS) > _PROOFS_MAX:
+            _PROOFS.popitem(last=False)
+    return answer
+
+
 def credential_verify(credential: object) -> Verification:
     """Verify any credential against Assay's keys and status lists (public)."""
     return verify(
-        credential, trusted_keys=trusted_keys(), status_lookup=_status_lookup, today=clock.today()
+        credential,
+        trusted_keys=trusted_keys(),
+        status_lookup=_status_lookup,
+        today=clock.today(),
+        proof_check=_proof_check,
     )
 
 
@@ -128,6 +166,7 @@ def certificate_verify(number: str) -> CertificateCheck:
                 trusted_keys=keys,
                 status_lookup=_status_lookup,
                 today=today,
+                proof_check=_proof_check,
             ),
         )
         for row in rows
@@ -149,14 +188,23 @@ def status_list_document(status_list_id: int) -> Mapping[str, Any]:
     created = (
         latest.revoked_at if latest is not None and latest.revoked_at else status_list.created_at
     )
-    return build_status_list_credential(
+    key, by = signing_key(), issuer()
+    memo = (tuple(sorted(indexes)), created, status_list.length, by, key.public_multibase)
+    with _PROOFS_LOCK:
+        known = _LISTS.get(status_list.pk)
+        if known is not None and known[0] == memo:
+            return known[1]
+    document = build_status_list_credential(
         list_url=status_list_url(status_list.pk),
-        issuer=issuer(),
+        issuer=by,
         revoked=indexes,
-        key=signing_key(),
+        key=key,
         created=created,
         length=status_list.length,
     )
+    with _PROOFS_LOCK:
+        _LISTS[status_list.pk] = (memo, document)  # only each list's newest is kept
+    return document
 
 
 def credentials_of_holder(user: AnyUser) -> list[IssuedCredential]:

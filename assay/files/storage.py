@@ -9,11 +9,14 @@ the local disk. An upload that fails or is cut off half-way never reaches the st
 
 A large web upload arrives already spooled and inspected (``assay.files.uploads``: Django's
 temporary file, hashed as it was written). With a local file-system storage that one file is
-hard-linked to its content address after the same checks, neither read nor written again.
+hard-linked to its content address after the same checks, neither read nor written again; with
+object storage (``assay.files.objectstore``) that file is sent as a multipart upload, part by
+part from the disk.
 
 The same content is stored once: a second upload of it finds the object already there and
 leaves it untouched (``created=False``). The size, type and original name are returned for the
-caller to keep beside the address; the storage holds the bytes only.
+caller to keep beside the address; the storage holds the bytes only. A store that cannot be
+reached refuses the upload with a message (``InvalidInput``), never a server error.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import contextlib
 import hashlib
 import hmac
 import io
+import logging
 import os
 import re
 import tempfile
@@ -38,7 +42,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 
-from assay.errors import InvalidInput
+from assay.errors import InvalidInput, StorageUnavailable
 
 CHUNK = 64 * 1024
 HEAD = 8 * 1024  # what the sniffer looks at; every signature we accept sits in the first bytes
@@ -52,6 +56,8 @@ _OLE = olefile.MAGIC
 # Directory bytes the OLE sniffer reads at most (8,192 entries; a document needs a handful).
 OLE_DIRECTORY_BYTES = 1024 * 1024
 OCTET = "application/octet-stream"
+
+log = logging.getLogger("assay.files")
 
 # One name per type, whatever spelling the sniffer's database uses.
 _ALIASES = {"audio/wave": "audio/wav", "audio/vnd.wave": "audio/wav", "audio/x-wav": "audio/wav"}
@@ -335,11 +341,24 @@ def store_upload(
 
     inspected = getattr(stream, "inspection", None)
     spooled = _temporary_path(stream)
-    if isinstance(inspected, Inspection) and spooled and isinstance(target, FileSystemStorage):
-        linked = _store_inspected(inspected, spooled, name, limit, allowed, target, expected_size)
-        if linked is not None:
-            return linked
-    return _store_stream(stream, name, limit, allowed, target, expected_size)
+    try:
+        if isinstance(inspected, Inspection) and spooled:
+            if not isinstance(target, FileSystemStorage):
+                return _send_inspected(
+                    inspected, spooled, name, limit, allowed, target, expected_size
+                )
+            linked = _store_inspected(
+                inspected, spooled, name, limit, allowed, target, expected_size
+            )
+            if linked is not None:
+                return linked
+        return _store_stream(stream, name, limit, allowed, target, expected_size)
+    except StorageUnavailable as exc:
+        log.warning("evidence store unavailable while storing %s: %s", name, exc)
+        raise _refuse(
+            f"{name} was not stored: the evidence store cannot be reached just now. "
+            "Nothing was kept; try again in a few minutes"
+        ) from exc
 
 
 def _check_size(name: str, size: int, limit: int, expected_size: int | None) -> None:
@@ -377,15 +396,7 @@ def _store_inspected(
     second write, no second read). ``os.link`` never replaces an existing name, so content
     already stored stays as it is. None when the link is impossible (another file system, no
     hard links): the caller then copies."""
-    _check_size(name, inspected.size, limit, expected_size)
-    head, head_type, text = inspected.head, None, None
-    if len(head) >= HEAD:
-        head_type, text = _classify_head(head, allowed, name)
-        if text is not None:
-            text = inspected.text  # the whole stream, followed as it arrived
-    media_type = _final_type(path, head, head_type, text)
-    if media_type not in allowed:
-        raise _refuse(_type_message(name, media_type))
+    media_type = _inspected_type(inspected, path, name, limit, allowed, expected_size)
     sha256 = inspected.sha256
     address = content_address(sha256)
     final = target.path(address)
@@ -401,6 +412,59 @@ def _store_inspected(
     if target.file_permissions_mode is not None:
         os.chmod(final, target.file_permissions_mode)  # the temporary file was private (0600)
     return StoredFile(sha256, inspected.size, media_type, name, address, True)
+
+
+def _inspected_type(
+    inspected: Inspection,
+    path: str,
+    name: str,
+    limit: int,
+    allowed: frozenset[str],
+    expected_size: int | None,
+) -> str:
+    """The checks ``_store_stream`` makes, on what the upload handler learnt; the type."""
+    _check_size(name, inspected.size, limit, expected_size)
+    head, head_type, text = inspected.head, None, None
+    if len(head) >= HEAD:
+        head_type, text = _classify_head(head, allowed, name)
+        if text is not None:
+            text = inspected.text  # the whole stream, followed as it arrived
+    media_type = _final_type(path, head, head_type, text)
+    if media_type not in allowed:
+        raise _refuse(_type_message(name, media_type))
+    return media_type
+
+
+def _send_inspected(
+    inspected: Inspection,
+    path: str,
+    name: str,
+    limit: int,
+    allowed: frozenset[str],
+    target: Storage,
+    expected_size: int | None,
+) -> StoredFile:
+    """An inspected upload to a storage other than the local disk: after the same checks,
+    Django's temporary file itself is saved (no second spool file)."""
+    media_type = _inspected_type(inspected, path, name, limit, allowed, expected_size)
+    address = content_address(inspected.sha256)
+    with open(path, "rb") as fh:
+        created = _save_new(target, address, _Spooled(fh, path))
+    return StoredFile(inspected.sha256, inspected.size, media_type, name, address, created)
+
+
+def _save_new(target: Storage, address: str, content: File) -> bool:
+    """Save ``content`` at ``address`` unless something is there already; whether it was
+    saved. Content addressed: what is there is the same content, and is left untouched."""
+    if target.exists(address):
+        return False
+    content.seek(0)
+    saved = target.save(address, content)
+    if saved != address:
+        # Someone stored the same content a moment ago; theirs is identical.
+        target.delete(saved)
+        return False
+    return True
 
 
 def _make_directory(target: FileSystemStorage, directory: str) -> None:
@@ -458,15 +522,7 @@ def _store_stream(
                 raise _refuse(_type_message(name, media_type))
             sha256 = digest.hexdigest()
             address = content_address(sha256)
-            created = False
-            if not target.exists(address):
-                spool.seek(0)
-                saved = target.save(address, _Spooled(spool, path))
-                if saved != address:
-                    # Someone stored the same content a moment ago; theirs is identical.
-                    target.delete(saved)
-                else:
-                    created = True
+            created = _save_new(target, address, _Spooled(spool, path))
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)

@@ -1,4 +1,5 @@
-"""``notify``: in-app notifications now, one email per recipient once the act commits.
+"""``notify``: in-app notifications now, one email per recipient once the act commits (sent by
+the worker, which tries again when the mail server fails: ``assay.jobs.email``).
 
 Rows are written in the caller's transaction, so an act that rolls back leaves none; emails
 go out from ``transaction.on_commit``, so a rolled-back act sends nothing. Within one
@@ -16,13 +17,13 @@ from functools import partial
 from weakref import WeakKeyDictionary
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from assay import clock
 from assay.engines.notifications import Event, Recipient
 from assay.errors import NotFound
+from assay.jobs.email import email_later
 from assay.notifications.models import Notification
 from assay.notifications.selectors import notifications_of
 from assay.registrations.models import Registration
@@ -150,7 +151,7 @@ def _send(pks: Sequence[int]) -> None:
             continue
         subject = notes[0].text if len(notes) == 1 else f"{len(notes)} updates in Assay"
         body = "\n\n".join(_email_text(note) for note in notes)
-        send_mail(subject, body, None, [address])
+        email_later(subject=subject, body=body, to=[address])
 
 
 def notification_read(*, by: User, pk: int) -> Notification:

@@ -11,7 +11,7 @@ is the template ``portfolios/export_index.html``, so every name and text in it i
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -38,8 +38,14 @@ def archive_name(row: EvidenceFile) -> str:
     return f"files/{row.sha256[:PREFIX]}_{sanitise_name(row.original_name)}"
 
 
-def portfolio_export_zip(user: AnyUser, registration_pk: int, out: BinaryIO) -> list[str]:
-    """Write the registration's portfolio to ``out`` as a ZIP; return the archived names."""
+def portfolio_export_zip(
+    user: AnyUser,
+    registration_pk: int,
+    out: BinaryIO,
+    step: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """Write the registration's portfolio to ``out`` as a ZIP; return the archived names.
+    ``step`` is told (files written, files in all) after the index and each file."""
     registration = registration_get(user, registration_pk)
     coverage, progress = portfolio_summary(user, registration_pk)
     items = list(evidence_of(user, registration_pk).order_by("started_on", "pk"))
@@ -52,11 +58,16 @@ def portfolio_export_zip(user: AnyUser, registration_pk: int, out: BinaryIO) -> 
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         html = _index(registration, coverage, progress.units, items, files, decisions)
         archive.writestr("index.html", html)
+        total = len(files) + 1
+        if step is not None:
+            step(1, total)
         for name, row in files.items():
             with open_evidence(row.storage_name) as src, archive.open(name, "w") as dest:
                 for chunk in src.chunks(CHUNK):
                     dest.write(chunk)
             names.append(name)
+            if step is not None:
+                step(len(names), total)
     return names
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Max
 
 from assay.engines.records import chain
+from assay.errors import StorageUnavailable
 from assay.files.storage import verify_stored
 from assay.portfolios.models import (
     CriterionMapping,
@@ -270,7 +271,12 @@ def files_check() -> list[Problem]:
         "pk", "item_id", "item__registration_id", "storage_name", "sha256"
     )
     for pk, item, registration, storage_name, sha in rows.iterator(2000):
-        if not verify_stored(storage_name, sha):
+        try:
+            intact = verify_stored(storage_name, sha)
+        except StorageUnavailable as error:  # say so once; the files were not checked
+            problems.append(Problem("evidence store", f"not checked: {error}"))
+            return problems
+        if not intact:
             problems.append(
                 Problem(
                     chain_name(registration),

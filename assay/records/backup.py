@@ -31,12 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 
 from assay import clock
 from assay.engines.records import manifest as mf
+from assay.files.storage import PREFIX as EVIDENCE_PREFIX
 from assay.records.services import (
     Report,
+    anchor_log_files,
     anchor_log_path,
     checkpoint_export_lines,
     records_verify,
@@ -164,7 +168,10 @@ def _backup_into(root: Path, engine: str, media_root: Path) -> mf.Manifest:
     notes: list[str] = []
     created_at = clock.now().isoformat()
     # 1. The anchors, before the snapshot: whatever they name is already committed.
-    if not _anchor_log_copy(anchor_log_path(), root / ANCHOR_COPY):
+    # (With a directory of per-host logs, their lines are copied one after another into the
+    # one copy: heads merge the same way whichever file they came from.)
+    copied = [_anchor_log_copy(path, root / ANCHOR_COPY) for path in anchor_log_files()]
+    if not any(copied):
         notes.append(f"there was no anchor log at {anchor_log_path()}")
     lines = list(checkpoint_export_lines())
     (root / CHECKPOINT_COPY).write_text("".join(lines), encoding="utf-8")
@@ -227,7 +234,8 @@ def _anchor_log_copy(source: Path, dest: Path) -> bool:
             data = handle.read()
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    dest.write_bytes(data[: data.rfind(b"\n") + 1])
+    with dest.open("ab") as out:
+        out.write(data[: data.rfind(b"\n") + 1])
     return True
 
 
@@ -247,16 +255,41 @@ def _sqlite_snapshot(source: Path, dest: Path) -> None:
         src.close()
 
 
+def in_bucket() -> bool:
+    """True when evidence lives in an S3-compatible bucket (``ASSAY_STORAGE=s3``), not on disk."""
+    backend = str(settings.STORAGES.get("default", {}).get("BACKEND", ""))
+    return backend.endswith("EvidenceS3Storage")
+
+
+def _bucket_names() -> Iterator[str]:
+    """Every evidence object's name in the bucket (listed a page at a time by boto3)."""
+    bucket = getattr(default_storage, "bucket")  # noqa: B009 (an S3 storage's boto3 Bucket)
+    location = str(getattr(default_storage, "location", "") or "").strip("/")
+    above = f"{location}/" if location else ""
+    for item in bucket.objects.filter(Prefix=f"{above}{EVIDENCE_PREFIX}/"):
+        yield str(item.key)[len(above) :]
+
+
 def _media_copy(media_root: Path, root: Path, notes: list[str]) -> Iterator[mf.Entry]:
-    """Copy every file of the evidence store, hashing it on the way. Evidence whose content is
-    no longer its address (damaged on disk) is left out and named in the notes."""
-    if not media_root.is_dir():
+    """Copy every file of the evidence store (the disk, or the bucket object by object,
+    streamed), hashing it on the way. Evidence whose content is no longer its address
+    (damaged) is left out and named in the notes."""
+    if in_bucket():
+        sources: Iterator[tuple[str, Any]] = (
+            (name, lambda name=name: default_storage.open(name, "rb")) for name in _bucket_names()
+        )
+    elif media_root.is_dir():
+        sources = (
+            (path.relative_to(media_root).as_posix(), lambda path=path: path.open("rb"))
+            for path in mf.files_under(media_root)
+        )
+    else:
         return
-    for path in mf.files_under(media_root):
-        relative = f"{MEDIA_DIR}/{path.relative_to(media_root).as_posix()}"
+    for name, opener in sources:
+        relative = f"{MEDIA_DIR}/{name}"
         dest = root / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("rb") as source, dest.open("wb") as sink:
+        with opener() as source, dest.open("wb") as sink:
             size, sha256 = mf.hash_stream(source, sink)
         entry = mf.Entry(relative, size, sha256)
         if mf.address_mismatch(entry):
@@ -336,9 +369,41 @@ def _verified_copy(source: Path, dest: Path, entry: mf.Entry) -> None:
         raise BackupRefused([f"{entry.path} changed while it was being restored"])
 
 
+def _bucket_restore(source: Path, manifest: mf.Manifest) -> tuple[int, int, int]:
+    """The bucket's side of ``_media_restore``: an object the bucket lacks, or holds with
+    other content, is sent again from the backup (checked against the manifest on the way);
+    objects beyond the backup are left alone."""
+    entries = mf.under(manifest.files, MEDIA_DIR)
+    restored = unchanged = 0
+    wanted: set[str] = set()
+    for entry in entries:
+        name = entry.path[len(MEDIA_DIR) + 1 :]
+        wanted.add(name)
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as live:
+                if mf.hash_stream(live) == (entry.size, entry.sha256):
+                    unchanged += 1
+                    continue
+            default_storage.delete(name)  # damaged: its address says what it must hold
+        fd, temporary = tempfile.mkstemp(prefix=".restore-")
+        os.close(fd)
+        try:
+            _verified_copy(source / entry.path, Path(temporary), entry)
+            with open(temporary, "rb") as handle:
+                default_storage.save(name, File(handle, name=name))
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        restored += 1
+    extra = sum(1 for name in _bucket_names() if name not in wanted)
+    return restored, unchanged, extra
+
+
 def _media_restore(source: Path, manifest: mf.Manifest) -> tuple[int, int, int]:
     """Put back every evidence file of the backup that the live store lacks or holds damaged
     (temporary file, then rename); files the store has beyond the backup are left alone."""
+    if in_bucket():
+        return _bucket_restore(source, manifest)
     media_root = Path(settings.MEDIA_ROOT)
     entries = mf.under(manifest.files, MEDIA_DIR)
     restored = unchanged = 0

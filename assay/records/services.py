@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +59,27 @@ def actor_id_of(label: str) -> int | None:
 # --- anchor log file -------------------------------------------------------------------------
 
 
-def anchor_log_path() -> Path:
+def _anchor_setting() -> Path:
     return Path(getattr(settings, "ASSAY_ANCHOR_LOG", "") or settings.DATA_DIR / "anchors.log")
+
+
+def anchor_log_path() -> Path:
+    """The anchor log this process appends to. When ``ASSAY_ANCHOR_LOG`` is a directory
+    (several machines sharing one mount), each host writes a file of its own in it,
+    ``<host name>.log``, so no lock has to work across machines."""
+    configured = _anchor_setting()
+    if configured.is_dir():
+        return configured / f"{socket.gethostname() or 'host'}.log"
+    return configured
+
+
+def anchor_log_files() -> list[Path]:
+    """Every anchor log to read: the one file, or each host's file in the directory. Heads
+    from all of them are merged (the longest head of each chain wins, as with copies)."""
+    configured = _anchor_setting()
+    if configured.is_dir():
+        return sorted(p for p in configured.glob("*.log") if p.is_file())
+    return [configured]
 
 
 def _log_write(lines: Iterable[dict[str, Any]]) -> None:
@@ -89,10 +109,17 @@ def anchor_log_read(
 ) -> tuple[list[anchor.Head], list[str]]:
     """Every head in an anchor log (head lines and checkpoint lines), and unreadable lines.
     ``only``: head lines of other chains are skipped unparsed (a certificate issue checks one
-    audit against a log of every act of the installation)."""
-    path = path or anchor_log_path()
-    heads: list[anchor.Head] = []
-    problems: list[str] = []
+    audit against a log of every act of the installation). No path: every live log."""
+    if path is None:
+        heads: list[anchor.Head] = []
+        problems: list[str] = []
+        for each in anchor_log_files():
+            more, unreadable = anchor_log_read(each, only)
+            heads += more
+            problems += unreadable
+        return heads, problems
+    heads = []
+    problems = []
     if not path.exists():
         return heads, problems
     wanted = json.dumps({"chain": only}, separators=(",", ":"))[1:-1] if only else ""
@@ -434,7 +461,7 @@ def records_verify(
     report.checkpoints = len(log)
     report.problems.extend(Problem("checkpoints", p) for p in anchor.checkpoints_verify(log))
     anchors: list[anchor.Head] = [h for entry in log for h in entry.heads]
-    for path in [anchor_log_path(), *anchor_files]:
+    for path in [*anchor_log_files(), *anchor_files]:
         heads, unreadable = anchor_log_read(path, only)
         anchors.extend(heads)
         report.problems.extend(Problem(str(path.name), p) for p in unreadable)

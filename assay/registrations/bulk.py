@@ -112,7 +112,7 @@ def iter_rows(stream: IO[bytes], *, name: str = "") -> Iterator[Row]:
 
 def bulk_check(*, by: User, centre: Centre, rows: Iterable[Row]) -> list[RowResult]:
     """Every row with its errors; changes nothing and logs no refusal."""
-    _authorise(by, centre)
+    bulk_authorise(by, centre)
     return [RowResult(number, errors) for number, errors, _ in _Checker(centre).check(rows)]
 
 
@@ -129,7 +129,7 @@ def bulk_import_ids(
 
     ``checked`` is called once every row has passed, with the number about to be registered;
     ``progress`` with the number of rows registered so far."""
-    _authorise(by, centre)
+    bulk_authorise(by, centre)
     ready: list[ReadyRow] = []
     bad: dict[str, str] = {}
     for number, errors, item in _Checker(centre).check(rows):
@@ -169,7 +169,7 @@ def bulk_check_and_import(
     """Every row's result and, with ``commit`` when no row has an error, the registrations'
     ids (all or nothing, as ``bulk_import``): the browser's check and import in one pass, so
     each row is checked once."""
-    _authorise(by, centre)
+    bulk_authorise(by, centre)
     results: list[RowResult] = []
     ready: list[ReadyRow] = []
     for number, errors, item in _Checker(centre).check(rows):
@@ -181,7 +181,8 @@ def bulk_check_and_import(
     return results, insert_rows(by, centre, ready, None)
 
 
-def _authorise(by: User, centre: Centre) -> None:
+def bulk_authorise(by: User, centre: Centre) -> None:
+    """NotAllowed unless ``by`` administers the centre (every bulk door asks this first)."""
     if not can_administer(by, centre):
         raise NotAllowed("only a centre administrator can register candidates")
 

@@ -5,6 +5,10 @@ The page shows every row with its errors, so the centre fixes the whole file at 
 itself is handed back base64-encoded for the "import these rows" step, so nothing is kept on the
 server between the check and the import (the import checks every row again, once:
 ``bulk.bulk_check_and_import``).
+
+A file of more than ``ASSAY_IMPORT_BACKGROUND_ROWS`` rows is checked here all the same, but
+registered by ``assay worker`` (``tasks.bulk_import_job``): that file is then kept under its
+content address for the worker, which checks every row again as it registers them.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import binascii
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from assay.centres.models import Centre
 from assay.errors import InvalidInput
+from assay.jobs.models import Job
 from assay.registrations import bulk
+from assay.registrations.tasks import bulk_import_job
 from assay.users import User
 
 # The browser's upload limit for a candidate list (a few thousand rows is well under this).
@@ -39,6 +47,7 @@ class BulkOutcome:
     rows: list[BulkRow] = field(default_factory=list)
     content_b64: str = ""
     imported: list[int] = field(default_factory=list)  # the new registrations' ids
+    job: Job | None = None  # a large file's import, queued for the worker
 
     @property
     def bad(self) -> list[BulkRow]:
@@ -66,7 +75,15 @@ def bulk_upload(
     rows = bulk.read_rows(io.BytesIO(content), name=name)
     if not rows:
         raise InvalidInput({"file": "there are no candidates in the file"})
-    checked, imported = bulk.bulk_check_and_import(by=by, centre=centre, rows=rows, commit=commit)
+    # A large file is checked here (every row's errors on the page at once) and registered by
+    # the worker, so the request does not wait for thousands of inserts.
+    later = commit and len(rows) > int(settings.ASSAY_IMPORT_BACKGROUND_ROWS)
+    checked, imported = bulk.bulk_check_and_import(
+        by=by, centre=centre, rows=rows, commit=commit and not later
+    )
+    job = None
+    if later and checked and not any(r.errors for r in checked):
+        job = bulk_import_job(by=by, centre=centre, content=content, name=name)
     results = {r.row_number: r.errors for r in checked}
     outcome = BulkOutcome(
         name=name,
@@ -81,5 +98,6 @@ def bulk_upload(
         ],
         content_b64=base64.b64encode(content).decode("ascii"),
         imported=imported,
+        job=job,
     )
     return outcome

@@ -43,6 +43,8 @@ EVIDENCE_UPLOADS = frozenset(
         "audit-site-evidence",
         "api-v1:upload_file",
         "api-v1:evidence",
+        "api-v1:document_upload",
+        "audit-documents",
     }
 )
 _TOO_LARGE = "assay_body_too_large"  # request attribute: the refusal message, once refused

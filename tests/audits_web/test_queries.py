@@ -47,8 +47,8 @@ def audits(aw: AuditWorld) -> tuple[Audit, Audit]:
         by=admin, organisation=aw.acme, standard=flat, division=aw.extra["retail"]
     )
     membership = auditor_membership(aw.body.pk, aw["auditor"].pk)
-    assert membership is not None  # the lead holds the flat edition's qualification too
-    competence_record(
+    assert membership is not None
+    competence_record(  # the lead must be qualified for the flat edition too
         by=admin, membership=membership, kind="standard", standard=flat, on=clock.today()
     )
     svc.auditor_assign(by=admin, audit=small, auditor=aw["auditor"])

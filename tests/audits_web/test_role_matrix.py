@@ -262,6 +262,7 @@ ENDPOINTS = [
     ),
     Endpoint("get", audit("results/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("report.pdf"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint("post", audit("report-job"), expect(SEES_AUDIT, SEES_AUDIT, 302)),
     Endpoint("get", audit("report.xlsx"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("decision/"), expect(SEES_AUDIT, {"body_admin", "decision_maker"}, 200)),
     # Fieldwork still open: the decision maker is shown why not (400); the lead auditor closes.
@@ -600,6 +601,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/evidence/<int:file_pk>/",
         "audits/<int:pk>/results/",
         "audits/<int:pk>/report.pdf",
+        "audits/<int:pk>/report-job",
         "audits/<int:pk>/report.xlsx",
         "audits/<int:pk>/decision/",
         "audits/<int:pk>/certificate",

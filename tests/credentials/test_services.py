@@ -139,3 +139,43 @@ def test_records_verify_names_an_undone_revocation_and_an_edited_document() -> N
     found = _problems()
     assert f"credential {rows[0].pk}: its revoked_at is not the one recorded" in found
     assert f"credential {rows[1].pk}: its JSON is not the one issued" in found
+
+
+def test_remembered_signature_checks_never_hide_a_change_or_a_revocation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The public check remembers signature answers by the document's exact JSON: the same
+    credential is canonicalised once; a one-byte change is checked afresh and fails; a
+    revocation after the first check shows at once (status is never remembered)."""
+    from assay.credentials import selectors
+    from assay.engines.credentials import proof
+
+    row = credentials_issue_for(certificate=CERT)[0]
+    calls: list[str] = []
+    real = proof.verify_proof
+
+    def counting(document: object, key: str) -> proof.ProofCheck:
+        calls.append(key)
+        return real(document, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(selectors, "verify_proof", counting)
+    selectors._PROOFS.clear()
+    assert certificate_verify(CERT.facts.number).outcome is Outcome.VALID
+    first = len(calls)
+    assert first == 3
+    assert certificate_verify(CERT.facts.number).outcome is Outcome.VALID
+    assert len(calls) == first  # nothing canonicalised again
+    changed = json.loads(row.document)
+    changed["name"] += "."
+    assert credential_verify(changed).outcome is Outcome.ALTERED
+    assert len(calls) == first + 1
+    before = status_list_document(row.status_list_id)
+    assert status_list_document(row.status_list_id) is before  # signed once
+    credentials_revoke_for(certificate=CERT, reason="Issued in error.")
+    assert certificate_verify(CERT.facts.number).outcome is Outcome.REVOKED
+    after = status_list_document(row.status_list_id)
+    lookup = status_from_list_credential(after, trusted_keys=keys.trusted_keys())
+    answer = lookup(
+        json.loads(row.document)["credentialStatus"]["statusListCredential"], row.status_index
+    )
+    assert answer is not None and answer.revoked

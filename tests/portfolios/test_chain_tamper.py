@@ -291,3 +291,62 @@ def test_demo_stops_over_an_orphaned_anchor_log(db: None, tmp_path: Path) -> Non
     assert result.exit_code != 0
     assert "move the anchor log away" in result.output
     assert not Decision.objects.exists() and not Registration.objects.exists()
+
+
+def test_per_host_anchor_logs_in_a_shared_directory_name_a_deleted_tail(
+    assessed: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several machines: ASSAY_ANCHOR_LOG is a directory and each host appends to its own
+    file. The newest act anchored by host B alone still names a deleted tail, and a backup
+    carries both hosts' lines."""
+    import socket
+
+    from assay.records.backup import ANCHOR_COPY, backup_create
+    from assay.records.services import anchor_log_files, anchor_log_path
+
+    shared = tmp_path / "anchors"
+    shared.mkdir()
+    monkeypatch.setattr(settings, "ASSAY_ANCHOR_LOG", shared)
+    reg = assessed["reg"]
+    monkeypatch.setattr(socket, "gethostname", lambda: "app-a")
+    assert anchor_log_path() == shared / "app-a.log"
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint_write()  # host A anchors every head so far
+    monkeypatch.setattr(socket, "gethostname", lambda: "app-b")
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_reopen(by=assessed["lena"], registration=reg, unit="403", reason="Sampling gap")
+    assert [p.name for p in anchor_log_files()] == ["app-a.log", "app-b.log"]
+    assert problems() == []
+    n = last_seq(reg)
+    Decision.objects.filter(registration=reg, seq=n).delete()
+    assert problems() == [
+        f"registration:{reg.pk}: record {n} missing (anchored with {n}, the database has {n - 1})"
+    ]
+    copy = backup_create(tmp_path / "backup")
+    assert copy.notes == ()
+    text = (tmp_path / "backup" / ANCHOR_COPY).read_text()
+    assert '"type":"checkpoint"' in text and f'"chain":"registration:{reg.pk}"' in text
+
+
+def test_files_option_says_the_store_is_down_instead_of_failing(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object store that does not answer: the check says the files were not checked
+    (a problem, exit 1), never a traceback."""
+    from assay.errors import StorageUnavailable
+    from assay.portfolios import record_checks
+    from tests.portfolios.helpers import add
+
+    item = add(world)
+    evidence_file_attach(by=world["dan"], item=item, upload=io.BytesIO(TEXT), original_name="a")
+
+    def down(*args: object, **kwargs: object) -> bool:
+        raise StorageUnavailable("could not connect to the endpoint")
+
+    monkeypatch.setattr(record_checks, "verify_stored", down)
+    assert problems(files=True) == [
+        "evidence store: not checked: could not connect to the endpoint"
+    ]

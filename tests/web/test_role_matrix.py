@@ -484,6 +484,9 @@ ENDPOINTS: dict[str, Endpoint] = {
         lambda w: {"employer_contact": w.user("edna").pk},
     ),
     "portfolio page": Endpoint("get", dan("portfolio/"), expect(SEES_DAN, SEES_DAN, 200)),
+    "portfolio export job": Endpoint(
+        "post", dan("portfolio/export-job"), expect(SEES_DAN, SEES_DAN, 302)
+    ),
     "rejected evidence": Endpoint(
         "get", dan("portfolio/rejections"), expect(SEES_DAN, SEES_DAN, 200)
     ),
@@ -653,6 +656,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "centre iqa report xlsx": Endpoint(
         "get", north("iqa/report.xlsx"), expect(CENTRE_STAFF, LEAD, 200)
     ),
+    "centre iqa report job": Endpoint(
+        "post", north("iqa/report-job"), expect(CENTRE_STAFF, LEAD, 302)
+    ),
     "standardisation": Endpoint(
         "get", north("iqa/standardisation/"), expect(STANDARDISED, STANDARDISED, 200)
     ),
@@ -728,6 +734,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "centres/<int:pk>/iqa/draw",
         "centres/<int:pk>/iqa/strategy",
         "centres/<int:pk>/iqa/report.<str:fmt>",
+        "centres/<int:pk>/iqa/report-job",
         "centres/<int:pk>/iqa/standardisation/",
         "centres/<int:pk>/iqa/standardisation/record",
         "centres/<int:pk>/iqa/standardisation/actions/<int:action_pk>/done",
@@ -745,6 +752,7 @@ def test_every_new_url_is_in_the_matrix() -> None:
         "registrations/<int:pk>/account",
         "registrations/<int:pk>/employer-contact",
         "registrations/<int:pk>/portfolio/",
+        "registrations/<int:pk>/portfolio/export-job",
         "registrations/<int:pk>/portfolio/evidence",
         "registrations/<int:pk>/portfolio/rejections",
         "registrations/<int:pk>/portfolio/membership",

@@ -1,11 +1,16 @@
 """The audit report as an A4 PDF (fpdf2), with the perspectives' radar chart.
 
-Contents, in order: the decision with every reason; the sample with the reason for each site;
+Contents, in order: the title page with the executive summary (organisation, standard,
+sites sampled and the sampling rule, the outcome with the engine's blocking reasons, findings
+by kind, the decision, documents reviewed); the decision with every reason; the findings
+register and the documents for review (when any); the sample with the reason for each site;
 results across sites (perspective → element → attribute, with bands and each mandatory
 attribute's weakest site); results per site (landscape matrices of at most ``SITES_PER_PAGE``
 sites, cells shaded by band); the radar of management's expectation against actual delivery;
-the largest gaps; desirable progress; year-on-year change. Every page has its number and, when
-the standard is illustrative, the illustrative notice in the footer.
+the largest gaps; desirable progress; year-on-year change. Each section starts on a new
+page, or follows on the same page only with room below its heading (``_Pdf.section``); a
+number or word in a table cell is never broken across lines (``_Pdf._fit``). Every page has
+its number and, when the standard is illustrative, the illustrative notice in the footer.
 
 Text is drawn in DejaVu Sans when the font is installed (any script DejaVu covers). Otherwise
 the core Helvetica font is used, which only knows Latin-1: ``latin1`` then transliterates
@@ -16,6 +21,7 @@ anything left → "?") so rendering never fails on a user's name.
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -40,6 +46,8 @@ NODE_FILL = (242, 242, 242)
 # Band shading from the lowest band (red) through the middle (amber) to the highest (green).
 PALETTE = ((248, 210, 205), (252, 234, 196), (211, 236, 211))
 GRID_PADDING = 0.8  # mm around a table cell's text
+MIN_CELL_SIZE = 4.5  # pt: the smallest type a word is shrunk to so that it is never broken
+KEEP_WITH_HEADING = 30.0  # mm: a heading with less room than this below it starts a new page
 
 _LATIN1 = str.maketrans(
     {
@@ -165,6 +173,14 @@ class _Pdf(FPDF):
         self.ln(2)
         self.set_font(self.face, "", 9.5)
 
+    def section(self, text: str, size: float = 12) -> None:
+        """A heading that follows on the same page: a new page first when less than
+        ``KEEP_WITH_HEADING`` mm would be left below it, so a heading never sits alone at the
+        foot of a page."""
+        if self.y + size * 0.5 + KEEP_WITH_HEADING > self.page_break_trigger:
+            self.add_page()
+        self.heading(text, size)
+
     def para(self, text: str, *, bold: bool = False, size: float = 9.5, h: float = 5) -> None:
         self.set_font(self.face, "B" if bold else "", size)
         self.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT")
@@ -181,14 +197,17 @@ class _Pdf(FPDF):
         """A bordered table from the left margin, the header repeated on every page it spans.
 
         Drawn cell by cell rather than through ``FPDF.table``, which line-breaks every cell
-        twice (to measure, then to draw): a cell whose text fits its width on one line (every
-        figure, most codes) is one ``cell`` call; only longer text goes through ``multi_cell``.
+        twice (to measure, then to draw) and breaks a word wider than its cell mid-word: here a
+        cell whose text fits its width on one line (every figure, most codes) is one ``cell``
+        call; a word (a number, "perspective") wider than its cell shrinks that cell's type
+        until it fits (``_fit``) and only longer text wraps, between words.
         """
         line = size * 0.5
         head_style = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
         head = [(text, head_style) for text in header]
         head_lines = self._grid_lines(head, widths, size)
-        head_height = self._grid_height(head_lines, line)
+        # An all-blank header (a table of label and value) is not drawn.
+        head_height = self._grid_height(head_lines, line) if any(header) else 0.0
         first = True
         for values in rows:
             lines = self._grid_lines(values, widths, size)
@@ -198,12 +217,12 @@ class _Pdf(FPDF):
                 if self.y + need > self.page_break_trigger:
                     self.add_page(orientation=str(self.cur_orientation.value))
                     first = True
-                if first:
-                    self._grid_row(head, head_lines, widths, head_height, line, size)
+                if first and head_height:
+                    self._grid_row(head, head_lines, widths, head_height, line)
                 first = False
-            self._grid_row(values, lines, widths, height, line, size)
-        if first:  # no rows: the header alone
-            self._grid_row(head, head_lines, widths, head_height, line, size)
+            self._grid_row(values, lines, widths, height, line)
+        if first and head_height:  # no rows: the header alone
+            self._grid_row(head, head_lines, widths, head_height, line)
         self.ln(3)
         self.set_font(self.face, "", 9.5)
 
@@ -211,45 +230,54 @@ class _Pdf(FPDF):
         bold = style is not None and style.emphasis is not None and "B" in style.emphasis.style
         self.set_font(self.face, "B" if bold else "", size)
 
+    def _fit(self, text: str, style: FontFace | None, room: float, size: float) -> float:
+        """The largest type size (at most ``size``, at least ``MIN_CELL_SIZE``) at which every
+        word of ``text`` fits ``room``: a number or a word is never broken across lines."""
+        self._grid_font(style, size)
+        widest = max((self.get_string_width(w) for w in text.split()), default=0.0)
+        if widest <= room:
+            return size
+        return max(MIN_CELL_SIZE, math.floor(size * room / widest * 4) / 4)
+
     def _grid_lines(
         self, values: Sequence[tuple[str, FontFace | None]], widths: Sequence[float], size: float
-    ) -> list[list[str]]:
-        """Each cell's text as the lines it is drawn in."""
+    ) -> list[tuple[list[str], float]]:
+        """Each cell's text as the lines it is drawn in, and the type size it is drawn at."""
         out = []
         for (text, style), width in zip(values, widths, strict=True):
-            self._grid_font(style, size)
             room = width - 2 * GRID_PADDING
+            fitted = self._fit(text, style, room, size)
+            self._grid_font(style, fitted)
             if "\n" not in text and self.get_string_width(text) <= room:
-                out.append([text] if text else [])
+                out.append(([text] if text else [], fitted))
             else:
                 broken = self.multi_cell(
                     width,
-                    size * 0.5,
+                    fitted * 0.5,
                     text,
                     padding=Padding.new(GRID_PADDING),
                     dry_run=True,
                     output="LINES",
                 )
                 assert isinstance(broken, list)
-                out.append(broken)
+                out.append((broken, fitted))
         return out
 
     @staticmethod
-    def _grid_height(lines: Sequence[Sequence[str]], line: float) -> float:
-        return max(1, *(len(cell) for cell in lines)) * line + 2 * GRID_PADDING
+    def _grid_height(cells: Sequence[tuple[Sequence[str], float]], line: float) -> float:
+        return max(1, *(len(lines) for lines, _size in cells)) * line + 2 * GRID_PADDING
 
     def _grid_row(
         self,
         values: Sequence[tuple[str, FontFace | None]],
-        lines: Sequence[Sequence[str]],
+        cells: Sequence[tuple[Sequence[str], float]],
         widths: Sequence[float],
         height: float,
         line: float,
-        size: float,
     ) -> None:
         x, y = self.l_margin, self.y
         margin, self.c_margin = self.c_margin, 0  # the padding is the only space in a cell
-        for (_text, style), cell_lines, width in zip(values, lines, widths, strict=True):
+        for (_text, style), (cell_lines, size), width in zip(values, cells, widths, strict=True):
             fill = style.fill_color if style is not None else None
             if fill is not None:
                 self.set_fill_color(fill)
@@ -297,12 +325,79 @@ def _title_page(pdf: _Pdf) -> None:
         pdf.set_text_color(150, 60, 0)
         pdf.para(r.notice, bold=True)
         pdf.set_text_color(0, 0, 0)
-    pdf.ln(4)
+    _summary(pdf)
+
+
+SUMMARY_REASONS = 8  # blocking reasons the executive summary lists before "and N more"
+
+
+def _summary(pdf: _Pdf) -> None:
+    """The executive summary: who, against what, where, the outcome with the engine's
+    blocking reasons, the findings by kind, the decision if any, the documents reviewed."""
+    r = pdf.report
+    std = r.standard
+    pdf.ln(3)
+    pdf.section("Executive summary", 14)
+    if r.sample is not None:
+        rule = r.sample.rule
+        sampled = f"{len(r.sites)}, drawn under {rule.name} (version {rule.version})"
+    else:
+        sampled = f"{len(r.sites)} (no recorded draw)"
+    blocking = [reason for reason in r.decision.reasons if reason.blocking]
+    counts = r.finding_counts()
+    findings = (
+        "; ".join(f"{kind}: {n}" for kind, n in counts)
+        if r.findings
+        else "none raised (" + ", ".join(f"{kind}: 0" for kind, _n in counts) + ")"
+    )
+    if r.decided:
+        when = f" on {r.decided_on:%d/%m/%Y}" if r.decided_on else ""
+        decision = f"{r.outcome}, recorded by {r.decision_maker}{when}"
+        if r.conditions:
+            decision += " with conditions"
+    else:
+        decision = "none recorded yet: the outcome is the engine's provisional result"
+    documents = len({(d.name, d.sha256) for d in r.documents})
+    reviewed = (
+        f"{documents} given for review, supporting "
+        f"{len({d.attribute for d in r.documents})} attributes"
+        if documents
+        else "none given for review"
+    )
+    rows = [
+        ("Organisation", f"{r.organisation}: {r.scope}"),
+        ("Standard", f"{std.code} version {std.version}: {std.title}"),
+        ("Sites sampled", sampled),
+        ("Overall outcome", f"{r.outcome} ({len(blocking)} blocking reasons)"),
+        ("Findings", findings),
+        ("Decision", decision),
+        ("Documents", reviewed),
+    ]
+    pdf.grid(
+        ("", ""),
+        [[(label, FontFace(emphasis="BOLD")), (value, None)] for label, value in rows],
+        (38, 142),
+        size=9,
+    )
+    if blocking:
+        pdf.section("Why it is not certifiable (the engine's reasons)", 11)
+        for number, reason in enumerate(blocking[:SUMMARY_REASONS], start=1):
+            pdf.set_font(pdf.face, "", 9)
+            pdf.cell(8, 4.8, f"{number}.")
+            pdf.multi_cell(0, 4.8, reason.text, new_x="LMARGIN", new_y="NEXT")
+        if len(blocking) > SUMMARY_REASONS:
+            pdf.para(f"and {len(blocking) - SUMMARY_REASONS} more: see Decision and reasons.")
+
+
+def _decision(pdf: _Pdf) -> None:
+    """The decision with every reason, the rationale and any conditions."""
+    r = pdf.report
+    pdf.add_page()
     green, red = (20, 110, 40), (170, 30, 30)
     pdf.set_text_color(*(green if r.decision.certifiable else red))
     pdf.heading(f"Decision: {r.outcome}", 16)
     pdf.set_text_color(0, 0, 0)
-    pdf.heading("Reasons", 12)
+    pdf.section("Reasons", 12)
     for number, reason in enumerate(r.decision.reasons, start=1):
         pdf.set_font(pdf.face, "", 9)
         pdf.cell(8, 4.8, f"{number}.")
@@ -310,11 +405,32 @@ def _title_page(pdf: _Pdf) -> None:
     if not r.decision.reasons:
         pdf.para("The engine gave no reasons.")
     if r.rationale:
-        pdf.heading("The decision maker's rationale", 12)
+        pdf.section("The decision maker's rationale", 12)
         pdf.para(r.rationale)
     if r.conditions:
-        pdf.heading("Conditions", 12)
+        pdf.section("Conditions", 12)
         pdf.para(r.conditions)
+
+
+def _documents(pdf: _Pdf) -> None:
+    """Document review: each attribute's documents (only when any were given)."""
+    r = pdf.report
+    if not r.documents:
+        return
+    pdf.add_page()
+    pdf.heading("Documents for review")
+    pdf.para(
+        "Documents given before fieldwork, under each attribute they support (a document "
+        "supporting several attributes is listed under each); SHA-256 shortened to 12 characters."
+    )
+    pdf.ln(1)
+    rows = [
+        _plain(d.attribute, d.name, d.short_sha, d.uploaded_by, f"{d.uploaded_on:%d/%m/%Y}")
+        for d in r.documents
+    ]
+    pdf.grid(
+        ("Attribute", "Document", "SHA-256", "Uploaded by", "Date"), rows, (20, 70, 30, 38, 22)
+    )
 
 
 def _findings(pdf: _Pdf) -> None:
@@ -433,7 +549,7 @@ def _across_sites(pdf: _Pdf) -> None:
             ]
         )
     pdf.grid(
-        ("Code", "Title", "Kind", "Mean", "Band", "Weakest site"), rows, (14, 70, 20, 12, 24, 40)
+        ("Code", "Title", "Kind", "Mean", "Band", "Weakest site"), rows, (14, 64, 24, 12, 26, 40)
     )
 
 
@@ -526,7 +642,7 @@ def _radar(pdf: _Pdf) -> None:
 
 def _gaps(pdf: _Pdf) -> None:
     r = pdf.report
-    pdf.heading("Largest gaps", 12)
+    pdf.section("Largest gaps", 12)
     shown = [g for g in r.gaps if g.gap is not None][:LARGEST_GAPS]
     if not shown:
         pdf.para("No attribute has both a self-assessment and a score.")
@@ -541,7 +657,7 @@ def _gaps(pdf: _Pdf) -> None:
 
 def _desirable(pdf: _Pdf) -> None:
     r = pdf.report
-    pdf.heading("Desirable attributes: progress towards best practice", 12)
+    pdf.section("Desirable attributes: progress towards best practice", 12)
     labels = {b.key: b.label for b in r.standard.scale.bands}
     rows = [
         _plain(code, r.title_of(code), labels.get(key, key)) for code, key in r.decision.desirable
@@ -554,7 +670,7 @@ def _desirable(pdf: _Pdf) -> None:
 
 def _change(pdf: _Pdf) -> None:
     r = pdf.report
-    pdf.heading("Year on year", 12)
+    pdf.section("Year on year", 12)
     if not r.change:
         pdf.para("First certification: there is no earlier audit to compare with.")
         return
@@ -576,7 +692,9 @@ def render_pdf(report: AuditReport, *, font_dir: Path | None = FONT_DIR) -> byte
     """The report's PDF bytes; ``font_dir=None`` forces the Latin-1 core font."""
     pdf = _Pdf(report, font_dir)
     _title_page(pdf)
+    _decision(pdf)
     _findings(pdf)
+    _documents(pdf)
     _sample_section(pdf)
     _across_sites(pdf)
     _per_site(pdf)

@@ -25,7 +25,39 @@ ILLUSTRATIVE_NOTICE = (
 )
 
 
-__all__ = ["ILLUSTRATIVE_NOTICE", "AuditReport", "FindingRow", "Site", "assemble"]
+GRADES = (
+    "Major nonconformity",
+    "Minor nonconformity",
+    "Observation",
+    "Opportunity for improvement",
+)
+"""The findings' kinds in the order the executive summary counts them."""
+
+__all__ = [
+    "GRADES",
+    "ILLUSTRATIVE_NOTICE",
+    "AuditReport",
+    "DocumentRow",
+    "FindingRow",
+    "Site",
+    "assemble",
+]
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document given for review, under one attribute it supports (a document supporting
+    three attributes is three rows)."""
+
+    attribute: str
+    name: str
+    sha256: str
+    uploaded_by: str
+    uploaded_on: dt.date
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha256[:12]
 
 
 @dataclass(frozen=True)
@@ -72,6 +104,7 @@ class AuditReport:
     findings: tuple[FindingRow, ...] = ()  # the findings register, in number order
     rationale: str = ""  # the decision maker's, once recorded
     conditions: str = ""
+    documents: tuple[DocumentRow, ...] = ()  # document review, by attribute in the standard's order
 
     # Lookups the renderers share -----------------------------------------------------------
 
@@ -100,6 +133,15 @@ class AuditReport:
         if score is None:
             return None
         return self.standard.scale.band_of_mean(score)
+
+    def finding_counts(self) -> tuple[tuple[str, int], ...]:
+        """(kind, how many) for every kind of finding, the four standard kinds first."""
+        kinds = [*GRADES, *sorted({f.grade for f in self.findings} - set(GRADES))]
+        return tuple((kind, sum(1 for f in self.findings if f.grade == kind)) for kind in kinds)
+
+    @property
+    def decided_on(self) -> dt.date | None:
+        return next((day for label, day in self.dates if label == "Decided"), None)
 
     @property
     def decided(self) -> bool:

@@ -33,7 +33,7 @@ from assay.engines.credentials.model import (
     StatusRef,
     UnitFacts,
 )
-from assay.engines.credentials.proof import hashes, sign, verify_proof
+from assay.engines.credentials.proof import ProofCheck, hashes, sign, verify_proof
 from assay.engines.credentials.verify import (
     Check,
     Outcome,
@@ -57,6 +57,7 @@ __all__ = [
     "CredentialSpec",
     "Issuer",
     "Outcome",
+    "ProofCheck",
     "SigningKey",
     "StatusAnswer",
     "StatusLookup",

@@ -15,6 +15,7 @@ from assay.web.urls import (
     claims,
     credentials,
     iqa,
+    jobs,
     portfolios,
     registrations,
     reviews,
@@ -32,4 +33,5 @@ urlpatterns = [
     *iqa.urlpatterns,
     *credentials.urlpatterns,
     *claims.urlpatterns,
+    *jobs.urlpatterns,
 ]

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from assay.web.views import accounts, me, notifications
+from assay.web.views import accounts, identity, me, notifications
 
 urlpatterns = [
     path("me/", me.me, name="me"),
@@ -20,13 +20,15 @@ urlpatterns = [
         notifications.notification_mark_read,
         name="notification-read",
     ),
+    path("accounts/login/", identity.SignInView.as_view(), name="login"),
+    path("accounts/sso/start/", identity.SsoStart.as_view(), name="oidc_authentication_init"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
+        "accounts/sso/callback/",
+        identity.SsoCallback.as_view(),
+        name="oidc_authentication_callback",
     ),
+    path("accounts/two-factor/", identity.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", identity.two_factor_verify, name="two-factor-verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Self-service password reset: Django's views, our templates (registration/password_reset_*).
     path(

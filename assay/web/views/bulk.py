@@ -47,6 +47,8 @@ def bulk_register(request: AuthedRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         context["file_error"] = "; ".join(exc.errors.values())
         return render(request, "web/centres/bulk.html", context, status=400)
+    if outcome.job is not None:  # a large file: the worker registers it
+        return redirect("job", pk=outcome.job.pk)
     if outcome.imported:
         messages.success(
             request, f"Registered {len(outcome.imported)} candidate(s) from {outcome.name}."
