@@ -413,7 +413,7 @@ def test_pages_render_with_bounded_queries(
         "/audits/calendar-feed/",
     ]
     for url in pages:
-        with django_assert_max_num_queries(60):
+        with django_assert_max_num_queries(30):
             page = admin.get(url)
         assert page.status_code == 200, url
     body = admin.get(f"/audits/{aw.audit.pk}/plan/").content.decode()
