@@ -500,3 +500,33 @@ def test_uids_stay_when_the_plan_moves(aw: AuditWorld) -> None:
     assert opening in before and opening in after
     assert after[opening].decoded("dtstart") == D(2013, 4, 1)
     assert len(after) == 2  # the new version plans no fieldwork day yet
+
+
+def test_calendar_and_programme_queries_do_not_grow(aw: AuditWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    planned(aw)
+    admin = Client()
+    admin.force_login(aw["body_admin"])
+    urls = [
+        f"/audits/bodies/{aw.body.pk}/calendar/?month=2013-04",
+        f"/audits/organisations/{aw.acme.pk}/programme/",
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            admin.get(url)
+            with CaptureQueriesContext(connection) as q:
+                assert admin.get(url).status_code == 200
+            found.append(len(q.captured_queries))
+        return found
+
+    before = counts()
+    for _ in range(3):
+        more = svc.audit_create(by=aw["body_admin"], organisation=aw.acme, standard=aw.standard)
+        plan.plan_set(
+            by=aw["body_admin"], audit=more, opening_on=D(2013, 4, 8), closing_on=D(2013, 4, 9)
+        )
+    assert counts() == before
