@@ -12,13 +12,15 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from assay.api import audits as audit_routes
 from assay.api import schemas as s
+from assay.api.audit_clients import Strict
 from assay.api.auth import who
 from assay.audits import calendar as cal
 from assay.audits import competence as comp
+from assay.audits import permissions as perm
 from assay.audits import planning as plan
 from assay.audits import selectors as sel
 from assay.audits.models import BodyMembership, BodyRole
@@ -28,23 +30,19 @@ router = audit_routes.router
 ERRORS: dict[int, type[s.Error]] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
 
 
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FieldworkIn(Strict):
+class AuditFieldworkIn(Strict):
     office: int
     days: list[dt.date] = Field(description="Fieldwork days at this sampled office")
 
 
-class PlanIn(Strict):
+class AuditPlanIn(Strict):
     opening_on: dt.date
     closing_on: dt.date
-    fieldwork: list[FieldworkIn] = []
+    fieldwork: list[AuditFieldworkIn] = []
     note: str = ""
 
 
-class CompetenceIn(Strict):
+class AuditorCompetenceIn(Strict):
     kind: str = Field(description="standard | training | observed")
     on: dt.date
     standard: str | None = Field(None, description="For kind standard: its code")
@@ -53,12 +51,12 @@ class CompetenceIn(Strict):
     note: str = ""
 
 
-class ConflictIn(Strict):
+class AuditorConflictIn(Strict):
     organisation: int
     reason: str
 
 
-class CalendarQuery(Schema):
+class AuditCalendarQuery(Schema):
     month: str | None = Field(None, description="YYYY-MM (default: this month)")
 
 
@@ -69,14 +67,14 @@ class AuditorRowOut(Schema):
     active: bool
 
 
-@router.get("audits/{audit_id}/plan", response={200: plan.PlanOut, **ERRORS})
-def plan_get(request: HttpRequest, audit_id: int) -> plan.PlanOut:
+@router.get("audits/{audit_id}/plan", response={200: plan.AuditPlanOut, **ERRORS})
+def plan_get(request: HttpRequest, audit_id: int) -> plan.AuditPlanOut:
     """The planned dates and, per sampled office, its headcount and man-days with reasons."""
     return plan.audit_plan(who(request), audit_id)
 
 
-@router.put("audits/{audit_id}/plan", response={200: plan.PlanOut, **ERRORS})
-def plan_put(request: HttpRequest, audit_id: int, body: PlanIn) -> plan.PlanOut:
+@router.put("audits/{audit_id}/plan", response={200: plan.AuditPlanOut, **ERRORS})
+def plan_put(request: HttpRequest, audit_id: int, body: AuditPlanIn) -> plan.AuditPlanOut:
     """Set the dates (a new plan version; the body's administrators or the lead auditor)."""
     user = who(request)
     audit = sel.audit_get(user, audit_id)
@@ -94,14 +92,16 @@ def plan_put(request: HttpRequest, audit_id: int, body: PlanIn) -> plan.PlanOut:
     return plan.plan_answer(audit)
 
 
-@router.get("organisations/{org_id}/programme", response={200: cal.ProgrammeOut, **ERRORS})
-def programme(request: HttpRequest, org_id: int) -> cal.ProgrammeOut:
+@router.get("organisations/{org_id}/programme", response={200: cal.AuditProgrammeOut, **ERRORS})
+def programme(request: HttpRequest, org_id: int) -> cal.AuditProgrammeOut:
     """The client's audits per certification-cycle year and the next re-certification due."""
     return cal.programme_answer(who(request), org_id)
 
 
-@router.get("bodies/{body_id}/calendar", response={200: cal.CalendarOut, **ERRORS})
-def calendar(request: HttpRequest, body_id: int, q: Query[CalendarQuery]) -> cal.CalendarOut:
+@router.get("bodies/{body_id}/calendar", response={200: cal.AuditCalendarOut, **ERRORS})
+def calendar(
+    request: HttpRequest, body_id: int, q: Query[AuditCalendarQuery]
+) -> cal.AuditCalendarOut:
     """A month of the body's planned audit days (an auditor sees their own audits)."""
     return cal.body_calendar(who(request), body_id, q.month)
 
@@ -111,8 +111,6 @@ def auditors(request: HttpRequest, body_id: int) -> list[AuditorRowOut]:
     """The body's auditors (administrators and decision makers)."""
     user = who(request)
     body = sel.body_get(user, body_id)
-    from assay.audits import permissions as perm
-
     if not (
         perm.can_administer(user, body.pk)
         or perm.has_body_role(user, body.pk, BodyRole.DECISION_MAKER)
@@ -144,7 +142,7 @@ def competence(request: HttpRequest, membership_id: int) -> comp.AuditorCompeten
     response={201: comp.AuditorCompetenceOut, **ERRORS},
 )
 def competence_add(
-    request: HttpRequest, membership_id: int, body: CompetenceIn
+    request: HttpRequest, membership_id: int, body: AuditorCompetenceIn
 ) -> Status[comp.AuditorCompetenceOut]:
     """Record a qualification, a training or an observed audit (administrators)."""
     user = who(request)
@@ -172,7 +170,7 @@ def competence_add(
     response={201: comp.AuditorCompetenceOut, **ERRORS},
 )
 def conflict_add(
-    request: HttpRequest, membership_id: int, body: ConflictIn
+    request: HttpRequest, membership_id: int, body: AuditorConflictIn
 ) -> Status[comp.AuditorCompetenceOut]:
     """Declare the auditor's conflict of interest with a client (the auditor or an
     administrator); such an auditor is never assigned to the client's audits."""
@@ -188,7 +186,18 @@ def conflict_add(
     return Status(201, comp.competence_answer(membership))
 
 
-@router.get("me/calendar.ics", response={200: None, 401: s.Error})
+@router.get(
+    "me/calendar.ics",
+    response={200: None, 401: s.Error},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "iCalendar (RFC 5545)",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def my_calendar(request: HttpRequest) -> HttpResponse:
     """The caller's own assignments as iCalendar (all-day opening, fieldwork and closing)."""
     return HttpResponse(cal.feed_ics(who(request)), content_type="text/calendar; charset=utf-8")

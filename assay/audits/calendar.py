@@ -39,7 +39,7 @@ class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class EventOut(Answer):
+class AuditEventOut(Answer):
     uid: str
     day: dt.date
     kind: str  # opening | fieldwork | closing
@@ -63,13 +63,13 @@ def _latest(audit: Audit) -> AuditPlan | None:
     return plans[0] if plans else None
 
 
-def events_of(audit: Audit) -> list[EventOut]:
+def events_of(audit: Audit) -> list[AuditEventOut]:
     plan = _latest(audit)
     if plan is None:
         return []
     org = audit.organisation.name
     out = [
-        EventOut(
+        AuditEventOut(
             uid=f"audit-{audit.pk}-opening@assay",
             day=plan.opening_on,
             kind="opening",
@@ -81,7 +81,7 @@ def events_of(audit: Audit) -> list[EventOut]:
     ]
     for v in sorted(plan.visits.all(), key=lambda v: (v.on, v.office.name)):
         out.append(
-            EventOut(
+            AuditEventOut(
                 uid=f"audit-{audit.pk}-fieldwork-{v.office_id}-{v.on:%Y%m%d}@assay",
                 day=v.on,
                 kind="fieldwork",
@@ -92,7 +92,7 @@ def events_of(audit: Audit) -> list[EventOut]:
             )
         )
     out.append(
-        EventOut(
+        AuditEventOut(
             uid=f"audit-{audit.pk}-closing@assay",
             day=plan.closing_on,
             kind="closing",
@@ -108,7 +108,7 @@ def events_of(audit: Audit) -> list[EventOut]:
 # --- the programme of one client -----------------------------------------------------------
 
 
-class CycleRowOut(Answer):
+class AuditCycleRowOut(Answer):
     chain: int
     year: int
     kind: str
@@ -122,14 +122,14 @@ class CycleRowOut(Answer):
     reason: str
 
 
-class ProgrammeOut(Answer):
+class AuditProgrammeOut(Answer):
     organisation: int
     name: str
     today: dt.date
-    rows: list[CycleRowOut]
+    rows: list[AuditCycleRowOut]
 
 
-def programme_answer(user: AnyUser, organisation_id: int) -> ProgrammeOut:
+def programme_answer(user: AnyUser, organisation_id: int) -> AuditProgrammeOut:
     """The client's audits per cycle year (those ``user`` may see), and the next
     re-certification due; NotFound for an organisation ``user`` may not see."""
     org = organisation_get(user, organisation_id)
@@ -151,30 +151,30 @@ def programme_answer(user: AnyUser, organisation_id: int) -> ProgrammeOut:
             )
         )
     rows = programme(facts, clock.today())
-    return ProgrammeOut(
+    return AuditProgrammeOut(
         organisation=org.pk,
         name=org.name,
         today=clock.today(),
-        rows=[CycleRowOut.model_validate(r, from_attributes=True) for r in rows],
+        rows=[AuditCycleRowOut.model_validate(r, from_attributes=True) for r in rows],
     )
 
 
 # --- the body's month calendar ---------------------------------------------------------------
 
 
-class CalendarDayOut(Answer):
+class AuditCalendarDayOut(Answer):
     day: dt.date
     in_month: bool
-    events: list[EventOut]
+    events: list[AuditEventOut]
 
 
-class CalendarOut(Answer):
+class AuditCalendarOut(Answer):
     body: int
     year: int
     month: int
     previous: str  # "2027-02"
     next: str
-    weeks: list[list[CalendarDayOut]]
+    weeks: list[list[AuditCalendarDayOut]]
 
 
 def month_of(text: str | None) -> tuple[int, int]:
@@ -192,7 +192,7 @@ def month_of(text: str | None) -> tuple[int, int]:
     return year, month
 
 
-def body_calendar(user: AnyUser, body_id: int, month: str | None = None) -> CalendarOut:
+def body_calendar(user: AnyUser, body_id: int, month: str | None = None) -> AuditCalendarOut:
     """The body's audits in a month: its administrators and decision makers see every audit,
     an auditor those assigned to them (others: NotFound, like a missing body)."""
     body: CertifyingBody = body_get(user, body_id)
@@ -214,21 +214,24 @@ def body_calendar(user: AnyUser, body_id: int, month: str | None = None) -> Cale
             plans__closing_on__gte=first - dt.timedelta(days=7),
         )
     ).distinct()
-    by_day: dict[dt.date, list[EventOut]] = {}
+    by_day: dict[dt.date, list[AuditEventOut]] = {}
     for audit in audits:
         for e in events_of(audit):
             by_day.setdefault(e.day, []).append(e)
     grid = month_grid(year, mon, by_day)
     prev_month = first - dt.timedelta(days=1)
     next_month = last + dt.timedelta(days=1)
-    return CalendarOut(
+    return AuditCalendarOut(
         body=body.pk,
         year=year,
         month=mon,
         previous=f"{prev_month:%Y-%m}",
         next=f"{next_month:%Y-%m}",
         weeks=[
-            [CalendarDayOut(day=d.day, in_month=d.in_month, events=list(d.events)) for d in week]
+            [
+                AuditCalendarDayOut(day=d.day, in_month=d.in_month, events=list(d.events))
+                for d in week
+            ]
             for week in grid
         ],
     )
@@ -264,7 +267,7 @@ def feed_user(token: str) -> User | None:
     return row.user if row is not None else None
 
 
-def feed_events(user: AnyUser) -> list[EventOut]:
+def feed_events(user: AnyUser) -> list[AuditEventOut]:
     """The events of the audits ``user`` is assigned to as an active auditor of the body."""
     if not user.is_authenticated:
         return []

@@ -75,6 +75,7 @@ COLUMNS = (
     "division_main",
     "address",
     "complaints",
+    "headcount",
 )
 REQUIRED = ("organisation_reference", "office", "state")
 LIMITS = {"name": 200, "reference": 32, "state": 16, "address": 1000, "division": 200}
@@ -445,6 +446,12 @@ def _parse(row: Row) -> _Line:
             complaints = int(v["complaints"].strip())
         except ValueError:
             found["complaints"] = f"{v['complaints'].strip()[:20]!r} is not a whole number"
+    headcount = None
+    if v["headcount"].strip():
+        try:
+            headcount = int(v["headcount"].strip())
+        except ValueError:
+            found["headcount"] = f"{v['headcount'].strip()[:20]!r} is not a whole number"
     main = _flag(v["main"], "main", errors)
     division_main = _flag(v["division_main"], "division_main", errors)
     if division_main and not division:
@@ -457,6 +464,7 @@ def _parse(row: Row) -> _Line:
             is_division_main=division_main,
             complaints=complaints,
             address=v["address"],
+            headcount=headcount,
         )
     )
     renamed = {"name": "office"}

@@ -234,7 +234,7 @@ class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class CompetenceRecordOut(Answer):
+class AuditorCompetenceRecordOut(Answer):
     id: int
     kind: str
     standard: str | None  # "icss v1"
@@ -245,7 +245,7 @@ class CompetenceRecordOut(Answer):
     recorded_at: dt.datetime
 
 
-class ConflictOut(Answer):
+class AuditorConflictOut(Answer):
     id: int
     organisation: int
     organisation_name: str
@@ -260,8 +260,8 @@ class AuditorCompetenceOut(Answer):
     username: str
     name: str
     qualified_for: list[str]
-    records: list[CompetenceRecordOut]
-    conflicts: list[ConflictOut]
+    records: list[AuditorCompetenceRecordOut]
+    conflicts: list[AuditorConflictOut]
 
 
 def competence_answer(m: BodyMembership) -> AuditorCompetenceOut:
@@ -279,7 +279,7 @@ def competence_answer(m: BodyMembership) -> AuditorCompetenceOut:
         name=m.user.get_full_name() or m.user.get_username(),
         qualified_for=sorted({label[r.pk] for r in records if r.pk in label}),
         records=[
-            CompetenceRecordOut(
+            AuditorCompetenceRecordOut(
                 id=r.pk,
                 kind=r.kind,
                 standard=label.get(r.pk),
@@ -292,7 +292,7 @@ def competence_answer(m: BodyMembership) -> AuditorCompetenceOut:
             for r in records
         ],
         conflicts=[
-            ConflictOut(
+            AuditorConflictOut(
                 id=c.pk,
                 organisation=c.organisation_id,
                 organisation_name=c.organisation.name,

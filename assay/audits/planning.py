@@ -120,7 +120,7 @@ def plan_set(
             note=note.strip(),
             set_by_id=by.pk,
         )
-        visits = AuditPlanVisit.objects.bulk_create(
+        AuditPlanVisit.objects.bulk_create(
             AuditPlanVisit(plan=plan, office_id=office, on=day)
             for office, days in sorted(fieldwork.items())
             for day in sorted(set(days))
@@ -142,12 +142,12 @@ class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class TimeReasonOut(Answer):
+class AuditTimeReasonOut(Answer):
     code: str
     text: str
 
 
-class SiteTimeOut(Answer):
+class AuditSiteTimeOut(Answer):
     office: int
     name: str
     state: str
@@ -155,10 +155,10 @@ class SiteTimeOut(Answer):
     fieldwork: list[dt.date]
     man_days: str  # "1.5", or "unknown"
     band: str | None
-    reasons: list[TimeReasonOut]
+    reasons: list[AuditTimeReasonOut]
 
 
-class PlanOut(Answer):
+class AuditPlanOut(Answer):
     """An audit's plan: the dates (None before any plan) and the time at each sampled site."""
 
     audit: int
@@ -169,13 +169,13 @@ class PlanOut(Answer):
     set_by: str | None
     set_at: dt.datetime | None
     recertification: bool
-    sites: list[SiteTimeOut]
+    sites: list[AuditSiteTimeOut]
     total_man_days: str
     unknown_headcount: list[str]
     """Sampled offices whose headcount is unknown (the total leaves them out)."""
 
 
-def plan_answer(audit: Audit) -> PlanOut:
+def plan_answer(audit: Audit) -> AuditPlanOut:
     plan = (
         AuditPlan.objects.filter(audit=audit)
         .select_related("set_by")
@@ -196,7 +196,7 @@ def plan_answer(audit: Audit) -> PlanOut:
         else:
             total += t.half_days
         sites.append(
-            SiteTimeOut(
+            AuditSiteTimeOut(
                 office=office.pk,
                 name=office.name,
                 state=office.state,
@@ -204,10 +204,10 @@ def plan_answer(audit: Audit) -> PlanOut:
                 fieldwork=days.get(office.pk, []),
                 man_days=t.text,
                 band=t.band.label if t.band else None,
-                reasons=[TimeReasonOut(code=r.code, text=r.text) for r in t.reasons],
+                reasons=[AuditTimeReasonOut(code=r.code, text=r.text) for r in t.reasons],
             )
         )
-    return PlanOut(
+    return AuditPlanOut(
         audit=audit.pk,
         version=plan.version if plan else 0,
         opening_on=plan.opening_on if plan else None,
@@ -222,12 +222,12 @@ def plan_answer(audit: Audit) -> PlanOut:
     )
 
 
-def audit_plan(user: AnyUser, pk: int) -> PlanOut:
+def audit_plan(user: AnyUser, pk: int) -> AuditPlanOut:
     """The plan of an audit ``user`` may see (NotFound otherwise)."""
     return plan_answer(audit_get(user, pk))
 
 
-def plan_text(plan: PlanOut) -> list[str]:
+def plan_text(plan: AuditPlanOut) -> list[str]:
     """The plan as lines, for the CLI."""
     if plan.opening_on is None or plan.closing_on is None:
         lines = [f"audit {plan.audit}: no dates planned yet"]

@@ -7,13 +7,19 @@ are one line on stderr with exit status 2.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from assay.cli.acting import as_option
 from assay.cli.audits import audits
 
+if TYPE_CHECKING:
+    from assay.audits.models import BodyMembership
 
-def _day(value: str, name: str) -> object:
+
+def _day(value: str, name: str) -> dt.date:
     from assay.audits.planning import parse_day
     from assay.cli.output import fail
 
@@ -47,8 +53,6 @@ def plan(
 ) -> None:
     """Show the audit's planned dates and man-days per sampled office (with the reasons);
     with --opening and --closing (and --as), set a new plan version first."""
-    import datetime as dt
-
     from assay.audits.planning import audit_plan, parse_days, plan_set, plan_text
     from assay.audits.selectors import audit_get
     from assay.cli.acting import acting, domain_errors, user_named
@@ -73,8 +77,8 @@ def plan(
             plan_set(
                 by=user,
                 audit=audit_get(user, audit_id),
-                opening_on=_day(opening, "--opening"),  # type: ignore[arg-type]
-                closing_on=_day(closing, "--closing"),  # type: ignore[arg-type]
+                opening_on=_day(opening, "--opening"),
+                closing_on=_day(closing, "--closing"),
                 fieldwork=days,
                 note=note,
             )
@@ -115,17 +119,17 @@ def programme(reference: str, as_json: bool, as_user: str | None) -> None:
         click.echo(f"  year {r.year} {r.kind}: {audit} {r.state}{dates}{flag} ({r.reason})")
 
 
-def _membership(user: object, body: str, username: str) -> object:
+def _membership(user: Any, body: str, username: str) -> BodyMembership:
     from assay.audits.competence import auditor_membership, membership_get
     from assay.audits.selectors import body_get
     from assay.cli.acting import user_named
     from assay.errors import NotFound
 
-    found = body_get(user, int(body) if body.isdigit() else body)  # type: ignore[arg-type]
+    found = body_get(user, int(body) if body.isdigit() else body)
     m = auditor_membership(found.pk, user_named(username).pk)
     if m is None:
         raise NotFound(f"{username} is not an auditor of {found.name}")
-    return membership_get(user, m.pk)  # type: ignore[arg-type]
+    return membership_get(user, m.pk)
 
 
 @audits.command()
@@ -141,7 +145,7 @@ def competence(username: str, body: str, as_json: bool, as_user: str | None) -> 
     from assay.cli.output import emit_json
 
     with domain_errors():
-        answer = competence_answer(_membership(acting(as_user), body, username))  # type: ignore[arg-type]
+        answer = competence_answer(_membership(acting(as_user), body, username))
     if as_json:
         emit_json(answer)
         return
@@ -188,9 +192,9 @@ def competence_add(
         row = standard_get(standard, version) if standard else None
         competence_record(
             by=user,
-            membership=membership,  # type: ignore[arg-type]
+            membership=membership,
             kind=kind,
-            on=_day(on_text, "--on"),  # type: ignore[arg-type]
+            on=_day(on_text, "--on"),
             standard=row,
             title=title,
             note=note,
@@ -214,8 +218,8 @@ def conflict(username: str, body: str, organisation: str, reason: str, as_user: 
     with domain_errors():
         user = user_named(as_user)
         membership = _membership(user, body, username)
-        org = membership.body.organisations.filter(reference=organisation).first()  # type: ignore[attr-defined]
+        org = membership.body.organisations.filter(reference=organisation).first()
         if org is None:
             raise InvalidInput({"organisation": f"no client {organisation!r} of this body"})
-        conflict_declare(by=user, membership=membership, organisation=org, reason=reason)  # type: ignore[arg-type]
+        conflict_declare(by=user, membership=membership, organisation=org, reason=reason)
     click.echo(f"{username}: conflict with {organisation} declared")

@@ -105,6 +105,16 @@ def client_of_other_body(path: str) -> Callable[[AuditWorld], str]:
     return lambda w: f"/audits/organisations/{w.extra['rival'].pk}/{path}"
 
 
+def auditor_page(path: str = "") -> Callable[[AuditWorld], str]:
+    """The assigned auditor's competence page (their auditor membership)."""
+
+    def url(w: AuditWorld) -> str:
+        row = BodyMembership.objects.get(user=w["auditor"], body=w.body, role="auditor")
+        return f"/audits/auditors/{row.pk}/{path}"
+
+    return url
+
+
 def client(path: str = "") -> Callable[[AuditWorld], str]:
     return lambda w: f"/audits/organisations/{w.acme.pk}/{path}"
 
@@ -173,7 +183,44 @@ CLIENT_ENDPOINTS = [
     Endpoint("get", client_of_other_body("edit"), expect(set(), set(), 200)),
 ]
 
+# The audit programme (issue 15): dates (administrators and the lead auditor), the client's
+# cycle, the body's calendar (its people), an auditor's competence (administrators record;
+# the auditor and administrators declare conflicts), everyone's own calendar feed.
+AUDITOR_READERS = {"body_admin", "decision_maker", "auditor"}
+PROGRAMME_ENDPOINTS = [
+    Endpoint("get", audit("plan/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "post",
+        audit("plan/"),
+        expect(SEES_AUDIT, {"body_admin", "auditor"}, 302),
+        lambda w: {"opening_on": "2013-03-05", "closing_on": "2013-03-08"},
+    ),
+    Endpoint("get", client("programme/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
+    Endpoint(
+        "get",
+        lambda w: f"/audits/bodies/{w.body.pk}/calendar/?month=2013-03",
+        expect(BODY_STAFF, BODY_STAFF, 200),
+    ),
+    Endpoint("get", auditor_page(), expect(AUDITOR_READERS, AUDITOR_READERS, 200)),
+    Endpoint(
+        "post",
+        lambda w: auditor_page()(w).rstrip("/") + "/competence",
+        expect(AUDITOR_READERS, {"body_admin"}, 302),
+        lambda w: {"kind": "training", "on": "2013-02-01", "title": "ICSS course"},
+    ),
+    Endpoint(
+        "post",
+        lambda w: auditor_page()(w).rstrip("/") + "/conflicts",
+        expect(AUDITOR_READERS, {"body_admin", "auditor"}, 302),
+        lambda w: {"organisation": w.other.pk, "reason": "Former employee"},
+    ),
+    Endpoint("get", lambda w: "/audits/calendar-feed/", expect(EVERYONE, EVERYONE, 200)),
+    Endpoint("post", lambda w: "/audits/calendar-feed/", expect(EVERYONE, EVERYONE, 200)),
+    Endpoint("get", lambda w: "/audits/calendar-feed/mine.ics", expect(EVERYONE, EVERYONE, 200)),
+]
+
 ENDPOINTS = [
+    *PROGRAMME_ENDPOINTS,
     Endpoint("get", lambda w: "/audits/", expect(EVERYONE, EVERYONE, 200)),
     Endpoint("get", lambda w: "/audits/standards/", expect(EVERYONE, EVERYONE, 200)),
     Endpoint("get", lambda w: "/audits/new", expect(EVERYONE, {"body_admin"}, 200)),
@@ -603,5 +650,13 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/<int:pk>/findings/<int:number>/respond",
         "audits/<int:pk>/findings/<int:number>/review",
         "audits/<int:pk>/close",
+        "audits/<int:pk>/plan/",
+        "audits/organisations/<int:pk>/programme/",
+        "audits/bodies/<int:pk>/calendar/",
+        "audits/auditors/<int:pk>/",
+        "audits/auditors/<int:pk>/competence",
+        "audits/auditors/<int:pk>/conflicts",
+        "audits/calendar-feed/",
+        "audits/calendar-feed/mine.ics",
         "register/certificates/",
     }

@@ -4,6 +4,8 @@ the iCalendar feed (own secret address or signed-in session)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assay.audits import calendar as cal
 from assay.audits import competence as comp
+from assay.audits import permissions as perm
 from assay.audits import planning as plan
 from assay.audits import selectors as sel
 from assay.audits.models import CompetenceKind
@@ -58,7 +61,7 @@ def audit_plan(request: AuthedRequest, pk: int) -> HttpResponse:
     audit = sel.audit_get(request.user, pk)
     values = {k: str(request.POST.get(k, "")) for k in request.POST if k != "csrfmiddlewaretoken"}
     errors: dict[str, str] = {}
-    days: dict[str, object] = {}
+    days: dict[str, dt.date] = {}
     for field in ("opening_on", "closing_on"):
         try:
             days[field] = plan.parse_day(values.get(field, ""))
@@ -76,8 +79,8 @@ def audit_plan(request: AuthedRequest, pk: int) -> HttpResponse:
             plan.plan_set(
                 by=request.user,
                 audit=audit,
-                opening_on=days["opening_on"],  # type: ignore[arg-type]
-                closing_on=days["closing_on"],  # type: ignore[arg-type]
+                opening_on=days["opening_on"],
+                closing_on=days["closing_on"],
                 fieldwork=fieldwork,
                 note=values.get("note", ""),
             )
@@ -107,8 +110,6 @@ def _competence_page(
     request: AuthedRequest, pk: int, error: str = "", status: int = 200
 ) -> HttpResponse:
     m = comp.membership_get(request.user, pk)
-    from assay.audits import permissions as perm
-
     admin = perm.can_administer(request.user, m.body_id)
     context = {
         "c": comp.competence_answer(m),
