@@ -70,7 +70,8 @@ def worker(queues: tuple[str, ...], once: bool, interval: float, nightly_as: str
     """Run background tasks from the database queue (ASSAY_TASKS_BACKEND=database): emails
     (tried again with a growing delay when the mail server fails), report PDFs, portfolio
     ZIP exports and large imports. Runs until stopped (SIGTERM finishes the task in hand),
-    or with --once until the queue is empty."""
+    or with --once until the queue is empty. On start and every minute, fails the jobs a
+    stopped worker left running (no heartbeat for ASSAY_JOB_STALL_SECONDS)."""
     from assay.cli.output import fail
     from assay.jobs.worker import NotADatabaseBackend, worker_run
 
