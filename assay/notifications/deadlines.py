@@ -47,6 +47,15 @@ def _members(centre_id: int, roles: tuple[str, ...]) -> list[int]:
     )
 
 
+def _still_at(centre_id: int, users: list[int], roles: tuple[str, ...] = ()) -> list[int]:
+    """Those of ``users`` who still hold an active role (one of ``roles``, or any) at the
+    centre: someone who has left it is not reminded of its deadlines."""
+    found = Membership.objects.filter(centre_id=centre_id, user_id__in=users, active=True)
+    if roles:
+        found = found.filter(role__in=roles)
+    return sorted(set(found.values_list("user_id", flat=True)))
+
+
 def _people(audience: Audience, subject: object) -> list[int]:
     """The people of one group for the item (a corrective action, action point or
     registration), by user id."""
@@ -65,18 +74,19 @@ def _people(audience: Audience, subject: object) -> list[int]:
                 )
             )
     if isinstance(subject, ActionPoint):
-        if audience == Audience.POINT_OWNER:
-            return [subject.owner_id]
+        if audience == Audience.POINT_OWNER:  # while they still hold a role at the centre
+            return _still_at(subject.visit.centre_id, [subject.owner_id])
         if audience == Audience.CENTRE_LEADS:
             return _members(subject.visit.centre_id, (Role.CENTRE_ADMIN, Role.LEAD_IQA))
     if isinstance(subject, Registration):
         if audience == Audience.CENTRE_ADMINS:
             return _members(subject.centre_id, (Role.CENTRE_ADMIN,))
-        if audience == Audience.ASSESSORS:
-            return list(
-                PlanUnit.objects.filter(registration=subject, assessor__isnull=False).values_list(
-                    "assessor_id", flat=True
-                )
+        if audience == Audience.ASSESSORS:  # those still assessors at the centre
+            planned = PlanUnit.objects.filter(registration=subject, assessor__isnull=False)
+            return _still_at(
+                subject.centre_id,
+                list(planned.values_list("assessor_id", flat=True)),
+                (Role.ASSESSOR,),
             )
     return []
 

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from assay.audits.findings import FindingInput, finding_raise
 from assay.audits.models import CorrectiveAction
+from assay.centres.models import Membership
 from assay.eqa.models import ActionPoint
 from assay.eqa.services import ActionPointInput
 from assay.errors import NotAllowed
@@ -109,6 +111,10 @@ def test_the_nightly_job_tells_the_right_people_once(
     assert late.lines == [
         "The EQA action point was due on 28/02/2013 and is overdue: Sample 401 again"
     ]
+    page = Client()
+    page.force_login(due["world"].user("carol"))
+    shown = page.get("/notifications/")
+    assert shown.status_code == 200 and "EQA action point at 0042 due 28/02/2013" in shown.text
     # One email each for the night, whatever the number of reminders.
     assert sorted(m.to[0] for m in mail.outbox) == [
         "alice@example.org",
@@ -152,3 +158,11 @@ def test_only_the_awarding_body_sends_reminders(due: dict[str, Any]) -> None:
         with pytest.raises(NotAllowed):
             deadline_reminders_send(by=due["world"].user(name))
     assert not DeadlineReminder.objects.exists() and not told()
+
+
+def test_people_who_left_the_centre_are_not_reminded(due: dict[str, Any]) -> None:
+    world = due["world"]
+    Membership.objects.filter(user__username__in=("alice", "linda")).update(active=False)
+    deadline_reminders_send(by=world.user("sam"))
+    names = {name for name, _ in told()}
+    assert names == {"carol", "contact", "auditor"}  # not Alice (assessor), Linda (owner, lead)
