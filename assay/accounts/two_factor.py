@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -111,9 +112,32 @@ class TwoFactorMiddleware:
             return JsonResponse({"error": {**body, "details": []}}, status=403)
         name = "two-factor-setup" if found.step == "enrol" else "two-factor-verify"
         target = reverse(name)
+        if request.headers.get("HX-Request") == "true":
+            # htmx would follow a 302 and swap the code page into a fragment of the page;
+            # HX-Redirect makes the browser itself go there, back to the page it was on.
+            back = _htmx_page(request)
+            if back:
+                target += "?" + urlencode({"next": back})
+            answer = HttpResponse(status=204)
+            answer["HX-Redirect"] = target
+            return answer
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(target)
+
+
+def _htmx_page(request: HttpRequest) -> str:
+    """The page an htmx request came from (``HX-Current-URL``), as a local path, when it is
+    this site's; "" otherwise (the code page then sends them home)."""
+    current = request.headers.get("HX-Current-URL", "")
+    if not current or not url_has_allowed_host_and_scheme(
+        current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(current)
+    if parts.path.startswith(OPEN_PREFIXES):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def pending_device(user: User) -> TOTPDevice:

@@ -17,11 +17,13 @@ def _nightly() -> list[Nightly]:
     """The nightly jobs: each app owns its task; this is the one list of them."""
     from assay.audits.tasks import certificate_reminders_nightly
     from assay.jobs.nightly import Nightly
+    from assay.notifications.tasks import deadline_reminders_nightly
     from assay.registrations.tasks import registrations_expire_nightly
 
     return [
         Nightly("registrations-expire", "Registration expiry", registrations_expire_nightly),
         Nightly("certificate-reminders", "Certificate reminders", certificate_reminders_nightly),
+        Nightly("deadline-reminders", "Deadline reminders", deadline_reminders_nightly),
     ]
 
 
@@ -61,14 +63,15 @@ def _schedule(as_user: str) -> int:
     envvar="ASSAY_NIGHTLY_AS",
     default="",
     metavar="USERNAME",
-    help="Queue the nightly jobs (registration expiry, certificate reminders) once a day, "
-    "acting as this awarding-body account [env ASSAY_NIGHTLY_AS]; unset: none.",
+    help="Queue the nightly jobs (registration expiry, certificate and deadline reminders) "
+    "once a day, acting as this awarding-body account [env ASSAY_NIGHTLY_AS]; unset: none.",
 )
 def worker(queues: tuple[str, ...], once: bool, interval: float, nightly_as: str) -> None:
     """Run background tasks from the database queue (ASSAY_TASKS_BACKEND=database): emails
     (tried again with a growing delay when the mail server fails), report PDFs, portfolio
     ZIP exports and large imports. Runs until stopped (SIGTERM finishes the task in hand),
-    or with --once until the queue is empty."""
+    or with --once until the queue is empty. On start and every minute, fails the jobs a
+    stopped worker left running (no heartbeat for ASSAY_JOB_STALL_SECONDS)."""
     from assay.cli.output import fail
     from assay.jobs.worker import NotADatabaseBackend, worker_run
 
@@ -91,6 +94,7 @@ def worker(queues: tuple[str, ...], once: bool, interval: float, nightly_as: str
     help="The awarding-body account the nightly jobs act as [env ASSAY_NIGHTLY_AS].",
 )
 def nightly(as_user: str) -> None:
-    """Queue today's nightly jobs (registration expiry, certificate reminders) for the worker;
-    a day's jobs are queued once however often this runs (e.g. hourly from cron)."""
+    """Queue today's nightly jobs (registration expiry, certificate and deadline reminders)
+    for the worker; a day's jobs are queued once however often this runs (e.g. hourly from
+    cron)."""
     click.echo(f"queued {_schedule(as_user)} nightly job(s)")

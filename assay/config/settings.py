@@ -307,6 +307,9 @@ if _TASK_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_TASK_BACKEND], "QUEUES": ["default", "email"]}}
 ASSAY_NIGHTLY_AS = os.environ.get("ASSAY_NIGHTLY_AS", "")
+# A running job whose worker has not written a heartbeat for this long (the start and each
+# progress step) was left by a worker that stopped: the worker fails it with the reason.
+ASSAY_JOB_STALL_SECONDS = int(os.environ.get("ASSAY_JOB_STALL_SECONDS", str(30 * 60)))
 # Bulk imports with more rows than this run in the worker; smaller ones at once.
 ASSAY_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ASSAY_IMPORT_BACKGROUND_ROWS", "500"))
 

@@ -34,7 +34,7 @@ def send_email(job_id: int, subject: str, body: str, to: list[str]) -> str:
         return "nothing to do"
     attempt = job.attempts + 1
     Job.objects.filter(pk=job_id).update(
-        state=State.RUNNING, attempts=attempt, started_at=clock.now()
+        state=State.RUNNING, attempts=attempt, started_at=clock.now(), heartbeat_at=timezone.now()
     )
     try:
         send_mail(subject, body, None, to)

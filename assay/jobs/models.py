@@ -48,6 +48,9 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker's "still at it": set when it starts and at each progress step; a running job
+    # whose heartbeat is too old was left by a worker that stopped (``jobs_stalled_fail``).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

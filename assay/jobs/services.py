@@ -4,15 +4,21 @@ error text. Every task that does visible work goes through ``job_run``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO, cast
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks.base import Task
 
 from assay import clock
+from assay.engines.jobs import STALL_SECONDS, stalled
 from assay.errors import InvalidInput, NotAllowed, NotFound, RegistrationRefused
 from assay.files.storage import store_upload
 from assay.jobs.models import Job, Kind, State
@@ -87,7 +93,10 @@ def job_run(job_id: int, work: Callable[[Job, Progress], Outcome]) -> Job | None
     if job is None or job.finished:
         return None
     Job.objects.filter(pk=job_id).update(
-        state=State.RUNNING, attempts=job.attempts + 1, started_at=clock.now()
+        state=State.RUNNING,
+        attempts=job.attempts + 1,
+        started_at=clock.now(),
+        heartbeat_at=timezone.now(),
     )
     job.refresh_from_db()
     try:
@@ -107,14 +116,23 @@ def _reasons(exc: Exception) -> str:
     return str(exc)
 
 
+# A job's heartbeat is written with its progress, and at least this often while it reports any.
+HEARTBEAT_SECONDS = 60
+
+
 def _progress(job: Job) -> Progress:
     shown = [-1]
+    beat = [time.monotonic()]
 
     def tell(done: int, total: int) -> None:
         step = (done * 100) // total if total > 0 else 0
-        if step != shown[0] or done == total:
+        late = time.monotonic() - beat[0] >= HEARTBEAT_SECONDS
+        if step != shown[0] or done == total or late:
             shown[0] = step
-            Job.objects.filter(pk=job.pk).update(done=max(0, done), total=max(0, total))
+            beat[0] = time.monotonic()
+            Job.objects.filter(pk=job.pk).update(
+                done=max(0, done), total=max(0, total), heartbeat_at=timezone.now()
+            )
 
     return tell
 
@@ -147,6 +165,41 @@ def job_failed(job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(
         state=State.FAILED, error=error[:4000], finished_at=clock.now()
     )
+
+
+def jobs_stalled_fail(*, timeout_seconds: int | None = None) -> list[int]:
+    """Fail every running job whose worker stopped (no heartbeat for longer than
+    ``timeout_seconds``, ``ASSAY_JOB_STALL_SECONDS`` by default) with the reason "the worker
+    stopped while running this job; ask again", so its page says so instead of running
+    forever. Nothing is queued again: the work may have been half done (an email half sent).
+    Heartbeats are on the real clock, as the queue's are. Returns the jobs failed."""
+    timeout = int(
+        timeout_seconds
+        if timeout_seconds is not None
+        else getattr(settings, "ASSAY_JOB_STALL_SECONDS", STALL_SECONDS)
+    )
+    now = timezone.now()
+    horizon = now - dt.timedelta(seconds=timeout)
+    candidates = Job.objects.filter(state=State.RUNNING).filter(
+        Q(heartbeat_at__lt=horizon) | Q(heartbeat_at__isnull=True, started_at__lt=horizon)
+    )
+    failed = []
+    for job in candidates.only("pk", "state", "heartbeat_at", "started_at"):
+        verdict = stalled(
+            running=job.state == State.RUNNING,
+            heartbeat=job.heartbeat_at or job.started_at,
+            now=now,
+            timeout_seconds=timeout,
+        )
+        if verdict is None:
+            continue
+        # Only while it is still the same stalled run: a heartbeat since then keeps it going.
+        changed = Job.objects.filter(
+            pk=job.pk, state=State.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(state=State.FAILED, error=verdict.reason, finished_at=clock.now())
+        if changed:
+            failed.append(job.pk)
+    return failed
 
 
 def spool() -> BinaryIO:

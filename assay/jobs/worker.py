@@ -1,6 +1,8 @@
 """The worker loop behind ``assay worker``: the database backend's own worker
 (``django_tasks_db``'s ``db_worker``) drains the queue; between rounds the nightly jobs of the
-day are scheduled (idempotent, see ``assay.jobs.nightly``)."""
+day are scheduled (idempotent, see ``assay.jobs.nightly``), and on start and then every
+``SWEEP_SECONDS`` the jobs left running by a worker that stopped are failed with the reason
+(``assay.jobs.services.jobs_stalled_fail``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,10 @@ from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
+
+from assay.jobs.services import jobs_stalled_fail
+
+SWEEP_SECONDS = 60.0
 
 
 class NotADatabaseBackend(Exception):
@@ -44,7 +50,11 @@ def worker_run(
     )
     if not once:
         worker.configure_signals()
+    swept = None
     while worker.running:
+        if swept is None or time.monotonic() - swept >= SWEEP_SECONDS:
+            jobs_stalled_fail()
+            swept = time.monotonic()
         if schedule is not None:
             schedule()
         worker.run()

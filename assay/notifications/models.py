@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     AUDIT_FINDING = Event.AUDIT_FINDING.value, "Audit finding to answer"
     AUDIT_ACTION = Event.AUDIT_ACTION.value, "Corrective action moved on"
     AUDIT_REPORTED = Event.AUDIT_REPORTED.value, "Audit report submitted"
+    DEADLINE_REMINDER = Event.DEADLINE_REMINDER.value, "Deadline reminder"
 
 
 class Notification(models.Model):
@@ -56,3 +57,28 @@ class Notification(models.Model):
     @property
     def lines(self) -> list[str]:
         return [line for line in self.body.splitlines() if line]
+
+
+class DeadlineReminder(models.Model):
+    """A deadline reminder that was sent: its key (kind, item, stage, day) is unique, so the
+    nightly job never sends the same reminder twice however often it runs."""
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32)
+    item = models.PositiveBigIntegerField()
+    stage = models.CharField(max_length=16)
+    due_on = models.DateField()
+    sent_on = models.DateField()
+    code = models.CharField(max_length=40)
+    reason = models.CharField(max_length=300)
+    recipients = models.JSONField(default=list, help_text="User ids told")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"reminder {self.key}"

@@ -249,3 +249,25 @@ def test_the_operator_resets_a_lost_authenticator(client: Client, required) -> N
     fresh = Client()
     _sign_in(fresh, "ada")
     assert fresh.get("/me/")["Location"].startswith("/accounts/two-factor/?")
+
+
+def test_an_htmx_request_is_sent_to_the_code_page_with_hx_redirect(
+    client: Client, required
+) -> None:
+    """htmx would swap a followed 302 (the whole code page) into a fragment; HX-Redirect makes
+    the browser go to the code page, and back to the page it was on afterwards."""
+    person("ada", "centre_admin")
+    _sign_in(client, "ada")
+    answer = client.post(
+        "/notifications/read-all",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/notifications/?size=5",
+    )
+    assert answer.status_code == 204 and "Location" not in answer
+    assert answer["HX-Redirect"] == "/accounts/two-factor/?next=%2Fnotifications%2F%3Fsize%3D5"
+    elsewhere = client.get(
+        "/notifications/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/x"
+    )
+    assert elsewhere["HX-Redirect"] == "/accounts/two-factor/"  # another site's page: no next
+    plain = client.get("/notifications/")  # not htmx: the redirect as before
+    assert plain.status_code == 302 and "HX-Redirect" not in plain

@@ -39,18 +39,19 @@ def test_the_worker_runs_each_nightly_job_once_a_day_even_scheduled_twice(
     jobs = Job.objects.filter(kind=Kind.NIGHTLY).order_by("key")
     assert [(j.key, j.state) for j in jobs] == [
         ("nightly:certificate-reminders:2013-03-01", State.DONE),
+        ("nightly:deadline-reminders:2013-03-01", State.DONE),
         ("nightly:registrations-expire:2013-03-01", State.DONE),
     ]
-    assert DBTaskResult.objects.count() == 2  # each task queued once
+    assert DBTaskResult.objects.count() == 3  # each task queued once
     assert jobs.get(key__contains="expire").result_text == "expired 1 registration(s)"
     ended.dora.refresh_from_db()
     assert ended.dora.status == "expired"
     change = StatusChange.objects.get(registration=ended.dora, to_status="expired")
     assert change.by == ended.user("sam") and "ended on 28/02/2013" in change.reason
     settings.ASSAY_TODAY = "2013-03-02"  # the next day: queued again, nothing left to expire
-    assert "queued 2 nightly job(s)" in nightly("--as", "sam")
+    assert "queued 3 nightly job(s)" in nightly("--as", "sam")
     run_worker()
-    assert Job.objects.filter(kind=Kind.NIGHTLY, state=State.DONE).count() == 4
+    assert Job.objects.filter(kind=Kind.NIGHTLY, state=State.DONE).count() == 6
     assert StatusChange.objects.filter(registration=ended.dora, to_status="expired").count() == 1
 
 

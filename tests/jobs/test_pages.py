@@ -45,3 +45,9 @@ def test_the_list_shows_only_my_jobs_newest_first_in_pages(
     )
     anonymous = Client().get("/jobs/")
     assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+
+
+def test_the_signed_in_navigation_links_to_my_jobs(django_user_model: Any) -> None:
+    page = signed_in(django_user_model.objects.create_user("alice")).get("/jobs/")
+    assert '<a href="/jobs/" aria-current="page">Jobs</a>' in page.content.decode()
+    assert 'href="/jobs/"' not in Client().get("/catalogue/").content.decode()  # visitors: none

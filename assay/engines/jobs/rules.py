@@ -58,3 +58,35 @@ def nightly_key(name: str, day: dt.date) -> str:
     """The one key a nightly job has on a day: scheduling it twice that day finds the key
     taken and adds nothing."""
     return f"nightly:{name}:{day.isoformat()}"
+
+
+STALL_SECONDS = 30 * 60
+STALLED = "the worker stopped while running this job; ask again"
+
+
+@dataclass(frozen=True, slots=True)
+class Stalled:
+    """A running job nobody is working on any more: fail it with ``reason``."""
+
+    code: str
+    reason: str
+
+
+def stalled(
+    *,
+    running: bool,
+    heartbeat: dt.datetime | None,
+    now: dt.datetime,
+    timeout_seconds: int = STALL_SECONDS,
+) -> Stalled | None:
+    """A job still *running* whose worker has not said it is alive (its heartbeat: the start
+    and each progress step) for more than ``timeout_seconds`` was left by a worker that was
+    killed: the queue never hands a taken task to another worker, so it would stay running
+    forever. None while it is not running or its heartbeat is recent enough."""
+    if not running:
+        return None
+    if heartbeat is None:
+        return Stalled("stalled", STALLED)
+    if (now - heartbeat).total_seconds() > timeout_seconds:
+        return Stalled("stalled", STALLED)
+    return None

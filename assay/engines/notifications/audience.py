@@ -40,6 +40,9 @@ class Event(StrEnum):
     AUDIT_FINDING = "audit_finding"
     AUDIT_ACTION = "audit_action"
     AUDIT_REPORTED = "audit_reported"
+    # Deadline reminders (issue 16): the nightly job names the recipients
+    # (``assay.engines.notifications.deadlines``).
+    DEADLINE_REMINDER = "deadline_reminder"
 
 
 @dataclass(frozen=True)
