@@ -245,6 +245,12 @@ ENDPOINTS = [
         expect(SEES_AUDIT, {"body_admin"}, 302),
         lambda w: {"ics_membership": "Organisational member since 2006"},
     ),
+    Endpoint(
+        "post",
+        lambda w: f"/audits/organisations/{w.acme.pk}/contacts",
+        expect(SEES_AUDIT, {"body_admin"}, 302),
+        lambda w: {"username": "operator"},  # not one of the roles tried after it
+    ),
     Endpoint("get", audit(), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("sample/"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
     Endpoint("get", audit("sample/verify"), expect(SEES_AUDIT, SEES_AUDIT, 200)),
@@ -612,6 +618,7 @@ def test_every_audit_url_is_in_the_matrix() -> None:
         "audits/bodies/<int:pk>/accounts/roles/<int:membership_pk>/revoke",
         "audits/organisations/<int:pk>/",
         "audits/organisations/<int:pk>/ics-membership",
+        "audits/organisations/<int:pk>/contacts",
         "audits/certificates/<str:number>/",
         "audits/certificates/<str:number>/withdraw",
         "audits/certificates/<str:number>/certificate.pdf",

@@ -49,6 +49,11 @@ urlpatterns = [
         name="audits-organisation-ics",
     ),
     path(
+        "audits/organisations/<int:pk>/contacts",
+        home.organisation_contact_grant,
+        name="audits-organisation-contact",
+    ),
+    path(
         "audits/certificates/<str:number>/",
         certificates.certificate_detail,
         name="audit-certificate",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,12 +56,18 @@ def organisation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _organisation(
-    request: AuthedRequest, pk: int, ics_error: str = "", status: int = 200
+    request: AuthedRequest,
+    pk: int,
+    ics_error: str = "",
+    status: int = 200,
+    contact_error: str = "",
 ) -> HttpResponse:
     page = home_pages.organisation_page(
         request.user, pk, _cursors(request), request.GET.get("size")
     )
-    context = {"page": page, "ics_error": ics_error}
+    if contact_error:
+        status = 400
+    context = {"page": page, "ics_error": ics_error, "contact_error": contact_error}
     return render(request, "web/audits/organisation.html", context, status=status)
 
 
@@ -79,6 +86,25 @@ def organisation_ics_membership(request: AuthedRequest, pk: int) -> HttpResponse
     except InvalidInput as exc:
         return _organisation(request, pk, error_text(exc), 400)
     messages.success(request, "ICS membership noted.")
+    return redirect("audits-organisation", pk=pk)
+
+
+@require_POST
+@member_view
+def organisation_contact_grant(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Name an existing account the organisation's contact (self-assessment, documents for
+    review, findings to answer): the body's administrators (403 for the others who see the
+    organisation); an unknown account or one of the body's staff answers 400, nothing changed."""
+    organisation = sel.organisation_get(request.user, pk)
+    username = request.POST.get("username", "").strip()[:150]
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        return _organisation(request, pk, contact_error=f"No active account {username!r}.")
+    try:
+        svc.contact_grant(by=request.user, organisation=organisation, user=user)
+    except InvalidInput as exc:
+        return _organisation(request, pk, contact_error=error_text(exc))
+    messages.success(request, f"{user.get_full_name() or username} is now a contact.")
     return redirect("audits-organisation", pk=pk)
 
 
