@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 RESULTS_QUERIES = 14
 # Session and user (2); the audit narrowed (4); the assigned-auditor check (2); the sampled
 # offices, the latest scores, the newest evidence files per attribute with their counts (3);
-# notifications (1).
-SITE_QUERIES = 12
+# the document-review documents attached to the attributes (1); notifications (1).
+SITE_QUERIES = 13
 
 
 def _queries(client: Client, url: str) -> int:
