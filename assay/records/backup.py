@@ -168,10 +168,7 @@ def _backup_into(root: Path, engine: str, media_root: Path) -> mf.Manifest:
     notes: list[str] = []
     created_at = clock.now().isoformat()
     # 1. The anchors, before the snapshot: whatever they name is already committed.
-    # (With a directory of per-host logs, their lines are copied one after another into the
-    # one copy: heads merge the same way whichever file they came from.)
-    copied = [_anchor_log_copy(path, root / ANCHOR_COPY) for path in anchor_log_files()]
-    if not any(copied):
+    if not anchor_logs_copy(root / ANCHOR_COPY):
         notes.append(f"there was no anchor log at {anchor_log_path()}")
     lines = list(checkpoint_export_lines())
     (root / CHECKPOINT_COPY).write_text("".join(lines), encoding="utf-8")
@@ -219,6 +216,14 @@ def _assay_version() -> str:
         return metadata.version("assay")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def anchor_logs_copy(dest: Path) -> bool:
+    """Copy every live anchor log's complete lines into ``dest`` (with a directory of per-host
+    logs, one after another: heads merge the same way whichever file they came from). False
+    when there is none yet."""
+    copied = [_anchor_log_copy(path, dest) for path in anchor_log_files()]
+    return any(copied)
 
 
 def _anchor_log_copy(source: Path, dest: Path) -> bool:
