@@ -66,11 +66,22 @@ def s3_storages(seaweed: SeaweedFS, prefix: str, **options: Any) -> dict[str, An
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Backend:
     """Django's default storage on the disk or on SeaweedFS for this test."""
+    return _backend(request.param, request, settings, tmp_path)
+
+
+@pytest.fixture
+def s3_backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Backend:
+    """Django's default storage on SeaweedFS: for what only an object store has (multipart
+    uploads, an endpoint that does not answer, credentials)."""
+    return _backend("s3", request, settings, tmp_path)
+
+
+def _backend(kind: str, request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Backend:
     spool = tmp_path / "tmp"
     spool.mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(spool)
     settings.MEDIA_ROOT = tmp_path / "media"
-    if request.param == "disk":
+    if kind == "disk":
         settings.STORAGES = {
             **settings.STORAGES,
             "default": {

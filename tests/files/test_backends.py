@@ -124,16 +124,14 @@ def test_memory_stays_flat_for_a_large_upload(backend: Backend) -> None:
 
 
 def test_a_multipart_upload_cut_off_half_way_leaves_nothing_in_the_bucket(
-    backend: Backend,
+    s3_backend: Backend,
 ) -> None:
     """The connection to the store breaks while the second part is sent: boto3 aborts the
     multipart upload, no object and no unfinished upload is left, and the upload is refused
     with a message."""
-    if backend.seaweed is None:
-        pytest.skip("multipart uploads are the object store's")
     client = default_storage.connection.meta.client  # type: ignore[attr-defined]
     parts: list[int] = []
-    store = backend.seaweed
+    store = s3_backend.seaweed
 
     def cut(params: dict[str, Any], **kwargs: Any) -> None:
         parts.append(len(parts) + 1)
@@ -147,9 +145,9 @@ def test_a_multipart_upload_cut_off_half_way_leaves_nothing_in_the_bucket(
     finally:
         client.meta.events.unregister("before-call.s3.UploadPart", cut)
     assert 2 in parts
-    assert backend.keys() == []
-    assert backend.unfinished_uploads() == []
-    assert list(backend.spool.iterdir()) == []
+    assert s3_backend.keys() == []
+    assert s3_backend.unfinished_uploads() == []
+    assert list(s3_backend.spool.iterdir()) == []
 
 
 # Downloads: only people who may see the portfolio, streamed, never cached.
@@ -207,16 +205,16 @@ def test_downloads_are_for_those_who_may_see_the_portfolio(
 
 
 @pytest.fixture
-def store_down(backend: Backend, settings: Any) -> Backend:
+def store_down(s3_backend: Backend, settings: Any) -> Backend:
     """The S3 backend pointed at a port nobody listens on (the disk has no such failure)."""
-    if backend.seaweed is None:
-        pytest.skip("an unreachable endpoint is the object store's")
     from assay.bench.seaweedfs import free_ports
 
     (port,) = free_ports(1)
-    entry = s3_storages(backend.seaweed, backend.prefix, endpoint_url=f"http://127.0.0.1:{port}")
+    entry = s3_storages(
+        s3_backend.seaweed, s3_backend.prefix, endpoint_url=f"http://127.0.0.1:{port}"
+    )
     settings.STORAGES = {**settings.STORAGES, "default": entry}
-    return backend
+    return s3_backend
 
 
 def test_a_store_that_is_down_refuses_uploads_with_a_message(store_down: Backend) -> None:
@@ -232,10 +230,8 @@ def test_a_store_that_is_down_refuses_uploads_with_a_message(store_down: Backend
 
 
 def test_a_store_that_is_down_answers_503_not_500(
-    backend: Backend, world: World, settings: Any
+    s3_backend: Backend, world: World, settings: Any
 ) -> None:
-    if backend.seaweed is None:
-        pytest.skip("an unreachable endpoint is the object store's")
     dan = Client()
     dan.force_login(world.user("dan"))
     upload = SimpleUploadedFile("notes.txt", TEXT, content_type="text/plain")
@@ -249,7 +245,9 @@ def test_a_store_that_is_down_answers_503_not_500(
     assert dan.post(url, {**form, "file": upload}).status_code == 302
     (stored,) = EvidenceItem.objects.latest("pk").files.all()
     assert Client().get("/readyz").status_code == 200
-    store_down = s3_storages(backend.seaweed, backend.prefix, endpoint_url="http://127.0.0.1:9")
+    store_down = s3_storages(
+        s3_backend.seaweed, s3_backend.prefix, endpoint_url="http://127.0.0.1:9"
+    )
     settings.STORAGES = {**settings.STORAGES, "default": store_down}
     download = dan.get(f"/evidence/files/{stored.pk}/")
     assert download.status_code == 503
@@ -268,13 +266,11 @@ def test_a_store_that_is_down_answers_503_not_500(
     assert ready.status_code == 503 and ready.json()["checks"]["storage"] == "failed"
 
 
-def test_wrong_credentials_are_refused_by_the_store(backend: Backend, settings: Any) -> None:
+def test_wrong_credentials_are_refused_by_the_store(s3_backend: Backend, settings: Any) -> None:
     """SeaweedFS checks the key: a wrong secret cannot write (so the tests' key is real)."""
-    if backend.seaweed is None:
-        pytest.skip("credentials are the object store's")
-    wrong = s3_storages(backend.seaweed, backend.prefix, secret_key="not-the-secret")
+    wrong = s3_storages(s3_backend.seaweed, s3_backend.prefix, secret_key="not-the-secret")
     settings.STORAGES = {**settings.STORAGES, "default": wrong}
     with pytest.raises(InvalidInput, match="cannot be reached"):
         store_upload(io.BytesIO(PDF), original_name="statement.pdf")
     assert Client().get("/readyz").status_code == 503
-    assert backend.keys() == []
+    assert s3_backend.keys() == []
