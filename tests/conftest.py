@@ -85,9 +85,16 @@ def _immediate_tasks() -> Iterator[None]:
 
 
 @pytest.fixture
-def database_tasks(settings: Any) -> None:
-    """Tasks queued in the database, run by ``assay worker --once`` as in production."""
+def database_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks queued in the database, run by ``assay worker --once`` as in production.
+
+    The worker calls ``close_old_connections()`` as it wakes (right for a long-lived process).
+    Inside a test's transaction that closes the test's own connection on PostgreSQL (SQLite's
+    in-memory test database is never closed), so here it leaves the connection be."""
+    from django_tasks_db.management.commands import db_worker
+
     settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 @pytest.fixture(autouse=True)
